@@ -1,0 +1,96 @@
+// Connectivity from the seed: Bernoulli(p) per pair or fixed in-degree, stored as CSR by presynaptic
+// neuron (post index + f32 weight) plus a column index for postsynaptic walks (GeNN's "remap").
+import type { DerivedProjection } from '../model/derive.ts';
+import { RngStream, STREAM } from '../rng/streams.ts';
+import { geometricSkip, uniformIndex } from '../rng/dist.ts';
+
+export interface Csr {
+  nPre: number;
+  nPost: number;
+  rowPtr: Int32Array; // synapses of pre k: [rowPtr[k], rowPtr[k+1])
+  post: Int32Array; // global index of the postsynaptic neuron of each synapse
+  weight: Float32Array; // J (scaled units) of each synapse
+  colPtr: Int32Array; // synapses onto local post j: colSyn[colPtr[j] .. colPtr[j+1])
+  colSyn: Int32Array; // synapse ids grouped by postsynaptic neuron
+  colPre: Int32Array; // presynaptic local index of colSyn[i]
+}
+
+/** Bernoulli(p) per (pre, post) pair by geometric skips; row k uses counter (draw, k, projection). */
+function bernoulliRows(seed: number, pr: DerivedProjection): { rowPtr: Int32Array; post: Int32Array } {
+  const nPre = pr.pre.size;
+  const nPost = pr.post.size;
+  const rowPtr = new Int32Array(nPre + 1);
+  let cap = Math.max(16, Math.ceil(nPre * nPost * pr.p * 1.05 + 64));
+  let post = new Int32Array(cap);
+  let n = 0;
+  const logQ = Math.log1p(-pr.p);
+  for (let k = 0; k < nPre; k++) {
+    rowPtr[k] = n;
+    if (pr.p > 0) {
+      const rng = new RngStream(seed, STREAM.connectivity, k, pr.index);
+      let j = -1;
+      for (;;) {
+        j += pr.p >= 1 ? 1 : 1 + geometricSkip(rng.uniformOpen(), logQ);
+        if (j >= nPost) break;
+        if (n === cap) {
+          cap *= 2;
+          const grown = new Int32Array(cap);
+          grown.set(post);
+          post = grown;
+        }
+        post[n++] = pr.post.offset + j;
+      }
+    }
+  }
+  rowPtr[nPre] = n;
+  return { rowPtr, post: post.slice(0, n) };
+}
+
+/** Fixed in-degree K = round(p * nPre) without replacement (Floyd's algorithm); post j uses counter (draw, j, projection | 1<<16). */
+function fixedIndegreeRows(seed: number, pr: DerivedProjection): { rowPtr: Int32Array; post: Int32Array } {
+  const nPre = pr.pre.size;
+  const nPost = pr.post.size;
+  const K = Math.round(pr.p * nPre);
+  const chosen = new Int32Array(nPost * K);
+  const set = new Set<number>();
+  for (let j = 0; j < nPost; j++) {
+    const rng = new RngStream(seed, STREAM.connectivity, j, pr.index | 0x10000);
+    set.clear();
+    for (let t = nPre - K; t < nPre; t++) {
+      const r = uniformIndex(rng.nextU32(), t + 1);
+      set.add(set.has(r) ? t : r);
+    }
+    let i = 0;
+    for (const v of set) chosen[j * K + i++] = v;
+  }
+  const rowPtr = new Int32Array(nPre + 1);
+  for (let i = 0; i < chosen.length; i++) rowPtr[chosen[i]! + 1]!++;
+  for (let k = 0; k < nPre; k++) rowPtr[k + 1]! += rowPtr[k]!;
+  const fill = rowPtr.slice(0, nPre);
+  const post = new Int32Array(chosen.length);
+  for (let j = 0; j < nPost; j++) for (let i = 0; i < K; i++) post[fill[chosen[j * K + i]!]!++] = pr.post.offset + j;
+  return { rowPtr, post };
+}
+
+/** Builds the CSR and column index of one projection from the seed; weights start at J. */
+export function buildProjection(seed: number, pr: DerivedProjection): Csr {
+  const { rowPtr, post } = pr.connectivity === 'bernoulli' ? bernoulliRows(seed, pr) : fixedIndegreeRows(seed, pr);
+  const nPre = pr.pre.size;
+  const nPost = pr.post.size;
+  const nnz = post.length;
+  const colPtr = new Int32Array(nPost + 1);
+  for (let s = 0; s < nnz; s++) colPtr[post[s]! - pr.post.offset + 1]!++;
+  for (let j = 0; j < nPost; j++) colPtr[j + 1]! += colPtr[j]!;
+  const fill = colPtr.slice(0, nPost);
+  const colSyn = new Int32Array(nnz);
+  const colPre = new Int32Array(nnz);
+  for (let k = 0; k < nPre; k++) {
+    for (let s = rowPtr[k]!; s < rowPtr[k + 1]!; s++) {
+      const at = fill[post[s]! - pr.post.offset]!++;
+      colSyn[at] = s;
+      colPre[at] = k;
+    }
+  }
+  const weight = new Float32Array(nnz).fill(pr.J);
+  return { nPre, nPost, rowPtr, post, weight, colPtr, colSyn, colPre };
+}

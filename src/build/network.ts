@@ -1,0 +1,61 @@
+// The built network: everything the seed determines before step 0 (connectivity, initial V, samples).
+import type { Derived } from '../model/derive.ts';
+import { buildProjection, type Csr } from './connectivity.ts';
+import { RngStream, STREAM } from '../rng/streams.ts';
+import { u01 } from '../rng/philox.ts';
+
+export interface BuiltNetwork {
+  derived: Derived;
+  csr: Csr[]; // one per projection, same order as derived.projections
+  v0: Float32Array; // initial membrane potentials
+  rasterNeurons: Int32Array; // first rasterNeurons of each population
+  currentSample: Int32Array; // per population: its first currentSamples neurons (sorted by population)
+  currentSamplePop: Int32Array; // population of each sampled neuron
+  weightSample: Int32Array[]; // per projection: sampled synapse ids (empty if static)
+}
+
+/** Evenly spaced picks of up to k items of [0, n): deterministic and spread over the population. */
+function spread(n: number, k: number): number[] {
+  const m = Math.min(n, k);
+  const out: number[] = [];
+  for (let i = 0; i < m; i++) out.push(Math.floor((i * n) / m));
+  return out;
+}
+
+/** Builds connectivity, initial state and recording samples from the seed. */
+export function buildNetwork(d: Derived): BuiltNetwork {
+  const seed = d.spec.seed >>> 0;
+  const csr = d.projections.map((p) => buildProjection(seed, p));
+  const v0 = new Float32Array(d.N);
+  for (const p of d.pops) {
+    const rng = new RngStream(seed, STREAM.initialV, 0, p.index);
+    const lo = p.neuron.vInitLow;
+    const hi = p.neuron.vInitHigh;
+    for (let i = 0; i < p.size; i++) v0[p.offset + i] = lo + (hi - lo) * u01(rng.nextU32());
+  }
+  const rec = d.spec.recording;
+  const raster: number[] = [];
+  const cur: number[] = [];
+  const curPop: number[] = [];
+  for (const p of d.pops) {
+    for (const i of spread(p.size, rec.rasterNeurons)) raster.push(p.offset + i);
+    for (const i of spread(p.size, rec.currentSamples)) {
+      cur.push(p.offset + i);
+      curPop.push(p.index);
+    }
+  }
+  const weightSample = d.projections.map((p, i) => {
+    if (!p.plastic) return new Int32Array(0);
+    const nnz = csr[i]!.post.length;
+    return Int32Array.from(spread(nnz, rec.weightSamples));
+  });
+  return {
+    derived: d,
+    csr,
+    v0,
+    rasterNeurons: Int32Array.from(raster),
+    currentSample: Int32Array.from(cur),
+    currentSamplePop: Int32Array.from(curPop),
+    weightSample,
+  };
+}

@@ -1,0 +1,33 @@
+// Pass 'synapse_propagate' (twin of shaders/synapse_propagate.wgsl): each recurrent spiker adds the
+// fixed-point increment round(J/tau * 2^20) of each outgoing synapse to its target's accumulator.
+import type { BuiltNetwork } from '../../build/network.ts';
+import { fixedIncrement } from './fixed.ts';
+import type { CpuState } from './state.ts';
+
+/** Scatters this step's spikes through every recurrent projection (weights as they are before plasticity). */
+export function synapsePropagatePass(net: BuiltNetwork, st: CpuState, qStatic: Float64Array): void {
+  const d = net.derived;
+  const N = d.N;
+  const { spikes, nSpikes, acc } = st;
+  for (const pr of d.projections) {
+    if (pr.pre.kind !== 'population') continue;
+    const c = net.csr[pr.index]!;
+    const base = pr.channel * N;
+    const lo = pr.pre.offset;
+    const hi = lo + pr.pre.size;
+    const w = st.weights[pr.index]!;
+    const invTau = d.channels[pr.channel]!.invTau;
+    const q = qStatic[pr.index]!;
+    for (let s = 0; s < nSpikes; s++) {
+      const g = spikes[s]!;
+      if (g < lo || g >= hi) continue;
+      const k = g - lo;
+      const end = c.rowPtr[k + 1]!;
+      if (pr.plastic) {
+        for (let y = c.rowPtr[k]!; y < end; y++) acc[base + c.post[y]!]! += fixedIncrement(w[y]!, invTau);
+      } else {
+        for (let y = c.rowPtr[k]!; y < end; y++) acc[base + c.post[y]!]! += q;
+      }
+    }
+  }
+}

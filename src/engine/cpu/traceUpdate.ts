@@ -1,0 +1,44 @@
+// Pass 'trace_update' (twin of shaders/trace_update.wgsl): spikers' traces += 1, recurrent accumulators
+// join their currents, then currents and traces decay by f32(1 - dt/tau) (forward Euler, as the authors).
+import type { Derived } from '../../model/derive.ts';
+import { FIXED_INV_SCALE } from '../../model/derive.ts';
+import { RunGuardError } from '../engine.ts';
+import type { CpuState } from './state.ts';
+
+const f = Math.fround;
+const I32_MAX = 2147483647;
+
+/** Increments traces of spikers, applies recurrent input, decays currents and traces. */
+export function traceUpdatePass(d: Derived, st: CpuState, step: number): void {
+  const N = d.N;
+  for (let t = 0; t < d.traces.length; t++) {
+    const g = d.traces[t]!;
+    const x = st.traces[t]!;
+    const p = d.pops[g.pop]!;
+    for (let s = 0; s < st.nSpikes; s++) {
+      const i = st.spikes[s]!;
+      if (i >= p.offset && i < p.offset + p.size) x[i] = f(x[i]! + 1);
+    }
+    const dec = g.decay;
+    for (let i = p.offset; i < p.offset + p.size; i++) x[i] = f(x[i]! * dec);
+  }
+  const { current, acc } = st;
+  for (let c = 0; c < d.channels.length; c++) {
+    const ch = d.channels[c]!;
+    const dec = ch.decay;
+    const base = c * N;
+    if (ch.kind === 'recurrent') {
+      for (let i = base; i < base + N; i++) {
+        const a = acc[i]!;
+        if (a !== 0) {
+          if (a > I32_MAX || a < -I32_MAX - 1)
+            throw new RunGuardError('overflow', step, `neuron ${i - base}, channel ${ch.name}`, a, `fixed-point input ${a} exceeds the i32 range (scale 2^20)`);
+          current[i] = f(f(current[i]! + f(a) * FIXED_INV_SCALE) * dec);
+          acc[i] = 0;
+        } else current[i] = f(current[i]! * dec);
+      }
+    } else {
+      for (let i = base; i < base + N; i++) current[i] = f(current[i]! * dec);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+// The engine contract shared by the CPU reference and the WebGPU engine, and the step schedule.
+import type { Recordings } from './recordings.ts';
+
+/**
+ * One time step, in the authors' order (REFERENCE_CODE §1.3): external spikes reach the currents before
+ * the membrane update; recurrent spikes use this step's weights; plasticity reads traces from before
+ * this step's increment (pre-spike updates first, then post-spike updates); decay comes last.
+ */
+export const SCHEDULE = [
+  'input',
+  'neuron_update',
+  'synapse_propagate',
+  'plasticity_pre',
+  'plasticity_post',
+  'trace_update',
+  'record',
+  'check',
+] as const;
+export type PassName = (typeof SCHEDULE)[number];
+
+/** Raised when a run guard fires: the run stops, recordings so far are kept. */
+export class RunGuardError extends Error {
+  constructor(
+    readonly guard: 'rate' | 'nan' | 'overflow' | 'weight-bounds',
+    readonly step: number,
+    readonly where: string,
+    readonly value: number,
+    detail: string,
+  ) {
+    super(`run guard '${guard}' fired at step ${step} (${where}): ${detail}`);
+    this.name = 'RunGuardError';
+  }
+}
+
+export interface Engine {
+  readonly backend: 'cpu' | 'webgpu';
+  readonly device: string; // human-readable device description
+  readonly step: number; // steps completed
+  /** Advances by `steps` steps (recording as it goes); throws RunGuardError when a guard fires. */
+  advance(steps: number): Promise<void>;
+  /** The recordings so far (GPU engines read back in bulk here). */
+  recordings(): Promise<Recordings>;
+  dispose(): void;
+}

@@ -1,0 +1,152 @@
+// Host-side recorder shared by both engines: consumes per-step spike lists and per-bin current/weight
+// summaries, and holds the Recordings (counts per window, raster, time series, ISI statistics).
+import type { BuiltNetwork } from '../build/network.ts';
+import { RunGuardError } from './engine.ts';
+import type { Recordings } from './recordings.ts';
+
+const RASTER_CAP = 2_000_000;
+
+export class Recorder {
+  readonly rec: Recordings;
+  private readonly rasterFlag: Uint8Array;
+  private readonly popOf: Uint8Array;
+  private readonly lastSpike: Int32Array;
+  private readonly binSpikes: Float64Array;
+  private rasterN = 0;
+  private readonly nPops: number;
+  private readonly nCh: number;
+  private readonly nPlastic: number;
+  readonly plasticIdx: number[];
+
+  constructor(private readonly net: BuiltNetwork) {
+    const d = net.derived;
+    this.nPops = d.pops.length;
+    this.nCh = d.channels.length;
+    this.plasticIdx = d.projections.filter((p) => p.plastic).map((p) => p.index);
+    this.nPlastic = this.plasticIdx.length;
+    this.rasterFlag = new Uint8Array(d.N);
+    for (const i of net.rasterNeurons) this.rasterFlag[i] = 1;
+    this.popOf = new Uint8Array(d.N);
+    for (const p of d.pops) this.popOf.fill(p.index, p.offset, p.offset + p.size);
+    this.lastSpike = new Int32Array(d.N).fill(-1);
+    this.binSpikes = new Float64Array(this.nPops);
+    const ws = d.spec.recording.weightSamples;
+    this.rec = {
+      steps: 0,
+      dt_ms: d.dt_ms,
+      statsStart_step: d.statsStartStep,
+      populations: d.pops.map((p) => ({ name: p.name, offset: p.offset, size: p.size })),
+      windows: { window_ms: d.spec.recording.window_ms, nWindows: 0, nNeurons: d.N, counts: new Uint16Array(Math.max(0, d.nWindows) * d.N) },
+      raster: { neurons: net.rasterNeurons, steps: new Int32Array(1024), ids: new Int32Array(1024), dropped: 0 },
+      series: {
+        bin_ms: d.spec.recording.bin_ms,
+        nBins: 0,
+        rate_Hz: new Float64Array(d.nBins * this.nPops),
+        currents: new Float64Array(d.nBins * this.nPops * this.nCh),
+        channels: d.channels.map((c) => c.name),
+        jMean: new Float64Array(d.nBins * this.nPlastic),
+        jSample: new Float32Array(d.nBins * this.nPlastic * ws),
+      },
+      neuronStats: {
+        spikeCount: new Uint32Array(d.N),
+        isiCount: new Uint32Array(d.N),
+        isiSum_ms: new Float64Array(d.N),
+        isiSumSq_ms2: new Float64Array(d.N),
+      },
+      plasticNames: this.plasticIdx.map((i) => d.projections[i]!.name),
+      finalWeights: [],
+    };
+  }
+
+  /** Records the spikers of `step` (global ids, any order). */
+  spikes(step: number, ids: Int32Array, n: number): void {
+    const d = this.net.derived;
+    const r = this.rec;
+    const inStats = step >= d.statsStartStep;
+    const w = inStats ? Math.floor((step - d.statsStartStep) / d.windowSteps) : -1;
+    const counts = r.windows.counts;
+    const ns = r.neuronStats;
+    const N = d.N;
+    for (let s = 0; s < n; s++) {
+      const i = ids[s]!;
+      this.binSpikes[this.popOf[i]!]!++;
+      if (this.rasterFlag[i]) this.pushRaster(step, i);
+      if (!inStats) continue;
+      if (w < d.nWindows) counts[w * N + i]!++;
+      ns.spikeCount[i]!++;
+      const last = this.lastSpike[i]!;
+      if (last >= d.statsStartStep) {
+        const isi = (step - last) * d.dt_ms;
+        ns.isiCount[i]!++;
+        ns.isiSum_ms[i]! += isi;
+        ns.isiSumSq_ms2[i]! += isi * isi;
+      }
+      this.lastSpike[i] = step;
+    }
+    if (inStats) r.windows.nWindows = Math.min(d.nWindows, Math.floor((step + 1 - d.statsStartStep) / d.windowSteps));
+    r.steps = step + 1;
+  }
+
+  private pushRaster(step: number, i: number): void {
+    const r = this.rec.raster;
+    if (this.rasterN >= RASTER_CAP) {
+      r.dropped++;
+      return;
+    }
+    if (this.rasterN === r.steps.length) {
+      const s = new Int32Array(r.steps.length * 2);
+      s.set(r.steps);
+      r.steps = s;
+      const d = new Int32Array(r.ids.length * 2);
+      d.set(r.ids);
+      r.ids = d;
+    }
+    r.steps[this.rasterN] = step;
+    r.ids[this.rasterN++] = i;
+  }
+
+  /**
+   * Closes bin b: currentMean[p * nCh + c] is the mean current of sampled neurons of p from channel c over
+   * the bin; jMean/jSample per plastic projection at the bin's end. Fires the rate and NaN guards.
+   */
+  endBin(b: number, currentMean: Float64Array, jMean: Float64Array, jSample: Float32Array): void {
+    const d = this.net.derived;
+    const s = this.rec.series;
+    if (b >= d.nBins) return;
+    const binS = (d.binSteps * d.dt_ms) / 1000;
+    let total = 0;
+    for (const p of d.pops) {
+      const rate = this.binSpikes[p.index]! / (p.size * binS);
+      s.rate_Hz[b * this.nPops + p.index] = rate;
+      total += this.binSpikes[p.index]!;
+    }
+    this.binSpikes.fill(0);
+    s.currents.set(currentMean, b * this.nPops * this.nCh);
+    s.jMean.set(jMean, b * this.nPlastic);
+    s.jSample.set(jSample, b * jSample.length);
+    s.nBins = b + 1;
+    const meanRate = total / (d.N * binS);
+    const endStep = (b + 1) * d.binSteps - 1;
+    if (meanRate > d.spec.maxRate_Hz)
+      throw new RunGuardError('rate', endStep, `bin ${b} (t = ${(((b + 1) * d.binSteps * d.dt_ms) / 1000).toFixed(3)} s)`, meanRate, `mean rate ${meanRate.toFixed(2)} Hz exceeds maxRate_Hz = ${d.spec.maxRate_Hz}`);
+    for (let k = 0; k < currentMean.length; k++)
+      if (!Number.isFinite(currentMean[k]!)) throw new RunGuardError('nan', endStep, `bin ${b}, current of population ${d.pops[Math.floor(k / this.nCh)]!.name}`, currentMean[k]!, 'non-finite current');
+    for (let k = 0; k < jMean.length; k++)
+      if (!Number.isFinite(jMean[k]!)) throw new RunGuardError('nan', endStep, `bin ${b}, projection ${this.rec.plasticNames[k]}`, jMean[k]!, 'non-finite weight');
+  }
+
+  /** Final weights of plastic projections in j units (J * sqrt(N)). */
+  setFinalWeights(weights: Float32Array[]): void {
+    const d = this.net.derived;
+    this.rec.finalWeights = this.plasticIdx.map((pi) => {
+      const pr = d.projections[pi]!;
+      const c = this.net.csr[pi]!;
+      const w = weights[pi]!;
+      const j = new Float32Array(w.length);
+      for (let s = 0; s < w.length; s++) j[s] = w[s]! / pr.jScale;
+      const pre = new Int32Array(w.length);
+      for (let k = 0; k < c.nPre; k++) pre.fill(pr.pre.offset + k, c.rowPtr[k]!, c.rowPtr[k + 1]!);
+      return { name: pr.name, j, pre, post: c.post };
+    });
+  }
+}

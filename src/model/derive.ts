@@ -1,0 +1,252 @@
+// derive(spec): sizes, offsets, channels and per-step f32 constants, computed once in f64 on the host.
+// Kernels (CPU reference and WGSL) only multiply and add these.
+import type { NetworkSpec, PlasticitySpec, RuleTerm } from './spec.ts';
+import { PoissonTable, bernoulliThreshold } from '../rng/dist.ts';
+
+const f32 = Math.fround;
+
+/** Fixed-point scale of synaptic input accumulators: increments are round(J/tau * 2^20) in i32. */
+export const FIXED_SCALE = 1048576;
+export const FIXED_INV_SCALE = 1 / FIXED_SCALE;
+
+export interface DerivedNeuron {
+  model: 'eif' | 'lif';
+  dtOverC: number; // dt / C_m with C_m = 1 (ms)
+  gL: number; // 1 / tauMem_ms
+  gLdT: number; // g_L * Δ_T (0 for LIF)
+  eL: number;
+  vT: number;
+  invDeltaT: number;
+  vThresh: number;
+  vReset: number;
+  refSteps: number;
+  vInitLow: number;
+  vInitHigh: number;
+}
+
+export interface DerivedPop {
+  name: string;
+  index: number;
+  offset: number;
+  size: number;
+  neuron: DerivedNeuron;
+  channel: number; // current channel that this population's spikes feed
+}
+
+export interface DerivedInput {
+  name: string;
+  index: number;
+  size: number;
+  channel: number;
+  rate_Hz: number;
+  correlation: number;
+  countTable: PoissonTable; // independent: spikes per step of the whole layer
+  motherTable: PoissonTable; // correlated: mother spikes per step
+  copyThreshold: number; // correlated: u32 threshold of P(copy) = c
+  jitterSteps: number; // sigma / dt
+  delayOffset: number; // D: copies land D + round(jitter) steps after the mother, within [0, 2D]
+  startStep: number; // generation active in [startStep, stopStep)
+  stopStep: number;
+}
+
+export interface DerivedChannel {
+  name: string; // source population or input
+  kind: 'recurrent' | 'input';
+  decay: number; // f32(1 - dt/tau)
+  invTau: number; // f32(1/tau)
+}
+
+export interface DerivedTerm {
+  a: number;
+  bPre: number;
+  bPost: number;
+  dep: 0 | 1; // 1: multiply by J * invJRef
+  invJRef: number; // in J (scaled) units
+}
+
+export interface DerivedRule {
+  rule: string;
+  eta: number; // per spike
+  tauSTDP_ms: number;
+  preTrace: number; // index into the trace groups
+  postTrace: number;
+  onPre: DerivedTerm;
+  onPost: DerivedTerm;
+  bounded: boolean;
+  gate: boolean;
+  jMin: number; // J (scaled) units
+  jMax: number;
+  startStep: number;
+}
+
+export interface DerivedProjection {
+  index: number;
+  name: string; // 'E<-I'
+  pre: { kind: 'population' | 'input'; index: number; size: number; offset: number };
+  post: DerivedPop;
+  connectivity: 'bernoulli' | 'fixed-indegree';
+  p: number;
+  J: number; // scaled weight (f32)
+  jScale: number; // J = j * jScale (1/sqrt(N) or 1)
+  channel: number;
+  plastic: DerivedRule | null;
+}
+
+export interface TraceGroup {
+  pop: number;
+  tau_ms: number;
+  decay: number; // f32(1 - dt/tau)
+}
+
+export interface Derived {
+  spec: NetworkSpec;
+  N: number; // total recurrent neurons (sum of population sizes)
+  dt_ms: number;
+  nSteps: number;
+  pops: DerivedPop[];
+  inputs: DerivedInput[];
+  channels: DerivedChannel[];
+  projections: DerivedProjection[];
+  traces: TraceGroup[];
+  statsStartStep: number;
+  windowSteps: number;
+  binSteps: number;
+  nWindows: number;
+  nBins: number;
+  sqrtN: number;
+}
+
+/** The per-spike learning rate: eta directly, or 1 ms / learningTimescale_ms (Eq 10 integrated over one spike, time in ms). */
+export function etaPerSpike(pl: PlasticitySpec): number {
+  if (pl.eta !== undefined) return pl.eta;
+  return 1 / (pl.learningTimescale_ms as number);
+}
+
+function deriveTerm(t: RuleTerm, jScale: number): DerivedTerm {
+  const dep = t.weightDep === 'linear' ? 1 : 0;
+  return { a: t.a, bPre: t.bPre, bPost: t.bPost, dep, invJRef: dep ? 1 / ((t.jRef as number) * jScale) : 0 };
+}
+
+/** Derives sizes, channels and constants from a validated spec. */
+export function derive(spec: NetworkSpec): Derived {
+  const dt = spec.dt_ms;
+  const nSteps = Math.round((spec.T_s * 1000) / dt);
+  const channels: DerivedChannel[] = [];
+  let offset = 0;
+  const pops: DerivedPop[] = spec.populations.map((p, index) => {
+    const size = Math.round(p.fraction * spec.N);
+    const n = p.neuron;
+    const neuron: DerivedNeuron = {
+      model: n.model,
+      dtOverC: f32(dt),
+      gL: f32(1 / n.tauMem_ms),
+      gLdT: n.model === 'eif' ? f32(n.deltaT_mV / n.tauMem_ms) : 0,
+      eL: f32(n.eL_mV),
+      vT: n.model === 'eif' ? f32(n.vT_mV) : 0,
+      invDeltaT: n.model === 'eif' ? f32(1 / n.deltaT_mV) : 0,
+      vThresh: f32(n.vThresh_mV),
+      vReset: f32(n.vReset_mV),
+      refSteps: Math.round(n.refractory_ms / dt),
+      vInitLow: n.vInitLow_mV,
+      vInitHigh: n.vInitHigh_mV,
+    };
+    channels.push({ name: p.name, kind: 'recurrent', decay: f32(1 - dt / p.tauSyn_ms), invTau: f32(1 / p.tauSyn_ms) });
+    const d: DerivedPop = { name: p.name, index, offset, size, neuron, channel: channels.length - 1 };
+    offset += size;
+    return d;
+  });
+  const N = offset;
+  const inputs: DerivedInput[] = spec.inputs.map((x, index) => {
+    const size = Math.round(x.fraction * spec.N);
+    channels.push({ name: x.name, kind: 'input', decay: f32(1 - dt / x.tauSyn_ms), invTau: f32(1 / x.tauSyn_ms) });
+    const c = x.correlation;
+    const perStep = (x.rate_Hz * dt) / 1000;
+    const jitterSteps = x.jitter_ms / dt;
+    const w = x.activeWindow_s;
+    return {
+      name: x.name,
+      index,
+      size,
+      channel: channels.length - 1,
+      rate_Hz: x.rate_Hz,
+      correlation: c,
+      countTable: new PoissonTable(c > 0 ? 0 : size * perStep),
+      motherTable: new PoissonTable(c > 0 ? perStep / c : 0),
+      copyThreshold: bernoulliThreshold(c),
+      jitterSteps,
+      delayOffset: c > 0 ? Math.ceil(4 * jitterSteps) : 0,
+      startStep: w ? Math.round((w.start_s * 1000) / dt) : 0,
+      stopStep: w ? Math.round((w.stop_s * 1000) / dt) : 2 ** 31 - 1,
+    };
+  });
+  const sqrtN = Math.sqrt(spec.N);
+  const traces: TraceGroup[] = [];
+  const traceOf = (pop: number, tau: number): number => {
+    let i = traces.findIndex((t) => t.pop === pop && t.tau_ms === tau);
+    if (i < 0) {
+      traces.push({ pop, tau_ms: tau, decay: f32(1 - dt / tau) });
+      i = traces.length - 1;
+    }
+    return i;
+  };
+  const projections: DerivedProjection[] = spec.projections.map((pr, index) => {
+    const prePop = pops.find((p) => p.name === pr.pre);
+    const preIn = inputs.find((p) => p.name === pr.pre);
+    const post = pops.find((p) => p.name === pr.post) as DerivedPop;
+    const pre = prePop
+      ? { kind: 'population' as const, index: prePop.index, size: prePop.size, offset: prePop.offset }
+      : { kind: 'input' as const, index: preIn!.index, size: preIn!.size, offset: 0 };
+    const jScale = pr.scaleBySqrtN ? 1 / sqrtN : 1;
+    const pl = pr.plasticity;
+    let plastic: DerivedRule | null = null;
+    if (pl && prePop) {
+      plastic = {
+        rule: pl.rule,
+        eta: etaPerSpike(pl),
+        tauSTDP_ms: pl.tauSTDP_ms,
+        preTrace: traceOf(prePop.index, pl.tauSTDP_ms),
+        postTrace: traceOf(post.index, pl.tauSTDP_ms),
+        onPre: deriveTerm(pl.onPre, jScale),
+        onPost: deriveTerm(pl.onPost, jScale),
+        bounded: pl.bounds !== undefined,
+        gate: pl.bounds?.mode === 'gate',
+        jMin: (pl.bounds?.jMin ?? -Infinity) * jScale,
+        jMax: (pl.bounds?.jMax ?? Infinity) * jScale,
+        startStep: Math.round(((pl.startAt_s ?? 0) * 1000) / dt),
+      };
+    }
+    return {
+      index,
+      name: `${pr.post}<-${pr.pre}`,
+      pre,
+      post,
+      connectivity: pr.connectivity,
+      p: pr.p,
+      J: f32(pr.j * jScale),
+      jScale,
+      channel: prePop ? prePop.channel : preIn!.channel,
+      plastic,
+    };
+  });
+  const rec = spec.recording;
+  const statsStartStep = Math.round((rec.statsStart_s * 1000) / dt);
+  const windowSteps = Math.round(rec.window_ms / dt);
+  const binSteps = Math.round(rec.bin_ms / dt);
+  return {
+    spec,
+    N,
+    dt_ms: dt,
+    nSteps,
+    pops,
+    inputs,
+    channels,
+    projections,
+    traces,
+    statsStartStep,
+    windowSteps,
+    binSteps,
+    nWindows: Math.floor((nSteps - statsStartStep) / windowSteps),
+    nBins: Math.floor(nSteps / binSteps),
+    sqrtN,
+  };
+}

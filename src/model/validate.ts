@@ -1,0 +1,228 @@
+// validate(spec): rejects every bad field before any work, naming its path, value and allowed range.
+import type { NetworkSpec, NeuronSpec, PlasticitySpec, RuleTerm } from './spec.ts';
+import { NEURON_MODELS } from './spec.ts';
+
+export interface SpecIssue {
+  path: string;
+  value: unknown;
+  allowed: string;
+}
+
+/** The error validate() throws: one line per bad field. */
+export class SpecError extends Error {
+  constructor(readonly issues: SpecIssue[]) {
+    super(
+      'invalid network spec:\n' +
+        issues.map((i) => `  ${i.path} = ${fmt(i.value)}: allowed ${i.allowed}`).join('\n'),
+    );
+    this.name = 'SpecError';
+  }
+}
+
+function fmt(v: unknown): string {
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
+  if (v === undefined) return '(missing)';
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
+}
+
+/** Collects issues while walking a spec. */
+class Checker {
+  readonly issues: SpecIssue[] = [];
+  bad(path: string, value: unknown, allowed: string): void {
+    this.issues.push({ path, value, allowed });
+  }
+  /** Finite number in [lo, hi] (open ends with loOpen/hiOpen); returns whether it passed. */
+  num(path: string, v: unknown, lo: number, hi: number, opts: { loOpen?: boolean; hiOpen?: boolean; int?: boolean } = {}): boolean {
+    const range = `${opts.int ? 'an integer' : 'a finite number'} in ${opts.loOpen ? '(' : '['}${lo}, ${hi}${opts.hiOpen ? ')' : ']'}`;
+    if (typeof v !== 'number' || !Number.isFinite(v)) return this.bad(path, v, range), false;
+    if (opts.int && !Number.isInteger(v)) return this.bad(path, v, range), false;
+    const okLo = opts.loOpen ? v > lo : v >= lo;
+    const okHi = opts.hiOpen ? v < hi : v <= hi;
+    if (!okLo || !okHi) return this.bad(path, v, range), false;
+    return true;
+  }
+  str(path: string, v: unknown): v is string {
+    if (typeof v !== 'string' || v.length === 0) return this.bad(path, v, 'a non-empty string'), false;
+    return true;
+  }
+  bool(path: string, v: unknown): void {
+    if (typeof v !== 'boolean') this.bad(path, v, 'true or false');
+  }
+  obj(path: string, v: unknown): v is Record<string, unknown> {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return this.bad(path, v, 'an object'), false;
+    return true;
+  }
+  arr(path: string, v: unknown): v is unknown[] {
+    if (!Array.isArray(v)) return this.bad(path, v, 'an array'), false;
+    return true;
+  }
+  /** Flags fields not in `known`. */
+  known(path: string, o: Record<string, unknown>, known: readonly string[]): void {
+    for (const k of Object.keys(o)) if (!known.includes(k)) this.bad(`${path}.${k}`, o[k], `no such field (known: ${known.join(', ')})`);
+  }
+}
+
+const BIG = 1e9;
+
+function checkNeuron(c: Checker, path: string, n: unknown): void {
+  if (!c.obj(path, n)) return;
+  const m = n['model'];
+  if (!NEURON_MODELS.includes(m as NeuronSpec['model'])) {
+    c.bad(`${path}.model`, m, `one of ${NEURON_MODELS.join(', ')}`);
+    return;
+  }
+  const common = ['model', 'tauMem_ms', 'eL_mV', 'vThresh_mV', 'vReset_mV', 'refractory_ms', 'vInitLow_mV', 'vInitHigh_mV'];
+  const fields = m === 'eif' ? [...common, 'vT_mV', 'deltaT_mV'] : common;
+  c.known(path, n, fields);
+  c.num(`${path}.tauMem_ms`, n['tauMem_ms'], 0, 1e6, { loOpen: true });
+  for (const f of ['eL_mV', 'vThresh_mV', 'vReset_mV', 'vInitLow_mV', 'vInitHigh_mV']) c.num(`${path}.${f}`, n[f], -1000, 1000);
+  c.num(`${path}.refractory_ms`, n['refractory_ms'], 0, 1e4);
+  if (m === 'eif') {
+    c.num(`${path}.vT_mV`, n['vT_mV'], -1000, 1000);
+    c.num(`${path}.deltaT_mV`, n['deltaT_mV'], 0, 100, { loOpen: true });
+  }
+  if (typeof n['vReset_mV'] === 'number' && typeof n['vThresh_mV'] === 'number' && !(n['vReset_mV'] < n['vThresh_mV']))
+    c.bad(`${path}.vReset_mV`, n['vReset_mV'], `below vThresh_mV (${n['vThresh_mV']})`);
+  if (typeof n['vInitLow_mV'] === 'number' && typeof n['vInitHigh_mV'] === 'number' && n['vInitLow_mV'] > n['vInitHigh_mV'])
+    c.bad(`${path}.vInitHigh_mV`, n['vInitHigh_mV'], `>= vInitLow_mV (${n['vInitLow_mV']})`);
+}
+
+function checkTerm(c: Checker, path: string, t: unknown): void {
+  if (!c.obj(path, t)) return;
+  c.known(path, t, ['a', 'bPre', 'bPost', 'weightDep', 'jRef']);
+  for (const f of ['a', 'bPre', 'bPost']) c.num(`${path}.${f}`, t[f], -BIG, BIG);
+  const dep = t['weightDep'] as RuleTerm['weightDep'];
+  if (dep !== 'none' && dep !== 'linear') c.bad(`${path}.weightDep`, dep, "'none' or 'linear'");
+  if (dep === 'linear') {
+    if (c.num(`${path}.jRef`, t['jRef'], -BIG, BIG) && t['jRef'] === 0) c.bad(`${path}.jRef`, 0, 'a non-zero number');
+  }
+}
+
+function checkPlasticity(c: Checker, path: string, pl: unknown, T_s: number, sign: number): void {
+  if (!c.obj(path, pl)) return;
+  c.known(path, pl, ['rule', 'tauSTDP_ms', 'eta', 'learningTimescale_ms', 'onPre', 'onPost', 'bounds', 'startAt_s']);
+  c.str(`${path}.rule`, pl['rule']);
+  c.num(`${path}.tauSTDP_ms`, pl['tauSTDP_ms'], 0, 1e7, { loOpen: true });
+  const hasEta = pl['eta'] !== undefined;
+  const hasTs = pl['learningTimescale_ms'] !== undefined;
+  if (hasEta === hasTs) c.bad(`${path}.eta`, pl['eta'], 'exactly one of eta (per spike) or learningTimescale_ms');
+  if (hasEta) c.num(`${path}.eta`, pl['eta'], 0, 1e3);
+  if (hasTs) c.num(`${path}.learningTimescale_ms`, pl['learningTimescale_ms'], 0, 1e15, { loOpen: true });
+  checkTerm(c, `${path}.onPre`, pl['onPre']);
+  checkTerm(c, `${path}.onPost`, pl['onPost']);
+  if (pl['bounds'] !== undefined && c.obj(`${path}.bounds`, pl['bounds'])) {
+    const b = pl['bounds'];
+    c.known(`${path}.bounds`, b, ['jMin', 'jMax', 'mode']);
+    const ok = c.num(`${path}.bounds.jMin`, b['jMin'], -BIG, BIG) && c.num(`${path}.bounds.jMax`, b['jMax'], -BIG, BIG);
+    if (ok && (b['jMin'] as number) > (b['jMax'] as number)) c.bad(`${path}.bounds.jMax`, b['jMax'], `>= jMin (${b['jMin']})`);
+    if (b['mode'] !== 'clip' && b['mode'] !== 'gate') c.bad(`${path}.bounds.mode`, b['mode'], "'clip' or 'gate'");
+  }
+  if (pl['startAt_s'] !== undefined) c.num(`${path}.startAt_s`, pl['startAt_s'], 0, T_s);
+  const p = pl as unknown as PlasticitySpec;
+  // A multiplicative rule keeps the sign only if jRef has the projection's sign (J/jRef > 0).
+  for (const [k, t] of [['onPre', p.onPre], ['onPost', p.onPost]] as const) {
+    if (t && t.weightDep === 'linear' && typeof t.jRef === 'number' && sign !== 0 && Math.sign(t.jRef) !== sign)
+      c.bad(`${path}.${k}.jRef`, t.jRef, `the sign of the projection's weight (${sign > 0 ? 'positive: excitatory' : 'negative: inhibitory'}); rule '${p.rule}' cannot act on this projection`);
+  }
+}
+
+/** Throws SpecError listing every bad field; returns the spec typed when valid. */
+export function validate(spec: unknown): NetworkSpec {
+  const c = new Checker();
+  if (!c.obj('spec', spec)) throw new SpecError(c.issues);
+  const s = spec;
+  c.known('spec', s, ['name', 'description', 'N', 'dt_ms', 'T_s', 'seed', 'populations', 'inputs', 'projections', 'recording', 'maxRate_Hz']);
+  c.str('name', s['name']);
+  c.num('N', s['N'], 1, 1e7, { int: true });
+  const dtOk = c.num('dt_ms', s['dt_ms'], 0, 10, { loOpen: true });
+  const TOk = c.num('T_s', s['T_s'], 0, 1e7, { loOpen: true });
+  if (dtOk && TOk) {
+    const steps = ((s['T_s'] as number) * 1000) / (s['dt_ms'] as number);
+    if (Math.abs(steps - Math.round(steps)) > 1e-6 * Math.max(1, steps))
+      c.bad('T_s', s['T_s'], `a whole number of steps of dt_ms = ${s['dt_ms']} (T/dt = ${steps})`);
+    else if (Math.round(steps) > 2 ** 31 - 1) c.bad('T_s', s['T_s'], `at most ${(2 ** 31 - 1) * (s['dt_ms'] as number) / 1000} s at this dt`);
+  }
+  c.num('seed', s['seed'], 0, 4294967295, { int: true });
+  c.num('maxRate_Hz', s['maxRate_Hz'], 0, 1e4, { loOpen: true });
+  const T_s = typeof s['T_s'] === 'number' ? s['T_s'] : 0;
+  const names = new Map<string, 'population' | 'input'>();
+  const N = typeof s['N'] === 'number' ? s['N'] : 0;
+  if (c.arr('populations', s['populations'])) {
+    if (s['populations'].length === 0) c.bad('populations', [], 'at least one population');
+    s['populations'].forEach((p, i) => {
+      const path = `populations[${i}]`;
+      if (!c.obj(path, p)) return;
+      c.known(path, p, ['name', 'fraction', 'neuron', 'tauSyn_ms']);
+      if (c.str(`${path}.name`, p['name'])) {
+        if (names.has(p['name'])) c.bad(`${path}.name`, p['name'], 'a name not used by another population or input');
+        names.set(p['name'], 'population');
+      }
+      if (c.num(`${path}.fraction`, p['fraction'], 0, 1, { loOpen: true }) && Math.round((p['fraction'] as number) * N) < 1)
+        c.bad(`${path}.fraction`, p['fraction'], `a fraction giving at least one neuron at N = ${N}`);
+      c.num(`${path}.tauSyn_ms`, p['tauSyn_ms'], 0, 1e6, { loOpen: true });
+      checkNeuron(c, `${path}.neuron`, p['neuron']);
+    });
+  }
+  if (c.arr('inputs', s['inputs'])) {
+    s['inputs'].forEach((p, i) => {
+      const path = `inputs[${i}]`;
+      if (!c.obj(path, p)) return;
+      c.known(path, p, ['name', 'fraction', 'rate_Hz', 'correlation', 'jitter_ms', 'tauSyn_ms', 'activeWindow_s']);
+      if (c.str(`${path}.name`, p['name'])) {
+        if (names.has(p['name'])) c.bad(`${path}.name`, p['name'], 'a name not used by another population or input');
+        names.set(p['name'], 'input');
+      }
+      if (c.num(`${path}.fraction`, p['fraction'], 0, 10, { loOpen: true }) && Math.round((p['fraction'] as number) * N) < 1)
+        c.bad(`${path}.fraction`, p['fraction'], `a fraction giving at least one neuron at N = ${N}`);
+      c.num(`${path}.rate_Hz`, p['rate_Hz'], 0, 1000);
+      c.num(`${path}.correlation`, p['correlation'], 0, 1, { hiOpen: true });
+      c.num(`${path}.jitter_ms`, p['jitter_ms'], 0, 100);
+      c.num(`${path}.tauSyn_ms`, p['tauSyn_ms'], 0, 1e6, { loOpen: true });
+      if (p['activeWindow_s'] !== undefined && c.obj(`${path}.activeWindow_s`, p['activeWindow_s'])) {
+        const w = p['activeWindow_s'];
+        c.known(`${path}.activeWindow_s`, w, ['start_s', 'stop_s']);
+        if (c.num(`${path}.activeWindow_s.start_s`, w['start_s'], 0, 1e7) && c.num(`${path}.activeWindow_s.stop_s`, w['stop_s'], 0, 1e7) && (w['stop_s'] as number) < (w['start_s'] as number))
+          c.bad(`${path}.activeWindow_s.stop_s`, w['stop_s'], `>= start_s (${w['start_s']})`);
+      }
+      // Rate per step must stay a small probability for the per-step generators.
+      if (typeof p['rate_Hz'] === 'number' && typeof p['correlation'] === 'number' && typeof s['dt_ms'] === 'number' && p['correlation'] > 0) {
+        const motherPerStep = ((p['rate_Hz'] / p['correlation']) * s['dt_ms']) / 1000;
+        if (motherPerStep > 0.5) c.bad(`${path}.correlation`, p['correlation'], `>= ${((p['rate_Hz'] * s['dt_ms']) / 500).toPrecision(3)} so the mother rate r/c stays below 0.5 spikes per step`);
+      }
+    });
+  }
+  if (c.arr('projections', s['projections'])) {
+    s['projections'].forEach((p, i) => {
+      const path = `projections[${i}]`;
+      if (!c.obj(path, p)) return;
+      c.known(path, p, ['pre', 'post', 'connectivity', 'p', 'j', 'scaleBySqrtN', 'plasticity']);
+      if (c.str(`${path}.pre`, p['pre']) && !names.has(p['pre'])) c.bad(`${path}.pre`, p['pre'], `a population or input name (${[...names.keys()].join(', ')})`);
+      if (c.str(`${path}.post`, p['post']) && names.get(p['post']) !== 'population')
+        c.bad(`${path}.post`, p['post'], `a population name (${[...names].filter(([, k]) => k === 'population').map(([n]) => n).join(', ')})`);
+      if (p['connectivity'] !== 'bernoulli' && p['connectivity'] !== 'fixed-indegree') c.bad(`${path}.connectivity`, p['connectivity'], "'bernoulli' or 'fixed-indegree'");
+      c.num(`${path}.p`, p['p'], 0, 1);
+      c.num(`${path}.j`, p['j'], -BIG, BIG);
+      c.bool(`${path}.scaleBySqrtN`, p['scaleBySqrtN']);
+      if (p['plasticity'] !== undefined) {
+        if (names.get(p['pre'] as string) === 'input') c.bad(`${path}.plasticity`, p['plasticity'], 'absent: plasticity on input projections is not supported');
+        checkPlasticity(c, `${path}.plasticity`, p['plasticity'], T_s, Math.sign(typeof p['j'] === 'number' ? p['j'] : 0));
+      }
+    });
+  }
+  if (c.obj('recording', s['recording'])) {
+    const r = s['recording'];
+    c.known('recording', r, ['window_ms', 'statsStart_s', 'bin_ms', 'rasterNeurons', 'currentSamples', 'weightSamples', 'covSample']);
+    const dt = typeof s['dt_ms'] === 'number' && s['dt_ms'] > 0 ? s['dt_ms'] : 1;
+    for (const f of ['window_ms', 'bin_ms']) {
+      if (c.num(`recording.${f}`, r[f], dt, 1e7)) {
+        const k = (r[f] as number) / dt;
+        if (Math.abs(k - Math.round(k)) > 1e-6) c.bad(`recording.${f}`, r[f], `a whole number of steps of dt_ms = ${dt}`);
+      }
+    }
+    c.num('recording.statsStart_s', r['statsStart_s'], 0, T_s, { hiOpen: true });
+    for (const f of ['rasterNeurons', 'currentSamples', 'weightSamples', 'covSample']) c.num(`recording.${f}`, r[f], 0, 1e6, { int: true });
+  }
+  if (c.issues.length > 0) throw new SpecError(c.issues);
+  return s as unknown as NetworkSpec;
+}

@@ -1,0 +1,151 @@
+// Final-weight analyses of a plastic projection: the Fig 3E weight-vs-presynaptic-rate regression,
+// the Eq 23 weight-rate covariance, and histograms.
+
+/** Synapses of one projection: weight j (J times sqrt(N)), presynaptic and postsynaptic neuron index. */
+export interface SynapseWeights {
+  j: ArrayLike<number>;
+  pre: ArrayLike<number>;
+  post: ArrayLike<number>;
+}
+
+export interface Regression {
+  n: number;
+  slope: number;
+  intercept: number;
+  r2: number; // squared Pearson correlation; NaN if x or y is constant or n < 2
+}
+
+export interface WeightRateFit {
+  cells: Int32Array; // the postsynaptic cells fitted (most synapses first)
+  nSyn: Int32Array; // synapses onto each
+  slope: Float64Array;
+  r2: Float64Array;
+  meanR2: number; // mean over cells with a finite R^2
+}
+
+/** Ordinary least squares y = slope * x + intercept with R^2 (centred two-pass sums). */
+export function linearRegression(x: ArrayLike<number>, y: ArrayLike<number>): Regression {
+  const n = Math.min(x.length, y.length);
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i]!;
+    my += y[i]!;
+  }
+  mx /= n;
+  my /= n;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i]! - mx;
+    const dy = y[i]! - my;
+    sxx += dx * dx;
+    syy += dy * dy;
+    sxy += dx * dy;
+  }
+  const slope = sxx > 0 ? sxy / sxx : NaN;
+  const r2 = n >= 2 && sxx > 0 && syy > 0 ? (sxy * sxy) / (sxx * syy) : NaN;
+  return { n, slope, intercept: my - slope * mx, r2 };
+}
+
+/** Synapse count per postsynaptic index (array of length max(post) + 1). */
+export function synapsesPerPost(post: ArrayLike<number>): Int32Array {
+  let max = -1;
+  for (let s = 0; s < post.length; s++) max = Math.max(max, post[s]!);
+  const out = new Int32Array(max + 1);
+  for (let s = 0; s < post.length; s++) out[post[s]!]!++;
+  return out;
+}
+
+/** Fig 3E: for the nCells postsynaptic cells with most synapses (ties: lower index), regress j on preRates[pre]. */
+export function weightRateRegression(w: SynapseWeights, preRates: ArrayLike<number>, nCells = 3): WeightRateFit {
+  const per = synapsesPerPost(w.post);
+  const order = Array.from(per.keys()).filter((c) => per[c]! > 0);
+  order.sort((a, b) => per[b]! - per[a]! || a - b);
+  const cells = Int32Array.from(order.slice(0, nCells));
+  const slot = new Int32Array(per.length).fill(-1);
+  cells.forEach((c, k) => (slot[c] = k));
+  const xs = Array.from(cells, (c) => new Float64Array(per[c]!));
+  const ys = Array.from(cells, (c) => new Float64Array(per[c]!));
+  const fill = new Int32Array(cells.length);
+  for (let s = 0; s < w.post.length; s++) {
+    const k = slot[w.post[s]!]!;
+    if (k < 0) continue;
+    const f = fill[k]!++;
+    xs[k]![f] = preRates[w.pre[s]!] ?? NaN;
+    ys[k]![f] = w.j[s]!;
+  }
+  const fits = cells.length ? Array.from(cells, (_, k) => linearRegression(xs[k]!, ys[k]!)) : [];
+  const r2 = Float64Array.from(fits, (f) => f.r2);
+  let acc = 0;
+  let cnt = 0;
+  for (const v of r2) if (Number.isFinite(v)) (acc += v), cnt++;
+  return {
+    cells,
+    nSyn: Int32Array.from(cells, (c) => per[c]!),
+    slope: Float64Array.from(fits, (f) => f.slope),
+    r2,
+    meanR2: cnt > 0 ? acc / cnt : NaN,
+  };
+}
+
+/** Eq 23: mean over postsynaptic cells j of (<J_jk r_k>_k - <J_jk>_k <r_k>_k), k over j's synapses. */
+export function weightRateCovariance(w: SynapseWeights, preRates: ArrayLike<number>): number {
+  const per = synapsesPerPost(w.post);
+  const sj = new Float64Array(per.length);
+  const sr = new Float64Array(per.length);
+  const sjr = new Float64Array(per.length);
+  for (let s = 0; s < w.post.length; s++) {
+    const c = w.post[s]!;
+    const r = preRates[w.pre[s]!] ?? NaN;
+    const j = w.j[s]!;
+    sj[c]! += j;
+    sr[c]! += r;
+    sjr[c]! += j * r;
+  }
+  let acc = 0;
+  let cnt = 0;
+  for (let c = 0; c < per.length; c++) {
+    const n = per[c]!;
+    if (n === 0) continue;
+    acc += sjr[c]! / n - (sj[c]! / n) * (sr[c]! / n);
+    cnt++;
+  }
+  return cnt > 0 ? acc / cnt : NaN;
+}
+
+/** Mean of all values (NaN if empty). */
+export function mean(values: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i]!;
+  return values.length ? s / values.length : NaN;
+}
+
+/** Histogram of the finite values into `bins` equal bins over [min, max] (default: data range; max is inclusive). */
+export function histogram(
+  values: ArrayLike<number>,
+  bins: number,
+  range?: { min: number; max: number },
+): { edges: Float64Array; counts: Uint32Array } {
+  let lo = range?.min ?? Infinity;
+  let hi = range?.max ?? -Infinity;
+  if (!range) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+    }
+    if (lo > hi) (lo = 0), (hi = 1);
+    if (lo === hi) (lo -= 0.5), (hi += 0.5);
+  }
+  const edges = new Float64Array(bins + 1);
+  for (let b = 0; b <= bins; b++) edges[b] = lo + ((hi - lo) * b) / bins;
+  const counts = new Uint32Array(bins);
+  const scale = bins / (hi - lo);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!(v >= lo && v <= hi)) continue; // drops NaN and out-of-range values
+    counts[Math.min(bins - 1, Math.floor((v - lo) * scale))]!++;
+  }
+  return { edges, counts };
+}

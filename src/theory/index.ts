@@ -1,0 +1,69 @@
+// Public API of the mean-field theory module (Akil, Rosenbaum & Josić 2021; SPEC §2.7, §2.9).
+export type { Matrix, MeanFieldNetwork } from './types.ts';
+export { hzToKhz, khzToHz } from './types.ts';
+export {
+  SingularMatrixError,
+  determinant,
+  inverse,
+  isSingular,
+  matMul,
+  matVec,
+  solve,
+  transpose,
+} from './linalg.ts';
+export {
+  balanceCondition,
+  balancedRates,
+  externalDrive_kHz,
+  meanFieldW,
+  meanFieldWx,
+  withInputRates,
+  withWeights,
+  type BalanceCheck,
+  type WeightSetting,
+} from './balanced.ts';
+export { akilOpto3Pop, akilTwoPop } from './akil.ts';
+export {
+  asyncCovariance,
+  asyncGamma,
+  correlatedCovariance,
+  correlatedGamma,
+  countCorrelation,
+  traceCovFromCountCov,
+  type AsyncCovariance,
+} from './covariance.ts';
+export {
+  alphaFromRho,
+  classicalHebbRule,
+  istdpRule,
+  kohonenRule,
+  ruleDrift,
+  ruleDriftParts,
+  softHebbRule,
+  type DriftParts,
+  type DriftState,
+  type EventTerm,
+  type PairRule,
+} from './drift.ts';
+export { derivative, findRoots, maximize, type Root } from './roots.ts';
+export {
+  classDrifts,
+  driftJacobian,
+  etaFromTimescale,
+  homeostaticFixedPoint,
+  integrateWeights,
+  istdpClass,
+  istdpEtaInJUnits,
+  kohonenClass,
+  kohonenDrift,
+  kohonenFixedPointFromRate,
+  kohonenFixedPoints,
+  kohonenSaddleNode,
+  linearStability,
+  solveWeightFixedPoint,
+  type HomeostaticTarget,
+  type KohonenOptions,
+  type PlasticClass,
+  type WeightFixedPoint,
+  type WeightTrajectory,
+} from './weights.ts';
