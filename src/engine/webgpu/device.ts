@@ -2,11 +2,14 @@
 // `webgpu`). DOM-free: the only browser global touched is a guarded `navigator.gpu`.
 //
 // Node specifics:
-// - Dawn needs a Vulkan driver it accepts. acquireDevice() first asks Dawn with the environment as it
-//   is (a real GPU, or Mesa >= 25 lavapipe); when that yields no adapter and VK_ICD_FILENAMES is
-//   unset, it points VK_ICD_FILENAMES at SwiftShader's ICD from Debian's `chromium` package
-//   (/usr/lib/chromium/vk_swiftshader_icd.json) and asks again. The Vulkan loader reads the variable
-//   when Dawn creates its instance, so setting it in-process works; it also reaches child processes.
+// - Dawn needs the Vulkan loader (libvulkan.so.1, Debian `libvulkan1`) and a driver it accepts.
+//   When VK_ICD_FILENAMES is unset and SwiftShader's ICD from Debian's `chromium` package exists
+//   (a *.json naming swiftshader in /usr/lib/chromium, see SWIFTSHADER_ICD_DIRS), acquireDevice()
+//   sets VK_ICD_FILENAMES to it before create(). If the system also has Vulkan ICDs of its own
+//   (/usr/share/vulkan/icd.d, …: a real GPU, Mesa >= 25 lavapipe), those are tried first and
+//   SwiftShader only stands in when Dawn gets no adapter from them (Dawn rejects Mesa 22 lavapipe),
+//   so a real GPU is never hidden. The Vulkan loader reads the variable when Dawn creates its
+//   instance, so setting it in-process works; it also reaches child processes.
 // - `globals` from `webgpu` (GPUBufferUsage, GPUMapMode, GPUShaderStage, …) are installed on
 //   globalThis, so engine code can use them as in a browser.
 // - Callers MUST call releaseDevice(device) when done: a live Dawn device can keep Node's event loop
