@@ -50,15 +50,24 @@ export function niceTicks(lo: number, hi: number, target = 5): number[] {
   return out;
 }
 
-/** Ticks for a log axis on [lo, hi] (lo > 0): powers of ten, or linear ticks within one decade. */
+/** Ticks for a log axis on [lo, hi] (lo > 0): powers of ten if >= 3 fit, else 1-2-5 (or 1..9) x 10^k. */
 export function logTicks(lo: number, hi: number): number[] {
-  const a = Math.ceil(Math.log10(lo) - 1e-9);
-  const b = Math.floor(Math.log10(hi) + 1e-9);
-  if (b - a < 1) return niceTicks(lo, hi, 4).filter((v) => v > 0);
-  const every = Math.ceil((b - a + 1) / 8);
-  const out: number[] = [];
-  for (let k = a; k <= b; k += every) out.push(Number((10 ** k).toPrecision(12)));
-  return out;
+  const a = Math.floor(Math.log10(lo));
+  const b = Math.ceil(Math.log10(hi));
+  const pick = (mults: number[], every = 1) => {
+    const out: number[] = [];
+    for (let k = a; k <= b; k += every) {
+      for (const m of mults) {
+        const v = Number((m * 10 ** k).toPrecision(12));
+        if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push(v);
+      }
+    }
+    return out;
+  };
+  const powers = pick([1]);
+  if (powers.length >= 3) return powers.length > 8 ? pick([1], Math.ceil(powers.length / 8)) : powers;
+  const few = pick([1, 2, 5]);
+  return few.length >= 2 ? few : pick([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 }
 
 /** Short tick label: plain for moderate magnitudes, else exponent form like 1e-4. */
@@ -148,7 +157,7 @@ function frame(xs: ArrayLike<number>[], ys: ArrayLike<number>[], o: PlotOptions,
 }
 
 /** Legend box in the top-right corner for the labelled entries. */
-function legend(f: Frame, items: { label?: string; color: string; dashed?: boolean; dot?: boolean }[]): string {
+function legend(f: Frame, items: { label?: string; color: string; dashed?: boolean; mark?: 'line' | 'dot' | 'box' }[]): string {
   const shown = items.filter((i) => i.label);
   if (!shown.length) return '';
   const bw = 34 + 7 * Math.max(...shown.map((i) => i.label!.length));
@@ -157,9 +166,11 @@ function legend(f: Frame, items: { label?: string; color: string; dashed?: boole
   shown.forEach((it, k) => {
     const y = M.top + 17 + k * 16;
     s.push(
-      it.dot
+      it.mark === 'dot'
         ? `<circle cx="${x0 + 14}" cy="${y}" r="3" fill="${it.color}"/>`
-        : `<line x1="${x0 + 5}" y1="${y}" x2="${x0 + 24}" y2="${y}" stroke="${it.color}" stroke-width="2"${it.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+        : it.mark === 'box'
+          ? `<rect x="${x0 + 8}" y="${y - 5}" width="12" height="10" fill="${it.color}" fill-opacity="0.8"/>`
+          : `<line x1="${x0 + 5}" y1="${y}" x2="${x0 + 24}" y2="${y}" stroke="${it.color}" stroke-width="2"${it.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
     );
     s.push(`<text x="${x0 + 29}" y="${y}" dominant-baseline="middle">${escapeXml(it.label!)}</text>`);
   });
@@ -204,7 +215,7 @@ export function scatterPlot(sets: readonly PointSeries[], opts: PlotOptions = {}
     // A zero-length subpath with round caps draws a dot of diameter stroke-width.
     return parts.length ? `<path d="${parts.join('')}" stroke="${color}" stroke-width="${2 * (s.radius ?? 2)}" stroke-linecap="round"/>` : '';
   });
-  const leg = legend(f, sets.map((s, k) => ({ ...lbl(s.label), color: escapeXml(s.color ?? PALETTE[k % PALETTE.length]!), dot: true })));
+  const leg = legend(f, sets.map((s, k) => ({ ...lbl(s.label), color: escapeXml(s.color ?? PALETTE[k % PALETTE.length]!), mark: 'dot' as const })));
   return `${f.open}\n<g clip-path="url(#${f.clip})">\n${body.join('\n')}\n</g>\n${leg}\n</svg>`;
 }
 
@@ -228,7 +239,7 @@ export function histogramPlot(
     const py = f.y.map(c);
     bars.push(`<rect x="${px.toFixed(2)}" y="${py.toFixed(2)}" width="${Math.max(0.5, f.x.map(x1) - px).toFixed(2)}" height="${Math.max(0, base - py).toFixed(2)}"/>`);
   }
-  const leg = legend(f, [{ ...lbl(opts.label), color, dot: false }]);
+  const leg = legend(f, [{ ...lbl(opts.label), color, mark: 'box' as const }]);
   return `${f.open}\n<g clip-path="url(#${f.clip})" fill="${color}" fill-opacity="0.8" stroke="#fff" stroke-width="0.5">\n${bars.join('\n')}\n</g>\n${leg}\n</svg>`;
 }
 

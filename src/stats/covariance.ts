@@ -58,25 +58,28 @@ export function sampleCov(x: Float64Array, y: Float64Array): number {
   return s / (k - 1);
 }
 
-/** Per-neuron mean and unbiased variance of the window counts (two passes, O(K*N)). */
+/** Per-neuron mean and unbiased variance of the window counts (one pass, O(K*N)). */
 export function neuronMoments(wc: WindowCounts): { mean: Float64Array; variance: Float64Array } {
   const { nNeurons: n, nWindows: k, counts } = wc;
-  const mean = new Float64Array(n);
-  const variance = new Float64Array(n);
-  for (let w = 0; w < k; w++) {
-    const row = w * n;
-    for (let i = 0; i < n; i++) mean[i]! += counts[row + i]!;
-  }
-  for (let i = 0; i < n; i++) mean[i]! /= k;
+  const sum = new Float64Array(n);
+  const sumSq = new Float64Array(n);
   for (let w = 0; w < k; w++) {
     const row = w * n;
     for (let i = 0; i < n; i++) {
-      const d = counts[row + i]! - mean[i]!;
-      variance[i]! += d * d;
+      const c = counts[row + i]!;
+      sum[i]! += c;
+      sumSq[i]! += c * c;
     }
   }
-  const denom = k >= 2 ? 1 / (k - 1) : NaN;
-  for (let i = 0; i < n; i++) variance[i]! *= denom;
+  // Counts are integers, so sum, sumSq and K*sumSq - sum^2 are exact while below 2^53: no cancellation error.
+  const mean = new Float64Array(n);
+  const variance = new Float64Array(n);
+  const denom = k >= 2 ? 1 / (k * (k - 1)) : NaN;
+  for (let i = 0; i < n; i++) {
+    const s = sum[i]!;
+    mean[i] = s / k;
+    variance[i] = (k * sumSq[i]! - s * s) * denom;
+  }
   return { mean, variance };
 }
 
@@ -106,16 +109,47 @@ export function sampleCovMatrix(wc: WindowCounts, indices: Int32Array): Float64A
     m /= k;
     for (let w = 0; w < k; w++) x[s * k + w] = counts[w * nn + idx]! - m;
   }
+  // Tiled over windows so a tile of all sampled rows stays in cache; four columns per pass reuse row s.
   const out = new Float64Array(n * n);
+  const tile = 256;
+  for (let w0 = 0; w0 < k; w0 += tile) {
+    const w1 = Math.min(k, w0 + tile);
+    for (let s = 0; s < n; s++) {
+      const rs = s * k;
+      let t = s;
+      for (; t + 3 < n; t += 4) {
+        const r0 = t * k;
+        const r1 = r0 + k;
+        const r2 = r1 + k;
+        const r3 = r2 + k;
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        for (let w = w0; w < w1; w++) {
+          const xs = x[rs + w]!;
+          a0 += xs * x[r0 + w]!;
+          a1 += xs * x[r1 + w]!;
+          a2 += xs * x[r2 + w]!;
+          a3 += xs * x[r3 + w]!;
+        }
+        const o = s * n + t;
+        out[o]! += a0;
+        out[o + 1]! += a1;
+        out[o + 2]! += a2;
+        out[o + 3]! += a3;
+      }
+      for (; t < n; t++) {
+        const rt = t * k;
+        let acc = 0;
+        for (let w = w0; w < w1; w++) acc += x[rs + w]! * x[rt + w]!;
+        out[s * n + t]! += acc;
+      }
+    }
+  }
   const denom = k >= 2 ? 1 / (k - 1) : NaN;
   for (let s = 0; s < n; s++) {
-    const rs = s * k;
-    for (let t = s; t < n; t++) {
-      const rt = t * k;
-      let acc = 0;
-      for (let w = 0; w < k; w++) acc += x[rs + w]! * x[rt + w]!;
-      out[s * n + t] = out[t * n + s] = acc * denom;
-    }
+    for (let t = s; t < n; t++) out[s * n + t] = out[t * n + s] = out[s * n + t]! * denom;
   }
   return out;
 }

@@ -88,8 +88,11 @@ describe('svg', () => {
     expect(escapeXml(`a<b & "c" 'd'>`)).toBe('a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;');
     expect(niceTicks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(niceTicks(-3, 17, 4)).toEqual([0, 5, 10, 15]);
-    expect(logTicks(1e3, 1e4)).toEqual([1000, 10000]);
-    expect(logTicks(2e-5, 3e-3)).toEqual([1e-4, 1e-3]);
+    expect(logTicks(1e3, 1e4)).toEqual([1000, 2000, 5000, 10000]);
+    expect(logTicks(2e-5, 3e-3)).toEqual([2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3]);
+    expect(logTicks(0.5, 2e5)).toEqual([1, 10, 100, 1000, 1e4, 1e5]);
+    expect(logTicks(3, 4)).toEqual([3, 4]);
+    expect(logTicks(1e-10, 1e10).length).toBeLessThanOrEqual(8);
     expect([formatTick(0.1 + 0.2), formatTick(1e-4), formatTick(250000), formatTick(0)]).toEqual(['0.3', '1e-4', '2.5e5', '0']);
   });
 
@@ -107,6 +110,7 @@ describe('svg', () => {
     expect(svg).toContain('theory &amp; Eq 5');
     expect(svg).toContain('stroke-dasharray="6 4"');
     expect(svg).toContain('>1e-4<');
+    expect(svg).toContain('>5000<');
     expect(svg).not.toMatch(/NaN|undefined|Infinity/);
     const path = /<path d="([^"]*)"/.exec(svg)![1]!;
     expect(path.match(/M/g)!.length).toBe(2); // the NaN point splits the first series
