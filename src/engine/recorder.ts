@@ -37,7 +37,7 @@ export class Recorder {
       statsStart_step: d.statsStartStep,
       populations: d.pops.map((p) => ({ name: p.name, offset: p.offset, size: p.size })),
       windows: { window_ms: d.spec.recording.window_ms, nWindows: 0, nNeurons: d.N, counts: new Uint16Array(Math.max(0, d.nWindows) * d.N) },
-      raster: { neurons: net.rasterNeurons, steps: new Int32Array(1024), ids: new Int32Array(1024), dropped: 0 },
+      raster: { neurons: net.rasterNeurons, steps: new Int32Array(1024), ids: new Int32Array(1024), count: 0, dropped: 0 },
       series: {
         bin_ms: d.spec.recording.bin_ms,
         nBins: 0,
@@ -103,6 +103,7 @@ export class Recorder {
     }
     r.steps[this.rasterN] = step;
     r.ids[this.rasterN++] = i;
+    r.count = this.rasterN;
   }
 
   /**

@@ -21,6 +21,7 @@ export interface Raster {
   neurons: Int32Array; // the recorded subset (global indices)
   steps: Int32Array;
   ids: Int32Array;
+  count: number; // entries stored in steps/ids (the arrays may have spare capacity)
   dropped: number; // spikes not stored because the raster buffer was full
 }
 

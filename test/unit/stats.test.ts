@@ -234,7 +234,7 @@ describe('summary', () => {
       statsStart_step: 20000, // 2000 ms: bins 2 and 3 of 1000 ms
       populations: pops(ne, ni),
       windows: wc,
-      raster: { neurons: new Int32Array(0), steps: new Int32Array(0), ids: new Int32Array(0), dropped: 0 },
+      raster: { neurons: new Int32Array(0), steps: new Int32Array(0), ids: new Int32Array(0), count: 0, dropped: 0 },
       series: {
         bin_ms: 1000,
         nBins,
