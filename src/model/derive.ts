@@ -57,6 +57,7 @@ export interface DerivedChannel {
 }
 
 export interface DerivedTerm {
+  eta: number; // f32(eta * (scaled ? jScale : 1)): the term's learning rate in J units
   a: number;
   bPre: number;
   bPost: number;
@@ -122,9 +123,9 @@ export function etaPerSpike(pl: PlasticitySpec): number {
   return 1 / (pl.learningTimescale_ms as number);
 }
 
-function deriveTerm(t: RuleTerm, jScale: number): DerivedTerm {
+function deriveTerm(t: RuleTerm, jScale: number, eta: number): DerivedTerm {
   const dep = t.weightDep === 'linear' ? 1 : 0;
-  return { a: t.a, bPre: t.bPre, bPost: t.bPost, dep, invJRef: dep ? 1 / ((t.jRef as number) * jScale) : 0 };
+  return { eta: f32(eta * (t.scaled ? jScale : 1)), a: t.a, bPre: t.bPre, bPost: t.bPost, dep, invJRef: dep ? 1 / ((t.jRef as number) * jScale) : 0 };
 }
 
 /** Derives sizes, channels and constants from a validated spec. */
@@ -206,8 +207,8 @@ export function derive(spec: NetworkSpec): Derived {
         tauSTDP_ms: pl.tauSTDP_ms,
         preTrace: traceOf(prePop.index, pl.tauSTDP_ms),
         postTrace: traceOf(post.index, pl.tauSTDP_ms),
-        onPre: deriveTerm(pl.onPre, jScale),
-        onPost: deriveTerm(pl.onPost, jScale),
+        onPre: deriveTerm(pl.onPre, jScale, etaPerSpike(pl)),
+        onPost: deriveTerm(pl.onPost, jScale, etaPerSpike(pl)),
         bounded: pl.bounds !== undefined,
         gate: pl.bounds?.mode === 'gate',
         jMin: (pl.bounds?.jMin ?? -Infinity) * jScale,

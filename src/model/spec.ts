@@ -51,7 +51,13 @@ export interface InputSpec {
   activeWindow_s?: { start_s: number; stop_s: number };
 }
 
-/** Per-event term of the general pair rule (Akil Eq 10): dJ = eta * f(J) * (a + bPre*x_pre + bPost*x_post). */
+/**
+ * Per-event term of the general pair rule (Akil Eq 10), applied to the weight J of each existing synapse:
+ *   dJ = eta * s * f * (a + bPre*x_pre + bPost*x_post),  f = 1 ('none') or j / jRef ('linear'),
+ * with j = J * sqrt(N) on scaled projections, and s = 1/sqrt(N) when `scaled` (coefficients that are
+ * weights, such as Kohonen's beta or a Hebbian jMax, given in j units) else 1 (as the authors' code).
+ * Traces x jump by 1 per spike and decay with tauSTDP_ms, so x ~ rate * tauSTDP.
+ */
 export interface RuleTerm {
   a: number; // constant (first-order A term, or -alpha for homeostatic rules)
   bPre: number; // coefficient of the presynaptic trace
@@ -59,6 +65,7 @@ export interface RuleTerm {
   /** Weight dependence f(J): 'none' -> 1, 'linear' -> J / jRef (jRef in j units, i.e. times sqrt(N) when scaled). */
   weightDep: 'none' | 'linear';
   jRef?: number;
+  scaled?: boolean;
 }
 
 /** A plasticity rule in the general form, applied on pre- and postsynaptic spikes of a projection. */

@@ -1,6 +1,13 @@
 // validate(spec): rejects every bad field before any work, naming its path, value and allowed range.
 import type { NetworkSpec, NeuronSpec, PlasticitySpec, RuleTerm } from './spec.ts';
 import { NEURON_MODELS } from './spec.ts';
+import { RULE_NAMES } from './rules.ts';
+
+/** Rules that only make sense on one sign of weight (excitatory > 0, inhibitory < 0). */
+const RULE_SIGN: Record<string, 1 | -1> = {
+  hebbian: 1, 'anti-hebbian': 1, 'soft-hebbian': 1, 'hard-hebbian': 1, oja: 1, kohonen: 1, 'homeostatic-ie': 1, 'hebbian-ie': 1,
+  'istdp-ei': -1, 'istdp-ii': -1,
+};
 
 export interface SpecIssue {
   path: string;
@@ -90,7 +97,8 @@ function checkNeuron(c: Checker, path: string, n: unknown): void {
 
 function checkTerm(c: Checker, path: string, t: unknown): void {
   if (!c.obj(path, t)) return;
-  c.known(path, t, ['a', 'bPre', 'bPost', 'weightDep', 'jRef']);
+  c.known(path, t, ['a', 'bPre', 'bPost', 'weightDep', 'jRef', 'scaled']);
+  if (t['scaled'] !== undefined) c.bool(`${path}.scaled`, t['scaled']);
   for (const f of ['a', 'bPre', 'bPost']) c.num(`${path}.${f}`, t[f], -BIG, BIG);
   const dep = t['weightDep'] as RuleTerm['weightDep'];
   if (dep !== 'none' && dep !== 'linear') c.bad(`${path}.weightDep`, dep, "'none' or 'linear'");
@@ -99,10 +107,16 @@ function checkTerm(c: Checker, path: string, t: unknown): void {
   }
 }
 
-function checkPlasticity(c: Checker, path: string, pl: unknown, T_s: number, sign: number): void {
+function checkPlasticity(c: Checker, path: string, pl: unknown, T_s: number, sign: number, jInit?: number): void {
   if (!c.obj(path, pl)) return;
   c.known(path, pl, ['rule', 'tauSTDP_ms', 'eta', 'learningTimescale_ms', 'onPre', 'onPost', 'bounds', 'startAt_s']);
-  c.str(`${path}.rule`, pl['rule']);
+  if (c.str(`${path}.rule`, pl['rule'])) {
+    const rule = pl['rule'];
+    if (!(RULE_NAMES as readonly string[]).includes(rule)) c.bad(`${path}.rule`, rule, `one of ${RULE_NAMES.join(', ')}`);
+    const need = RULE_SIGN[rule];
+    if (need !== undefined && sign !== 0 && sign !== need)
+      c.bad(`${path}.rule`, rule, `a rule for ${sign > 0 ? 'excitatory (j > 0)' : 'inhibitory (j < 0)'} projections; '${rule}' needs ${need > 0 ? 'j > 0' : 'j < 0'}`);
+  }
   c.num(`${path}.tauSTDP_ms`, pl['tauSTDP_ms'], 0, 1e7, { loOpen: true });
   const hasEta = pl['eta'] !== undefined;
   const hasTs = pl['learningTimescale_ms'] !== undefined;
@@ -117,6 +131,8 @@ function checkPlasticity(c: Checker, path: string, pl: unknown, T_s: number, sig
     const ok = c.num(`${path}.bounds.jMin`, b['jMin'], -BIG, BIG) && c.num(`${path}.bounds.jMax`, b['jMax'], -BIG, BIG);
     if (ok && (b['jMin'] as number) > (b['jMax'] as number)) c.bad(`${path}.bounds.jMax`, b['jMax'], `>= jMin (${b['jMin']})`);
     if (b['mode'] !== 'clip' && b['mode'] !== 'gate') c.bad(`${path}.bounds.mode`, b['mode'], "'clip' or 'gate'");
+    if (ok && b['mode'] === 'clip' && jInit !== undefined && (jInit < (b['jMin'] as number) || jInit > (b['jMax'] as number)))
+      c.bad(`${path}.bounds`, b, `bounds containing the projection's initial j = ${jInit}`);
   }
   if (pl['startAt_s'] !== undefined) c.num(`${path}.startAt_s`, pl['startAt_s'], 0, T_s);
   const p = pl as unknown as PlasticitySpec;
@@ -206,7 +222,7 @@ export function validate(spec: unknown): NetworkSpec {
       c.bool(`${path}.scaleBySqrtN`, p['scaleBySqrtN']);
       if (p['plasticity'] !== undefined) {
         if (names.get(p['pre'] as string) === 'input') c.bad(`${path}.plasticity`, p['plasticity'], 'absent: plasticity on input projections is not supported');
-        checkPlasticity(c, `${path}.plasticity`, p['plasticity'], T_s, Math.sign(typeof p['j'] === 'number' ? p['j'] : 0));
+        checkPlasticity(c, `${path}.plasticity`, p['plasticity'], T_s, Math.sign(typeof p['j'] === 'number' ? p['j'] : 0), typeof p['j'] === 'number' ? p['j'] : undefined);
       }
     });
   }

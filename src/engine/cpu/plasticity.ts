@@ -12,7 +12,7 @@ export function applyTerm(r: DerivedRule, t: DerivedTerm, w: number, xPre: numbe
   if (r.gate && !(w > r.jMin && w < r.jMax)) return w;
   const drive = f(f(t.a + f(t.bPre * xPre)) + f(t.bPost * xPost));
   const fw = t.dep === 1 ? f(w * t.invJRef) : 1;
-  let wn = f(w + f(f(r.eta * fw) * drive));
+  let wn = f(w + f(f(t.eta * fw) * drive));
   if (r.bounded && !r.gate) wn = wn < r.jMin ? f(r.jMin) : wn > r.jMax ? f(r.jMax) : wn;
   return wn;
 }
