@@ -3,6 +3,7 @@
 import type { RunResult } from '../engine/simulation.ts';
 import { analyze, type Analysis } from '../stats/summary.ts';
 import { theoryFor } from './theoryFor.ts';
+import { predictWeights } from './weightTheory.ts';
 import { renderReportFor } from './runReport.ts';
 
 export interface RunMeta {
@@ -34,7 +35,10 @@ export function summarizeRun(r: RunResult, meta: RunMeta): { summary: RunSummary
   const jFinal: Record<string, number> = {};
   for (const [k, v] of Object.entries(s.plastic)) jFinal[k] = v.jMeanFinal;
   const fano = r.spec.populations.map((p) => s.populations[p.name]?.fano ?? 1);
-  s.theory = { initialWeights: theoryFor(r.spec, fano), ...(Object.keys(jFinal).length ? { finalWeights: theoryFor(r.spec, fano, jFinal) } : {}) };
+  s.theory = {
+    initialWeights: theoryFor(r.spec, fano),
+    ...(Object.keys(jFinal).length ? { finalWeights: theoryFor(r.spec, fano, jFinal), weightFixedPoint: predictWeights(r.spec) } : {}),
+  };
   const simT_s = (rec.steps * rec.dt_ms) / 1000;
   const summary: RunSummary = {
     ...s,

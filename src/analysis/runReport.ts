@@ -34,7 +34,12 @@ export function comparisonRows(r: RunResult, s: RunSummary): string[][] {
     rows.push([`CV ISI ${p.name}`, fmt(ps?.cv_isi), '', '', '']);
     rows.push([`Fano ${p.name}`, fmt(ps?.fano), '', '', '']);
   }
-  for (const [k, v] of Object.entries(s.plastic)) rows.push([`j ${k} (final mean)`, fmt(v.jMeanFinal), '', '', '']);
+  const wp = (s.theory as Record<string, unknown>)['weightFixedPoint'] as { jStar?: Record<string, number>; rates_Hz?: Record<string, number> } | undefined;
+  for (const [k, v] of Object.entries(s.plastic)) {
+    const js = wp?.jStar?.[k];
+    rows.push([`j ${k} (final mean)`, fmt(v.jMeanFinal), fmt(js), '', js ? fmt((v.jMeanFinal - js) / Math.abs(js), 2) : 'n/a']);
+  }
+  if (wp?.rates_Hz) for (const [n, rr] of Object.entries(wp.rates_Hz)) rows.push([`rate ${n} at weight fixed point (Hz)`, fmt(s.populations[n]?.rate_Hz), fmt(rr), '', fmt(((s.populations[n]?.rate_Hz ?? NaN) - rr) / rr, 2)]);
   return rows;
 }
 

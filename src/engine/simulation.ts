@@ -59,6 +59,9 @@ export async function createEngine(net: BuiltNetwork, backend: Backend, device?:
   return new CpuEngine(net);
 }
 
+/** Lets timers, I/O and UI events run between chunks (the CPU engine computes synchronously). */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 /** Runs a spec to completion (or until a guard fires, keeping what was recorded). */
 export async function runSimulation(specIn: unknown, opts: RunOptions = {}): Promise<RunResult> {
   const spec = validate(specIn);
@@ -73,6 +76,7 @@ export async function runSimulation(specIn: unknown, opts: RunOptions = {}): Pro
   try {
     while (engine.step < d.nSteps) {
       await engine.advance(Math.min(chunk, d.nSteps - engine.step));
+      await yieldToEventLoop();
       if (opts.onProgress) {
         const wall_s = (performance.now() - t1) / 1000;
         const simTime_s = (engine.step * d.dt_ms) / 1000;

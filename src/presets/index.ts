@@ -1,6 +1,7 @@
 // Named presets: every preset the engine, CLI and app offer.
 import type { NetworkSpec } from '../model/spec.ts';
 import { akilNetwork } from './akil2021.ts';
+import { demoIstdp, fig1Kohonen, fig2KohonenCx, fig3fIstdpEiIi, fig3IstdpEi, fig4Opto } from './akilFigures.ts';
 
 export interface Preset {
   name: string;
@@ -15,6 +16,13 @@ export const presets: Preset[] = [
     figure: 'Akil 2021 default network, static weights, correlated input c = 0.1',
     build: () => akilNetwork({ name: 'akil-static-corr', c: 0.1 }),
   },
+  { name: 'akil-istdp-demo', figure: 'Akil 2021 Fig 3 (EI iSTDP), fast learning rate: the README demo', build: demoIstdp },
+  { name: 'akil-fig1-kohonen', figure: 'Akil 2021 Fig 1 D-F: Kohonen E<-E, asynchronous', build: () => fig1Kohonen(0) },
+  { name: 'akil-fig1-kohonen-corr', figure: 'Akil 2021 Fig 1 G-I: Kohonen E<-E, correlated input c = 0.1', build: () => fig1Kohonen(0.1) },
+  { name: 'akil-fig2-kohonen-cx', figure: 'Akil 2021 Fig 2B: Kohonen E<-E with input correlation c = 0.1', build: () => fig2KohonenCx(0.1) },
+  { name: 'akil-fig3-istdp-ei', figure: 'Akil 2021 Fig 3B-E: homeostatic iSTDP on E<-I', build: () => fig3IstdpEi() },
+  { name: 'akil-fig3f-istdp-ei-ii', figure: 'Akil 2021 Fig 3F: iSTDP on E<-I and I<-I, N = 10^4', build: fig3fIstdpEiIi },
+  { name: 'akil-fig4-opto', figure: 'Akil 2021 Fig 4: optogenetic stimulation of 40% of E cells with iSTDP', build: () => fig4Opto() },
 ];
 
 /** Finds a preset by name or throws an error listing the known names. */

@@ -3,8 +3,8 @@
 // independence of projections, initial weights J = j/sqrt(N) in f32.
 // Axes: the six Akil projections at N = 2000 (E 1600, I 400, X 400); p in {0.02, 0.1, 0.5} on E<-E;
 // connectivity in {bernoulli, fixed-indegree}. Controls: p = 0 (no synapse) and p = 1 (all pairs).
-// Statistical checks: 6 projections x 4 (Bernoulli) + 2 p x 4 + 6 x 2 (fixed out-degree) + 1 overlap
-// + 1 v0 mean = 46 checks at Z SE (test/tolerances.ts).
+// Statistical checks: 6 projections x 4 (Bernoulli) + 2 p x 4 + 6 x 2 (fixed out-degree) + 2 overlap
+// + 1 v0 mean = 47 checks at Z SE (test/tolerances.ts).
 import { describe, expect, it } from 'vitest';
 import { buildProjection, type Csr } from '../../src/build/connectivity.ts';
 import { buildNetwork } from '../../src/build/network.ts';
@@ -105,6 +105,23 @@ function expectCsrInvariants(c: Csr, pr: DerivedProjection, sortedRows: boolean)
   expect(problems).toEqual([]);
 }
 
+/**
+ * Two projections of the same shape drawn independently: given A's synapses, each is also in B with
+ * probability p (Bernoulli), or K/nPre (fixed in-degree, where the per-post overlap is hypergeometric,
+ * with a smaller variance than the binomial SE used here), so overlap / nnz_A ~ p within Z SE.
+ */
+function expectIndependent(a: Csr, b: Csr, p: number): void {
+  expect(a.nPre).toBe(b.nPre);
+  expect(a.nPost).toBe(b.nPost);
+  let overlap = 0;
+  for (let k = 0; k < a.nPre; k++) {
+    const set = new Set(b.post.subarray(b.rowPtr[k]!, b.rowPtr[k + 1]!));
+    for (let s = a.rowPtr[k]!; s < a.rowPtr[k + 1]!; s++) if (set.has(a.post[s]!)) overlap++;
+  }
+  const nnz = a.post.length;
+  expect(withinZ(overlap / nnz, p, seMean(p * (1 - p), nnz)), `overlap fraction ${overlap / nnz} vs ${p}`).toBe(true);
+}
+
 describe('Bernoulli connectivity: degree statistics (Akil N = 2000, p = 0.1)', () => {
   it.each(d0.projections.map((p) => [p.name, p.index] as const))('%s: in-degree and out-degree ~ Binomial', (name, i) => {
     const pr = d0.projections[i]!;
@@ -139,18 +156,7 @@ describe('Bernoulli connectivity: degree statistics (Akil N = 2000, p = 0.1)', (
   });
 
   it('projections of the same shape (E<-I and E<-X, 400 -> 1600) are drawn independently', () => {
-    // Overlap of the two synapse sets, given A's synapses, is ~ Bin(nnz_A, p) if the draws are independent.
-    const a = net0.csr[1]!;
-    const b = net0.csr[4]!;
-    expect(d0.projections[1]!.pre.size).toBe(d0.projections[4]!.pre.size);
-    let overlap = 0;
-    for (let k = 0; k < a.nPre; k++) {
-      const set = new Set(b.post.subarray(b.rowPtr[k]!, b.rowPtr[k + 1]!));
-      for (let s = a.rowPtr[k]!; s < a.rowPtr[k + 1]!; s++) if (set.has(a.post[s]!)) overlap++;
-    }
-    const nnz = a.post.length;
-    const p = 0.1;
-    expect(withinZ(overlap / nnz, p, seMean(p * (1 - p), nnz)), `overlap fraction ${overlap / nnz}`).toBe(true);
+    expectIndependent(net0.csr[1]!, net0.csr[4]!, 0.1);
   });
 });
 
@@ -179,6 +185,10 @@ describe('fixed in-degree connectivity', () => {
     const pr = df.projections[i]!;
     const K = Math.round(pr.p * pr.pre.size);
     expectBinomialDegrees(degrees(csrF[i]!.rowPtr), pr.post.size, K / pr.pre.size, `${name} out-degree`);
+  });
+
+  it('projections of the same shape (E<-I and E<-X) are drawn independently', () => {
+    expectIndependent(csrF[1]!, csrF[4]!, Math.round(0.1 * 400) / 400);
   });
 
   it('control: p = 1 gives every pre to every post', () => {

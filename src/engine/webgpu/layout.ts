@@ -1,0 +1,257 @@
+// The single source of every GPU struct and binding of the WebGPU engine. Sizes and offsets come from
+// schema.ts (WGSL layout rules); the WGSL text of the structs, constants and bindings is emitted from
+// here and prepended to every pass (shaderSource.ts), so no byte is counted by hand anywhere.
+import {
+  array,
+  atomicI32,
+  atomicU32,
+  checkUniform,
+  f32,
+  i32,
+  structClosure,
+  struct,
+  u32,
+  wgslStruct,
+  wgslType,
+  type GpuType,
+  type StructType,
+} from './schema.ts';
+
+/** Capacity of the per-network tables in the uniform Params (validate() keeps specs well inside). */
+export const MAX_POPS = 4;
+export const MAX_CHANNELS = 8;
+export const MAX_TRACES = 8;
+export const MAX_INPUTS = 4;
+export const MAX_PROJ = 16;
+
+/** Threads per workgroup of the 1-D passes (WORKGROUP_SIZE in shaders/common.wgsl). */
+export const WORKGROUP_SIZE = 64;
+/** Weights summed per workgroup of the record pass (REDUCE_ITEMS per thread). */
+export const REDUCE_ITEMS = 32;
+export const REDUCE_BLOCK = WORKGROUP_SIZE * REDUCE_ITEMS;
+/** ctl.ovfStep when no fixed-point overflow happened. */
+export const NO_OVERFLOW = 0xffffffff;
+
+export const PopParams = struct(
+  'PopParams',
+  'one recurrent population: its neuron range and f32 neuron constants from derive()',
+  [
+    ['offset', u32, 'first global neuron index'],
+    ['size', u32, 'neurons'],
+    ['channel', u32, 'current channel fed by its spikes'],
+    ['isEif', u32, '1: exponential term on (gLdT > 0)'],
+    ['refSteps', i32, 'refractory steps after a spike'],
+    ['dtOverC', f32, 'dt / C_m'],
+    ['gL', f32, '1 / tauMem'],
+    ['gLdT', f32, 'g_L * Delta_T'],
+    ['eL', f32, 'leak reversal (mV)'],
+    ['vT', f32, 'soft threshold (mV)'],
+    ['invDeltaT', f32, '1 / Delta_T'],
+    ['vThresh', f32, 'spike detection threshold (mV)'],
+    ['vReset', f32, 'reset (mV)'],
+  ],
+  { uniform: true },
+);
+
+export const ChannelParams = struct(
+  'ChannelParams',
+  'one synaptic current channel',
+  [
+    ['decay', f32, 'f32(1 - dt/tau)'],
+    ['invTau', f32, 'f32(1/tau)'],
+    ['isInput', u32, '1: external input channel (joins before the neuron update)'],
+  ],
+  { uniform: true },
+);
+
+export const TraceParams = struct(
+  'TraceParams',
+  'one eligibility trace group (population, tauSTDP)',
+  [
+    ['offset', u32, 'first neuron of its population'],
+    ['size', u32, 'neurons of its population'],
+    ['decay', f32, 'f32(1 - dt/tauSTDP)'],
+  ],
+  { uniform: true },
+);
+
+export const InputParams = struct(
+  'InputParams',
+  'one external Poisson layer (independent or correlated)',
+  [
+    ['size', u32, 'input neurons'],
+    ['correlated', u32, '1: mother process + copies into the count ring'],
+    ['countOff', u32, 'graph offset of the Poisson thresholds of the per-step count (independent)'],
+    ['countLen', u32, 'thresholds in that table'],
+    ['motherOff', u32, 'graph offset of the mother-count thresholds (correlated)'],
+    ['motherLen', u32, 'thresholds in that table'],
+    ['copyThreshold', u32, 'a child copies a mother spike when its word < this'],
+    ['jitterSteps', f32, 'f32(sigma / dt)'],
+    ['delayOffset', i32, 'D: copies land D + round(jitter) steps after their mother, in [0, 2D]'],
+    ['startStep', i32, 'generation active in [startStep, stopStep)'],
+    ['stopStep', i32, ''],
+    ['ringOff', u32, 'istate offset of its count ring ring[(step % ringLen) * size + k]'],
+    ['ringLen', u32, '2D + 1 slots (correlated), else 0'],
+  ],
+  { uniform: true },
+);
+
+export const Term = struct(
+  'Term',
+  'one event term dJ = eta * f(J) * (a + bPre x_pre + bPost x_post) of a plasticity rule',
+  [
+    ['eta', f32, 'learning rate in J units'],
+    ['a', f32, ''],
+    ['bPre', f32, ''],
+    ['bPost', f32, ''],
+    ['dep', u32, '1: f(J) = J * invJRef, else 1'],
+    ['invJRef', f32, ''],
+  ],
+  { uniform: true },
+);
+
+export const ProjParams = struct(
+  'ProjParams',
+  'one projection: its CSR rows in graph, its weights and its plasticity rule',
+  [
+    ['preIsInput', u32, '1: presynaptic side is an input layer'],
+    ['preIndex', u32, 'input index when preIsInput'],
+    ['preOffset', u32, 'first global presynaptic neuron (0 for inputs)'],
+    ['preSize', u32, ''],
+    ['postOffset', u32, ''],
+    ['postSize', u32, ''],
+    ['channel', u32, 'current channel its spikes feed'],
+    ['q', i32, 'static fixed-point increment round(J/tau * 2^20)'],
+    ['invTau', f32, 'f32(1/tau) of its channel (plastic increments)'],
+    ['rowOff', u32, 'graph offset of its preSize + 1 row pointers (global synapse ids)'],
+    ['synOff', u32, 'global id of its first synapse'],
+    ['nnz', u32, 'synapses'],
+    ['plastic', u32, '1: weights in `weight`, updated by the plasticity passes'],
+    ['wOff', u32, 'weight index of its first synapse (plastic)'],
+    ['colOff', u32, 'graph offset of its postSize + 1 column pointers (plastic)'],
+    ['blockOff', u32, 'first weight-sum block of the record pass (plastic)'],
+    ['nBlocks', u32, 'weight-sum blocks (plastic)'],
+    ['preTrace', u32, 'trace group of the presynaptic side'],
+    ['postTrace', u32, 'trace group of the postsynaptic side'],
+    ['bounded', u32, '1: bounds apply'],
+    ['gate', u32, '1: bounds gate updates (else clip)'],
+    ['jMin', f32, 'lower bound (J units, finite)'],
+    ['jMax', f32, 'upper bound (J units, finite)'],
+    ['startStep', i32, 'plasticity off before this step'],
+    ['onPre', Term, 'applied to the row of a presynaptic spiker'],
+    ['onPost', Term, 'applied to the column of a postsynaptic spiker'],
+  ],
+  { uniform: true },
+);
+
+export const Params = struct(
+  'Params',
+  'network constants and buffer sections, written once per network (uniform)',
+  [
+    ['N', u32, 'recurrent neurons'],
+    ['nPops', u32, ''],
+    ['nChannels', u32, ''],
+    ['nTraces', u32, ''],
+    ['nInputs', u32, ''],
+    ['nProj', u32, ''],
+    ['seed', u32, 'master seed (Philox key word 0)'],
+    ['binSteps', u32, 'steps per recording bin'],
+    ['binCap', u32, 'bin slots in `bins` (ring)'],
+    ['binStride', u32, 'floats per bin slot'],
+    ['binCurOff', u32, 'slot offset of the current sums [sample][channel]'],
+    ['binPartOff', u32, 'slot offset of the weight block sums'],
+    ['binSampOff', u32, 'slot offset of the sampled weights'],
+    ['nSlots', u32, 'neurons whose currents are sampled'],
+    ['nBlocks', u32, 'weight-sum blocks over all plastic projections'],
+    ['nWSamples', u32, 'sampled weights over all plastic projections'],
+    ['vOff', u32, 'fstate: membrane potentials [N]'],
+    ['curOff', u32, 'fstate: currents [channel][N]'],
+    ['trOff', u32, 'fstate: traces [group][N]'],
+    ['curAccOff', u32, 'fstate: per-bin current sums [slot][channel]'],
+    ['refrOff', u32, 'istate: refractory steps left [N]'],
+    ['lastOff', u32, 'istate: last spike step [N] (-1: never)'],
+    ['slotOff', u32, 'istate: current-sample slot of each neuron [N] (-1: none)'],
+    ['spikeOff', u32, 'ctl.list: this step\'s spike list [N]'],
+    ['eventOff', u32, 'ctl.list: this step\'s input events (source | input << 24, times)'],
+    ['recOff', u32, 'ctl.list: spike record (step, id) pairs of the chunk'],
+    ['recCap', u32, 'pairs the record holds'],
+    ['postOff', u32, 'graph: global postsynaptic neuron of each synapse'],
+    ['colWOff', u32, 'graph: weight index of each column entry (plastic)'],
+    ['colPreOff', u32, 'graph: global presynaptic neuron of each column entry (plastic)'],
+    ['wsOff', u32, 'graph: weight index of each sampled synapse'],
+    ['pops', array(PopParams, MAX_POPS), ''],
+    ['channels', array(ChannelParams, MAX_CHANNELS), ''],
+    ['traces', array(TraceParams, MAX_TRACES), ''],
+    ['inputs', array(InputParams, MAX_INPUTS), ''],
+    ['projs', array(ProjParams, MAX_PROJ), ''],
+  ],
+  { uniform: true },
+);
+checkUniform(Params);
+
+export const Ctl = struct('Ctl', 'GPU-side control words and the spike/event/record lists', [
+  ['step', u32, 'the step being simulated; advanced by the advance pass'],
+  ['nSpikes', atomicU32, 'spikers of this step (list at P.spikeOff)'],
+  ['nEvents', atomicU32, 'input events of this step (pairs at P.eventOff)'],
+  ['recCount', atomicU32, 'record pairs written this chunk (may exceed P.recCap: overflow)'],
+  ['ovfStep', atomicU32, 'first step of a fixed-point overflow (0xffffffff: none)'],
+  ['ovfIndex', atomicU32, 'accumulator index (channel * N + neuron) of that overflow'],
+  ['list', array(u32, 0), 'sections at P.spikeOff, P.eventOff, P.recOff'],
+]);
+
+export type BindingKind = 'uniform' | 'storage' | 'read-only-storage';
+
+export interface BindingDef {
+  name: 'P' | 'ctl' | 'fstate' | 'istate' | 'acc' | 'weight' | 'graph' | 'bins';
+  kind: BindingKind;
+  type: GpuType;
+  doc: string;
+}
+
+/** Group 0 of every pass, in binding order: one bind group is set once per compute pass. */
+export const BINDINGS: readonly BindingDef[] = [
+  { name: 'P', kind: 'uniform', type: Params, doc: 'network constants' },
+  { name: 'ctl', kind: 'storage', type: Ctl, doc: 'step counter, list counts, overflow flag, lists' },
+  { name: 'fstate', kind: 'storage', type: array(f32, 0), doc: 'f32 state sections (P.*Off)' },
+  { name: 'istate', kind: 'storage', type: array(i32, 0), doc: 'i32 state sections and count rings' },
+  { name: 'acc', kind: 'storage', type: array(atomicI32, 0), doc: 'fixed-point input accumulators [channel][N]' },
+  { name: 'weight', kind: 'storage', type: array(f32, 0), doc: 'plastic weights (J units), projection after projection' },
+  { name: 'graph', kind: 'read-only-storage', type: array(u32, 0), doc: 'CSR rows, targets, column index, tables, samples' },
+  { name: 'bins', kind: 'storage', type: array(f32, 0), doc: 'per-bin recordings, P.binCap slots of P.binStride' },
+];
+
+export type BufferName = Exclude<BindingDef['name'], 'P'>;
+
+/** The WGSL text of every struct, constant and binding (prepended to each pass). */
+export function layoutWgsl(): string {
+  const consts = [
+    `const MAX_POPS: u32 = ${MAX_POPS}u;`,
+    `const MAX_CHANNELS: u32 = ${MAX_CHANNELS}u;`,
+    `const MAX_TRACES: u32 = ${MAX_TRACES}u;`,
+    `const MAX_INPUTS: u32 = ${MAX_INPUTS}u;`,
+    `const MAX_PROJ: u32 = ${MAX_PROJ}u;`,
+    `const REDUCE_ITEMS: u32 = ${REDUCE_ITEMS}u;`,
+    `const NO_OVERFLOW: u32 = ${NO_OVERFLOW >>> 0}u;`,
+  ];
+  const structs = structClosure(BINDINGS.map((b) => b.type)).map(wgslStruct);
+  const binds = BINDINGS.map((b, i) => {
+    const space = b.kind === 'uniform' ? 'uniform' : b.kind === 'storage' ? 'storage, read_write' : 'storage, read';
+    return `@group(0) @binding(${i}) var<${space}> ${b.name}: ${wgslType(b.type)}; // ${b.doc}`;
+  });
+  return ['// Generated from src/engine/webgpu/layout.ts: do not edit.', ...consts, '', ...structs, '', ...binds, ''].join('\n');
+}
+
+/** Named sections of one flat buffer, in order: offsets in elements. */
+export class Sections<K extends string> {
+  readonly offset = {} as Record<K, number>;
+  readonly length = {} as Record<K, number>;
+  total = 0;
+  add(name: K, n: number): this {
+    this.offset[name] = this.total;
+    this.length[name] = n;
+    this.total += n;
+    return this;
+  }
+}
+
+export type { StructType };

@@ -1,0 +1,121 @@
+// The tolerance policy of the unit tests (STYLE.md §8 item 8), in one place.
+//
+// 1. Integer paths (Philox words, mulhi32, Poisson table draws, CSR arrays, spike counts) are exact:
+//    they are compared with toBe / toEqual, never with a tolerance, and have no entry here.
+// 2. Float paths that are deterministic (f32 Euler decay, f32 membrane update) are compared either
+//    exactly against an independent f32 recomputation, or against the continuous-time answer within a
+//    bound derived from the forward-Euler discretisation (functions below, each with its derivation).
+// 3. Statistical checks compare a sample statistic with its expectation within Z standard errors,
+//    where the standard error (SE) is computed from the distribution under test (helpers below).
+//    Every statistical test uses a fixed seed, so the outcome is deterministic; the bound states how
+//    rarely a *correct* implementation would fail for an arbitrary seed.
+
+/**
+ * Standard errors allowed for every statistical check. A two-sided normal tail beyond 5 SE has
+ * probability 5.7e-7. The unit tests make about 230 statistical checks in all (rng ~45,
+ * connectivity ~60, input ~115, counted in each file's header), so by Bonferroni a correct
+ * implementation fails some check for fewer than 1.4e-4 of seeds, while every bug the tests target
+ * moves its statistic by tens to thousands of SE.
+ */
+export const Z = 5;
+
+/** SE of a sample mean of n i.i.d. values with variance v. */
+export function seMean(v: number, n: number): number {
+  return Math.sqrt(v / n);
+}
+
+/**
+ * SE of a sample variance of n i.i.d. values with variance v and fourth central moment mu4:
+ * Var(s^2) = (mu4 - v^2)/n + O(1/n^2).
+ */
+export function seVar(v: number, mu4: number, n: number): number {
+  return Math.sqrt((mu4 - v * v) / n);
+}
+
+/** |x - expected| <= Z * se, with a message naming the quantity, for expect(...).toBe(true) checks. */
+export function withinZ(x: number, expected: number, se: number): boolean {
+  return Math.abs(x - expected) <= Z * se;
+}
+
+/**
+ * SE of the mean pairwise sample correlation of n independent count series over K windows.
+ * Each pair's sample correlation has variance 1/K under independence, and estimates for different
+ * pairs are uncorrelated (E[r_ij r_ik] = 0 when all three series are independent), so the mean over
+ * n(n-1)/2 pairs has SE 1/sqrt(K n(n-1)/2).
+ */
+export function seMeanCorrIndependent(n: number, K: number): number {
+  return 1 / Math.sqrt((K * n * (n - 1)) / 2);
+}
+
+/**
+ * Expected pairwise spike-count correlation of the jittered mother-process input (SPEC §2.3) in
+ * windows of T: each child copies each mother spike with probability c and shifts it by N(0, s^2).
+ * Counts are Poisson (var = rT) and cov = r_m c^2 * integral F(t)^2 dt, where F(t) = P(t + xi in the
+ * window); the two window edges each lose s/sqrt(pi) of the integral, so
+ *   rho = c * (1 - 2 s / (sqrt(pi) T)).
+ * For c = 0.1, s = 5 ms, T = 250 ms this is 0.0977 (the finite-window correction is -2.3 %). The
+ * rounding of the delay to whole steps and its clipping at +-4 s change rho by < 1e-4.
+ */
+export function expectedInputCorrelation(c: number, jitter_ms: number, window_ms: number): number {
+  return c * (1 - (2 * jitter_ms) / (Math.sqrt(Math.PI) * window_ms));
+}
+
+/**
+ * SE of the mean pairwise correlation of the correlated input over K windows. The pairs share the
+ * mother, so the estimate is dominated by the sample variance of the common component: the copied
+ * mother count per window is ~ c * Poisson(lambda_m), lambda_m = r_m T, whose sample variance has
+ * relative SE sqrt((2 + 1/lambda_m)/K) (Poisson: mu4 - var^2 = lambda + 2 lambda^2). The per-pair
+ * noise adds 1/sqrt(K * pairs), and the normalisation by the estimated count variances adds the same
+ * order again as the first term's counterpart for the variance (relative sqrt(2/K)/sqrt(n)); we add
+ * all three linearly, which over-estimates the SE (conservative). For c = 0.1, r = 10 Hz, T = 250 ms,
+ * K = 800, n = 50: 0.1 * 0.0505 + 0.0010 + 0.1 * 0.0071 = 0.0068.
+ */
+export function seMeanCorrCorrelated(c: number, rate_Hz: number, window_ms: number, K: number, n: number): number {
+  const lambdaM = (rate_Hz / c) * (window_ms / 1000);
+  const common = c * Math.sqrt((2 + 1 / lambdaM) / K);
+  const pairNoise = seMeanCorrIndependent(n, K);
+  const normalisation = c * Math.sqrt(2 / K / n);
+  return common + pairNoise + normalisation;
+}
+
+/**
+ * Forward-Euler decay against the exponential: (1 - x)^n = exp(n log(1 - x)) with x = dt/tau, and
+ * n log(1 - x) = -n x - n x^2/2 - ..., so the relative deviation from exp(-n x) is at most
+ * 1 - exp(-n x^2 / (2 (1 - x))) <= n x^2 / (2 (1 - x)) = t dt / (2 tau^2 (1 - x)).
+ * The f32 rounding of the decay factor (relative 2^-24) and of each product (half an ulp per step)
+ * add at most n * 2^-23 relative. This is the bound of Auryn's test_EulerTrace (1e-3) made explicit.
+ */
+export function eulerDecayRelBound(n: number, dt_ms: number, tau_ms: number): number {
+  const x = dt_ms / tau_ms;
+  return (n * x * x) / (2 * (1 - x)) + n * 2 ** -23;
+}
+
+/**
+ * Interspike interval of a neuron driven by a constant current, forward Euler with step dt, against
+ * the exact first-passage time T = integral_{V_re}^{V_th} dV / f(V) (f > 0 on the path). Two parts:
+ *   - discretisation: one Euler step advances V by dt f(V), which the exact flow covers in
+ *     dt - dt^2 f'(V)/2 + O(dt^3); summed over the path, T_euler = T + delta + O(dt^2) with
+ *     delta = (dt/2) integral f'(V(t)) dt = (dt/2) ln(f(V_th) / f(V_re));
+ *   - quantisation: the spike is detected at the first step with V >= V_th, so the simulated ISI is
+ *     ceil(T_euler / dt) dt, in [T_euler, T_euler + dt).
+ * Bound: |ISI - T| <= dt + 2 |delta|, the factor 2 covering the O(dt^2) remainder (largest in the
+ * last step before an EIF spike, where f grows by ~e^(dt f / Delta_T) per step). For the Akil EIF at
+ * I0 = 2 mV/ms: T = 17.06 ms, delta = 0.078 ms at dt = 0.1 ms, bound 0.26 ms (observed 0.14 ms).
+ */
+export function eulerIsiBound(dt_ms: number, fThresh: number, fReset: number): number {
+  return dt_ms + 2 * Math.abs((dt_ms / 2) * Math.log(fThresh / fReset));
+}
+
+/**
+ * One f32 forward-Euler membrane step against the same step in f64: six f32 roundings (leak, exponent
+ * argument, exponential, sum, times dt, add to V), each at most half an ulp of a quantity no larger
+ * than |V|, so at most 3 ulp of V; we allow 4 ulp of f32 at |V| (2^-18 mV for 32 <= |V| < 64).
+ */
+export const F32_STEP_ULPS = 4;
+
+/**
+ * Convergence of a first-order method: a 10x smaller dt must shrink the largest ISI error over the
+ * current axis at least 3x (ideal 10x; the quantisation to whole steps makes single errors erratic,
+ * e.g. an LIF case that lands 0.004 ms from T at both dt, so the check takes the maximum over cases).
+ */
+export const EULER_CONVERGENCE_FACTOR = 3;
