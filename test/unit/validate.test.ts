@@ -7,7 +7,7 @@ import { validate, SpecError, type SpecIssue } from '../../src/model/validate.ts
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 import type { PlasticitySpec } from '../../src/model/spec.ts';
 
-type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Mutable = Record<string, any>; // a spec as untyped JSON, so tests can write bad values into it
 
 /** A deep copy of the Akil preset as a plain mutable object. */
 const fresh = (): Mutable => structuredClone(akilNetwork()) as unknown as Mutable;
@@ -23,9 +23,9 @@ function rejection(spec: unknown): SpecError {
   throw new Error('validate accepted a bad spec');
 }
 
-/** A homeostatic-iSTDP-like rule whose onPre term is multiplicative with the given jRef. */
-const multiplicative = (jRef: number): PlasticitySpec => ({
-  rule: 'istdp-ei',
+/** A homeostatic-iSTDP-like rule in the general form whose onPre term is multiplicative with the given jRef. */
+const multiplicative = (jRef: number, rule = 'general'): PlasticitySpec => ({
+  rule,
   tauSTDP_ms: 200,
   eta: 1e-4,
   onPre: { a: 0.8, bPre: 0, bPost: -1, weightDep: 'linear', jRef },
@@ -76,6 +76,22 @@ const BAD: BadCase[] = [
     allowed: "the sign of the projection's weight (positive: excitatory)",
     only: true,
   },
+  {
+    what: 'a named inhibitory rule on an excitatory projection',
+    mutate: (s) => (s.projections[0].plasticity = multiplicative(200, 'istdp-ei')),
+    path: 'projections[0].plasticity.rule',
+    value: '"istdp-ei"',
+    allowed: 'a rule for excitatory (j > 0) projections',
+    only: true,
+  },
+  {
+    what: 'an unknown rule name',
+    mutate: (s) => (s.projections[0].plasticity = multiplicative(200, 'stdp-typo')),
+    path: 'projections[0].plasticity.rule',
+    value: '"stdp-typo"',
+    allowed: 'one of ',
+    only: true,
+  },
 ];
 
 describe('validate: accepted specs (controls)', () => {
@@ -102,6 +118,8 @@ describe('validate: accepted specs (controls)', () => {
     const s = fresh();
     s.projections[1].plasticity = multiplicative(-200);
     s.projections[0].plasticity = multiplicative(200);
+    expect(() => validate(s)).not.toThrow();
+    s.projections[1].plasticity = multiplicative(-200, 'istdp-ei'); // the named rule on its own sign
     expect(() => validate(s)).not.toThrow();
   });
 });
