@@ -48,7 +48,9 @@ export function renderReportFor(r: RunResult, s: RunSummary): string {
   const rec = r.recordings;
   const dtS = rec.dt_ms / 1000;
   const sections: ReportSection[] = [];
-  const t0 = theoryOf(s);
+  const plasticRun = Object.keys(s.plastic).length > 0;
+  const t0 = theoryOf(s, plasticRun ? 'finalWeights' : 'initialWeights');
+  const wp = (s.theory as Record<string, unknown>)['weightFixedPoint'] as { jStar?: Record<string, number>; rates_Hz?: Record<string, number> } | undefined;
   sections.push({
     heading: 'Simulated vs mean-field theory',
     note: `${r.spec.name}: N = ${r.spec.N}, T = ${r.spec.T_s} s, seed ${r.spec.seed}; statistics over [${(s.statsStart_ms / 1000).toFixed(1)} s, ${(s.T_ms / 1000).toFixed(1)} s], ${s.nWindows} windows of ${s.window_ms} ms. Backend ${r.backend} (${r.device}); wall ${r.wall_s.toFixed(1)} s, real-time factor ${s.meta.rtf.toFixed(3)}.${r.stoppedBy ? ' STOPPED: ' + r.stoppedBy.message : ''}`,
@@ -78,8 +80,9 @@ export function renderReportFor(r: RunResult, s: RunSummary): string {
   const rateSeries = rec.populations.flatMap((p, i) => {
     const y = Array.from({ length: nb }, (_, b) => rec.series.rate_Hz[b * np + i]!);
     const color = PALETTE[i % PALETTE.length]!;
-    const th = t0?.rates_Hz[p.name];
-    return [{ x: tb, y, label: `${p.name} simulated`, color }, ...(th ? [{ x: [0, tb[nb - 1] ?? 0], y: [th, th], label: `${p.name} theory (Eq 3)`, color, dashed: true }] : [])];
+    const th = plasticRun ? wp?.rates_Hz?.[p.name] : t0?.rates_Hz[p.name];
+    const thLabel = plasticRun ? `${p.name} at weight fixed point` : `${p.name} theory (Eq 3)`;
+    return [{ x: tb, y, label: `${p.name} simulated`, color }, ...(th ? [{ x: [0, tb[nb - 1] ?? 0], y: [th, th], label: thLabel, color, dashed: true }] : [])];
   });
   sections.push({ heading: 'Population rates', svgs: [linePlot(rateSeries, { title: 'Population rates', xLabel: 'time (s)', yLabel: 'rate (Hz)', width: 900 })] });
   const nc = rec.series.channels.length;
@@ -98,12 +101,19 @@ export function renderReportFor(r: RunResult, s: RunSummary): string {
   ];
   sections.push({
     heading: 'Spike-count covariances vs theory',
-    note: `Pairs (x axis): ${keys.map((k, i) => `${i + 1} = ${k}`).join(', ')}. Log scale of absolute values.`,
+    note: `Pairs (x axis): ${keys.map((k, i) => `${i + 1} = ${k}`).join(', ')}. Log scale of absolute values. Theory at the ${plasticRun ? 'final mean weights' : 'spec weights'}; the two Eq 5 variants coincide off the diagonal (E-I).`,
     svgs: [scatterPlot(covSets, { title: 'Mean pair covariance', xLabel: 'pair', yLabel: 'covariance (spikes²)', logY: true, xRange: [0.5, keys.length + 0.5] })],
   });
   if (rec.plasticNames.length) {
     const npl = rec.plasticNames.length;
-    const wSeries = rec.plasticNames.map((n, k) => ({ x: tb, y: Array.from({ length: nb }, (_, b) => rec.series.jMean[b * npl + k]!), label: n, color: PALETTE[k % PALETTE.length]! }));
+    const wSeries = rec.plasticNames.flatMap((n, k) => {
+      const color = PALETTE[k % PALETTE.length]!;
+      const js = wp?.jStar?.[n];
+      return [
+        { x: tb, y: Array.from({ length: nb }, (_, b) => rec.series.jMean[b * npl + k]!), label: `${n} simulated`, color },
+        ...(js !== undefined ? [{ x: [0, tb[nb - 1] ?? 0], y: [js, js], label: `${n} fixed point (theory)`, color, dashed: true }] : []),
+      ];
+    });
     const hists = rec.finalWeights.map((w) => {
       const h = histogram(w.j, 50);
       return histogramPlot(h.edges, h.counts, { title: `Final weights ${w.name}`, xLabel: 'j (J·√N)', yLabel: 'synapses' });
