@@ -303,13 +303,9 @@ describe('inputPass delivers exactly the generated spikes', () => {
 });
 
 describe('correlated input is stationary from step 0 (the ring is primed)', () => {
-  // KNOWN BUG in src/engine/cpu/input.ts (observed 11.3 spikes vs 20 expected, 8 SE): primeInputs
-  // calls generateCorrelated for g in [-2D, -1], whose guard `g < x.startStep` (startStep = 0) returns
-  // at once, so nothing is primed and the input ramps up over the first 2D steps (40 ms). Relaxing
-  // only the guard over-primes (30.8 vs 20): copies landing at g + delay < 0 wrap into ring slots read
-  // at steps L + (g + delay). The fix needs both (skip the guard while priming, drop landings < 0).
-  // it.fails keeps the suite green and turns red once the fix lands: then change it.fails to it.
-  it.fails('spikes in the first 2D steps match r n dt 2D, averaged over 200 seeds', () => {
+  // Regression: priming used to be skipped (guard g < startStep) and copies landing before step 0 wrapped
+  // into later ring slots; both are fixed in src/engine/cpu/input.ts generateCorrelated.
+  it('spikes in the first 2D steps match r n dt 2D, averaged over 200 seeds', () => {
     // Count of all inputs in steps [0, 2D): mean n r dt 2D = 20 per seed; shared mother: variance
     // mean (n c + 1 - c). Without priming, only copies generated at g >= 0 arrive, about half.
     const c = 0.1;

@@ -33,15 +33,17 @@ export function jitterDelay(x: DerivedInput, w1: number, w2: number): number {
  * spike with probability c into its ring slot g + delay. Counter (g, child, input | mother << 8).
  */
 export function generateCorrelated(seed: number, x: DerivedInput, g: number, ring: Uint16Array, L: number): void {
-  if (g < x.startStep || g >= x.stopStep) return;
+  // Negative generation steps (priming) belong to an always-on input; a windowed input starts at startStep.
+  if ((g < x.startStep && x.startStep > 0) || g >= x.stopStep) return;
   philox4x32(words, g >>> 0, 0, x.index, 0, seed, STREAM.motherCount);
   const m = x.motherTable.draw(words[0]!);
   for (let q = 0; q < m; q++) {
     for (let k = 0; k < x.size; k++) {
       philox4x32(words, g >>> 0, k, x.index | (q << 8), 0, seed, STREAM.childCopy);
       if (words[0]! >= x.copyThreshold) continue;
-      const slot = (((g + jitterDelay(x, words[1]!, words[2]!)) % L) + L) % L;
-      ring[slot * x.size + k]!++;
+      const t = g + jitterDelay(x, words[1]!, words[2]!);
+      if (t < 0) continue; // would land before step 0
+      ring[(t % L) * x.size + k]!++;
     }
   }
 }
