@@ -66,3 +66,14 @@ export function loadShader(name: string): string {
   if (SHADER_PRELUDE.includes(base)) return withPrelude('');
   return withPrelude(readShaderFile(base));
 }
+
+/** Files between the generated layout and an engine pass: the shared helpers over the state. */
+export const ENGINE_PRELUDE: readonly string[] = ['common', 'rng', 'state'];
+
+/**
+ * An engine pass: the WGSL generated from layout.ts (structs, constants, bindings), then
+ * common.wgsl, rng.wgsl, state.wgsl and shaders/<name>.wgsl.
+ */
+export function loadPassShader(name: string, layoutText: string): string {
+  return [layoutText, ...ENGINE_PRELUDE.map(readShaderFile), readShaderFile(name)].join('\n');
+}

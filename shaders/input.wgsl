@@ -1,0 +1,131 @@
+// Pass 'input' (twin of src/engine/cpu/input.ts): this step's external spikes reach the input
+// channels' fixed-point accumulators. Two entry points, one dispatch each:
+// - input_events: one thread per child (correlated) or per possible spike (independent) turns this
+//   step's input spikes into events (source | input << 24, times) in ctl.list at P.eventOff;
+// - input_deliver: workgroups stride over the events and add times * q to every target's accumulator.
+
+// Philox stream ids: STREAM in src/rng/streams.ts.
+const STREAM_INPUT_COUNT: u32 = 3u; // counter (step, 0, input, 0)
+const STREAM_INPUT_INDEX: u32 = 4u; // counter (step, spike >> 2, input, 0)
+const STREAM_MOTHER_COUNT: u32 = 5u; // counter (step, 0, input, 0)
+const STREAM_CHILD_COPY: u32 = 6u; // counter (step, child, input | mother << 8, 0)
+
+// Poisson draw by inversion: the number of table thresholds <= w (PoissonTable.draw).
+fn poisson_draw(off: u32, len: u32, w: u32) -> u32 {
+  var k = 0u;
+  while (k < len && w >= graph[off + k]) {
+    k++;
+  }
+  return k;
+}
+
+fn push_event(x: u32, k: u32, times: u32) {
+  let e = atomicAdd(&ctl.nEvents, 1u);
+  ctl.list[P.eventOff + 2u * e] = k | (x << 24u);
+  ctl.list[P.eventOff + 2u * e + 1u] = times;
+}
+
+// Steps after its mother's generation step at which a copy lands, in [0, 2D] (jitterDelay): Box-Muller
+// (cos branch) from two words. log/cos/sqrt are within WGSL's accuracy, not bit-identical to JS: a copy
+// whose z * jitterSteps + 0.5 lies that close to an integer may land one step away (see tolerances).
+fn jitter_delay(x: u32, w1: u32, w2: u32) -> i32 {
+  let inp = P.inputs[x];
+  let r = sqrt(-2.0 * log(u01open(w1)));
+  let z = r * cos(6.2831855 * u01open(w2));
+  let d = inp.delayOffset + i32(floor(z * inp.jitterSteps + 0.5));
+  return clamp(d, 0, 2 * inp.delayOffset);
+}
+
+// Correlated layer x, generation step g, child k: copies of this step's mother spikes into k's ring
+// column (only this thread touches column k, so no atomics).
+fn generate_child(x: u32, k: u32, g: i32) {
+  let inp = P.inputs[x];
+  // Negative generation steps (priming) belong to an always-on input; a windowed one starts at startStep.
+  if ((g < inp.startStep && inp.startStep > 0) || g >= inp.stopStep) {
+    return;
+  }
+  let gu = bitcast<u32>(g);
+  let m = poisson_draw(inp.motherOff, inp.motherLen, philox4x32(vec4<u32>(gu, 0u, x, 0u), vec2<u32>(P.seed, STREAM_MOTHER_COUNT)).x);
+  let L = i32(inp.ringLen);
+  for (var q = 0u; q < m; q++) {
+    let w = philox4x32(vec4<u32>(gu, k, x | (q << 8u), 0u), vec2<u32>(P.seed, STREAM_CHILD_COPY));
+    if (w.x >= inp.copyThreshold) {
+      continue;
+    }
+    let t = g + jitter_delay(x, w.y, w.z);
+    if (t < 0) {
+      continue; // would land before step 0
+    }
+    let at = inp.ringOff + u32(t % L) * inp.size + k;
+    istate[at] = istate[at] + 1;
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn input_events(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = linear_index(gid, nwg);
+  let step = ctl.step;
+  for (var x = 0u; x < P.nInputs; x++) {
+    let inp = P.inputs[x];
+    if (inp.correlated != 0u) {
+      if (i >= inp.size) {
+        continue;
+      }
+      generate_child(x, i, i32(step));
+      let at = inp.ringOff + (step % inp.ringLen) * inp.size + i;
+      let n = istate[at];
+      if (n != 0) {
+        push_event(x, i, u32(n));
+        istate[at] = 0;
+      }
+    } else {
+      if (i >= inp.countLen || i32(step) < inp.startStep || i32(step) >= inp.stopStep) {
+        continue;
+      }
+      let n = poisson_draw(inp.countOff, inp.countLen, philox4x32(vec4<u32>(step, 0u, x, 0u), vec2<u32>(P.seed, STREAM_INPUT_COUNT)).x);
+      if (i < n) {
+        let w = philox4x32(vec4<u32>(step, i >> 2u, x, 0u), vec2<u32>(P.seed, STREAM_INPUT_INDEX));
+        push_event(x, philox_mulhi(w[i & 3u], inp.size), 1u);
+      }
+    }
+  }
+}
+
+// Priming (primeInputs): generation steps [-2D, -1] of every correlated child, before step 0. Each
+// thread owns its child's ring column, so it runs them in order by itself.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn input_prime(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = linear_index(gid, nwg);
+  for (var x = 0u; x < P.nInputs; x++) {
+    let inp = P.inputs[x];
+    if (inp.correlated == 0u || i >= inp.size) {
+      continue;
+    }
+    for (var g = -2 * inp.delayOffset; g < 0; g++) {
+      generate_child(x, i, g);
+    }
+  }
+}
+
+@compute @workgroup_size(ROW_THREADS)
+fn input_deliver(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let n = atomicLoad(&ctl.nEvents);
+  for (var e = wid.x; e < n; e += nwg.x) {
+    let word = ctl.list[P.eventOff + 2u * e];
+    let times = i32(ctl.list[P.eventOff + 2u * e + 1u]);
+    let k = word & 0xffffffu;
+    let x = word >> 24u;
+    for (var j = 0u; j < P.nProj; j++) {
+      let pj = P.projs[j];
+      if (pj.preIsInput == 0u || pj.preIndex != x) {
+        continue;
+      }
+      let inc = pj.q * times;
+      let base = pj.channel * P.N;
+      let end = graph[pj.rowOff + k + 1u];
+      for (var y = graph[pj.rowOff + k] + lid; y < end; y += ROW_THREADS) {
+        acc_add(base + graph[P.postOff + y], inc);
+      }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+// state.wgsl: helpers over the shared state (bindings and structs are generated from
+// src/engine/webgpu/layout.ts and come first). Prepended to every engine pass after common + rng.
+
+// Fixed-point scale of the input accumulators: FIXED_SCALE = 2^20 in src/model/derive.ts.
+const FIXED_SCALE: f32 = 1048576.0;
+const FIXED_INV_SCALE: f32 = 9.5367431640625e-7; // 2^-20, exact
+const I32_LIMIT: f32 = 2147483648.0;
+
+// Threads per workgroup of the per-spiker passes (a workgroup walks one row or column at a time).
+override ROW_THREADS: u32 = 64u;
+
+// Records the first step (and one accumulator) where a fixed-point value left the i32 range.
+fn flag_overflow(index: u32) {
+  let step = ctl.step;
+  let prev = atomicMin(&ctl.ovfStep, step);
+  if (step < prev) {
+    atomicStore(&ctl.ovfIndex, index);
+  }
+}
+
+// acc[index] += inc. Integer addition is associative, so the sum does not depend on the order of the
+// atomics; a partial sum that wraps is flagged (channels of one sign overflow in every order alike).
+fn acc_add(index: u32, inc: i32) {
+  let old = atomicAdd(&acc[index], inc);
+  let sum = old + inc;
+  if ((inc > 0 && sum < old) || (inc < 0 && sum > old)) {
+    flag_overflow(index);
+  }
+}
+
+// round(f32(w * invTau) * 2^20) as i32: fixedIncrement() in src/engine/cpu/fixed.ts (WGSL round()
+// is half-to-even, as roundHalfEven). Scaling by 2^20 is exact, so reassociation cannot change it.
+fn fixed_increment(w: f32, invTau: f32, index: u32) -> i32 {
+  let x = round((w * invTau) * FIXED_SCALE);
+  if (abs(x) >= I32_LIMIT) {
+    flag_overflow(index);
+    return select(-2147483647, 2147483647, x > 0.0);
+  }
+  return i32(x);
+}
+
+// Neuron i's population (populations tile [0, N) in order).
+fn pop_of(i: u32) -> u32 {
+  var p = 0u;
+  while (p + 1u < P.nPops && i >= P.pops[p + 1u].offset) {
+    p++;
+  }
+  return p;
+}
+
+// One event term of projection j's rule on weight w (applyTerm in src/engine/cpu/plasticity.ts):
+// gate or clip by the bounds; dJ = eta * f(J) * (a + bPre x_pre + bPost x_post).
+fn apply_term(j: u32, t: Term, w: f32, x_pre: f32, x_post: f32) -> f32 {
+  let pj = P.projs[j];
+  if (pj.gate != 0u && !(w > pj.jMin && w < pj.jMax)) {
+    return w;
+  }
+  let drive = (t.a + t.bPre * x_pre) + t.bPost * x_post;
+  var fw = 1.0;
+  if (t.dep == 1u) {
+    fw = w * t.invJRef;
+  }
+  var wn = w + (t.eta * fw) * drive;
+  if (pj.bounded != 0u && pj.gate == 0u) {
+    wn = select(select(wn, pj.jMax, wn > pj.jMax), pj.jMin, wn < pj.jMin);
+  }
+  return wn;
+}

@@ -1,0 +1,51 @@
+// Pass 'trace_update' (twin of src/engine/cpu/traceUpdate.ts), one thread per neuron: traces of this
+// step's spikers += 1, recurrent accumulators join their currents, then currents and traces decay by
+// f32(1 - dt/tau). Then the 'record' of sampled currents: each sampled neuron adds its decayed
+// currents to its per-bin sums (the CPU engine's recordStep reads the same values).
+
+fn trace_update_at(i: u32) {
+  let spiked = istate[P.lastOff + i] == i32(ctl.step);
+  for (var t = 0u; t < P.nTraces; t++) {
+    let tr = P.traces[t];
+    if (i < tr.offset || i >= tr.offset + tr.size) {
+      continue;
+    }
+    let at = P.trOff + t * P.N + i;
+    var x = fstate[at];
+    if (spiked) {
+      x = x + 1.0;
+    }
+    fstate[at] = x * tr.decay;
+  }
+  for (var c = 0u; c < P.nChannels; c++) {
+    let ch = P.channels[c];
+    let at = c * P.N + i;
+    let cur = fstate[P.curOff + at];
+    if (ch.isInput != 0u) {
+      fstate[P.curOff + at] = cur * ch.decay;
+      continue;
+    }
+    let a = atomicLoad(&acc[at]);
+    if (a != 0) {
+      fstate[P.curOff + at] = (cur + f32(a) * FIXED_INV_SCALE) * ch.decay;
+      atomicStore(&acc[at], 0);
+    } else {
+      fstate[P.curOff + at] = cur * ch.decay;
+    }
+  }
+  let slot = istate[P.slotOff + i];
+  if (slot >= 0) {
+    let base = P.curAccOff + u32(slot) * P.nChannels;
+    for (var c = 0u; c < P.nChannels; c++) {
+      fstate[base + c] = fstate[base + c] + fstate[P.curOff + c * P.N + i];
+    }
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn trace_update(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = linear_index(gid, nwg);
+  if (i < P.N) {
+    trace_update_at(i);
+  }
+}

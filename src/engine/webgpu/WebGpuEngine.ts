@@ -1,0 +1,293 @@
+// The WebGPU engine: SCHEDULE's passes in WGSL, many steps per submission, the step counter on the GPU,
+// recordings read back in bulk per submission and fed to the same Recorder as the CPU engine.
+import type { BuiltNetwork } from '../../build/network.ts';
+import type { Engine } from '../engine.ts';
+import { Recorder } from '../recorder.ts';
+import type { Recordings } from '../recordings.ts';
+import { acquireDevice, releaseDevice, type AdapterSummary } from './device.ts';
+import { feedChunk } from './feed.ts';
+import { WORKGROUP_SIZE } from './layout.ts';
+import { AdvancePass } from './passes/AdvancePass.ts';
+import { InputPass } from './passes/InputPass.ts';
+import { NeuronUpdatePass } from './passes/NeuronUpdatePass.ts';
+import type { GpuPass, GpuPassName } from './passes/pass.ts';
+import { RecordPass } from './passes/RecordPass.ts';
+import { PlasticityPostPass, PlasticityPrePass, SynapsePropagatePass } from './passes/SpikerPass.ts';
+import { TraceUpdatePass } from './passes/TraceUpdatePass.ts';
+import { GpuPlan } from './plan.ts';
+import { Profiler, type PassTimes } from './profiler.ts';
+import { Readback } from './readback.ts';
+import { popScopes, pushScopes, SimState } from './simState.ts';
+import { downloadState, uploadState, type GpuSnapshot, type UploadableState } from './snapshot.ts';
+
+export interface WebGpuEngineOptions {
+  /** Steps encoded per queue submission (default 1000). */
+  stepsPerSubmit?: number;
+  /** Workgroups of the per-spiker passes (default from N; fewer on software adapters). */
+  spikeWorkgroups?: number;
+  /** Threads per workgroup of the per-spiker passes (default 64). */
+  rowThreads?: number;
+  /** Adapter description of a handed-in device (for Engine.device). */
+  adapterInfo?: AdapterSummary;
+  /** Time every pass with timestamp queries on every `profileEvery`-th step (bench). */
+  profileEvery?: number;
+}
+
+export interface Passes {
+  input: InputPass | null;
+  neuron_update: NeuronUpdatePass;
+  synapse_propagate: SynapsePropagatePass;
+  plasticity_pre: PlasticityPrePass | null;
+  plasticity_post: PlasticityPostPass | null;
+  trace_update: TraceUpdatePass;
+  record: RecordPass;
+  advance: AdvancePass;
+}
+
+function defaultSpikeWorkgroups(net: BuiltNetwork, software: boolean): number {
+  const g = Math.ceil(net.derived.N / 125);
+  return Math.max(4, Math.min(software ? 16 : 1024, g));
+}
+
+function defaultEventWorkgroups(net: BuiltNetwork): number {
+  const d = net.derived;
+  const expected = d.inputs.reduce((s, x) => s + (x.size * x.rate_Hz * d.dt_ms) / 1000, 0);
+  return Math.max(4, Math.min(256, Math.ceil(2 * expected)));
+}
+
+export class WebGpuEngine implements Engine {
+  readonly backend = 'webgpu' as const;
+  readonly recorder: Recorder;
+  private _step = 0;
+  private stopped: unknown = null;
+  private readonly readbacks: Readback[];
+  private next = 0;
+
+  private constructor(
+    readonly net: BuiltNetwork,
+    readonly gpu: GPUDevice,
+    readonly device: string,
+    readonly state: SimState,
+    readonly passes: Passes,
+    private readonly ownsDevice: boolean,
+    readonly profiler: Profiler | null,
+  ) {
+    this.recorder = new Recorder(net);
+    this.readbacks = [0, 1].map((i) => new Readback(gpu, state.plan, i));
+  }
+
+  /**
+   * Builds the engine for a built network on `device` (or on an adapter it acquires, software allowed:
+   * the caller asked for WebGPU). Compiles every pass, uploads the network and primes correlated input.
+   */
+  static async create(net: BuiltNetwork, device?: GPUDevice, opts: WebGpuEngineOptions = {}): Promise<WebGpuEngine> {
+    let gpu = device;
+    let info = opts.adapterInfo;
+    const owns = gpu === undefined;
+    if (gpu === undefined) {
+      const acquired = await acquireDevice({ allowSoftware: true, powerPreference: 'high-performance' });
+      gpu = acquired.device;
+      info = acquired.adapterInfo;
+    }
+    const name = info
+      ? `webgpu (${[info.description, info.vendor, info.architecture].filter(Boolean).join(', ')}${info.isSoftware ? ', software' : ''})`
+      : 'webgpu (device handed in)';
+    try {
+      const plan = new GpuPlan(net, {
+        stepsPerSubmit: opts.stepsPerSubmit ?? 1000,
+        spikeWorkgroups: opts.spikeWorkgroups ?? defaultSpikeWorkgroups(net, info?.isSoftware ?? false),
+        eventWorkgroups: defaultEventWorkgroups(net),
+      });
+      const state = await SimState.create(gpu, plan, name);
+      const rt = opts.rowThreads ?? WORKGROUP_SIZE;
+      const plastic = net.derived.projections.some((p) => p.plastic && p.pre.kind === 'population');
+      const passes: Passes = {
+        input: InputPass.needed(state) ? await InputPass.create(state, rt) : null,
+        neuron_update: await NeuronUpdatePass.create(state, rt),
+        synapse_propagate: await SynapsePropagatePass.create(state, rt),
+        plasticity_pre: plastic ? await PlasticityPrePass.create(state, rt) : null,
+        plasticity_post: plastic ? await PlasticityPostPass.create(state, rt) : null,
+        trace_update: await TraceUpdatePass.create(state, rt),
+        record: await RecordPass.create(state, rt),
+        advance: await AdvancePass.create(state, rt),
+      };
+      const profiler = opts.profileEvery && gpu.features.has('timestamp-query') ? new Profiler(gpu, opts.profileEvery, plan.opts.stepsPerSubmit) : null;
+      const engine = new WebGpuEngine(net, gpu, name, state, passes, owns, profiler);
+      await engine.prime();
+      return engine;
+    } catch (e) {
+      if (owns) releaseDevice(gpu);
+      throw e;
+    }
+  }
+
+  get step(): number {
+    return this._step;
+  }
+
+  /** The passes of one step in SCHEDULE order ('record' only at the last step of a bin). */
+  stepPasses(t: number): GpuPass[] {
+    const p = this.passes;
+    const out: (GpuPass | null)[] = [p.input, p.neuron_update, p.synapse_propagate, p.plasticity_pre, p.plasticity_post, p.trace_update];
+    if ((t + 1) % this.net.derived.binSteps === 0) out.push(p.record);
+    out.push(p.advance);
+    return out.filter((x): x is GpuPass => x !== null);
+  }
+
+  private async prime(): Promise<void> {
+    if (!this.passes.input || !this.net.derived.inputs.some((x) => x.correlation > 0)) return;
+    pushScopes(this.gpu);
+    const enc = this.gpu.createCommandEncoder({ label: 'WebGpuEngine.prime' });
+    const pass = enc.beginComputePass({ label: 'WebGpuEngine.prime' });
+    pass.setBindGroup(0, this.state.bindGroup);
+    this.passes.input.encodePrime(pass);
+    pass.end();
+    this.gpu.queue.submit([enc.finish()]);
+    await popScopes(this.gpu, 'priming correlated input (InputPass.prime)');
+  }
+
+  /** Encodes and submits steps [start, start + n) with their readback copies. */
+  private submit(start: number, n: number): Readback {
+    const rb = this.readbacks[this.next]!;
+    this.next = 1 - this.next;
+    const { gpu, state } = this;
+    pushScopes(gpu);
+    const enc = gpu.createCommandEncoder({ label: `WebGpuEngine.steps[${start}..${start + n - 1}]` });
+    enc.clearBuffer(state.buffers.ctl, SimState.ctlOffset('recCount'), 4);
+    this.encodeSteps(enc, start, n);
+    rb.encodeCopies(enc, state.buffers.ctl, state.buffers.bins, start, n);
+    this.profiler?.resolve(enc);
+    gpu.queue.submit([enc.finish()]);
+    rb.errors = [gpu.popErrorScope(), gpu.popErrorScope()];
+    rb.mapped = rb.staging.mapAsync(GPUMapMode.READ);
+    this.profiler?.afterSubmit();
+    return rb;
+  }
+
+  private encodeSteps(enc: GPUCommandEncoder, start: number, n: number): void {
+    let pass: GPUComputePassEncoder | null = null;
+    for (let t = start; t < start + n; t++) {
+      const steps = this.stepPasses(t);
+      if (this.profiler?.wants(t)) {
+        pass?.end();
+        pass = null;
+        for (const p of steps) {
+          const timed = enc.beginComputePass({ label: `WebGpuEngine.${p.name}`, timestampWrites: this.profiler.writes(p.name) });
+          timed.setBindGroup(0, this.state.bindGroup);
+          p.encode(timed);
+          timed.end();
+        }
+        continue;
+      }
+      if (!pass) {
+        pass = enc.beginComputePass({ label: 'WebGpuEngine.steps' });
+        pass.setBindGroup(0, this.state.bindGroup);
+      }
+      for (const p of steps) p.encode(pass);
+    }
+    pass?.end();
+  }
+
+  /** Finds which pass a validation error came from: encodes each alone in its own error scope. */
+  private async diagnose(t: number): Promise<string> {
+    for (const p of this.stepPasses(t)) {
+      pushScopes(this.gpu);
+      const enc = this.gpu.createCommandEncoder({ label: `WebGpuEngine.diagnose.${p.name}` });
+      const pass = enc.beginComputePass();
+      pass.setBindGroup(0, this.state.bindGroup);
+      p.encode(pass);
+      pass.end();
+      enc.finish();
+      try {
+        await popScopes(this.gpu, '');
+      } catch {
+        return p.name;
+      }
+    }
+    return 'unknown (every pass validates alone)';
+  }
+
+  private async finish(rb: Readback): Promise<void> {
+    const [validation, oom] = await Promise.all(rb.errors);
+    const err = validation ?? oom;
+    if (err) {
+      await rb.read().catch(() => undefined);
+      const where = `steps ${rb.start}..${rb.start + rb.steps - 1}`;
+      const pass = validation ? await this.diagnose(rb.start) : 'unknown';
+      throw new Error(`WebGPU ${validation ? 'validation' : 'out-of-memory'} error in pass '${pass}' (${where}): ${err.message}`);
+    }
+    const data = await rb.read();
+    await this.profiler?.collect();
+    feedChunk(this.state.plan, this.recorder, rb.start, rb.steps, data, (n) => (this._step = n));
+  }
+
+  async advance(steps: number): Promise<void> {
+    if (this.stopped) throw this.stopped;
+    const end = Math.min(this._step + steps, this.net.derived.nSteps);
+    const per = this.state.plan.opts.stepsPerSubmit;
+    const inflight: Readback[] = [];
+    // The profiler's single staging buffer allows one submission in flight.
+    const depth = this.profiler ? 1 : 2;
+    let at = this._step;
+    try {
+      while (at < end) {
+        const n = Math.min(per, end - at);
+        inflight.push(this.submit(at, n));
+        at += n;
+        if (inflight.length === depth) await this.finish(inflight.shift()!);
+      }
+      while (inflight.length) await this.finish(inflight.shift()!);
+    } catch (e) {
+      this.stopped = e;
+      for (const rb of inflight) await rb.read().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async recordings(): Promise<Recordings> {
+    const snap = await this.downloadState();
+    this.recorder.setFinalWeights(snap.weights);
+    return this.recorder.rec;
+  }
+
+  /** Mean GPU time per pass (µs per step) from timestamp queries, when profiling. */
+  passTimes(): PassTimes | null {
+    return this.profiler?.times() ?? null;
+  }
+
+  // --- validation hooks: step-locked comparison with the CPU reference (test/gpu, `plasticnet validate`)
+
+  /** Replaces the GPU state by a CPU reference state at `step` (spike list included). */
+  uploadState(st: UploadableState, step: number): void {
+    uploadState(this.state, st, step);
+  }
+
+  /** The GPU state in the CPU reference's layout (spike list sorted). */
+  downloadState(): Promise<GpuSnapshot> {
+    return downloadState(this.state);
+  }
+
+  /** Runs the named passes once, in the given order, on the current state (no recording, no readback). */
+  async runPasses(names: readonly GpuPassName[]): Promise<void> {
+    pushScopes(this.gpu);
+    const enc = this.gpu.createCommandEncoder({ label: 'WebGpuEngine.runPasses' });
+    const pass = enc.beginComputePass({ label: 'WebGpuEngine.runPasses' });
+    pass.setBindGroup(0, this.state.bindGroup);
+    for (const name of names) {
+      const p = this.passes[name];
+      if (!p) throw new Error(`pass '${name}' is not part of this network's schedule`);
+      p.encode(pass);
+    }
+    pass.end();
+    this.gpu.queue.submit([enc.finish()]);
+    await this.gpu.queue.onSubmittedWorkDone();
+    await popScopes(this.gpu, `running passes ${names.join(', ')}`);
+  }
+
+  dispose(): void {
+    for (const rb of this.readbacks) rb.destroy();
+    this.profiler?.destroy();
+    this.state.destroy();
+    if (this.ownsDevice) releaseDevice(this.gpu);
+  }
+}

@@ -1,0 +1,76 @@
+// Feeds one submission's readback to the shared host Recorder step by step, exactly as the CPU engine's
+// recordStep does (spikes of every step, ids ascending; bins closed at their last step), and raises the
+// run guards the GPU flagged (fixed-point overflow, spike record overflow) at the step they happened.
+import { RunGuardError } from '../engine.ts';
+import type { Recorder } from '../recorder.ts';
+import { NO_OVERFLOW } from './layout.ts';
+import type { GpuPlan } from './plan.ts';
+import type { ChunkData } from './readback.ts';
+
+/** Recorder inputs of bin b from its `bins` slot: current means, plastic weight means and samples. */
+export function binSummary(plan: GpuPlan, recorder: Recorder, slot: Float32Array): { cur: Float64Array; jMean: Float64Array; jSample: Float32Array } {
+  const net = plan.net;
+  const d = net.derived;
+  const nCh = plan.nCh;
+  const cur = new Float64Array(d.pops.length * nCh);
+  net.currentSamplePop.forEach((p, s) => {
+    for (let c = 0; c < nCh; c++) cur[p * nCh + c]! += slot[plan.bin.cur + s * nCh + c]!;
+  });
+  for (const p of d.pops) {
+    const n = Math.min(p.size, d.spec.recording.currentSamples) * d.binSteps;
+    for (let c = 0; c < nCh; c++) cur[p.index * nCh + c]! /= n || 1;
+  }
+  const ws = d.spec.recording.weightSamples;
+  const jMean = new Float64Array(recorder.plasticIdx.length);
+  const jSample = new Float32Array(recorder.plasticIdx.length * ws);
+  recorder.plasticIdx.forEach((pi, k) => {
+    const p = plan.projs[pi]!;
+    const scale = 1 / d.projections[pi]!.jScale;
+    let sum = 0;
+    for (let b = 0; b < p.nBlocks; b++) sum += slot[plan.bin.part + p.blockOff + b]!;
+    jMean[k] = p.nnz ? (sum / p.nnz) * scale : 0;
+    const [at, count] = plan.sampleRange(pi);
+    for (let s = 0; s < ws; s++) jSample[k * ws + s] = s < count ? slot[plan.bin.samp + at + s]! * scale : NaN;
+  });
+  return { cur, jMean, jSample };
+}
+
+/**
+ * Records steps [start, start + steps) from data. setStep(n) mirrors CpuEngine._step: a guard fired by
+ * the Recorder at step t leaves it at t (that step's dynamics ran, its recording did not finish).
+ */
+export function feedChunk(plan: GpuPlan, recorder: Recorder, start: number, steps: number, data: ChunkData, setStep: (n: number) => void): void {
+  const d = plan.net.derived;
+  const rec = data.rec;
+  const nRec = rec.length / 2;
+  // With a full record, the last recorded step may be incomplete: steps from it on are unknown.
+  const complete = data.recCount > plan.recCap ? (nRec > 0 ? rec[2 * (nRec - 1)]! : start) : start + steps;
+  const ids = new Int32Array(plan.N);
+  let e = 0;
+  for (let t = start; t < start + steps; t++) {
+    setStep(t);
+    if (data.ovfStep !== NO_OVERFLOW && t >= data.ovfStep) {
+      const ch = Math.floor(data.ovfIndex / plan.N);
+      const i = data.ovfIndex % plan.N;
+      throw new RunGuardError('overflow', data.ovfStep, `neuron ${i}, channel ${d.channels[ch]?.name ?? ch}`, NaN,
+        `fixed-point input exceeds the i32 range (scale 2^20) on the GPU`);
+    }
+    if (t >= complete) {
+      const rate = data.recCount / (plan.N * ((steps * d.dt_ms) / 1000));
+      throw new RunGuardError('rate', t, `steps ${start}..${start + steps - 1}`, rate,
+        `${data.recCount} spikes in one submission overflow the spike record (${plan.recCap}, sized for 2 x maxRate_Hz = ${d.spec.maxRate_Hz})`);
+    }
+    let n = 0;
+    while (e < nRec && rec[2 * e] === t) ids[n++] = rec[2 * e++ + 1]!;
+    ids.subarray(0, n).sort();
+    recorder.spikes(t, ids, n);
+    if ((t + 1) % d.binSteps === 0) {
+      const b = (t + 1) / d.binSteps - 1;
+      const slot = data.bins.get(b);
+      if (!slot) throw new Error(`WebGPU engine: bin ${b} was not read back`);
+      const s = binSummary(plan, recorder, slot);
+      recorder.endBin(b, s.cur, s.jMean, s.jSample);
+    }
+  }
+  setStep(start + steps);
+}

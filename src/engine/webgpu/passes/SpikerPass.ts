@@ -1,0 +1,49 @@
+// The per-spiker passes: a fixed number of workgroups stride over this step's spike list (count read
+// on the GPU), each walking one spiker's row (or column) with ROW_THREADS threads. A fixed grid rather
+// than an indirect dispatch: Dawn validates every indirect dispatch with an extra internal dispatch,
+// and an idle workgroup costs less than that.
+import type { SimState } from '../simState.ts';
+import type { GpuPass } from './pass.ts';
+
+type SpikerPassName = 'synapse_propagate' | 'plasticity_pre' | 'plasticity_post';
+
+const OWNER: Record<SpikerPassName, string> = {
+  synapse_propagate: 'SynapsePropagatePass',
+  plasticity_pre: 'PlasticityPrePass',
+  plasticity_post: 'PlasticityPostPass',
+};
+
+class SpikerPass implements GpuPass {
+  protected constructor(readonly name: SpikerPassName, readonly pipeline: GPUComputePipeline, private readonly groups: number) {}
+
+  protected static async build(name: SpikerPassName, state: SimState, rowThreads: number): Promise<[GPUComputePipeline, number]> {
+    const pipeline = await state.pipeline(OWNER[name], name, name, { ROW_THREADS: rowThreads });
+    return [pipeline, state.plan.opts.spikeWorkgroups];
+  }
+
+  encode(pass: GPUComputePassEncoder): void {
+    pass.setPipeline(this.pipeline);
+    pass.dispatchWorkgroups(this.groups);
+  }
+}
+
+/** shaders/synapse_propagate.wgsl: event-driven fixed-point delivery of recurrent spikes. */
+export class SynapsePropagatePass extends SpikerPass {
+  static async create(state: SimState, rowThreads: number): Promise<SynapsePropagatePass> {
+    return new SynapsePropagatePass('synapse_propagate', ...(await SpikerPass.build('synapse_propagate', state, rowThreads)));
+  }
+}
+
+/** shaders/plasticity_pre.wgsl: onPre terms on the rows of presynaptic spikers. */
+export class PlasticityPrePass extends SpikerPass {
+  static async create(state: SimState, rowThreads: number): Promise<PlasticityPrePass> {
+    return new PlasticityPrePass('plasticity_pre', ...(await SpikerPass.build('plasticity_pre', state, rowThreads)));
+  }
+}
+
+/** shaders/plasticity_post.wgsl: onPost terms on the columns of postsynaptic spikers. */
+export class PlasticityPostPass extends SpikerPass {
+  static async create(state: SimState, rowThreads: number): Promise<PlasticityPostPass> {
+    return new PlasticityPostPass('plasticity_post', ...(await SpikerPass.build('plasticity_post', state, rowThreads)));
+  }
+}

@@ -1,0 +1,327 @@
+// GpuPlan: where everything of a built network lives on the GPU (buffer sections, per-projection
+// offsets, dispatch sizes) and the Params uniform, computed on the host without a device. Sizes are
+// known before any allocation, so a network that does not fit is refused with its numbers.
+import type { BuiltNetwork } from '../../build/network.ts';
+import { fixedIncrement } from '../cpu/fixed.ts';
+import {
+  MAX_CHANNELS,
+  MAX_INPUTS,
+  MAX_POPS,
+  MAX_PROJ,
+  MAX_TRACES,
+  Ctl,
+  Params,
+  REDUCE_BLOCK,
+  Sections,
+  type BufferName,
+} from './layout.ts';
+import { field, type HostValue } from './schema.ts';
+
+const F32_MAX = 3.4028234663852886e38;
+const finite = (x: number): number => Math.max(-F32_MAX, Math.min(F32_MAX, x));
+
+export interface PlanOptions {
+  /** Steps encoded per queue submission (one readback each). */
+  stepsPerSubmit: number;
+  /** Workgroups of the per-spiker passes; each strides over the spike list. */
+  spikeWorkgroups: number;
+  /** Workgroups of the input delivery pass. */
+  eventWorkgroups: number;
+}
+
+export interface ProjPlan {
+  rowOff: number;
+  synOff: number;
+  nnz: number;
+  plastic: boolean;
+  wOff: number;
+  colOff: number;
+  blockOff: number;
+  nBlocks: number;
+  q: number;
+}
+
+/** Host-side layout of one network on the GPU. */
+export class GpuPlan {
+  readonly N: number;
+  readonly nCh: number;
+  readonly fstate = new Sections<'v' | 'current' | 'traces' | 'curAcc'>();
+  readonly istate = new Sections<'refr' | 'last' | 'slot' | 'ring'>();
+  readonly list = new Sections<'spikes' | 'events' | 'rec'>();
+  readonly graph = new Sections<'rowPtr' | 'post' | 'colPtr' | 'colW' | 'colPre' | 'tables' | 'wsample'>();
+  readonly projs: ProjPlan[] = [];
+  readonly ringOff: number[] = [];
+  readonly tableOff: { count: number; mother: number }[] = [];
+  readonly weightLen: number;
+  readonly maxEvents: number;
+  readonly eventThreads: number;
+  readonly recCap: number;
+  readonly nSlots: number;
+  readonly nBlocks: number;
+  readonly nWSamples: number;
+  readonly binCap: number;
+  readonly binStride: number;
+  readonly bin = { cur: 0, part: 0, samp: 0 };
+  /** Byte offset of Ctl.list: the header before it is read back every chunk. */
+  readonly ctlHeaderBytes = field(Ctl, 'list').offset;
+
+  constructor(readonly net: BuiltNetwork, readonly opts: PlanOptions) {
+    const d = net.derived;
+    const N = (this.N = d.N);
+    this.nCh = d.channels.length;
+    if (d.pops.length > MAX_POPS) throw new Error(`WebGPU engine: ${d.pops.length} populations exceed MAX_POPS = ${MAX_POPS} (layout.ts)`);
+    if (d.channels.length > MAX_CHANNELS) throw new Error(`WebGPU engine: ${d.channels.length} current channels exceed MAX_CHANNELS = ${MAX_CHANNELS}`);
+    if (d.traces.length > MAX_TRACES) throw new Error(`WebGPU engine: ${d.traces.length} trace groups exceed MAX_TRACES = ${MAX_TRACES}`);
+    if (d.inputs.length > MAX_INPUTS) throw new Error(`WebGPU engine: ${d.inputs.length} inputs exceed MAX_INPUTS = ${MAX_INPUTS}`);
+    if (d.projections.length > MAX_PROJ) throw new Error(`WebGPU engine: ${d.projections.length} projections exceed MAX_PROJ = ${MAX_PROJ}`);
+    for (const p of d.pops) {
+      const model = p.neuron.model as string;
+      if (model !== 'eif' && model !== 'lif') throw new Error(`WebGPU engine: population ${p.name}: neuron model '${model}' is not implemented on the GPU yet (use --backend cpu)`);
+    }
+    for (const x of d.inputs) if (x.size >= 2 ** 24) throw new Error(`WebGPU engine: input ${x.name} has ${x.size} neurons; events address at most 2^24`);
+
+    this.nSlots = net.currentSample.length;
+    this.fstate.add('v', N).add('current', this.nCh * N).add('traces', d.traces.length * N).add('curAcc', this.nSlots * this.nCh);
+
+    let ring = 0;
+    for (const x of d.inputs) {
+      this.ringOff.push(ring);
+      ring += x.correlation > 0 ? (2 * x.delayOffset + 1) * x.size : 0;
+    }
+    this.istate.add('refr', N).add('last', N).add('slot', N).add('ring', ring);
+    this.ringOff = this.ringOff.map((o) => o + this.istate.offset.ring);
+
+    // Input events: a correlated layer emits at most one per child, an independent one at most its
+    // table length (the count saturates there).
+    this.maxEvents = d.inputs.reduce((s, x) => s + (x.correlation > 0 ? x.size : x.countTable.thresholds.length), 0);
+    this.eventThreads = d.inputs.reduce((m, x) => Math.max(m, x.correlation > 0 ? x.size : x.countTable.thresholds.length), 0);
+    // Record capacity: twice maxRate_Hz over a whole submission, plus one step of every neuron.
+    const submit_s = (opts.stepsPerSubmit * d.dt_ms) / 1000;
+    this.recCap = Math.ceil(2 * N * d.spec.maxRate_Hz * submit_s) + N;
+    this.list.add('spikes', N).add('events', 2 * this.maxEvents).add('rec', 2 * this.recCap);
+
+    // Graph sections: row pointers of every projection, then targets, then the plastic column index.
+    let rows = 0;
+    let syn = 0;
+    let wts = 0;
+    let cols = 0;
+    let blocks = 0;
+    for (const pr of d.projections) {
+      const c = net.csr[pr.index]!;
+      const plastic = pr.plastic !== null;
+      const nnz = c.post.length;
+      const nBlocks = plastic ? Math.ceil(nnz / REDUCE_BLOCK) : 0;
+      const q = pr.plastic ? 0 : fixedIncrement(pr.J, d.channels[pr.channel]!.invTau);
+      if (!Number.isInteger(q) || Math.abs(q) > 2 ** 31 - 1)
+        throw new Error(`WebGPU engine: projection ${pr.name}: fixed-point increment ${q} exceeds i32 (J/tau * 2^20)`);
+      this.projs.push({ rowOff: rows, synOff: syn, nnz, plastic, wOff: plastic ? wts : 0, colOff: plastic ? cols : 0, blockOff: blocks, nBlocks, q });
+      rows += c.nPre + 1;
+      syn += nnz;
+      if (plastic) {
+        wts += nnz;
+        cols += c.nPost + 1;
+        blocks += nBlocks;
+      }
+    }
+    this.weightLen = wts;
+    this.nBlocks = blocks;
+    let tables = 0;
+    for (const x of d.inputs) {
+      this.tableOff.push({ count: tables, mother: tables + x.countTable.thresholds.length });
+      tables += x.countTable.thresholds.length + x.motherTable.thresholds.length;
+    }
+    this.nWSamples = net.weightSample.reduce((s, w) => s + w.length, 0);
+    this.graph.add('rowPtr', rows).add('post', syn).add('colPtr', cols).add('colW', wts).add('colPre', wts).add('tables', tables).add('wsample', this.nWSamples);
+    for (const p of this.projs) {
+      p.rowOff += this.graph.offset.rowPtr;
+      p.colOff += this.graph.offset.colPtr;
+    }
+    this.tableOff = this.tableOff.map((t) => ({ count: t.count + this.graph.offset.tables, mother: t.mother + this.graph.offset.tables }));
+
+    this.bin.cur = 0;
+    this.bin.part = this.nSlots * this.nCh;
+    this.bin.samp = this.bin.part + this.nBlocks;
+    this.binStride = this.bin.samp + this.nWSamples;
+    // Two submissions in flight, each closing at most ceil(steps / binSteps) + 1 bins.
+    this.binCap = 2 * (Math.ceil(opts.stepsPerSubmit / d.binSteps) + 1) + 1;
+  }
+
+  /** Bytes of every storage buffer (at least 16: empty bindings are not allowed). */
+  bytes(): Record<BufferName, number> {
+    const b = (n: number): number => Math.max(16, 4 * n);
+    return {
+      ctl: this.ctlHeaderBytes + b(this.list.total),
+      fstate: b(this.fstate.total),
+      istate: b(this.istate.total),
+      acc: b(this.nCh * this.N),
+      weight: b(this.weightLen),
+      graph: b(this.graph.total),
+      bins: b(this.binCap * this.binStride),
+    };
+  }
+
+  /** What each buffer holds, for the "does not fit" message. */
+  describe(name: BufferName): string {
+    const s = (x: Sections<string>): string =>
+      Object.entries(x.length as Record<string, number>)
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${k} ${(4 * n).toLocaleString('en')} B`)
+        .join(', ');
+    switch (name) {
+      case 'graph':
+        return s(this.graph);
+      case 'fstate':
+        return s(this.fstate);
+      case 'istate':
+        return s(this.istate);
+      case 'ctl':
+        return s(this.list);
+      case 'weight':
+        return `${this.weightLen.toLocaleString('en')} plastic synapses`;
+      case 'acc':
+        return `${this.nCh} channels x ${this.N} neurons`;
+      case 'bins':
+        return `${this.binCap} bins x ${this.binStride} floats`;
+    }
+  }
+
+  /** The Params uniform of this network. */
+  params(): HostValue {
+    const d = this.net.derived;
+    const N = this.N;
+    return {
+      N,
+      nPops: d.pops.length,
+      nChannels: this.nCh,
+      nTraces: d.traces.length,
+      nInputs: d.inputs.length,
+      nProj: d.projections.length,
+      seed: d.spec.seed >>> 0,
+      binSteps: d.binSteps,
+      binCap: this.binCap,
+      binStride: this.binStride,
+      binCurOff: this.bin.cur,
+      binPartOff: this.bin.part,
+      binSampOff: this.bin.samp,
+      nSlots: this.nSlots,
+      nBlocks: this.nBlocks,
+      nWSamples: this.nWSamples,
+      vOff: this.fstate.offset.v,
+      curOff: this.fstate.offset.current,
+      trOff: this.fstate.offset.traces,
+      curAccOff: this.fstate.offset.curAcc,
+      refrOff: this.istate.offset.refr,
+      lastOff: this.istate.offset.last,
+      slotOff: this.istate.offset.slot,
+      spikeOff: this.list.offset.spikes,
+      eventOff: this.list.offset.events,
+      recOff: this.list.offset.rec,
+      recCap: this.recCap,
+      postOff: this.graph.offset.post,
+      colWOff: this.graph.offset.colW,
+      colPreOff: this.graph.offset.colPre,
+      wsOff: this.graph.offset.wsample,
+      pops: d.pops.map((p) => ({
+        offset: p.offset,
+        size: p.size,
+        channel: p.channel,
+        isEif: p.neuron.gLdT > 0 ? 1 : 0,
+        refSteps: p.neuron.refSteps,
+        dtOverC: p.neuron.dtOverC,
+        gL: p.neuron.gL,
+        gLdT: p.neuron.gLdT,
+        eL: p.neuron.eL,
+        vT: p.neuron.vT,
+        invDeltaT: p.neuron.invDeltaT,
+        vThresh: p.neuron.vThresh,
+        vReset: p.neuron.vReset,
+      })),
+      channels: d.channels.map((c) => ({ decay: c.decay, invTau: c.invTau, isInput: c.kind === 'input' ? 1 : 0 })),
+      traces: d.traces.map((t) => ({ offset: d.pops[t.pop]!.offset, size: d.pops[t.pop]!.size, decay: t.decay })),
+      inputs: d.inputs.map((x, i) => ({
+        size: x.size,
+        correlated: x.correlation > 0 ? 1 : 0,
+        countOff: this.tableOff[i]!.count,
+        countLen: x.countTable.thresholds.length,
+        motherOff: this.tableOff[i]!.mother,
+        motherLen: x.motherTable.thresholds.length,
+        copyThreshold: x.copyThreshold,
+        jitterSteps: x.jitterSteps,
+        delayOffset: x.delayOffset,
+        startStep: Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, x.startStep)),
+        stopStep: Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, x.stopStep)),
+        ringOff: this.ringOff[i]!,
+        ringLen: x.correlation > 0 ? 2 * x.delayOffset + 1 : 0,
+      })),
+      projs: d.projections.map((pr, i) => {
+        const p = this.projs[i]!;
+        const r = pr.plastic;
+        const term = (t: NonNullable<typeof r>['onPre'] | undefined): HostValue =>
+          t ? { eta: t.eta, a: t.a, bPre: t.bPre, bPost: t.bPost, dep: t.dep, invJRef: t.invJRef } : { eta: 0, a: 0, bPre: 0, bPost: 0, dep: 0, invJRef: 0 };
+        return {
+          preIsInput: pr.pre.kind === 'input' ? 1 : 0,
+          preIndex: pr.pre.index,
+          preOffset: pr.pre.offset,
+          preSize: pr.pre.size,
+          postOffset: pr.post.offset,
+          postSize: pr.post.size,
+          channel: pr.channel,
+          q: p.q,
+          invTau: d.channels[pr.channel]!.invTau,
+          rowOff: p.rowOff,
+          synOff: p.synOff,
+          nnz: p.nnz,
+          plastic: p.plastic ? 1 : 0,
+          wOff: p.wOff,
+          colOff: p.colOff,
+          blockOff: p.blockOff,
+          nBlocks: p.nBlocks,
+          preTrace: r ? r.preTrace : 0,
+          postTrace: r ? r.postTrace : 0,
+          bounded: r?.bounded ? 1 : 0,
+          gate: r?.gate ? 1 : 0,
+          jMin: r ? finite(r.jMin) : -F32_MAX,
+          jMax: r ? finite(r.jMax) : F32_MAX,
+          startStep: r ? Math.min(2 ** 31 - 1, r.startStep) : 0,
+          onPre: term(r?.onPre),
+          onPost: term(r?.onPost),
+        };
+      }),
+    };
+  }
+
+  /** Writes the graph buffer's contents (length graph.total) into out. */
+  fillGraph(out: Uint32Array): void {
+    const d = this.net.derived;
+    const g = this.graph.offset;
+    d.projections.forEach((pr, i) => {
+      const c = this.net.csr[pr.index]!;
+      const p = this.projs[i]!;
+      for (let k = 0; k <= c.nPre; k++) out[p.rowOff + k] = p.synOff + c.rowPtr[k]!;
+      out.set(c.post, g.post + p.synOff);
+      if (!p.plastic) return;
+      for (let j = 0; j <= c.nPost; j++) out[p.colOff + j] = p.wOff + c.colPtr[j]!;
+      for (let e = 0; e < c.colSyn.length; e++) {
+        out[g.colW + p.wOff + e] = p.wOff + c.colSyn[e]!;
+        out[g.colPre + p.wOff + e] = pr.pre.offset + c.colPre[e]!;
+      }
+    });
+    d.inputs.forEach((x, i) => {
+      out.set(x.countTable.thresholds, this.tableOff[i]!.count);
+      out.set(x.motherTable.thresholds, this.tableOff[i]!.mother);
+    });
+    let at = g.wsample;
+    d.projections.forEach((pr, i) => {
+      for (const s of this.net.weightSample[pr.index]!) out[at++] = this.projs[i]!.wOff + s;
+    });
+  }
+
+  /** Weight-sample entries of plastic projection (in projection order) k: [start, count). */
+  sampleRange(projIndex: number): [number, number] {
+    let at = 0;
+    for (let i = 0; i < projIndex; i++) at += this.net.weightSample[i]!.length;
+    return [at, this.net.weightSample[projIndex]!.length];
+  }
+}
+
+export { Params };

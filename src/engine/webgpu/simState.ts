@@ -1,0 +1,176 @@
+// SimState: the cross-pass GPU state of one network (cornell's `Common`): the buffers of layout.ts
+// BINDINGS, their single bind group (set once per compute pass), the shared pipeline layout, and
+// pipeline creation for the passes. Refuses a network that does not fit the device, naming the buffer.
+import { BINDINGS, Ctl, NO_OVERFLOW, Params, layoutWgsl, type BufferName } from './layout.ts';
+import type { GpuPlan } from './plan.ts';
+import { field, pack, packNew } from './schema.ts';
+import { loadPassShader } from './shaderSource.ts';
+
+/** Throws, naming the first buffer that exceeds the device's binding or buffer size limit. */
+export function checkFits(plan: GpuPlan, limits: GPUSupportedLimits, deviceName: string): void {
+  const bytes = plan.bytes();
+  const maxBinding = limits.maxStorageBufferBindingSize;
+  const maxBuffer = limits.maxBufferSize;
+  for (const [name, size] of Object.entries(bytes) as [BufferName, number][]) {
+    const limit = Math.min(maxBinding, maxBuffer);
+    if (size > limit) {
+      const which = maxBinding <= maxBuffer ? `maxStorageBufferBindingSize = ${maxBinding.toLocaleString('en')}` : `maxBufferSize = ${maxBuffer.toLocaleString('en')}`;
+      throw new Error(
+        `Network does not fit on ${deviceName}: buffer SimState.${name} needs ${size.toLocaleString('en')} bytes ` +
+          `(${plan.describe(name)}) but the device allows ${which} bytes. Reduce N or the connection ` +
+          `probability, use a GPU with larger limits, or run with --backend cpu.`,
+      );
+    }
+  }
+}
+
+/** Pops the two error scopes pushed by pushScopes() and throws the first error, prefixed by what. */
+export async function popScopes(device: GPUDevice, what: string): Promise<void> {
+  const validation = await device.popErrorScope();
+  const oom = await device.popErrorScope();
+  if (validation) throw new Error(`WebGPU validation error ${what}: ${validation.message}`);
+  if (oom) throw new Error(`WebGPU out-of-memory error ${what}: ${oom.message}`);
+}
+
+export function pushScopes(device: GPUDevice): void {
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+}
+
+export class SimState {
+  readonly params: GPUBuffer;
+  readonly buffers: Record<BufferName, GPUBuffer>;
+  readonly bindGroupLayout: GPUBindGroupLayout;
+  readonly pipelineLayout: GPUPipelineLayout;
+  readonly bindGroup: GPUBindGroup;
+  private readonly layoutText = layoutWgsl();
+  private readonly modules = new Map<string, GPUShaderModule>();
+
+  private constructor(readonly device: GPUDevice, readonly plan: GpuPlan) {
+    const bytes = plan.bytes();
+    // GPUBufferUsage is a global only once Dawn is loaded (Node), so it is read here, not at import.
+    const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    this.params = device.createBuffer({ label: 'SimState.params', size: Params.size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(this.params, 0, packNew(Params, plan.params()));
+    const make = (name: BufferName): GPUBuffer =>
+      device.createBuffer({ label: `SimState.${name}`, size: bytes[name], usage: STORAGE, mappedAtCreation: name === 'graph' });
+    this.buffers = {
+      ctl: make('ctl'),
+      fstate: make('fstate'),
+      istate: make('istate'),
+      acc: make('acc'),
+      weight: make('weight'),
+      graph: make('graph'),
+      bins: make('bins'),
+    };
+    plan.fillGraph(new Uint32Array(this.buffers.graph.getMappedRange()));
+    this.buffers.graph.unmap();
+    this.bindGroupLayout = device.createBindGroupLayout({
+      label: 'SimState.bindGroupLayout',
+      entries: BINDINGS.map((b, i) => ({
+        binding: i,
+        visibility: GPUShaderStage.COMPUTE,
+        buffer: { type: b.kind },
+      })),
+    });
+    this.pipelineLayout = device.createPipelineLayout({ label: 'SimState.pipelineLayout', bindGroupLayouts: [this.bindGroupLayout] });
+    this.bindGroup = device.createBindGroup({
+      label: 'SimState.bindGroup',
+      layout: this.bindGroupLayout,
+      entries: BINDINGS.map((b, i) => ({ binding: i, resource: { buffer: b.name === 'P' ? this.params : this.buffers[b.name] } })),
+    });
+  }
+
+  /** Allocates and fills every buffer (inside error scopes; an out-of-memory error names the network size). */
+  static async create(device: GPUDevice, plan: GpuPlan, deviceName: string): Promise<SimState> {
+    checkFits(plan, device.limits, deviceName);
+    pushScopes(device);
+    let state: SimState | undefined;
+    try {
+      state = new SimState(device, plan);
+      state.reset();
+    } finally {
+      const total = Object.values(plan.bytes()).reduce((a, b) => a + b, 0);
+      await popScopes(device, `allocating ${total.toLocaleString('en')} bytes of network state on ${deviceName}`).catch((e: unknown) => {
+        state?.destroy();
+        throw e;
+      });
+    }
+    return state;
+  }
+
+  /** Initial state: V from the built network, refractory 0, last spike -1, no overflow, step 0. */
+  reset(): void {
+    const { plan, device } = this;
+    const net = plan.net;
+    const f = new Float32Array(plan.fstate.total);
+    f.set(net.v0, plan.fstate.offset.v);
+    device.queue.writeBuffer(this.buffers.fstate, 0, f);
+    const s = new Int32Array(plan.istate.total);
+    s.fill(-1, plan.istate.offset.last, plan.istate.offset.last + plan.N);
+    s.fill(-1, plan.istate.offset.slot, plan.istate.offset.slot + plan.N);
+    net.currentSample.forEach((i, slot) => (s[plan.istate.offset.slot + i] = slot));
+    device.queue.writeBuffer(this.buffers.istate, 0, s);
+    device.queue.writeBuffer(this.buffers.acc, 0, new Int32Array(plan.nCh * plan.N));
+    const w = new Float32Array(Math.max(4, plan.weightLen));
+    net.derived.projections.forEach((pr, i) => {
+      const p = plan.projs[i]!;
+      if (p.plastic) w.set(net.csr[pr.index]!.weight, p.wOff);
+    });
+    device.queue.writeBuffer(this.buffers.weight, 0, w);
+    this.writeHeader({ step: 0, nSpikes: 0, nEvents: 0, recCount: 0, ovfStep: NO_OVERFLOW, ovfIndex: 0 });
+  }
+
+  /** Writes the Ctl header fields (all of them). */
+  writeHeader(h: { step: number; nSpikes: number; nEvents: number; recCount: number; ovfStep: number; ovfIndex: number }): void {
+    const buf = new ArrayBuffer(this.plan.ctlHeaderBytes);
+    pack(Ctl, h, new DataView(buf));
+    this.device.queue.writeBuffer(this.buffers.ctl, 0, buf);
+  }
+
+  /** Byte offset of a Ctl header field (for clearBuffer of single counters). */
+  static ctlOffset(name: 'step' | 'nSpikes' | 'nEvents' | 'recCount' | 'ovfStep' | 'ovfIndex'): number {
+    return field(Ctl, name).offset;
+  }
+
+  /** A compute pipeline for entry point `entry` of shaders/<file>.wgsl, labelled `${owner}.pipeline`. */
+  async pipeline(owner: string, file: string, entry: string, constants: Record<string, number> = {}): Promise<GPUComputePipeline> {
+    const device = this.device;
+    let module = this.modules.get(file);
+    if (!module) {
+      const code = loadPassShader(file, this.layoutText);
+      pushScopes(device);
+      module = device.createShaderModule({ label: `${owner}.module`, code });
+      const info = await module.getCompilationInfo();
+      const errors = info.messages.filter((m) => m.type === 'error');
+      await popScopes(device, `compiling shaders/${file}.wgsl`).catch((e: unknown) => {
+        if (errors.length === 0) throw e;
+      });
+      if (errors.length > 0) {
+        const lines = code.split('\n');
+        const text = errors.map((m) => `  line ${m.lineNum}:${m.linePos}: ${m.message}\n    ${lines[m.lineNum - 1] ?? ''}`).join('\n');
+        throw new Error(`WGSL compilation of shaders/${file}.wgsl (${owner}) failed:\n${text}`);
+      }
+      this.modules.set(file, module);
+    }
+    pushScopes(device);
+    let pipeline: GPUComputePipeline;
+    try {
+      pipeline = await device.createComputePipelineAsync({
+        label: `${owner}.pipeline`,
+        layout: this.pipelineLayout,
+        compute: { module, entryPoint: entry, constants },
+      });
+    } catch (e) {
+      await popScopes(device, `creating ${owner}.pipeline`).catch(() => undefined);
+      throw new Error(`creating ${owner}.pipeline (shaders/${file}.wgsl, entry ${entry}) failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    await popScopes(device, `creating ${owner}.pipeline (shaders/${file}.wgsl, entry ${entry})`);
+    return pipeline;
+  }
+
+  destroy(): void {
+    this.params.destroy();
+    for (const b of Object.values(this.buffers)) b.destroy();
+  }
+}

@@ -1,0 +1,125 @@
+// State transfer between the GPU and the CPU reference's layout, for step-locked validation: upload a
+// reference state, run one pass on both engines, download and compare (test/gpu, `plasticnet validate`).
+import type { CpuState } from '../cpu/state.ts';
+import { Ctl, NO_OVERFLOW } from './layout.ts';
+import type { SimState } from './simState.ts';
+import { unpack } from './schema.ts';
+
+export type UploadableState = Pick<CpuState, 'v' | 'refr' | 'current' | 'acc' | 'traces' | 'spikes' | 'nSpikes' | 'ring' | 'weights'>;
+
+export interface GpuSnapshot {
+  step: number;
+  v: Float32Array;
+  refr: Int32Array;
+  lastSpike: Int32Array;
+  current: Float32Array;
+  acc: Int32Array;
+  traces: Float32Array[];
+  spikes: Int32Array; // this step's spike list, ascending
+  nSpikes: number;
+  events: { input: number; source: number; times: number }[]; // this step's input events, sorted
+  ring: Uint16Array[];
+  weights: Float32Array[]; // per projection (static ones: their constant CSR weights)
+  curAcc: Float32Array; // per-bin current sums [slot][channel]
+  recCount: number;
+  record: Uint32Array; // (step, id) pairs of the current submission
+  ovfStep: number;
+  ovfIndex: number;
+}
+
+/** Writes a reference state into the GPU buffers; `step` becomes ctl.step. */
+export function uploadState(state: SimState, st: UploadableState, step: number): void {
+  const { plan, device, buffers } = state;
+  const net = plan.net;
+  const N = plan.N;
+  state.writeHeader({ step, nSpikes: st.nSpikes, nEvents: 0, recCount: 0, ovfStep: NO_OVERFLOW, ovfIndex: 0 });
+  const spikes = Uint32Array.from(st.spikes.subarray(0, st.nSpikes));
+  if (spikes.length) device.queue.writeBuffer(buffers.ctl, plan.ctlHeaderBytes + 4 * plan.list.offset.spikes, spikes);
+  const f = new Float32Array(plan.fstate.total);
+  f.set(st.v, plan.fstate.offset.v);
+  f.set(st.current, plan.fstate.offset.current);
+  st.traces.forEach((x, t) => f.set(x, plan.fstate.offset.traces + t * N));
+  device.queue.writeBuffer(buffers.fstate, 0, f);
+  const s = new Int32Array(plan.istate.total);
+  s.set(st.refr, plan.istate.offset.refr);
+  s.fill(-1, plan.istate.offset.last, plan.istate.offset.last + N);
+  for (const i of spikes) s[plan.istate.offset.last + i] = step;
+  s.fill(-1, plan.istate.offset.slot, plan.istate.offset.slot + N);
+  net.currentSample.forEach((i, slot) => (s[plan.istate.offset.slot + i] = slot));
+  st.ring.forEach((r, x) => s.set(r, plan.ringOff[x]!));
+  device.queue.writeBuffer(buffers.istate, 0, s);
+  const acc = new Int32Array(st.acc.length);
+  st.acc.forEach((a, i) => {
+    if (!Number.isInteger(a) || a > 2 ** 31 - 1 || a < -(2 ** 31)) throw new RangeError(`uploadState: accumulator ${i} = ${a} is not an i32`);
+    acc[i] = a;
+  });
+  device.queue.writeBuffer(buffers.acc, 0, acc);
+  const w = new Float32Array(Math.max(4, plan.weightLen));
+  plan.projs.forEach((p, i) => {
+    if (p.plastic) w.set(st.weights[i]!, p.wOff);
+  });
+  device.queue.writeBuffer(buffers.weight, 0, w);
+}
+
+/** Copies whole buffers back in one submission. */
+async function readAll(device: GPUDevice, bufs: GPUBuffer[]): Promise<ArrayBuffer[]> {
+  const staging = bufs.map((b) => device.createBuffer({ label: `downloadState(${b.label})`, size: b.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
+  const enc = device.createCommandEncoder({ label: 'downloadState' });
+  bufs.forEach((b, i) => enc.copyBufferToBuffer(b, 0, staging[i]!, 0, b.size));
+  device.queue.submit([enc.finish()]);
+  try {
+    await Promise.all(staging.map((s) => s.mapAsync(GPUMapMode.READ)));
+    return staging.map((s) => s.getMappedRange().slice(0));
+  } finally {
+    staging.forEach((s) => s.destroy());
+  }
+}
+
+/** The GPU state in the CPU reference's layout. */
+export async function downloadState(state: SimState): Promise<GpuSnapshot> {
+  const { plan, buffers } = state;
+  const net = plan.net;
+  const d = net.derived;
+  const N = plan.N;
+  const [ctlB, fB, iB, accB, wB] = await readAll(state.device, [buffers.ctl, buffers.fstate, buffers.istate, buffers.acc, buffers.weight]);
+  const h = unpack(Ctl, new DataView(ctlB!, 0, plan.ctlHeaderBytes)) as Record<string, number>;
+  const list = new Uint32Array(ctlB!, plan.ctlHeaderBytes);
+  const nSpikes = h.nSpikes!;
+  const spikes = Int32Array.from(list.subarray(plan.list.offset.spikes, plan.list.offset.spikes + nSpikes)).sort();
+  const nEvents = h.nEvents!;
+  const events: GpuSnapshot['events'] = [];
+  for (let e = 0; e < nEvents; e++) {
+    const word = list[plan.list.offset.events + 2 * e]!;
+    events.push({ input: word >>> 24, source: word & 0xffffff, times: list[plan.list.offset.events + 2 * e + 1]! });
+  }
+  events.sort((a, b) => a.input - b.input || a.source - b.source || a.times - b.times);
+  const f = new Float32Array(fB!);
+  const s = new Int32Array(iB!);
+  const w = new Float32Array(wB!);
+  const recCount = h.recCount!;
+  return {
+    step: h.step!,
+    v: f.slice(plan.fstate.offset.v, plan.fstate.offset.v + N),
+    refr: s.slice(plan.istate.offset.refr, plan.istate.offset.refr + N),
+    lastSpike: s.slice(plan.istate.offset.last, plan.istate.offset.last + N),
+    current: f.slice(plan.fstate.offset.current, plan.fstate.offset.current + plan.nCh * N),
+    acc: new Int32Array(accB!).slice(0, plan.nCh * N),
+    traces: d.traces.map((_, t) => f.slice(plan.fstate.offset.traces + t * N, plan.fstate.offset.traces + (t + 1) * N)),
+    spikes,
+    nSpikes,
+    events,
+    ring: d.inputs.map((x, i) => {
+      const len = x.correlation > 0 ? (2 * x.delayOffset + 1) * x.size : 0;
+      return Uint16Array.from(s.subarray(plan.ringOff[i]!, plan.ringOff[i]! + len));
+    }),
+    weights: d.projections.map((pr, i) => {
+      const p = plan.projs[i]!;
+      return p.plastic ? w.slice(p.wOff, p.wOff + p.nnz) : Float32Array.from(net.csr[pr.index]!.weight);
+    }),
+    curAcc: f.slice(plan.fstate.offset.curAcc, plan.fstate.offset.curAcc + plan.nSlots * plan.nCh),
+    recCount,
+    record: list.slice(plan.list.offset.rec, plan.list.offset.rec + 2 * Math.min(recCount, plan.recCap)),
+    ovfStep: h.ovfStep!,
+    ovfIndex: h.ovfIndex!,
+  };
+}
