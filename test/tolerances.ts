@@ -120,3 +120,65 @@ export const F32_STEP_ULPS = 4;
  * e.g. an LIF case that lands 0.004 ms from T at both dt, so the check takes the maximum over cases).
  */
 export const EULER_CONVERGENCE_FACTOR = 3;
+
+// ------------------------------------------------------------------------------------------------
+// WebGPU engine against the CPU reference (test/gpu). Integer outputs (input events, spike lists,
+// fixed-point accumulators, refractory counts, ring contents, spike trains of the short runs) are
+// compared exactly. Float state is compared one pass at a time from the same uploaded state, within
+// bounds derived from WGSL's accuracy rules (WGSL spec, "Floating Point Accuracy"; CTS fp_primer):
+//   - x + y, x - y, x * y are correctly rounded but either neighbour of the exact result may be
+//     returned, so each operation may differ from the reference by 1 ulp of its result;
+//   - a * b + c may be fused (one rounding fewer): covered by the same 1 ulp per operation;
+//   - exp(x): 3 + 2|x| ULP; log(x): 2^-21 absolute on [0.5, 2]; cos(x): 2^-11 absolute on [-pi, pi].
+// The reference rounds each operation to nearest (Math.fround), and some of its constants are f64
+// (plasticity coefficients a, bPre, bPost, 1/jRef) where the GPU holds their f32 rounding (2^-24
+// relative each).
+
+/** Spacing of f32 numbers in the binade of |x| (2^-149 at 0): one ulp. */
+export function ulp32(x: number): number {
+  const a = Math.abs(Math.fround(x));
+  if (a < 2 ** -126) return 2 ** -149;
+  return 2 ** (Math.floor(Math.log2(a)) - 23);
+}
+
+/**
+ * One membrane step v' = v + dtC * ((sum_c I_c + gL (eL - v)) + gLdT exp((v - vT) / DeltaT)), bound on
+ * |v'_gpu - v'_cpu| from the same v and currents: 1 ulp for each of the nCh - 1 current additions (at
+ * the scale of sum |I_c|), 2 for the leak, exp's 3 + 2|x| ULP plus 2 ulp of x amplified by exp'
+ * (|x| 2^-22 relative) plus 1 for the product by gLdT, 1 for each of the two sums, 1 for the product
+ * by dt (all scaled by dtC), and 1 for the final addition.
+ */
+export function vStepBound(p: { vn: number; sumAbsI: number; nCh: number; leak: number; ex: number; x: number; s1: number; s2: number; dtC: number }): number {
+  const exErr = (3 + 2 * Math.abs(p.x) + 1) * ulp32(p.ex) + Math.abs(p.ex) * Math.abs(p.x) * 2 ** -22;
+  const inner = (p.nCh - 1) * ulp32(p.sumAbsI) + 2 * ulp32(p.leak) + exErr + ulp32(p.s1) + ulp32(p.s2);
+  return ulp32(p.vn) + p.dtC * inner + ulp32(p.dtC * p.s2);
+}
+
+/** Current join (a * 2^-20 is exact; one addition) then decay (one product): 2 ulp of the result. */
+export const CURRENT_STEP_ULPS = 2;
+
+/** Trace: +1 for a spiker (one addition) then decay (one product): 2 ulp of the result. */
+export const TRACE_STEP_ULPS = 2;
+
+/**
+ * One plasticity term w' = w + (eta f(w)) (a + bPre x_pre + bPost x_post): the drive's 4 operations
+ * and 3 f64 constants cost at most 7 * 2^-24 of S = |a| + |bPre x_pre| + |bPost x_post| (cancellation
+ * makes this absolute, not relative to the drive); f(w) = w / jRef, eta f and the product add 4 * 2^-24
+ * relative of dw (1/jRef's f32 rounding included); the final addition 1 ulp of w'. Doubled for slack
+ * against a clipped bound landing on the other side.
+ */
+export function weightStepBound(p: { wn: number; etaF: number; S: number; dw: number }): number {
+  return 2 * (ulp32(p.wn) + Math.abs(p.etaF) * p.S * 7 * 2 ** -24 + Math.abs(p.dw) * 4 * 2 ** -24);
+}
+
+/**
+ * Correlated input: a copy's delay is floor(z * jitterSteps + 0.5) with z = sqrt(-2 log u1) cos(2 pi u2).
+ * WGSL bounds cos to 2^-11 absolute (on [-pi, pi]; the angle lies in [0, 2 pi), which real adapters
+ * range-reduce) and r = sqrt(-2 log u1) <= sqrt(48 ln 2) = 5.77 for u1 >= 2^-24, so z may move by
+ * 5.77 * 2^-11 and the rounding argument by jitterSteps times that (0.14 steps at 50 steps); log's
+ * 2^-21 and sqrt's 2.5 ULP add < 1 % of it. A copy whose CPU argument lies within this of an integer
+ * may land one slot away on a conforming GPU; every other copy must land exactly.
+ */
+export function jitterTieSteps(jitterSteps: number): number {
+  return 1.01 * jitterSteps * Math.sqrt(48 * Math.LN2) * 2 ** -11;
+}
