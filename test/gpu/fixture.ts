@@ -1,0 +1,103 @@
+// Networks, CPU reference states and comparators shared by the WebGPU engine tests.
+import { buildNetwork, type BuiltNetwork } from '../../src/build/network.ts';
+import type { CpuState } from '../../src/engine/cpu/state.ts';
+import { derive } from '../../src/model/derive.ts';
+import { homeostaticInhibitory } from '../../src/model/rules.ts';
+import type { NetworkSpec } from '../../src/model/spec.ts';
+import { validate } from '../../src/model/validate.ts';
+import { akilNetwork } from '../../src/presets/akil2021.ts';
+
+/** Akil EI iSTDP (Eq 22): alpha = 2 rho tauSTDP = 4, jNorm = -200, eta = 1e-3, tauSTDP = 200 ms. */
+export const EI_ISTDP = homeostaticInhibitory('istdp-ei', { eta: 1e-3, rho_Hz: 10, jNorm: -200, tauSTDP_ms: 200 });
+
+export interface NetOptions {
+  N: number;
+  T_s: number;
+  c?: number;
+  plastic?: boolean;
+  seed?: number;
+}
+
+/** The Akil network (static, or with EI iSTDP on E<-I), validated. */
+export function akilSpec(o: NetOptions): NetworkSpec {
+  return validate(
+    akilNetwork({
+      N: o.N,
+      T_s: o.T_s,
+      c: o.c ?? 0,
+      ...(o.seed !== undefined ? { seed: o.seed } : {}),
+      ...(o.plastic ? { plastic: { 'E<-I': EI_ISTDP } } : {}),
+    }),
+  );
+}
+
+export function build(o: NetOptions): BuiltNetwork {
+  return buildNetwork(derive(akilSpec(o)));
+}
+
+/** A deep copy of a CPU state. */
+export function cloneState(st: CpuState): CpuState {
+  return {
+    v: st.v.slice(),
+    refr: st.refr.slice(),
+    current: st.current.slice(),
+    acc: st.acc.slice(),
+    traces: st.traces.map((t) => t.slice()),
+    spikes: st.spikes.slice(),
+    nSpikes: st.nSpikes,
+    ring: st.ring.map((r) => r.slice()),
+    ringLen: [...st.ringLen],
+    weights: st.weights.map((w) => w.slice()),
+  };
+}
+
+const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toPrecision(9));
+
+/** Groups sorted indices into "a..b" ranges for messages. */
+function ranges(idx: number[]): string {
+  const out: string[] = [];
+  for (let k = 0; k < idx.length; ) {
+    let j = k;
+    while (j + 1 < idx.length && idx[j + 1] === idx[j]! + 1) j++;
+    out.push(j > k ? `${idx[k]}..${idx[j]}` : `${idx[k]}`);
+    k = j + 1;
+  }
+  return out.slice(0, 8).join(', ') + (out.length > 8 ? ', ...' : '');
+}
+
+/** '' when equal, else a CTS-style table of the first mismatches (index: got vs expected). */
+export function exactDiff(name: string, got: ArrayLike<number>, want: ArrayLike<number>): string {
+  if (got.length !== want.length) return `${name}: length ${got.length}, expected ${want.length}`;
+  const bad: number[] = [];
+  for (let i = 0; i < got.length; i++) if (got[i] !== want[i] && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) bad.push(i);
+  if (bad.length === 0) return '';
+  const rows = bad.slice(0, 10).map((i) => `  [${i}] got ${fmt(got[i]!)} expected ${fmt(want[i]!)}`);
+  return `${name}: ${bad.length} of ${got.length} entries differ at indices ${ranges(bad)}\n${rows.join('\n')}`;
+}
+
+/** '' when |got - want| <= bound(i) everywhere, else a table; also the worst |diff| / bound. */
+export function boundDiff(name: string, got: ArrayLike<number>, want: ArrayLike<number>, bound: (i: number) => number): { msg: string; worst: number } {
+  if (got.length !== want.length) return { msg: `${name}: length ${got.length}, expected ${want.length}`, worst: Infinity };
+  const bad: number[] = [];
+  let worst = 0;
+  for (let i = 0; i < got.length; i++) {
+    const d = Math.abs(got[i]! - want[i]!);
+    const b = bound(i);
+    if (d > 0) worst = Math.max(worst, d / b);
+    if (!(d <= b)) bad.push(i);
+  }
+  if (bad.length === 0) return { msg: '', worst };
+  const rows = bad.slice(0, 10).map((i) => `  [${i}] got ${fmt(got[i]!)} expected ${fmt(want[i]!)} |diff| ${Math.abs(got[i]! - want[i]!).toExponential(3)} > bound ${bound(i).toExponential(3)}`);
+  return { msg: `${name}: ${bad.length} of ${got.length} entries outside the bound at indices ${ranges(bad)}\n${rows.join('\n')}`, worst };
+}
+
+/** First (step, neuron) where two spike trains (step-major, ids ascending) differ, or null. */
+export function firstDivergence(a: { steps: Int32Array; ids: Int32Array; count: number }, b: { steps: Int32Array; ids: Int32Array; count: number }): { index: number; a: [number, number] | null; b: [number, number] | null } | null {
+  const n = Math.max(a.count, b.count);
+  for (let k = 0; k < n; k++) {
+    const ea: [number, number] | null = k < a.count ? [a.steps[k]!, a.ids[k]!] : null;
+    const eb: [number, number] | null = k < b.count ? [b.steps[k]!, b.ids[k]!] : null;
+    if (!ea || !eb || ea[0] !== eb[0] || ea[1] !== eb[1]) return { index: k, a: ea, b: eb };
+  }
+  return null;
+}
