@@ -35,20 +35,9 @@ export function build(o: NetOptions): BuiltNetwork {
   return buildNetwork(derive(akilSpec(o)));
 }
 
-/** A deep copy of a CPU state. */
+/** A deep copy of a CPU state (every field, whatever the reference adds). */
 export function cloneState(st: CpuState): CpuState {
-  return {
-    v: st.v.slice(),
-    refr: st.refr.slice(),
-    current: st.current.slice(),
-    acc: st.acc.slice(),
-    traces: st.traces.map((t) => t.slice()),
-    spikes: st.spikes.slice(),
-    nSpikes: st.nSpikes,
-    ring: st.ring.map((r) => r.slice()),
-    ringLen: [...st.ringLen],
-    weights: st.weights.map((w) => w.slice()),
-  };
+  return structuredClone(st);
 }
 
 const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toPrecision(9));
