@@ -16,6 +16,8 @@ export interface NetOptions {
   c?: number;
   plastic?: boolean;
   seed?: number;
+  /** Put every neuron in the raster (full spike trains in Recordings.raster). */
+  rasterAll?: boolean;
 }
 
 /** The Akil network (static, or with EI iSTDP on E<-I), validated. */
@@ -32,7 +34,9 @@ export function akilSpec(o: NetOptions): NetworkSpec {
 }
 
 export function build(o: NetOptions): BuiltNetwork {
-  return buildNetwork(derive(akilSpec(o)));
+  const spec = akilSpec(o);
+  if (o.rasterAll) spec.recording.rasterNeurons = spec.N;
+  return buildNetwork(derive(spec));
 }
 
 /** A deep copy of a CPU state (every field, whatever the reference adds). */
