@@ -1,8 +1,12 @@
-// Pass 'input' (twin of src/engine/cpu/input.ts): this step's external spikes reach the input
-// channels' fixed-point accumulators. Two entry points, one dispatch each:
-// - input_events: one thread per child (correlated) or per possible spike (independent) turns this
-//   step's input spikes into events (source | input << 24, times) in ctl.list at P.eventOff;
-// - input_deliver: workgroups stride over the events and add times * q to every target's accumulator.
+// Pass 'input' (twin of src/engine/cpu/input.ts): the external spikes of a step reach the input
+// channels' fixed-point accumulators.
+// - Independent layers need no list: a delivering workgroup draws the layer's Poisson count from one
+//   Philox word and the source of spike s from word s & 3 of counter (step, s >> 2), then walks its row.
+// - Correlated layers go through a list: one thread per child generates the step's mother copies into
+//   the child's ring column and drains the column's slot of the step into an event (child, times).
+// Entry points of the pass-by-pass schedule: input_events (correlated generation), input_deliver
+// (independent spikes and events); input_prime once before step 0. shaders/step.wgsl fuses the same
+// functions into the fused schedule.
 
 // Philox stream ids: STREAM in src/rng/streams.ts.
 const STREAM_INPUT_COUNT: u32 = 3u; // counter (step, 0, input, 0)
@@ -19,12 +23,6 @@ fn poisson_draw(off: u32, len: u32, w: u32) -> u32 {
   return k;
 }
 
-fn push_event(x: u32, k: u32, times: u32) {
-  let e = atomicAdd(&ctl.nEvents, 1u);
-  ctl.list[P.eventOff + 2u * e] = k | (x << 24u);
-  ctl.list[P.eventOff + 2u * e + 1u] = times;
-}
-
 // Steps after its mother's generation step at which a copy lands, in [0, 2D] (jitterDelay): Box-Muller
 // (cos branch) from two words. log/cos/sqrt are within WGSL's accuracy, not bit-identical to JS: a copy
 // whose z * jitterSteps + 0.5 lies that close to an integer may land one step away (see tolerances).
@@ -36,8 +34,8 @@ fn jitter_delay(x: u32, w1: u32, w2: u32) -> i32 {
   return clamp(d, 0, 2 * inp.delayOffset);
 }
 
-// Correlated layer x, generation step g, child k: copies of this step's mother spikes into k's ring
-// column (only this thread touches column k, so no atomics).
+// Correlated layer x, generation step g, child k: copies of g's mother spikes into k's ring column
+// (only this thread touches column k, so no atomics). Copies landing before step 0 are dropped.
 fn generate_child(x: u32, k: u32, g: i32) {
   let inp = P.inputs[x];
   // Negative generation steps (priming) belong to an always-on input; a windowed one starts at startStep.
@@ -61,34 +59,75 @@ fn generate_child(x: u32, k: u32, g: i32) {
   }
 }
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn input_events(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = linear_index(gid, nwg);
-  let step = ctl.step;
+// Child i of every correlated layer at `step`: generate, then drain the step's slot into an event.
+fn correlated_events_at(i: u32, step: u32) {
   for (var x = 0u; x < P.nInputs; x++) {
     let inp = P.inputs[x];
-    if (inp.correlated != 0u) {
-      if (i >= inp.size) {
-        continue;
-      }
-      generate_child(x, i, i32(step));
-      let at = inp.ringOff + (step % inp.ringLen) * inp.size + i;
-      let n = istate[at];
-      if (n != 0) {
-        push_event(x, i, u32(n));
-        istate[at] = 0;
-      }
-    } else {
-      if (i >= inp.countLen || i32(step) < inp.startStep || i32(step) >= inp.stopStep) {
-        continue;
-      }
-      let n = poisson_draw(inp.countOff, inp.countLen, philox4x32(vec4<u32>(step, 0u, x, 0u), vec2<u32>(P.seed, STREAM_INPUT_COUNT)).x);
-      if (i < n) {
-        let w = philox4x32(vec4<u32>(step, i >> 2u, x, 0u), vec2<u32>(P.seed, STREAM_INPUT_INDEX));
-        push_event(x, philox_mulhi(w[i & 3u], inp.size), 1u);
-      }
+    if (inp.correlated == 0u || i >= inp.size) {
+      continue;
+    }
+    generate_child(x, i, i32(step));
+    let at = inp.ringOff + (step % inp.ringLen) * inp.size + i;
+    let n = istate[at];
+    if (n != 0) {
+      let e = atomicAdd(&ctl.nEvents, 1u);
+      ctl.list[P.eventOff + 2u * e] = i | (x << 24u);
+      ctl.list[P.eventOff + 2u * e + 1u] = u32(n);
+      istate[at] = 0;
     }
   }
+}
+
+// Adds times * q to the accumulator of every target of source k of input x (all its projections).
+fn deliver_source(x: u32, k: u32, times: i32, lid: u32, step: u32) {
+  for (var j = 0u; j < P.nProj; j++) {
+    let pj = P.projs[j];
+    if (pj.preIsInput == 0u || pj.preIndex != x) {
+      continue;
+    }
+    let inc = pj.q * times;
+    let base = pj.channel * P.N;
+    let end = graph[pj.rowOff + k + 1u];
+    for (var y = graph[pj.rowOff + k] + lid; y < end; y += ROW_THREADS) {
+      acc_add(base + graph[P.postOff + y], inc, step);
+    }
+  }
+}
+
+// Workgroup w of nw: its share of the independent layers' spikes at `step`.
+fn deliver_inputs_independent(w: u32, nw: u32, lid: u32, step: u32) {
+  for (var x = 0u; x < P.nInputs; x++) {
+    let inp = P.inputs[x];
+    if (inp.correlated != 0u || i32(step) < inp.startStep || i32(step) >= inp.stopStep) {
+      continue;
+    }
+    let n = poisson_draw(inp.countOff, inp.countLen, philox4x32(vec4<u32>(step, 0u, x, 0u), vec2<u32>(P.seed, STREAM_INPUT_COUNT)).x);
+    for (var s = w; s < n; s += nw) {
+      let word = philox4x32(vec4<u32>(step, s >> 2u, x, 0u), vec2<u32>(P.seed, STREAM_INPUT_INDEX))[s & 3u];
+      deliver_source(x, philox_mulhi(word, inp.size), 1, lid, step);
+    }
+  }
+}
+
+// Workgroup w of nw: its share of the pending correlated-input events (of `step`).
+fn deliver_events(w: u32, nw: u32, lid: u32, step: u32) {
+  let ne = atomicLoad(&ctl.nEvents);
+  for (var e = w; e < ne; e += nw) {
+    let word = ctl.list[P.eventOff + 2u * e];
+    deliver_source(word >> 24u, word & 0xffffffu, i32(ctl.list[P.eventOff + 2u * e + 1u]), lid, step);
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn input_events(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  correlated_events_at(linear_index(gid, nwg), current_step());
+}
+
+@compute @workgroup_size(ROW_THREADS)
+fn input_deliver(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let step = current_step();
+  deliver_inputs_independent(wid.x, nwg.x, lid, step);
+  deliver_events(wid.x, nwg.x, lid, step);
 }
 
 // Priming (primeInputs): generation steps [-2D, -1] of every correlated child, before step 0. Each
@@ -103,29 +142,6 @@ fn input_prime(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
     }
     for (var g = -2 * inp.delayOffset; g < 0; g++) {
       generate_child(x, i, g);
-    }
-  }
-}
-
-@compute @workgroup_size(ROW_THREADS)
-fn input_deliver(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let n = atomicLoad(&ctl.nEvents);
-  for (var e = wid.x; e < n; e += nwg.x) {
-    let word = ctl.list[P.eventOff + 2u * e];
-    let times = i32(ctl.list[P.eventOff + 2u * e + 1u]);
-    let k = word & 0xffffffu;
-    let x = word >> 24u;
-    for (var j = 0u; j < P.nProj; j++) {
-      let pj = P.projs[j];
-      if (pj.preIsInput == 0u || pj.preIndex != x) {
-        continue;
-      }
-      let inc = pj.q * times;
-      let base = pj.channel * P.N;
-      let end = graph[pj.rowOff + k + 1u];
-      for (var y = graph[pj.rowOff + k] + lid; y < end; y += ROW_THREADS) {
-        acc_add(base + graph[P.postOff + y], inc);
-      }
     }
   }
 }

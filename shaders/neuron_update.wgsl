@@ -1,7 +1,7 @@
-// Pass 'neuron_update' (twin of src/engine/cpu/neuronUpdate.ts), one thread per neuron: this step's
+// Pass 'neuron_update' (twin of src/engine/cpu/neuronUpdate.ts), one thread per neuron: the step's
 // fixed-point external input joins the input currents, then forward Euler of the EIF/LIF membrane in
-// the reference's expression order, threshold, reset, refractoriness. Spikers are appended to the
-// step's spike list (count ctl.nSpikes) and to the chunk's spike record (step, id).
+// the reference's expression order, threshold, reset, refractoriness. Spikers are appended to a spike
+// list (count ctl.nSpikes[list]) and stamped with the step in lastSpike.
 
 fn join_inputs(i: u32) {
   for (var c = 0u; c < P.nChannels; c++) {
@@ -17,19 +17,8 @@ fn join_inputs(i: u32) {
   }
 }
 
-fn emit_spike(i: u32) {
-  let step = ctl.step;
-  let s = atomicAdd(&ctl.nSpikes, 1u);
-  ctl.list[P.spikeOff + s] = i;
-  istate[P.lastOff + i] = i32(step);
-  let r = atomicAdd(&ctl.recCount, 1u);
-  if (r < P.recCap) {
-    ctl.list[P.recOff + 2u * r] = step;
-    ctl.list[P.recOff + 2u * r + 1u] = i;
-  }
-}
-
-fn neuron_update_at(i: u32) {
+// Neuron i at `step`; a spike goes to list `list`.
+fn neuron_update_at(i: u32, step: u32, list: u32) {
   join_inputs(i);
   let refr = istate[P.refrOff + i];
   if (refr > 0) {
@@ -49,7 +38,9 @@ fn neuron_update_at(i: u32) {
   }
   var vn = vi + pp.dtOverC * ((itot + leak) + ex);
   if (vn >= pp.vThresh) {
-    emit_spike(i);
+    let s = atomicAdd(&ctl.nSpikes[list], 1u);
+    ctl.list[P.spikeOff + list * P.N + s] = i;
+    istate[P.lastOff + i] = i32(step);
     vn = pp.vReset;
     istate[P.refrOff + i] = pp.refSteps;
   }
@@ -60,6 +51,6 @@ fn neuron_update_at(i: u32) {
 fn neuron_update(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = linear_index(gid, nwg);
   if (i < P.N) {
-    neuron_update_at(i);
+    neuron_update_at(i, current_step(), PARITY);
   }
 }

@@ -1,26 +1,29 @@
 // Pass 'plasticity_post' (twin of plasticityPostPass in src/engine/cpu/plasticity.ts): for each spiker
 // in a plastic projection's postsynaptic population, the onPost term on its incoming column (column
-// index: weight index and presynaptic neuron of each entry), after every pre-spike update of this step.
+// index: weight index and presynaptic neuron of each entry), after every pre-spike update of the step.
+
+fn plasticity_post_spiker(g: u32, lid: u32, step: u32) {
+  for (var j = 0u; j < P.nProj; j++) {
+    let pj = P.projs[j];
+    let c = g - pj.postOffset;
+    if (pj.plastic == 0u || pj.preIsInput != 0u || c >= pj.postSize || i32(step) < pj.startStep) {
+      continue;
+    }
+    let x_post = fstate[P.trOff + pj.postTrace * P.N + g];
+    let pre_trace = P.trOff + pj.preTrace * P.N;
+    let end = graph[pj.colOff + c + 1u];
+    for (var e = graph[pj.colOff + c] + lid; e < end; e += ROW_THREADS) {
+      let wi = graph[P.colWOff + e];
+      weight[wi] = apply_term(j, pj.onPost, weight[wi], fstate[pre_trace + graph[P.colPreOff + e]], x_post);
+    }
+  }
+}
 
 @compute @workgroup_size(ROW_THREADS)
 fn plasticity_post(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let n = atomicLoad(&ctl.nSpikes);
-  let step = i32(ctl.step);
+  let n = spike_count();
+  let step = current_step();
   for (var s = wid.x; s < n; s += nwg.x) {
-    let g = ctl.list[P.spikeOff + s];
-    for (var j = 0u; j < P.nProj; j++) {
-      let pj = P.projs[j];
-      let c = g - pj.postOffset;
-      if (pj.plastic == 0u || pj.preIsInput != 0u || c >= pj.postSize || step < pj.startStep) {
-        continue;
-      }
-      let x_post = fstate[P.trOff + pj.postTrace * P.N + g];
-      let pre_trace = P.trOff + pj.preTrace * P.N;
-      let end = graph[pj.colOff + c + 1u];
-      for (var e = graph[pj.colOff + c] + lid; e < end; e += ROW_THREADS) {
-        let wi = graph[P.colWOff + e];
-        weight[wi] = apply_term(j, pj.onPost, weight[wi], fstate[pre_trace + graph[P.colPreOff + e]], x_post);
-      }
-    }
+    plasticity_post_spiker(spike_at(s), lid, step);
   }
 }

@@ -3,25 +3,28 @@
 // from before this step. Each synapse has one presynaptic neuron, so no two workgroups write the same
 // weight and float updates stay race-free and ordered.
 
+fn plasticity_pre_spiker(g: u32, lid: u32, step: u32) {
+  for (var j = 0u; j < P.nProj; j++) {
+    let pj = P.projs[j];
+    let k = g - pj.preOffset;
+    if (pj.plastic == 0u || pj.preIsInput != 0u || k >= pj.preSize || i32(step) < pj.startStep) {
+      continue;
+    }
+    let x_pre = fstate[P.trOff + pj.preTrace * P.N + g];
+    let post_trace = P.trOff + pj.postTrace * P.N;
+    let end = graph[pj.rowOff + k + 1u];
+    for (var y = graph[pj.rowOff + k] + lid; y < end; y += ROW_THREADS) {
+      let wi = pj.wOff + y - pj.synOff;
+      weight[wi] = apply_term(j, pj.onPre, weight[wi], x_pre, fstate[post_trace + graph[P.postOff + y]]);
+    }
+  }
+}
+
 @compute @workgroup_size(ROW_THREADS)
 fn plasticity_pre(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let n = atomicLoad(&ctl.nSpikes);
-  let step = i32(ctl.step);
+  let n = spike_count();
+  let step = current_step();
   for (var s = wid.x; s < n; s += nwg.x) {
-    let g = ctl.list[P.spikeOff + s];
-    for (var j = 0u; j < P.nProj; j++) {
-      let pj = P.projs[j];
-      let k = g - pj.preOffset;
-      if (pj.plastic == 0u || pj.preIsInput != 0u || k >= pj.preSize || step < pj.startStep) {
-        continue;
-      }
-      let x_pre = fstate[P.trOff + pj.preTrace * P.N + g];
-      let post_trace = P.trOff + pj.postTrace * P.N;
-      let end = graph[pj.rowOff + k + 1u];
-      for (var y = graph[pj.rowOff + k] + lid; y < end; y += ROW_THREADS) {
-        let wi = pj.wOff + y - pj.synOff;
-        weight[wi] = apply_term(j, pj.onPre, weight[wi], x_pre, fstate[post_trace + graph[P.postOff + y]]);
-      }
-    }
+    plasticity_pre_spiker(spike_at(s), lid, step);
   }
 }

@@ -7,7 +7,7 @@ var<workgroup> partial: array<f32, WORKGROUP_SIZE>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn record_bin(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let slot = ((ctl.step + 1u) / P.binSteps - 1u) % P.binCap;
+  let slot = ((current_step() + 1u) / P.binSteps - 1u) % P.binCap;
   let base = slot * P.binStride;
   let b = wid.x + wid.y * nwg.x;
   if (b < P.nBlocks) {

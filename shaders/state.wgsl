@@ -9,31 +9,49 @@ const I32_LIMIT: f32 = 2147483648.0;
 // Threads per workgroup of the per-spiker passes (a workgroup walks one row or column at a time).
 override ROW_THREADS: u32 = 64u;
 
+// Which step slot and spike list this pipeline reads: the fused schedule alternates two pipelines per
+// pass by the parity of the step, so the step counter is advanced without a pass of its own (the
+// neuron pass of step t writes slot 1 - p while every other invocation reads slot p).
+override PARITY: u32 = 0u;
+
+fn current_step() -> u32 {
+  return ctl.steps[PARITY];
+}
+
+// This step's spike list (list PARITY).
+fn spike_count() -> u32 {
+  return atomicLoad(&ctl.nSpikes[PARITY]);
+}
+
+fn spike_at(s: u32) -> u32 {
+  return ctl.list[P.spikeOff + PARITY * P.N + s];
+}
+
 // Records the first step (and one accumulator) where a fixed-point value left the i32 range.
-fn flag_overflow(index: u32) {
-  let step = ctl.step;
+fn flag_overflow(index: u32, step: u32) {
   let prev = atomicMin(&ctl.ovfStep, step);
   if (step < prev) {
     atomicStore(&ctl.ovfIndex, index);
   }
 }
 
-// acc[index] += inc. Integer addition is associative, so the sum does not depend on the order of the
-// atomics; a partial sum that wraps is flagged (channels of one sign overflow in every order alike).
-fn acc_add(index: u32, inc: i32) {
+// acc[index] += inc for the input of `step`. Integer addition is associative, so the sum does not
+// depend on the order of the atomics; a partial sum that wraps is flagged (channels of one sign
+// overflow in every order alike).
+fn acc_add(index: u32, inc: i32, step: u32) {
   let old = atomicAdd(&acc[index], inc);
   let sum = old + inc;
   if ((inc > 0 && sum < old) || (inc < 0 && sum > old)) {
-    flag_overflow(index);
+    flag_overflow(index, step);
   }
 }
 
 // round(f32(w * invTau) * 2^20) as i32: fixedIncrement() in src/engine/cpu/fixed.ts (WGSL round()
 // is half-to-even, as roundHalfEven). Scaling by 2^20 is exact, so reassociation cannot change it.
-fn fixed_increment(w: f32, invTau: f32, index: u32) -> i32 {
+fn fixed_increment(w: f32, invTau: f32, index: u32, step: u32) -> i32 {
   let x = round((w * invTau) * FIXED_SCALE);
   if (abs(x) >= I32_LIMIT) {
-    flag_overflow(index);
+    flag_overflow(index, step);
     return select(-2147483647, 2147483647, x > 0.0);
   }
   return i32(x);

@@ -1,31 +1,45 @@
 // Pass 'synapse_propagate' (twin of src/engine/cpu/synapsePropagate.ts): event-driven delivery. Each
-// workgroup takes spikers s = workgroup, workgroup + num_workgroups, ... and its threads walk the
-// spiker's outgoing rows, adding the fixed-point increment of each synapse (static: q; plastic:
-// round(w/tau * 2^20) with this step's weight, before plasticity) to its target's accumulator.
+// workgroup takes spikers s = workgroup, workgroup + groups, ... of the step's list; its threads walk
+// the spiker's outgoing rows and add each synapse's fixed-point increment (static: q; plastic:
+// round(w/tau * 2^20) with the step's weight, before plasticity) to its target's accumulator. The
+// spiker also goes into the submission's spike record (step, id): the 'record' of spikes.
+
+// Thread y of a row walks synapses start + lid, start + lid + ROW_THREADS, ...: plasticity_pre uses the
+// same mapping, so in the fused schedule each synapse is read here before it is updated there.
+fn propagate_spiker(g: u32, lid: u32, step: u32) {
+  if (lid == 0u) {
+    let r = atomicAdd(&ctl.recCount, 1u);
+    if (r < P.recCap) {
+      ctl.list[P.recOff + 2u * r] = step;
+      ctl.list[P.recOff + 2u * r + 1u] = g;
+    }
+  }
+  for (var j = 0u; j < P.nProj; j++) {
+    let pj = P.projs[j];
+    let k = g - pj.preOffset; // wraps for g below the range
+    if (pj.preIsInput != 0u || k >= pj.preSize) {
+      continue;
+    }
+    let base = pj.channel * P.N;
+    let end = graph[pj.rowOff + k + 1u];
+    if (pj.plastic != 0u) {
+      for (var y = graph[pj.rowOff + k] + lid; y < end; y += ROW_THREADS) {
+        let at = base + graph[P.postOff + y];
+        acc_add(at, fixed_increment(weight[pj.wOff + y - pj.synOff], pj.invTau, at, step), step);
+      }
+    } else {
+      for (var y = graph[pj.rowOff + k] + lid; y < end; y += ROW_THREADS) {
+        acc_add(base + graph[P.postOff + y], pj.q, step);
+      }
+    }
+  }
+}
 
 @compute @workgroup_size(ROW_THREADS)
 fn synapse_propagate(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let n = atomicLoad(&ctl.nSpikes);
+  let n = spike_count();
+  let step = current_step();
   for (var s = wid.x; s < n; s += nwg.x) {
-    let g = ctl.list[P.spikeOff + s];
-    for (var j = 0u; j < P.nProj; j++) {
-      let pj = P.projs[j];
-      let k = g - pj.preOffset; // wraps for g below the range
-      if (pj.preIsInput != 0u || k >= pj.preSize) {
-        continue;
-      }
-      let base = pj.channel * P.N;
-      let end = graph[pj.rowOff + k + 1u];
-      if (pj.plastic != 0u) {
-        for (var y = graph[pj.rowOff + k] + lid; y < end; y += ROW_THREADS) {
-          let at = base + graph[P.postOff + y];
-          acc_add(at, fixed_increment(weight[pj.wOff + y - pj.synOff], pj.invTau, at));
-        }
-      } else {
-        for (var y = graph[pj.rowOff + k] + lid; y < end; y += ROW_THREADS) {
-          acc_add(base + graph[P.postOff + y], pj.q);
-        }
-      }
-    }
+    propagate_spiker(spike_at(s), lid, step);
   }
 }

@@ -3,8 +3,8 @@
 // f32(1 - dt/tau). Then the 'record' of sampled currents: each sampled neuron adds its decayed
 // currents to its per-bin sums (the CPU engine's recordStep reads the same values).
 
-fn trace_update_at(i: u32) {
-  let spiked = istate[P.lastOff + i] == i32(ctl.step);
+fn trace_update_at(i: u32, step: u32) {
+  let spiked = istate[P.lastOff + i] == i32(step);
   for (var t = 0u; t < P.nTraces; t++) {
     let tr = P.traces[t];
     if (i < tr.offset || i >= tr.offset + tr.size) {
@@ -46,6 +46,6 @@ fn trace_update_at(i: u32) {
 fn trace_update(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = linear_index(gid, nwg);
   if (i < P.N) {
-    trace_update_at(i);
+    trace_update_at(i, current_step());
   }
 }

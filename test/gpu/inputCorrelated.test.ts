@@ -49,7 +49,7 @@ describe('WebGPU correlated input vs the CPU reference (N = 500, c = 0.1)', () =
     const acquired = await getTestDevice();
     device = acquired.device;
     net = build({ N: 500, T_s: 1, c: 0.1 });
-    engine = await WebGpuEngine.create(net, device, { adapterInfo: acquired.adapterInfo });
+    engine = await WebGpuEngine.create(net, device, { adapterInfo: acquired.adapterInfo, schedule: 'passes' });
     const cpu = new CpuEngine(net);
     await cpu.advance(WARMUP);
     start = cloneState(cpu.state);

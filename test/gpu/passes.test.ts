@@ -108,7 +108,7 @@ describe('WebGPU passes vs the CPU reference, one pass from the same state (N = 
     device = acquired.device;
     net = build({ N, T_s: 1, plastic: true });
     const d = net.derived;
-    engine = await WebGpuEngine.create(net, device, { adapterInfo: acquired.adapterInfo });
+    engine = await WebGpuEngine.create(net, device, { adapterInfo: acquired.adapterInfo, schedule: 'passes' });
     const cpu = new CpuEngine(net);
     await cpu.advance(WARMUP);
     const q = Float64Array.from(d.projections, (p) => fixedIncrement(p.J, d.channels[p.channel]!.invTau));
@@ -133,24 +133,22 @@ describe('WebGPU passes vs the CPU reference, one pass from the same state (N = 
     return engine.downloadState();
   }
 
-  it('input: independent Poisson sources and fixed-point accumulators are bit-identical (150 steps)', async () => {
+  it('input: independent Poisson input, fixed-point accumulators bit-identical (150 steps)', async () => {
     const d = net.derived;
     const x = d.inputs[0]!;
     const q = Float64Array.from(d.projections, (p) => fixedIncrement(p.J, d.channels[p.channel]!.invTau));
-    let events = 0;
+    let spikes = 0;
     for (let step = WARMUP; step < WARMUP + 150; step++) {
       const before = cloneState(natural[0]!.input); // accumulators are zero at the start of a step
       const g = await gpuAfter('input', before, step);
       inputPass(net, before, step, q);
-      const src = new Int32Array(4096);
-      const n = independentSpikes(d.spec.seed >>> 0, x, step, src);
-      const want = Array.from(src.subarray(0, n)).sort((a, b) => a - b);
-      events += n;
-      expect(exactDiff(`step ${step} event sources`, g.events.map((e) => e.source), want)).toBe('');
-      expect(g.events.every((e) => e.times === 1 && e.input === 0)).toBe(true);
+      spikes += independentSpikes(d.spec.seed >>> 0, x, step, new Int32Array(4096));
+      // Independent layers draw their sources inside the delivering workgroups (no event list): each
+      // source adds its whole row, so equal accumulators mean equal sources.
+      expect(g.events.length).toBe(0);
       expect(exactDiff(`step ${step} acc`, g.acc, before.acc)).toBe('');
     }
-    expect(events).toBeGreaterThan(5); // about 0.1 input spikes per step at N = 500
+    expect(spikes).toBeGreaterThan(5); // about 0.1 input spikes per step at N = 500
   });
 
   it('neuron_update: spike lists, refractory counts and accumulators exact; V within vStepBound', async () => {

@@ -8,6 +8,7 @@ import { acquireDevice, releaseDevice, type AdapterSummary } from './device.ts';
 import { feedChunk } from './feed.ts';
 import { WORKGROUP_SIZE } from './layout.ts';
 import { AdvancePass } from './passes/AdvancePass.ts';
+import { FusedStep } from './passes/FusedStep.ts';
 import { InputPass } from './passes/InputPass.ts';
 import { NeuronUpdatePass } from './passes/NeuronUpdatePass.ts';
 import type { GpuPass, GpuPassName } from './passes/pass.ts';
@@ -20,7 +21,15 @@ import { Readback } from './readback.ts';
 import { popScopes, pushScopes, SimState } from './simState.ts';
 import { downloadState, uploadState, type GpuSnapshot, type UploadableState } from './snapshot.ts';
 
+export type Schedule = 'fused' | 'passes';
+
 export interface WebGpuEngineOptions {
+  /**
+   * 'fused' (default): three dispatches per step (two without plasticity and correlated input), the
+   * step counter advanced by the neuron pass. 'passes': one dispatch per SCHEDULE pass and a step
+   * counter pass, the state at step boundaries: needed by uploadState/runPasses (validation).
+   */
+  schedule?: Schedule;
   /** Steps encoded per queue submission (default 1000). */
   stepsPerSubmit?: number;
   /** Workgroups of the per-spiker passes (default from N; fewer on software adapters). */
@@ -33,6 +42,7 @@ export interface WebGpuEngineOptions {
   profileEvery?: number;
 }
 
+/** The pass-by-pass schedule's passes (SCHEDULE order). */
 export interface Passes {
   input: InputPass | null;
   neuron_update: NeuronUpdatePass;
@@ -40,7 +50,6 @@ export interface Passes {
   plasticity_pre: PlasticityPrePass | null;
   plasticity_post: PlasticityPostPass | null;
   trace_update: TraceUpdatePass;
-  record: RecordPass;
   advance: AdvancePass;
 }
 
@@ -49,10 +58,10 @@ function defaultSpikeWorkgroups(net: BuiltNetwork, software: boolean): number {
   return Math.max(4, Math.min(software ? 16 : 1024, g));
 }
 
-function defaultEventWorkgroups(net: BuiltNetwork): number {
+function defaultInputWorkgroups(net: BuiltNetwork): number {
   const d = net.derived;
   const expected = d.inputs.reduce((s, x) => s + (x.size * x.rate_Hz * d.dt_ms) / 1000, 0);
-  return Math.max(4, Math.min(256, Math.ceil(2 * expected)));
+  return Math.max(2, Math.min(256, Math.ceil(2 * expected)));
 }
 
 export class WebGpuEngine implements Engine {
@@ -62,13 +71,19 @@ export class WebGpuEngine implements Engine {
   private stopped: unknown = null;
   private readonly readbacks: Readback[];
   private next = 0;
+  /** Fused schedule: the step whose neuron update is done on the GPU (its spike list is ready), or -1. */
+  private primedAt = -1;
 
   private constructor(
     readonly net: BuiltNetwork,
     readonly gpu: GPUDevice,
     readonly device: string,
     readonly state: SimState,
-    readonly passes: Passes,
+    readonly schedule: Schedule,
+    readonly passes: Passes | null,
+    readonly fused: FusedStep | null,
+    readonly record: RecordPass,
+    private readonly primeInput: InputPass | null,
     private readonly ownsDevice: boolean,
     readonly profiler: Profiler | null,
   ) {
@@ -96,23 +111,29 @@ export class WebGpuEngine implements Engine {
       const plan = new GpuPlan(net, {
         stepsPerSubmit: opts.stepsPerSubmit ?? 1000,
         spikeWorkgroups: opts.spikeWorkgroups ?? defaultSpikeWorkgroups(net, info?.isSoftware ?? false),
-        eventWorkgroups: defaultEventWorkgroups(net),
+        inputWorkgroups: defaultInputWorkgroups(net),
       });
       const state = await SimState.create(gpu, plan, name);
       const rt = opts.rowThreads ?? WORKGROUP_SIZE;
+      const schedule = opts.schedule ?? 'fused';
       const plastic = net.derived.projections.some((p) => p.plastic && p.pre.kind === 'population');
-      const passes: Passes = {
-        input: InputPass.needed(state) ? await InputPass.create(state, rt) : null,
-        neuron_update: await NeuronUpdatePass.create(state, rt),
-        synapse_propagate: await SynapsePropagatePass.create(state, rt),
-        plasticity_pre: plastic ? await PlasticityPrePass.create(state, rt) : null,
-        plasticity_post: plastic ? await PlasticityPostPass.create(state, rt) : null,
-        trace_update: await TraceUpdatePass.create(state, rt),
-        record: await RecordPass.create(state, rt),
-        advance: await AdvancePass.create(state, rt),
-      };
+      const input = InputPass.needed(state) ? await InputPass.create(state, rt) : null;
+      const passes: Passes | null =
+        schedule === 'passes'
+          ? {
+              input,
+              neuron_update: await NeuronUpdatePass.create(state, rt),
+              synapse_propagate: await SynapsePropagatePass.create(state, rt),
+              plasticity_pre: plastic ? await PlasticityPrePass.create(state, rt) : null,
+              plasticity_post: plastic ? await PlasticityPostPass.create(state, rt) : null,
+              trace_update: await TraceUpdatePass.create(state, rt),
+              advance: await AdvancePass.create(state, rt),
+            }
+          : null;
+      const fused = schedule === 'fused' ? await FusedStep.create(state, rt) : null;
+      const record = await RecordPass.create(state, rt);
       const profiler = opts.profileEvery && gpu.features.has('timestamp-query') ? new Profiler(gpu, opts.profileEvery, plan.opts.stepsPerSubmit) : null;
-      const engine = new WebGpuEngine(net, gpu, name, state, passes, owns, profiler);
+      const engine = new WebGpuEngine(net, gpu, name, state, schedule, passes, fused, record, input, owns, profiler);
       await engine.prime();
       return engine;
     } catch (e) {
@@ -125,35 +146,48 @@ export class WebGpuEngine implements Engine {
     return this._step;
   }
 
-  /** The passes of one step in SCHEDULE order ('record' only at the last step of a bin). */
+  /** The dispatches of step t in order ('record' only at the last step of a bin). */
   stepPasses(t: number): GpuPass[] {
-    const p = this.passes;
-    const out: (GpuPass | null)[] = [p.input, p.neuron_update, p.synapse_propagate, p.plasticity_pre, p.plasticity_post, p.trace_update];
-    if ((t + 1) % this.net.derived.binSteps === 0) out.push(p.record);
-    out.push(p.advance);
+    const out: (GpuPass | null)[] = [];
+    if (this.fused) out.push(...this.fused.passes(t));
+    else {
+      const p = this.passes!;
+      out.push(p.input, p.neuron_update, p.synapse_propagate, p.plasticity_pre, p.plasticity_post, p.trace_update);
+    }
+    if ((t + 1) % this.net.derived.binSteps === 0) out.push(this.record.at(t));
+    if (!this.fused) out.push(this.passes!.advance);
     return out.filter((x): x is GpuPass => x !== null);
   }
 
   private async prime(): Promise<void> {
-    if (!this.passes.input || !this.net.derived.inputs.some((x) => x.correlation > 0)) return;
+    if (!this.primeInput || this.state.plan.corrThreads === 0) return;
     pushScopes(this.gpu);
     const enc = this.gpu.createCommandEncoder({ label: 'WebGpuEngine.prime' });
     const pass = enc.beginComputePass({ label: 'WebGpuEngine.prime' });
     pass.setBindGroup(0, this.state.bindGroup);
-    this.passes.input.encodePrime(pass);
+    this.primeInput.encodePrime(pass);
     pass.end();
     this.gpu.queue.submit([enc.finish()]);
     await popScopes(this.gpu, 'priming correlated input (InputPass.prime)');
   }
 
   /** Encodes and submits steps [start, start + n) with their readback copies. */
-  private submit(start: number, n: number): Readback {
+  private async submit(start: number, n: number): Promise<Readback> {
     const rb = this.readbacks[this.next]!;
     this.next = 1 - this.next;
     const { gpu, state } = this;
+    const prologue = this.fused && this.primedAt !== start ? await this.fused.prologue(start) : null;
+    if (prologue) state.writeHeader(start, 0); // a step starts with empty lists
     pushScopes(gpu);
     const enc = gpu.createCommandEncoder({ label: `WebGpuEngine.steps[${start}..${start + n - 1}]` });
     enc.clearBuffer(state.buffers.ctl, SimState.ctlOffset('recCount'), 4);
+    if (prologue) {
+      const pass = enc.beginComputePass({ label: 'WebGpuEngine.prologue' });
+      pass.setBindGroup(0, state.bindGroup);
+      for (const p of prologue) p.encode(pass);
+      pass.end();
+      enc.clearBuffer(state.buffers.ctl, SimState.ctlOffset('nEvents'), 4); // events of `start` are delivered
+    }
     this.encodeSteps(enc, start, n);
     rb.encodeCopies(enc, state.buffers.ctl, state.buffers.bins, start, n);
     this.profiler?.resolve(enc);
@@ -161,6 +195,7 @@ export class WebGpuEngine implements Engine {
     rb.errors = [gpu.popErrorScope(), gpu.popErrorScope()];
     rb.mapped = rb.staging.mapAsync(GPUMapMode.READ);
     this.profiler?.afterSubmit();
+    if (this.fused) this.primedAt = start + n;
     return rb;
   }
 
@@ -232,7 +267,7 @@ export class WebGpuEngine implements Engine {
     try {
       while (at < end) {
         const n = Math.min(per, end - at);
-        inflight.push(this.submit(at, n));
+        inflight.push(await this.submit(at, n));
         at += n;
         if (inflight.length === depth) await this.finish(inflight.shift()!);
       }
@@ -260,6 +295,8 @@ export class WebGpuEngine implements Engine {
   /** Replaces the GPU state by a CPU reference state at `step` (spike list included). */
   uploadState(st: UploadableState, step: number): void {
     uploadState(this.state, st, step);
+    this._step = step;
+    this.primedAt = -1;
   }
 
   /** The GPU state in the CPU reference's layout (spike list sorted). */
@@ -267,15 +304,20 @@ export class WebGpuEngine implements Engine {
     return downloadState(this.state);
   }
 
-  /** Runs the named passes once, in the given order, on the current state (no recording, no readback). */
+  /**
+   * Runs the named passes of the pass-by-pass schedule once, in the given order, on the current state
+   * (no recording, no readback). Needs schedule 'passes'.
+   */
   async runPasses(names: readonly GpuPassName[]): Promise<void> {
+    const passes = this.passes;
+    if (!passes) throw new Error("runPasses needs an engine created with schedule: 'passes'");
     pushScopes(this.gpu);
     const enc = this.gpu.createCommandEncoder({ label: 'WebGpuEngine.runPasses' });
     const pass = enc.beginComputePass({ label: 'WebGpuEngine.runPasses' });
     pass.setBindGroup(0, this.state.bindGroup);
     for (const name of names) {
-      const p = this.passes[name];
-      if (!p) throw new Error(`pass '${name}' is not part of this network's schedule`);
+      const p = name === 'record' ? this.record.at(0) : passes[name as keyof Passes];
+      if (!p) throw new Error(`pass '${name}' is not part of this network's pass-by-pass schedule`);
       p.encode(pass);
     }
     pass.end();

@@ -171,8 +171,8 @@ export const Params = struct(
     ['refrOff', u32, 'istate: refractory steps left [N]'],
     ['lastOff', u32, 'istate: last spike step [N] (-1: never)'],
     ['slotOff', u32, 'istate: current-sample slot of each neuron [N] (-1: none)'],
-    ['spikeOff', u32, 'ctl.list: this step\'s spike list [N]'],
-    ['eventOff', u32, 'ctl.list: this step\'s input events (source | input << 24, times)'],
+    ['spikeOff', u32, 'ctl.list: the two spike lists [2][N] (parity of the step)'],
+    ['eventOff', u32, 'ctl.list: correlated-input events (source | input << 24, times)'],
     ['recOff', u32, 'ctl.list: spike record (step, id) pairs of the chunk'],
     ['recCap', u32, 'pairs the record holds'],
     ['postOff', u32, 'graph: global postsynaptic neuron of each synapse'],
@@ -190,13 +190,13 @@ export const Params = struct(
 checkUniform(Params);
 
 export const Ctl = struct('Ctl', 'GPU-side control words and the spike/event/record lists', [
-  ['step', u32, 'the step being simulated; advanced by the advance pass'],
-  ['nSpikes', atomicU32, 'spikers of this step (list at P.spikeOff)'],
-  ['nEvents', atomicU32, 'input events of this step (pairs at P.eventOff)'],
-  ['recCount', atomicU32, 'record pairs written this chunk (may exceed P.recCap: overflow)'],
+  ['steps', array(u32, 2), 'the step being simulated, in two slots: pipelines of parity p read steps[p]'],
+  ['nSpikes', array(atomicU32, 2), 'spikers in the two spike lists (list p at P.spikeOff + p * N)'],
+  ['nEvents', atomicU32, 'correlated-input events pending delivery (pairs at P.eventOff)'],
+  ['recCount', atomicU32, 'record pairs written this submission (may exceed P.recCap: overflow)'],
   ['ovfStep', atomicU32, 'first step of a fixed-point overflow (0xffffffff: none)'],
   ['ovfIndex', atomicU32, 'accumulator index (channel * N + neuron) of that overflow'],
-  ['list', array(u32, 0), 'sections at P.spikeOff, P.eventOff, P.recOff'],
+  ['list', array(u32, 0), 'sections at P.spikeOff (two lists), P.eventOff, P.recOff'],
 ]);
 
 export type BindingKind = 'uniform' | 'storage' | 'read-only-storage';

@@ -25,8 +25,8 @@ export interface PlanOptions {
   stepsPerSubmit: number;
   /** Workgroups of the per-spiker passes; each strides over the spike list. */
   spikeWorkgroups: number;
-  /** Workgroups of the input delivery pass. */
-  eventWorkgroups: number;
+  /** Workgroups delivering input spikes (independent layers and correlated events). */
+  inputWorkgroups: number;
 }
 
 export interface ProjPlan {
@@ -54,7 +54,8 @@ export class GpuPlan {
   readonly tableOff: { count: number; mother: number }[] = [];
   readonly weightLen: number;
   readonly maxEvents: number;
-  readonly eventThreads: number;
+  /** Threads of the correlated-input generation: the largest correlated layer. */
+  readonly corrThreads: number;
   readonly recCap: number;
   readonly nSlots: number;
   readonly nBlocks: number;
@@ -91,14 +92,13 @@ export class GpuPlan {
     this.istate.add('refr', N).add('last', N).add('slot', N).add('ring', ring);
     this.ringOff = this.ringOff.map((o) => o + this.istate.offset.ring);
 
-    // Input events: a correlated layer emits at most one per child, an independent one at most its
-    // table length (the count saturates there).
-    this.maxEvents = d.inputs.reduce((s, x) => s + (x.correlation > 0 ? x.size : x.countTable.thresholds.length), 0);
-    this.eventThreads = d.inputs.reduce((m, x) => Math.max(m, x.correlation > 0 ? x.size : x.countTable.thresholds.length), 0);
+    // Correlated layers emit at most one event per child and step; independent ones need no list.
+    this.maxEvents = d.inputs.reduce((s, x) => s + (x.correlation > 0 ? x.size : 0), 0);
+    this.corrThreads = d.inputs.reduce((m, x) => Math.max(m, x.correlation > 0 ? x.size : 0), 0);
     // Record capacity: twice maxRate_Hz over a whole submission, plus one step of every neuron.
     const submit_s = (opts.stepsPerSubmit * d.dt_ms) / 1000;
     this.recCap = Math.ceil(2 * N * d.spec.maxRate_Hz * submit_s) + N;
-    this.list.add('spikes', N).add('events', 2 * this.maxEvents).add('rec', 2 * this.recCap);
+    this.list.add('spikes', 2 * N).add('events', 2 * this.maxEvents).add('rec', 2 * this.recCap);
 
     // Graph sections: row pointers of every projection, then targets, then the plastic column index.
     let rows = 0;

@@ -71,9 +71,11 @@ export function loadShader(name: string): string {
 export const ENGINE_PRELUDE: readonly string[] = ['common', 'rng', 'state'];
 
 /**
- * An engine pass: the WGSL generated from layout.ts (structs, constants, bindings), then
- * common.wgsl, rng.wgsl, state.wgsl and shaders/<name>.wgsl.
+ * An engine module: the WGSL generated from layout.ts (structs, constants, bindings), then
+ * common.wgsl, rng.wgsl, state.wgsl and shaders/<name>.wgsl for each name (one pass, or several for the
+ * fused schedule).
  */
-export function loadPassShader(name: string, layoutText: string): string {
-  return [layoutText, ...ENGINE_PRELUDE.map(readShaderFile), readShaderFile(name)].join('\n');
+export function loadPassShader(names: string | readonly string[], layoutText: string): string {
+  const list = typeof names === 'string' ? [names] : names;
+  return [layoutText, ...ENGINE_PRELUDE.map(readShaderFile), ...list.map(readShaderFile)].join('\n');
 }

@@ -44,7 +44,7 @@ export class SimState {
   readonly pipelineLayout: GPUPipelineLayout;
   readonly bindGroup: GPUBindGroup;
   private readonly layoutText = layoutWgsl();
-  private readonly modules = new Map<string, GPUShaderModule>();
+  private readonly modules = new Map<string, Promise<GPUShaderModule>>();
 
   private constructor(readonly device: GPUDevice, readonly plan: GpuPlan) {
     const bytes = plan.bytes();
@@ -118,55 +118,57 @@ export class SimState {
       if (p.plastic) w.set(net.csr[pr.index]!.weight, p.wOff);
     });
     device.queue.writeBuffer(this.buffers.weight, 0, w);
-    this.writeHeader({ step: 0, nSpikes: 0, nEvents: 0, recCount: 0, ovfStep: NO_OVERFLOW, ovfIndex: 0 });
+    this.writeHeader(0, 0);
   }
 
-  /** Writes the Ctl header fields (all of them). */
-  writeHeader(h: { step: number; nSpikes: number; nEvents: number; recCount: number; ovfStep: number; ovfIndex: number }): void {
+  /**
+   * Writes the Ctl header: both step slots = step, list 0 holding nSpikes spikers (its entries are
+   * written separately), no events, an empty record, no overflow.
+   */
+  writeHeader(step: number, nSpikes: number): void {
     const buf = new ArrayBuffer(this.plan.ctlHeaderBytes);
-    pack(Ctl, h, new DataView(buf));
+    pack(Ctl, { steps: [step, step], nSpikes: [nSpikes, 0], nEvents: 0, recCount: 0, ovfStep: NO_OVERFLOW, ovfIndex: 0 }, new DataView(buf));
     this.device.queue.writeBuffer(this.buffers.ctl, 0, buf);
   }
 
   /** Byte offset of a Ctl header field (for clearBuffer of single counters). */
-  static ctlOffset(name: 'step' | 'nSpikes' | 'nEvents' | 'recCount' | 'ovfStep' | 'ovfIndex'): number {
+  static ctlOffset(name: 'steps' | 'nSpikes' | 'nEvents' | 'recCount' | 'ovfStep' | 'ovfIndex'): number {
     return field(Ctl, name).offset;
   }
 
-  /** A compute pipeline for entry point `entry` of shaders/<file>.wgsl, labelled `${owner}.pipeline`. */
-  async pipeline(owner: string, file: string, entry: string, constants: Record<string, number> = {}): Promise<GPUComputePipeline> {
-    const device = this.device;
-    let module = this.modules.get(file);
+  /**
+   * A compute pipeline for entry point `entry` of the module made of shaders/<files>.wgsl (after the
+   * generated layout and the prelude), labelled `${owner}.pipeline`; WGSL errors come with line numbers.
+   */
+  async pipeline(owner: string, files: string | readonly string[], entry: string, constants: Record<string, number> = {}): Promise<GPUComputePipeline> {
+    const list = typeof files === 'string' ? [files] : files;
+    const key = list.join('+');
+    let module = this.modules.get(key);
     if (!module) {
-      const code = loadPassShader(file, this.layoutText);
-      pushScopes(device);
-      module = device.createShaderModule({ label: `${owner}.module`, code });
-      const info = await module.getCompilationInfo();
-      const errors = info.messages.filter((m) => m.type === 'error');
-      await popScopes(device, `compiling shaders/${file}.wgsl`).catch((e: unknown) => {
-        if (errors.length === 0) throw e;
-      });
-      if (errors.length > 0) {
-        const lines = code.split('\n');
-        const text = errors.map((m) => `  line ${m.lineNum}:${m.linePos}: ${m.message}\n    ${lines[m.lineNum - 1] ?? ''}`).join('\n');
-        throw new Error(`WGSL compilation of shaders/${file}.wgsl (${owner}) failed:\n${text}`);
-      }
-      this.modules.set(file, module);
+      module = this.compile(owner, list, key);
+      this.modules.set(key, module);
     }
-    pushScopes(device);
-    let pipeline: GPUComputePipeline;
+    const what = `${owner}.pipeline (shaders/${key}.wgsl, entry ${entry}${Object.keys(constants).length ? `, ${JSON.stringify(constants)}` : ''})`;
+    // createComputePipelineAsync rejects with the validation error itself (no error scope: pipelines are
+    // created concurrently, and scopes are a stack).
     try {
-      pipeline = await device.createComputePipelineAsync({
-        label: `${owner}.pipeline`,
-        layout: this.pipelineLayout,
-        compute: { module, entryPoint: entry, constants },
-      });
+      return await this.device.createComputePipelineAsync({ label: `${owner}.pipeline`, layout: this.pipelineLayout, compute: { module: await module, entryPoint: entry, constants } });
     } catch (e) {
-      await popScopes(device, `creating ${owner}.pipeline`).catch(() => undefined);
-      throw new Error(`creating ${owner}.pipeline (shaders/${file}.wgsl, entry ${entry}) failed: ${e instanceof Error ? e.message : String(e)}`);
+      throw new Error(`creating ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
-    await popScopes(device, `creating ${owner}.pipeline (shaders/${file}.wgsl, entry ${entry})`);
-    return pipeline;
+  }
+
+  private async compile(owner: string, list: readonly string[], key: string): Promise<GPUShaderModule> {
+    const code = loadPassShader(list, this.layoutText);
+    const module = this.device.createShaderModule({ label: `${owner}.module`, code });
+    const info = await module.getCompilationInfo();
+    const errors = info.messages.filter((m) => m.type === 'error');
+    if (errors.length > 0) {
+      const lines = code.split('\n');
+      const text = errors.map((m) => `  line ${m.lineNum}:${m.linePos}: ${m.message}\n    ${lines[m.lineNum - 1] ?? ''}`).join('\n');
+      throw new Error(`WGSL compilation of shaders/${key}.wgsl (${owner}) failed:\n${text}`);
+    }
+    return module;
   }
 
   destroy(): void {

@@ -1,7 +1,7 @@
 // State transfer between the GPU and the CPU reference's layout, for step-locked validation: upload a
 // reference state, run one pass on both engines, download and compare (test/gpu, `plasticnet validate`).
 import type { CpuState } from '../cpu/state.ts';
-import { Ctl, NO_OVERFLOW } from './layout.ts';
+import { Ctl } from './layout.ts';
 import type { SimState } from './simState.ts';
 import { unpack } from './schema.ts';
 
@@ -17,7 +17,7 @@ export interface GpuSnapshot {
   traces: Float32Array[];
   spikes: Int32Array; // this step's spike list, ascending
   nSpikes: number;
-  events: { input: number; source: number; times: number }[]; // this step's input events, sorted
+  events: { input: number; source: number; times: number }[]; // pending correlated-input events, sorted
   ring: Uint16Array[];
   weights: Float32Array[]; // per projection (static ones: their constant CSR weights)
   curAcc: Float32Array; // per-bin current sums [slot][channel]
@@ -27,12 +27,16 @@ export interface GpuSnapshot {
   ovfIndex: number;
 }
 
-/** Writes a reference state into the GPU buffers; `step` becomes ctl.step. */
+/**
+ * Writes a reference state into the GPU buffers for the pass-by-pass schedule: `step` goes into both
+ * step slots, st's spike list into list 0 (upload nSpikes = 0 before neuron_update: the GPU's list of a
+ * step starts empty).
+ */
 export function uploadState(state: SimState, st: UploadableState, step: number): void {
   const { plan, device, buffers } = state;
   const net = plan.net;
   const N = plan.N;
-  state.writeHeader({ step, nSpikes: st.nSpikes, nEvents: 0, recCount: 0, ovfStep: NO_OVERFLOW, ovfIndex: 0 });
+  state.writeHeader(step, st.nSpikes);
   const spikes = Uint32Array.from(st.spikes.subarray(0, st.nSpikes));
   if (spikes.length) device.queue.writeBuffer(buffers.ctl, plan.ctlHeaderBytes + 4 * plan.list.offset.spikes, spikes);
   const f = new Float32Array(plan.fstate.total);
@@ -82,9 +86,9 @@ export async function downloadState(state: SimState): Promise<GpuSnapshot> {
   const d = net.derived;
   const N = plan.N;
   const [ctlB, fB, iB, accB, wB] = await readAll(state.device, [buffers.ctl, buffers.fstate, buffers.istate, buffers.acc, buffers.weight]);
-  const h = unpack(Ctl, new DataView(ctlB!, 0, plan.ctlHeaderBytes)) as Record<string, number>;
+  const h = unpack(Ctl, new DataView(ctlB!, 0, plan.ctlHeaderBytes)) as Record<string, number> & { steps: number[]; nSpikes: number[] };
   const list = new Uint32Array(ctlB!, plan.ctlHeaderBytes);
-  const nSpikes = h.nSpikes!;
+  const nSpikes = h.nSpikes[0]!; // list 0: the pass-by-pass schedule's list
   const spikes = Int32Array.from(list.subarray(plan.list.offset.spikes, plan.list.offset.spikes + nSpikes)).sort();
   const nEvents = h.nEvents!;
   const events: GpuSnapshot['events'] = [];
@@ -98,7 +102,7 @@ export async function downloadState(state: SimState): Promise<GpuSnapshot> {
   const w = new Float32Array(wB!);
   const recCount = h.recCount!;
   return {
-    step: h.step!,
+    step: h.steps[0]!,
     v: f.slice(plan.fstate.offset.v, plan.fstate.offset.v + N),
     refr: s.slice(plan.istate.offset.refr, plan.istate.offset.refr + N),
     lastSpike: s.slice(plan.istate.offset.last, plan.istate.offset.last + N),

@@ -1,5 +1,6 @@
-// InputPass: shaders/input.wgsl. input_events turns this step's external spikes into events,
-// input_deliver scatters them into the input channels; input_prime runs once before step 0.
+// InputPass: shaders/input.wgsl. input_events generates correlated copies and drains this step's ring
+// slot into events (only with correlated layers), input_deliver delivers independent spikes and events;
+// input_prime runs once before step 0.
 import { WORKGROUP_SIZE } from '../layout.ts';
 import type { SimState } from '../simState.ts';
 import { grid, type GpuPass } from './pass.ts';
@@ -7,26 +8,23 @@ import { grid, type GpuPass } from './pass.ts';
 export class InputPass implements GpuPass {
   readonly name = 'input' as const;
   private constructor(
-    readonly events: GPUComputePipeline,
+    readonly events: GPUComputePipeline | null,
     readonly deliver: GPUComputePipeline,
-    readonly primer: GPUComputePipeline,
-    private readonly eventGroups: [number, number],
-    private readonly primeGroups: [number, number],
+    readonly primer: GPUComputePipeline | null,
+    private readonly corrGroups: [number, number],
     private readonly deliverGroups: number,
   ) {}
 
-  static async create(state: SimState, rowThreads: number): Promise<InputPass> {
+  static async create(state: SimState, rowThreads: number, parity = 0): Promise<InputPass> {
     const plan = state.plan;
-    const max = state.device.limits.maxComputeWorkgroupsPerDimension;
-    const c = { ROW_THREADS: rowThreads };
-    const primeThreads = plan.net.derived.inputs.reduce((m, x) => Math.max(m, x.correlation > 0 ? x.size : 0), 0);
+    const c = { ROW_THREADS: rowThreads, PARITY: parity };
+    const correlated = plan.corrThreads > 0;
     return new InputPass(
-      await state.pipeline('InputPass.events', 'input', 'input_events', c),
+      correlated ? await state.pipeline('InputPass.events', 'input', 'input_events', c) : null,
       await state.pipeline('InputPass.deliver', 'input', 'input_deliver', c),
-      await state.pipeline('InputPass.prime', 'input', 'input_prime', c),
-      grid(plan.eventThreads, WORKGROUP_SIZE, max),
-      grid(primeThreads, WORKGROUP_SIZE, max),
-      plan.opts.eventWorkgroups,
+      correlated ? await state.pipeline('InputPass.prime', 'input', 'input_prime', c) : null,
+      grid(plan.corrThreads, WORKGROUP_SIZE, state.device.limits.maxComputeWorkgroupsPerDimension),
+      plan.opts.inputWorkgroups,
     );
   }
 
@@ -36,15 +34,18 @@ export class InputPass implements GpuPass {
   }
 
   encode(pass: GPUComputePassEncoder): void {
-    pass.setPipeline(this.events);
-    pass.dispatchWorkgroups(...this.eventGroups);
+    if (this.events) {
+      pass.setPipeline(this.events);
+      pass.dispatchWorkgroups(...this.corrGroups);
+    }
     pass.setPipeline(this.deliver);
     pass.dispatchWorkgroups(this.deliverGroups);
   }
 
-  /** Generation steps [-2D, -1] of correlated layers (primeInputs). */
+  /** Generation steps [-2D, -1] of correlated layers (primeInputs); nothing without them. */
   encodePrime(pass: GPUComputePassEncoder): void {
+    if (!this.primer) return;
     pass.setPipeline(this.primer);
-    pass.dispatchWorkgroups(...this.primeGroups);
+    pass.dispatchWorkgroups(...this.corrGroups);
   }
 }

@@ -1,22 +1,24 @@
 // RecordPass: shaders/record.wgsl at the last step of each bin: weight block sums, sampled weights and
-// sampled current sums into one slot of SimState.bins (read back in bulk per submission).
+// sampled current sums into one slot of SimState.bins (read back in bulk per submission). One pipeline
+// per step parity (the fused schedule reads the step from slot t & 1).
 import { WORKGROUP_SIZE } from '../layout.ts';
 import type { SimState } from '../simState.ts';
-import { grid, type GpuPass } from './pass.ts';
+import { grid, SimplePass } from './pass.ts';
 
-export class RecordPass implements GpuPass {
-  readonly name = 'record' as const;
-  private constructor(readonly pipeline: GPUComputePipeline, private readonly groups: [number, number]) {}
+export class RecordPass {
+  private constructor(readonly byParity: [SimplePass, SimplePass]) {}
 
   static async create(state: SimState, rowThreads: number): Promise<RecordPass> {
     const p = state.plan;
-    const pipeline = await state.pipeline('RecordPass', 'record', 'record_bin', { ROW_THREADS: rowThreads });
     const tail = Math.ceil(Math.max(p.nSlots * p.nCh, p.nWSamples) / WORKGROUP_SIZE);
-    return new RecordPass(pipeline, grid(p.nBlocks + tail, 1, state.device.limits.maxComputeWorkgroupsPerDimension));
+    const groups = grid(p.nBlocks + tail, 1, state.device.limits.maxComputeWorkgroupsPerDimension);
+    const make = async (parity: number): Promise<SimplePass> =>
+      new SimplePass('record', await state.pipeline('RecordPass', 'record', 'record_bin', { ROW_THREADS: rowThreads, PARITY: parity }), groups);
+    return new RecordPass(await Promise.all([make(0), make(1)]));
   }
 
-  encode(pass: GPUComputePassEncoder): void {
-    pass.setPipeline(this.pipeline);
-    pass.dispatchWorkgroups(...this.groups);
+  /** The record pass of step t (pass-by-pass schedule: parity 0, both step slots agree). */
+  at(t: number): SimplePass {
+    return this.byParity[t & 1]!;
   }
 }

@@ -3,7 +3,7 @@
 // than an indirect dispatch: Dawn validates every indirect dispatch with an extra internal dispatch,
 // and an idle workgroup costs less than that.
 import type { SimState } from '../simState.ts';
-import type { GpuPass } from './pass.ts';
+import { SimplePass } from './pass.ts';
 
 type SpikerPassName = 'synapse_propagate' | 'plasticity_pre' | 'plasticity_post';
 
@@ -13,37 +13,28 @@ const OWNER: Record<SpikerPassName, string> = {
   plasticity_post: 'PlasticityPostPass',
 };
 
-class SpikerPass implements GpuPass {
-  protected constructor(readonly name: SpikerPassName, readonly pipeline: GPUComputePipeline, private readonly groups: number) {}
-
-  protected static async build(name: SpikerPassName, state: SimState, rowThreads: number): Promise<[GPUComputePipeline, number]> {
-    const pipeline = await state.pipeline(OWNER[name], name, name, { ROW_THREADS: rowThreads });
-    return [pipeline, state.plan.opts.spikeWorkgroups];
-  }
-
-  encode(pass: GPUComputePassEncoder): void {
-    pass.setPipeline(this.pipeline);
-    pass.dispatchWorkgroups(this.groups);
-  }
+async function build(name: SpikerPassName, state: SimState, rowThreads: number): Promise<[SpikerPassName, GPUComputePipeline, [number, number]]> {
+  const pipeline = await state.pipeline(OWNER[name], name, name, { ROW_THREADS: rowThreads });
+  return [name, pipeline, [state.plan.opts.spikeWorkgroups, 1]];
 }
 
-/** shaders/synapse_propagate.wgsl: event-driven fixed-point delivery of recurrent spikes. */
-export class SynapsePropagatePass extends SpikerPass {
+/** shaders/synapse_propagate.wgsl: event-driven fixed-point delivery of recurrent spikes (and their record). */
+export class SynapsePropagatePass extends SimplePass {
   static async create(state: SimState, rowThreads: number): Promise<SynapsePropagatePass> {
-    return new SynapsePropagatePass('synapse_propagate', ...(await SpikerPass.build('synapse_propagate', state, rowThreads)));
+    return new SynapsePropagatePass(...(await build('synapse_propagate', state, rowThreads)));
   }
 }
 
 /** shaders/plasticity_pre.wgsl: onPre terms on the rows of presynaptic spikers. */
-export class PlasticityPrePass extends SpikerPass {
+export class PlasticityPrePass extends SimplePass {
   static async create(state: SimState, rowThreads: number): Promise<PlasticityPrePass> {
-    return new PlasticityPrePass('plasticity_pre', ...(await SpikerPass.build('plasticity_pre', state, rowThreads)));
+    return new PlasticityPrePass(...(await build('plasticity_pre', state, rowThreads)));
   }
 }
 
 /** shaders/plasticity_post.wgsl: onPost terms on the columns of postsynaptic spikers. */
-export class PlasticityPostPass extends SpikerPass {
+export class PlasticityPostPass extends SimplePass {
   static async create(state: SimState, rowThreads: number): Promise<PlasticityPostPass> {
-    return new PlasticityPostPass('plasticity_post', ...(await SpikerPass.build('plasticity_post', state, rowThreads)));
+    return new PlasticityPostPass(...(await build('plasticity_post', state, rowThreads)));
   }
 }

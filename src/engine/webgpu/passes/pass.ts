@@ -1,9 +1,9 @@
-// What every pass class offers the engine: its name in the schedule and encode(), which records its
-// dispatches into a compute pass whose bind group 0 is SimState.bindGroup.
+// What every pass class offers the engine: its name and encode(), which records its dispatches into a
+// compute pass whose bind group 0 is SimState.bindGroup.
 import type { PassName } from '../../engine.ts';
 
-/** SCHEDULE's GPU passes plus the step counter's own tiny pass. */
-export type GpuPassName = Exclude<PassName, 'check'> | 'advance';
+/** SCHEDULE's GPU passes, the pass-by-pass step counter, and the fused schedule's three passes. */
+export type GpuPassName = Exclude<PassName, 'check'> | 'advance' | 'step_spikers' | 'step_post' | 'step_neurons';
 
 export interface GpuPass {
   readonly name: GpuPassName;
@@ -16,4 +16,14 @@ export function grid(n: number, size: number, maxPerDim: number): [number, numbe
   if (groups <= maxPerDim) return [groups, 1];
   const y = Math.ceil(groups / maxPerDim);
   return [Math.ceil(groups / y), y];
+}
+
+/** A pass of one pipeline and a fixed dispatch size. */
+export class SimplePass implements GpuPass {
+  constructor(readonly name: GpuPassName, readonly pipeline: GPUComputePipeline, readonly groups: [number, number]) {}
+
+  encode(pass: GPUComputePassEncoder): void {
+    pass.setPipeline(this.pipeline);
+    pass.dispatchWorkgroups(this.groups[0], this.groups[1]);
+  }
 }

@@ -1,0 +1,72 @@
+// FusedStep: shaders/step.wgsl, one step in three dispatches (step_spikers, step_post, step_neurons;
+// step_post only with plasticity or correlated input), one pipeline per dispatch and step parity.
+// Before the first fused step at step a, prologue(a) runs input and neuron_update of step a.
+import { WORKGROUP_SIZE } from '../layout.ts';
+import type { SimState } from '../simState.ts';
+import { InputPass } from './InputPass.ts';
+import { NeuronUpdatePass } from './NeuronUpdatePass.ts';
+import { grid, SimplePass, type GpuPass } from './pass.ts';
+
+/** Every pass file: the fused entry points call their functions. */
+const FILES = ['input', 'neuron_update', 'synapse_propagate', 'plasticity_pre', 'plasticity_post', 'trace_update', 'step'] as const;
+
+interface Parity {
+  spikers: SimplePass;
+  post: SimplePass | null;
+  neurons: SimplePass;
+}
+
+export class FusedStep {
+  private readonly prologues = new Map<number, GpuPass[]>();
+
+  private constructor(private readonly state: SimState, private readonly rowThreads: number, private readonly byParity: [Parity, Parity]) {}
+
+  static async create(state: SimState, rowThreads: number): Promise<FusedStep> {
+    const plan = state.plan;
+    const d = plan.net.derived;
+    const maxDim = state.device.limits.maxComputeWorkgroupsPerDimension;
+    const plastic = d.projections.some((p) => p.plastic && p.pre.kind === 'population');
+    const independent = d.inputs.some((x) => x.correlation <= 0);
+    const correlated = plan.corrThreads > 0;
+    const G = plan.opts.spikeWorkgroups;
+    const inputGroups = independent ? plan.opts.inputWorkgroups : 0;
+    const corrGroups = correlated ? Math.ceil(plan.corrThreads / rowThreads) : 0;
+    const postSpikers = plastic ? G : 0;
+    const postGroups = postSpikers + (correlated ? plan.opts.inputWorkgroups : 0);
+    const make = async (parity: number): Promise<Parity> => {
+      const c = { ROW_THREADS: rowThreads, PARITY: parity };
+      const [spikers, post, neurons] = await Promise.all([
+        state.pipeline('FusedStep.spikers', FILES, 'step_spikers', { ...c, SPIKE_GROUPS: G, INPUT_GROUPS: inputGroups }),
+        postGroups ? state.pipeline('FusedStep.post', FILES, 'step_post', { ...c, SPIKE_GROUPS: postSpikers, INPUT_GROUPS: 0 }) : null,
+        state.pipeline('FusedStep.neurons', FILES, 'step_neurons', { ...c, SPIKE_GROUPS: G, INPUT_GROUPS: 0 }),
+      ]);
+      return {
+        spikers: new SimplePass('step_spikers', spikers, [G + inputGroups + corrGroups, 1]),
+        post: post ? new SimplePass('step_post', post, [postGroups, 1]) : null,
+        neurons: new SimplePass('step_neurons', neurons, grid(plan.N, WORKGROUP_SIZE, maxDim)),
+      };
+    };
+    const [even, odd] = await Promise.all([make(0), make(1)]);
+    return new FusedStep(state, rowThreads, [even, odd]);
+  }
+
+  /** The dispatches of step t (after which neuron_update of t + 1 is done). */
+  passes(t: number): GpuPass[] {
+    const p = this.byParity[t & 1]!;
+    return p.post ? [p.spikers, p.post, p.neurons] : [p.spikers, p.neurons];
+  }
+
+  /** Input and neuron update of step a, with a's parity (the first fused step then starts at a). */
+  async prologue(a: number): Promise<GpuPass[]> {
+    const parity = a & 1;
+    let passes = this.prologues.get(parity);
+    if (!passes) {
+      const out: GpuPass[] = [];
+      if (InputPass.needed(this.state)) out.push(await InputPass.create(this.state, this.rowThreads, parity));
+      out.push(await NeuronUpdatePass.create(this.state, this.rowThreads, parity));
+      passes = out;
+      this.prologues.set(parity, passes);
+    }
+    return passes;
+  }
+}
