@@ -1,0 +1,14 @@
+// Messages between the page and a run (Web Worker or main-thread loop).
+import type { FinalResult, RunInfo, Snapshot } from '../analysis/liveRun.ts';
+import type { RunMeta } from '../analysis/runOutput.ts';
+import type { RunResult } from '../engine/simulation.ts';
+
+/** Page -> worker. */
+export type ControlMessage = { type: 'start'; spec: unknown; meta: RunMeta } | { type: 'pause' } | { type: 'resume' };
+
+/** Run -> page. */
+export type RunMessage =
+  | { type: 'info'; info: RunInfo }
+  | { type: 'snapshot'; snap: Snapshot }
+  | { type: 'done'; result: FinalResult; stoppedBy: RunResult['stoppedBy'] }
+  | { type: 'error'; message: string };

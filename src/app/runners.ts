@@ -1,0 +1,30 @@
+// Where a run executes: the CPU engine in a Web Worker, or the WebGPU engine on the main thread (its work
+// is on the GPU; the loop awaits between chunks so the page stays responsive).
+import type { RunMeta } from '../analysis/runOutput.ts';
+import { createEngine } from '../engine/simulation.ts';
+import { Control, drive } from './drive.ts';
+import type { ControlMessage, RunMessage } from './protocol.ts';
+
+export interface RunHandle {
+  pause(): void;
+  resume(): void;
+  /** Ends the run now (Reset); no further messages arrive. */
+  stop(): void;
+}
+
+export function runInWorker(spec: unknown, meta: RunMeta, onMessage: (m: RunMessage) => void): RunHandle {
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  const send = (m: ControlMessage) => worker.postMessage(m);
+  worker.onmessage = (e: MessageEvent<RunMessage>) => onMessage(e.data);
+  worker.onerror = (e) => onMessage({ type: 'error', message: `the simulation worker failed: ${e.message || 'could not load worker.ts'}` });
+  send({ type: 'start', spec, meta });
+  return { pause: () => send({ type: 'pause' }), resume: () => send({ type: 'resume' }), stop: () => worker.terminate() };
+}
+
+export function runOnMainThread(spec: unknown, meta: RunMeta, device: GPUDevice, onMessage: (m: RunMessage) => void): RunHandle {
+  const ctl = new Control();
+  void drive(spec, meta, (net) => createEngine(net, 'webgpu', device), ctl, (m) => {
+    if (!ctl.stopped) onMessage(m);
+  });
+  return { pause: () => ctl.pause(), resume: () => ctl.resume(), stop: () => ctl.stop() };
+}

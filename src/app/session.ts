@@ -1,0 +1,129 @@
+// One run on the page: starts it on the chosen engine, feeds its messages into a LiveState, redraws the
+// views at most 10 times a second (only when something changed), and shows status, results and exports.
+import type { RunMeta } from '../analysis/runOutput.ts';
+import type { NetworkSpec } from '../model/spec.ts';
+import { chooseBackend, type BackendPref } from './backend.ts';
+import { clearExports, renderExports } from './exports.ts';
+import { LiveState } from './liveState.ts';
+import type { RunMessage } from './protocol.ts';
+import { runInWorker, runOnMainThread, type RunHandle } from './runners.ts';
+import { renderStats, statsFromSummary } from './statsTable.ts';
+import { drawCurrents, drawHistogram, drawRaster, drawRates, drawWeights } from './views.ts';
+
+export type PageState = 'idle' | 'invalid' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const DRAW_INTERVAL_MS = 100;
+
+export class Session {
+  private handle: RunHandle | null = null;
+  private device: GPUDevice | null = null;
+  private live: LiveState | null = null;
+  private drawn = -1;
+  private lastDraw = 0;
+  private specText = '';
+  private adapter = ''; // WebGPU adapter of the current run
+  private generation = 0; // runs started; messages of a reset run are ignored
+
+  constructor(private readonly setState: (s: PageState, text: string) => void, private readonly banner: (text: string | null) => void) {
+    const tick = (now: number) => {
+      if (this.live && this.live.version !== this.drawn && now - this.lastDraw >= DRAW_INTERVAL_MS) this.draw(now);
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }
+
+  async start(spec: NetworkSpec, specText: string, pref: BackendPref): Promise<void> {
+    this.reset();
+    const gen = ++this.generation;
+    this.specText = specText;
+    this.setState('starting', 'Building the network…');
+    const choice = await chooseBackend(pref);
+    if (gen !== this.generation) return;
+    const meta: RunMeta = { commit: 'browser', date: new Date().toISOString(), host: navigator.userAgent };
+    const onMessage = (m: RunMessage) => gen === this.generation && this.onMessage(m);
+    if (choice.kind === 'webgpu') {
+      this.adapter = choice.adapter;
+      this.banner(choice.software ? `WebGPU engine on a software adapter (${choice.adapter}): slower than the CPU engine, useful for testing.` : null);
+      this.device = choice.device;
+      this.handle = runOnMainThread(structuredClone(spec), meta, choice.device, onMessage);
+    } else {
+      this.adapter = '';
+      this.banner(choice.why);
+      this.handle = runInWorker(structuredClone(spec), meta, onMessage);
+    }
+  }
+
+  pause(): void {
+    this.handle?.pause();
+    this.setState('paused', 'Paused.');
+  }
+
+  resume(): void {
+    this.handle?.resume();
+    this.setState('running', 'Running…');
+  }
+
+  /** Stops any run and clears the views. */
+  reset(): void {
+    this.generation++;
+    this.handle?.stop();
+    this.handle = null;
+    this.device?.destroy();
+    this.device = null;
+    this.live = null;
+    for (const id of ['cv-raster', 'cv-rates', 'cv-weights', 'cv-currents', 'cv-hist']) {
+      const c = $<HTMLCanvasElement>(id);
+      c.getContext('2d')?.clearRect(0, 0, c.width, c.height);
+    }
+    $('stats').replaceChildren();
+    clearExports($('exports'));
+    $('result-json').textContent = '';
+    for (const id of ['sim-time', 'wall-time', 'rtf', 'device']) $(id).textContent = '–';
+    $<HTMLProgressElement>('progress').value = 0;
+  }
+
+  private onMessage(m: RunMessage): void {
+    if (m.type === 'info') {
+      this.live = new LiveState(m.info);
+      $('device').textContent = `${m.info.device}${this.adapter ? ` on ${this.adapter}` : ''}; ${m.info.synapses.toLocaleString('en')} synapses, built in ${m.info.build_s.toFixed(2)} s`;
+      this.setState('running', 'Running…');
+    } else if (m.type === 'snapshot') {
+      this.live?.apply(m.snap);
+    } else if (m.type === 'done') {
+      const live = this.live;
+      this.handle = null;
+      this.device?.destroy();
+      this.device = null;
+      if (!live) return;
+      live.setFinal(m.result);
+      this.draw(performance.now());
+      renderExports($('exports'), m.result, this.specText);
+      const s = m.result.summary;
+      $('result-json').textContent = JSON.stringify({ check: m.result.check, simTime_s: live.simTime_s, wall_s: live.wall_s, rtf: live.rtf, spec: live.info.spec }, null, 1);
+      if (m.stoppedBy) this.setState('stopped', `Stopped early: ${m.stoppedBy.message}. Results cover what ran.`);
+      else this.setState('done', `Done: ${s.meta.spec}, ${(s.T_ms / 1000).toFixed(2)} s simulated in ${s.meta.wall_s.toFixed(1)} s.`);
+    } else {
+      this.handle = null;
+      this.setState('error', `Run failed: ${m.message}`);
+    }
+  }
+
+  private draw(now: number): void {
+    const st = this.live;
+    if (!st) return;
+    this.lastDraw = now;
+    this.drawn = st.version;
+    $('sim-time').textContent = `${st.simTime_s.toFixed(2)} s of ${st.T_s} s`;
+    $('wall-time').textContent = `${st.wall_s.toFixed(1)} s`;
+    $('rtf').textContent = st.simTime_s > 0 ? `${st.rtf.toFixed(2)} (wall / simulated)` : '–';
+    $<HTMLProgressElement>('progress').value = st.step / st.info.nSteps;
+    drawRaster($('cv-raster'), st);
+    drawRates($('cv-rates'), st);
+    drawWeights($('cv-weights'), st);
+    drawCurrents($('cv-currents'), st);
+    drawHistogram($('cv-hist'), st);
+    const stats = st.final ? statsFromSummary(st.final.summary) : st.stats;
+    renderStats($('stats'), stats, { statsStart_s: st.info.statsStart_s, window_ms: st.info.spec.recording.window_ms, final: st.final !== null });
+  }
+}

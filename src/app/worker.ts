@@ -1,0 +1,18 @@
+// Web Worker: runs the CPU engine off the main thread so the page stays responsive.
+import { CpuEngine } from '../engine/cpu/CpuEngine.ts';
+import { Control, drive } from './drive.ts';
+import type { ControlMessage, RunMessage } from './protocol.ts';
+
+interface WorkerScope {
+  postMessage(message: RunMessage, transfer: Transferable[]): void;
+  onmessage: ((e: MessageEvent<ControlMessage>) => void) | null;
+}
+const scope = self as unknown as WorkerScope;
+const ctl = new Control();
+
+scope.onmessage = (e) => {
+  const m = e.data;
+  if (m.type === 'pause') ctl.pause();
+  else if (m.type === 'resume') ctl.resume();
+  else if (m.type === 'start') void drive(m.spec, m.meta, async (net) => new CpuEngine(net, 'Web Worker'), ctl, (msg, transfer) => scope.postMessage(msg, transfer));
+};
