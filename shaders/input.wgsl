@@ -27,7 +27,7 @@ fn poisson_draw(off: u32, len: u32, w: u32) -> u32 {
 // (cos branch) from two words. log/cos/sqrt are within WGSL's accuracy, not bit-identical to JS: a copy
 // whose z * jitterSteps + 0.5 lies that close to an integer may land one step away (see tolerances).
 fn jitter_delay(x: u32, w1: u32, w2: u32) -> i32 {
-  let inp = P.inputs[x];
+  let inp = &P.inputs[x];
   let r = sqrt(-2.0 * log(u01open(w1)));
   let z = r * cos(6.2831855 * u01open(w2));
   let d = inp.delayOffset + i32(floor(z * inp.jitterSteps + 0.5));
@@ -37,7 +37,7 @@ fn jitter_delay(x: u32, w1: u32, w2: u32) -> i32 {
 // Correlated layer x, generation step g, child k: copies of g's mother spikes into k's ring column
 // (only this thread touches column k, so no atomics). Copies landing before step 0 are dropped.
 fn generate_child(x: u32, k: u32, g: i32) {
-  let inp = P.inputs[x];
+  let inp = &P.inputs[x];
   // Negative generation steps (priming) belong to an always-on input; a windowed one starts at startStep.
   if ((g < inp.startStep && inp.startStep > 0) || g >= inp.stopStep) {
     return;
@@ -62,7 +62,7 @@ fn generate_child(x: u32, k: u32, g: i32) {
 // Child i of every correlated layer at `step`: generate, then drain the step's slot into an event.
 fn correlated_events_at(i: u32, step: u32) {
   for (var x = 0u; x < P.nInputs; x++) {
-    let inp = P.inputs[x];
+    let inp = &P.inputs[x];
     if (inp.correlated == 0u || i >= inp.size) {
       continue;
     }
@@ -81,7 +81,7 @@ fn correlated_events_at(i: u32, step: u32) {
 // Adds times * q to the accumulator of every target of source k of input x (all its projections).
 fn deliver_source(x: u32, k: u32, times: i32, lid: u32, step: u32) {
   for (var j = 0u; j < P.nProj; j++) {
-    let pj = P.projs[j];
+    let pj = &P.projs[j];
     if (pj.preIsInput == 0u || pj.preIndex != x) {
       continue;
     }
@@ -97,7 +97,7 @@ fn deliver_source(x: u32, k: u32, times: i32, lid: u32, step: u32) {
 // Workgroup w of nw: its share of the independent layers' spikes at `step`.
 fn deliver_inputs_independent(w: u32, nw: u32, lid: u32, step: u32) {
   for (var x = 0u; x < P.nInputs; x++) {
-    let inp = P.inputs[x];
+    let inp = &P.inputs[x];
     if (inp.correlated != 0u || i32(step) < inp.startStep || i32(step) >= inp.stopStep) {
       continue;
     }
@@ -136,7 +136,7 @@ fn input_deliver(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
 fn input_prime(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = linear_index(gid, nwg);
   for (var x = 0u; x < P.nInputs; x++) {
-    let inp = P.inputs[x];
+    let inp = &P.inputs[x];
     if (inp.correlated == 0u || i >= inp.size) {
       continue;
     }

@@ -25,7 +25,7 @@ fn neuron_update_at(i: u32, step: u32, list: u32) {
     istate[P.refrOff + i] = refr - 1;
     return;
   }
-  let pp = P.pops[pop_of(i)];
+  let pp = &P.pops[pop_of(i)];
   var itot = 0.0;
   for (var c = 0u; c < P.nChannels; c++) {
     itot = itot + fstate[P.curOff + c * P.N + i];

@@ -4,17 +4,18 @@
 
 fn plasticity_post_spiker(g: u32, lid: u32, step: u32) {
   for (var j = 0u; j < P.nProj; j++) {
-    let pj = P.projs[j];
+    let pj = &P.projs[j];
     let c = g - pj.postOffset;
     if (pj.plastic == 0u || pj.preIsInput != 0u || c >= pj.postSize || i32(step) < pj.startStep) {
       continue;
     }
     let x_post = fstate[P.trOff + pj.postTrace * P.N + g];
     let pre_trace = P.trOff + pj.preTrace * P.N;
+    let term = pj.onPost;
     let end = graph[pj.colOff + c + 1u];
     for (var e = graph[pj.colOff + c] + lid; e < end; e += ROW_THREADS) {
       let wi = graph[P.colWOff + e];
-      weight[wi] = apply_term(j, pj.onPost, weight[wi], fstate[pre_trace + graph[P.colPreOff + e]], x_post);
+      weight[wi] = apply_term(j, term, weight[wi], fstate[pre_trace + graph[P.colPreOff + e]], x_post);
     }
   }
 }

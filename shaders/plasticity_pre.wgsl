@@ -5,17 +5,19 @@
 
 fn plasticity_pre_spiker(g: u32, lid: u32, step: u32) {
   for (var j = 0u; j < P.nProj; j++) {
-    let pj = P.projs[j];
+    let pj = &P.projs[j];
     let k = g - pj.preOffset;
     if (pj.plastic == 0u || pj.preIsInput != 0u || k >= pj.preSize || i32(step) < pj.startStep) {
       continue;
     }
     let x_pre = fstate[P.trOff + pj.preTrace * P.N + g];
     let post_trace = P.trOff + pj.postTrace * P.N;
+    let term = pj.onPre;
+    let w_base = pj.wOff - pj.synOff;
     let end = graph[pj.rowOff + k + 1u];
     for (var y = graph[pj.rowOff + k] + lid; y < end; y += ROW_THREADS) {
-      let wi = pj.wOff + y - pj.synOff;
-      weight[wi] = apply_term(j, pj.onPre, weight[wi], x_pre, fstate[post_trace + graph[P.postOff + y]]);
+      let wi = w_base + y;
+      weight[wi] = apply_term(j, term, weight[wi], x_pre, fstate[post_trace + graph[P.postOff + y]]);
     }
   }
 }

@@ -15,7 +15,7 @@ fn record_bin(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     while (j + 1u < P.nProj && (P.projs[j].plastic == 0u || b >= P.projs[j].blockOff + P.projs[j].nBlocks)) {
       j++;
     }
-    let pj = P.projs[j];
+    let pj = &P.projs[j];
     let start = pj.wOff + (b - pj.blockOff) * WORKGROUP_SIZE * REDUCE_ITEMS;
     let end = min(start + WORKGROUP_SIZE * REDUCE_ITEMS, pj.wOff + pj.nnz);
     var s = 0.0;

@@ -69,7 +69,7 @@ fn pop_of(i: u32) -> u32 {
 // One event term of projection j's rule on weight w (applyTerm in src/engine/cpu/plasticity.ts):
 // gate or clip by the bounds; dJ = eta * f(J) * (a + bPre x_pre + bPost x_post).
 fn apply_term(j: u32, t: Term, w: f32, x_pre: f32, x_post: f32) -> f32 {
-  let pj = P.projs[j];
+  let pj = &P.projs[j];
   if (pj.gate != 0u && !(w > pj.jMin && w < pj.jMax)) {
     return w;
   }

@@ -15,7 +15,7 @@ fn propagate_spiker(g: u32, lid: u32, step: u32) {
     }
   }
   for (var j = 0u; j < P.nProj; j++) {
-    let pj = P.projs[j];
+    let pj = &P.projs[j];
     let k = g - pj.preOffset; // wraps for g below the range
     if (pj.preIsInput != 0u || k >= pj.preSize) {
       continue;
@@ -23,13 +23,16 @@ fn propagate_spiker(g: u32, lid: u32, step: u32) {
     let base = pj.channel * P.N;
     let end = graph[pj.rowOff + k + 1u];
     if (pj.plastic != 0u) {
+      let w_base = pj.wOff - pj.synOff;
+      let inv_tau = pj.invTau;
       for (var y = graph[pj.rowOff + k] + lid; y < end; y += ROW_THREADS) {
         let at = base + graph[P.postOff + y];
-        acc_add(at, fixed_increment(weight[pj.wOff + y - pj.synOff], pj.invTau, at, step), step);
+        acc_add(at, fixed_increment(weight[w_base + y], inv_tau, at, step), step);
       }
     } else {
+      let q = pj.q;
       for (var y = graph[pj.rowOff + k] + lid; y < end; y += ROW_THREADS) {
-        acc_add(base + graph[P.postOff + y], pj.q, step);
+        acc_add(base + graph[P.postOff + y], q, step);
       }
     }
   }

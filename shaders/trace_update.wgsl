@@ -6,7 +6,7 @@
 fn trace_update_at(i: u32, step: u32) {
   let spiked = istate[P.lastOff + i] == i32(step);
   for (var t = 0u; t < P.nTraces; t++) {
-    let tr = P.traces[t];
+    let tr = &P.traces[t];
     if (i < tr.offset || i >= tr.offset + tr.size) {
       continue;
     }
@@ -18,7 +18,7 @@ fn trace_update_at(i: u32, step: u32) {
     fstate[at] = x * tr.decay;
   }
   for (var c = 0u; c < P.nChannels; c++) {
-    let ch = P.channels[c];
+    let ch = &P.channels[c];
     let at = c * P.N + i;
     let cur = fstate[P.curOff + at];
     if (ch.isInput != 0u) {
