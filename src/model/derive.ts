@@ -1,6 +1,6 @@
 // derive(spec): sizes, offsets, channels and per-step f32 constants, computed once in f64 on the host.
 // Kernels (CPU reference and WGSL) only multiply and add these.
-import type { NetworkSpec, PlasticitySpec, RuleTerm } from './spec.ts';
+import type { NetworkSpec, NeuronSpec, PlasticitySpec, RuleTerm } from './spec.ts';
 import { PoissonTable, bernoulliThreshold } from '../rng/dist.ts';
 
 const f32 = Math.fround;
@@ -10,9 +10,9 @@ export const FIXED_SCALE = 1048576;
 export const FIXED_INV_SCALE = 1 / FIXED_SCALE;
 
 export interface DerivedNeuron {
-  model: 'eif' | 'lif';
-  dtOverC: number; // dt / C_m with C_m = 1 (ms)
-  gL: number; // 1 / tauMem_ms
+  model: 'eif' | 'lif' | 'cond_lif' | 'poisson';
+  dtOverC: number; // dt / C_m: dt (ms) with C_m = 1; cond_lif: dt / C_pF (ms/pF)
+  gL: number; // 1 / tauMem_ms; cond_lif: g_L in nS
   gLdT: number; // g_L * Δ_T (0 for LIF)
   eL: number;
   vT: number;
@@ -22,6 +22,25 @@ export interface DerivedNeuron {
   refSteps: number;
   vInitLow: number;
   vInitHigh: number;
+  iBg: number; // cond_lif: f32 background current (pA); else 0
+  source: DerivedSource | null; // poisson: spike probabilities; else null
+}
+
+/** A Poisson source population: p = f32(pBase + f32(pGain * max(0, x[channel]))) per step. */
+export interface DerivedSource {
+  pBase: number; // f32(rate_Hz * dt / 1000)
+  pGain: number; // f32(gain_Hz * dt / 1000); 0 when unmodulated
+  sigOffset: number; // index in the concatenated signal values of the first channel used
+  sigCount: number; // 0: unmodulated; 1: one channel for all; else source k uses sigOffset + floor(k * sigCount / size)
+}
+
+/** A rate-modulating signal's channels live at [offset, offset + channels) of the signal state. */
+export interface DerivedSignal {
+  name: string;
+  index: number;
+  offset: number;
+  channels: number;
+  decay: number; // f32(exp(-dt / tau_ms)) (the SOM's exact filter factor)
 }
 
 export interface DerivedPop {
@@ -31,6 +50,8 @@ export interface DerivedPop {
   size: number;
   neuron: DerivedNeuron;
   channel: number; // current channel that this population's spikes feed
+  /** cond_lif: the channels projecting onto this population, ascending (the conductance sum's order); else []. */
+  condChannels: number[];
 }
 
 export interface DerivedInput {
@@ -54,6 +75,7 @@ export interface DerivedChannel {
   kind: 'recurrent' | 'input';
   decay: number; // f32(1 - dt/tau)
   invTau: number; // f32(1/tau)
+  reversal: number | null; // f32 reversal potential (mV) on cond_lif targets; null if the source has none
 }
 
 export interface DerivedTerm {
@@ -90,6 +112,8 @@ export interface DerivedProjection {
   J: number; // scaled weight (f32)
   jScale: number; // J = j * jScale (1/sqrt(N) or 1)
   channel: number;
+  /** Per-spike increment factor: the channel's invTau into current-based posts (J/tau), 1 into cond_lif posts (g += w). */
+  kick: number;
   plastic: DerivedRule | null;
 }
 
@@ -109,6 +133,8 @@ export interface Derived {
   channels: DerivedChannel[];
   projections: DerivedProjection[];
   traces: TraceGroup[];
+  signals: DerivedSignal[];
+  nSignalChannels: number; // total channels of all signals (length of the signal state)
   statsStartStep: number;
   windowSteps: number;
   binSteps: number;
@@ -128,38 +154,60 @@ function deriveTerm(t: RuleTerm, jScale: number, eta: number): DerivedTerm {
   return { eta: f32(eta * (t.scaled ? jScale : 1)), a: t.a, bPre: t.bPre, bPost: t.bPost, dep, invJRef: dep ? 1 / ((t.jRef as number) * jScale) : 0 };
 }
 
+const rev = (e: number | undefined): number | null => (e === undefined ? null : f32(e));
+
+/** Per-population neuron constants (f32 where kernels use them). */
+function deriveNeuron(n: NeuronSpec, dt: number, size: number, signals: DerivedSignal[]): DerivedNeuron {
+  const base = { gLdT: 0, vT: 0, invDeltaT: 0, refSteps: Math.round(n.refractory_ms / dt), iBg: 0, source: null };
+  if (n.model === 'poisson') {
+    const m = n.modulation;
+    const sg = m ? signals.find((s) => s.name === m.signal)! : undefined;
+    const source: DerivedSource = {
+      pBase: f32((n.rate_Hz * dt) / 1000),
+      pGain: m ? f32((m.gain_Hz * dt) / 1000) : 0,
+      sigOffset: sg ? sg.offset + (m!.channel ?? 0) : 0,
+      sigCount: sg ? (m!.channel !== undefined ? 1 : Math.min(sg.channels, size)) : 0,
+    };
+    return { ...base, model: 'poisson', dtOverC: 0, gL: 0, eL: 0, vThresh: 0, vReset: 0, vInitLow: 0, vInitHigh: 0, source };
+  }
+  const common = { eL: f32(n.eL_mV), vThresh: f32(n.vThresh_mV), vReset: f32(n.vReset_mV), vInitLow: n.vInitLow_mV, vInitHigh: n.vInitHigh_mV };
+  if (n.model === 'cond_lif') return { ...base, ...common, model: 'cond_lif', dtOverC: f32(dt / n.C_pF), gL: f32(n.gL_nS), iBg: f32(n.iBg_pA) };
+  return {
+    ...base,
+    ...common,
+    model: n.model,
+    dtOverC: f32(dt),
+    gL: f32(1 / n.tauMem_ms),
+    gLdT: n.model === 'eif' ? f32(n.deltaT_mV / n.tauMem_ms) : 0,
+    vT: n.model === 'eif' ? f32(n.vT_mV) : 0,
+    invDeltaT: n.model === 'eif' ? f32(1 / n.deltaT_mV) : 0,
+  };
+}
+
 /** Derives sizes, channels and constants from a validated spec. */
 export function derive(spec: NetworkSpec): Derived {
   const dt = spec.dt_ms;
   const nSteps = Math.round((spec.T_s * 1000) / dt);
   const channels: DerivedChannel[] = [];
+  const signals: DerivedSignal[] = [];
+  let nSignalChannels = 0;
+  for (const [index, sg] of (spec.signals ?? []).entries()) {
+    signals.push({ name: sg.name, index, offset: nSignalChannels, channels: sg.channels, decay: f32(Math.exp(-dt / sg.tau_ms)) });
+    nSignalChannels += sg.channels;
+  }
   let offset = 0;
   const pops: DerivedPop[] = spec.populations.map((p, index) => {
     const size = Math.round(p.fraction * spec.N);
-    const n = p.neuron;
-    const neuron: DerivedNeuron = {
-      model: n.model,
-      dtOverC: f32(dt),
-      gL: f32(1 / n.tauMem_ms),
-      gLdT: n.model === 'eif' ? f32(n.deltaT_mV / n.tauMem_ms) : 0,
-      eL: f32(n.eL_mV),
-      vT: n.model === 'eif' ? f32(n.vT_mV) : 0,
-      invDeltaT: n.model === 'eif' ? f32(1 / n.deltaT_mV) : 0,
-      vThresh: f32(n.vThresh_mV),
-      vReset: f32(n.vReset_mV),
-      refSteps: Math.round(n.refractory_ms / dt),
-      vInitLow: n.vInitLow_mV,
-      vInitHigh: n.vInitHigh_mV,
-    };
-    channels.push({ name: p.name, kind: 'recurrent', decay: f32(1 - dt / p.tauSyn_ms), invTau: f32(1 / p.tauSyn_ms) });
-    const d: DerivedPop = { name: p.name, index, offset, size, neuron, channel: channels.length - 1 };
+    const neuron = deriveNeuron(p.neuron, dt, size, signals);
+    channels.push({ name: p.name, kind: 'recurrent', decay: f32(1 - dt / p.tauSyn_ms), invTau: f32(1 / p.tauSyn_ms), reversal: rev(p.reversal_mV) });
+    const d: DerivedPop = { name: p.name, index, offset, size, neuron, channel: channels.length - 1, condChannels: [] };
     offset += size;
     return d;
   });
   const N = offset;
   const inputs: DerivedInput[] = spec.inputs.map((x, index) => {
     const size = Math.round(x.fraction * spec.N);
-    channels.push({ name: x.name, kind: 'input', decay: f32(1 - dt / x.tauSyn_ms), invTau: f32(1 / x.tauSyn_ms) });
+    channels.push({ name: x.name, kind: 'input', decay: f32(1 - dt / x.tauSyn_ms), invTau: f32(1 / x.tauSyn_ms), reversal: rev(x.reversal_mV) });
     const c = x.correlation;
     const perStep = (x.rate_Hz * dt) / 1000;
     const jitterSteps = x.jitter_ms / dt;
@@ -216,6 +264,8 @@ export function derive(spec: NetworkSpec): Derived {
         startStep: Math.round(((pl.startAt_s ?? 0) * 1000) / dt),
       };
     }
+    const channel = prePop ? prePop.channel : preIn!.channel;
+    if (post.neuron.model === 'cond_lif' && !post.condChannels.includes(channel)) post.condChannels.push(channel);
     return {
       index,
       name: `${pr.post}<-${pr.pre}`,
@@ -225,10 +275,12 @@ export function derive(spec: NetworkSpec): Derived {
       p: pr.p,
       J: f32(pr.j * jScale),
       jScale,
-      channel: prePop ? prePop.channel : preIn!.channel,
+      channel,
+      kick: post.neuron.model === 'cond_lif' ? 1 : channels[channel]!.invTau,
       plastic,
     };
   });
+  for (const p of pops) p.condChannels.sort((a, b) => a - b);
   const rec = spec.recording;
   const statsStartStep = Math.round((rec.statsStart_s * 1000) / dt);
   const windowSteps = Math.round(rec.window_ms / dt);
@@ -243,6 +295,8 @@ export function derive(spec: NetworkSpec): Derived {
     channels,
     projections,
     traces,
+    signals,
+    nSignalChannels,
     statsStartStep,
     windowSteps,
     binSteps,

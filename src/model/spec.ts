@@ -28,8 +28,51 @@ export interface LifNeuron {
   vInitHigh_mV: number;
 }
 
-export type NeuronSpec = EifNeuron | LifNeuron;
-export const NEURON_MODELS = ['eif', 'lif'] as const;
+/**
+ * Conductance-based LIF (Vogels et al. 2011; Brian2 example Vogels_et_al_2011.py), in Brian's units:
+ *   C dV/dt = g_L (E_L - V) + sum_c g_c (E_c - V) + I_b,
+ * g_c the conductance (nS) of channel c (one per source population or input, reversal E_c from that
+ * source's reversal_mV), decaying with the source's tauSyn_ms and jumping by w (nS) per spike (not w/tau).
+ */
+export interface CondLifNeuron {
+  model: 'cond_lif';
+  C_pF: number; // membrane capacitance
+  gL_nS: number; // leak conductance (tau_m = C / g_L)
+  eL_mV: number;
+  vThresh_mV: number;
+  vReset_mV: number;
+  refractory_ms: number; // V held at vReset, conductances keep integrating
+  iBg_pA: number; // constant background current I_b
+  vInitLow_mV: number;
+  vInitHigh_mV: number;
+}
+
+/**
+ * A population of Poisson spike sources (not integrating neurons), so their projections can be plastic:
+ * each step, a source out of its dead time spikes with probability (rate_Hz + max(0, gain_Hz * x)) * dt,
+ * x the value of its channel of a rate-modulating signal (NetworkSpec.signals); Vogels' SOM inputs.
+ */
+export interface PoissonSourceNeuron {
+  model: 'poisson';
+  rate_Hz: number; // background rate (the whole rate when unmodulated)
+  refractory_ms: number; // dead time after each spike (5 ms in inhib_plasticity.m)
+  /** Channel `channel` of `signal` for every source, or (channel absent) equal contiguous blocks over all channels. */
+  modulation?: { signal: string; channel?: number; gain_Hz: number };
+}
+
+export type NeuronSpec = EifNeuron | LifNeuron | CondLifNeuron | PoissonSourceNeuron;
+export const NEURON_MODELS = ['eif', 'lif', 'cond_lif', 'poisson'] as const;
+
+/**
+ * Rate-modulating signal: `channels` independent low-pass-filtered uniform noises, per step
+ *   x <- u - (u - x) exp(-dt/tau_ms),  u ~ U(-1/2, 1/2) from Philox,  x = 0 at step 0
+ * (inhib_plasticity.m's FilteredWhiteNoise; stationary s.d. sqrt((1-a)/(1+a)/12), a = exp(-dt/tau)).
+ */
+export interface SignalSpec {
+  name: string;
+  channels: number;
+  tau_ms: number;
+}
 
 /** A recurrent population of spiking neurons. */
 export interface PopulationSpec {
@@ -37,6 +80,8 @@ export interface PopulationSpec {
   fraction: number; // size = round(fraction * N)
   neuron: NeuronSpec;
   tauSyn_ms: number; // decay time of the exponential current this population's spikes evoke
+  /** Reversal potential of the conductance this population's spikes open on cond_lif targets (required there). */
+  reversal_mV?: number;
 }
 
 /** A layer of external Poisson neurons (SPEC §2.3): independent (correlation 0) or a mother process. */
@@ -47,6 +92,8 @@ export interface InputSpec {
   correlation: number; // pairwise spike-count correlation c in [0, 1)
   jitter_ms: number; // s.d. of the Gaussian jitter of copied mother spikes (correlated only)
   tauSyn_ms: number;
+  /** Reversal potential on cond_lif targets (required there); see PopulationSpec.reversal_mV. */
+  reversal_mV?: number;
   /** Active only inside [start_s, stop_s) (e.g. optogenetic stimulation); always active if absent. */
   activeWindow_s?: { start_s: number; stop_s: number };
 }
@@ -112,6 +159,7 @@ export interface NetworkSpec {
   seed: number; // u32 master seed
   populations: PopulationSpec[];
   inputs: InputSpec[];
+  signals?: SignalSpec[]; // rate-modulating signals of poisson populations
   projections: ProjectionSpec[];
   recording: RecordingSpec;
   maxRate_Hz: number; // runaway guard: stop if the mean rate over a bin exceeds it

@@ -72,17 +72,37 @@ class Checker {
 
 const BIG = 1e9;
 
-function checkNeuron(c: Checker, path: string, n: unknown): void {
+/** Poisson source population: rate, dead time, optional modulation by a declared signal channel. */
+function checkSource(c: Checker, path: string, n: Record<string, unknown>, signals: Map<string, number>): void {
+  c.known(path, n, ['model', 'rate_Hz', 'refractory_ms', 'modulation']);
+  c.num(`${path}.rate_Hz`, n['rate_Hz'], 0, 1000);
+  c.num(`${path}.refractory_ms`, n['refractory_ms'], 0, 1e4);
+  const m = n['modulation'];
+  if (m === undefined || !c.obj(`${path}.modulation`, m)) return;
+  c.known(`${path}.modulation`, m, ['signal', 'channel', 'gain_Hz']);
+  c.num(`${path}.modulation.gain_Hz`, m['gain_Hz'], 0, 1e9);
+  if (!c.str(`${path}.modulation.signal`, m['signal'])) return;
+  const nCh = signals.get(m['signal']);
+  if (nCh === undefined) return c.bad(`${path}.modulation.signal`, m['signal'], `a signal name (${[...signals.keys()].join(', ') || 'none declared'})`);
+  if (m['channel'] !== undefined) c.num(`${path}.modulation.channel`, m['channel'], 0, nCh - 1, { int: true });
+}
+
+function checkNeuron(c: Checker, path: string, n: unknown, signals: Map<string, number>): void {
   if (!c.obj(path, n)) return;
   const m = n['model'];
   if (!NEURON_MODELS.includes(m as NeuronSpec['model'])) {
     c.bad(`${path}.model`, m, `one of ${NEURON_MODELS.join(', ')}`);
     return;
   }
-  const common = ['model', 'tauMem_ms', 'eL_mV', 'vThresh_mV', 'vReset_mV', 'refractory_ms', 'vInitLow_mV', 'vInitHigh_mV'];
-  const fields = m === 'eif' ? [...common, 'vT_mV', 'deltaT_mV'] : common;
+  if (m === 'poisson') return checkSource(c, path, n, signals);
+  const common = ['model', 'eL_mV', 'vThresh_mV', 'vReset_mV', 'refractory_ms', 'vInitLow_mV', 'vInitHigh_mV'];
+  const fields = m === 'eif' ? [...common, 'tauMem_ms', 'vT_mV', 'deltaT_mV'] : m === 'cond_lif' ? [...common, 'C_pF', 'gL_nS', 'iBg_pA'] : [...common, 'tauMem_ms'];
   c.known(path, n, fields);
-  c.num(`${path}.tauMem_ms`, n['tauMem_ms'], 0, 1e6, { loOpen: true });
+  if (m === 'cond_lif') {
+    c.num(`${path}.C_pF`, n['C_pF'], 0, 1e9, { loOpen: true });
+    c.num(`${path}.gL_nS`, n['gL_nS'], 0, 1e9, { loOpen: true });
+    c.num(`${path}.iBg_pA`, n['iBg_pA'], -1e9, 1e9);
+  } else c.num(`${path}.tauMem_ms`, n['tauMem_ms'], 0, 1e6, { loOpen: true });
   for (const f of ['eL_mV', 'vThresh_mV', 'vReset_mV', 'vInitLow_mV', 'vInitHigh_mV']) c.num(`${path}.${f}`, n[f], -1000, 1000);
   c.num(`${path}.refractory_ms`, n['refractory_ms'], 0, 1e4);
   if (m === 'eif') {
@@ -143,12 +163,29 @@ function checkPlasticity(c: Checker, path: string, pl: unknown, T_s: number, sig
   }
 }
 
+/**
+ * Projections onto cond_lif posts carry conductances: the source needs a reversal potential, j >= 0, and a
+ * plastic weight needs bounds with jMin >= 0 so it stays a conductance. Poisson sources take no input.
+ */
+function checkConductanceTarget(c: Checker, path: string, p: Record<string, unknown>, postModel: unknown, reversal: Map<string, unknown>): void {
+  if (postModel === 'poisson') return c.bad(`${path}.post`, p['post'], 'a population of integrating neurons (poisson sources take no input)');
+  if (postModel !== 'cond_lif') return;
+  if (typeof p['pre'] === 'string' && reversal.has(p['pre']) && reversal.get(p['pre']) === undefined)
+    c.bad(`${path}.pre`, p['pre'], `a source with reversal_mV (post '${p['post']}' is conductance based)`);
+  if (typeof p['j'] === 'number' && p['j'] < 0) c.bad(`${path}.j`, p['j'], `>= 0: a conductance in nS (post '${p['post']}' is conductance based; inhibition comes from the reversal potential)`);
+  const pl = p['plasticity'] as Record<string, unknown> | undefined;
+  if (pl && typeof pl === 'object') {
+    const b = pl['bounds'] as Record<string, unknown> | undefined;
+    if (!b || typeof b['jMin'] !== 'number' || b['jMin'] < 0) c.bad(`${path}.plasticity.bounds`, b, 'bounds with jMin >= 0 (weights onto a conductance-based post are conductances)');
+  }
+}
+
 /** Throws SpecError listing every bad field; returns the spec typed when valid. */
 export function validate(spec: unknown): NetworkSpec {
   const c = new Checker();
   if (!c.obj('spec', spec)) throw new SpecError(c.issues);
   const s = spec;
-  c.known('spec', s, ['name', 'description', 'N', 'dt_ms', 'T_s', 'seed', 'populations', 'inputs', 'projections', 'recording', 'maxRate_Hz']);
+  c.known('spec', s, ['name', 'description', 'N', 'dt_ms', 'T_s', 'seed', 'populations', 'inputs', 'signals', 'projections', 'recording', 'maxRate_Hz']);
   c.str('name', s['name']);
   c.num('N', s['N'], 1, 1e7, { int: true });
   const dtOk = c.num('dt_ms', s['dt_ms'], 0, 10, { loOpen: true });
@@ -164,31 +201,52 @@ export function validate(spec: unknown): NetworkSpec {
   const T_s = typeof s['T_s'] === 'number' ? s['T_s'] : 0;
   const names = new Map<string, 'population' | 'input'>();
   const N = typeof s['N'] === 'number' ? s['N'] : 0;
+  const signals = new Map<string, number>(); // signal name -> channels
+  if (s['signals'] !== undefined && c.arr('signals', s['signals'])) {
+    s['signals'].forEach((g, i) => {
+      const path = `signals[${i}]`;
+      if (!c.obj(path, g)) return;
+      c.known(path, g, ['name', 'channels', 'tau_ms']);
+      c.num(`${path}.tau_ms`, g['tau_ms'], 0, 1e7, { loOpen: true });
+      const okCh = c.num(`${path}.channels`, g['channels'], 1, 65536, { int: true });
+      if (c.str(`${path}.name`, g['name'])) {
+        if (signals.has(g['name'])) c.bad(`${path}.name`, g['name'], 'a name not used by another signal');
+        signals.set(g['name'], okCh ? (g['channels'] as number) : 1);
+      }
+    });
+  }
+  const models = new Map<string, unknown>(); // population name -> neuron model
+  const reversal = new Map<string, unknown>(); // population or input name -> reversal_mV
   if (c.arr('populations', s['populations'])) {
     if (s['populations'].length === 0) c.bad('populations', [], 'at least one population');
     s['populations'].forEach((p, i) => {
       const path = `populations[${i}]`;
       if (!c.obj(path, p)) return;
-      c.known(path, p, ['name', 'fraction', 'neuron', 'tauSyn_ms']);
+      c.known(path, p, ['name', 'fraction', 'neuron', 'tauSyn_ms', 'reversal_mV']);
       if (c.str(`${path}.name`, p['name'])) {
         if (names.has(p['name'])) c.bad(`${path}.name`, p['name'], 'a name not used by another population or input');
         names.set(p['name'], 'population');
+        models.set(p['name'], (p['neuron'] as Record<string, unknown> | undefined)?.['model']);
+        reversal.set(p['name'], p['reversal_mV']);
       }
+      if (p['reversal_mV'] !== undefined) c.num(`${path}.reversal_mV`, p['reversal_mV'], -1000, 1000);
       if (c.num(`${path}.fraction`, p['fraction'], 0, 1, { loOpen: true }) && Math.round((p['fraction'] as number) * N) < 1)
         c.bad(`${path}.fraction`, p['fraction'], `a fraction giving at least one neuron at N = ${N}`);
       c.num(`${path}.tauSyn_ms`, p['tauSyn_ms'], 0, 1e6, { loOpen: true });
-      checkNeuron(c, `${path}.neuron`, p['neuron']);
+      checkNeuron(c, `${path}.neuron`, p['neuron'], signals);
     });
   }
   if (c.arr('inputs', s['inputs'])) {
     s['inputs'].forEach((p, i) => {
       const path = `inputs[${i}]`;
       if (!c.obj(path, p)) return;
-      c.known(path, p, ['name', 'fraction', 'rate_Hz', 'correlation', 'jitter_ms', 'tauSyn_ms', 'activeWindow_s']);
+      c.known(path, p, ['name', 'fraction', 'rate_Hz', 'correlation', 'jitter_ms', 'tauSyn_ms', 'reversal_mV', 'activeWindow_s']);
       if (c.str(`${path}.name`, p['name'])) {
         if (names.has(p['name'])) c.bad(`${path}.name`, p['name'], 'a name not used by another population or input');
         names.set(p['name'], 'input');
+        reversal.set(p['name'], p['reversal_mV']);
       }
+      if (p['reversal_mV'] !== undefined) c.num(`${path}.reversal_mV`, p['reversal_mV'], -1000, 1000);
       if (c.num(`${path}.fraction`, p['fraction'], 0, 10, { loOpen: true }) && Math.round((p['fraction'] as number) * N) < 1)
         c.bad(`${path}.fraction`, p['fraction'], `a fraction giving at least one neuron at N = ${N}`);
       c.num(`${path}.rate_Hz`, p['rate_Hz'], 0, 1000);
@@ -224,6 +282,7 @@ export function validate(spec: unknown): NetworkSpec {
         if (names.get(p['pre'] as string) === 'input') c.bad(`${path}.plasticity`, p['plasticity'], 'absent: plasticity on input projections is not supported');
         checkPlasticity(c, `${path}.plasticity`, p['plasticity'], T_s, Math.sign(typeof p['j'] === 'number' ? p['j'] : 0), typeof p['j'] === 'number' ? p['j'] : undefined);
       }
+      checkConductanceTarget(c, path, p, models.get(p['post'] as string), reversal);
     });
   }
   if (c.obj('recording', s['recording'])) {

@@ -2,6 +2,7 @@
 import type { NetworkSpec } from '../model/spec.ts';
 import { akilNetwork } from './akil2021.ts';
 import { demoIstdp, fig1Kohonen, fig2KohonenCx, fig3fIstdpEiIi, fig3IstdpEi, fig4Opto } from './akilFigures.ts';
+import { vogelsAssembly, vogelsNetwork, vogelsSingle } from './vogels2011.ts';
 
 export interface Preset {
   name: string;
@@ -23,6 +24,9 @@ export const presets: Preset[] = [
   { name: 'akil-fig3-istdp-ei', figure: 'Akil 2021 Fig 3B-E: homeostatic iSTDP on E<-I', build: () => fig3IstdpEi() },
   { name: 'akil-fig3f-istdp-ei-ii', figure: 'Akil 2021 Fig 3F: iSTDP on E<-I and I<-I, N = 10^4', build: fig3fIstdpEiIi },
   { name: 'akil-fig4-opto', figure: 'Akil 2021 Fig 4: optogenetic stimulation of 40% of E cells with iSTDP', build: () => fig4Opto() },
+  { name: 'vogels-single', figure: 'Vogels 2011 Fig 2 / SOM: single neuron, 8 input channels, iSTDP -> detailed balance', build: () => vogelsSingle() },
+  { name: 'vogels-network', figure: 'Vogels 2011 / Brian2 example: 8000 E + 2000 I cond LIF, iSTDP on E<-I, rate -> 3 Hz', build: () => vogelsNetwork() },
+  { name: 'vogels-assembly', figure: 'Vogels 2011 Fig 4: memory assembly, balance restored by iSTDP, recall by a partial cue', build: () => vogelsAssembly() },
 ];
 
 /** Finds a preset by name or throws an error listing the known names. */

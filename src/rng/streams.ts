@@ -9,6 +9,8 @@ export const STREAM = {
   motherCount: 5, // counter (step, 0, inputIndex, 0): mother spikes of a correlated input
   childCopy: 6, // counter (step, child, inputIndex | motherSpike << 8, 0): copy bit + Gaussian jitter
   sample: 7, // counter (k, 0, purpose, 0): choice of recorded neurons and synapses
+  signal: 8, // counter (step, signalChannel, 0, 0): uniform innovation of rate-modulating signals (word 0)
+  source: 9, // counter (step, k >> 2, populationIndex, 0): Poisson source k of a population, word k & 3
 } as const;
 
 /** A sequential host-side generator over one Philox stream: counter (i, a, b, c) with i incremented. */

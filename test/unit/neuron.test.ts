@@ -11,11 +11,12 @@ import { neuronUpdatePass } from '../../src/engine/cpu/neuronUpdate.ts';
 import { traceUpdatePass } from '../../src/engine/cpu/traceUpdate.ts';
 import { fixedIncrement } from '../../src/engine/cpu/fixed.ts';
 import { derive, FIXED_SCALE, type Derived } from '../../src/model/derive.ts';
-import type { InputSpec, NetworkSpec, NeuronSpec, ProjectionSpec } from '../../src/model/spec.ts';
+import type { EifNeuron, InputSpec, LifNeuron, NetworkSpec, ProjectionSpec } from '../../src/model/spec.ts';
 import { akilEif } from '../../src/presets/akil2021.ts';
 import { EULER_CONVERGENCE_FACTOR, F32_STEP_ULPS, eulerDecayRelBound, eulerIsiBound } from '../tolerances.ts';
 
 const f32 = Math.fround;
+type NeuronSpec = EifNeuron | LifNeuron; // the current-based models probed here
 const lif: NeuronSpec = { model: 'lif', tauMem_ms: 15, eL_mV: -72, vThresh_mV: -50, vReset_mV: -75, refractory_ms: 0, vInitLow_mV: -75, vInitHigh_mV: -55 };
 const eif: NeuronSpec = { ...akilEif };
 

@@ -28,7 +28,7 @@ export class CpuEngine implements Engine {
     const d = net.derived;
     this.state = createState(net);
     this.recorder = new Recorder(net);
-    this.qStatic = Float64Array.from(d.projections, (p) => fixedIncrement(p.J, d.channels[p.channel]!.invTau));
+    this.qStatic = Float64Array.from(d.projections, (p) => fixedIncrement(p.J, p.kick));
     this.curSum = new Float64Array(d.pops.length * d.channels.length);
     this.jMean = new Float64Array(this.recorder.plasticIdx.length);
     this.jSample = new Float32Array(this.recorder.plasticIdx.length * d.spec.recording.weightSamples);

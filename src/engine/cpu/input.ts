@@ -6,6 +6,7 @@ import { philox4x32, u01open } from '../../rng/philox.ts';
 import { uniformIndex } from '../../rng/dist.ts';
 import { STREAM } from '../../rng/streams.ts';
 import type { CpuState } from './state.ts';
+import { advanceSignals } from './inputModulated.ts';
 
 const words = new Uint32Array(4);
 
@@ -73,6 +74,7 @@ const scratch = new Int32Array(65536);
 
 /** Pass 'input' for `step`. q[proj] is the fixed-point increment of each (static) input projection. */
 export function inputPass(net: BuiltNetwork, st: CpuState, step: number, q: Float64Array): void {
+  advanceSignals(net.derived, st, step); // rate-modulating signals of Poisson source populations
   const seed = net.derived.spec.seed >>> 0;
   for (const x of net.derived.inputs) {
     if (x.correlation > 0) {

@@ -3,6 +3,8 @@
 import type { Derived } from '../../model/derive.ts';
 import { FIXED_INV_SCALE } from '../../model/derive.ts';
 import type { CpuState } from './state.ts';
+import { poissonSourceUpdate } from './inputModulated.ts';
+import { condLifUpdate } from './neuronUpdateCond.ts';
 
 const f = Math.fround;
 
@@ -32,6 +34,10 @@ export function neuronUpdatePass(d: Derived, st: CpuState): void {
   let nSpk = 0;
   for (const p of d.pops) {
     const n = p.neuron;
+    if (n.model === 'cond_lif' || n.model === 'poisson') {
+      nSpk = n.model === 'cond_lif' ? condLifUpdate(d, st, p, nSpk) : poissonSourceUpdate(d, st, p, nSpk);
+      continue;
+    }
     const gL = n.gL, eL = n.eL, gLdT = n.gLdT, vT = n.vT, invDT = n.invDeltaT, dtC = n.dtOverC;
     const vTh = n.vThresh, vRe = n.vReset, refSteps = n.refSteps;
     const isEif = gLdT > 0;

@@ -12,6 +12,8 @@ export interface CpuState {
   ring: Uint16Array[]; // per input: correlated-input counts ring[(step % L) * size + k]
   ringLen: number[];
   weights: Float32Array[]; // per projection (the CSR's weights, mutated by plasticity)
+  signal: Float32Array; // values of the rate-modulating signals' channels (derived.signals), 0 at step 0
+  step: number; // the step in progress, set by the input pass (Poisson sources key their draws on it)
 }
 
 /** Fresh state from the built network (V from the seed, everything else zero). */
@@ -29,5 +31,7 @@ export function createState(net: BuiltNetwork): CpuState {
     ring: d.inputs.map((x) => new Uint16Array(x.correlation > 0 ? (2 * x.delayOffset + 1) * x.size : 0)),
     ringLen: d.inputs.map((x) => (x.correlation > 0 ? 2 * x.delayOffset + 1 : 0)),
     weights: net.csr.map((c) => Float32Array.from(c.weight)),
+    signal: new Float32Array(d.nSignalChannels),
+    step: 0,
   };
 }

@@ -16,7 +16,7 @@ export function synapsePropagatePass(net: BuiltNetwork, st: CpuState, qStatic: F
     const lo = pr.pre.offset;
     const hi = lo + pr.pre.size;
     const w = st.weights[pr.index]!;
-    const invTau = d.channels[pr.channel]!.invTau;
+    const kick = pr.kick; // 1/tau into current-based posts, 1 into conductance-based ones
     const q = qStatic[pr.index]!;
     for (let s = 0; s < nSpikes; s++) {
       const g = spikes[s]!;
@@ -24,7 +24,7 @@ export function synapsePropagatePass(net: BuiltNetwork, st: CpuState, qStatic: F
       const k = g - lo;
       const end = c.rowPtr[k + 1]!;
       if (pr.plastic) {
-        for (let y = c.rowPtr[k]!; y < end; y++) acc[base + c.post[y]!]! += fixedIncrement(w[y]!, invTau);
+        for (let y = c.rowPtr[k]!; y < end; y++) acc[base + c.post[y]!]! += fixedIncrement(w[y]!, kick);
       } else {
         for (let y = c.rowPtr[k]!; y < end; y++) acc[base + c.post[y]!]! += q;
       }
