@@ -3,7 +3,6 @@
 // against theory. DOM-free: the browser app uses it in a Web Worker (CPU engine) or on the main thread
 // (WebGPU engine); the final result is what the CLI writes (summary, .npy arrays, figures, report).
 import type { BuiltNetwork } from '../build/network.ts';
-import { CpuEngine } from '../engine/cpu/CpuEngine.ts';
 import { RunGuardError, type Engine } from '../engine/engine.ts';
 import type { PopulationLayout, Recordings } from '../engine/recordings.ts';
 import type { RunResult } from '../engine/simulation.ts';
@@ -126,9 +125,13 @@ export class LiveRun {
     this.chunk = Math.max(1, Math.min(this.info.nSteps, Math.round(budget_ms / Math.max(perStep, 1e-4))));
   }
 
-  /** The recordings so far; the CPU engine's are read in place (no copy of the final weights). */
+  /**
+   * The recordings so far. Both engines feed a host-side Recorder as they advance (`recorder.rec`); reading
+   * it in place avoids recordings(), which copies every final weight (and on the GPU reads back all state).
+   */
   private async rec(): Promise<Recordings> {
-    return this.engine instanceof CpuEngine ? this.engine.recorder.rec : this.engine.recordings();
+    const own = (this.engine as { recorder?: { rec?: Recordings } }).recorder?.rec;
+    return own ?? this.engine.recordings();
   }
 
   /** Everything new since the last snapshot (copies, safe to transfer). */

@@ -36,6 +36,7 @@ runBtn.addEventListener('click', () => {
   const spec = form.check();
   if (!spec) {
     setState('invalid', 'Not started: fix the fields marked in red (each message names the field and its allowed range).');
+    if ($('json-errors').textContent) ($('json-box') as HTMLDetailsElement).open = true; // errors of fields without a form input
     document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
     return;
   }

@@ -39,7 +39,10 @@ export class Session {
     this.specText = specText;
     this.setState('starting', 'Building the network…');
     const choice = await chooseBackend(pref);
-    if (gen !== this.generation) return;
+    if (gen !== this.generation) {
+      if (choice.kind === 'webgpu') choice.device.destroy(); // reset while the device was being requested
+      return;
+    }
     const meta: RunMeta = { commit: 'browser', date: new Date().toISOString(), host: navigator.userAgent };
     const onMessage = (m: RunMessage) => gen === this.generation && this.onMessage(m);
     if (choice.kind === 'webgpu') {
