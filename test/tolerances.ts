@@ -182,3 +182,29 @@ export function weightStepBound(p: { wn: number; etaF: number; S: number; dw: nu
 export function jitterTieSteps(jitterSteps: number): number {
   return 1.01 * jitterSteps * Math.sqrt(48 * Math.LN2) * 2 ** -11;
 }
+
+/**
+ * Long runs, WebGPU vs CPU reference (same network, input and seed): the trajectories agree until a
+ * float tie flips a threshold crossing and are then two realisations of the same balanced dynamics, so
+ * their statistics over [statsStart, T] may differ by sampling noise only. A mean over n values whose
+ * spread is sd differs between two realisations by sqrt(2) sd / sqrt(n) (SE of a difference); allowed:
+ * Z of those. For a population rate the values are its 100 ms bin rates (fluctuations of the balanced
+ * state decorrelate within a few tau_syn, well inside one bin); for the CV, the neurons' CVs.
+ */
+export function realisationTolerance(values: ArrayLike<number>): number {
+  const x = Array.from(values).filter(Number.isFinite);
+  const n = x.length;
+  const m = x.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(x.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1));
+  return Z * Math.SQRT2 * (sd / Math.sqrt(n));
+}
+
+/**
+ * Mean plastic weight at the end of a long run: its drift over the run is proportional to the rates
+ * (EI iSTDP: dj/dt ~ -eta j/jNorm r_i (2 tauSTDP r_e - alpha)), so two realisations whose rates differ by
+ * a relative relRate drift by amounts that differ by at most ~2 relRate of the drift (both factors);
+ * plus the f32 block sums' rounding (1e-6 relative).
+ */
+export function weightDriftTolerance(jStart: number, jEnd: number, relRate: number): number {
+  return 2 * relRate * Math.abs(jEnd - jStart) + 1e-6 * Math.abs(jEnd);
+}
