@@ -46,10 +46,10 @@ fn acc_add(index: u32, inc: i32, step: u32) {
   }
 }
 
-// round(f32(w * invTau) * 2^20) as i32: fixedIncrement() in src/engine/cpu/fixed.ts (WGSL round()
+// round(f32(w * kick) * 2^20) as i32: fixedIncrement() in src/engine/cpu/fixed.ts (WGSL round()
 // is half-to-even, as roundHalfEven). Scaling by 2^20 is exact, so reassociation cannot change it.
-fn fixed_increment(w: f32, invTau: f32, index: u32, step: u32) -> i32 {
-  let x = round((w * invTau) * FIXED_SCALE);
+fn fixed_increment(w: f32, kick: f32, index: u32, step: u32) -> i32 {
+  let x = round((w * kick) * FIXED_SCALE);
   if (abs(x) >= I32_LIMIT) {
     flag_overflow(index, step);
     return select(-2147483647, 2147483647, x > 0.0);

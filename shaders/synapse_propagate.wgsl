@@ -1,8 +1,8 @@
 // Pass 'synapse_propagate' (twin of src/engine/cpu/synapsePropagate.ts): event-driven delivery. Each
 // workgroup takes spikers s = workgroup, workgroup + groups, ... of the step's list; its threads walk
 // the spiker's outgoing rows and add each synapse's fixed-point increment (static: q; plastic:
-// round(w/tau * 2^20) with the step's weight, before plasticity) to its target's accumulator. The
-// spiker also goes into the submission's spike record (step, id): the 'record' of spikes.
+// round(w * kick * 2^20) with the step's weight, before plasticity; kick = 1/tau) to its target's
+// accumulator. The spiker also goes into the submission's spike record (step, id): the 'record' of spikes.
 
 // Thread y of a row walks synapses start + lid, start + lid + ROW_THREADS, ...: plasticity_pre uses the
 // same mapping, so in the fused schedule each synapse is read here before it is updated there.
@@ -24,10 +24,10 @@ fn propagate_spiker(g: u32, lid: u32, step: u32) {
     let end = graph[pj.rowOff + k + 1u];
     if (pj.plastic != 0u) {
       let w_base = pj.wOff - pj.synOff;
-      let inv_tau = pj.invTau;
+      let kick = pj.kick;
       for (var y = graph[pj.rowOff + k] + lid; y < end; y += ROW_THREADS) {
         let at = base + graph[P.postOff + y];
-        acc_add(at, fixed_increment(weight[w_base + y], inv_tau, at, step), step);
+        acc_add(at, fixed_increment(weight[w_base + y], kick, at, step), step);
       }
     } else {
       let q = pj.q;

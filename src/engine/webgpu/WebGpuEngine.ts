@@ -67,6 +67,8 @@ function defaultInputWorkgroups(net: BuiltNetwork): number {
 export class WebGpuEngine implements Engine {
   readonly backend = 'webgpu' as const;
   readonly recorder: Recorder;
+  /** Spikes per population fed to the recorder so far (benchmarks: synaptic events). */
+  readonly spikesByPop: Float64Array;
   private _step = 0;
   private stopped: unknown = null;
   private readonly readbacks: Readback[];
@@ -88,6 +90,7 @@ export class WebGpuEngine implements Engine {
     readonly profiler: Profiler | null,
   ) {
     this.recorder = new Recorder(net);
+    this.spikesByPop = new Float64Array(net.derived.pops.length);
     this.readbacks = [0, 1].map((i) => new Readback(gpu, state.plan, i));
   }
 
@@ -253,7 +256,7 @@ export class WebGpuEngine implements Engine {
     }
     const data = await rb.read();
     await this.profiler?.collect();
-    feedChunk(this.state.plan, this.recorder, rb.start, rb.steps, data, (n) => (this._step = n));
+    feedChunk(this.state.plan, this.recorder, rb.start, rb.steps, data, (n) => (this._step = n), this.spikesByPop);
   }
 
   async advance(steps: number): Promise<void> {

@@ -7,6 +7,13 @@ import { NO_OVERFLOW } from './layout.ts';
 import type { GpuPlan } from './plan.ts';
 import type { ChunkData } from './readback.ts';
 
+function popOf(plan: GpuPlan, i: number): number {
+  const pops = plan.net.derived.pops;
+  let p = 0;
+  while (p + 1 < pops.length && i >= pops[p + 1]!.offset) p++;
+  return p;
+}
+
 /** Recorder inputs of bin b from its `bins` slot: current means, plastic weight means and samples. */
 export function binSummary(plan: GpuPlan, recorder: Recorder, slot: Float32Array): { cur: Float64Array; jMean: Float64Array; jSample: Float32Array } {
   const net = plan.net;
@@ -39,7 +46,7 @@ export function binSummary(plan: GpuPlan, recorder: Recorder, slot: Float32Array
  * Records steps [start, start + steps) from data. setStep(n) mirrors CpuEngine._step: a guard fired by
  * the Recorder at step t leaves it at t (that step's dynamics ran, its recording did not finish).
  */
-export function feedChunk(plan: GpuPlan, recorder: Recorder, start: number, steps: number, data: ChunkData, setStep: (n: number) => void): void {
+export function feedChunk(plan: GpuPlan, recorder: Recorder, start: number, steps: number, data: ChunkData, setStep: (n: number) => void, spikesByPop?: Float64Array): void {
   const d = plan.net.derived;
   const rec = data.rec;
   const nRec = rec.length / 2;
@@ -64,6 +71,7 @@ export function feedChunk(plan: GpuPlan, recorder: Recorder, start: number, step
     while (e < nRec && rec[2 * e] === t) ids[n++] = rec[2 * e++ + 1]!;
     ids.subarray(0, n).sort();
     recorder.spikes(t, ids, n);
+    if (spikesByPop) for (let k = 0; k < n; k++) spikesByPop[popOf(plan, ids[k]!)]!++;
     if ((t + 1) % d.binSteps === 0) {
       const b = (t + 1) / d.binSteps - 1;
       const slot = data.bins.get(b);

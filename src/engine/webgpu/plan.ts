@@ -77,7 +77,8 @@ export class GpuPlan {
     if (d.projections.length > MAX_PROJ) throw new Error(`WebGPU engine: ${d.projections.length} projections exceed MAX_PROJ = ${MAX_PROJ}`);
     for (const p of d.pops) {
       const model = p.neuron.model as string;
-      if (model !== 'eif' && model !== 'lif') throw new Error(`WebGPU engine: population ${p.name}: neuron model '${model}' is not implemented on the GPU yet (use --backend cpu)`);
+      if (model !== 'eif' && model !== 'lif')
+        throw new Error(`WebGPU engine: population ${p.name}: neuron model '${model}' is not implemented on the GPU yet (run it with --backend cpu)`);
     }
     for (const x of d.inputs) if (x.size >= 2 ** 24) throw new Error(`WebGPU engine: input ${x.name} has ${x.size} neurons; events address at most 2^24`);
 
@@ -111,7 +112,7 @@ export class GpuPlan {
       const plastic = pr.plastic !== null;
       const nnz = c.post.length;
       const nBlocks = plastic ? Math.ceil(nnz / REDUCE_BLOCK) : 0;
-      const q = pr.plastic ? 0 : fixedIncrement(pr.J, d.channels[pr.channel]!.invTau);
+      const q = pr.plastic ? 0 : fixedIncrement(pr.J, pr.kick);
       if (!Number.isInteger(q) || Math.abs(q) > 2 ** 31 - 1)
         throw new Error(`WebGPU engine: projection ${pr.name}: fixed-point increment ${q} exceeds i32 (J/tau * 2^20)`);
       this.projs.push({ rowOff: rows, synOff: syn, nnz, plastic, wOff: plastic ? wts : 0, colOff: plastic ? cols : 0, blockOff: blocks, nBlocks, q });
@@ -267,7 +268,7 @@ export class GpuPlan {
           postSize: pr.post.size,
           channel: pr.channel,
           q: p.q,
-          invTau: d.channels[pr.channel]!.invTau,
+          kick: pr.kick,
           rowOff: p.rowOff,
           synOff: p.synOff,
           nnz: p.nnz,

@@ -1,0 +1,154 @@
+// WebGPU engine benchmark: a size sweep of the Akil network, static and with EI iSTDP on E<-I, one JSON
+// line per run (PERF.md "Benchmark protocol"): device and adapter, commit, date, N, synapses, spikes,
+// wall time (median of --repeat runs), real-time factor, GPU time per pass from timestamp queries,
+// synaptic events per wall second. Node + Dawn:
+//   npx tsx bench/gpu.ts [--N 1000,2000,5000,10000] [--T 2] [--warmup 0.5] [--repeat 3]
+//                        [--schedule fused|passes] [--plastic both|static|plastic] [--out runs/bench-gpu.jsonl]
+// The first --warmup seconds of each run are simulated and discarded. The sweep stops at the first N
+// that does not fit the device (that line carries the error). On a software adapter (SwiftShader) the
+// defaults shrink to N <= 5000 and T = 0.2 s: those numbers say nothing about a real GPU.
+import { execSync } from 'node:child_process';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { buildNetwork } from '../src/build/network.ts';
+import { derive } from '../src/model/derive.ts';
+import { homeostaticInhibitory } from '../src/model/rules.ts';
+import { validate } from '../src/model/validate.ts';
+import { akilNetwork } from '../src/presets/akil2021.ts';
+import { acquireDevice, releaseDevice } from '../src/engine/webgpu/device.ts';
+import { WebGpuEngine, type Schedule } from '../src/engine/webgpu/WebGpuEngine.ts';
+
+function arg(name: string, fallback?: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+const commit = (() => {
+  try {
+    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+})();
+
+const { device, adapterInfo } = await acquireDevice({ allowSoftware: true, powerPreference: 'high-performance' });
+const soft = adapterInfo.isSoftware;
+const Ns = (arg('N') ?? (soft ? '1000,2000,5000' : '1000,2000,5000,10000,20000,50000,100000')).split(',').map(Number);
+const T_s = Number(arg('T', soft ? '0.2' : '2'));
+const warm_s = Number(arg('warmup', soft ? '0.05' : '0.5'));
+const repeat = Number(arg('repeat', soft ? '1' : '3'));
+const schedule = (arg('schedule', 'fused') as Schedule);
+const which = arg('plastic', 'both');
+const out = arg('out');
+const kinds = which === 'both' ? [false, true] : [which === 'plastic'];
+const EI_ISTDP = homeostaticInhibitory('istdp-ei', { eta: 1e-3, rho_Hz: 10, jNorm: -200, tauSTDP_ms: 200 });
+
+function emit(line: Record<string, unknown>): void {
+  const text = JSON.stringify(line);
+  console.log(text);
+  if (out) {
+    mkdirSync(dirname(out), { recursive: true });
+    appendFileSync(out, text + '\n');
+  }
+}
+
+const median = (x: number[]): number => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)]!;
+
+const base = {
+  bench: 'gpu',
+  backend: 'webgpu',
+  schedule,
+  device: `${adapterInfo.description || adapterInfo.device} (${adapterInfo.vendor}, ${adapterInfo.architecture})`,
+  software: soft,
+  commit,
+  date: new Date().toISOString(),
+  node: process.version,
+  dt_ms: 0.1,
+  T_s,
+  warmup_s: warm_s,
+};
+
+sweep: for (const N of Ns) {
+  for (const plastic of kinds) {
+    const spec = validate(akilNetwork({ N, T_s: warm_s + T_s, ...(plastic ? { plastic: { 'E<-I': EI_ISTDP } } : {}) }));
+    const t0 = performance.now();
+    let net;
+    try {
+      net = buildNetwork(derive(spec));
+    } catch (e) {
+      emit({ ...base, N, plastic, error: `build: ${(e as Error).message}` });
+      break sweep;
+    }
+    const build_s = (performance.now() - t0) / 1000;
+    const d = net.derived;
+    const synapses = net.csr.reduce((s, c) => s + c.post.length, 0);
+    const warmSteps = Math.round((warm_s * 1000) / d.dt_ms);
+    const steps = d.nSteps - warmSteps;
+    const walls: number[] = [];
+    let spikes = 0;
+    let events = 0;
+    let create_s = 0;
+    let passTimes: Record<string, number> = {};
+    try {
+      for (let r = 0; r < repeat + 1; r++) {
+        // The last run times each pass (timestamp queries on every 10th step); the others time the wall.
+        const profile = r === repeat;
+        const c0 = performance.now();
+        const engine = await WebGpuEngine.create(net, device, { adapterInfo, schedule, ...(profile ? { profileEvery: 10 } : {}) });
+        create_s = (performance.now() - c0) / 1000;
+        try {
+          await engine.advance(warmSteps);
+          const before = Float64Array.from(engine.spikesByPop);
+          const w0 = performance.now();
+          await engine.advance(steps);
+          const wall = (performance.now() - w0) / 1000;
+          if (profile) {
+            const t = engine.passTimes();
+            if (t) passTimes = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Number(v.mean_us.toFixed(3))]));
+            continue;
+          }
+          walls.push(wall);
+          // Spikes of the timed steps, and the synaptic events they (and the input) caused.
+          spikes = 0;
+          events = 0;
+          for (const p of d.pops) {
+            const n = engine.spikesByPop[p.index]! - before[p.index]!;
+            const outDeg = d.projections.filter((pr) => pr.pre.kind === 'population' && pr.pre.index === p.index).reduce((s, pr) => s + net!.csr[pr.index]!.post.length, 0) / p.size;
+            spikes += n;
+            events += n * outDeg;
+          }
+          for (const x of d.inputs) {
+            const outDeg = d.projections.filter((pr) => pr.pre.kind === 'input' && pr.pre.index === x.index).reduce((s, pr) => s + net!.csr[pr.index]!.post.length, 0) / x.size;
+            events += x.size * x.rate_Hz * T_s * outDeg; // expected input spikes (not counted on the GPU)
+          }
+        } finally {
+          engine.dispose();
+        }
+      }
+    } catch (e) {
+      emit({ ...base, N, plastic, synapses, error: (e as Error).message });
+      break sweep;
+    }
+    const wall_s = median(walls);
+    const perStep_us = Object.values(passTimes).reduce((a, b) => a + b, 0);
+    emit({
+      ...base,
+      N,
+      plastic,
+      rule: plastic ? 'E<-I istdp-ei' : null,
+      synapses,
+      spikes: Math.round(spikes),
+      build_s: Number(build_s.toFixed(3)),
+      create_s: Number(create_s.toFixed(3)),
+      wall_s: Number(wall_s.toFixed(4)),
+      walls_s: walls.map((w) => Number(w.toFixed(4))),
+      rtf: Number((wall_s / T_s).toFixed(5)),
+      us_per_step: Number(((wall_s / steps) * 1e6).toFixed(3)),
+      gpu_us_per_step: perStep_us > 0 ? Number(perStep_us.toFixed(3)) : null,
+      gpu_pass_us: passTimes,
+      gpu_pass_rtf: Object.fromEntries(Object.entries(passTimes).map(([k, v]) => [k, Number((v / (d.dt_ms * 1000)).toFixed(5))])),
+      syn_events_per_wall_s: Number((events / wall_s).toExponential(4)),
+    });
+  }
+}
+releaseDevice(device);
