@@ -3,6 +3,8 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SpecError } from '../model/validate.ts';
 import { presets } from '../presets/index.ts';
 import { runCommand } from './commands/run.ts';
+import { sweepCommand } from './commands/sweep.ts';
+import { parseNumberList, parseSetArg, type SetDimension } from '../analysis/sweepGrid.ts';
 import { applyOverrides, loadSpec, parseNumber, parseSeconds, UsageError } from './loadSpec.ts';
 
 const wrap = <T>(f: (v: string) => T) => (v: string): T => {
@@ -46,6 +48,41 @@ export function program(): Command {
         ...(o['T'] !== undefined ? { T_s: o['T'] as number } : {}),
         ...(o['seed'] !== undefined ? { seed: o['seed'] as number } : {}),
         ...(o['c'] !== undefined ? { c: o['c'] as number } : {}),
+      });
+    });
+  p.command('sweep')
+    .description('resumable grid of runs over N, seeds, input correlation and any spec field; writes table.csv/json and report.html')
+    .argument('<spec>', 'preset name or path to a spec .json')
+    .option('--N <list>', 'network sizes, e.g. 1000,1390,1930,2680,3730,5180,7200,10000', wrap((v) => parseNumberList('N', v).map((x) => {
+      if (!Number.isInteger(x) || x <= 0) throw new UsageError(`--N: '${x}' is not a positive integer`);
+      return x;
+    })))
+    .option('--seeds <list>', 'master seeds, e.g. 1,2', wrap((v) => parseNumberList('seeds', v)), [1])
+    .option('--c <list>', 'input correlations c_x, e.g. 0,0.1', wrap((v) => parseNumberList('c', v)), [0])
+    .option('--set <path=values>', 'spec field (dot path, [i] or [name] / [post<-pre] selectors) and value(s), repeatable; a comma list adds a grid dimension', (v: string, prev: SetDimension[] | undefined) => [...(prev ?? []), wrap(parseSetArg)(v)])
+    .option('--T <duration>', 'simulated time per cell, e.g. 20s (statistics over [T/2, T] unless --stats-start)', wrap((v) => parseSeconds('T', v)))
+    .option('--stats-start <duration>', 'start of the statistics interval', wrap((v) => parseSeconds('stats-start', v)))
+    .option('--backend <name>', 'auto | cpu | webgpu', wrap((v) => {
+      if (!['auto', 'cpu', 'webgpu'].includes(v)) throw new UsageError(`--backend '${v}': allowed auto, cpu, webgpu`);
+      return v;
+    }), 'auto')
+    .option('--out <dir>', 'output directory (finished cells there are reused)', 'runs/sweep')
+    .option('--force', 'recompute cells already finished', false)
+    .option('--quiet', 'no progress output', false)
+    .action(async (ref: string, o: Record<string, unknown>) => {
+      const sets = (o['set'] as SetDimension[] | undefined) ?? [];
+      if (o['N'] === undefined) throw new UsageError('sweep: --N is required (e.g. --N 1000,2000)');
+      process.exitCode = await sweepCommand(ref, {
+        N: o['N'] as number[],
+        seeds: o['seeds'] as number[],
+        c: o['c'] as number[],
+        set: sets,
+        backend: o['backend'] as 'auto',
+        out: o['out'] as string,
+        force: o['force'] as boolean,
+        quiet: o['quiet'] as boolean,
+        ...(o['T'] !== undefined ? { T_s: o['T'] as number } : {}),
+        ...(o['statsStart'] !== undefined ? { statsStart_s: o['statsStart'] as number } : {}),
       });
     });
   p.command('presets')

@@ -1,0 +1,110 @@
+// `plasticnet sweep`: a resumable grid of runs over N, seeds, input correlation c and any spec field.
+// Writes <out>/cells/<id>.json per finished cell (rerun skips them), <out>/table.csv, table.json and report.html.
+import { join } from 'node:path';
+import { cellCost, cellSpec, runSweep, type SweepCell } from '../../analysis/sweep.ts';
+import { gridCells, type SetDimension } from '../../analysis/sweepGrid.ts';
+import { renderSweepReport, scalingFits, fitText, sweepTable, tableRows, toCsv } from '../../analysis/sweepReport.ts';
+import type { Backend } from '../../engine/simulation.ts';
+import { writeFileAtomic, writeJson } from '../../io/files.ts';
+import { loadSpec, UsageError } from '../loadSpec.ts';
+import { progressBar } from '../progress.ts';
+import { runMeta } from '../runInfo.ts';
+import { printTable } from './run.ts';
+
+/** Loads the WebGPU engine when this build has it (the CPU core never imports WebGPU code). */
+async function registerGpuEngine(): Promise<void> {
+  const path = '../../engine/webgpu/register.ts';
+  await import(/* @vite-ignore */ path).catch(() => undefined);
+}
+
+export interface SweepFlags {
+  N: number[];
+  seeds: number[];
+  c: number[];
+  set: SetDimension[];
+  T_s?: number;
+  statsStart_s?: number;
+  backend: Backend;
+  out: string;
+  force: boolean;
+  quiet: boolean;
+}
+
+const hms = (s: number): string => (s < 60 ? `${s.toFixed(0)}s` : s < 3600 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`);
+const g = (v: number | undefined | null, d = 3): string => (v === undefined || v === null || !Number.isFinite(v) ? 'n/a' : v.toPrecision(d));
+
+/** Writes table.csv, table.json and report.html of the cells. */
+export function writeSweepOutputs(out: string, cells: SweepCell[], info: Record<string, unknown>, title: string): void {
+  writeFileAtomic(join(out, 'table.csv'), toCsv(tableRows(cells)));
+  writeJson(join(out, 'table.json'), sweepTable(cells, info));
+  const note = `${cells.length} cells of '${String(info['spec'])}'.`;
+  writeFileAtomic(join(out, 'report.html'), renderSweepReport(cells, title, note));
+}
+
+/** Runs the sweep; returns the exit status (3 when a cell was stopped by a guard). */
+export async function sweepCommand(ref: string, f: SweepFlags): Promise<number> {
+  const base = loadSpec(ref);
+  await registerGpuEngine();
+  const grid = { N: f.N, seeds: f.seeds, c: f.c, set: f.set };
+  // Pre-flight: every cell's spec must build and validate before the first (long) run starts.
+  const so = { ...(f.T_s !== undefined ? { T_s: f.T_s } : {}), ...(f.statsStart_s !== undefined ? { statsStart_s: f.statsStart_s } : {}) };
+  for (const k of gridCells(grid)) {
+    try {
+      cellSpec(base, k, so);
+    } catch (e) {
+      if (e instanceof RangeError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+  const total = f.N.length * f.seeds.length * f.c.length * f.set.reduce((a, d) => a * d.values.length, 1);
+  const T = f.T_s ?? (typeof base['T_s'] === 'number' ? (base['T_s'] as number) : NaN);
+  let bar: ReturnType<typeof progressBar> | null = null;
+  const t0 = performance.now();
+  let doneCost = 0;
+  let doneWall = 0;
+  let remainingCost = f.N.reduce((a, n) => a + cellCost(n, T), 0) * (total / f.N.length);
+  const log = (s: string) => !f.quiet && process.stderr.write(`${s}\n`);
+  log(`sweep ${ref}: ${total} cells -> ${f.out}`);
+  const res = await runSweep({
+    base,
+    grid,
+    out: f.out,
+    backend: f.backend,
+    force: f.force,
+    meta: runMeta(),
+    ...(f.T_s !== undefined ? { T_s: f.T_s } : {}),
+    ...(f.statsStart_s !== undefined ? { statsStart_s: f.statsStart_s } : {}),
+    onCellStart: (k, id, i, n, spec) => {
+      log(`[${i + 1}/${n}] ${id}: N = ${k.N}, seed ${k.seed}, c = ${k.c}, T = ${spec.T_s} s`);
+      bar = progressBar(`  cell ${i + 1}/${n}`, spec.T_s, f.quiet);
+    },
+    onCellProgress: (p) => bar?.update(p),
+    onCellDone: (cell, ran, i, n) => {
+      bar?.stop();
+      bar = null;
+      const cost = cellCost(cell.key.N, cell.T_s);
+      remainingCost -= cost;
+      if (ran) {
+        doneCost += cost;
+        doneWall += cell.wall_s + cell.build_s;
+      }
+      const eta = doneCost > 0 ? (doneWall / doneCost) * remainingCost : NaN;
+      const rates = Object.entries(cell.rates_Hz).map(([p, r]) => `r_${p} ${g(r)}`).join(', ');
+      const covs = Object.entries(cell.pairs).map(([k, v]) => `C_${k} ${g(v.cov)}`).join(', ');
+      log(
+        `[${i + 1}/${n}] ${ran ? 'done' : 'skipped (finished earlier)'} ${cell.id}: ${rates}; ${covs}${ran ? `; wall ${hms(cell.wall_s)}` : ''}` +
+          ` | overall ${i + 1}/${n} cells, elapsed ${hms((performance.now() - t0) / 1000)}, ETA ${Number.isFinite(eta) ? hms(eta) : '-'}`,
+      );
+    },
+  });
+  const info = { spec: ref, grid, T_s: f.T_s ?? null, statsStart_s: f.statsStart_s ?? null, ran: res.ran, skipped: res.skipped, wall_s: res.wall_s, ...runMeta() };
+  writeSweepOutputs(f.out, res.cells, info, `plasticnet sweep: ${ref}`);
+  if (!f.quiet) {
+    const rows: string[][] = [['group', 'pair', 'slope of log C vs log N [95% CI]', 'theory (uncorrected)']];
+    for (const s of scalingFits(res.cells)) rows.push([s.group, s.pair, fitText(s.sim), 'error' in s.theoryUncorrected ? 'n/a' : g(s.theoryUncorrected.slope)]);
+    console.log('');
+    printTable(rows);
+    console.log(`\n${res.ran} cells run, ${res.skipped} skipped; wrote ${f.out}/table.csv, table.json, report.html`);
+  }
+  return res.cells.some((c) => c.stoppedBy) ? 3 : 0;
+}

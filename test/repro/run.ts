@@ -1,0 +1,71 @@
+// npm run repro -- <name|all> [--full] [--out runs/repro] [--force] [--backend auto|cpu|webgpu]
+// Reproduces one Akil et al. 2021 figure (or all): runs the simulations at a documented reduced size (or the
+// paper's size with --full) and writes runs/repro/<name>/{figure.svg, numbers.json}. Sweeps inside are
+// resumable (finished cells are reused unless --force). `npm run reproduction` turns the numbers into
+// REPRODUCTION.md.
+import { join } from 'node:path';
+import type { Backend } from '../../src/engine/simulation.ts';
+import type { ReproOptions } from './common.ts';
+import { reproFig1 } from './fig1.ts';
+import { reproFig2 } from './fig2.ts';
+import { reproFig3 } from './fig3.ts';
+import { reproFig4 } from './fig4.ts';
+import { reproScaling } from './scaling.ts';
+
+export const REPROS: Record<string, { what: string; run: (o: ReproOptions) => Promise<void> }> = {
+  scaling: { what: 'N-scaling of covariances and rates, static network (SPEC A1-A3; Fig 1 claim)', run: reproScaling },
+  fig1: { what: 'Fig 1: Kohonen E<-E, j_ee*, rates and covariances vs N, asynchronous and correlated (A4)', run: reproFig1 },
+  fig2: { what: 'Fig 2: Kohonen j_ee vs c_x, rate term vs covariance term (A4, A5)', run: reproFig2 },
+  fig3: { what: 'Fig 3: EI iSTDP manifold, weight vs pre-rate R², EI+II convergence (A6, A7)', run: reproFig3 },
+  fig4: { what: 'Fig 4: optogenetic stimulation with EI iSTDP (A8)', run: reproFig4 },
+};
+
+async function registerGpuEngine(): Promise<void> {
+  const path = '../../src/engine/webgpu/register.ts';
+  await import(/* @vite-ignore */ path).catch(() => undefined);
+}
+
+function usage(): never {
+  console.error(`usage: npm run repro -- <${Object.keys(REPROS).join('|')}|all> [--full] [--out runs/repro] [--force] [--backend auto|cpu|webgpu]`);
+  for (const [k, v] of Object.entries(REPROS)) console.error(`  ${k.padEnd(8)} ${v.what}`);
+  process.exit(2);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const names: string[] = [];
+  let full = false;
+  let force = false;
+  let out = 'runs/repro';
+  let backend: Backend = 'auto';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--full') full = true;
+    else if (a === '--force') force = true;
+    else if (a === '--out') out = argv[++i] ?? usage();
+    else if (a === '--backend') {
+      const b = argv[++i];
+      if (b !== 'auto' && b !== 'cpu' && b !== 'webgpu') usage();
+      backend = b;
+    } else if (a === '--help' || a === '-h') usage();
+    else if (a === 'all') names.push(...Object.keys(REPROS));
+    else if (a in REPROS) names.push(a);
+    else {
+      console.error(`unknown figure '${a}'`);
+      usage();
+    }
+  }
+  if (!names.length) usage();
+  await registerGpuEngine();
+  for (const name of [...new Set(names)]) {
+    const t0 = performance.now();
+    const log = (s: string) => process.stderr.write(`[${name} ${((performance.now() - t0) / 1000).toFixed(0)}s] ${s}\n`);
+    log(`${REPROS[name]!.what} (${full ? 'paper size' : 'reduced size'})`);
+    await REPROS[name]!.run({ full, force, backend, out: join(out, name), log });
+    log(`wrote ${join(out, name)}/figure.svg and numbers.json`);
+  }
+}
+
+main(process.argv.slice(2)).catch((e) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+});
