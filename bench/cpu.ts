@@ -1,0 +1,335 @@
+// CPU-engine benchmark (npm run bench:cpu): the Akil 2021 network over N, static and EI-iSTDP plastic,
+// one JSON line per (N, mode) printed and appended to bench/results/cpu.jsonl. Protocol: ../shared PERF.md
+// (discard the first simulated 0.5 s, median of several runs, per-pass wall time, optional Brian2 peer run
+// of the same network in the same invocation). Field meanings: bench/README.md.
+//
+//   npm run bench:cpu -- [--N 1000,2000,5000,10000] [--modes static,plastic] [--T 2] [--warmup 0.5]
+//                        [--repeats 3] [--pass-repeats 1] [--peer brian2] [--out bench/results/cpu.jsonl | --no-save]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import { buildNetwork, type BuiltNetwork } from '../src/build/network.ts';
+import { runMeta } from '../src/cli/runInfo.ts';
+import { CpuEngine } from '../src/engine/cpu/CpuEngine.ts';
+import { independentSpikes, inputPass } from '../src/engine/cpu/input.ts';
+import { neuronUpdatePass } from '../src/engine/cpu/neuronUpdate.ts';
+import { plasticityPostPass, plasticityPrePass } from '../src/engine/cpu/plasticity.ts';
+import { synapsePropagatePass } from '../src/engine/cpu/synapsePropagate.ts';
+import { traceUpdatePass } from '../src/engine/cpu/traceUpdate.ts';
+import { SCHEDULE } from '../src/engine/engine.ts';
+import { derive } from '../src/model/derive.ts';
+import { homeostaticInhibitory } from '../src/model/rules.ts';
+import type { NetworkSpec } from '../src/model/spec.ts';
+import { validate } from '../src/model/validate.ts';
+import { akilNetwork } from '../src/presets/akil2021.ts';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const BRIAN2_SCRIPT = path.join(HERE, 'brian2', 'akil.py');
+
+type Mode = 'static' | 'istdp-ei';
+
+/** The benchmarked network: Akil default weights; 'istdp-ei' adds fig3IstdpEi's rule (eta 1e-2, rho 10 Hz, J_norm -200). */
+export function benchSpec(N: number, mode: Mode, T_s: number, warmup_s: number): NetworkSpec {
+  const spec = akilNetwork({
+    name: `bench-akil-${mode}`,
+    N,
+    T_s,
+    seed: 2538,
+    ...(mode === 'istdp-ei' ? { plastic: { 'E<-I': homeostaticInhibitory('istdp-ei', { eta: 1e-2, rho_Hz: 10, jNorm: -200 }) } } : {}),
+  });
+  // Statistics (spike counts) start where the timer starts: after the warm-up.
+  return { ...spec, recording: { ...spec.recording, statsStart_s: warmup_s } };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+const round = (x: number, d = 4): number => Number(x.toPrecision(d));
+
+/** Total outgoing synapses per recurrent neuron (global index) and per input source, over all projections. */
+function outDegrees(net: BuiltNetwork): { rec: Float64Array; inp: Float64Array[] } {
+  const d = net.derived;
+  const rec = new Float64Array(d.N);
+  const inp = d.inputs.map((x) => new Float64Array(x.size));
+  for (const pr of d.projections) {
+    const c = net.csr[pr.index]!;
+    const dst = pr.pre.kind === 'population' ? rec : inp[pr.pre.index]!;
+    const off = pr.pre.kind === 'population' ? pr.pre.offset : 0;
+    for (let k = 0; k < c.nPre; k++) dst[off + k]! += c.rowPtr[k + 1]! - c.rowPtr[k]!;
+  }
+  return { rec, inp };
+}
+
+/** Synaptic events (spike x outgoing synapse) in steps [from, to): recurrent from spike counts, input by replaying its RNG. */
+function countEvents(net: BuiltNetwork, spikeCount: Uint32Array, from: number, to: number): { events: number; inputSpikes: number } {
+  const d = net.derived;
+  const deg = outDegrees(net);
+  let events = 0;
+  for (let i = 0; i < d.N; i++) events += spikeCount[i]! * deg.rec[i]!;
+  let inputSpikes = 0;
+  const ids = new Int32Array(65536);
+  const seed = d.spec.seed >>> 0;
+  for (const x of d.inputs) {
+    if (x.correlation > 0) {
+      // Not used by this benchmark's network: take the expectation.
+      const n = x.size * x.rate_Hz * ((to - from) * d.dt_ms) / 1000;
+      inputSpikes += n;
+      events += n * (deg.inp[x.index]!.reduce((a, b) => a + b, 0) / x.size);
+      continue;
+    }
+    for (let s = Math.max(from, x.startStep); s < Math.min(to, x.stopStep); s++) {
+      const n = independentSpikes(seed, x, s, ids);
+      inputSpikes += n;
+      for (let i = 0; i < n; i++) events += deg.inp[x.index]![ids[i]!]!;
+    }
+  }
+  return { events, inputSpikes };
+}
+
+/** One plain run on the normal engine; the timer covers the steps after the warm-up. */
+async function timedRun(net: BuiltNetwork, warmSteps: number): Promise<{ wall_s: number; cpu_s: number; eng: CpuEngine }> {
+  const eng = new CpuEngine(net);
+  await eng.advance(warmSteps);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await eng.advance(net.derived.nSteps - warmSteps);
+  const wall_s = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return { wall_s, cpu_s: (c.user + c.system) / 1e6, eng };
+}
+
+const TIMED_PASSES = SCHEDULE.filter((p) => p !== 'check');
+
+/**
+ * Bench-only stepping loop: the same pass calls as CpuEngine.stepOnce, in SCHEDULE order, each wrapped in a
+ * timer ('record' covers the recorder, whose bin close carries the CPU engine's run guards, i.e. 'check').
+ */
+function instrumentedRun(net: BuiltNetwork, warmSteps: number): { pass_s: Record<string, number>; wall_s: number; spikes: number } {
+  const eng = new CpuEngine(net);
+  const d = net.derived;
+  const st = eng.state;
+  const q = eng['qStatic'];
+  while (eng.step < warmSteps) eng.stepOnce();
+  const acc = new Float64Array(TIMED_PASSES.length);
+  let spikes = 0;
+  const t0 = performance.now();
+  for (let step = warmSteps; step < d.nSteps; step++) {
+    let a = performance.now();
+    let b: number;
+    inputPass(net, st, step, q);
+    b = performance.now(); acc[0]! += b - a; a = b;
+    neuronUpdatePass(d, st);
+    b = performance.now(); acc[1]! += b - a; a = b;
+    synapsePropagatePass(net, st, q);
+    b = performance.now(); acc[2]! += b - a; a = b;
+    plasticityPrePass(net, st, step);
+    b = performance.now(); acc[3]! += b - a; a = b;
+    plasticityPostPass(net, st, step);
+    b = performance.now(); acc[4]! += b - a; a = b;
+    traceUpdatePass(d, st, step);
+    b = performance.now(); acc[5]! += b - a; a = b;
+    spikes += st.nSpikes;
+    eng['recordStep'](step);
+    eng['_step'] = step + 1;
+    b = performance.now(); acc[6]! += b - a;
+  }
+  const wall_s = (performance.now() - t0) / 1000;
+  return { pass_s: Object.fromEntries(TIMED_PASSES.map((p, i) => [p, acc[i]! / 1000])), wall_s, spikes };
+}
+
+interface PeerResult {
+  [k: string]: unknown;
+  rtf?: number;
+}
+
+/** Finds a Python interpreter that imports brian2 (PLASTICNET_BRIAN2_PYTHON, Debian's /usr/bin/python3, python3). */
+function brian2Python(): { python: string; version: string } | { error: string } {
+  const candidates = [process.env['PLASTICNET_BRIAN2_PYTHON'], '/usr/bin/python3', 'python3'].filter((x): x is string => !!x);
+  for (const py of candidates) {
+    try {
+      const v = execFileSync(py, ['-W', 'ignore', '-c', 'import brian2; print(brian2.__version__)'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+      return { python: py, version: v };
+    } catch {
+      /* try the next */
+    }
+  }
+  return { error: `no Python with brian2 among ${candidates.join(', ')} (install: DEBIAN_FRONTEND=noninteractive apt-get install -y python3-brian)` };
+}
+
+function runBrian2(py: string, N: number, mode: Mode, o: Opts): PeerResult {
+  const args = [BRIAN2_SCRIPT, '--N', String(N), '--T', String(o.T), '--warmup', String(o.warmup), '--repeats', String(o.repeats), '--plastic', mode];
+  const r = spawnSync(py, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const line = (r.stdout ?? '').trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  if (r.status !== 0 || !line) {
+    const why = (r.stderr || r.stdout || String(r.error ?? '')).trim().split('\n').slice(-5).join(' | ');
+    return { simulator: 'brian2', error: `exit ${r.status}: ${why}` };
+  }
+  return JSON.parse(line) as PeerResult;
+}
+
+interface Opts {
+  N: number[];
+  modes: Mode[];
+  T: number;
+  warmup: number;
+  repeats: number;
+  passRepeats: number;
+  peer: string | undefined;
+  out: string | false;
+}
+
+const list = <T>(parse: (s: string) => T) => (v: string): T[] => v.split(',').map((s) => parse(s.trim()));
+const posInt = (name: string) => (v: string): number => {
+  const x = Number(v);
+  if (!Number.isInteger(x) || x < 1) throw new InvalidArgumentError(`${name}: expected a positive integer, got '${v}'`);
+  return x;
+};
+const posNum = (name: string) => (v: string): number => {
+  const x = Number(v);
+  if (!Number.isFinite(x) || x < 0) throw new InvalidArgumentError(`${name}: expected a number >= 0, got '${v}'`);
+  return x;
+};
+const mode = (v: string): Mode => {
+  if (v === 'static') return 'static';
+  if (v === 'plastic' || v === 'istdp-ei') return 'istdp-ei';
+  throw new InvalidArgumentError(`mode '${v}': allowed static, plastic (= istdp-ei)`);
+};
+
+function parseArgs(argv: string[]): Opts {
+  const p = new Command('bench:cpu')
+    .description('CPU engine benchmark on the Akil 2021 network (one JSON line per N and mode)')
+    .option('--N <list>', 'network sizes, comma separated', list(posInt('N')), [1000, 2000, 5000, 10000])
+    .option('--modes <list>', 'static, plastic (EI iSTDP on E<-I, as fig3IstdpEi)', list(mode), ['static', 'istdp-ei'] as Mode[])
+    .option('--T <s>', 'simulated seconds per run, warm-up included', posNum('T'), 2)
+    .option('--warmup <s>', 'simulated seconds discarded before the timer starts', posNum('warmup'), 0.5)
+    .option('--repeats <n>', 'timed runs of the normal engine; the median is reported', posInt('repeats'), 3)
+    .option('--pass-repeats <n>', 'instrumented runs for the per-pass breakdown (0: none)', posNum('pass-repeats'), 1)
+    .option('--peer <name>', "also run a peer simulator on the same network ('brian2')")
+    .option('--out <file>', 'JSON lines file to append to', path.join(HERE, 'results', 'cpu.jsonl'))
+    .option('--no-save', 'print only, append nothing')
+    .parse(argv);
+  const o = p.opts<{ N: number[]; modes: Mode[]; T: number; warmup: number; repeats: number; passRepeats: number; peer?: string; out: string; save: boolean }>();
+  if (!(o.warmup < o.T)) p.error(`--warmup (${o.warmup}) must be below --T (${o.T})`);
+  if (o.peer !== undefined && o.peer !== 'brian2') p.error(`--peer '${o.peer}': allowed brian2`);
+  return { N: o.N, modes: [...new Set(o.modes)], T: o.T, warmup: o.warmup, repeats: o.repeats, passRepeats: Math.floor(o.passRepeats), peer: o.peer, out: o.save ? o.out : false };
+}
+
+async function benchOne(N: number, m: Mode, o: Opts, meta: ReturnType<typeof runMeta>, peerPy: { python: string; version: string } | { error: string } | null): Promise<Record<string, unknown>> {
+  const load0 = os.loadavg()[0]!;
+  const tb = performance.now();
+  const net = buildNetwork(derive(validate(benchSpec(N, m, o.T, o.warmup))));
+  const build_s = (performance.now() - tb) / 1000;
+  const d = net.derived;
+  const warmSteps = d.statsStartStep;
+  const sim_s = ((d.nSteps - warmSteps) * d.dt_ms) / 1000;
+  const synapses = net.csr.reduce((a, c) => a + c.post.length, 0);
+
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  let first: CpuEngine | null = null;
+  for (let r = 0; r < o.repeats; r++) {
+    const { wall_s, cpu_s, eng } = await timedRun(net, warmSteps);
+    walls.push(wall_s);
+    cpus.push(cpu_s);
+    first ??= eng;
+    process.stderr.write(`  N=${N} ${m} run ${r + 1}/${o.repeats}: ${wall_s.toFixed(2)} s wall, rtf ${(wall_s / sim_s).toFixed(3)}\n`);
+  }
+  const rec = await first!.recordings();
+  const counts = rec.neuronStats.spikeCount;
+  const spikes = counts.reduce((a, b) => a + b, 0);
+  const popRate = (name: string) => {
+    const p = d.pops.find((x) => x.name === name)!;
+    let s = 0;
+    for (let i = p.offset; i < p.offset + p.size; i++) s += counts[i]!;
+    return s / p.size / sim_s;
+  };
+  const { events, inputSpikes } = countEvents(net, counts, warmSteps, d.nSteps);
+  const wall = median(walls);
+
+  let passes: Record<string, { s: number; us_per_step: number; frac: number }> | null = null;
+  let instrumented_wall_s: number | null = null;
+  if (o.passRepeats > 0) {
+    const runs = Array.from({ length: o.passRepeats }, () => instrumentedRun(net, warmSteps));
+    for (const r of runs) if (r.spikes !== spikes) throw new Error(`instrumented loop diverged from the engine: ${r.spikes} vs ${spikes} spikes`);
+    instrumented_wall_s = round(median(runs.map((r) => r.wall_s)), 5);
+    const steps = d.nSteps - warmSteps;
+    const per = TIMED_PASSES.map((p) => median(runs.map((r) => r.pass_s[p]!)));
+    const tot = per.reduce((a, b) => a + b, 0);
+    passes = Object.fromEntries(TIMED_PASSES.map((p, i) => [p, { s: round(per[i]!, 4), us_per_step: round((per[i]! / steps) * 1e6, 4), frac: round(per[i]! / tot, 3) }]));
+  }
+
+  const line: Record<string, unknown> = {
+    bench: 'cpu',
+    date: new Date().toISOString(),
+    commit: meta.commit,
+    host: meta.host,
+    backend: 'cpu',
+    device: first!.device,
+    network: 'akil2021',
+    mode: m,
+    N,
+    synapses,
+    spikes,
+    input_spikes: inputSpikes,
+    rate_E_Hz: round(popRate('E')),
+    rate_I_Hz: round(popRate('I')),
+    warmup_s: o.warmup,
+    sim_s,
+    dt_ms: d.dt_ms,
+    wall_s: round(wall, 5),
+    wall_s_all: walls.map((w) => round(w, 5)),
+    rtf: round(wall / sim_s, 4),
+    cpu_s: round(median(cpus), 5),
+    cpu_s_all: cpus.map((w) => round(w, 5)),
+    rtf_cpu: round(median(cpus) / sim_s, 4),
+    events,
+    events_per_wall_s: round(events / wall, 4),
+    passes,
+    instrumented_wall_s,
+    build_s: round(build_s, 3),
+    repeats: o.repeats,
+    loadavg_1m: [round(load0, 3)],
+  };
+  if (o.peer === 'brian2' && peerPy) {
+    if ('error' in peerPy) {
+      line['peer'] = { simulator: 'brian2', error: peerPy.error };
+      line['ratio_rtf'] = null;
+      line['ratio_rtf_cpu'] = null;
+    } else {
+      process.stderr.write(`  N=${N} ${m}: brian2 ${peerPy.version} peer (compiling, then ${o.repeats} runs)...\n`);
+      const peer = runBrian2(peerPy.python, N, m, o);
+      line['peer'] = peer;
+      line['ratio_rtf'] = typeof peer.rtf === 'number' ? round(wall / sim_s / peer.rtf, 4) : null;
+      line['ratio_rtf_cpu'] = typeof peer['rtf_cpu'] === 'number' ? round(median(cpus) / sim_s / peer['rtf_cpu'], 4) : null;
+      if (typeof peer.rtf === 'number') process.stderr.write(`  N=${N} ${m}: brian2 rtf ${peer.rtf.toFixed(3)}, ratio ours/brian2 ${line['ratio_rtf']} (cpu-time ratio ${line['ratio_rtf_cpu']})\n`);
+      else process.stderr.write(`  N=${N} ${m}: brian2 peer failed: ${String(peer['error'])}\n`);
+    }
+  }
+  (line['loadavg_1m'] as number[]).push(round(os.loadavg()[0]!, 3));
+  return line;
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv);
+  const meta = runMeta();
+  const peerPy = o.peer === 'brian2' ? brian2Python() : null;
+  if (peerPy && 'error' in peerPy) process.stderr.write(`bench:cpu: peer brian2 skipped: ${peerPy.error}\n`);
+  process.stderr.write(`bench:cpu ${meta.commit} on ${meta.host}; N ${o.N.join(',')}, modes ${o.modes.join(',')}, T ${o.T} s (first ${o.warmup} s discarded), ${o.repeats} repeats\n`);
+  if (o.out) mkdirSync(path.dirname(o.out), { recursive: true });
+  for (const N of o.N) {
+    for (const m of o.modes) {
+      const line = JSON.stringify(await benchOne(N, m, o, meta, peerPy));
+      console.log(line);
+      if (o.out) appendFileSync(o.out, line + '\n');
+    }
+  }
+}
+
+// Run only as a script (benchSpec is importable, e.g. by profiling scratch code).
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
