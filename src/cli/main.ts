@@ -3,6 +3,13 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SpecError } from '../model/validate.ts';
 import { presets } from '../presets/index.ts';
 import { runCommand } from './commands/run.ts';
+import { checkpointInfoCommand, exportWeightsCommand } from './commands/export.ts';
+import { resumeCommand } from './commands/resume.ts';
+import { parseCheckpointEvery } from './runSession.ts';
+import { WeightsError } from '../build/initWeights.ts';
+import { SnapshotError } from '../engine/snapshot.ts';
+import { CheckpointError } from '../io/checkpoint.ts';
+import { OutputWriteError } from '../io/checkpointFile.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { parseNumberList, parseSetArg, type SetDimension } from '../analysis/sweepGrid.ts';
 import { applyOverrides, loadSpec, parseNumber, parseSeconds, UsageError } from './loadSpec.ts';
@@ -24,6 +31,7 @@ const intFlag = (name: string) => wrap((v) => {
 /** Builds the commander program. */
 export function program(): Command {
   const p = new Command('plasticnet').description('Simulate plastic balanced spiking networks on WebGPU or the CPU').exitOverride();
+  p.addHelpText('after', EXIT_STATUS_HELP);
   p.command('run')
     .description('run a preset or spec.json; writes summary.json, .npy arrays and report.html')
     .argument('<spec>', 'preset name (see `plasticnet presets`) or path to a spec .json')
@@ -38,12 +46,16 @@ export function program(): Command {
     .option('--out <dir>', 'output directory', 'runs/latest')
     .option('--force', 'overwrite a non-empty output directory', false)
     .option('--quiet', 'no progress bar or table', false)
+    .option('--checkpoint-every <interval>', 'write <out>/checkpoint.pnck every interval of wall time (60s, 10min) or simulated time (sim:5s); resume with `plasticnet resume <out>`', wrap(parseCheckpointEvery))
+    .option('--init-weights <path>', 'start plastic projections from learned weights: a directory from export-weights, a finished run directory, or a .pnck checkpoint')
     .action(async (ref: string, o: Record<string, unknown>) => {
       process.exitCode = await runCommand(ref, {
         out: o['out'] as string,
         force: o['force'] as boolean,
         backend: o['backend'] as 'auto',
         quiet: o['quiet'] as boolean,
+        ...(o['checkpointEvery'] !== undefined ? { checkpointEvery: o['checkpointEvery'] as ReturnType<typeof parseCheckpointEvery> } : {}),
+        ...(o['initWeights'] !== undefined ? { initWeights: o['initWeights'] as string } : {}),
         ...(o['N'] !== undefined ? { N: o['N'] as number } : {}),
         ...(o['T'] !== undefined ? { T_s: o['T'] as number } : {}),
         ...(o['seed'] !== undefined ? { seed: o['seed'] as number } : {}),
@@ -85,6 +97,39 @@ export function program(): Command {
         ...(o['statsStart'] !== undefined ? { statsStart_s: o['statsStart'] as number } : {}),
       });
     });
+  p.command('resume')
+    .description('continue a run from <dir>/checkpoint.pnck and finish it (same outputs as `run`; bit-identical on the same engine)')
+    .argument('<dir>', 'the run directory (the --out of `plasticnet run`)')
+    .option('--backend <name>', 'cpu | webgpu | auto (default: the backend that wrote the checkpoint; cpu after a lost GPU device)', wrap((v) => {
+      if (!['auto', 'cpu', 'webgpu'].includes(v)) throw new UsageError(`--backend '${v}': allowed auto, cpu, webgpu`);
+      return v;
+    }))
+    .option('--checkpoint-every <interval>', 'checkpoint interval from here on (default: the run\'s)', wrap(parseCheckpointEvery))
+    .option('--checkpoint <file>', 'resume from this checkpoint file instead of <dir>/checkpoint.pnck')
+    .option('--quiet', 'no progress bar or table', false)
+    .action(async (dir: string, o: Record<string, unknown>) => {
+      process.exitCode = await resumeCommand(dir, {
+        quiet: o['quiet'] as boolean,
+        ...(o['backend'] !== undefined ? { backend: o['backend'] as 'cpu' } : {}),
+        ...(o['checkpointEvery'] !== undefined ? { checkpointEvery: o['checkpointEvery'] as ReturnType<typeof parseCheckpointEvery> } : {}),
+        ...(o['checkpoint'] !== undefined ? { checkpoint: o['checkpoint'] as string } : {}),
+      });
+    });
+  p.command('export-weights')
+    .description('save the learned weights and spec of a run (finished, or its checkpoint) for `run --init-weights`')
+    .argument('<src>', 'a run directory, a .pnck checkpoint or a weights directory')
+    .requiredOption('--out <dir>', 'directory to write (weights.json, spec.json, weights_<proj>_{Jscaled,j,pre,post}.npy)')
+    .option('--force', 'overwrite a non-empty output directory', false)
+    .option('--quiet', 'no summary', false)
+    .action((src: string, o: Record<string, unknown>) => {
+      process.exitCode = exportWeightsCommand(src, { out: o['out'] as string, force: o['force'] as boolean, quiet: o['quiet'] as boolean });
+    });
+  p.command('checkpoint-info')
+    .description('print the header of a checkpoint (step, reason, guard that fired, spec, sections) after verifying it')
+    .argument('<path>', 'a .pnck file or a run directory')
+    .action((path: string) => {
+      process.exitCode = checkpointInfoCommand(path);
+    });
   p.command('presets')
     .description('list the presets')
     .action(() => {
@@ -104,18 +149,37 @@ export function program(): Command {
 
 /** Entry: maps usage and spec errors to exit status 2 with a one-paragraph message. */
 export async function main(argv: string[]): Promise<number> {
+  process.exitCode = undefined; // commands set it; main() may run several times in one process (tests)
   try {
     await program().parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof SpecError || e instanceof UsageError) {
+    if (e instanceof SpecError || e instanceof UsageError || e instanceof CheckpointError || e instanceof SnapshotError || e instanceof WeightsError) {
       console.error(`plasticnet: ${e.message}`);
       return 2;
     }
+    const code = (e as NodeJS.ErrnoException)?.code;
+    if (e instanceof OutputWriteError || (typeof code === 'string' && WRITE_ERRNO.has(code))) {
+      console.error(`plasticnet: ${(e as Error).message}`);
+      console.error('files already written are complete (each is written to a temporary file and renamed); no partial file was left');
+      return 5;
+    }
     throw e;
+  } finally {
+    process.exitCode = undefined;
   }
 }
+
+/** errno codes of output failures reported without a stack trace (exit 5). */
+const WRITE_ERRNO = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO', 'EFBIG', 'EMFILE', 'ENFILE']);
+
+const EXIT_STATUS_HELP = `
+Exit status: 0 done; 1 internal error (a bug: please report the stack trace); 2 bad input (spec, flags,
+files) or a refused checkpoint or weights file; 3 a run guard stopped the run (maxRate_Hz, NaN/Inf,
+fixed-point overflow, weight bounds: recordings and a guard checkpoint are written); 4 engine fault
+(WebGPU device lost: resume from the last checkpoint with \`plasticnet resume <out> --backend cpu\`);
+5 cannot write outputs (disk full, permissions; nothing partial is left behind).`;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {

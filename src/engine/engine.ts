@@ -1,5 +1,6 @@
 // The engine contract shared by the CPU reference and the WebGPU engine, and the step schedule.
 import type { Recordings } from './recordings.ts';
+import type { EngineSnapshot } from './snapshot.ts';
 
 /**
  * One time step, in the authors' order (REFERENCE_CODE §1.3): external spikes reach the currents before
@@ -40,5 +41,13 @@ export interface Engine {
   advance(steps: number): Promise<void>;
   /** The recordings so far (GPU engines read back in bulk here). */
   recordings(): Promise<Recordings>;
+  /**
+   * Checkpoint hook (optional; the CPU engine implements it): the complete dynamic state at the current
+   * step boundary in the engine-neutral layout of src/engine/snapshot.ts (arrays may be views, valid
+   * until the next advance). A GPU engine reads its buffers back here, into the CPU layout.
+   */
+  snapshot?(): Promise<EngineSnapshot>;
+  /** Restores a snapshot taken by any engine on the same spec (call before the first advance). */
+  restore?(s: EngineSnapshot): Promise<void>;
   dispose(): void;
 }

@@ -3,6 +3,7 @@
 import type { BuiltNetwork } from '../build/network.ts';
 import { RunGuardError } from './engine.ts';
 import type { Recordings } from './recordings.ts';
+import { restoreInto, snapArray, snapScalar, SnapshotError, type EngineSnapshot, type SnapshotArray } from './snapshot.ts';
 
 const RASTER_CAP = 2_000_000;
 
@@ -136,6 +137,84 @@ export class Recorder {
       if (!Number.isFinite(jMean[k]!)) throw new RunGuardError('nan', endStep, `bin ${b}, projection ${this.rec.plasticNames[k]}`, jMean[k]!, 'non-finite weight');
   }
 
+  /**
+   * The recorder's complete state (recordings so far and the private bookkeeping: lastSpike, bin spike
+   * counts, raster fill) as snapshot arrays `rec.*`; arrays hold the filled prefixes (views, not copies).
+   */
+  snapshot(): { scalars: Record<string, number>; arrays: Record<string, SnapshotArray> } {
+    const r = this.rec;
+    const N = this.net.derived.N;
+    const s = r.series;
+    const nb = s.nBins;
+    const countsLen = Math.min(r.windows.counts.length, (r.windows.nWindows + 1) * N); // + the window in progress
+    return {
+      scalars: { 'rec.steps': r.steps, 'rec.nWindows': r.windows.nWindows, 'rec.rasterCount': this.rasterN, 'rec.rasterDropped': r.raster.dropped, 'rec.nBins': nb },
+      arrays: {
+        'rec.lastSpike': this.lastSpike,
+        'rec.binSpikes': this.binSpikes,
+        'rec.counts': r.windows.counts.subarray(0, countsLen),
+        'rec.rasterSteps': r.raster.steps.subarray(0, this.rasterN),
+        'rec.rasterIds': r.raster.ids.subarray(0, this.rasterN),
+        'rec.rate_Hz': s.rate_Hz.subarray(0, nb * this.nPops),
+        'rec.currents': s.currents.subarray(0, nb * this.nPops * this.nCh),
+        'rec.jMean': s.jMean.subarray(0, nb * this.nPlastic),
+        'rec.jSample': s.jSample.subarray(0, nb * this.nPlastic * this.net.derived.spec.recording.weightSamples),
+        'rec.spikeCount': r.neuronStats.spikeCount,
+        'rec.isiCount': r.neuronStats.isiCount,
+        'rec.isiSum_ms': r.neuronStats.isiSum_ms,
+        'rec.isiSumSq_ms2': r.neuronStats.isiSumSq_ms2,
+      },
+    };
+  }
+
+  /** Restores the state saved by snapshot() (checked against this network's sizes first). */
+  restore(snap: EngineSnapshot): void {
+    const d = this.net.derived;
+    const N = d.N;
+    const r = this.rec;
+    const s = r.series;
+    const nb = snapScalar(snap, 'rec.nBins');
+    const nWin = snapScalar(snap, 'rec.nWindows');
+    const nRaster = snapScalar(snap, 'rec.rasterCount');
+    if (nb > d.nBins || nWin > Math.max(0, d.nWindows) || nRaster < 0) throw new SnapshotError(`snapshot recorder has ${nb} bins and ${nWin} windows; this run has ${d.nBins} and ${d.nWindows}`);
+    const ws = d.spec.recording.weightSamples;
+    const counts = snapArray<Uint16Array>(snap, 'rec.counts', Uint16Array, Math.min(r.windows.counts.length, (nWin + 1) * N));
+    const rSteps = snapArray<Int32Array>(snap, 'rec.rasterSteps', Int32Array, nRaster);
+    const rIds = snapArray<Int32Array>(snap, 'rec.rasterIds', Int32Array, nRaster);
+    const parts: [string, SnapshotArray, number][] = [
+      ['rec.rate_Hz', s.rate_Hz, nb * this.nPops],
+      ['rec.currents', s.currents, nb * this.nPops * this.nCh],
+      ['rec.jMean', s.jMean, nb * this.nPlastic],
+      ['rec.jSample', s.jSample, nb * this.nPlastic * ws],
+    ];
+    for (const [name, dst, n] of parts) snapArray(snap, name, dst.constructor as never, n);
+    for (const [name, dst] of [['rec.lastSpike', this.lastSpike], ['rec.binSpikes', this.binSpikes], ['rec.spikeCount', r.neuronStats.spikeCount],
+      ['rec.isiCount', r.neuronStats.isiCount], ['rec.isiSum_ms', r.neuronStats.isiSum_ms], ['rec.isiSumSq_ms2', r.neuronStats.isiSumSq_ms2]] as const)
+      snapArray(snap, name, dst.constructor as never, dst.length);
+    // Everything checked: overwrite.
+    for (const [name, dst, n] of parts) dst.set(snap.arrays[name]! as never, 0), dst.fill(0, n);
+    restoreInto(snap, 'rec.lastSpike', this.lastSpike);
+    restoreInto(snap, 'rec.binSpikes', this.binSpikes);
+    restoreInto(snap, 'rec.spikeCount', r.neuronStats.spikeCount);
+    restoreInto(snap, 'rec.isiCount', r.neuronStats.isiCount);
+    restoreInto(snap, 'rec.isiSum_ms', r.neuronStats.isiSum_ms);
+    restoreInto(snap, 'rec.isiSumSq_ms2', r.neuronStats.isiSumSq_ms2);
+    r.windows.counts.fill(0);
+    r.windows.counts.set(counts);
+    r.windows.nWindows = nWin;
+    let cap = 1024;
+    while (cap < nRaster) cap *= 2;
+    r.raster.steps = new Int32Array(cap);
+    r.raster.steps.set(rSteps);
+    r.raster.ids = new Int32Array(cap);
+    r.raster.ids.set(rIds);
+    r.raster.count = nRaster;
+    r.raster.dropped = snapScalar(snap, 'rec.rasterDropped');
+    this.rasterN = nRaster;
+    s.nBins = nb;
+    r.steps = snapScalar(snap, 'rec.steps');
+  }
+
   /** Final weights of plastic projections in j units (J * sqrt(N)). */
   setFinalWeights(weights: Float32Array[]): void {
     const d = this.net.derived;
@@ -147,7 +226,7 @@ export class Recorder {
       for (let s = 0; s < w.length; s++) j[s] = w[s]! / pr.jScale;
       const pre = new Int32Array(w.length);
       for (let k = 0; k < c.nPre; k++) pre.fill(pr.pre.offset + k, c.rowPtr[k]!, c.rowPtr[k + 1]!);
-      return { name: pr.name, j, pre, post: c.post };
+      return { name: pr.name, j, pre, post: c.post, J: Float32Array.from(w) };
     });
   }
 }

@@ -59,5 +59,5 @@ export interface Recordings {
   neuronStats: NeuronStats;
   plasticNames: string[]; // e.g. 'E<-I'
   /** Final weights of each plastic projection in j units, and its presynaptic indices (for Fig 3E). */
-  finalWeights: { name: string; j: Float32Array; pre: Int32Array; post: Int32Array }[];
+  finalWeights: { name: string; j: Float32Array; pre: Int32Array; post: Int32Array; J?: Float32Array }[]; // J: the engine's scaled f32 weights (exact)
 }

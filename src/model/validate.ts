@@ -29,8 +29,21 @@ export class SpecError extends Error {
 function fmt(v: unknown): string {
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
   if (v === undefined) return '(missing)';
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
+  if (typeof v === 'bigint') return `${v}n (a BigInt)`;
+  let s: string | undefined;
+  try {
+    s = JSON.stringify(v); // throws on cycles and nested BigInts: the spec need not be JSON when passed in-process
+  } catch {
+    s = undefined;
+  }
+  if (s === undefined) {
+    try {
+      s = String(v);
+    } catch {
+      s = '(unprintable value)';
+    }
+  }
+  return s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
 
 /** Collects issues while walking a spec. */
@@ -298,6 +311,79 @@ export function validate(spec: unknown): NetworkSpec {
     c.num('recording.statsStart_s', r['statsStart_s'], 0, T_s, { hiOpen: true });
     for (const f of ['rasterNeurons', 'currentSamples', 'weightSamples', 'covSample']) c.num(`recording.${f}`, r[f], 0, 1e6, { int: true });
   }
+  checkLimits(c, s);
   if (c.issues.length > 0) throw new SpecError(c.issues);
   return s as unknown as NetworkSpec;
+}
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const I32_MAX = 2 ** 31 - 1;
+const nice = (x: number) => Number(x.toPrecision(6));
+
+/**
+ * Limits of the engines' representations, found by the spec fuzzer (test/unit/fuzz.test.ts): values each in
+ * range whose combination would crash (typed arrays too long, Poisson table out of range), hang (a jitter
+ * ring of millions of steps) or silently wrap (i32 refractory counters, u16 spike counts, u8 population
+ * ids, u8 input ids in RNG counters), and time constants below dt (forward Euler oscillates or diverges).
+ */
+function checkLimits(c: Checker, s: Record<string, unknown>): void {
+  const dt = s['dt_ms'];
+  const N = s['N'];
+  if (!isNum(dt) || dt <= 0 || !isNum(N)) return;
+  const nSteps = isNum(s['T_s']) ? Math.round((s['T_s'] * 1000) / dt) : 0;
+  const objs = (v: unknown): [number, Record<string, unknown>][] =>
+    Array.isArray(v) ? v.map((x, i) => [i, x] as [number, Record<string, unknown>]).filter(([, x]) => x !== null && typeof x === 'object' && !Array.isArray(x)) : [];
+  const tauAtLeastDt = (path: string, v: unknown) => {
+    if (isNum(v) && v > 0 && v < dt) c.bad(path, v, `>= dt_ms = ${dt} (forward Euler with a time constant below the step oscillates or diverges)`);
+  };
+  const pops = objs(s['populations']);
+  const inputs = objs(s['inputs']);
+  if (Array.isArray(s['populations']) && s['populations'].length > 256) c.bad('populations', `(${s['populations'].length} populations)`, 'at most 256 populations');
+  if (Array.isArray(s['inputs']) && s['inputs'].length > 256) c.bad('inputs', `(${s['inputs'].length} inputs)`, 'at most 256 input layers (their index is 8 bits of the RNG counter)');
+  if (Array.isArray(s['projections']) && s['projections'].length > 65535) c.bad('projections', `(${s['projections'].length} projections)`, 'at most 65535 projections');
+  let nTotal = 0;
+  for (const [i, p] of pops) {
+    const path = `populations[${i}]`;
+    if (isNum(p['fraction'])) nTotal += Math.round(p['fraction'] * N);
+    tauAtLeastDt(`${path}.tauSyn_ms`, p['tauSyn_ms']);
+    const n = p['neuron'] as Record<string, unknown> | null;
+    if (!n || typeof n !== 'object') continue;
+    tauAtLeastDt(`${path}.neuron.tauMem_ms`, n['tauMem_ms']);
+    if (isNum(n['refractory_ms']) && n['refractory_ms'] / dt > I32_MAX)
+      c.bad(`${path}.neuron.refractory_ms`, n['refractory_ms'], `at most ${nice(I32_MAX * dt)} ms at dt_ms = ${dt} (the refractory counter is an i32 of steps)`);
+  }
+  let ringElements = 0;
+  for (const [i, x] of inputs) {
+    const path = `inputs[${i}]`;
+    tauAtLeastDt(`${path}.tauSyn_ms`, x['tauSyn_ms']);
+    if (!isNum(x['fraction']) || !isNum(x['rate_Hz']) || !isNum(x['correlation'])) continue;
+    const size = Math.round(x['fraction'] * N);
+    if (x['correlation'] === 0) {
+      const perStep = (x['rate_Hz'] * size * dt) / 1000;
+      if (perStep > 1000)
+        c.bad(`${path}.rate_Hz`, x['rate_Hz'], `at most ${nice((1000 * 1000) / (size * dt))} Hz for ${size} sources at dt_ms = ${dt}: the layer may emit at most 1000 expected spikes per step (now ${nice(perStep)})`);
+    } else if (isNum(x['jitter_ms'])) {
+      const D = Math.ceil((4 * x['jitter_ms']) / dt);
+      if (D > 100000) c.bad(`${path}.jitter_ms`, x['jitter_ms'], `at most ${nice(25000 * dt)} ms at dt_ms = ${dt} (copies are delayed by up to 8 jitter s.d.: at most 200000 steps)`);
+      else ringElements += (2 * D + 1) * size;
+    }
+  }
+  if (ringElements > 2 ** 30) c.bad('inputs', `(${ringElements} ring slots)`, 'correlated-input delay rings of at most 2^30 slots in all (sum of (8 jitter_ms / dt_ms + 1) x layer size): lower jitter_ms, fraction or N');
+  for (const [i, p] of objs(s['projections'])) {
+    const pl = p['plasticity'] as Record<string, unknown> | null;
+    if (pl && typeof pl === 'object') tauAtLeastDt(`projections[${i}].plasticity.tauSTDP_ms`, pl['tauSTDP_ms']);
+  }
+  const r = s['recording'] as Record<string, unknown> | null;
+  if (!r || typeof r !== 'object' || !isNum(r['window_ms']) || !isNum(r['bin_ms']) || !isNum(r['statsStart_s'])) return;
+  const windowSteps = Math.round(r['window_ms'] / dt);
+  if (windowSteps > 65535) c.bad('recording.window_ms', r['window_ms'], `at most ${nice(65535 * dt)} ms at dt_ms = ${dt} (spike counts per window are u16: at most 65535 steps)`);
+  // Recordings held in memory: spike counts (u16 per neuron per window) and the binned series.
+  const nWindows = windowSteps > 0 ? Math.max(0, Math.floor((nSteps - Math.round((r['statsStart_s'] * 1000) / dt)) / windowSteps)) : 0;
+  const nBins = Math.floor(nSteps / Math.max(1, Math.round(r['bin_ms'] / dt)));
+  const nCh = pops.length + inputs.length;
+  const nPlastic = objs(s['projections']).filter(([, p]) => p['plasticity'] !== undefined).length;
+  const ws = isNum(r['weightSamples']) ? r['weightSamples'] : 0;
+  const bytes = 2 * nWindows * nTotal + 8 * nBins * pops.length * (1 + nCh) + nBins * nPlastic * (8 + 4 * ws);
+  if (bytes > 2 ** 32)
+    c.bad('recording', `(${(bytes / 2 ** 30).toFixed(1)} GiB)`, 'recordings of at most 4 GiB (spike counts: 2 bytes x neurons x windows; series: per bin): lengthen window_ms or bin_ms, lower weightSamples, or shorten T_s');
 }

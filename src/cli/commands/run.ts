@@ -3,10 +3,17 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderReportFor, runArrays, summarizeRun } from '../../analysis/runOutput.ts';
 import { comparisonRows } from '../../analysis/runReport.ts';
-import { runSimulation, type Backend } from '../../engine/simulation.ts';
+import { checkInitWeights } from '../../build/initWeights.ts';
+import { EngineFaultError } from '../../engine/faults.ts';
+import { runSimulation, type Backend, type RunOptions } from '../../engine/simulation.ts';
+import { OutputWriteError } from '../../io/checkpointFile.ts';
 import { writeFileAtomic, writeJson, writeNpy } from '../../io/files.ts';
+import { loadWeights, tagOf } from '../../io/weightsFile.ts';
+import { derive } from '../../model/derive.ts';
+import type { NetworkSpec } from '../../model/spec.ts';
 import { validate } from '../../model/validate.ts';
 import { applyOverrides, loadSpec, UsageError, type Overrides } from '../loadSpec.ts';
+import { RunSession, type CheckpointEvery } from '../runSession.ts';
 import { progressBar } from '../progress.ts';
 import { runMeta } from '../runInfo.ts';
 
@@ -21,6 +28,13 @@ export interface RunFlags extends Overrides {
   force: boolean;
   backend: Backend;
   quiet: boolean;
+  checkpointEvery?: CheckpointEvery; // --checkpoint-every
+  initWeights?: string; // --init-weights: a weights directory, run directory or .pnck
+}
+
+/** In-process hooks (tests): e.g. an engine factory that injects faults. */
+export interface RunHooks {
+  engineFactory?: RunOptions['engineFactory'];
 }
 
 /** Prints rows as an aligned text table. */
@@ -43,18 +57,49 @@ function prepareOut(dir: string, force: boolean): void {
 }
 
 /** Runs one simulation and writes its outputs; returns the process exit status. */
-export async function runCommand(ref: string, flags: RunFlags): Promise<number> {
+export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks = {}): Promise<number> {
   const spec = validate(applyOverrides(loadSpec(ref), flags));
+  const init = flags.initWeights !== undefined ? { path: flags.initWeights, weights: loadWeights(flags.initWeights) } : undefined;
+  if (init) checkInitWeights(derive(spec), init.weights); // refuse before touching the output directory
   prepareOut(flags.out, flags.force);
+  writeJson(join(flags.out, 'spec.json'), spec); // first: `plasticnet resume` checks the checkpoint against it
+  const log = flags.quiet ? undefined : (l: string) => console.log(l);
+  const session = new RunSession(flags.out, spec, { ...(flags.checkpointEvery ? { every: flags.checkpointEvery } : {}), ...(init ? { initWeights: init } : {}), ...(log ? { log } : {}) });
+  return executeRun(spec, flags, session, hooks);
+}
+
+/** Runs a validated spec in a session (fresh or resumed), writes the outputs; returns the exit status. */
+export async function executeRun(spec: NetworkSpec, flags: Pick<RunFlags, 'out' | 'backend' | 'quiet'>, session: RunSession, hooks: RunHooks = {}): Promise<number> {
   await registerGpuEngine();
   const bar = progressBar(spec.name, spec.T_s, flags.quiet);
-  const result = await runSimulation(spec, { backend: flags.backend, onProgress: bar.update });
+  let result;
+  try {
+    result = await runSimulation(spec, { backend: flags.backend, onProgress: bar.update, ...session.simOptions(), ...(hooks.engineFactory ? { engineFactory: hooks.engineFactory } : {}) });
+  } catch (e) {
+    bar.stop();
+    if (!(e instanceof EngineFaultError)) throw e;
+    const ck = session.lastCheckpoint;
+    console.error(`plasticnet: ${e.message}`);
+    console.error(
+      ck
+        ? `the run can continue from its last checkpoint (${ck.path}, step ${ck.step}, t = ${ck.t_s} s): plasticnet resume ${flags.out} --backend cpu`
+        : `no checkpoint was written (use --checkpoint-every for long runs): the run must be restarted`,
+    );
+    return 4;
+  }
   bar.stop();
   const { summary, analysis } = summarizeRun(result, runMeta());
-  writeJson(join(flags.out, 'spec.json'), spec);
-  for (const a of runArrays(result, analysis)) writeNpy(join(flags.out, `${a.name}.npy`), a.data, a.shape);
-  writeJson(join(flags.out, 'summary.json'), summary);
-  writeFileAtomic(join(flags.out, 'report.html'), renderReportFor(result, summary));
+  try {
+    writeJson(join(flags.out, 'spec.json'), spec);
+    for (const a of runArrays(result, analysis)) writeNpy(join(flags.out, `${a.name}.npy`), a.data, a.shape);
+    for (const w of result.recordings.finalWeights) if (w.J) writeNpy(join(flags.out, `weights_${tagOf(w.name)}_Jscaled.npy`), w.J);
+    writeJson(join(flags.out, 'summary.json'), summary);
+    writeFileAtomic(join(flags.out, 'report.html'), renderReportFor(result, summary));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') throw new OutputWriteError(flags.out, code, e);
+    throw e;
+  }
   if (!flags.quiet) {
     console.log(`\n${spec.name}: N = ${spec.N}, T = ${spec.T_s} s on ${result.device}`);
     console.log(`wall ${result.wall_s.toFixed(1)} s, real-time factor ${summary.meta.rtf.toFixed(3)}, ${summary.meta.synapses} synapses\n`);
@@ -62,8 +107,16 @@ export async function runCommand(ref: string, flags: RunFlags): Promise<number> 
     console.log(`\nwrote ${flags.out}/summary.json, report.html and .npy arrays`);
   }
   if (result.stoppedBy) {
-    console.error(`run stopped early: ${result.stoppedBy.message}`);
+    const g = result.stoppedBy;
+    const prefix = `run guard '${g.guard}' fired at step ${g.step} (${g.where}): `;
+    console.error(`run stopped early by guard '${g.guard}' at step ${g.step} (t = ${(((g.step + 1) * spec.dt_ms) / 1000).toFixed(4)} s): ${g.message.startsWith(prefix) ? g.message.slice(prefix.length) : g.message}`);
+    console.error(`  where: ${g.where}; value: ${g.value}`);
+    console.error(`recordings up to the guard are in ${flags.out} (summary.json meta.stoppedBy)`);
+    if (session.guardCheckpoint) console.error(`the state where the guard fired is in ${session.guardCheckpoint} (plasticnet checkpoint-info ${session.guardCheckpoint})`);
+    else if (result.guardCheckpointError) console.error(`the guard checkpoint could not be written: ${result.guardCheckpointError}`);
+    if (session.lastCheckpoint) console.error(`last periodic checkpoint: ${session.lastCheckpoint.path} (t = ${session.lastCheckpoint.t_s} s)`);
     return 3;
   }
+  session.finished();
   return 0;
 }

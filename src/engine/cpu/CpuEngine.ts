@@ -1,9 +1,10 @@
 // The CPU reference engine: runs SCHEDULE with the reference passes on Float32 state. Also the fast path
 // on machines without a hardware GPU (typed arrays, no allocation in the step loop).
 import type { BuiltNetwork } from '../../build/network.ts';
-import type { Engine } from '../engine.ts';
+import { RunGuardError, type Engine } from '../engine.ts';
 import { Recorder } from '../recorder.ts';
 import type { Recordings } from '../recordings.ts';
+import { checkStep, restoreInto, restoreStateEntries, snapArray, stateEntries, type EngineSnapshot } from '../snapshot.ts';
 import { fixedIncrement } from './fixed.ts';
 import { inputPass, primeInputs } from './input.ts';
 import { neuronUpdatePass } from './neuronUpdate.ts';
@@ -22,6 +23,10 @@ export class CpuEngine implements Engine {
   private readonly jMean: Float64Array;
   private readonly jSample: Float32Array;
   private _step = 0;
+  /** Input channels whose per-step fixed-point input can exceed i32 (static bound), checked every step. */
+  private readonly inputOverflowChannels: number[];
+  /** Allowed J interval per projection (plastic ones): clip bounds, else the sign of the initial weight. */
+  private readonly weightRange: { lo: number; hi: number; what: string }[];
 
   constructor(readonly net: BuiltNetwork, cpuName = 'CPU') {
     this.device = `cpu (JavaScript reference engine, ${cpuName})`;
@@ -33,6 +38,8 @@ export class CpuEngine implements Engine {
     this.jMean = new Float64Array(this.recorder.plasticIdx.length);
     this.jSample = new Float32Array(this.recorder.plasticIdx.length * d.spec.recording.weightSamples);
     primeInputs(net, this.state);
+    this.inputOverflowChannels = inputChannelsThatCanOverflow(net, this.qStatic);
+    this.weightRange = d.projections.map((p) => weightRangeOf(p));
   }
 
   get step(): number {
@@ -46,6 +53,7 @@ export class CpuEngine implements Engine {
     const st = this.state;
     const step = this._step;
     inputPass(net, st, step, this.qStatic);
+    if (this.inputOverflowChannels.length) this.checkInputOverflow(step);
     neuronUpdatePass(d, st);
     synapsePropagatePass(net, st, this.qStatic);
     plasticityPrePass(net, st, step);
@@ -87,11 +95,74 @@ export class CpuEngine implements Engine {
       const ids = this.net.weightSample[pi]!;
       for (let s = 0; s < ws; s++) this.jSample[k * ws + s] = s < ids.length ? w[ids[s]!]! * scale : NaN;
     });
+    const fault = this.checkStateAtBinEnd(b);
     try {
       this.recorder.endBin(b, this.curSum, this.jMean, this.jSample);
+    } catch (e) {
+      if (!fault) throw e; // the state fault (located) takes precedence over the recorder's guards
     } finally {
       this.curSum.fill(0);
     }
+    if (fault) throw fault;
+  }
+
+  /** Guard 'overflow' on input channels: this step's fixed-point input must fit an i32 (as on the GPU). */
+  private checkInputOverflow(step: number): void {
+    const d = this.net.derived;
+    const acc = this.state.acc;
+    for (const c of this.inputOverflowChannels) {
+      const base = c * d.N;
+      for (let i = base; i < base + d.N; i++) {
+        const a = acc[i]!;
+        if (a > 2147483647 || a < -2147483648)
+          throw new RunGuardError('overflow', step, `neuron ${i - base} (${popName(d, i - base)}), input channel ${d.channels[c]!.name}, t = ${fmtT(d, step)}`, a, `fixed-point input ${a} exceeds the i32 range (scale 2^20)`);
+      }
+    }
+  }
+
+  /** Guards 'nan' (V, weights) and 'weight-bounds' at the end of bin b; returns the first fault found. */
+  private checkStateAtBinEnd(b: number): RunGuardError | null {
+    const d = this.net.derived;
+    const step = (b + 1) * d.binSteps - 1;
+    const v = this.state.v;
+    for (let i = 0; i < v.length; i++)
+      if (!Number.isFinite(v[i]!)) return new RunGuardError('nan', step, `bin ${b}, neuron ${i} (${popName(d, i)}), t = ${fmtT(d, step)}`, v[i]!, 'non-finite membrane potential');
+    for (const pi of this.recorder.plasticIdx) {
+      const w = this.state.weights[pi]!;
+      const { lo, hi, what } = this.weightRange[pi]!;
+      for (let s = 0; s < w.length; s++) {
+        const x = w[s]!;
+        if (x >= lo && x <= hi) continue;
+        const pr = d.projections[pi]!;
+        const c = this.net.csr[pi]!;
+        let k = 0;
+        while (c.rowPtr[k + 1]! <= s) k++;
+        const where = `bin ${b}, projection ${pr.name} synapse ${s} (pre ${pr.pre.offset + k}, post ${c.post[s]}), t = ${fmtT(d, step)}`;
+        if (!Number.isFinite(x)) return new RunGuardError('nan', step, where, x, 'non-finite weight');
+        return new RunGuardError('weight-bounds', step, where, x / pr.jScale, `weight j = ${Number((x / pr.jScale).toPrecision(12))} left its bounds ${what}`);
+      }
+    }
+    return null;
+  }
+
+  /** Static projections' weights never change, so snapshots hold the plastic ones only. */
+  private readonly keepState = (key: string, i: number): boolean => key !== 'weights' || this.net.derived.projections[i]!.plastic !== null;
+
+  /** The engine's dynamic state and the recorder's (see src/engine/snapshot.ts): views, valid until advance(). */
+  async snapshot(): Promise<EngineSnapshot> {
+    const st = stateEntries(this.state, this.keepState);
+    const rec = this.recorder.snapshot();
+    return { backend: 'cpu', step: this._step, scalars: { ...st.scalars, ...rec.scalars }, arrays: { ...st.arrays, 'engine.curSum': this.curSum, ...rec.arrays } };
+  }
+
+  /** Restores a snapshot (from this or another engine); sizes are checked before anything is written. */
+  async restore(s: EngineSnapshot): Promise<void> {
+    checkStep(s, this.net);
+    snapArray(s, 'engine.curSum', Float64Array, this.curSum.length);
+    restoreStateEntries(this.state, s, this.keepState);
+    this.recorder.restore(s);
+    restoreInto(s, 'engine.curSum', this.curSum);
+    this._step = s.step;
   }
 
   async advance(steps: number): Promise<void> {
@@ -105,4 +176,41 @@ export class CpuEngine implements Engine {
   }
 
   dispose(): void {}
+}
+
+const popName = (d: BuiltNetwork['derived'], i: number): string => `population ${d.pops.find((p) => i >= p.offset && i < p.offset + p.size)?.name ?? '?'}`;
+const fmtT = (d: BuiltNetwork['derived'], step: number): string => `${(((step + 1) * d.dt_ms) / 1000).toFixed(4)} s`;
+
+/** Allowed J interval of a projection's weights: clip bounds; unbounded rules keep the initial weight's sign; gate: finite. */
+export function weightRangeOf(p: BuiltNetwork['derived']['projections'][number]): { lo: number; hi: number; what: string } {
+  const r = p.plastic;
+  if (r && r.bounded && !r.gate) return { lo: Math.fround(r.jMin), hi: Math.fround(r.jMax), what: `[${Number((r.jMin / p.jScale).toPrecision(12))}, ${Number((r.jMax / p.jScale).toPrecision(12))}] (clip bounds)` };
+  // 'gate' bounds (the authors' hard Hebb) let one update overshoot a bound, then freeze: only finiteness.
+  if (r && r.gate) return { lo: -Infinity, hi: Infinity, what: '(finite)' };
+  if (p.J > 0) return { lo: 0, hi: Infinity, what: '[0, inf) (an excitatory projection may not change sign)' };
+  if (p.J < 0) return { lo: -Infinity, hi: 0, what: '(-inf, 0] (an inhibitory projection may not change sign)' };
+  return { lo: -Infinity, hi: Infinity, what: '(finite)' };
+}
+
+/**
+ * Input channels whose per-step fixed-point input can exceed the i32 range, from a static bound: the
+ * largest per-spike increment x the largest in-degree x the most spikes one source can send in a step.
+ * The CPU accumulates in f64 (exact), the GPU in i32, so those channels are checked every step.
+ */
+function inputChannelsThatCanOverflow(net: BuiltNetwork, q: Float64Array): number[] {
+  const d = net.derived;
+  const out: number[] = [];
+  for (const x of d.inputs) {
+    const perSource = x.correlation > 0 ? (2 * x.delayOffset + 1) * x.motherTable.thresholds.length : x.countTable.thresholds.length;
+    let bound = 0;
+    for (const p of d.projections) {
+      if (p.pre.kind !== 'input' || p.pre.index !== x.index) continue;
+      const c = net.csr[p.index]!;
+      let maxIn = 0;
+      for (let j = 0; j < c.nPost; j++) maxIn = Math.max(maxIn, c.colPtr[j + 1]! - c.colPtr[j]!);
+      bound += Math.abs(q[p.index]!) * maxIn * perSource;
+    }
+    if (!(bound <= 2147483647)) out.push(x.channel);
+  }
+  return out;
 }

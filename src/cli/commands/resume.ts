@@ -1,0 +1,71 @@
+// `plasticnet resume <dir>`: continues a run from <dir>/checkpoint.pnck and finishes it, writing the same
+// outputs as `plasticnet run`. The spec must be the one the run started with (spec.json's hash is checked
+// against the checkpoint's); a corrupt, foreign or guard checkpoint is refused with the reason.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Backend } from '../../engine/simulation.ts';
+import { CheckpointError, specHash } from '../../io/checkpoint.ts';
+import { readCheckpointFile } from '../../io/checkpointFile.ts';
+import { readJson } from '../../io/files.ts';
+import { runMetaOf } from '../../io/runCheckpoint.ts';
+import type { NetworkSpec } from '../../model/spec.ts';
+import { validate } from '../../model/validate.ts';
+import { UsageError } from '../loadSpec.ts';
+import { CHECKPOINT_FILE, GUARD_CHECKPOINT_FILE, parseCheckpointEvery, RunSession, type CheckpointEvery } from '../runSession.ts';
+import { executeRun, type RunHooks } from './run.ts';
+
+export interface ResumeFlags {
+  backend?: Backend; // default: the backend that wrote the checkpoint
+  checkpointEvery?: CheckpointEvery; // default: the run's
+  checkpoint?: string; // default: <dir>/checkpoint.pnck
+  quiet: boolean;
+}
+
+/** Leaf paths where two JSON values differ (at most `max`). */
+function diffPaths(a: unknown, b: unknown, path = '', out: string[] = [], max = 4): string[] {
+  if (out.length >= max) return out;
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of keys) diffPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${path}[${k}]` : path ? `${path}.${k}` : k, out, max);
+  } else if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${path || '(spec)'}: ${JSON.stringify(b)} -> ${JSON.stringify(a)}`);
+  return out;
+}
+
+export async function resumeCommand(dir: string, flags: ResumeFlags, hooks: RunHooks = {}): Promise<number> {
+  if (!existsSync(dir)) throw new UsageError(`run directory '${dir}' does not exist`);
+  const file = flags.checkpoint ?? join(dir, CHECKPOINT_FILE);
+  if (!existsSync(file)) {
+    if (flags.checkpoint === undefined && existsSync(join(dir, GUARD_CHECKPOINT_FILE)))
+      throw new CheckpointError(`${dir} has no ${CHECKPOINT_FILE}, only ${GUARD_CHECKPOINT_FILE} (the state where a run guard fired, not resumable); start a new run`);
+    if (existsSync(join(dir, 'summary.json'))) throw new CheckpointError(`the run in ${dir} has finished (summary.json) and left no checkpoint: nothing to resume`);
+    throw new CheckpointError(`no checkpoint at '${file}' (was the run started with --checkpoint-every?)`);
+  }
+  const what = `checkpoint '${file}'`;
+  const ck = readCheckpointFile(file);
+  const meta = runMetaOf(ck, what);
+  if (!meta.resumable)
+    throw new CheckpointError(`${what} was written when guard '${meta.stoppedBy?.guard}' fired (${meta.stoppedBy?.message}); it records that state for inspection and cannot be resumed`);
+  const specFile = join(dir, 'spec.json');
+  let spec: NetworkSpec = meta.spec;
+  if (existsSync(specFile)) {
+    let onDisk: unknown;
+    try {
+      onDisk = readJson(specFile);
+    } catch (e) {
+      throw new CheckpointError(`${specFile} is not readable JSON: ${(e as Error).message}`);
+    }
+    const h = specHash(onDisk);
+    if (h !== meta.specHash)
+      throw new CheckpointError(
+        `${specFile} has changed since the checkpoint was written (spec hash ${h}, checkpoint ${meta.specHash}: ${diffPaths(onDisk, meta.spec).join('; ')}); a run resumes only with the spec it started with (restore spec.json, or start a new run)`,
+      );
+    spec = onDisk as NetworkSpec;
+  }
+  spec = validate(spec);
+  const backend: Backend = flags.backend ?? (meta.engine.backend === 'webgpu' ? 'webgpu' : 'cpu');
+  const every = flags.checkpointEvery ?? (meta.run.checkpointEvery !== undefined ? parseCheckpointEvery(meta.run.checkpointEvery) : undefined);
+  const log = flags.quiet ? undefined : (l: string) => console.log(l);
+  log?.(`resuming ${dir} from step ${meta.step} of ${meta.nSteps} (t = ${meta.t_s} s, written ${meta.createdAt} by ${meta.engine.backend}) on backend ${backend}`);
+  const session = new RunSession(dir, spec, { ...(every ? { every } : {}), resume: { ck, meta, file }, ...(log ? { log } : {}) });
+  return executeRun(spec, { out: dir, backend, quiet: flags.quiet }, session, hooks);
+}
