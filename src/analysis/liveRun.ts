@@ -7,12 +7,11 @@ import { RunGuardError, type Engine } from '../engine/engine.ts';
 import type { PopulationLayout, Recordings } from '../engine/recordings.ts';
 import type { RunResult } from '../engine/simulation.ts';
 import type { NetworkSpec } from '../model/spec.ts';
-import { countStats } from '../stats/covariance.ts';
-import { meanRate_Hz, statsDuration_ms } from '../stats/rates.ts';
 import { runArrays, summarizeRun, type RunMeta, type RunSummary } from './runOutput.ts';
 import { renderReportFor } from './runReport.ts';
 import { runFigures, type Figure } from './runFigures.ts';
 import { runCheck, type RunCheck } from './runCheck.ts';
+import { liveStats, type LiveStats } from './liveStats.ts';
 import { theoryFor, type RunTheory } from './theoryFor.ts';
 import { weightTrajectory, type WeightCurve } from './weightTrajectory.ts';
 
@@ -36,16 +35,6 @@ export interface RunInfo {
   weightCurve: WeightCurve | { error: string };
 }
 
-/** Running statistics over [statsStart, now] against theory at the current mean weights. */
-export interface LiveStats {
-  nWindows: number;
-  rates_Hz: Record<string, number>;
-  fano: Record<string, number>;
-  pairs: Record<string, { cov: number; corr: number; covTheory: number | null; covTheoryCorrected: number | null; corrTheory: number | null }>;
-  theoryRates_Hz: Record<string, number> | null;
-  theoryNote: string;
-}
-
 /** What happened since the previous snapshot. */
 export interface Snapshot {
   step: number;
@@ -61,6 +50,8 @@ export interface Snapshot {
   rasterIds: Int32Array;
   stats: LiveStats | null; // when new count windows completed
 }
+
+export type { LiveStats };
 
 export interface FinalResult {
   summary: RunSummary;
@@ -148,6 +139,8 @@ export class LiveRun {
     const r1 = rec.raster.count;
     this.sentBins = b1;
     this.sentRaster = r1;
+    const newWindows = rec.windows.nWindows >= 2 && rec.windows.nWindows > this.statsWindows;
+    if (newWindows) this.statsWindows = rec.windows.nWindows;
     const simTime_s = (this.engine.step * rec.dt_ms) / 1000;
     const wall_s = this.wallMs / 1000;
     return {
@@ -162,42 +155,7 @@ export class LiveRun {
       jSample: b1 > b0 && nk > 0 ? s.jSample.slice((b1 - 1) * nk * ws, b1 * nk * ws) : null,
       rasterSteps: rec.raster.steps.slice(r0, r1),
       rasterIds: rec.raster.ids.slice(r0, r1),
-      stats: rec.windows.nWindows >= 2 && rec.windows.nWindows > this.statsWindows ? this.stats(rec) : null,
-    };
-  }
-
-  /** Rates, Fano factors, pair covariances/correlations so far, with theory at the latest mean weights. */
-  private stats(rec: Recordings): LiveStats {
-    this.statsWindows = rec.windows.nWindows;
-    const cs = countStats(rec.windows, rec.populations, { covSample: this.spec.recording.covSample });
-    const dur = statsDuration_ms(rec);
-    const names = rec.populations.map((p) => p.name);
-    const nk = rec.plasticNames.length;
-    const last = rec.series.nBins - 1;
-    const jNow: Record<string, number> = {};
-    if (last >= 0) rec.plasticNames.forEach((n, k) => (jNow[n] = rec.series.jMean[last * nk + k]!));
-    const th = theoryFor(this.spec, cs.fano, nk > 0 ? jNow : undefined);
-    const ok = 'error' in th ? null : th;
-    const pairs: LiveStats['pairs'] = {};
-    names.forEach((a, i) =>
-      names.forEach((b, k) => {
-        if (k < i) return;
-        const key = `${a}-${b}`;
-        const sim = cs.pairs[key]!;
-        const t = ok?.cov[key];
-        const best = t ? (t.corrected ?? t.uncorrected) : null;
-        // Theory correlation: theory covariance over the measured count standard deviations.
-        const sd = Math.sqrt(cs.meanVar[i]! * cs.meanVar[k]!);
-        pairs[key] = { cov: sim.cov, corr: sim.corr, covTheory: t?.uncorrected ?? null, covTheoryCorrected: t?.corrected ?? null, corrTheory: best !== null && sd > 0 ? best / sd : null };
-      }),
-    );
-    return {
-      nWindows: cs.nWindows,
-      rates_Hz: Object.fromEntries(rec.populations.map((p) => [p.name, meanRate_Hz(rec.neuronStats.spikeCount, p.offset, p.size, dur)])),
-      fano: Object.fromEntries(names.map((n, i) => [n, cs.fano[i]!])),
-      pairs,
-      theoryRates_Hz: ok?.rates_Hz ?? null,
-      theoryNote: ok ? ok.note : (th as { error: string }).error,
+      stats: newWindows ? liveStats(this.spec, rec) : null,
     };
   }
 

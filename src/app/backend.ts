@@ -43,14 +43,14 @@ async function probe(): Promise<Probe> {
 }
 
 /** What a run would use, without taking a device: the WebGPU engine, or the CPU worker and why. */
-export async function planBackend(pref: BackendPref): Promise<{ kind: 'webgpu'; adapter: string } | { kind: 'cpu-worker'; why: string }> {
+export async function planBackend(pref: BackendPref): Promise<{ kind: 'webgpu'; adapter: string; software: boolean } | { kind: 'cpu-worker'; why: string }> {
   const cpu = (why: string) => ({ kind: 'cpu-worker' as const, why: `${why}: running the CPU engine in a Web Worker.` });
   if (pref === 'cpu') return cpu('CPU engine chosen');
   const p = await probe();
   if (p.problem) return cpu(p.problem);
   if (p.software && pref === 'auto') return cpu(`Only a software WebGPU adapter is available (${p.adapter}), which is slower than the CPU engine (choose backend "WebGPU" to use it anyway)`);
   if (!(await webgpuEngineAvailable())) return cpu(`WebGPU adapter found (${p.adapter}${p.software ? ', software' : ''}), but this build has no WebGPU engine yet`);
-  return { kind: 'webgpu', adapter: p.adapter ?? '' };
+  return { kind: 'webgpu', adapter: p.adapter ?? '', software: p.software };
 }
 
 /** Picks the engine for a run and takes the device it needs; when it is the CPU worker, `why` says so plainly. */

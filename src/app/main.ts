@@ -21,10 +21,11 @@ function setState(s: PageState, text: string): void {
   pauseBtn.textContent = s === 'paused' ? 'Resume' : 'Pause';
 }
 
-function banner(text: string | null): void {
+/** The engine line under the header: a plain warning when the run falls back to the CPU worker. */
+function banner(text: string, warn: boolean): void {
   const b = $('banner');
-  b.hidden = text === null;
-  b.textContent = text ?? '';
+  b.textContent = text;
+  b.classList.toggle('warn', warn);
 }
 
 const session = new Session(setState, banner);
@@ -49,9 +50,15 @@ $('reset').addEventListener('click', () => {
 });
 $('save-spec').addEventListener('click', () => blobLink(`${String(form.spec['name'] ?? 'spec')}.json`, [form.text()], 'application/json').click());
 
+/** Says which engine Run will use; body[data-plan] tells tests when the answer is in. */
 async function showPlan(): Promise<void> {
-  const plan = await planBackend(backendSel.value as BackendPref);
-  banner(plan.kind === 'cpu-worker' ? plan.why : null);
+  delete document.body.dataset['plan'];
+  const pref = backendSel.value as BackendPref;
+  const plan = await planBackend(pref);
+  if (backendSel.value !== pref) return; // changed again meanwhile
+  if (plan.kind === 'cpu-worker') banner(plan.why, true);
+  else banner(`WebGPU engine on ${plan.adapter}${plan.software ? ' (a software adapter: slower than the CPU engine, useful for testing)' : ''}.`, plan.software);
+  document.body.dataset['plan'] = plan.kind;
 }
 backendSel.addEventListener('change', () => void showPlan());
 

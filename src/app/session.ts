@@ -25,7 +25,7 @@ export class Session {
   private adapter = ''; // WebGPU adapter of the current run
   private generation = 0; // runs started; messages of a reset run are ignored
 
-  constructor(private readonly setState: (s: PageState, text: string) => void, private readonly banner: (text: string | null) => void) {
+  constructor(private readonly setState: (s: PageState, text: string) => void, private readonly banner: (text: string, warn: boolean) => void) {
     const tick = (now: number) => {
       if (this.live && this.live.version !== this.drawn && now - this.lastDraw >= DRAW_INTERVAL_MS) this.draw(now);
       requestAnimationFrame(tick);
@@ -47,12 +47,12 @@ export class Session {
     const onMessage = (m: RunMessage) => gen === this.generation && this.onMessage(m);
     if (choice.kind === 'webgpu') {
       this.adapter = choice.adapter;
-      this.banner(choice.software ? `WebGPU engine on a software adapter (${choice.adapter}): slower than the CPU engine, useful for testing.` : null);
+      this.banner(`WebGPU engine on ${choice.adapter}${choice.software ? ' (a software adapter: slower than the CPU engine, useful for testing)' : ''}.`, choice.software);
       this.device = choice.device;
       this.handle = runOnMainThread(structuredClone(spec), meta, choice.device, onMessage);
     } else {
       this.adapter = '';
-      this.banner(choice.why);
+      this.banner(choice.why, true);
       this.handle = runInWorker(structuredClone(spec), meta, onMessage);
     }
   }

@@ -52,6 +52,7 @@ async function openPage(query: string): Promise<Page> {
   page.on('console', (m) => m.type() === 'error' && pageErrors.push(`${m.text()} (${m.location().url ?? ''})`));
   await page.goto(`${base}/${query}`, { waitUntil: 'load' });
   await page.waitForFunction(() => document.body.dataset['state'] === 'idle');
+  await waitFor(page, () => document.body.dataset['plan'] !== undefined, 60_000); // engine banner settled
   return page;
 }
 
@@ -81,7 +82,10 @@ async function startRun(page: Page, o: { preset: string; N: number; T: number; b
   await typeInto(page, '#f-N', String(o.N));
   await typeInto(page, '#f-T', String(o.T));
   await page.select('#backend', o.backend);
+  // Wait until the page has said which engine Run will use (the banner text may change size meanwhile).
+  await waitFor(page, () => document.body.dataset['plan'] !== undefined, 60_000);
   await page.click('#run');
+  await waitFor(page, () => document.body.dataset['state'] !== 'idle', 10_000);
 }
 
 /** Waits for the run to end; returns the page's result JSON and the rates it shows. */
@@ -137,7 +141,9 @@ describe('browser app (headless Chromium, static build)', () => {
     const options = await page.$$eval('#preset option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
     expect(options).toEqual(presets.map((p) => p.name));
     // Headless Chromium's only adapter is SwiftShader (or none): 'auto' must say it uses the CPU worker.
-    await page.waitForFunction(() => !document.getElementById('banner')!.hidden);
+    await waitFor(page, () => document.body.dataset['plan'] !== undefined, 60_000);
+    expect(await page.$eval('body', (b) => b.dataset['plan'])).toBe('cpu-worker');
+    expect(await page.$eval('#banner', (e) => e.className)).toContain('warn');
     expect(await page.$eval('#banner', (e) => e.textContent)).toMatch(/CPU engine in a Web Worker/);
     await page.close();
   });
@@ -219,7 +225,7 @@ describe('browser app (headless Chromium, static build)', () => {
     const page = await openPage('');
     await startRun(page, { ...SMALL, backend: 'webgpu' });
     await waitFor(page, () => document.body.dataset['state'] === 'running' && (document.getElementById('progress') as HTMLProgressElement).value > 0, 120_000);
-    expect(await page.$eval('#banner', (e) => e.textContent)).toMatch(/WebGPU engine on a software adapter/);
+    expect(await page.$eval('#banner', (e) => e.textContent)).toMatch(/WebGPU engine on .*software adapter/);
     // Pause: simulated time stops (after the chunk in flight) and the page keeps answering; Resume goes on.
     await page.click('#pause');
     await new Promise((r) => setTimeout(r, 600));
