@@ -12,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { buildNetwork } from '../../src/build/network.ts';
 import { runCommand } from '../../src/cli/commands/run.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
+import { parseCheckpointEvery } from '../../src/cli/runSession.ts';
+import { runSimulation } from '../../src/engine/simulation.ts';
 import { snapshotOf } from '../../src/io/runCheckpoint.ts';
 import { CheckpointError, crc32, decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.ts';
 import { nodeIo, OutputWriteError, readCheckpointFile, writeCheckpointFile, type WriteIo } from '../../src/io/checkpointFile.ts';
@@ -110,6 +112,26 @@ describe('snapshot/restore through a .pnck is bit-exact', () => {
     const b = new CpuEngine(buildNetwork(derive(small('akil-istdp-demo', 400, 0.2))));
     await expect(b.restore(await a.snapshot())).rejects.toThrow(/has 300 elements, this network needs 400/);
     expect(b.step).toBe(0);
+  });
+});
+
+describe('checkpoint intervals', () => {
+  it('--checkpoint-every: wall clock (60s, 10min, 500ms) or simulated time (sim:2s)', () => {
+    expect(parseCheckpointEvery('60s')).toEqual({ text: '60s', wall_s: 60 });
+    expect(parseCheckpointEvery('10min')).toEqual({ text: '10min', wall_s: 600 });
+    expect(parseCheckpointEvery('500ms')).toEqual({ text: '500ms', wall_s: 0.5 });
+    expect(parseCheckpointEvery('sim:2s')).toEqual({ text: 'sim:2s', sim_s: 2 });
+    expect(() => parseCheckpointEvery('0s')).toThrow(/positive interval/);
+  });
+
+  it('runSimulation writes at simulated multiples, after wall intervals, never at the end', async () => {
+    const spec = small('akil-static', 200, 0.5);
+    const steps: number[] = [];
+    await runSimulation(spec, { backend: 'cpu', checkpoint: { everySteps: 1500, write: (s) => void steps.push(s.step) } });
+    expect(steps).toEqual([1500, 3000, 4500]);
+    const wall: number[] = [];
+    await runSimulation(spec, { backend: 'cpu', chunkSteps: 1000, checkpoint: { everyWall_s: 1e-9, write: (s) => void wall.push(s.step) } });
+    expect(wall).toEqual([1000, 2000, 3000, 4000]);
   });
 });
 
