@@ -56,7 +56,7 @@ async function showPlan(): Promise<void> {
   const pref = backendSel.value as BackendPref;
   const plan = await planBackend(pref);
   if (backendSel.value !== pref) return; // changed again meanwhile
-  if (plan.kind === 'cpu-worker') banner(plan.why, true);
+  if (plan.kind === 'cpu-worker') banner(plan.why, pref !== 'cpu'); // a fallback is a warning, a choice is not
   else banner(`WebGPU engine on ${plan.adapter}${plan.software ? ' (a software adapter: slower than the CPU engine, useful for testing)' : ''}.`, plan.software);
   document.body.dataset['plan'] = plan.kind;
 }

@@ -52,7 +52,7 @@ export class Session {
       this.handle = runOnMainThread(structuredClone(spec), meta, choice.device, onMessage);
     } else {
       this.adapter = '';
-      this.banner(choice.why, true);
+      this.banner(choice.why, pref !== 'cpu');
       this.handle = runInWorker(structuredClone(spec), meta, onMessage);
     }
   }
