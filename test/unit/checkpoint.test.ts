@@ -88,6 +88,8 @@ describe('snapshot/restore through a .pnck is bit-exact', () => {
     ['akil-static-corr', 'correlated input: delay rings, priming'],
     ['akil-fig4-opto', 'three populations, a switched input window, two plastic projections'],
     ['akil-fig3f-istdp-ei-ii', 'two trace groups and plastic projections'],
+    ['vogels-network', 'conductance-based LIF, refractory periods, iSTDP'],
+    ['vogels-single', 'Poisson source populations modulated by filtered-noise signals'],
   ])('%s (%s), cut mid-bin', async (name) => {
     const spec = small(name, 300, 0.6);
     if (name === 'akil-fig4-opto') spec.inputs[1]!.activeWindow_s = { start_s: 0.2, stop_s: 0.4 };
