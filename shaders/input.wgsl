@@ -120,11 +120,17 @@ fn deliver_events(w: u32, nw: u32, lid: u32, step: u32) {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn input_events(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  if (halted()) {
+    return;
+  }
   correlated_events_at(linear_index(gid, nwg), current_step());
 }
 
 @compute @workgroup_size(ROW_THREADS)
 fn input_deliver(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  if (halted()) {
+    return;
+  }
   let step = current_step();
   deliver_inputs_independent(wid.x, nwg.x, lid, step);
   deliver_events(wid.x, nwg.x, lid, step);

@@ -24,6 +24,9 @@ fn plasticity_pre_spiker(g: u32, lid: u32, step: u32) {
 
 @compute @workgroup_size(ROW_THREADS)
 fn plasticity_pre(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  if (halted()) {
+    return;
+  }
   let n = spike_count();
   let step = current_step();
   for (var s = wid.x; s < n; s += nwg.x) {

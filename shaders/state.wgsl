@@ -27,12 +27,19 @@ fn spike_at(s: u32) -> u32 {
   return ctl.list[P.spikeOff + PARITY * P.N + s];
 }
 
+// The 'check' of SCHEDULE on the GPU: once a guard fired (the host raises it when it reads the
+// submission back), every later pass returns at once, so a run that has failed costs nothing more.
+fn halted() -> bool {
+  return atomicLoad(&ctl.halt) != 0u;
+}
+
 // Records the first step (and one accumulator) where a fixed-point value left the i32 range.
 fn flag_overflow(index: u32, step: u32) {
   let prev = atomicMin(&ctl.ovfStep, step);
   if (step < prev) {
     atomicStore(&ctl.ovfIndex, index);
   }
+  atomicStore(&ctl.halt, 1u);
 }
 
 // acc[index] += inc for the input of `step`. Integer addition is associative, so the sum does not

@@ -16,6 +16,9 @@ override INPUT_GROUPS: u32 = 1u;
 
 @compute @workgroup_size(ROW_THREADS)
 fn step_spikers(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  if (halted()) {
+    return;
+  }
   let step = current_step();
   let w = wid.x;
   if (w < SPIKE_GROUPS) {
@@ -34,6 +37,9 @@ fn step_spikers(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
 
 @compute @workgroup_size(ROW_THREADS)
 fn step_post(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  if (halted()) {
+    return;
+  }
   let step = current_step();
   let w = wid.x;
   if (w < SPIKE_GROUPS) {
@@ -48,6 +54,9 @@ fn step_post(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn step_neurons(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  if (halted()) {
+    return;
+  }
   let i = linear_index(gid, nwg);
   let step = current_step();
   if (i == 0u) {

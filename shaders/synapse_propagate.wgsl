@@ -12,6 +12,8 @@ fn propagate_spiker(g: u32, lid: u32, step: u32) {
     if (r < P.recCap) {
       ctl.list[P.recOff + 2u * r] = step;
       ctl.list[P.recOff + 2u * r + 1u] = g;
+    } else {
+      atomicStore(&ctl.halt, 1u); // spike record full: the host raises the rate guard
     }
   }
   for (var j = 0u; j < P.nProj; j++) {
@@ -40,6 +42,9 @@ fn propagate_spiker(g: u32, lid: u32, step: u32) {
 
 @compute @workgroup_size(ROW_THREADS)
 fn synapse_propagate(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  if (halted()) {
+    return;
+  }
   let n = spike_count();
   let step = current_step();
   for (var s = wid.x; s < n; s += nwg.x) {

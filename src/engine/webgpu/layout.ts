@@ -196,6 +196,7 @@ export const Ctl = struct('Ctl', 'GPU-side control words and the spike/event/rec
   ['recCount', atomicU32, 'record pairs written this submission (may exceed P.recCap: overflow)'],
   ['ovfStep', atomicU32, 'first step of a fixed-point overflow (0xffffffff: none)'],
   ['ovfIndex', atomicU32, 'accumulator index (channel * N + neuron) of that overflow'],
+  ['halt', atomicU32, '1 once a run guard fired on the GPU (overflow, full spike record): passes do nothing'],
   ['list', array(u32, 0), 'sections at P.spikeOff (two lists), P.eventOff, P.recOff'],
 ]);
 

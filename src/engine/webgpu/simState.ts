@@ -127,12 +127,12 @@ export class SimState {
    */
   writeHeader(step: number, nSpikes: number): void {
     const buf = new ArrayBuffer(this.plan.ctlHeaderBytes);
-    pack(Ctl, { steps: [step, step], nSpikes: [nSpikes, 0], nEvents: 0, recCount: 0, ovfStep: NO_OVERFLOW, ovfIndex: 0 }, new DataView(buf));
+    pack(Ctl, { steps: [step, step], nSpikes: [nSpikes, 0], nEvents: 0, recCount: 0, ovfStep: NO_OVERFLOW, ovfIndex: 0, halt: 0 }, new DataView(buf));
     this.device.queue.writeBuffer(this.buffers.ctl, 0, buf);
   }
 
   /** Byte offset of a Ctl header field (for clearBuffer of single counters). */
-  static ctlOffset(name: 'steps' | 'nSpikes' | 'nEvents' | 'recCount' | 'ovfStep' | 'ovfIndex'): number {
+  static ctlOffset(name: 'steps' | 'nSpikes' | 'nEvents' | 'recCount' | 'ovfStep' | 'ovfIndex' | 'halt'): number {
     return field(Ctl, name).offset;
   }
 

@@ -1,0 +1,112 @@
+// Clear errors from the WebGPU engine: a network that does not fit names the buffer and both sizes; a
+// fixed-point overflow is flagged on the GPU and raised as RunGuardError('overflow') at the step the CPU
+// reference raises it; a WebGPU validation error during a run names the pass it came from.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildNetwork } from '../../src/build/network.ts';
+import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
+import { RunGuardError } from '../../src/engine/engine.ts';
+import type { AdapterSummary } from '../../src/engine/webgpu/device.ts';
+import { NO_OVERFLOW } from '../../src/engine/webgpu/layout.ts';
+import type { GpuPass } from '../../src/engine/webgpu/passes/pass.ts';
+import { GpuPlan } from '../../src/engine/webgpu/plan.ts';
+import { checkFits } from '../../src/engine/webgpu/simState.ts';
+import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';
+import { derive } from '../../src/model/derive.ts';
+import { validate } from '../../src/model/validate.ts';
+import { akilNetwork } from '../../src/presets/akil2021.ts';
+import { build, cloneState } from './fixture.ts';
+import { getTestDevice, releaseDevice } from './helpers.ts';
+
+describe('WebGPU engine errors', () => {
+  let device: GPUDevice;
+  let info: AdapterSummary;
+  beforeAll(async () => {
+    ({ device, adapterInfo: info } = await getTestDevice());
+  });
+  afterAll(() => {
+    if (device) releaseDevice(device);
+  });
+
+  it('a network that does not fit names the buffer, the bytes it needs and the limit', () => {
+    const plan = new GpuPlan(build({ N: 500, T_s: 0.1 }), { stepsPerSubmit: 1000, spikeWorkgroups: 8, inputWorkgroups: 2 });
+    const bytes = plan.bytes();
+    const others = Math.max(...Object.entries(bytes).filter(([k]) => k !== 'graph').map(([, v]) => v));
+    expect(bytes.graph).toBeGreaterThan(others);
+    const limits = { maxStorageBufferBindingSize: others, maxBufferSize: 2 ** 30 } as GPUSupportedLimits;
+    expect(() => checkFits(plan, limits, 'a test device')).toThrow(
+      new RegExp(`SimState\\.graph needs ${bytes.graph.toLocaleString('en')} bytes .*post .* maxStorageBufferBindingSize = ${others.toLocaleString('en')}`),
+    );
+    expect(() => checkFits(plan, { maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: others } as GPUSupportedLimits, 'a test device')).toThrow(/maxBufferSize/);
+  });
+
+  it('a wrapping fixed-point partial sum is flagged with its step and accumulator', async () => {
+    const net = build({ N: 500, T_s: 0.1 });
+    const engine = await WebGpuEngine.create(net, device, { adapterInfo: info, schedule: 'passes' });
+    try {
+      const cpu = new CpuEngine(net);
+      const st = cloneState(cpu.state);
+      const d = net.derived;
+      const E = d.pops[0]!;
+      // Every E neuron spikes; E's accumulators start just below the i32 maximum.
+      st.spikes.set(Int32Array.from({ length: E.size }, (_, i) => E.offset + i));
+      st.nSpikes = E.size;
+      st.acc.fill(2 ** 31 - 10, E.channel * d.N, (E.channel + 1) * d.N);
+      engine.uploadState(st, 7);
+      await engine.runPasses(['synapse_propagate']);
+      const g = await engine.downloadState();
+      expect(g.ovfStep).toBe(7);
+      expect(Math.floor(g.ovfIndex / d.N)).toBe(E.channel);
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it("runaway excitation: RunGuardError('overflow') at the CPU reference's step", async () => {
+    const spec = validate(akilNetwork({ N: 500, T_s: 0.3, j: [[20000, -150], [112.5, -250]] }));
+    const net = buildNetwork(derive(spec));
+    const cpu = new CpuEngine(net);
+    const cpuErr = await cpu.advance(net.derived.nSteps).then(() => null, (e: unknown) => e);
+    expect(cpuErr).toBeInstanceOf(RunGuardError);
+    const engine = await WebGpuEngine.create(net, device, { adapterInfo: info });
+    try {
+      const gpuErr = await engine.advance(net.derived.nSteps).then(() => null, (e: unknown) => e);
+      expect(gpuErr).toBeInstanceOf(RunGuardError);
+      const c = cpuErr as RunGuardError;
+      const g = gpuErr as RunGuardError;
+      console.log(`CPU: ${c.message}\nGPU: ${g.message}`);
+      expect(g.guard).toBe(c.guard);
+      expect(g.guard).toBe('overflow');
+      expect(g.step).toBe(c.step);
+      expect(engine.step).toBe(cpu.step);
+      expect(g.where).toMatch(/channel E/);
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it('a validation error in a run names the pass', async () => {
+    const net = build({ N: 500, T_s: 0.1 });
+    const engine = await WebGpuEngine.create(net, device, { adapterInfo: info });
+    try {
+      // A pipeline whose layout does not match SimState.bindGroup: dispatching it fails validation.
+      const module = device.createShaderModule({ code: '@group(0) @binding(0) var<storage, read_write> x: array<u32>; @compute @workgroup_size(1) fn main() { x[0] = 1u; }' });
+      const bad = device.createComputePipeline({ label: 'Broken.pipeline', layout: 'auto', compute: { module, entryPoint: 'main' } });
+      const broken: GpuPass = {
+        name: 'trace_update',
+        encode(pass) {
+          pass.setPipeline(bad);
+          pass.dispatchWorkgroups(1);
+        },
+      };
+      const original = engine.stepPasses.bind(engine);
+      engine.stepPasses = (t: number) => [...original(t), broken];
+      await expect(engine.advance(50)).rejects.toThrow(/WebGPU validation error in pass 'trace_update' \(steps 0\.\.49\)/);
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it('NO_OVERFLOW is the all-ones u32', () => {
+    expect(NO_OVERFLOW).toBe(0xffffffff);
+  });
+});
