@@ -102,7 +102,8 @@ export async function runSimulation(specIn: unknown, opts: RunOptions = {}): Pro
     engine.dispose();
     throw e;
   }
-  const chunk = opts.chunkSteps ?? d.binSteps * 10;
+  // Small chunks: the CPU engine computes synchronously, so this bounds the time between event-loop turns.
+  const chunk = opts.chunkSteps ?? Math.max(1, Math.min(d.binSteps * 10, 2000));
   const step0 = engine.step;
   const t1 = performance.now();
   const wall = () => wall0 + (performance.now() - t1) / 1000;
