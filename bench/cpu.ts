@@ -6,7 +6,7 @@
 //   npm run bench:cpu -- [--N 1000,2000,5000,10000] [--modes static,plastic] [--T 2] [--warmup 0.5]
 //                        [--repeats 3] [--pass-repeats 1] [--peer brian2] [--out bench/results/cpu.jsonl | --no-save]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -162,8 +162,9 @@ function brian2Python(): { python: string; version: string } | { error: string }
   return { error: `no Python with brian2 among ${candidates.join(', ')} (install: DEBIAN_FRONTEND=noninteractive apt-get install -y python3-brian)` };
 }
 
-function runBrian2(py: string, N: number, mode: Mode, o: Opts): PeerResult {
-  const args = [BRIAN2_SCRIPT, '--N', String(N), '--T', String(o.T), '--warmup', String(o.warmup), '--repeats', String(o.repeats), '--plastic', mode];
+/** Generates, compiles and runs the Brian2 peer once (bench/brian2/akil.py), keeping its build in `dir`. */
+function buildBrian2(py: string, N: number, mode: Mode, o: Opts, dir: string): PeerResult {
+  const args = [BRIAN2_SCRIPT, '--N', String(N), '--T', String(o.T), '--warmup', String(o.warmup), '--repeats', '1', '--plastic', mode, '--dir', dir];
   const r = spawnSync(py, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   const line = (r.stdout ?? '').trim().split('\n').reverse().find((l) => l.startsWith('{'));
   if (r.status !== 0 || !line) {
@@ -171,6 +172,14 @@ function runBrian2(py: string, N: number, mode: Mode, o: Opts): PeerResult {
     return { simulator: 'brian2', error: `exit ${r.status}: ${why}` };
   }
   return JSON.parse(line) as PeerResult;
+}
+
+/** Re-runs the compiled Brian2 binary; its inserted timer gives the post-warm-up wall and CPU seconds. */
+function rerunBrian2(dir: string): { wall_s: number; cpu_s: number } {
+  const r = spawnSync(path.join(dir, 'main'), [], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`brian2 binary failed (exit ${r.status}): ${(r.stderr ?? '').slice(-500)}`);
+  const [wall_s, cpu_s] = readFileSync(path.join(dir, 'results', 'plasticnet_timed_run.txt'), 'utf8').trim().split(/\s+/).map(Number);
+  return { wall_s: wall_s!, cpu_s: cpu_s! };
 }
 
 interface Opts {
@@ -230,16 +239,39 @@ async function benchOne(N: number, m: Mode, o: Opts, meta: ReturnType<typeof run
   const sim_s = ((d.nSteps - warmSteps) * d.dt_ms) / 1000;
   const synapses = net.csr.reduce((a, c) => a + c.post.length, 0);
 
+  // Peer: compile and run once first, then its timed runs alternate with ours so that both see the same load.
+  const usePeer = o.peer === 'brian2' && peerPy !== null && !('error' in peerPy);
+  let peerBase: PeerResult | null = null;
+  let peerDir: string | null = null;
+  if (usePeer) {
+    peerDir = mkdtempSync(path.join(os.tmpdir(), 'plasticnet-brian2-'));
+    process.stderr.write(`  N=${N} ${m}: brian2 ${(peerPy as { version: string }).version} peer: generating and compiling...\n`);
+    peerBase = buildBrian2((peerPy as { python: string }).python, N, m, o, peerDir);
+    if (typeof peerBase.rtf !== 'number') process.stderr.write(`  N=${N} ${m}: brian2 peer failed: ${String(peerBase['error'])}\n`);
+  }
+  const peerOk = peerBase !== null && typeof peerBase.rtf === 'number';
   const walls: number[] = [];
   const cpus: number[] = [];
+  const pWalls: number[] = [];
+  const pCpus: number[] = [];
   let first: CpuEngine | null = null;
   for (let r = 0; r < o.repeats; r++) {
+    const peerRun = (): void => {
+      if (!peerOk) return;
+      const p = rerunBrian2(peerDir!);
+      pWalls.push(p.wall_s);
+      pCpus.push(p.cpu_s);
+      process.stderr.write(`  N=${N} ${m} brian2 run ${r + 1}/${o.repeats}: ${p.wall_s.toFixed(2)} s wall, rtf ${(p.wall_s / sim_s).toFixed(3)}\n`);
+    };
+    if (r % 2 === 1) peerRun();
     const { wall_s, cpu_s, eng } = await timedRun(net, warmSteps);
     walls.push(wall_s);
     cpus.push(cpu_s);
     first ??= eng;
     process.stderr.write(`  N=${N} ${m} run ${r + 1}/${o.repeats}: ${wall_s.toFixed(2)} s wall, rtf ${(wall_s / sim_s).toFixed(3)}\n`);
+    if (r % 2 === 0) peerRun();
   }
+  if (peerDir) rmSync(peerDir, { recursive: true, force: true });
   const rec = await first!.recordings();
   const counts = rec.neuronStats.spikeCount;
   const spikes = counts.reduce((a, b) => a + b, 0);
@@ -297,18 +329,32 @@ async function benchOne(N: number, m: Mode, o: Opts, meta: ReturnType<typeof run
     loadavg_1m: [round(load0, 3)],
   };
   if (o.peer === 'brian2' && peerPy) {
-    if ('error' in peerPy) {
-      line['peer'] = { simulator: 'brian2', error: peerPy.error };
+    if ('error' in peerPy || !peerOk) {
+      line['peer'] = 'error' in peerPy ? { simulator: 'brian2', error: peerPy.error } : peerBase;
       line['ratio_rtf'] = null;
       line['ratio_rtf_cpu'] = null;
     } else {
-      process.stderr.write(`  N=${N} ${m}: brian2 ${peerPy.version} peer (compiling, then ${o.repeats} runs)...\n`);
-      const peer = runBrian2(peerPy.python, N, m, o);
-      line['peer'] = peer;
-      line['ratio_rtf'] = typeof peer.rtf === 'number' ? round(wall / sim_s / peer.rtf, 4) : null;
-      line['ratio_rtf_cpu'] = typeof peer['rtf_cpu'] === 'number' ? round(median(cpus) / sim_s / peer['rtf_cpu'], 4) : null;
-      if (typeof peer.rtf === 'number') process.stderr.write(`  N=${N} ${m}: brian2 rtf ${peer.rtf.toFixed(3)}, ratio ours/brian2 ${line['ratio_rtf']} (cpu-time ratio ${line['ratio_rtf_cpu']})\n`);
-      else process.stderr.write(`  N=${N} ${m}: brian2 peer failed: ${String(peer['error'])}\n`);
+      const b = peerBase!;
+      const pw = median(pWalls);
+      const pc = median(pCpus);
+      const { dir: _dir, ...rest } = b;
+      line['peer'] = {
+        ...rest,
+        wall_s: round(pw, 5),
+        wall_s_all: pWalls.map((w) => round(w, 5)),
+        rtf: round(pw / sim_s, 4),
+        cpu_s: round(pc, 5),
+        cpu_s_all: pCpus.map((w) => round(w, 5)),
+        rtf_cpu: round(pc / sim_s, 4),
+        events_per_wall_s: typeof b['events'] === 'number' ? round(b['events'] / pw, 4) : null,
+        repeats: o.repeats,
+        first_run: { wall_s: b['wall_s'], cpu_s: b['cpu_s'] },
+        interleaved: true,
+      };
+      line['ratio_rtf'] = round(wall / pw, 4);
+      line['ratio_rtf_cpu'] = round(median(cpus) / pc, 4);
+      line['ratio_rtf_pairs'] = walls.map((w, i) => round(w / pWalls[i]!, 4));
+      process.stderr.write(`  N=${N} ${m}: brian2 rtf ${(pw / sim_s).toFixed(3)}, ratio ours/brian2 ${line['ratio_rtf']} (cpu-time ratio ${line['ratio_rtf_cpu']})\n`);
     }
   }
   (line['loadavg_1m'] as number[]).push(round(os.loadavg()[0]!, 3));

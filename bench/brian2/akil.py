@@ -42,17 +42,22 @@ def main():
     ap.add_argument('--N', type=int, default=5000)
     ap.add_argument('--T', type=float, default=2.0, help='simulated seconds, warm-up included')
     ap.add_argument('--warmup', type=float, default=0.5, help='simulated seconds run before the timer starts')
-    ap.add_argument('--repeats', type=int, default=3, help='runs of the compiled binary; the median is reported')
+    ap.add_argument('--repeats', type=int, default=3, help='runs of the compiled binary (>= 1); the median is reported')
     ap.add_argument('--plastic', choices=['static', 'istdp-ei'], default='static')
     ap.add_argument('--seed', type=int, default=2538)
-    ap.add_argument('--dir', default=None, help='build directory (default: a temporary one, removed afterwards)')
+    ap.add_argument('--dir', default=None, help='build directory, kept (default: a temporary one, removed afterwards); '
+                    're-running DIR/main in DIR repeats the timed run and rewrites DIR/results/plasticnet_timed_run.txt '
+                    '("wall_s cpu_s")')
     args = ap.parse_args()
     if not (0 <= args.warmup < args.T):
         ap.error('need 0 <= warmup < T')
+    if args.repeats < 1:
+        ap.error('need --repeats >= 1')
 
     build_dir = args.dir or tempfile.mkdtemp(prefix='plasticnet-brian2-')
     set_device('cpp_standalone', directory=None, build_on_run=False)
     prefs.devices.cpp_standalone.openmp_threads = 0  # single thread
+    prefs.devices.cpp_standalone.extra_make_args_unix = ['-j2']  # a good neighbour on a shared 2-core machine
     prefs.logging.console_log_level = 'WARNING'
     defaultclock.dt = 0.1 * ms
     seed(args.seed)
@@ -165,6 +170,8 @@ def main():
         'repeats': args.repeats,
         'seed': args.seed,
     }
+    if args.dir is not None:
+        out['dir'] = os.path.abspath(build_dir)
     if plastic:
         w = np.asarray(syn['ei'].w[:] / mV) * sq
         out['j_ei_mean'] = float(w.mean())
