@@ -1,13 +1,15 @@
 // Pass 'record', dispatched at the last step of each recording bin (after trace_update): writes bin
 // slot ((step + 1) / binSteps - 1) % binCap of `bins`: per-workgroup sums of the plastic weights (blocks
 // of WORKGROUP_SIZE * REDUCE_ITEMS, summed in f64 on the host), the sampled weights, and the sampled
-// neurons' current sums of the bin (then reset).
+// neurons' current sums of the bin (then reset). A plastic weight outside its range (or non-finite) is a
+// state fault: flagged with its lowest index, raised on the host as the CPU engine does.
 
 var<workgroup> partial: array<f32, WORKGROUP_SIZE>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn record_bin(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let slot = ((current_step() + 1u) / P.binSteps - 1u) % P.binCap;
+  let step = current_step();
+  let slot = ((step + 1u) / P.binSteps - 1u) % P.binCap;
   let base = slot * P.binStride;
   let b = wid.x + wid.y * nwg.x;
   if (b < P.nBlocks) {
@@ -18,9 +20,15 @@ fn record_bin(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     let pj = &P.projs[j];
     let start = pj.wOff + (b - pj.blockOff) * WORKGROUP_SIZE * REDUCE_ITEMS;
     let end = min(start + WORKGROUP_SIZE * REDUCE_ITEMS, pj.wOff + pj.nnz);
+    let lo = pj.wLo;
+    let hi = pj.wHi;
     var s = 0.0;
     for (var y = start + lid; y < end; y += WORKGROUP_SIZE) {
-      s = s + weight[y];
+      let w = weight[y];
+      s = s + w;
+      if (!is_finite(w) || w < lo || w > hi) {
+        flag_fault_w(y, step); // the 'check' of the weights at the end of a bin
+      }
     }
     partial[lid] = s;
     workgroupBarrier();

@@ -33,6 +33,27 @@ fn halted() -> bool {
   return atomicLoad(&ctl.halt) != 0u;
 }
 
+// Neither infinite nor NaN (by the bits: WGSL lets implementations assume no NaN in comparisons).
+fn is_finite(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
+}
+
+// State faults checked at the last step of each bin (the CPU engine's checkStateAtBinEnd).
+fn flag_fault_v(i: u32, v: f32, step: u32) {
+  atomicMin(&ctl.faultStep, step);
+  let prev = atomicMin(&ctl.vBad, i);
+  if (i < prev) {
+    atomicStore(&ctl.vBadBits, bitcast<u32>(v));
+  }
+  atomicStore(&ctl.halt, 1u);
+}
+
+fn flag_fault_w(wi: u32, step: u32) {
+  atomicMin(&ctl.faultStep, step);
+  atomicMin(&ctl.wBad, wi);
+  atomicStore(&ctl.halt, 1u);
+}
+
 // Records the first step (and one accumulator) where a fixed-point value left the i32 range.
 fn flag_overflow(index: u32, step: u32) {
   let prev = atomicMin(&ctl.ovfStep, step);

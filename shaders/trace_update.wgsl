@@ -1,9 +1,17 @@
 // Pass 'trace_update' (twin of src/engine/cpu/traceUpdate.ts), one thread per neuron: traces of this
 // step's spikers += 1, recurrent accumulators join their currents, then currents and traces decay by
 // f32(1 - dt/tau). Then the 'record' of sampled currents: each sampled neuron adds its decayed
-// currents to its per-bin sums (the CPU engine's recordStep reads the same values).
+// currents to its per-bin sums (the CPU engine's recordStep reads the same values). At the last step of
+// a bin a non-finite V is a state fault (flagged; the host raises RunGuardError('nan')).
 
 fn trace_update_at(i: u32, step: u32) {
+  // The 'check' of V at the end of a bin (V does not change in this pass).
+  if ((step + 1u) % P.binSteps == 0u) {
+    let v = fstate[P.vOff + i];
+    if (!is_finite(v)) {
+      flag_fault_v(i, v, step);
+    }
+  }
   let spiked = istate[P.lastOff + i] == i32(step);
   for (var t = 0u; t < P.nTraces; t++) {
     let tr = &P.traces[t];

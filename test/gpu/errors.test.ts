@@ -84,6 +84,46 @@ describe('WebGPU engine errors', () => {
     }
   });
 
+  it("a weight leaving its sign range: RunGuardError('weight-bounds') identical to the CPU reference's", async () => {
+    // E<-I weights (negative) pushed up by an additive pre term until they change sign.
+    const rule = { rule: 'general', tauSTDP_ms: 200, eta: 1e-3, onPre: { a: 3000, bPre: 0, bPost: 0, weightDep: 'none' as const }, onPost: { a: 0, bPre: 0, bPost: 0, weightDep: 'none' as const } };
+    const net = buildNetwork(derive(validate(akilNetwork({ N: 500, T_s: 0.3, plastic: { 'E<-I': rule } }))));
+    const cpu = new CpuEngine(net);
+    const c = (await cpu.advance(net.derived.nSteps).then(() => null, (e: unknown) => e)) as RunGuardError;
+    const engine = await WebGpuEngine.create(net, device, { adapterInfo: info });
+    try {
+      const g = (await engine.advance(net.derived.nSteps).then(() => null, (e: unknown) => e)) as RunGuardError;
+      expect(c).toBeInstanceOf(RunGuardError);
+      expect(g).toBeInstanceOf(RunGuardError);
+      expect(c.guard).toBe('weight-bounds');
+      expect(g.message).toBe(c.message);
+      expect(g.value).toBe(c.value);
+      expect(engine.step).toBe(cpu.step);
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it('a non-finite V at the end of a bin is flagged (lowest neuron) and halts the GPU', async () => {
+    const net = build({ N: 500, T_s: 0.1 });
+    const engine = await WebGpuEngine.create(net, device, { adapterInfo: info, schedule: 'passes' });
+    try {
+      const st = cloneState(new CpuEngine(net).state);
+      st.v[42] = NaN;
+      st.v[7] = Infinity;
+      const last = net.derived.binSteps - 1;
+      engine.uploadState(st, last - 1); // not a bin end: no check
+      await engine.runPasses(['trace_update']);
+      expect((await engine.downloadState()).faultStep).toBe(NO_OVERFLOW);
+      engine.uploadState(st, last);
+      await engine.runPasses(['trace_update']);
+      const g = await engine.downloadState();
+      expect([g.faultStep, g.vBad, g.halt]).toEqual([last, 7, 1]);
+    } finally {
+      engine.dispose();
+    }
+  });
+
   it('a validation error in a run names the pass', async () => {
     const net = build({ N: 500, T_s: 0.1 });
     const engine = await WebGpuEngine.create(net, device, { adapterInfo: info });

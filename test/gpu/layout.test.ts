@@ -33,13 +33,13 @@ describe('layout schema (host)', () => {
   it('follows the WGSL rules: sizes and offsets pinned', () => {
     expect([Term.size, Term.align]).toEqual([32, 16]);
     expect([PopParams.size, ChannelParams.size, TraceParams.size, InputParams.size]).toEqual([64, 16, 16, 64]);
-    expect(field(ProjParams, 'onPre').offset).toBe(96);
-    expect(field(ProjParams, 'onPost').offset).toBe(128);
-    expect(ProjParams.size).toBe(160);
+    expect(field(ProjParams, 'onPre').offset).toBe(112); // 26 scalars (104 bytes), then @align(16)
+    expect(field(ProjParams, 'onPost').offset).toBe(144);
+    expect(ProjParams.size).toBe(176);
     expect(field(Params, 'pops').offset % 16).toBe(0);
-    expect(Params.size).toBe(field(Params, 'projs').offset + 16 * 160);
+    expect(Params.size).toBe(field(Params, 'projs').offset + 16 * 176);
     expect(field(Ctl, 'nSpikes').offset).toBe(8);
-    expect(field(Ctl, 'list').offset).toBe(36);
+    expect(field(Ctl, 'list').offset).toBe(52);
     expect(() => checkUniform(Params)).not.toThrow();
     const s = struct('S', 'test', [['a', f32, ''], ['b', array(u32, 3), '']]);
     expect(() => checkUniform(s)).toThrow(/S.b: offset 4 is not a multiple of 16/);

@@ -6,7 +6,7 @@ import { Recorder } from '../recorder.ts';
 import type { Recordings } from '../recordings.ts';
 import { acquireDevice, releaseDevice, type AdapterSummary } from './device.ts';
 import { feedChunk } from './feed.ts';
-import { WORKGROUP_SIZE } from './layout.ts';
+import { NO_OVERFLOW, WORKGROUP_SIZE } from './layout.ts';
 import { AdvancePass } from './passes/AdvancePass.ts';
 import { FusedStep } from './passes/FusedStep.ts';
 import { InputPass } from './passes/InputPass.ts';
@@ -19,7 +19,7 @@ import { GpuPlan } from './plan.ts';
 import { Profiler, type PassTimes } from './profiler.ts';
 import { Readback } from './readback.ts';
 import { popScopes, pushScopes, SimState } from './simState.ts';
-import { downloadState, uploadState, type GpuSnapshot, type UploadableState } from './snapshot.ts';
+import { downloadState, readWords, uploadState, type GpuSnapshot, type UploadableState } from './snapshot.ts';
 
 export type Schedule = 'fused' | 'passes';
 
@@ -73,8 +73,8 @@ export class WebGpuEngine implements Engine {
   private stopped: unknown = null;
   private readonly readbacks: Readback[];
   private next = 0;
-  /** Fused schedule: the step whose neuron update is done on the GPU (its spike list is ready), or -1. */
-  private primedAt = -1;
+  /** The Ctl header must be rewritten before the next submission (after an upload or a restore). */
+  private needsHeader = false;
 
   private constructor(
     readonly net: BuiltNetwork,
@@ -149,10 +149,10 @@ export class WebGpuEngine implements Engine {
     return this._step;
   }
 
-  /** The dispatches of step t in order ('record' only at the last step of a bin). */
-  stepPasses(t: number): GpuPass[] {
+  /** The dispatches of step t in order ('record' only at the last step of a bin); `last`: of a submission. */
+  stepPasses(t: number, last = false): GpuPass[] {
     const out: (GpuPass | null)[] = [];
-    if (this.fused) out.push(...this.fused.passes(t));
+    if (this.fused) out.push(...this.fused.passes(t, last));
     else {
       const p = this.passes!;
       out.push(p.input, p.neuron_update, p.synapse_propagate, p.plasticity_pre, p.plasticity_post, p.trace_update);
@@ -179,8 +179,11 @@ export class WebGpuEngine implements Engine {
     const rb = this.readbacks[this.next]!;
     this.next = 1 - this.next;
     const { gpu, state } = this;
-    const prologue = this.fused && this.primedAt !== start ? await this.fused.prologue(start) : null;
-    if (prologue) state.writeHeader(start, 0); // a step starts with empty lists
+    const prologue = this.fused ? await this.fused.prologue(start) : null;
+    if (this.needsHeader) {
+      state.writeHeader(start, 0); // a step starts with empty lists
+      this.needsHeader = false;
+    }
     pushScopes(gpu);
     const enc = gpu.createCommandEncoder({ label: `WebGpuEngine.steps[${start}..${start + n - 1}]` });
     enc.clearBuffer(state.buffers.ctl, SimState.ctlOffset('recCount'), 4);
@@ -198,14 +201,13 @@ export class WebGpuEngine implements Engine {
     rb.errors = [gpu.popErrorScope(), gpu.popErrorScope()];
     rb.mapped = rb.staging.mapAsync(GPUMapMode.READ);
     this.profiler?.afterSubmit();
-    if (this.fused) this.primedAt = start + n;
     return rb;
   }
 
   private encodeSteps(enc: GPUCommandEncoder, start: number, n: number): void {
     let pass: GPUComputePassEncoder | null = null;
     for (let t = start; t < start + n; t++) {
-      const steps = this.stepPasses(t);
+      const steps = this.stepPasses(t, t === start + n - 1);
       if (this.profiler?.wants(t)) {
         pass?.end();
         pass = null;
@@ -256,6 +258,11 @@ export class WebGpuEngine implements Engine {
     }
     const data = await rb.read();
     await this.profiler?.collect();
+    if (data.wBad !== NO_OVERFLOW) {
+      // The run halted on the GPU at that bin end, so the weight is still the offending value.
+      const w = await readWords(this.gpu, this.state.buffers.weight, data.wBad, 1);
+      data.wBadValue = new Float32Array(w.buffer)[0]!;
+    }
     feedChunk(this.state.plan, this.recorder, rb.start, rb.steps, data, (n) => (this._step = n), this.spikesByPop);
   }
 
@@ -299,7 +306,8 @@ export class WebGpuEngine implements Engine {
   uploadState(st: UploadableState, step: number): void {
     uploadState(this.state, st, step);
     this._step = step;
-    this.primedAt = -1;
+    // The fused schedule starts every submission with empty lists; the pass-by-pass one keeps st's list.
+    this.needsHeader = this.fused !== null;
   }
 
   /** The GPU state in the CPU reference's layout (spike list sorted). */

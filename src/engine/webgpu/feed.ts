@@ -1,6 +1,7 @@
 // Feeds one submission's readback to the shared host Recorder step by step, exactly as the CPU engine's
 // recordStep does (spikes of every step, ids ascending; bins closed at their last step), and raises the
 // run guards the GPU flagged (fixed-point overflow, spike record overflow) at the step they happened.
+import { weightRangeOf } from '../cpu/CpuEngine.ts';
 import { RunGuardError } from '../engine.ts';
 import type { Recorder } from '../recorder.ts';
 import { NO_OVERFLOW } from './layout.ts';
@@ -12,6 +13,39 @@ function popOf(plan: GpuPlan, i: number): number {
   let p = 0;
   while (p + 1 < pops.length && i >= pops[p + 1]!.offset) p++;
   return p;
+}
+
+const popName = (plan: GpuPlan, i: number): string => `population ${plan.net.derived.pops[popOf(plan, i)]!.name}`;
+const fmtT = (plan: GpuPlan, step: number): string => `${(((step + 1) * plan.net.derived.dt_ms) / 1000).toFixed(4)} s`;
+
+/** The fixed-point overflow flagged on the GPU, worded as the CPU engine's guards. */
+function overflowError(plan: GpuPlan, data: ChunkData): RunGuardError {
+  const d = plan.net.derived;
+  const c = Math.floor(data.ovfIndex / plan.N);
+  const i = data.ovfIndex % plan.N;
+  const ch = d.channels[c];
+  const where = ch?.kind === 'input' ? `neuron ${i} (${popName(plan, i)}), input channel ${ch.name}, t = ${fmtT(plan, data.ovfStep)}` : `neuron ${i}, channel ${ch?.name ?? c}`;
+  return new RunGuardError('overflow', data.ovfStep, where, NaN, 'fixed-point input exceeds the i32 range (scale 2^20) on the GPU');
+}
+
+/** The state fault at the end of bin b (non-finite V first, then the lowest bad weight), as checkStateAtBinEnd. */
+function stateFault(plan: GpuPlan, data: ChunkData, b: number): RunGuardError {
+  const d = plan.net.derived;
+  const step = data.faultStep;
+  if (data.vBad !== NO_OVERFLOW) {
+    const v = new Float32Array(new Uint32Array([data.vBadBits]).buffer)[0]!;
+    return new RunGuardError('nan', step, `bin ${b}, neuron ${data.vBad} (${popName(plan, data.vBad)}), t = ${fmtT(plan, step)}`, v, 'non-finite membrane potential');
+  }
+  const pi = plan.projs.findIndex((p) => p.plastic && data.wBad >= p.wOff && data.wBad < p.wOff + p.nnz);
+  const pr = d.projections[pi]!;
+  const c = plan.net.csr[pi]!;
+  const s = data.wBad - plan.projs[pi]!.wOff;
+  let k = 0;
+  while (c.rowPtr[k + 1]! <= s) k++;
+  const x = data.wBadValue ?? NaN;
+  const where = `bin ${b}, projection ${pr.name} synapse ${s} (pre ${pr.pre.offset + k}, post ${c.post[s]}), t = ${fmtT(plan, step)}`;
+  if (!Number.isFinite(x)) return new RunGuardError('nan', step, where, x, 'non-finite weight');
+  return new RunGuardError('weight-bounds', step, where, x / pr.jScale, `weight j = ${Number((x / pr.jScale).toPrecision(12))} left its bounds ${weightRangeOf(pr).what}`);
 }
 
 /** Recorder inputs of bin b from its `bins` slot: current means, plastic weight means and samples. */
@@ -56,12 +90,7 @@ export function feedChunk(plan: GpuPlan, recorder: Recorder, start: number, step
   let e = 0;
   for (let t = start; t < start + steps; t++) {
     setStep(t);
-    if (data.ovfStep !== NO_OVERFLOW && t >= data.ovfStep) {
-      const ch = Math.floor(data.ovfIndex / plan.N);
-      const i = data.ovfIndex % plan.N;
-      throw new RunGuardError('overflow', data.ovfStep, `neuron ${i}, channel ${d.channels[ch]?.name ?? ch}`, NaN,
-        `fixed-point input exceeds the i32 range (scale 2^20) on the GPU`);
-    }
+    if (data.ovfStep !== NO_OVERFLOW && t >= data.ovfStep) throw overflowError(plan, data);
     if (t >= complete) {
       const rate = data.recCount / (plan.N * ((steps * d.dt_ms) / 1000));
       throw new RunGuardError('rate', t, `steps ${start}..${start + steps - 1}`, rate,
@@ -77,7 +106,14 @@ export function feedChunk(plan: GpuPlan, recorder: Recorder, start: number, step
       const slot = data.bins.get(b);
       if (!slot) throw new Error(`WebGPU engine: bin ${b} was not read back`);
       const s = binSummary(plan, recorder, slot);
-      recorder.endBin(b, s.cur, s.jMean, s.jSample);
+      // As CpuEngine.closeBin: a state fault (located) takes precedence over the recorder's guards.
+      const fault = data.faultStep === t ? stateFault(plan, data, b) : null;
+      try {
+        recorder.endBin(b, s.cur, s.jMean, s.jSample);
+      } catch (e) {
+        if (!fault) throw e;
+      }
+      if (fault) throw fault;
     }
   }
   setStep(start + steps);

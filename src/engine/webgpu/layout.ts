@@ -137,6 +137,8 @@ export const ProjParams = struct(
     ['gate', u32, '1: bounds gate updates (else clip)'],
     ['jMin', f32, 'lower bound (J units, finite)'],
     ['jMax', f32, 'upper bound (J units, finite)'],
+    ['wLo', f32, 'run guard: weights must stay in [wLo, wHi] (weightRangeOf in CpuEngine.ts)'],
+    ['wHi', f32, ''],
     ['startStep', i32, 'plasticity off before this step'],
     ['onPre', Term, 'applied to the row of a presynaptic spiker'],
     ['onPost', Term, 'applied to the column of a postsynaptic spiker'],
@@ -196,7 +198,11 @@ export const Ctl = struct('Ctl', 'GPU-side control words and the spike/event/rec
   ['recCount', atomicU32, 'record pairs written this submission (may exceed P.recCap: overflow)'],
   ['ovfStep', atomicU32, 'first step of a fixed-point overflow (0xffffffff: none)'],
   ['ovfIndex', atomicU32, 'accumulator index (channel * N + neuron) of that overflow'],
-  ['halt', atomicU32, '1 once a run guard fired on the GPU (overflow, full spike record): passes do nothing'],
+  ['halt', atomicU32, '1 once a run guard fired on the GPU (overflow, full spike record, state fault): passes do nothing'],
+  ['faultStep', atomicU32, 'bin-end step of the first state fault (non-finite V, weight out of range), or 0xffffffff'],
+  ['vBad', atomicU32, 'lowest neuron with a non-finite V at that step, or 0xffffffff'],
+  ['vBadBits', atomicU32, 'its V (f32 bits)'],
+  ['wBad', atomicU32, 'lowest weight index out of its range (or non-finite) at that step, or 0xffffffff'],
   ['list', array(u32, 0), 'sections at P.spikeOff (two lists), P.eventOff, P.recOff'],
 ]);
 

@@ -2,6 +2,7 @@
 // offsets, dispatch sizes) and the Params uniform, computed on the host without a device. Sizes are
 // known before any allocation, so a network that does not fit is refused with its numbers.
 import type { BuiltNetwork } from '../../build/network.ts';
+import { weightRangeOf } from '../cpu/CpuEngine.ts';
 import { fixedIncrement } from '../cpu/fixed.ts';
 import {
   MAX_CHANNELS,
@@ -80,6 +81,7 @@ export class GpuPlan {
       if (model !== 'eif' && model !== 'lif')
         throw new Error(`WebGPU engine: population ${p.name}: neuron model '${model}' is not implemented on the GPU yet (run it with --backend cpu)`);
     }
+    if (d.signals.length > 0) throw new Error('WebGPU engine: rate-modulating signals are not implemented on the GPU yet (run this spec with --backend cpu)');
     for (const x of d.inputs) if (x.size >= 2 ** 24) throw new Error(`WebGPU engine: input ${x.name} has ${x.size} neurons; events address at most 2^24`);
 
     this.nSlots = net.currentSample.length;
@@ -283,6 +285,8 @@ export class GpuPlan {
           gate: r?.gate ? 1 : 0,
           jMin: r ? finite(r.jMin) : -F32_MAX,
           jMax: r ? finite(r.jMax) : F32_MAX,
+          wLo: finite(weightRangeOf(pr).lo),
+          wHi: finite(weightRangeOf(pr).hi),
           startStep: r ? Math.min(2 ** 31 - 1, r.startStep) : 0,
           onPre: term(r?.onPre),
           onPost: term(r?.onPost),

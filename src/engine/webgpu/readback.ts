@@ -9,6 +9,13 @@ export interface ChunkData {
   recCount: number;
   ovfStep: number;
   ovfIndex: number;
+  /** State fault at a bin end (NO_OVERFLOW: none): lowest bad neuron / weight index, V bits. */
+  faultStep: number;
+  vBad: number;
+  vBadBits: number;
+  wBad: number;
+  /** The weight at wBad (read after the run halted), for the message. */
+  wBadValue?: number;
   rec: Uint32Array; // (step, id) pairs, min(recCount, recCap) of them
   bins: Map<number, Float32Array>; // bin index -> slot contents
 }
@@ -68,7 +75,17 @@ export class Readback {
         const at = this.plan.ctlHeaderBytes + this.recBytes + k * this.binBytes;
         bins.set(b, new Float32Array(range.slice(at, at + this.binBytes)));
       });
-      return { recCount, ovfStep: h.ovfStep ?? NO_OVERFLOW, ovfIndex: h.ovfIndex ?? 0, rec, bins };
+      return {
+        recCount,
+        ovfStep: h.ovfStep ?? NO_OVERFLOW,
+        ovfIndex: h.ovfIndex ?? 0,
+        faultStep: h.faultStep ?? NO_OVERFLOW,
+        vBad: h.vBad ?? NO_OVERFLOW,
+        vBadBits: h.vBadBits ?? 0,
+        wBad: h.wBad ?? NO_OVERFLOW,
+        rec,
+        bins,
+      };
     } finally {
       this.staging.unmap();
     }

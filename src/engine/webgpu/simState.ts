@@ -127,7 +127,11 @@ export class SimState {
    */
   writeHeader(step: number, nSpikes: number): void {
     const buf = new ArrayBuffer(this.plan.ctlHeaderBytes);
-    pack(Ctl, { steps: [step, step], nSpikes: [nSpikes, 0], nEvents: 0, recCount: 0, ovfStep: NO_OVERFLOW, ovfIndex: 0, halt: 0 }, new DataView(buf));
+    pack(
+      Ctl,
+      { steps: [step, step], nSpikes: [nSpikes, 0], nEvents: 0, recCount: 0, ovfStep: NO_OVERFLOW, ovfIndex: 0, halt: 0, faultStep: NO_OVERFLOW, vBad: NO_OVERFLOW, vBadBits: 0, wBad: NO_OVERFLOW },
+      new DataView(buf),
+    );
     this.device.queue.writeBuffer(this.buffers.ctl, 0, buf);
   }
 

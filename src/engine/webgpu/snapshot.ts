@@ -25,6 +25,10 @@ export interface GpuSnapshot {
   record: Uint32Array; // (step, id) pairs of the current submission
   ovfStep: number;
   ovfIndex: number;
+  halt: number;
+  faultStep: number; // state fault at a bin end (0xffffffff: none)
+  vBad: number;
+  wBad: number;
 }
 
 /**
@@ -65,6 +69,20 @@ export function uploadState(state: SimState, st: UploadableState, step: number):
   device.queue.writeBuffer(buffers.weight, 0, w);
 }
 
+/** n u32 words of a buffer from word `at` (a small readback). */
+export async function readWords(device: GPUDevice, buf: GPUBuffer, at: number, n: number): Promise<Uint32Array> {
+  const staging = device.createBuffer({ label: `readWords(${buf.label})`, size: 4 * n, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  try {
+    const enc = device.createCommandEncoder({ label: 'readWords' });
+    enc.copyBufferToBuffer(buf, 4 * at, staging, 0, 4 * n);
+    device.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    return new Uint32Array(staging.getMappedRange().slice(0));
+  } finally {
+    staging.destroy();
+  }
+}
+
 /** Copies whole buffers back in one submission. */
 async function readAll(device: GPUDevice, bufs: GPUBuffer[]): Promise<ArrayBuffer[]> {
   const staging = bufs.map((b) => device.createBuffer({ label: `downloadState(${b.label})`, size: b.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
@@ -102,7 +120,7 @@ export async function downloadState(state: SimState): Promise<GpuSnapshot> {
   const w = new Float32Array(wB!);
   const recCount = h.recCount!;
   return {
-    step: h.steps[0]!,
+    step: Math.max(h.steps[0]!, h.steps[1]!), // the fused schedule advances one slot at a time
     v: f.slice(plan.fstate.offset.v, plan.fstate.offset.v + N),
     refr: s.slice(plan.istate.offset.refr, plan.istate.offset.refr + N),
     lastSpike: s.slice(plan.istate.offset.last, plan.istate.offset.last + N),
@@ -125,5 +143,9 @@ export async function downloadState(state: SimState): Promise<GpuSnapshot> {
     record: list.slice(plan.list.offset.rec, plan.list.offset.rec + 2 * Math.min(recCount, plan.recCap)),
     ovfStep: h.ovfStep!,
     ovfIndex: h.ovfIndex!,
+    halt: h.halt!,
+    faultStep: h.faultStep!,
+    vBad: h.vBad!,
+    wBad: h.wBad!,
   };
 }

@@ -1,6 +1,7 @@
 // FusedStep: shaders/step.wgsl, one step in three dispatches (step_spikers, step_post, step_neurons;
 // step_post only with plasticity or correlated input), one pipeline per dispatch and step parity.
-// Before the first fused step at step a, prologue(a) runs input and neuron_update of step a.
+// A submission of steps [a, b) starts with prologue(a) (input and neuron_update of a, pass by pass) and
+// ends with step_close (trace_update of b - 1): between submissions the state is at a step boundary.
 import { WORKGROUP_SIZE } from '../layout.ts';
 import type { SimState } from '../simState.ts';
 import { InputPass } from './InputPass.ts';
@@ -14,6 +15,7 @@ interface Parity {
   spikers: SimplePass;
   post: SimplePass | null;
   neurons: SimplePass;
+  close: SimplePass;
 }
 
 export class FusedStep {
@@ -35,25 +37,32 @@ export class FusedStep {
     const postGroups = postSpikers + (correlated ? plan.opts.inputWorkgroups : 0);
     const make = async (parity: number): Promise<Parity> => {
       const c = { ROW_THREADS: rowThreads, PARITY: parity };
-      const [spikers, post, neurons] = await Promise.all([
+      const [spikers, post, neurons, close] = await Promise.all([
         state.pipeline('FusedStep.spikers', FILES, 'step_spikers', { ...c, SPIKE_GROUPS: G, INPUT_GROUPS: inputGroups }),
         postGroups ? state.pipeline('FusedStep.post', FILES, 'step_post', { ...c, SPIKE_GROUPS: postSpikers, INPUT_GROUPS: 0 }) : null,
         state.pipeline('FusedStep.neurons', FILES, 'step_neurons', { ...c, SPIKE_GROUPS: G, INPUT_GROUPS: 0 }),
+        state.pipeline('FusedStep.close', FILES, 'step_close', { ...c, SPIKE_GROUPS: G, INPUT_GROUPS: 0 }),
       ]);
+      const perNeuron = grid(plan.N, WORKGROUP_SIZE, maxDim);
       return {
         spikers: new SimplePass('step_spikers', spikers, [G + inputGroups + corrGroups, 1]),
         post: post ? new SimplePass('step_post', post, [postGroups, 1]) : null,
-        neurons: new SimplePass('step_neurons', neurons, grid(plan.N, WORKGROUP_SIZE, maxDim)),
+        neurons: new SimplePass('step_neurons', neurons, perNeuron),
+        close: new SimplePass('trace_update', close, perNeuron),
       };
     };
     const [even, odd] = await Promise.all([make(0), make(1)]);
     return new FusedStep(state, rowThreads, [even, odd]);
   }
 
-  /** The dispatches of step t (after which neuron_update of t + 1 is done). */
-  passes(t: number): GpuPass[] {
+  /**
+   * The dispatches of step t: after them neuron_update of t + 1 is done, unless `last` (the last step of
+   * a submission), which stops at the step boundary.
+   */
+  passes(t: number, last: boolean): GpuPass[] {
     const p = this.byParity[t & 1]!;
-    return p.post ? [p.spikers, p.post, p.neurons] : [p.spikers, p.neurons];
+    const end = last ? p.close : p.neurons;
+    return p.post ? [p.spikers, p.post, end] : [p.spikers, end];
   }
 
   /** Input and neuron update of step a, with a's parity (the first fused step then starts at a). */
