@@ -2,6 +2,9 @@
 // recordings read back in bulk per submission and fed to the same Recorder as the CPU engine.
 import type { BuiltNetwork } from '../../build/network.ts';
 import type { Engine } from '../engine.ts';
+import { DeviceLostError } from '../faults.ts';
+import type { EngineSnapshot } from '../snapshot.ts';
+import { gpuRestore, gpuSnapshot } from './checkpoint.ts';
 import { Recorder } from '../recorder.ts';
 import type { Recordings } from '../recordings.ts';
 import { acquireDevice, releaseDevice, type AdapterSummary } from './device.ts';
@@ -75,6 +78,10 @@ export class WebGpuEngine implements Engine {
   private next = 0;
   /** The Ctl header must be rewritten before the next submission (after an upload or a restore). */
   private needsHeader = false;
+  /** The last completed step's spikers (ascending), kept for snapshots. */
+  private lastSpikes: Int32Array = new Int32Array(0);
+  private lost: GPUDeviceLostInfo | null = null;
+  private disposed = false;
 
   private constructor(
     readonly net: BuiltNetwork,
@@ -92,6 +99,14 @@ export class WebGpuEngine implements Engine {
     this.recorder = new Recorder(net);
     this.spikesByPop = new Float64Array(net.derived.pops.length);
     this.readbacks = [0, 1].map((i) => new Readback(gpu, state.plan, i));
+    void gpu.lost.then((info) => {
+      if (!this.disposed) this.lost = info;
+    });
+  }
+
+  /** DeviceLostError (src/engine/faults.ts) once the device is gone: resume from a checkpoint. */
+  private checkLost(): void {
+    if (this.lost) throw new DeviceLostError(this._step, this.lost.reason, this.lost.message);
   }
 
   /**
@@ -263,10 +278,11 @@ export class WebGpuEngine implements Engine {
       const w = await readWords(this.gpu, this.state.buffers.weight, data.wBad, 1);
       data.wBadValue = new Float32Array(w.buffer)[0]!;
     }
-    feedChunk(this.state.plan, this.recorder, rb.start, rb.steps, data, (n) => (this._step = n), this.spikesByPop);
+    this.lastSpikes = feedChunk(this.state.plan, this.recorder, rb.start, rb.steps, data, (n) => (this._step = n), this.spikesByPop);
   }
 
   async advance(steps: number): Promise<void> {
+    this.checkLost();
     if (this.stopped) throw this.stopped;
     const end = Math.min(this._step + steps, this.net.derived.nSteps);
     const per = this.state.plan.opts.stepsPerSubmit;
@@ -283,13 +299,33 @@ export class WebGpuEngine implements Engine {
       }
       while (inflight.length) await this.finish(inflight.shift()!);
     } catch (e) {
-      this.stopped = e;
       for (const rb of inflight) await rb.read().catch(() => undefined);
+      // A failed map or submission on a lost device is the device loss, not an error of its own.
+      await Promise.race([this.gpu.lost, new Promise((r) => setTimeout(r, 0))]);
+      this.checkLost();
+      this.stopped = e;
       throw e;
     }
   }
 
+  /** The complete state at the current step boundary in the CPU engine's layout (checkpoints). */
+  async snapshot(): Promise<EngineSnapshot> {
+    this.checkLost();
+    return gpuSnapshot(this.state, this.recorder, this._step, this.lastSpikes);
+  }
+
+  /** Restores a snapshot taken by any engine on the same spec (before advancing). */
+  async restore(s: EngineSnapshot): Promise<void> {
+    this.checkLost();
+    gpuRestore(this.state, this.recorder, s);
+    this._step = s.step;
+    this.lastSpikes = Int32Array.from((s.arrays['state.spikes'] as Int32Array | undefined)?.subarray(0, s.scalars['state.nSpikes'] ?? 0) ?? []);
+    this.stopped = null;
+    this.needsHeader = true;
+  }
+
   async recordings(): Promise<Recordings> {
+    this.checkLost();
     const snap = await this.downloadState();
     this.recorder.setFinalWeights(snap.weights);
     return this.recorder.rec;
@@ -306,8 +342,8 @@ export class WebGpuEngine implements Engine {
   uploadState(st: UploadableState, step: number): void {
     uploadState(this.state, st, step);
     this._step = step;
-    // The fused schedule starts every submission with empty lists; the pass-by-pass one keeps st's list.
-    this.needsHeader = this.fused !== null;
+    // runPasses uses st's spike list as uploaded; advance() starts the step with empty lists.
+    this.needsHeader = true;
   }
 
   /** The GPU state in the CPU reference's layout (spike list sorted). */
@@ -338,6 +374,7 @@ export class WebGpuEngine implements Engine {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const rb of this.readbacks) rb.destroy();
     this.profiler?.destroy();
     this.state.destroy();

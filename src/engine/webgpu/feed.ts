@@ -77,16 +77,26 @@ export function binSummary(plan: GpuPlan, recorder: Recorder, slot: Float32Array
 }
 
 /**
- * Records steps [start, start + steps) from data. setStep(n) mirrors CpuEngine._step: a guard fired by
- * the Recorder at step t leaves it at t (that step's dynamics ran, its recording did not finish).
+ * Records steps [start, start + steps) from data and returns the last step's spikers. setStep(n) mirrors
+ * CpuEngine._step: a guard fired at step t leaves it at t (that step's dynamics ran, its recording did
+ * not finish).
  */
-export function feedChunk(plan: GpuPlan, recorder: Recorder, start: number, steps: number, data: ChunkData, setStep: (n: number) => void, spikesByPop?: Float64Array): void {
+export function feedChunk(
+  plan: GpuPlan,
+  recorder: Recorder,
+  start: number,
+  steps: number,
+  data: ChunkData,
+  setStep: (n: number) => void,
+  spikesByPop?: Float64Array,
+): Int32Array {
   const d = plan.net.derived;
   const rec = data.rec;
   const nRec = rec.length / 2;
   // With a full record, the last recorded step may be incomplete: steps from it on are unknown.
   const complete = data.recCount > plan.recCap ? (nRec > 0 ? rec[2 * (nRec - 1)]! : start) : start + steps;
   const ids = new Int32Array(plan.N);
+  let n = 0;
   let e = 0;
   for (let t = start; t < start + steps; t++) {
     setStep(t);
@@ -96,7 +106,7 @@ export function feedChunk(plan: GpuPlan, recorder: Recorder, start: number, step
       throw new RunGuardError('rate', t, `steps ${start}..${start + steps - 1}`, rate,
         `${data.recCount} spikes in one submission overflow the spike record (${plan.recCap}, sized for 2 x maxRate_Hz = ${d.spec.maxRate_Hz})`);
     }
-    let n = 0;
+    n = 0;
     while (e < nRec && rec[2 * e] === t) ids[n++] = rec[2 * e++ + 1]!;
     ids.subarray(0, n).sort();
     recorder.spikes(t, ids, n);
@@ -117,4 +127,5 @@ export function feedChunk(plan: GpuPlan, recorder: Recorder, start: number, step
     }
   }
   setStep(start + steps);
+  return ids.slice(0, n); // the last step's spikers, ascending
 }

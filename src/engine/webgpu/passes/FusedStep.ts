@@ -15,6 +15,10 @@ interface Parity {
   spikers: SimplePass;
   post: SimplePass | null;
   neurons: SimplePass;
+  // The last step of a submission: the same pipelines without the input roles of t + 1 (the next
+  // submission's prologue delivers that input), then step_close.
+  lastSpikers: SimplePass;
+  lastPost: SimplePass | null;
   close: SimplePass;
 }
 
@@ -48,6 +52,8 @@ export class FusedStep {
         spikers: new SimplePass('step_spikers', spikers, [G + inputGroups + corrGroups, 1]),
         post: post ? new SimplePass('step_post', post, [postGroups, 1]) : null,
         neurons: new SimplePass('step_neurons', neurons, perNeuron),
+        lastSpikers: new SimplePass('step_spikers', spikers, [G, 1]),
+        lastPost: post && postSpikers ? new SimplePass('step_post', post, [postSpikers, 1]) : null,
         close: new SimplePass('trace_update', close, perNeuron),
       };
     };
@@ -61,8 +67,8 @@ export class FusedStep {
    */
   passes(t: number, last: boolean): GpuPass[] {
     const p = this.byParity[t & 1]!;
-    const end = last ? p.close : p.neurons;
-    return p.post ? [p.spikers, p.post, end] : [p.spikers, end];
+    const out = last ? [p.lastSpikers, p.lastPost, p.close] : [p.spikers, p.post, p.neurons];
+    return out.filter((x): x is SimplePass => x !== null);
   }
 
   /** Input and neuron update of step a, with a's parity (the first fused step then starts at a). */
