@@ -118,12 +118,12 @@ fn deliver_events(w: u32, nw: u32, lid: u32, step: u32) {
   }
 }
 
-@compute @workgroup_size(WORKGROUP_SIZE)
+@compute @workgroup_size(NEURON_THREADS)
 fn input_events(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   if (halted()) {
     return;
   }
-  correlated_events_at(linear_index(gid, nwg), current_step());
+  correlated_events_at(neuron_index(gid, nwg), current_step());
 }
 
 @compute @workgroup_size(ROW_THREADS)
@@ -138,9 +138,9 @@ fn input_deliver(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
 
 // Priming (primeInputs): generation steps [-2D, -1] of every correlated child, before step 0. Each
 // thread owns its child's ring column, so it runs them in order by itself.
-@compute @workgroup_size(WORKGROUP_SIZE)
+@compute @workgroup_size(NEURON_THREADS)
 fn input_prime(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = linear_index(gid, nwg);
+  let i = neuron_index(gid, nwg);
   for (var x = 0u; x < P.nInputs; x++) {
     let inp = &P.inputs[x];
     if (inp.correlated == 0u || i >= inp.size) {

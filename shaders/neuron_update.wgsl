@@ -47,12 +47,12 @@ fn neuron_update_at(i: u32, step: u32, list: u32) {
   fstate[P.vOff + i] = vn;
 }
 
-@compute @workgroup_size(WORKGROUP_SIZE)
+@compute @workgroup_size(NEURON_THREADS)
 fn neuron_update(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   if (halted()) {
     return;
   }
-  let i = linear_index(gid, nwg);
+  let i = neuron_index(gid, nwg);
   if (i < P.N) {
     neuron_update_at(i, current_step(), PARITY);
   }

@@ -9,6 +9,14 @@ const I32_LIMIT: f32 = 2147483648.0;
 // Threads per workgroup of the per-spiker passes (a workgroup walks one row or column at a time).
 override ROW_THREADS: u32 = 64u;
 
+// Threads per workgroup of the per-neuron passes (and per-child input generation).
+override NEURON_THREADS: u32 = 64u;
+
+// Linear index of a per-neuron thread in a (x, y) grid of NEURON_THREADS-wide workgroups.
+fn neuron_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
+  return gid.x + gid.y * (nwg.x * NEURON_THREADS);
+}
+
 // Which step slot and spike list this pipeline reads: the fused schedule alternates two pipelines per
 // pass by the parity of the step, so the step counter is advanced without a pass of its own (the
 // neuron pass of step t writes slot 1 - p while every other invocation reads slot p).

@@ -55,12 +55,12 @@ fn step_post(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
 // The last step of a submission ends at a step boundary: trace_update of t and the counter only, so the
 // state between submissions is the CPU reference's (snapshots, checkpoints); the next submission
 // starts with the pass-by-pass input and neuron_update of t + 1.
-@compute @workgroup_size(WORKGROUP_SIZE)
+@compute @workgroup_size(NEURON_THREADS)
 fn step_close(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   if (halted()) {
     return;
   }
-  let i = linear_index(gid, nwg);
+  let i = neuron_index(gid, nwg);
   let step = current_step();
   if (i == 0u) {
     ctl.steps[1u - PARITY] = step + 1u;
@@ -72,12 +72,12 @@ fn step_close(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
   }
 }
 
-@compute @workgroup_size(WORKGROUP_SIZE)
+@compute @workgroup_size(NEURON_THREADS)
 fn step_neurons(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   if (halted()) {
     return;
   }
-  let i = linear_index(gid, nwg);
+  let i = neuron_index(gid, nwg);
   let step = current_step();
   if (i == 0u) {
     ctl.steps[1u - PARITY] = step + 1u;

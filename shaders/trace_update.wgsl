@@ -50,12 +50,12 @@ fn trace_update_at(i: u32, step: u32) {
   }
 }
 
-@compute @workgroup_size(WORKGROUP_SIZE)
+@compute @workgroup_size(NEURON_THREADS)
 fn trace_update(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   if (halted()) {
     return;
   }
-  let i = linear_index(gid, nwg);
+  let i = neuron_index(gid, nwg);
   if (i < P.N) {
     trace_update_at(i, current_step());
   }

@@ -14,7 +14,7 @@ import { AdvancePass } from './passes/AdvancePass.ts';
 import { FusedStep } from './passes/FusedStep.ts';
 import { InputPass } from './passes/InputPass.ts';
 import { NeuronUpdatePass } from './passes/NeuronUpdatePass.ts';
-import type { GpuPass, GpuPassName } from './passes/pass.ts';
+import type { GpuPass, GpuPassName, Threads } from './passes/pass.ts';
 import { RecordPass } from './passes/RecordPass.ts';
 import { PlasticityPostPass, PlasticityPrePass, SynapsePropagatePass } from './passes/SpikerPass.ts';
 import { TraceUpdatePass } from './passes/TraceUpdatePass.ts';
@@ -39,6 +39,8 @@ export interface WebGpuEngineOptions {
   spikeWorkgroups?: number;
   /** Threads per workgroup of the per-spiker passes (default 64). */
   rowThreads?: number;
+  /** Threads per workgroup of the per-neuron passes (default 64; 256 on software adapters, which pay per workgroup). */
+  neuronThreads?: number;
   /** Adapter description of a handed-in device (for Engine.device). */
   adapterInfo?: AdapterSummary;
   /** Time every pass with timestamp queries on every `profileEvery`-th step (bench). */
@@ -56,9 +58,10 @@ export interface Passes {
   advance: AdvancePass;
 }
 
+/** Workgroups striding over the spike list: ~8 spikers each at 100 Hz; software adapters pay per workgroup. */
 function defaultSpikeWorkgroups(net: BuiltNetwork, software: boolean): number {
   const g = Math.ceil(net.derived.N / 125);
-  return Math.max(4, Math.min(software ? 16 : 1024, g));
+  return software ? Math.max(2, Math.min(8, Math.ceil(g / 8))) : Math.max(4, Math.min(1024, g));
 }
 
 function defaultInputWorkgroups(net: BuiltNetwork): number {
@@ -132,7 +135,11 @@ export class WebGpuEngine implements Engine {
         inputWorkgroups: defaultInputWorkgroups(net),
       });
       const state = await SimState.create(gpu, plan, name);
-      const rt = opts.rowThreads ?? WORKGROUP_SIZE;
+      const maxT = Math.min(gpu.limits.maxComputeInvocationsPerWorkgroup, gpu.limits.maxComputeWorkgroupSizeX);
+      const rt: Threads = {
+        row: Math.min(maxT, opts.rowThreads ?? WORKGROUP_SIZE),
+        neuron: Math.min(maxT, opts.neuronThreads ?? (info?.isSoftware ? 256 : WORKGROUP_SIZE)),
+      };
       const schedule = opts.schedule ?? 'fused';
       const plastic = net.derived.projections.some((p) => p.plastic && p.pre.kind === 'population');
       const input = InputPass.needed(state) ? await InputPass.create(state, rt) : null;

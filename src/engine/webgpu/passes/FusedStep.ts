@@ -2,11 +2,10 @@
 // step_post only with plasticity or correlated input), one pipeline per dispatch and step parity.
 // A submission of steps [a, b) starts with prologue(a) (input and neuron_update of a, pass by pass) and
 // ends with step_close (trace_update of b - 1): between submissions the state is at a step boundary.
-import { WORKGROUP_SIZE } from '../layout.ts';
 import type { SimState } from '../simState.ts';
 import { InputPass } from './InputPass.ts';
 import { NeuronUpdatePass } from './NeuronUpdatePass.ts';
-import { grid, SimplePass, type GpuPass } from './pass.ts';
+import { grid, SimplePass, threadConstants, type GpuPass, type Threads } from './pass.ts';
 
 /** Every pass file: the fused entry points call their functions. */
 const FILES = ['input', 'neuron_update', 'synapse_propagate', 'plasticity_pre', 'plasticity_post', 'trace_update', 'step'] as const;
@@ -25,9 +24,9 @@ interface Parity {
 export class FusedStep {
   private readonly prologues = new Map<number, GpuPass[]>();
 
-  private constructor(private readonly state: SimState, private readonly rowThreads: number, private readonly byParity: [Parity, Parity]) {}
+  private constructor(private readonly state: SimState, private readonly threads: Threads, private readonly byParity: [Parity, Parity]) {}
 
-  static async create(state: SimState, rowThreads: number): Promise<FusedStep> {
+  static async create(state: SimState, threads: Threads): Promise<FusedStep> {
     const plan = state.plan;
     const d = plan.net.derived;
     const maxDim = state.device.limits.maxComputeWorkgroupsPerDimension;
@@ -36,18 +35,18 @@ export class FusedStep {
     const correlated = plan.corrThreads > 0;
     const G = plan.opts.spikeWorkgroups;
     const inputGroups = independent ? plan.opts.inputWorkgroups : 0;
-    const corrGroups = correlated ? Math.ceil(plan.corrThreads / rowThreads) : 0;
+    const corrGroups = correlated ? Math.ceil(plan.corrThreads / threads.row) : 0;
     const postSpikers = plastic ? G : 0;
     const postGroups = postSpikers + (correlated ? plan.opts.inputWorkgroups : 0);
     const make = async (parity: number): Promise<Parity> => {
-      const c = { ROW_THREADS: rowThreads, PARITY: parity };
+      const c = threadConstants(threads, parity);
       const [spikers, post, neurons, close] = await Promise.all([
         state.pipeline('FusedStep.spikers', FILES, 'step_spikers', { ...c, SPIKE_GROUPS: G, INPUT_GROUPS: inputGroups }),
         postGroups ? state.pipeline('FusedStep.post', FILES, 'step_post', { ...c, SPIKE_GROUPS: postSpikers, INPUT_GROUPS: 0 }) : null,
         state.pipeline('FusedStep.neurons', FILES, 'step_neurons', { ...c, SPIKE_GROUPS: G, INPUT_GROUPS: 0 }),
         state.pipeline('FusedStep.close', FILES, 'step_close', { ...c, SPIKE_GROUPS: G, INPUT_GROUPS: 0 }),
       ]);
-      const perNeuron = grid(plan.N, WORKGROUP_SIZE, maxDim);
+      const perNeuron = grid(plan.N, threads.neuron, maxDim);
       return {
         spikers: new SimplePass('step_spikers', spikers, [G + inputGroups + corrGroups, 1]),
         post: post ? new SimplePass('step_post', post, [postGroups, 1]) : null,
@@ -58,7 +57,7 @@ export class FusedStep {
       };
     };
     const [even, odd] = await Promise.all([make(0), make(1)]);
-    return new FusedStep(state, rowThreads, [even, odd]);
+    return new FusedStep(state, threads, [even, odd]);
   }
 
   /**
@@ -77,8 +76,8 @@ export class FusedStep {
     let passes = this.prologues.get(parity);
     if (!passes) {
       const out: GpuPass[] = [];
-      if (InputPass.needed(this.state)) out.push(await InputPass.create(this.state, this.rowThreads, parity));
-      out.push(await NeuronUpdatePass.create(this.state, this.rowThreads, parity));
+      if (InputPass.needed(this.state)) out.push(await InputPass.create(this.state, this.threads, parity));
+      out.push(await NeuronUpdatePass.create(this.state, this.threads, parity));
       passes = out;
       this.prologues.set(parity, passes);
     }

@@ -1,9 +1,8 @@
 // InputPass: shaders/input.wgsl. input_events generates correlated copies and drains this step's ring
 // slot into events (only with correlated layers), input_deliver delivers independent spikes and events;
 // input_prime runs once before step 0.
-import { WORKGROUP_SIZE } from '../layout.ts';
 import type { SimState } from '../simState.ts';
-import { grid, type GpuPass } from './pass.ts';
+import { grid, threadConstants, type GpuPass, type Threads } from './pass.ts';
 
 export class InputPass implements GpuPass {
   readonly name = 'input' as const;
@@ -15,15 +14,15 @@ export class InputPass implements GpuPass {
     private readonly deliverGroups: number,
   ) {}
 
-  static async create(state: SimState, rowThreads: number, parity = 0): Promise<InputPass> {
+  static async create(state: SimState, threads: Threads, parity = 0): Promise<InputPass> {
     const plan = state.plan;
-    const c = { ROW_THREADS: rowThreads, PARITY: parity };
+    const c = threadConstants(threads, parity);
     const correlated = plan.corrThreads > 0;
     return new InputPass(
       correlated ? await state.pipeline('InputPass.events', 'input', 'input_events', c) : null,
       await state.pipeline('InputPass.deliver', 'input', 'input_deliver', c),
       correlated ? await state.pipeline('InputPass.prime', 'input', 'input_prime', c) : null,
-      grid(plan.corrThreads, WORKGROUP_SIZE, state.device.limits.maxComputeWorkgroupsPerDimension),
+      grid(plan.corrThreads, threads.neuron, state.device.limits.maxComputeWorkgroupsPerDimension),
       plan.opts.inputWorkgroups,
     );
   }

@@ -3,17 +3,17 @@
 // per step parity (the fused schedule reads the step from slot t & 1).
 import { WORKGROUP_SIZE } from '../layout.ts';
 import type { SimState } from '../simState.ts';
-import { grid, SimplePass } from './pass.ts';
+import { grid, SimplePass, threadConstants, type Threads } from './pass.ts';
 
 export class RecordPass {
   private constructor(readonly byParity: [SimplePass, SimplePass]) {}
 
-  static async create(state: SimState, rowThreads: number): Promise<RecordPass> {
+  static async create(state: SimState, threads: Threads): Promise<RecordPass> {
     const p = state.plan;
     const tail = Math.ceil(Math.max(p.nSlots * p.nCh, p.nWSamples) / WORKGROUP_SIZE);
     const groups = grid(p.nBlocks + tail, 1, state.device.limits.maxComputeWorkgroupsPerDimension);
     const make = async (parity: number): Promise<SimplePass> =>
-      new SimplePass('record', await state.pipeline('RecordPass', 'record', 'record_bin', { ROW_THREADS: rowThreads, PARITY: parity }), groups);
+      new SimplePass('record', await state.pipeline('RecordPass', 'record', 'record_bin', threadConstants(threads, parity)), groups);
     return new RecordPass(await Promise.all([make(0), make(1)]));
   }
 

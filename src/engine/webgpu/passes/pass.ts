@@ -10,6 +10,17 @@ export interface GpuPass {
   encode(pass: GPUComputePassEncoder): void;
 }
 
+/** Threads per workgroup: ROW_THREADS (per-spiker passes) and NEURON_THREADS (per-neuron passes). */
+export interface Threads {
+  row: number;
+  neuron: number;
+}
+
+/** The override constants of a pipeline with these threads (and step parity). */
+export function threadConstants(t: Threads, parity = 0): Record<string, number> {
+  return { ROW_THREADS: t.row, NEURON_THREADS: t.neuron, PARITY: parity };
+}
+
 /** Workgroups for n items in groups of `size`, split over (x, y) above the per-dimension limit. */
 export function grid(n: number, size: number, maxPerDim: number): [number, number] {
   const groups = Math.max(1, Math.ceil(n / size));
