@@ -4,6 +4,7 @@
 // synaptic events per wall second. Node + Dawn:
 //   npx tsx bench/gpu.ts [--N 1000,2000,5000,10000] [--T 2] [--warmup 0.5] [--repeat 3]
 //                        [--schedule fused|passes] [--plastic both|static|plastic] [--out runs/bench-gpu.jsonl]
+//                        [--cpu]   (also time the CPU engine on the same network: the ratio from one run)
 // The first --warmup seconds of each run are simulated and discarded. The sweep stops at the first N
 // that does not fit the device (that line carries the error). On a software adapter (SwiftShader) the
 // defaults shrink to N <= 5000 and T = 0.2 s: those numbers say nothing about a real GPU.
@@ -17,6 +18,7 @@ import { validate } from '../src/model/validate.ts';
 import { akilNetwork } from '../src/presets/akil2021.ts';
 import { acquireDevice, releaseDevice } from '../src/engine/webgpu/device.ts';
 import { WebGpuEngine, type Schedule } from '../src/engine/webgpu/WebGpuEngine.ts';
+import { CpuEngine } from '../src/engine/cpu/CpuEngine.ts';
 
 function arg(name: string, fallback?: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,6 +42,7 @@ const repeat = Number(arg('repeat', soft ? '1' : '3'));
 const schedule = (arg('schedule', 'fused') as Schedule);
 const which = arg('plastic', 'both');
 const out = arg('out');
+const withCpu = process.argv.includes('--cpu');
 const kinds = which === 'both' ? [false, true] : [which === 'plastic'];
 const EI_ISTDP = homeostaticInhibitory('istdp-ei', { eta: 1e-3, rho_Hz: 10, jNorm: -200, tauSTDP_ms: 200 });
 
@@ -149,6 +152,14 @@ sweep: for (const N of Ns) {
       gpu_pass_rtf: Object.fromEntries(Object.entries(passTimes).map(([k, v]) => [k, Number((v / (d.dt_ms * 1000)).toFixed(5))])),
       syn_events_per_wall_s: Number((events / wall_s).toExponential(4)),
     });
+    if (withCpu) {
+      const cpu = new CpuEngine(net);
+      await cpu.advance(warmSteps);
+      const w0 = performance.now();
+      await cpu.advance(steps);
+      const cpuWall = (performance.now() - w0) / 1000;
+      emit({ ...base, backend: 'cpu', schedule: null, device: cpu.device, software: null, N, plastic, synapses, wall_s: Number(cpuWall.toFixed(4)), rtf: Number((cpuWall / T_s).toFixed(5)), webgpu_over_cpu: Number((wall_s / cpuWall).toFixed(3)) });
+    }
   }
 }
 releaseDevice(device);
