@@ -7,7 +7,7 @@ import type { EngineSnapshot } from '../snapshot.ts';
 import { gpuRestore, gpuSnapshot } from './checkpoint.ts';
 import { Recorder } from '../recorder.ts';
 import type { Recordings } from '../recordings.ts';
-import { acquireDevice, releaseDevice, type AdapterSummary } from './device.ts';
+import { acquireDevice, releaseDevice, summarizeInfo, type AdapterSummary } from './device.ts';
 import { feedChunk } from './feed.ts';
 import { NO_OVERFLOW, WORKGROUP_SIZE } from './layout.ts';
 import { AdvancePass } from './passes/AdvancePass.ts';
@@ -62,6 +62,12 @@ export interface Passes {
 function defaultSpikeWorkgroups(net: BuiltNetwork, software: boolean): number {
   const g = Math.ceil(net.derived.N / 125);
   return software ? Math.max(2, Math.min(8, Math.ceil(g / 8))) : Math.max(4, Math.min(1024, g));
+}
+
+/** GPUDevice.adapterInfo of a handed-in device, summarised as summarizeAdapter() does. */
+function deviceAdapterInfo(device: GPUDevice): AdapterSummary | undefined {
+  const ai = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  return ai ? summarizeInfo(ai) : undefined;
 }
 
 function defaultInputWorkgroups(net: BuiltNetwork): number {
@@ -125,6 +131,7 @@ export class WebGpuEngine implements Engine {
       gpu = acquired.device;
       info = acquired.adapterInfo;
     }
+    info ??= deviceAdapterInfo(gpu);
     const name = info
       ? `webgpu (${[info.description, info.vendor, info.architecture].filter(Boolean).join(', ')}${info.isSoftware ? ', software' : ''})`
       : 'webgpu (device handed in)';

@@ -194,6 +194,11 @@ export async function summarizeAdapter(adapter: GPUAdapter): Promise<AdapterSumm
   };
   const info: Partial<GPUAdapterInfo> =
     (adapter.info as GPUAdapterInfo | undefined) ?? (await legacy.requestAdapterInfo?.()) ?? {};
+  return summarizeInfo(info, legacy.isFallbackAdapter === true);
+}
+
+/** The summary of an adapter info (also GPUDevice.adapterInfo of a handed-in device). */
+export function summarizeInfo(info: Partial<GPUAdapterInfo>, fallback = false): AdapterSummary {
   const summary = {
     vendor: info.vendor ?? '',
     architecture: info.architecture ?? '',
@@ -201,7 +206,7 @@ export async function summarizeAdapter(adapter: GPUAdapter): Promise<AdapterSumm
     description: info.description ?? '',
   };
   const named = SOFTWARE_RE.test(Object.values(summary).join(' '));
-  const isSoftware = info.isFallbackAdapter === true || legacy.isFallbackAdapter === true || named;
+  const isSoftware = info.isFallbackAdapter === true || fallback || named;
   return { ...summary, isSoftware };
 }
 
