@@ -108,8 +108,10 @@ export class WebGpuEngine implements Engine {
     this.recorder = new Recorder(net);
     this.spikesByPop = new Float64Array(net.derived.pops.length);
     this.readbacks = [0, 1].map((i) => new Readback(gpu, state.plan, i));
+    const self = new WeakRef(this); // a long-lived device must not keep disposed engines alive
     void gpu.lost.then((info) => {
-      if (!this.disposed) this.lost = info;
+      const e = self.deref();
+      if (e && !e.disposed) e.lost = info;
     });
   }
 
