@@ -15,6 +15,8 @@ export interface RunTheory {
 /** Theory for a run: rates at the end of the run's weights, covariances with measured Fano factors. */
 export function theoryFor(spec: NetworkSpec, fano: number[], jFinal?: Record<string, number>): RunTheory | { error: string } {
   let net: MeanFieldNetwork;
+  if (spec.populations.some((p) => p.neuron.model === 'cond_lif' || p.neuron.model === 'poisson'))
+    return { error: 'the balanced-network theory (Eqs 3-7) covers current-based EIF/LIF networks, not conductance-based neurons or Poisson source populations' };
   try {
     net = specToMeanField(spec, { at_s: spec.T_s * 0.999, ...(jFinal ? { j: jFinal } : {}) });
     const rates = balancedRates(net);

@@ -225,3 +225,35 @@ export function vogelsAssembly(o: AssemblyOptions = {}): NetworkSpec {
     recording: recording({ T_s, bin_ms: o.bin_ms ?? 250, statsStart_s: 0, currentSamples: 20, weightSamples: 100 }),
   };
 }
+
+// ---------------------------------------------------------------- rate fixed point (SPEC V3)
+
+/**
+ * SPEC V3 probe: one cond LIF with 400 E and 100 I unmodulated 10 Hz Poisson inputs (0.5 nS excitatory,
+ * plastic inhibitory from wInh0_nS); iSTDP drives the output rate to about rho0 from any initial weight.
+ */
+export function vogelsRateProbe(o: { wInh0_nS: number; eta?: number; rho_Hz?: number; T_s?: number; seed?: number }): NetworkSpec {
+  const N = 501;
+  const T_s = o.T_s ?? 20;
+  const src = (rate_Hz: number) => ({ model: 'poisson' as const, rate_Hz, refractory_ms: 0 });
+  return {
+    name: 'vogels-rate-probe',
+    description: 'Vogels iSTDP on a single cond LIF with unmodulated Poisson inputs: output rate -> rho0 (SPEC V3)',
+    N,
+    dt_ms: 0.1,
+    T_s,
+    seed: o.seed ?? 5,
+    populations: [
+      { name: 'post', fraction: 1 / N, neuron: vogelsNeuron(0, [-60, -60]), ...AMPA },
+      { name: 'E', fraction: 400 / N, neuron: src(10), ...AMPA },
+      { name: 'I', fraction: 100 / N, neuron: src(10), ...GABA },
+    ],
+    inputs: [],
+    projections: [
+      connect('E', 'post', 1, 0.5),
+      connect('I', 'post', 1, o.wInh0_nS, vogels({ eta: o.eta ?? 0.05, rho_Hz: o.rho_Hz ?? 5, tauSTDP_ms: 20, wMax: 100, sign: 1 })),
+    ],
+    recording: recording({ T_s, bin_ms: 1000, rasterNeurons: 0, currentSamples: 1, weightSamples: 0, statsStart_s: T_s / 2 }),
+    maxRate_Hz: 1000,
+  };
+}

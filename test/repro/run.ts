@@ -11,6 +11,9 @@ import { reproFig2 } from './fig2.ts';
 import { reproFig3 } from './fig3.ts';
 import { reproFig4 } from './fig4.ts';
 import { reproScaling } from './scaling.ts';
+import { reproVogelsAssembly } from './vogelsAssembly.ts';
+import { reproVogelsNetwork } from './vogelsNetwork.ts';
+import { reproVogelsSingle } from './vogelsSingle.ts';
 
 export const REPROS: Record<string, { what: string; run: (o: ReproOptions) => Promise<void> }> = {
   scaling: { what: 'N-scaling of covariances and rates, static network (SPEC A1-A3; Fig 1 claim)', run: reproScaling },
@@ -18,6 +21,9 @@ export const REPROS: Record<string, { what: string; run: (o: ReproOptions) => Pr
   fig2: { what: 'Fig 2: Kohonen j_ee vs c_x, rate term vs covariance term (A4, A5)', run: reproFig2 },
   fig3: { what: 'Fig 3: EI iSTDP manifold, weight vs pre-rate R², EI+II convergence (A6, A7)', run: reproFig3 },
   fig4: { what: 'Fig 4: optogenetic stimulation with EI iSTDP (A8)', run: reproFig4 },
+  'vogels-single': { what: 'Vogels 2011 single neuron: iSTDP co-tunes I with E (detailed balance), rate -> rho0 (V3, V4)', run: reproVogelsSingle },
+  'vogels-network': { what: 'Vogels 2011 / Brian2 network: E rate -> rho0 = 3 Hz, AI state (V1, V2)', run: reproVogelsNetwork },
+  'vogels-assembly': { what: 'Vogels 2011 memory assembly: re-balance and recall by a partial cue (V5)', run: reproVogelsAssembly },
 };
 
 async function registerGpuEngine(): Promise<void> {

@@ -54,6 +54,8 @@ export function poissonSourceUpdate(d: Derived, st: CpuState, p: DerivedPop, nSp
   const step = st.step >>> 0;
   const { refr, spikes, signal } = st;
   const refSteps = p.neuron.refSteps;
+  const blocks = p.neuron.source!.sigCount > 1;
+  let prob = sourceProbability(p, 0, signal); // one channel (or none): the same for every source
   let block = -1;
   for (let k = 0; k < p.size; k++) {
     const i = p.offset + k;
@@ -65,7 +67,8 @@ export function poissonSourceUpdate(d: Derived, st: CpuState, p: DerivedPop, nSp
       block = k >> 2;
       philox4x32(words, step, block, p.index, 0, seed, STREAM.source);
     }
-    if (u01(words[k & 3]!) < sourceProbability(p, k, signal)) {
+    if (blocks) prob = sourceProbability(p, k, signal);
+    if (u01(words[k & 3]!) < prob) {
       spikes[nSpk++] = i;
       refr[i] = refSteps;
     }
