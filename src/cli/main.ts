@@ -130,6 +130,14 @@ export function program(): Command {
     .action((path: string) => {
       process.exitCode = checkpointInfoCommand(path);
     });
+  p.command('validate')
+    .description("check this machine's WebGPU adapter against the CPU reference: whole runs and the per-pass suite (test/gpu)")
+    .option('--quick', 'only the short whole-run checks', false)
+    .action(async (o: Record<string, unknown>) => {
+      const { validateCommand } = await import('./commands/validate.ts');
+      const root = new URL('../..', import.meta.url).pathname;
+      process.exitCode = await validateCommand({ quick: o['quick'] as boolean, root });
+    });
   p.command('presets')
     .description('list the presets')
     .action(() => {

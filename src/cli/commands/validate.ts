@@ -1,0 +1,88 @@
+// `plasticnet validate`: checks this machine's WebGPU adapter against the CPU reference and prints a
+// table (check, max error, tolerance, ok). Whole-run checks are computed here; the per-pass suite
+// (test/gpu, bit-exact integer paths and per-step float bounds) runs through vitest when present.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runSimulation, type RunResult } from '../../engine/simulation.ts';
+import type { NetworkSpec } from '../../model/spec.ts';
+import { fig3IstdpEi } from '../../presets/akilFigures.ts';
+import { akilNetwork } from '../../presets/akil2021.ts';
+import { summarize } from '../../stats/summary.ts';
+import { printTable } from './run.ts';
+
+interface Row {
+  check: string;
+  maxError: number;
+  tolerance: number;
+  ok: boolean;
+}
+
+/** Spike trains (step, neuron) of all neurons of a run, in a canonical order. */
+function spikeKey(r: RunResult): number[] {
+  return Array.from(r.recordings.neuronStats.spikeCount);
+}
+
+/** A small run with every neuron counted from t = 0. */
+function small(spec: NetworkSpec, N: number, T_s: number): NetworkSpec {
+  return { ...spec, N, T_s, recording: { ...spec.recording, statsStart_s: 0, rasterNeurons: N } };
+}
+
+/** Whole-run checks: identical spike counts on short runs, statistics on longer ones. */
+async function wholeRunChecks(long: boolean): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const [name, spec] of [
+    ['static, N = 500, 200 ms: spike counts per neuron identical', small(akilNetwork({ seed: 7 }), 500, 0.2)],
+    ['EI iSTDP, N = 500, 200 ms: spike counts per neuron identical', small(fig3IstdpEi(), 500, 0.2)],
+  ] as const) {
+    const g = await runSimulation(spec, { backend: 'webgpu' });
+    const c = await runSimulation(spec, { backend: 'cpu' });
+    const a = spikeKey(g);
+    const b = spikeKey(c);
+    const diff = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+    rows.push({ check: name, maxError: diff, tolerance: 0, ok: diff === 0 });
+  }
+  if (long) {
+    const spec = { ...fig3IstdpEi(), N: 2000, T_s: 4 };
+    spec.recording = { ...spec.recording, statsStart_s: 2 };
+    const g = summarize((await runSimulation(spec, { backend: 'webgpu' })).recordings);
+    const c = summarize((await runSimulation(spec, { backend: 'cpu' })).recordings);
+    for (const p of ['E', 'I']) {
+      const e = Math.abs(g.populations[p]!.rate_Hz - c.populations[p]!.rate_Hz) / c.populations[p]!.rate_Hz;
+      // Two realisations after a float-tie divergence differ by about 1/sqrt(spikes); 5% covers N = 2000, 2 s.
+      rows.push({ check: `EI iSTDP N = 2000, 4 s: rate ${p} GPU vs CPU (relative)`, maxError: e, tolerance: 0.05, ok: e <= 0.05 });
+    }
+    const jg = g.plastic['E<-I']!.jMeanFinal;
+    const jc = c.plastic['E<-I']!.jMeanFinal;
+    const e = Math.abs(jg - jc) / Math.abs(jc);
+    rows.push({ check: 'EI iSTDP N = 2000, 4 s: mean j_ei GPU vs CPU (relative)', maxError: e, tolerance: 0.01, ok: e <= 0.01 });
+  }
+  return rows;
+}
+
+/** Runs test/gpu through vitest (when the dev dependencies are installed) and returns one row per test. */
+function passSuite(root: string): Row[] {
+  const vitest = join(root, 'node_modules', '.bin', 'vitest');
+  if (!existsSync(vitest) || !existsSync(join(root, 'test', 'gpu'))) return [];
+  const out = join(mkdtempSync(join(tmpdir(), 'pn-validate-')), 'gpu.json');
+  spawnSync(vitest, ['run', 'test/gpu', '--reporter=json', `--outputFile=${out}`], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!existsSync(out)) return [{ check: 'test/gpu suite (vitest)', maxError: NaN, tolerance: NaN, ok: false }];
+  const j = JSON.parse(readFileSync(out, 'utf8')) as { testResults: { assertionResults: { fullName: string; status: string }[] }[] };
+  return j.testResults.flatMap((f) => f.assertionResults.map((t) => ({ check: `test/gpu: ${t.fullName}`, maxError: NaN, tolerance: NaN, ok: t.status === 'passed' })));
+}
+
+/** Prints the validation table; returns 0 when every check passed, 1 otherwise. */
+export async function validateCommand(opts: { quick: boolean; root: string }): Promise<number> {
+  await import('../../engine/webgpu/register.ts');
+  const { acquireDevice, releaseDevice } = await import('../../engine/webgpu/device.ts');
+  const { device, adapterInfo } = await acquireDevice({ allowSoftware: true });
+  console.log(`adapter: ${adapterInfo.description}${adapterInfo.isSoftware ? ' (software)' : ''}`);
+  releaseDevice(device);
+  const rows = [...(await wholeRunChecks(!opts.quick)), ...(opts.quick ? [] : passSuite(opts.root))];
+  const f = (x: number) => (Number.isNaN(x) ? '(in test)' : x === 0 ? '0' : x.toExponential(2));
+  printTable([['check', 'max error', 'tolerance', 'ok'], ...rows.map((r) => [r.check, f(r.maxError), f(r.tolerance), r.ok ? 'ok' : 'FAIL'])]);
+  const bad = rows.filter((r) => !r.ok).length;
+  console.log(bad === 0 ? `\nall ${rows.length} checks passed` : `\n${bad} of ${rows.length} checks FAILED`);
+  return bad === 0 ? 0 : 1;
+}

@@ -1,0 +1,13 @@
+// `plasticnet validate --quick` on this machine's adapter (SwiftShader in CI): exit 0 and a table.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+describe('plasticnet validate', () => {
+  it('--quick: whole-run spike counts GPU vs CPU identical, table printed, exit 0', () => {
+    const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'validate', '--quick'], { encoding: 'utf8' });
+    expect(r.stdout).toContain('check');
+    expect(r.stdout).toContain('max error');
+    expect(r.stdout).toMatch(/all 2 checks passed/);
+    expect(r.status).toBe(0);
+  });
+});
