@@ -2,7 +2,7 @@
 // fixed-point overflow is flagged on the GPU and raised as RunGuardError('overflow') at the step the CPU
 // reference raises it; a WebGPU validation error during a run names the pass it came from.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildNetwork } from '../../src/build/network.ts';
+import { buildNetwork, type BuiltNetwork } from '../../src/build/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { RunGuardError } from '../../src/engine/engine.ts';
 import type { AdapterSummary } from '../../src/engine/webgpu/device.ts';
@@ -20,10 +20,15 @@ import { getTestDevice, releaseDevice } from './helpers.ts';
 describe('WebGPU engine errors', () => {
   let device: GPUDevice;
   let info: AdapterSummary;
+  let net: BuiltNetwork;
+  let engine: WebGpuEngine; // N = 500, pass by pass: shared by the state-level tests
   beforeAll(async () => {
     ({ device, adapterInfo: info } = await getTestDevice());
+    net = build({ N: 500, T_s: 0.1 });
+    engine = await WebGpuEngine.create(net, device, { adapterInfo: info, schedule: 'passes' });
   });
   afterAll(() => {
+    engine?.dispose();
     if (device) releaseDevice(device);
   });
 
@@ -40,9 +45,7 @@ describe('WebGPU engine errors', () => {
   });
 
   it('a wrapping fixed-point partial sum is flagged with its step and accumulator', async () => {
-    const net = build({ N: 500, T_s: 0.1 });
-    const engine = await WebGpuEngine.create(net, device, { adapterInfo: info, schedule: 'passes' });
-    try {
+    {
       const cpu = new CpuEngine(net);
       const st = cloneState(cpu.state);
       const d = net.derived;
@@ -56,8 +59,6 @@ describe('WebGPU engine errors', () => {
       const g = await engine.downloadState();
       expect(g.ovfStep).toBe(7);
       expect(Math.floor(g.ovfIndex / d.N)).toBe(E.channel);
-    } finally {
-      engine.dispose();
     }
   });
 
@@ -105,9 +106,7 @@ describe('WebGPU engine errors', () => {
   });
 
   it('a non-finite V at the end of a bin is flagged (lowest neuron) and halts the GPU', async () => {
-    const net = build({ N: 500, T_s: 0.1 });
-    const engine = await WebGpuEngine.create(net, device, { adapterInfo: info, schedule: 'passes' });
-    try {
+    {
       const st = cloneState(new CpuEngine(net).state);
       st.v[42] = NaN;
       st.v[7] = Infinity;
@@ -119,15 +118,12 @@ describe('WebGPU engine errors', () => {
       await engine.runPasses(['trace_update']);
       const g = await engine.downloadState();
       expect([g.faultStep, g.vBad, g.halt]).toEqual([last, 7, 1]);
-    } finally {
-      engine.dispose();
     }
   });
 
-  it('a validation error in a run names the pass', async () => {
-    const net = build({ N: 500, T_s: 0.1 });
-    const engine = await WebGpuEngine.create(net, device, { adapterInfo: info });
-    try {
+  it('a validation error in a run names the pass (the last test on the shared engine)', async () => {
+    engine.uploadState(new CpuEngine(net).state, 0); // clears the halt of the tests above
+    {
       // A pipeline whose layout does not match SimState.bindGroup: dispatching it fails validation.
       const module = device.createShaderModule({ code: '@group(0) @binding(0) var<storage, read_write> x: array<u32>; @compute @workgroup_size(1) fn main() { x[0] = 1u; }' });
       const bad = device.createComputePipeline({ label: 'Broken.pipeline', layout: 'auto', compute: { module, entryPoint: 'main' } });
@@ -141,8 +137,6 @@ describe('WebGPU engine errors', () => {
       const original = engine.stepPasses.bind(engine);
       engine.stepPasses = (t: number) => [...original(t), broken];
       await expect(engine.advance(50)).rejects.toThrow(/WebGPU validation error in pass 'trace_update' \(steps 0\.\.49\)/);
-    } finally {
-      engine.dispose();
     }
   });
 

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BINDINGS, ChannelParams, Ctl, InputParams, layoutWgsl, Params, PopParams, ProjParams, Term, TraceParams } from '../../src/engine/webgpu/layout.ts';
 import { array, checkUniform, f32, field, pack, packNew, struct, u32, unpack, wgslStruct, type GpuType, type HostValue } from '../../src/engine/webgpu/schema.ts';
 import { readShaderFile } from '../../src/engine/webgpu/shaderSource.ts';
-import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';
+import { GpuPlan } from '../../src/engine/webgpu/plan.ts';
+import { SimState } from '../../src/engine/webgpu/simState.ts';
 import { build } from './fixture.ts';
 import { getTestDevice, readBuffer, releaseDevice } from './helpers.ts';
 
@@ -65,19 +66,18 @@ describe('layout schema (host)', () => {
 
 describe('layout schema (device): the emitted WGSL reads every field where the schema put it', () => {
   let device: GPUDevice;
-  let engine: WebGpuEngine;
+  let state: SimState;
   beforeAll(async () => {
-    const acquired = await getTestDevice();
-    device = acquired.device;
-    engine = await WebGpuEngine.create(build({ N: 500, T_s: 0.1, plastic: true }), device, { adapterInfo: acquired.adapterInfo });
+    device = (await getTestDevice()).device;
+    const plan = new GpuPlan(build({ N: 500, T_s: 0.1, plastic: true }), { stepsPerSubmit: 1000, spikeWorkgroups: 4, inputWorkgroups: 2 });
+    state = await SimState.create(device, plan, 'test device');
   });
   afterAll(() => {
-    engine?.dispose();
+    state?.destroy();
     if (device) releaseDevice(device);
   });
 
   it('Params (uniform) and the Ctl header (storage, atomics)', async () => {
-    const state = engine.state;
     const pl = leaves(Params, 'P', 0);
     const cl = leaves(Ctl, 'ctl', 0).filter((l) => l.offset < field(Ctl, 'list').offset);
     const all = [...pl, ...cl];

@@ -14,7 +14,7 @@ import { build, firstDivergence } from './fixture.ts';
 import { getTestDevice, releaseDevice } from './helpers.ts';
 
 const N = 2000;
-const T_s = Number(process.env.PLASTICNET_LONG_T_S ?? 1.5); // seconds simulated (statistics over the second half)
+const T_s = Number(process.env.PLASTICNET_LONG_T_S ?? 1); // seconds simulated (statistics over the second half); longer: PLASTICNET_LONG_T_S=5
 
 /** Rates of population p per 100 ms bin over the statistics interval. */
 function binRates(r: Recordings, p: number): number[] {
