@@ -165,7 +165,11 @@ export class WebGpuEngine implements Engine {
             }
           : null;
       const fused = schedule === 'fused' ? await FusedStep.create(state, rt) : null;
-      const record = await RecordPass.create(state, rt);
+      // Bins end at steps k * binSteps - 1: one parity when binSteps is even (the pass-by-pass schedule
+      // keeps both step slots equal and uses parity 0).
+      const binSteps = net.derived.binSteps;
+      const recordParities = schedule === 'passes' ? [0] : binSteps % 2 === 0 ? [1] : [0, 1];
+      const record = await RecordPass.create(state, rt, recordParities);
       const profiler = opts.profileEvery && gpu.features.has('timestamp-query') ? new Profiler(gpu, opts.profileEvery, plan.opts.stepsPerSubmit) : null;
       const engine = new WebGpuEngine(net, gpu, name, state, schedule, passes, fused, record, input, owns, profiler);
       await engine.prime();
@@ -188,7 +192,7 @@ export class WebGpuEngine implements Engine {
       const p = this.passes!;
       out.push(p.input, p.neuron_update, p.synapse_propagate, p.plasticity_pre, p.plasticity_post, p.trace_update);
     }
-    if ((t + 1) % this.net.derived.binSteps === 0) out.push(this.record.at(t));
+    if ((t + 1) % this.net.derived.binSteps === 0) out.push(this.record.at(this.fused ? t & 1 : 0));
     if (!this.fused) out.push(this.passes!.advance);
     return out.filter((x): x is GpuPass => x !== null);
   }

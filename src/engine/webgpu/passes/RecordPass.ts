@@ -6,19 +6,22 @@ import type { SimState } from '../simState.ts';
 import { grid, SimplePass, threadConstants, type Threads } from './pass.ts';
 
 export class RecordPass {
-  private constructor(readonly byParity: [SimplePass, SimplePass]) {}
+  private constructor(readonly byParity: (SimplePass | null)[]) {}
 
-  static async create(state: SimState, threads: Threads): Promise<RecordPass> {
+  /** Pipelines for the given step parities only (bins end at odd steps when binSteps is even). */
+  static async create(state: SimState, threads: Threads, parities: readonly number[]): Promise<RecordPass> {
     const p = state.plan;
     const tail = Math.ceil(Math.max(p.nSlots * p.nCh, p.nWSamples) / WORKGROUP_SIZE);
     const groups = grid(p.nBlocks + tail, 1, state.device.limits.maxComputeWorkgroupsPerDimension);
-    const make = async (parity: number): Promise<SimplePass> =>
-      new SimplePass('record', await state.pipeline('RecordPass', 'record', 'record_bin', threadConstants(threads, parity)), groups);
+    const make = async (parity: number): Promise<SimplePass | null> =>
+      parities.includes(parity) ? new SimplePass('record', await state.pipeline('RecordPass', 'record', 'record_bin', threadConstants(threads, parity)), groups) : null;
     return new RecordPass(await Promise.all([make(0), make(1)]));
   }
 
-  /** The record pass of step t (pass-by-pass schedule: parity 0, both step slots agree). */
-  at(t: number): SimplePass {
-    return this.byParity[t & 1]!;
+  /** The record pass of step t with a pipeline of parity `parity`. */
+  at(parity: number): SimplePass {
+    const pass = this.byParity[parity];
+    if (!pass) throw new Error(`RecordPass: no pipeline for step parity ${parity}`);
+    return pass;
   }
 }
