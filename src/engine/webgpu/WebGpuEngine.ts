@@ -170,7 +170,7 @@ export class WebGpuEngine implements Engine {
       const binSteps = net.derived.binSteps;
       const recordParities = schedule === 'passes' ? [0] : binSteps % 2 === 0 ? [1] : [0, 1];
       const record = await RecordPass.create(state, rt, recordParities);
-      const profiler = opts.profileEvery && gpu.features.has('timestamp-query') ? new Profiler(gpu, opts.profileEvery, plan.opts.stepsPerSubmit) : null;
+      const profiler = opts.profileEvery && gpu.features.has('timestamp-query') ? new Profiler(gpu, opts.profileEvery) : null;
       const engine = new WebGpuEngine(net, gpu, name, state, schedule, passes, fused, record, input, owns, profiler);
       await engine.prime();
       return engine;

@@ -16,7 +16,7 @@ export class Profiler {
   private readonly sum = new Map<GpuPassName, number>();
   private readonly count = new Map<GpuPassName, number>();
 
-  constructor(device: GPUDevice, private readonly every: number, _stepsPerSubmit: number) {
+  constructor(device: GPUDevice, private readonly every: number) {
     this.querySet = device.createQuerySet({ label: 'Profiler.querySet', type: 'timestamp', count: CAPACITY });
     this.resolveBuf = device.createBuffer({ label: 'Profiler.resolve', size: 8 * CAPACITY, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
     this.staging = device.createBuffer({ label: 'Profiler.staging', size: 8 * CAPACITY, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
