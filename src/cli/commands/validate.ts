@@ -19,7 +19,7 @@ interface Row {
   ok: boolean;
 }
 
-/** Spike trains (step, neuron) of all neurons of a run, in a canonical order. */
+/** Spike counts per neuron over the whole run (statistics start at t = 0 in these checks). */
 function spikeKey(r: RunResult): number[] {
   return Array.from(r.recordings.neuronStats.spikeCount);
 }
