@@ -72,25 +72,31 @@ function fixedIndegreeRows(seed: number, pr: DerivedProjection): { rowPtr: Int32
   return { rowPtr, post };
 }
 
-/** Builds the CSR and column index of one projection from the seed; weights start at J. */
-export function buildProjection(seed: number, pr: DerivedProjection): Csr {
-  const { rowPtr, post } = pr.connectivity === 'bernoulli' ? bernoulliRows(seed, pr) : fixedIndegreeRows(seed, pr);
-  const nPre = pr.pre.size;
-  const nPost = pr.post.size;
+/** Column index of a CSR: synapse ids grouped by local postsynaptic neuron, with their local pre index. */
+export function columnIndex(rowPtr: Int32Array, post: Int32Array, postOffset: number, nPost: number): Pick<Csr, 'colPtr' | 'colSyn' | 'colPre'> {
+  const nPre = rowPtr.length - 1;
   const nnz = post.length;
   const colPtr = new Int32Array(nPost + 1);
-  for (let s = 0; s < nnz; s++) colPtr[post[s]! - pr.post.offset + 1]!++;
+  for (let s = 0; s < nnz; s++) colPtr[post[s]! - postOffset + 1]!++;
   for (let j = 0; j < nPost; j++) colPtr[j + 1]! += colPtr[j]!;
   const fill = colPtr.slice(0, nPost);
   const colSyn = new Int32Array(nnz);
   const colPre = new Int32Array(nnz);
   for (let k = 0; k < nPre; k++) {
     for (let s = rowPtr[k]!; s < rowPtr[k + 1]!; s++) {
-      const at = fill[post[s]! - pr.post.offset]!++;
+      const at = fill[post[s]! - postOffset]!++;
       colSyn[at] = s;
       colPre[at] = k;
     }
   }
-  const weight = new Float32Array(nnz).fill(pr.J);
-  return { nPre, nPost, rowPtr, post, weight, colPtr, colSyn, colPre };
+  return { colPtr, colSyn, colPre };
+}
+
+/** Builds the CSR and column index of one projection from the seed; weights start at J. */
+export function buildProjection(seed: number, pr: DerivedProjection): Csr {
+  const { rowPtr, post } = pr.connectivity === 'bernoulli' ? bernoulliRows(seed, pr) : fixedIndegreeRows(seed, pr);
+  const nPre = pr.pre.size;
+  const nPost = pr.post.size;
+  const weight = new Float32Array(post.length).fill(pr.J);
+  return { nPre, nPost, rowPtr, post, weight, ...columnIndex(rowPtr, post, pr.post.offset, nPost) };
 }

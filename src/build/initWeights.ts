@@ -2,7 +2,7 @@
 // previous run (its final weights or a checkpoint); everything else (V, currents, traces, recordings,
 // time, static projections) starts as the spec says. Engine-neutral: edits the BuiltNetwork's CSR
 // before an engine is created, so every engine starts from the same weights.
-import type { Csr } from './connectivity.ts';
+import { columnIndex, type Csr } from './connectivity.ts';
 import type { BuiltNetwork } from './network.ts';
 import type { Derived, DerivedProjection } from '../model/derive.ts';
 
@@ -54,20 +54,7 @@ export function csrFromSynapses(pr: DerivedProjection, pre: Int32Array, post: In
     postOut[at] = post[s]!;
     w[at] = weight[s]!;
   }
-  const colPtr = new Int32Array(nPost + 1);
-  for (let s = 0; s < nnz; s++) colPtr[postOut[s]! - pr.post.offset + 1]!++;
-  for (let j = 0; j < nPost; j++) colPtr[j + 1]! += colPtr[j]!;
-  const fill = colPtr.slice(0, nPost);
-  const colSyn = new Int32Array(nnz);
-  const colPre = new Int32Array(nnz);
-  for (let k = 0; k < nPre; k++) {
-    for (let s = rowPtr[k]!; s < rowPtr[k + 1]!; s++) {
-      const at = fill[postOut[s]! - pr.post.offset]!++;
-      colSyn[at] = s;
-      colPre[at] = k;
-    }
-  }
-  return { nPre, nPost, rowPtr, post: postOut, weight: w, colPtr, colSyn, colPre };
+  return { nPre, nPost, rowPtr, post: postOut, weight: w, ...columnIndex(rowPtr, postOut, pr.post.offset, nPost) };
 }
 
 /** Global presynaptic index of every synapse of a CSR. */
