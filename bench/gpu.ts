@@ -5,6 +5,7 @@
 //   npx tsx bench/gpu.ts [--N 1000,2000,5000,10000] [--T 2] [--warmup 0.5] [--repeat 3]
 //                        [--schedule fused|passes] [--plastic both|static|plastic] [--out runs/bench-gpu.jsonl]
 //                        [--cpu]   (also time the CPU engine on the same network: the ratio from one run)
+//                        [--cpu-max-N 10000]   (time the CPU engine only up to this N)
 // The first --warmup seconds of each run are simulated and discarded. The sweep stops at the first N
 // that does not fit the device (that line carries the error). On a software adapter (SwiftShader) the
 // defaults shrink to N <= 5000 and T = 0.2 s: those numbers say nothing about a real GPU.
@@ -26,6 +27,7 @@ function arg(name: string, fallback?: string): string | undefined {
 }
 
 const commit = (() => {
+  if (process.env.PLASTICNET_COMMIT) return process.env.PLASTICNET_COMMIT; // a bundled copy run outside the repository
   try {
     return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
   } catch {
@@ -43,6 +45,7 @@ const schedule = (arg('schedule', 'fused') as Schedule);
 const which = arg('plastic', 'both');
 const out = arg('out');
 const withCpu = process.argv.includes('--cpu');
+const cpuMaxN = Number(arg('cpu-max-N', 'Infinity')); // time the CPU engine only up to this N
 const kinds = which === 'both' ? [false, true] : [which === 'plastic'];
 const EI_ISTDP = homeostaticInhibitory('istdp-ei', { eta: 1e-3, rho_Hz: 10, jNorm: -200, tauSTDP_ms: 200 });
 
@@ -66,6 +69,7 @@ const base = {
   commit,
   date: new Date().toISOString(),
   node: process.version,
+  limits: { maxBufferSize: device.limits.maxBufferSize, maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize },
   dt_ms: 0.1,
   T_s,
   warmup_s: warm_s,
@@ -152,7 +156,7 @@ sweep: for (const N of Ns) {
       gpu_pass_rtf: Object.fromEntries(Object.entries(passTimes).map(([k, v]) => [k, Number((v / (d.dt_ms * 1000)).toFixed(5))])),
       syn_events_per_wall_s: Number((events / wall_s).toExponential(4)),
     });
-    if (withCpu) {
+    if (withCpu && N <= cpuMaxN) {
       const cpu = new CpuEngine(net);
       await cpu.advance(warmSteps);
       const w0 = performance.now();
