@@ -11,6 +11,7 @@
 // defaults shrink to N <= 5000 and T = 0.2 s: those numbers say nothing about a real GPU.
 import { execSync } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { buildNetwork } from '../src/build/network.ts';
 import { derive } from '../src/model/derive.ts';
@@ -69,6 +70,7 @@ const base = {
   commit,
   date: new Date().toISOString(),
   node: process.version,
+  host_cpu: `${cpus()[0]?.model ?? 'unknown'} x${cpus().length}`,
   limits: { maxBufferSize: device.limits.maxBufferSize, maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize },
   dt_ms: 0.1,
   T_s,
