@@ -4,15 +4,33 @@
 //   Philox word and the source of spike s from word s & 3 of counter (step, s >> 2), then walks its row.
 // - Correlated layers go through a list: one thread per child generates the step's mother copies into
 //   the child's ring column and drains the column's slot of the step into an event (child, times).
-// Entry points of the pass-by-pass schedule: input_events (correlated generation), input_deliver
-// (independent spikes and events); input_prime once before step 0. shaders/step.wgsl fuses the same
-// functions into the fused schedule.
+// - Rate-modulating signals (inputModulated.ts: advanceSignals) advance once per step, one thread per
+//   signal channel, before neuron_update draws the Poisson source populations that read them.
+// Entry points of the pass-by-pass schedule: input_signals, input_events (correlated generation),
+// input_deliver (independent spikes and events); input_prime once before step 0. shaders/step.wgsl
+// fuses the same functions into the fused schedule.
 
 // Philox stream ids: STREAM in src/rng/streams.ts.
 const STREAM_INPUT_COUNT: u32 = 3u; // counter (step, 0, input, 0)
 const STREAM_INPUT_INDEX: u32 = 4u; // counter (step, spike >> 2, input, 0)
 const STREAM_MOTHER_COUNT: u32 = 5u; // counter (step, 0, input, 0)
 const STREAM_CHILD_COPY: u32 = 6u; // counter (step, child, input | mother << 8, 0)
+const STREAM_SIGNAL: u32 = 8u; // counter (step, channel, 0, 0), word 0
+
+// Signal channel c at `step` (advanceSignals): u = u01(word) - 0.5 (exact), x = u - (u - x) * decay. Only
+// this thread touches channel c, and nothing else reads the signals in the dispatch that advances them.
+fn advance_signal_at(c: u32, step: u32) {
+  if (c >= P.nSignalChannels) {
+    return;
+  }
+  var g = 0u;
+  while (g + 1u < P.nSignals && c >= P.signals[g + 1u].offset) {
+    g++;
+  }
+  let u = u01(philox4x32(vec4<u32>(step, c, 0u, 0u), vec2<u32>(P.seed, STREAM_SIGNAL)).x) - 0.5;
+  let at = P.sigOff + c;
+  fstate[at] = u - (u - fstate[at]) * P.signals[g].decay;
+}
 
 // Poisson draw by inversion: the number of table thresholds <= w (PoissonTable.draw).
 fn poisson_draw(off: u32, len: u32, w: u32) -> u32 {
@@ -116,6 +134,14 @@ fn deliver_events(w: u32, nw: u32, lid: u32, step: u32) {
     let word = ctl.list[P.eventOff + 2u * e];
     deliver_source(word >> 24u, word & 0xffffffu, i32(ctl.list[P.eventOff + 2u * e + 1u]), lid, step);
   }
+}
+
+@compute @workgroup_size(NEURON_THREADS)
+fn input_signals(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  if (halted()) {
+    return;
+  }
+  advance_signal_at(neuron_index(gid, nwg), current_step());
 }
 
 @compute @workgroup_size(NEURON_THREADS)

@@ -1,7 +1,12 @@
 // Pass 'neuron_update' (twin of src/engine/cpu/neuronUpdate.ts), one thread per neuron: the step's
-// fixed-point external input joins the input currents, then forward Euler of the EIF/LIF membrane in
-// the reference's expression order, threshold, reset, refractoriness. Spikers are appended to a spike
-// list (count ctl.nSpikes[list]) and stamped with the step in lastSpike.
+// fixed-point external input joins the input currents, then, by the population's model (PopParams.model):
+// forward Euler of the EIF/LIF membrane (current-based) or of the conductance-based LIF
+// (neuronUpdateCond.ts), or the Poisson source's draw (inputModulated.ts), each in the reference's
+// expression order; threshold, reset, refractoriness. Spikers are appended to a spike list (count
+// ctl.nSpikes[list]) and stamped with the step in lastSpike.
+
+// Philox stream of Poisson source populations: STREAM.source in src/rng/streams.ts.
+const STREAM_SOURCE: u32 = 9u; // counter (step, k >> 2, population, 0), word k & 3
 
 fn join_inputs(i: u32) {
   for (var c = 0u; c < P.nChannels; c++) {
@@ -17,6 +22,57 @@ fn join_inputs(i: u32) {
   }
 }
 
+// Appends spiker i to list `list`, stamps it and starts its refractory period.
+fn emit_spike(i: u32, step: u32, list: u32, refSteps: i32) {
+  let s = atomicAdd(&ctl.nSpikes[list], 1u);
+  ctl.list[P.spikeOff + list * P.N + s] = i;
+  istate[P.lastOff + i] = i32(step);
+  istate[P.refrOff + i] = refSteps;
+}
+
+// EIF/LIF: v + dtC * ((sum_c I_c + gL (eL - v)) + gLdT exp((v - vT) / DeltaT)).
+fn current_based_v(p: u32, i: u32, vi: f32) -> f32 {
+  let pp = &P.pops[p];
+  var itot = 0.0;
+  for (var c = 0u; c < P.nChannels; c++) {
+    itot = itot + fstate[P.curOff + c * P.N + i];
+  }
+  let leak = pp.gL * (pp.eL - vi);
+  var ex = 0.0;
+  if (pp.isEif != 0u) {
+    ex = pp.gLdT * exp((vi - pp.vT) * pp.invDeltaT);
+  }
+  return vi + pp.dtOverC * ((itot + leak) + ex);
+}
+
+// Conductance-based LIF (condLifUpdate): syn = sum over its channels, ascending, of g_c (E_c - v), then
+// v + dtC * ((gL (eL - v) + syn) + iBg). g_c is the channel's current (nS): this step's input joined.
+fn cond_lif_v(p: u32, i: u32, vi: f32) -> f32 {
+  let pp = &P.pops[p];
+  var syn = 0.0;
+  for (var c = 0u; c < P.nChannels; c++) {
+    if ((pp.condMask & (1u << c)) == 0u) {
+      continue;
+    }
+    syn = syn + fstate[P.curOff + c * P.N + i] * (P.channels[c].reversal - vi);
+  }
+  return vi + pp.dtOverC * ((pp.gL * (pp.eL - vi) + syn) + pp.iBg);
+}
+
+// Spike probability of source k (local index) of Poisson population p (sourceProbability):
+// pBase + pGain * max(0, x) with x its signal channel's value; pBase when unmodulated.
+fn source_probability(p: u32, k: u32) -> f32 {
+  let pp = &P.pops[p];
+  if (pp.sigCount == 0u) {
+    return pp.pBase;
+  }
+  var c = pp.sigOffset;
+  if (pp.sigCount > 1u) {
+    c = pp.sigOffset + (k * pp.sigCount) / pp.size; // < 2^32: checked by the host (GpuPlan)
+  }
+  return pp.pBase + pp.pGain * max(0.0, fstate[P.sigOff + c]);
+}
+
 // Neuron i at `step`; a spike goes to list `list`.
 fn neuron_update_at(i: u32, step: u32, list: u32) {
   join_inputs(i);
@@ -25,24 +81,27 @@ fn neuron_update_at(i: u32, step: u32, list: u32) {
     istate[P.refrOff + i] = refr - 1;
     return;
   }
-  let pp = &P.pops[pop_of(i)];
-  var itot = 0.0;
-  for (var c = 0u; c < P.nChannels; c++) {
-    itot = itot + fstate[P.curOff + c * P.N + i];
+  let p = pop_of(i);
+  let pp = &P.pops[p];
+  if (pp.model == MODEL_POISSON) {
+    // poissonSourceUpdate: word k & 3 of counter (step, k >> 2, population); V is not used.
+    let k = i - pp.offset;
+    let w = philox4x32(vec4<u32>(step, k >> 2u, p, 0u), vec2<u32>(P.seed, STREAM_SOURCE))[k & 3u];
+    if (u01(w) < source_probability(p, k)) {
+      emit_spike(i, step, list, pp.refSteps);
+    }
+    return;
   }
   let vi = fstate[P.vOff + i];
-  let leak = pp.gL * (pp.eL - vi);
-  var ex = 0.0;
-  if (pp.isEif != 0u) {
-    ex = pp.gLdT * exp((vi - pp.vT) * pp.invDeltaT);
+  var vn: f32;
+  if (pp.model == MODEL_COND) {
+    vn = cond_lif_v(p, i, vi);
+  } else {
+    vn = current_based_v(p, i, vi);
   }
-  var vn = vi + pp.dtOverC * ((itot + leak) + ex);
   if (vn >= pp.vThresh) {
-    let s = atomicAdd(&ctl.nSpikes[list], 1u);
-    ctl.list[P.spikeOff + list * P.N + s] = i;
-    istate[P.lastOff + i] = i32(step);
+    emit_spike(i, step, list, pp.refSteps);
     vn = pp.vReset;
-    istate[P.refrOff + i] = pp.refSteps;
   }
   fstate[P.vOff + i] = vn;
 }

@@ -3,16 +3,19 @@
 // step's parity (PARITY), list p holds the step's spikers and steps[p] the step t:
 //   step_spikers (t): synapse_propagate + plasticity_pre of each spiker (the same thread reads a
 //     synapse's weight for delivery before it updates it); independent input of t + 1 into the input
-//     accumulators (consumed by t + 1's neuron update only); correlated generation for t + 1;
+//     accumulators (consumed by t + 1's neuron update only); correlated generation for t + 1; the
+//     rate-modulating signals of t + 1 (read only by t + 1's neuron update);
 //   step_post (t): plasticity_post (after every pre update of t); correlated events of t + 1;
 //   step_neurons (t): trace_update of t, then neuron_update of t + 1 into list 1 - p, and thread 0
 //     advances the counter (steps[1 - p] = t + 1) and empties list p and the events.
 // The recurrent accumulators are joined in trace_update(t) before neuron_update(t + 1) reads the
 // currents, exactly as in the pass-by-pass order; the input accumulators only hold t + 1's input.
 
-// Workgroups of the spiker role; then INPUT_GROUPS for independent input; then correlated generation.
+// Workgroups of the spiker role; then INPUT_GROUPS for independent input; then CORR_GROUPS for
+// correlated generation; then the signals (one thread per channel).
 override SPIKE_GROUPS: u32 = 1u;
 override INPUT_GROUPS: u32 = 1u;
+override CORR_GROUPS: u32 = 0u;
 
 @compute @workgroup_size(ROW_THREADS)
 fn step_spikers(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -30,8 +33,10 @@ fn step_spikers(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
     }
   } else if (w < SPIKE_GROUPS + INPUT_GROUPS) {
     deliver_inputs_independent(w - SPIKE_GROUPS, INPUT_GROUPS, lid, step + 1u);
-  } else {
+  } else if (w < SPIKE_GROUPS + INPUT_GROUPS + CORR_GROUPS) {
     correlated_events_at((w - SPIKE_GROUPS - INPUT_GROUPS) * ROW_THREADS + lid, step + 1u);
+  } else {
+    advance_signal_at((w - SPIKE_GROUPS - INPUT_GROUPS - CORR_GROUPS) * ROW_THREADS + lid, step + 1u);
   }
 }
 

@@ -208,3 +208,34 @@ export function realisationTolerance(values: ArrayLike<number>): number {
 export function weightDriftTolerance(jStart: number, jEnd: number, relRate: number): number {
   return 2 * relRate * Math.abs(jEnd - jStart) + 1e-6 * Math.abs(jEnd);
 }
+
+/**
+ * One conductance-based LIF step (neuronUpdateCond.ts) v' = v + dtC ((gL (eL - v) + syn) + iBg) with
+ * syn = sum_c g_c (E_c - v), bound on |v'_gpu - v'_cpu| from the same v and conductances (1 ulp per
+ * operation, any fusion covered): for each channel 1 ulp of (E_c - v) scaled by g_c, 1 of the product and
+ * 1 of the partial sum; gL times 1 ulp of (eL - v), 1 of the leak, 1 of each of the two sums (all scaled
+ * by dtC), 1 of the product by dtC and 1 of the final addition. No transcendental: the bound is a few
+ * ulp of V (about 2^-18 mV near -55 mV).
+ */
+export function condVStepBound(p: { vn: number; channels: { g: number; d: number; prod: number; partial: number }[]; gL: number; dL: number; leak: number; s1: number; s2: number; dtC: number }): number {
+  let inner = p.gL * ulp32(p.dL) + ulp32(p.leak) + ulp32(p.s1) + ulp32(p.s2);
+  for (const c of p.channels) inner += Math.abs(c.g) * ulp32(c.d) + ulp32(c.prod) + ulp32(c.partial);
+  return ulp32(p.vn) + p.dtC * inner + ulp32(p.dtC * p.s2);
+}
+
+/**
+ * One step of a rate-modulating signal x' = u - (u - x) decay (inputModulated.ts; u = u01 - 1/2 exact on
+ * both sides): decay times 1 ulp of (u - x), 1 ulp of the product, 1 ulp of the result.
+ */
+export function signalStepBound(p: { xn: number; diff: number; decay: number }): number {
+  return p.decay * ulp32(p.diff) + ulp32(p.diff * p.decay) + ulp32(p.xn);
+}
+
+/**
+ * A Poisson source spikes iff u01(word) < p with p = pBase + pGain max(0, x) (two operations, 1 ulp each
+ * on the GPU, pGain times the signal's own difference). u01 is exact (multiples of 2^-24), so a draw can
+ * only flip when it lies within this band of the reference's p; such draws are counted and left out.
+ */
+export function sourceProbabilityBand(p: { prob: number; pGain: number; xErr: number }): number {
+  return 2 * ulp32(p.prob) + p.pGain * p.xErr;
+}

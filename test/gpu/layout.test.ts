@@ -2,7 +2,7 @@
 // round trips, and on the device: a kernel compiled against the emitted WGSL reads every scalar of a
 // Params and Ctl filled with distinct values, and must find each one at the offset the schema computed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BINDINGS, ChannelParams, Ctl, InputParams, layoutWgsl, Params, PopParams, ProjParams, Term, TraceParams } from '../../src/engine/webgpu/layout.ts';
+import { BINDINGS, ChannelParams, Ctl, InputParams, layoutWgsl, MAX_PROJ, Params, PopParams, ProjParams, SignalParams, Term, TraceParams } from '../../src/engine/webgpu/layout.ts';
 import { array, checkUniform, f32, field, pack, packNew, struct, u32, unpack, wgslStruct, type GpuType, type HostValue } from '../../src/engine/webgpu/schema.ts';
 import { readShaderFile } from '../../src/engine/webgpu/shaderSource.ts';
 import { GpuPlan } from '../../src/engine/webgpu/plan.ts';
@@ -33,12 +33,12 @@ function pattern(t: GpuType, k: { n: number }): HostValue {
 describe('layout schema (host)', () => {
   it('follows the WGSL rules: sizes and offsets pinned', () => {
     expect([Term.size, Term.align]).toEqual([32, 16]);
-    expect([PopParams.size, ChannelParams.size, TraceParams.size, InputParams.size]).toEqual([64, 16, 16, 64]);
+    expect([PopParams.size, ChannelParams.size, TraceParams.size, InputParams.size, SignalParams.size]).toEqual([80, 16, 16, 64, 16]);
     expect(field(ProjParams, 'onPre').offset).toBe(112); // 26 scalars (104 bytes), then @align(16)
     expect(field(ProjParams, 'onPost').offset).toBe(144);
     expect(ProjParams.size).toBe(176);
     expect(field(Params, 'pops').offset % 16).toBe(0);
-    expect(Params.size).toBe(field(Params, 'projs').offset + 16 * 176);
+    expect(Params.size).toBe(field(Params, 'projs').offset + MAX_PROJ * 176);
     expect(field(Ctl, 'nSpikes').offset).toBe(8);
     expect(field(Ctl, 'list').offset).toBe(52);
     expect(() => checkUniform(Params)).not.toThrow();

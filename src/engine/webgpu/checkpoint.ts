@@ -26,6 +26,7 @@ export async function gpuSnapshot(state: SimState, recorder: Recorder, step: num
   g.acc.forEach((a, i) => (st.acc[i] = a));
   g.traces.forEach((x, t) => st.traces[t]!.set(x));
   g.ring.forEach((r, x) => st.ring[x]!.set(r));
+  st.signal.set(g.signal);
   d.projections.forEach((pr, i) => {
     if (pr.plastic) st.weights[i]!.set(g.weights[i]!);
   });

@@ -18,11 +18,15 @@ import {
 } from './schema.ts';
 
 /** Capacity of the per-network tables in the uniform Params (validate() keeps specs well inside). */
-export const MAX_POPS = 4;
-export const MAX_CHANNELS = 8;
-export const MAX_TRACES = 8;
+export const MAX_POPS = 20;
+export const MAX_CHANNELS = 24; // at most 32: PopParams.condMask has one bit per channel
+export const MAX_TRACES = 16;
 export const MAX_INPUTS = 4;
-export const MAX_PROJ = 16;
+export const MAX_PROJ = 24;
+export const MAX_SIGNALS = 4;
+
+/** PopParams.model: how neuron_update integrates a population (derive's DerivedNeuron.model). */
+export const MODEL = { current: 0, cond: 1, poisson: 2 } as const;
 
 /** Threads per workgroup of the 1-D passes (WORKGROUP_SIZE in shaders/common.wgsl). */
 export const WORKGROUP_SIZE = 64;
@@ -39,16 +43,23 @@ export const PopParams = struct(
     ['offset', u32, 'first global neuron index'],
     ['size', u32, 'neurons'],
     ['channel', u32, 'current channel fed by its spikes'],
+    ['model', u32, 'MODEL: 0 current-based (EIF/LIF), 1 conductance-based LIF, 2 Poisson source'],
     ['isEif', u32, '1: exponential term on (gLdT > 0)'],
     ['refSteps', i32, 'refractory steps after a spike'],
-    ['dtOverC', f32, 'dt / C_m'],
-    ['gL', f32, '1 / tauMem'],
+    ['dtOverC', f32, 'dt / C_m (cond LIF: dt / C in ms/pF)'],
+    ['gL', f32, '1 / tauMem (cond LIF: g_L in nS)'],
     ['gLdT', f32, 'g_L * Delta_T'],
     ['eL', f32, 'leak reversal (mV)'],
     ['vT', f32, 'soft threshold (mV)'],
     ['invDeltaT', f32, '1 / Delta_T'],
     ['vThresh', f32, 'spike detection threshold (mV)'],
     ['vReset', f32, 'reset (mV)'],
+    ['condMask', u32, 'cond LIF: bit c set for each channel c projecting onto it (its condChannels)'],
+    ['iBg', f32, 'cond LIF: background current (pA)'],
+    ['pBase', f32, 'Poisson source: spike probability per step without modulation'],
+    ['pGain', f32, 'Poisson source: probability per unit of max(0, signal)'],
+    ['sigOffset', u32, 'Poisson source: signal channel of its first source'],
+    ['sigCount', u32, 'Poisson source: 0 unmodulated, 1 one channel, else source k reads sigOffset + k * sigCount / size'],
   ],
   { uniform: true },
 );
@@ -60,6 +71,7 @@ export const ChannelParams = struct(
     ['decay', f32, 'f32(1 - dt/tau)'],
     ['invTau', f32, 'f32(1/tau)'],
     ['isInput', u32, '1: external input channel (joins before the neuron update)'],
+    ['reversal', f32, 'reversal potential (mV) on conductance-based targets (0 where none)'],
   ],
   { uniform: true },
 );
@@ -92,6 +104,17 @@ export const InputParams = struct(
     ['stopStep', i32, ''],
     ['ringOff', u32, 'istate offset of its count ring ring[(step % ringLen) * size + k]'],
     ['ringLen', u32, '2D + 1 slots (correlated), else 0'],
+  ],
+  { uniform: true },
+);
+
+export const SignalParams = struct(
+  'SignalParams',
+  'one rate-modulating signal: channels [offset, offset + channels) of the signal state',
+  [
+    ['offset', u32, 'first channel'],
+    ['channels', u32, ''],
+    ['decay', f32, 'f32(exp(-dt / tau))'],
   ],
   { uniform: true },
 );
@@ -181,10 +204,14 @@ export const Params = struct(
     ['colWOff', u32, 'graph: weight index of each column entry (plastic)'],
     ['colPreOff', u32, 'graph: global presynaptic neuron of each column entry (plastic)'],
     ['wsOff', u32, 'graph: weight index of each sampled synapse'],
+    ['sigOff', u32, 'fstate: rate-modulating signal values [nSignalChannels]'],
+    ['nSignals', u32, ''],
+    ['nSignalChannels', u32, 'channels of all signals'],
     ['pops', array(PopParams, MAX_POPS), ''],
     ['channels', array(ChannelParams, MAX_CHANNELS), ''],
     ['traces', array(TraceParams, MAX_TRACES), ''],
     ['inputs', array(InputParams, MAX_INPUTS), ''],
+    ['signals', array(SignalParams, MAX_SIGNALS), ''],
     ['projs', array(ProjParams, MAX_PROJ), ''],
   ],
   { uniform: true },
@@ -237,6 +264,10 @@ export function layoutWgsl(): string {
     `const MAX_TRACES: u32 = ${MAX_TRACES}u;`,
     `const MAX_INPUTS: u32 = ${MAX_INPUTS}u;`,
     `const MAX_PROJ: u32 = ${MAX_PROJ}u;`,
+    `const MAX_SIGNALS: u32 = ${MAX_SIGNALS}u;`,
+    `const MODEL_CURRENT: u32 = ${MODEL.current}u;`,
+    `const MODEL_COND: u32 = ${MODEL.cond}u;`,
+    `const MODEL_POISSON: u32 = ${MODEL.poisson}u;`,
     `const REDUCE_ITEMS: u32 = ${REDUCE_ITEMS}u;`,
     `const NO_OVERFLOW: u32 = ${NO_OVERFLOW >>> 0}u;`,
   ];

@@ -9,7 +9,9 @@ import {
   MAX_INPUTS,
   MAX_POPS,
   MAX_PROJ,
+  MAX_SIGNALS,
   MAX_TRACES,
+  MODEL,
   Ctl,
   Params,
   REDUCE_BLOCK,
@@ -46,7 +48,7 @@ export interface ProjPlan {
 export class GpuPlan {
   readonly N: number;
   readonly nCh: number;
-  readonly fstate = new Sections<'v' | 'current' | 'traces' | 'curAcc'>();
+  readonly fstate = new Sections<'v' | 'current' | 'traces' | 'curAcc' | 'signal'>();
   readonly istate = new Sections<'refr' | 'last' | 'slot' | 'ring'>();
   readonly list = new Sections<'spikes' | 'events' | 'rec'>();
   readonly graph = new Sections<'rowPtr' | 'post' | 'colPtr' | 'colW' | 'colPre' | 'tables' | 'wsample'>();
@@ -76,16 +78,17 @@ export class GpuPlan {
     if (d.traces.length > MAX_TRACES) throw new Error(`WebGPU engine: ${d.traces.length} trace groups exceed MAX_TRACES = ${MAX_TRACES}`);
     if (d.inputs.length > MAX_INPUTS) throw new Error(`WebGPU engine: ${d.inputs.length} inputs exceed MAX_INPUTS = ${MAX_INPUTS}`);
     if (d.projections.length > MAX_PROJ) throw new Error(`WebGPU engine: ${d.projections.length} projections exceed MAX_PROJ = ${MAX_PROJ}`);
+    if (d.signals.length > MAX_SIGNALS) throw new Error(`WebGPU engine: ${d.signals.length} rate-modulating signals exceed MAX_SIGNALS = ${MAX_SIGNALS}`);
     for (const p of d.pops) {
-      const model = p.neuron.model as string;
-      if (model !== 'eif' && model !== 'lif')
-        throw new Error(`WebGPU engine: population ${p.name}: neuron model '${model}' is not implemented on the GPU yet (run it with --backend cpu)`);
+      const src = p.neuron.source;
+      // Source k reads channel sigOffset + floor(k * sigCount / size), computed in u32 on the GPU.
+      if (src && src.sigCount > 1 && p.size * src.sigCount >= 2 ** 32)
+        throw new Error(`WebGPU engine: population ${p.name}: ${p.size} sources x ${src.sigCount} signal channels exceed 2^32`);
     }
-    if (d.signals.length > 0) throw new Error('WebGPU engine: rate-modulating signals are not implemented on the GPU yet (run this spec with --backend cpu)');
     for (const x of d.inputs) if (x.size >= 2 ** 24) throw new Error(`WebGPU engine: input ${x.name} has ${x.size} neurons; events address at most 2^24`);
 
     this.nSlots = net.currentSample.length;
-    this.fstate.add('v', N).add('current', this.nCh * N).add('traces', d.traces.length * N).add('curAcc', this.nSlots * this.nCh);
+    this.fstate.add('v', N).add('current', this.nCh * N).add('traces', d.traces.length * N).add('curAcc', this.nSlots * this.nCh).add('signal', d.nSignalChannels);
 
     let ring = 0;
     for (const x of d.inputs) {
@@ -224,10 +227,14 @@ export class GpuPlan {
       colWOff: this.graph.offset.colW,
       colPreOff: this.graph.offset.colPre,
       wsOff: this.graph.offset.wsample,
+      sigOff: this.fstate.offset.signal,
+      nSignals: d.signals.length,
+      nSignalChannels: d.nSignalChannels,
       pops: d.pops.map((p) => ({
         offset: p.offset,
         size: p.size,
         channel: p.channel,
+        model: p.neuron.model === 'cond_lif' ? MODEL.cond : p.neuron.model === 'poisson' ? MODEL.poisson : MODEL.current,
         isEif: p.neuron.gLdT > 0 ? 1 : 0,
         refSteps: p.neuron.refSteps,
         dtOverC: p.neuron.dtOverC,
@@ -238,8 +245,15 @@ export class GpuPlan {
         invDeltaT: p.neuron.invDeltaT,
         vThresh: p.neuron.vThresh,
         vReset: p.neuron.vReset,
+        condMask: p.condChannels.reduce((m, c) => (m | (1 << c)) >>> 0, 0),
+        iBg: p.neuron.iBg,
+        pBase: p.neuron.source?.pBase ?? 0,
+        pGain: p.neuron.source?.pGain ?? 0,
+        sigOffset: p.neuron.source?.sigOffset ?? 0,
+        sigCount: p.neuron.source?.sigCount ?? 0,
       })),
-      channels: d.channels.map((c) => ({ decay: c.decay, invTau: c.invTau, isInput: c.kind === 'input' ? 1 : 0 })),
+      channels: d.channels.map((c) => ({ decay: c.decay, invTau: c.invTau, isInput: c.kind === 'input' ? 1 : 0, reversal: c.reversal ?? 0 })),
+      signals: d.signals.map((g) => ({ offset: g.offset, channels: g.channels, decay: g.decay })),
       traces: d.traces.map((t) => ({ offset: d.pops[t.pop]!.offset, size: d.pops[t.pop]!.size, decay: t.decay })),
       inputs: d.inputs.map((x, i) => ({
         size: x.size,

@@ -5,7 +5,7 @@ import { Ctl } from './layout.ts';
 import type { SimState } from './simState.ts';
 import { unpack } from './schema.ts';
 
-export type UploadableState = Pick<CpuState, 'v' | 'refr' | 'current' | 'acc' | 'traces' | 'spikes' | 'nSpikes' | 'ring' | 'weights'>;
+export type UploadableState = Pick<CpuState, 'v' | 'refr' | 'current' | 'acc' | 'traces' | 'spikes' | 'nSpikes' | 'ring' | 'weights' | 'signal'>;
 
 export interface GpuSnapshot {
   step: number;
@@ -21,6 +21,7 @@ export interface GpuSnapshot {
   ring: Uint16Array[];
   weights: Float32Array[]; // per projection (static ones: their constant CSR weights)
   curAcc: Float32Array; // per-bin current sums [slot][channel]
+  signal: Float32Array; // rate-modulating signal values (of the last step whose input pass ran)
   recCount: number;
   record: Uint32Array; // (step, id) pairs of the current submission
   ovfStep: number;
@@ -47,6 +48,7 @@ export function uploadState(state: SimState, st: UploadableState, step: number):
   f.set(st.v, plan.fstate.offset.v);
   f.set(st.current, plan.fstate.offset.current);
   st.traces.forEach((x, t) => f.set(x, plan.fstate.offset.traces + t * N));
+  f.set(st.signal, plan.fstate.offset.signal);
   device.queue.writeBuffer(buffers.fstate, 0, f);
   const s = new Int32Array(plan.istate.total);
   s.set(st.refr, plan.istate.offset.refr);
@@ -139,6 +141,7 @@ export async function downloadState(state: SimState): Promise<GpuSnapshot> {
       return p.plastic ? w.slice(p.wOff, p.wOff + p.nnz) : Float32Array.from(net.csr[pr.index]!.weight);
     }),
     curAcc: f.slice(plan.fstate.offset.curAcc, plan.fstate.offset.curAcc + plan.nSlots * plan.nCh),
+    signal: f.slice(plan.fstate.offset.signal, plan.fstate.offset.signal + d.nSignalChannels),
     recCount,
     record: list.slice(plan.list.offset.rec, plan.list.offset.rec + 2 * Math.min(recCount, plan.recCap)),
     ovfStep: h.ovfStep!,

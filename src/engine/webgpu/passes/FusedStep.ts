@@ -36,19 +36,20 @@ export class FusedStep {
     const G = plan.opts.spikeWorkgroups;
     const inputGroups = independent ? plan.opts.inputWorkgroups : 0;
     const corrGroups = correlated ? Math.ceil(plan.corrThreads / threads.row) : 0;
+    const sigGroups = Math.ceil(d.nSignalChannels / threads.row);
     const postSpikers = plastic ? G : 0;
     const postGroups = postSpikers + (correlated ? plan.opts.inputWorkgroups : 0);
     const make = async (parity: number): Promise<Parity> => {
       const c = threadConstants(threads, parity);
       const [spikers, post, neurons, close] = await Promise.all([
-        state.pipeline('FusedStep.spikers', FILES, 'step_spikers', { ...c, SPIKE_GROUPS: G, INPUT_GROUPS: inputGroups }),
+        state.pipeline('FusedStep.spikers', FILES, 'step_spikers', { ...c, SPIKE_GROUPS: G, INPUT_GROUPS: inputGroups, CORR_GROUPS: corrGroups }),
         postGroups ? state.pipeline('FusedStep.post', FILES, 'step_post', { ...c, SPIKE_GROUPS: postSpikers, INPUT_GROUPS: 0 }) : null,
         state.pipeline('FusedStep.neurons', FILES, 'step_neurons', { ...c, SPIKE_GROUPS: G, INPUT_GROUPS: 0 }),
         state.pipeline('FusedStep.close', FILES, 'step_close', { ...c, SPIKE_GROUPS: G, INPUT_GROUPS: 0 }),
       ]);
       const perNeuron = grid(plan.N, threads.neuron, maxDim);
       return {
-        spikers: new SimplePass('step_spikers', spikers, [G + inputGroups + corrGroups, 1]),
+        spikers: new SimplePass('step_spikers', spikers, [G + inputGroups + corrGroups + sigGroups, 1]),
         post: post ? new SimplePass('step_post', post, [postGroups, 1]) : null,
         neurons: new SimplePass('step_neurons', neurons, perNeuron),
         lastSpikers: new SimplePass('step_spikers', spikers, [G, 1]),
