@@ -7,7 +7,7 @@ describe('plasticnet validate', () => {
     const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'validate', '--quick'], { encoding: 'utf8' });
     expect(r.stdout).toContain('check');
     expect(r.stdout).toContain('max error');
-    expect(r.stdout).toMatch(/all 2 checks passed/);
+    expect(r.stdout).toMatch(/all 3 checks passed/);
     expect(r.status).toBe(0);
   });
 });

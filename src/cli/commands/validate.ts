@@ -9,6 +9,7 @@ import { runSimulation, type RunResult } from '../../engine/simulation.ts';
 import type { NetworkSpec } from '../../model/spec.ts';
 import { fig3IstdpEi } from '../../presets/akilFigures.ts';
 import { akilNetwork } from '../../presets/akil2021.ts';
+import { vogelsNetwork, vogelsSingle } from '../../presets/vogels2011.ts';
 import { summarize } from '../../stats/summary.ts';
 import { printTable } from './run.ts';
 
@@ -32,10 +33,16 @@ function small(spec: NetworkSpec, N: number, T_s: number): NetworkSpec {
 /** Whole-run checks: identical spike counts on short runs, statistics on longer ones. */
 async function wholeRunChecks(long: boolean): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const [name, spec] of [
+  const exact: [string, NetworkSpec][] = [
     ['static, N = 500, 200 ms: spike counts per neuron identical', small(akilNetwork({ seed: 7 }), 500, 0.2)],
     ['EI iSTDP, N = 500, 200 ms: spike counts per neuron identical', small(fig3IstdpEi(), 500, 0.2)],
-  ] as const) {
+    // Conductance-based LIF with background current and Vogels iSTDP on E<-I from t = 0 (inhibition
+    // started at 3 nS, so the rates stay moderate in 200 ms).
+    ['Vogels cond LIF + iSTDP, N = 500, 200 ms: spike counts per neuron identical', small(vogelsNetwork({ N: 500, T_s: 0.2, plasticFrom_s: 0, wIE0_nS: 3 }), 500, 0.2)],
+  ];
+  // The SOM single neuron: 1000 Poisson sources modulated by 8 filtered-noise signals, iSTDP on I inputs.
+  if (long) exact.push(['Vogels SOM single neuron (modulated sources), 300 ms: spike counts per neuron identical', { ...vogelsSingle({ T_s: 0.3 }), recording: { ...vogelsSingle().recording, statsStart_s: 0 } }]);
+  for (const [name, spec] of exact) {
     const g = await runSimulation(spec, { backend: 'webgpu' });
     const c = await runSimulation(spec, { backend: 'cpu' });
     const a = spikeKey(g);
