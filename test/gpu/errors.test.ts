@@ -11,6 +11,7 @@ import type { GpuPass } from '../../src/engine/webgpu/passes/pass.ts';
 import { GpuPlan } from '../../src/engine/webgpu/plan.ts';
 import { checkFits } from '../../src/engine/webgpu/simState.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';
+import { ulp32 } from '../tolerances.ts';
 import { derive } from '../../src/model/derive.ts';
 import { validate } from '../../src/model/validate.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
@@ -97,8 +98,13 @@ describe('WebGPU engine errors', () => {
       expect(c).toBeInstanceOf(RunGuardError);
       expect(g).toBeInstanceOf(RunGuardError);
       expect(c.guard).toBe('weight-bounds');
-      expect(g.message).toBe(c.message);
-      expect(g.value).toBe(c.value);
+      // Same guard, step, synapse and text; the weight's value is exact on SwiftShader and within the
+      // f32 bound on a hardware GPU (fused a * b + c in the update: 1 ulp per update; measured on an
+      // NVIDIA H100: 118.328171 vs 118.328182, 9e-8 relative), so the number is compared apart.
+      const num = /j = (-?[\d.]+)/;
+      expect(g.message.replace(num, 'j = #')).toBe(c.message.replace(num, 'j = #'));
+      if (info.isSoftware) expect(g.value).toBe(c.value);
+      else expect(Math.abs(g.value - c.value)).toBeLessThanOrEqual(engine.step * ulp32(c.value));
       expect(engine.step).toBe(cpu.step);
     } finally {
       engine.dispose();

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 describe('plasticnet validate', () => {
   it('--quick: whole-run spike counts GPU vs CPU identical, table printed, exit 0', () => {
-    const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'validate', '--quick'], { encoding: 'utf8' });
+    // tsx's CLI through this Node binary, not `npx` (the GPU machines carry node and node_modules only).
+    const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli/main.ts', 'validate', '--quick'], { encoding: 'utf8' });
     expect(r.stdout).toContain('check');
     expect(r.stdout).toContain('max error');
     expect(r.stdout).toMatch(/all 3 checks passed/);
