@@ -153,17 +153,20 @@ async function requestNodeAdapter(opts: GPURequestAdapterOptions): Promise<GPUAd
   const dawn = await loadDawn();
   if (nodeGpu !== undefined) return nodeGpu.requestAdapter(opts);
   const icd = proc.env.VK_ICD_FILENAMES === undefined ? await findSwiftShaderIcd() : undefined;
+  // Extra Dawn flags, e.g. PLASTICNET_DAWN_FLAGS='disable-dawn-features=timestamp_quantization' for
+  // per-pass timings finer than Dawn's default timestamp quantization (bench/gpu.ts on a real GPU).
+  const flags = (proc.env.PLASTICNET_DAWN_FLAGS ?? '').split(/\s+/).filter((f) => f.length > 0);
   let gpu: GPU | undefined;
   let adapter: GPUAdapter | null = null;
   // First the environment as it is (a real GPU, Mesa >= 25 lavapipe), unless it has no driver at
   // all for SwiftShader to stand in for (that try would only print "Found no drivers").
   if (icd === undefined || (await hasSystemVulkanDriver())) {
-    gpu = dawn.create([]);
+    gpu = dawn.create(flags);
     adapter = await gpu.requestAdapter(opts);
   }
   if (adapter === null && icd !== undefined) {
     proc.env.VK_ICD_FILENAMES = icd; // read by the Vulkan loader when Dawn creates its instance
-    gpu = dawn.create([]);
+    gpu = dawn.create(flags);
     adapter = await gpu.requestAdapter(opts);
   }
   if (adapter !== null) nodeGpu = gpu;
