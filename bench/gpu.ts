@@ -6,6 +6,7 @@
 //                        [--schedule fused|passes] [--plastic both|static|plastic] [--out runs/bench-gpu.jsonl]
 //                        [--cpu]   (also time the CPU engine on the same network: the ratio from one run)
 //                        [--cpu-max-N 10000]   (time the CPU engine only up to this N)
+//                        [--row-threads 64,256] [--spike-groups 80,320]   (launch shapes to sweep; default: engine's)
 // The first --warmup seconds of each run are simulated and discarded. The sweep stops at the first N
 // that does not fit the device (that line carries the error). On a software adapter (SwiftShader) the
 // defaults shrink to N <= 5000 and T = 0.2 s: those numbers say nothing about a real GPU.
@@ -47,6 +48,10 @@ const which = arg('plastic', 'both');
 const out = arg('out');
 const withCpu = process.argv.includes('--cpu');
 const cpuMaxN = Number(arg('cpu-max-N', 'Infinity')); // time the CPU engine only up to this N
+// Launch-shape sweeps (engine defaults when absent): threads per spiker row, workgroups walking the spike list.
+const list = (name: string): (number | undefined)[] => (arg(name) ?? '').split(',').filter((x) => x !== '').map(Number);
+const rowThreadsList = list('row-threads').length > 0 ? list('row-threads') : [undefined];
+const spikeGroupsList = list('spike-groups').length > 0 ? list('spike-groups') : [undefined];
 const kinds = which === 'both' ? [false, true] : [which === 'plastic'];
 const EI_ISTDP = homeostaticInhibitory('istdp-ei', { eta: 1e-3, rho_Hz: 10, jNorm: -200, tauSTDP_ms: 200 });
 
@@ -93,78 +98,85 @@ sweep: for (const N of Ns) {
     const synapses = net.csr.reduce((s, c) => s + c.post.length, 0);
     const warmSteps = Math.round((warm_s * 1000) / d.dt_ms);
     const steps = d.nSteps - warmSteps;
-    const walls: number[] = [];
-    let spikes = 0;
-    let events = 0;
-    let create_s = 0;
-    let passTimes: Record<string, number> = {};
-    try {
-      for (let r = 0; r < repeat + 1; r++) {
-        // The last run times each pass (timestamp queries on every 10th step); the others time the wall.
-        const profile = r === repeat;
-        const c0 = performance.now();
-        const engine = await WebGpuEngine.create(net, device, { adapterInfo, schedule, ...(profile ? { profileEvery: 10 } : {}) });
-        create_s = (performance.now() - c0) / 1000;
-        try {
-          await engine.advance(warmSteps);
-          const before = Float64Array.from(engine.spikesByPop);
-          const w0 = performance.now();
-          await engine.advance(steps);
-          const wall = (performance.now() - w0) / 1000;
-          if (profile) {
-            const t = engine.passTimes();
-            if (t) passTimes = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Number(v.mean_us.toFixed(3))]));
-            continue;
+    let gpuWall_s = NaN; // the last launch shape's median wall, for the CPU ratio
+    for (const rowThreads of rowThreadsList) for (const spikeWorkgroups of spikeGroupsList) {
+      const shape = { ...(rowThreads ? { rowThreads } : {}), ...(spikeWorkgroups ? { spikeWorkgroups } : {}) };
+      const walls: number[] = [];
+      let spikes = 0;
+      let events = 0;
+      let create_s = 0;
+      let passTimes: Record<string, number> = {};
+      try {
+        for (let r = 0; r < repeat + 1; r++) {
+          // The last run times each pass (timestamp queries on every 10th step); the others time the wall.
+          const profile = r === repeat;
+          const c0 = performance.now();
+          const engine = await WebGpuEngine.create(net, device, { adapterInfo, schedule, ...shape, ...(profile ? { profileEvery: 10 } : {}) });
+          create_s = (performance.now() - c0) / 1000;
+          try {
+            await engine.advance(warmSteps);
+            const before = Float64Array.from(engine.spikesByPop);
+            const w0 = performance.now();
+            await engine.advance(steps);
+            const wall = (performance.now() - w0) / 1000;
+            if (profile) {
+              const t = engine.passTimes();
+              if (t) passTimes = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Number(v.mean_us.toFixed(3))]));
+              continue;
+            }
+            walls.push(wall);
+            // Spikes of the timed steps, and the synaptic events they (and the input) caused.
+            spikes = 0;
+            events = 0;
+            for (const p of d.pops) {
+              const n = engine.spikesByPop[p.index]! - before[p.index]!;
+              const outDeg = d.projections.filter((pr) => pr.pre.kind === 'population' && pr.pre.index === p.index).reduce((s, pr) => s + net!.csr[pr.index]!.post.length, 0) / p.size;
+              spikes += n;
+              events += n * outDeg;
+            }
+            for (const x of d.inputs) {
+              const outDeg = d.projections.filter((pr) => pr.pre.kind === 'input' && pr.pre.index === x.index).reduce((s, pr) => s + net!.csr[pr.index]!.post.length, 0) / x.size;
+              events += x.size * x.rate_Hz * T_s * outDeg; // expected input spikes (not counted on the GPU)
+            }
+          } finally {
+            engine.dispose();
           }
-          walls.push(wall);
-          // Spikes of the timed steps, and the synaptic events they (and the input) caused.
-          spikes = 0;
-          events = 0;
-          for (const p of d.pops) {
-            const n = engine.spikesByPop[p.index]! - before[p.index]!;
-            const outDeg = d.projections.filter((pr) => pr.pre.kind === 'population' && pr.pre.index === p.index).reduce((s, pr) => s + net!.csr[pr.index]!.post.length, 0) / p.size;
-            spikes += n;
-            events += n * outDeg;
-          }
-          for (const x of d.inputs) {
-            const outDeg = d.projections.filter((pr) => pr.pre.kind === 'input' && pr.pre.index === x.index).reduce((s, pr) => s + net!.csr[pr.index]!.post.length, 0) / x.size;
-            events += x.size * x.rate_Hz * T_s * outDeg; // expected input spikes (not counted on the GPU)
-          }
-        } finally {
-          engine.dispose();
         }
+      } catch (e) {
+        emit({ ...base, N, plastic, synapses, error: (e as Error).message });
+        break sweep;
       }
-    } catch (e) {
-      emit({ ...base, N, plastic, synapses, error: (e as Error).message });
-      break sweep;
+      const wall_s = median(walls);
+      gpuWall_s = wall_s;
+      const perStep_us = Object.values(passTimes).reduce((a, b) => a + b, 0);
+      emit({
+        ...base,
+        N,
+        plastic,
+        rule: plastic ? 'E<-I istdp-ei' : null,
+        row_threads: rowThreads ?? 'default',
+        spike_groups: spikeWorkgroups ?? 'default',
+        synapses,
+        spikes: Math.round(spikes),
+        build_s: Number(build_s.toFixed(3)),
+        create_s: Number(create_s.toFixed(3)),
+        wall_s: Number(wall_s.toFixed(4)),
+        walls_s: walls.map((w) => Number(w.toFixed(4))),
+        rtf: Number((wall_s / T_s).toFixed(5)),
+        us_per_step: Number(((wall_s / steps) * 1e6).toFixed(3)),
+        gpu_us_per_step: perStep_us > 0 ? Number(perStep_us.toFixed(3)) : null,
+        gpu_pass_us: passTimes,
+        gpu_pass_rtf: Object.fromEntries(Object.entries(passTimes).map(([k, v]) => [k, Number((v / (d.dt_ms * 1000)).toFixed(5))])),
+        syn_events_per_wall_s: Number((events / wall_s).toExponential(4)),
+      });
     }
-    const wall_s = median(walls);
-    const perStep_us = Object.values(passTimes).reduce((a, b) => a + b, 0);
-    emit({
-      ...base,
-      N,
-      plastic,
-      rule: plastic ? 'E<-I istdp-ei' : null,
-      synapses,
-      spikes: Math.round(spikes),
-      build_s: Number(build_s.toFixed(3)),
-      create_s: Number(create_s.toFixed(3)),
-      wall_s: Number(wall_s.toFixed(4)),
-      walls_s: walls.map((w) => Number(w.toFixed(4))),
-      rtf: Number((wall_s / T_s).toFixed(5)),
-      us_per_step: Number(((wall_s / steps) * 1e6).toFixed(3)),
-      gpu_us_per_step: perStep_us > 0 ? Number(perStep_us.toFixed(3)) : null,
-      gpu_pass_us: passTimes,
-      gpu_pass_rtf: Object.fromEntries(Object.entries(passTimes).map(([k, v]) => [k, Number((v / (d.dt_ms * 1000)).toFixed(5))])),
-      syn_events_per_wall_s: Number((events / wall_s).toExponential(4)),
-    });
     if (withCpu && N <= cpuMaxN) {
       const cpu = new CpuEngine(net);
       await cpu.advance(warmSteps);
       const w0 = performance.now();
       await cpu.advance(steps);
       const cpuWall = (performance.now() - w0) / 1000;
-      emit({ ...base, backend: 'cpu', schedule: null, device: cpu.device, software: null, N, plastic, synapses, wall_s: Number(cpuWall.toFixed(4)), rtf: Number((cpuWall / T_s).toFixed(5)), webgpu_over_cpu: Number((wall_s / cpuWall).toFixed(3)) });
+      emit({ ...base, backend: 'cpu', schedule: null, device: cpu.device, software: null, N, plastic, synapses, wall_s: Number(cpuWall.toFixed(4)), rtf: Number((cpuWall / T_s).toFixed(5)), webgpu_over_cpu: Number((gpuWall_s / cpuWall).toFixed(3)) });
     }
   }
 }
