@@ -76,7 +76,11 @@ const base = {
   date: new Date().toISOString(),
   node: process.version,
   host_cpu: `${cpus()[0]?.model ?? 'unknown'} x${cpus().length}`,
-  limits: { maxBufferSize: device.limits.maxBufferSize, maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize },
+  limits: {
+    maxBufferSize: device.limits.maxBufferSize,
+    maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
+    maxStorageBuffersPerShaderStage: device.limits.maxStorageBuffersPerShaderStage,
+  },
   dt_ms: 0.1,
   T_s,
   warmup_s: warm_s,
@@ -106,6 +110,7 @@ sweep: for (const N of Ns) {
       let events = 0;
       let create_s = 0;
       let passTimes: Record<string, number> = {};
+      let chunks = { graph: 1, weight: 1 }; // storage bindings of each (chunks.ts)
       try {
         for (let r = 0; r < repeat + 1; r++) {
           // The last run times each pass (timestamp queries on every 10th step); the others time the wall.
@@ -113,6 +118,7 @@ sweep: for (const N of Ns) {
           const c0 = performance.now();
           const engine = await WebGpuEngine.create(net, device, { adapterInfo, schedule, ...shape, ...(profile ? { profileEvery: 10 } : {}) });
           create_s = (performance.now() - c0) / 1000;
+          chunks = { graph: engine.state.storage.graph.count, weight: engine.state.storage.weight.count };
           try {
             await engine.advance(warmSteps);
             const before = Float64Array.from(engine.spikesByPop);
@@ -160,6 +166,7 @@ sweep: for (const N of Ns) {
         spikes: Math.round(spikes),
         build_s: Number(build_s.toFixed(3)),
         create_s: Number(create_s.toFixed(3)),
+        chunks,
         wall_s: Number(wall_s.toFixed(4)),
         walls_s: walls.map((w) => Number(w.toFixed(4))),
         rtf: Number((wall_s / T_s).toFixed(5)),

@@ -35,7 +35,7 @@ fn advance_signal_at(c: u32, step: u32) {
 // Poisson draw by inversion: the number of table thresholds <= w (PoissonTable.draw).
 fn poisson_draw(off: u32, len: u32, w: u32) -> u32 {
   var k = 0u;
-  while (k < len && w >= graph[off + k]) {
+  while (k < len && w >= graph_at(off + k)) {
     k++;
   }
   return k;
@@ -105,9 +105,9 @@ fn deliver_source(x: u32, k: u32, times: i32, lid: u32, step: u32) {
     }
     let inc = pj.q * times;
     let base = pj.channel * P.N;
-    let end = graph[pj.rowOff + k + 1u];
-    for (var y = graph[pj.rowOff + k] + lid; y < end; y += ROW_THREADS) {
-      acc_add(base + graph[P.postOff + y], inc, step);
+    let end = graph_at(pj.rowOff + k + 1u);
+    for (var y = graph_at(pj.rowOff + k) + lid; y < end; y += ROW_THREADS) {
+      acc_add(base + graph_at(P.postOff + y), inc, step);
     }
   }
 }

@@ -12,10 +12,10 @@ fn plasticity_post_spiker(g: u32, lid: u32, step: u32) {
     let x_post = fstate[P.trOff + pj.postTrace * P.N + g];
     let pre_trace = P.trOff + pj.preTrace * P.N;
     let term = pj.onPost;
-    let end = graph[pj.colOff + c + 1u];
-    for (var e = graph[pj.colOff + c] + lid; e < end; e += ROW_THREADS) {
-      let wi = graph[P.colWOff + e];
-      weight[wi] = apply_term(j, term, weight[wi], fstate[pre_trace + graph[P.colPreOff + e]], x_post);
+    let end = graph_at(pj.colOff + c + 1u);
+    for (var e = graph_at(pj.colOff + c) + lid; e < end; e += ROW_THREADS) {
+      let wi = graph_at(P.colWOff + e);
+      weight_set(wi, apply_term(j, term, weight_at(wi), fstate[pre_trace + graph_at(P.colPreOff + e)], x_post));
     }
   }
 }

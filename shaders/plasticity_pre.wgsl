@@ -14,10 +14,10 @@ fn plasticity_pre_spiker(g: u32, lid: u32, step: u32) {
     let post_trace = P.trOff + pj.postTrace * P.N;
     let term = pj.onPre;
     let w_base = pj.wOff - pj.synOff;
-    let end = graph[pj.rowOff + k + 1u];
-    for (var y = graph[pj.rowOff + k] + lid; y < end; y += ROW_THREADS) {
+    let end = graph_at(pj.rowOff + k + 1u);
+    for (var y = graph_at(pj.rowOff + k) + lid; y < end; y += ROW_THREADS) {
       let wi = w_base + y;
-      weight[wi] = apply_term(j, term, weight[wi], x_pre, fstate[post_trace + graph[P.postOff + y]]);
+      weight_set(wi, apply_term(j, term, weight_at(wi), x_pre, fstate[post_trace + graph_at(P.postOff + y)]));
     }
   }
 }

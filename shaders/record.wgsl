@@ -24,7 +24,7 @@ fn record_bin(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     let hi = pj.wHi;
     var s = 0.0;
     for (var y = start + lid; y < end; y += WORKGROUP_SIZE) {
-      let w = weight[y];
+      let w = weight_at(y);
       s = s + w;
       if (!is_finite(w) || w < lo || w > hi) {
         flag_fault_w(y, step); // the 'check' of the weights at the end of a bin
@@ -49,6 +49,6 @@ fn record_bin(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     fstate[P.curAccOff + t] = 0.0;
   }
   if (t < P.nWSamples) {
-    bins[base + P.binSampOff + t] = weight[graph[P.wsOff + t]];
+    bins[base + P.binSampOff + t] = weight_at(graph_at(P.wsOff + t));
   }
 }

@@ -1,5 +1,7 @@
 // state.wgsl: helpers over the shared state (bindings and structs are generated from
 // src/engine/webgpu/layout.ts and come first). Prepended to every engine pass after common + rng.
+// `graph` and `weight` may span several bindings (chunks): passes reach them only through the generated
+// graph_at(i), weight_at(i) and weight_set(i, v), never by name (their bindings are graph_0, graph_1, ...).
 
 // Fixed-point scale of the input accumulators: FIXED_SCALE = 2^20 in src/model/derive.ts.
 const FIXED_SCALE: f32 = 1048576.0;

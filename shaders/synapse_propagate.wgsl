@@ -23,18 +23,18 @@ fn propagate_spiker(g: u32, lid: u32, step: u32) {
       continue;
     }
     let base = pj.channel * P.N;
-    let end = graph[pj.rowOff + k + 1u];
+    let end = graph_at(pj.rowOff + k + 1u);
     if (pj.plastic != 0u) {
       let w_base = pj.wOff - pj.synOff;
       let kick = pj.kick;
-      for (var y = graph[pj.rowOff + k] + lid; y < end; y += ROW_THREADS) {
-        let at = base + graph[P.postOff + y];
-        acc_add(at, fixed_increment(weight[w_base + y], kick, at, step), step);
+      for (var y = graph_at(pj.rowOff + k) + lid; y < end; y += ROW_THREADS) {
+        let at = base + graph_at(P.postOff + y);
+        acc_add(at, fixed_increment(weight_at(w_base + y), kick, at, step), step);
       }
     } else {
       let q = pj.q;
-      for (var y = graph[pj.rowOff + k] + lid; y < end; y += ROW_THREADS) {
-        acc_add(base + graph[P.postOff + y], q, step);
+      for (var y = graph_at(pj.rowOff + k) + lid; y < end; y += ROW_THREADS) {
+        acc_add(base + graph_at(P.postOff + y), q, step);
       }
     }
   }

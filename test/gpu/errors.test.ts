@@ -36,13 +36,23 @@ describe('WebGPU engine errors', () => {
   it('a network that does not fit names the buffer, the bytes it needs and the limit', () => {
     const plan = new GpuPlan(build({ N: 500, T_s: 0.1 }), { stepsPerSubmit: 1000, spikeWorkgroups: 8, inputWorkgroups: 2 });
     const bytes = plan.bytes();
-    const others = Math.max(...Object.entries(bytes).filter(([k]) => k !== 'graph').map(([, v]) => v));
-    expect(bytes.graph).toBeGreaterThan(others);
-    const limits = { maxStorageBufferBindingSize: others, maxBufferSize: 2 ** 30 } as GPUSupportedLimits;
-    expect(() => checkFits(plan, limits, 'a test device')).toThrow(
-      new RegExp(`SimState\\.graph needs ${bytes.graph.toLocaleString('en')} bytes .*post .* maxStorageBufferBindingSize = ${others.toLocaleString('en')}`),
+    const fmt = (n: number): string => n.toLocaleString('en');
+    // ctl is the largest one-binding buffer here: over the binding size it is refused (it has no chunks).
+    expect(bytes.ctl).toBe(Math.max(bytes.ctl, bytes.fstate, bytes.istate, bytes.acc, bytes.bins));
+    const limits = (binding: number, buffer: number, bindings: number): GPUSupportedLimits =>
+      ({ maxStorageBufferBindingSize: binding, maxBufferSize: buffer, maxStorageBuffersPerShaderStage: bindings }) as GPUSupportedLimits;
+    expect(() => checkFits(plan, limits(bytes.ctl - 4, 2 ** 30, 1000), 'a test device')).toThrow(
+      new RegExp(`SimState\\.ctl needs ${fmt(bytes.ctl)} bytes .* maxStorageBufferBindingSize = ${fmt(bytes.ctl - 4)}`),
     );
-    expect(() => checkFits(plan, { maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: others } as GPUSupportedLimits, 'a test device')).toThrow(/maxBufferSize/);
+    expect(() => checkFits(plan, limits(2 ** 30, bytes.ctl - 4, 1000), 'a test device')).toThrow(/SimState\.ctl needs .* maxBufferSize/);
+    // The graph beyond one binding goes in chunks of the limit, until the storage bindings run out.
+    expect(bytes.graph).toBeGreaterThan(2 * bytes.ctl);
+    const kg = Math.ceil(plan.graph.total / Math.floor(bytes.ctl / 4));
+    expect(kg).toBe(3);
+    expect(checkFits(plan, limits(bytes.ctl, 2 ** 30, 9), 'a test device')).toMatchObject({ graph: { count: 3 }, weight: { count: 1 }, storageBindings: 9 });
+    expect(() => checkFits(plan, limits(bytes.ctl, 2 ** 30, 8), 'a test device')).toThrow(
+      new RegExp(`SimState\\.graph needs ${fmt(bytes.graph)} bytes \\(rowPtr .*post .*\\) in 3 chunks .* 9 storage bindings per pipeline .* maxStorageBuffersPerShaderStage = 8`),
+    );
   });
 
   it('a wrapping fixed-point partial sum is flagged with its step and accumulator', async () => {

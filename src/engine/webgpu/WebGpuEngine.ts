@@ -8,6 +8,7 @@ import { gpuRestore, gpuSnapshot } from './checkpoint.ts';
 import { Recorder } from '../recorder.ts';
 import type { Recordings } from '../recordings.ts';
 import { acquireDevice, releaseDevice, summarizeInfo, type AdapterSummary } from './device.ts';
+import type { MaxChunkBytes } from './chunks.ts';
 import { feedChunk } from './feed.ts';
 import { NO_OVERFLOW, WORKGROUP_SIZE } from './layout.ts';
 import { AdvancePass } from './passes/AdvancePass.ts';
@@ -22,7 +23,7 @@ import { GpuPlan } from './plan.ts';
 import { Profiler, type PassTimes } from './profiler.ts';
 import { Readback } from './readback.ts';
 import { popScopes, pushScopes, SimState } from './simState.ts';
-import { downloadState, readWords, uploadState, type GpuSnapshot, type UploadableState } from './snapshot.ts';
+import { downloadState, uploadState, type GpuSnapshot, type UploadableState } from './snapshot.ts';
 
 export type Schedule = 'fused' | 'passes';
 
@@ -41,6 +42,12 @@ export interface WebGpuEngineOptions {
   rowThreads?: number;
   /** Threads per workgroup of the per-neuron passes (default 64; 256 on software adapters, which pay per workgroup). */
   neuronThreads?: number;
+  /**
+   * Tests only: graph and weight chunks of at most this many bytes, or per array (default: the device's
+   * maxStorageBufferBindingSize), so a small network runs the chunked path (chunks.ts) that N = 10^5
+   * needs on a device whose storage bindings are smaller than its buffers.
+   */
+  maxChunkBytes?: MaxChunkBytes;
   /** Adapter description of a handed-in device (for Engine.device). */
   adapterInfo?: AdapterSummary;
   /** Time every pass with timestamp queries on every `profileEvery`-th step (bench). */
@@ -143,7 +150,7 @@ export class WebGpuEngine implements Engine {
         spikeWorkgroups: opts.spikeWorkgroups ?? defaultSpikeWorkgroups(net, info?.isSoftware ?? false),
         inputWorkgroups: defaultInputWorkgroups(net),
       });
-      const state = await SimState.create(gpu, plan, name);
+      const state = await SimState.create(gpu, plan, name, opts.maxChunkBytes !== undefined ? { maxChunkBytes: opts.maxChunkBytes } : {});
       const maxT = Math.min(gpu.limits.maxComputeInvocationsPerWorkgroup, gpu.limits.maxComputeWorkgroupSizeX);
       const rt: Threads = {
         row: Math.min(maxT, opts.rowThreads ?? WORKGROUP_SIZE),
@@ -295,8 +302,9 @@ export class WebGpuEngine implements Engine {
     await this.profiler?.collect();
     if (data.wBad !== NO_OVERFLOW) {
       // The run halted on the GPU at that bin end, so the weight is still the offending value.
-      const w = await readWords(this.gpu, this.state.buffers.weight, data.wBad, 1);
-      data.wBadValue = new Float32Array(w.buffer)[0]!;
+      const w = new Float32Array(1);
+      await this.state.weight.read(data.wBad, w);
+      data.wBadValue = w[0]!;
     }
     this.lastSpikes = feedChunk(this.state.plan, this.recorder, rb.start, rb.steps, data, (n) => (this._step = n), this.spikesByPop);
   }

@@ -256,8 +256,61 @@ export const BINDINGS: readonly BindingDef[] = [
 
 export type BufferName = Exclude<BindingDef['name'], 'P'>;
 
-/** The WGSL text of every struct, constant and binding (prepended to each pass). */
-export function layoutWgsl(): string {
+/** Chunks of the arrays that may span several bindings (chunks.ts); one each for small networks. */
+export interface ChunkCounts {
+  weight: { count: number; chunkElems: number };
+  graph: { count: number; chunkElems: number };
+}
+
+export const SINGLE_CHUNKS: ChunkCounts = { weight: { count: 1, chunkElems: 1 }, graph: { count: 1, chunkElems: 1 } };
+
+/** One binding of group 0: a BINDINGS entry, or chunk `chunk` of a chunked one (`weight`, `graph`). */
+export interface BindingEntry extends BindingDef {
+  binding: number;
+  /** The WGSL variable: the name, or `${name}_${chunk}` for weight and graph (reached by accessors only). */
+  wgslName: string;
+  chunk: number;
+}
+
+/**
+ * Group 0 of every pass: BINDINGS at bindings 0..7 (chunk 0 of weight and graph in their places), then
+ * weight chunks 1.., then graph chunks 1.. at 8 and up. One chunk each gives the layout of old.
+ */
+export function bindingEntries(chunks: ChunkCounts = SINGLE_CHUNKS): BindingEntry[] {
+  const isChunked = (b: BindingDef): b is BindingDef & { name: 'weight' | 'graph' } => b.name === 'weight' || b.name === 'graph';
+  const out: BindingEntry[] = BINDINGS.map((b, i) => ({ ...b, binding: i, wgslName: isChunked(b) ? `${b.name}_0` : b.name, chunk: 0 }));
+  for (const b of BINDINGS.filter(isChunked)) {
+    for (let k = 1; k < chunks[b.name].count; k++) out.push({ ...b, binding: out.length, wgslName: `${b.name}_${k}`, chunk: k, doc: `${b.name} chunk ${k}` });
+  }
+  return out;
+}
+
+/**
+ * Accessors of a chunked array: `${name}_at(i)` and, when writable, `${name}_set(i, v)`. With one chunk
+ * they are the plain array access; with K chunks, chunk i / C at i - (i / C) * C, C a constant.
+ */
+export function chunkAccessors(name: 'weight' | 'graph', elem: string, writable: boolean, c: { count: number; chunkElems: number }): string {
+  if (c.count === 1) {
+    const set = writable ? [`fn ${name}_set(i: u32, v: ${elem}) {`, `  ${name}_0[i] = v;`, '}'] : [];
+    return [`fn ${name}_at(i: u32) -> ${elem} {`, `  return ${name}_0[i];`, '}', ...set].join('\n');
+  }
+  const C = `${name.toUpperCase()}_CHUNK`;
+  const head = [`  let c = i / ${C};`, `  let o = i - c * ${C};`];
+  const ks = Array.from({ length: c.count }, (_, k) => k);
+  const get = ks.map((k) => (k < c.count - 1 ? `  if (c == ${k}u) {\n    return ${name}_${k}[o];\n  }` : `  return ${name}_${k}[o];`));
+  const set = ks.map((k) => (k === 0 ? `  if (c == 0u) {\n    ${name}_0[o] = v;\n  }` : k < c.count - 1 ? ` else if (c == ${k}u) {\n    ${name}_${k}[o] = v;\n  }` : ` else {\n    ${name}_${k}[o] = v;\n  }`));
+  return [
+    `const ${C}: u32 = ${c.chunkElems}u; // elements per chunk of ${name}`,
+    `fn ${name}_at(i: u32) -> ${elem} {`,
+    ...head,
+    ...get,
+    '}',
+    ...(writable ? [`fn ${name}_set(i: u32, v: ${elem}) {`, ...head, set.join(''), '}'] : []),
+  ].join('\n');
+}
+
+/** The WGSL text of every struct, constant, binding and chunk accessor (prepended to each pass). */
+export function layoutWgsl(chunks: ChunkCounts = SINGLE_CHUNKS): string {
   const consts = [
     `const MAX_POPS: u32 = ${MAX_POPS}u;`,
     `const MAX_CHANNELS: u32 = ${MAX_CHANNELS}u;`,
@@ -272,11 +325,12 @@ export function layoutWgsl(): string {
     `const NO_OVERFLOW: u32 = ${NO_OVERFLOW >>> 0}u;`,
   ];
   const structs = structClosure(BINDINGS.map((b) => b.type)).map(wgslStruct);
-  const binds = BINDINGS.map((b, i) => {
+  const binds = bindingEntries(chunks).map((b) => {
     const space = b.kind === 'uniform' ? 'uniform' : b.kind === 'storage' ? 'storage, read_write' : 'storage, read';
-    return `@group(0) @binding(${i}) var<${space}> ${b.name}: ${wgslType(b.type)}; // ${b.doc}`;
+    return `@group(0) @binding(${b.binding}) var<${space}> ${b.wgslName}: ${wgslType(b.type)}; // ${b.doc}`;
   });
-  return ['// Generated from src/engine/webgpu/layout.ts: do not edit.', ...consts, '', ...structs, '', ...binds, ''].join('\n');
+  const access = [chunkAccessors('weight', 'f32', true, chunks.weight), chunkAccessors('graph', 'u32', false, chunks.graph)];
+  return ['// Generated from src/engine/webgpu/layout.ts: do not edit.', ...consts, '', ...structs, '', ...binds, '', ...access, ''].join('\n');
 }
 
 /** Named sections of one flat buffer, in order: offsets in elements. */

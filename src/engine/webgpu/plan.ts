@@ -21,6 +21,8 @@ import {
 import { field, type HostValue } from './schema.ts';
 
 const F32_MAX = 3.4028234663852886e38;
+/** Words of the host block through which offset-shifted graph sections are streamed (16 MiB). */
+const GRAPH_BLOCK = 2 ** 22;
 const finite = (x: number): number => Math.max(-F32_MAX, Math.min(F32_MAX, x));
 
 export interface PlanOptions {
@@ -309,30 +311,47 @@ export class GpuPlan {
     };
   }
 
-  /** Writes the graph buffer's contents (length graph.total) into out. */
-  fillGraph(out: Uint32Array): void {
+  /**
+   * Streams the graph buffer's contents (length graph.total) to write(at, words), section by section:
+   * CSR targets go as they are (no copy); offset-shifted sections through one reused block of at most
+   * GRAPH_BLOCK words, so a multi-GB graph needs no second host copy. `write` must consume the words
+   * before it returns (queue.writeBuffer does); it returns true when the caller should await flush().
+   */
+  async writeGraph(write: (at: number, words: Uint32Array | Int32Array) => boolean, flush: () => Promise<void>): Promise<void> {
     const d = this.net.derived;
     const g = this.graph.offset;
-    d.projections.forEach((pr, i) => {
+    const block = new Uint32Array(Math.min(GRAPH_BLOCK, Math.max(1, this.graph.total)));
+    const put = async (at: number, words: Uint32Array | Int32Array): Promise<void> => {
+      if (words.length && write(at, words)) await flush();
+    };
+    // words[k] = shift + src[k] for k in [0, n), written at `at`, one block at a time.
+    const shifted = async (at: number, src: Int32Array, shift: number): Promise<void> => {
+      for (let k0 = 0; k0 < src.length; k0 += block.length) {
+        const n = Math.min(block.length, src.length - k0);
+        for (let k = 0; k < n; k++) block[k] = shift + src[k0 + k]!;
+        await put(at + k0, block.subarray(0, n));
+      }
+    };
+    for (const [i, pr] of d.projections.entries()) {
       const c = this.net.csr[pr.index]!;
       const p = this.projs[i]!;
-      for (let k = 0; k <= c.nPre; k++) out[p.rowOff + k] = p.synOff + c.rowPtr[k]!;
-      out.set(c.post, g.post + p.synOff);
-      if (!p.plastic) return;
-      for (let j = 0; j <= c.nPost; j++) out[p.colOff + j] = p.wOff + c.colPtr[j]!;
-      for (let e = 0; e < c.colSyn.length; e++) {
-        out[g.colW + p.wOff + e] = p.wOff + c.colSyn[e]!;
-        out[g.colPre + p.wOff + e] = pr.pre.offset + c.colPre[e]!;
-      }
-    });
-    d.inputs.forEach((x, i) => {
-      out.set(x.countTable.thresholds, this.tableOff[i]!.count);
-      out.set(x.motherTable.thresholds, this.tableOff[i]!.mother);
-    });
-    let at = g.wsample;
+      await shifted(p.rowOff, c.rowPtr.subarray(0, c.nPre + 1), p.synOff);
+      await put(g.post + p.synOff, c.post); // global neuron indices >= 0: the same bits as u32
+      if (!p.plastic) continue;
+      await shifted(p.colOff, c.colPtr.subarray(0, c.nPost + 1), p.wOff);
+      await shifted(g.colW + p.wOff, c.colSyn, p.wOff);
+      await shifted(g.colPre + p.wOff, c.colPre, pr.pre.offset);
+    }
+    for (const [i, x] of d.inputs.entries()) {
+      await put(this.tableOff[i]!.count, x.countTable.thresholds);
+      await put(this.tableOff[i]!.mother, x.motherTable.thresholds);
+    }
+    const ws = new Uint32Array(this.nWSamples);
+    let at = 0;
     d.projections.forEach((pr, i) => {
-      for (const s of this.net.weightSample[pr.index]!) out[at++] = this.projs[i]!.wOff + s;
+      for (const s of this.net.weightSample[pr.index]!) ws[at++] = this.projs[i]!.wOff + s;
     });
+    await put(g.wsample, ws);
   }
 
   /** Weight-sample entries of plastic projection (in projection order) k: [start, count). */

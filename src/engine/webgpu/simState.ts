@@ -1,27 +1,31 @@
 // SimState: the cross-pass GPU state of one network (cornell's `Common`): the buffers of layout.ts
-// BINDINGS, their single bind group (set once per compute pass), the shared pipeline layout, and
-// pipeline creation for the passes. Refuses a network that does not fit the device, naming the buffer.
-import { BINDINGS, Ctl, NO_OVERFLOW, Params, layoutWgsl, type BufferName } from './layout.ts';
+// BINDINGS (graph and weight in chunks when they exceed a binding: chunks.ts), their single bind group
+// (set once per compute pass), the shared pipeline layout, and pipeline creation for the passes. Refuses
+// a network that does not fit the device, naming the buffer, its bytes, chunks and bindings.
+import { ChunkedBuffer } from './chunkedBuffer.ts';
+import { planStorage, type ChunkedName, type MaxChunkBytes, type StorageLayout } from './chunks.ts';
+import { Ctl, NO_OVERFLOW, Params, bindingEntries, layoutWgsl, type BufferName } from './layout.ts';
 import type { GpuPlan } from './plan.ts';
 import { field, pack, packNew } from './schema.ts';
 import { loadPassShader } from './shaderSource.ts';
 
-/** Throws, naming the first buffer that exceeds the device's binding or buffer size limit. */
-export function checkFits(plan: GpuPlan, limits: GPUSupportedLimits, deviceName: string): void {
-  const bytes = plan.bytes();
-  const maxBinding = limits.maxStorageBufferBindingSize;
-  const maxBuffer = limits.maxBufferSize;
-  for (const [name, size] of Object.entries(bytes) as [BufferName, number][]) {
-    const limit = Math.min(maxBinding, maxBuffer);
-    if (size > limit) {
-      const which = maxBinding <= maxBuffer ? `maxStorageBufferBindingSize = ${maxBinding.toLocaleString('en')}` : `maxBufferSize = ${maxBuffer.toLocaleString('en')}`;
-      throw new Error(
-        `Network does not fit on ${deviceName}: buffer SimState.${name} needs ${size.toLocaleString('en')} bytes ` +
-          `(${plan.describe(name)}) but the device allows ${which} bytes. Reduce N or the connection ` +
-          `probability, use a GPU with larger limits, or run with --backend cpu.`,
-      );
-    }
-  }
+/** The buffers that are one binding each. */
+export type SingleName = Exclude<BufferName, ChunkedName>;
+
+export interface SimStateOptions {
+  /**
+   * Tests only: chunks of graph and weight hold at most this many bytes (or per array; below the limits), so
+   * a small network exercises the chunked path. Default: the device's maxStorageBufferBindingSize.
+   */
+  maxChunkBytes?: MaxChunkBytes;
+}
+
+/**
+ * The storage layout of plan on a device with `limits` (chunks of graph and weight); throws, naming the
+ * buffer, its bytes and the limit, when a buffer, an index range or the storage bindings do not fit.
+ */
+export function checkFits(plan: GpuPlan, limits: GPUSupportedLimits, deviceName: string, maxChunkBytes?: MaxChunkBytes): StorageLayout {
+  return planStorage(plan, limits, deviceName, maxChunkBytes);
 }
 
 /** Pops the two error scopes pushed by pushScopes() and throws the first error, prefixed by what. */
@@ -39,56 +43,53 @@ export function pushScopes(device: GPUDevice): void {
 
 export class SimState {
   readonly params: GPUBuffer;
-  readonly buffers: Record<BufferName, GPUBuffer>;
+  readonly buffers: Record<SingleName, GPUBuffer>;
+  /** Plastic weights (f32), chunk by chunk. */
+  readonly weight: ChunkedBuffer;
+  /** CSR rows, targets, column index, tables, samples (u32), chunk by chunk. */
+  readonly graph: ChunkedBuffer;
   readonly bindGroupLayout: GPUBindGroupLayout;
   readonly pipelineLayout: GPUPipelineLayout;
   readonly bindGroup: GPUBindGroup;
-  private readonly layoutText = layoutWgsl();
+  private readonly layoutText: string;
   private readonly modules = new Map<string, Promise<GPUShaderModule>>();
 
-  private constructor(readonly device: GPUDevice, readonly plan: GpuPlan) {
+  private constructor(readonly device: GPUDevice, readonly plan: GpuPlan, readonly storage: StorageLayout) {
     const bytes = plan.bytes();
     // GPUBufferUsage is a global only once Dawn is loaded (Node), so it is read here, not at import.
     const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     this.params = device.createBuffer({ label: 'SimState.params', size: Params.size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     device.queue.writeBuffer(this.params, 0, packNew(Params, plan.params()));
-    const make = (name: BufferName): GPUBuffer =>
-      device.createBuffer({ label: `SimState.${name}`, size: bytes[name], usage: STORAGE, mappedAtCreation: name === 'graph' });
-    this.buffers = {
-      ctl: make('ctl'),
-      fstate: make('fstate'),
-      istate: make('istate'),
-      acc: make('acc'),
-      weight: make('weight'),
-      graph: make('graph'),
-      bins: make('bins'),
-    };
-    plan.fillGraph(new Uint32Array(this.buffers.graph.getMappedRange()));
-    this.buffers.graph.unmap();
+    const make = (name: SingleName): GPUBuffer => device.createBuffer({ label: `SimState.${name}`, size: bytes[name], usage: STORAGE });
+    this.buffers = { ctl: make('ctl'), fstate: make('fstate'), istate: make('istate'), acc: make('acc'), bins: make('bins') };
+    this.weight = new ChunkedBuffer(device, 'SimState.weight', storage.weight, STORAGE);
+    this.graph = new ChunkedBuffer(device, 'SimState.graph', storage.graph, STORAGE);
+    this.layoutText = layoutWgsl(storage);
+    const entries = bindingEntries(storage);
     this.bindGroupLayout = device.createBindGroupLayout({
       label: 'SimState.bindGroupLayout',
-      entries: BINDINGS.map((b, i) => ({
-        binding: i,
-        visibility: GPUShaderStage.COMPUTE,
-        buffer: { type: b.kind },
-      })),
+      entries: entries.map((b) => ({ binding: b.binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: b.kind } })),
     });
     this.pipelineLayout = device.createPipelineLayout({ label: 'SimState.pipelineLayout', bindGroupLayouts: [this.bindGroupLayout] });
+    const bufferOf = (b: (typeof entries)[number]): GPUBuffer =>
+      b.name === 'P' ? this.params : b.name === 'weight' || b.name === 'graph' ? this[b.name].buffers[b.chunk]! : this.buffers[b.name];
     this.bindGroup = device.createBindGroup({
       label: 'SimState.bindGroup',
       layout: this.bindGroupLayout,
-      entries: BINDINGS.map((b, i) => ({ binding: i, resource: { buffer: b.name === 'P' ? this.params : this.buffers[b.name] } })),
+      entries: entries.map((b) => ({ binding: b.binding, resource: { buffer: bufferOf(b) } })),
     });
   }
 
   /** Allocates and fills every buffer (inside error scopes; an out-of-memory error names the network size). */
-  static async create(device: GPUDevice, plan: GpuPlan, deviceName: string): Promise<SimState> {
-    checkFits(plan, device.limits, deviceName);
+  static async create(device: GPUDevice, plan: GpuPlan, deviceName: string, opts: SimStateOptions = {}): Promise<SimState> {
+    const storage = checkFits(plan, device.limits, deviceName, opts.maxChunkBytes);
     pushScopes(device);
     let state: SimState | undefined;
     try {
-      state = new SimState(device, plan);
-      state.reset();
+      state = new SimState(device, plan, storage);
+      const graph = state.graph;
+      await plan.writeGraph((at, words) => graph.write(at, words), () => graph.flush());
+      await state.reset();
     } finally {
       const total = Object.values(plan.bytes()).reduce((a, b) => a + b, 0);
       await popScopes(device, `allocating ${total.toLocaleString('en')} bytes of network state on ${deviceName}`).catch((e: unknown) => {
@@ -99,8 +100,8 @@ export class SimState {
     return state;
   }
 
-  /** Initial state: V from the built network, refractory 0, last spike -1, no overflow, step 0. */
-  reset(): void {
+  /** Initial state: V and weights from the built network, refractory 0, last spike -1, no overflow, step 0. */
+  async reset(): Promise<void> {
     const { plan, device } = this;
     const net = plan.net;
     const f = new Float32Array(plan.fstate.total);
@@ -112,12 +113,10 @@ export class SimState {
     net.currentSample.forEach((i, slot) => (s[plan.istate.offset.slot + i] = slot));
     device.queue.writeBuffer(this.buffers.istate, 0, s);
     device.queue.writeBuffer(this.buffers.acc, 0, new Int32Array(plan.nCh * plan.N));
-    const w = new Float32Array(Math.max(4, plan.weightLen));
-    net.derived.projections.forEach((pr, i) => {
+    for (const [i, pr] of net.derived.projections.entries()) {
       const p = plan.projs[i]!;
-      if (p.plastic) w.set(net.csr[pr.index]!.weight, p.wOff);
-    });
-    device.queue.writeBuffer(this.buffers.weight, 0, w);
+      if (p.plastic && this.weight.write(p.wOff, net.csr[pr.index]!.weight)) await this.weight.flush();
+    }
     this.writeHeader(0, 0);
   }
 
@@ -178,5 +177,7 @@ export class SimState {
   destroy(): void {
     this.params.destroy();
     for (const b of Object.values(this.buffers)) b.destroy();
+    this.weight.destroy();
+    this.graph.destroy();
   }
 }

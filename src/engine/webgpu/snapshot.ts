@@ -64,25 +64,13 @@ export function uploadState(state: SimState, st: UploadableState, step: number):
     acc[i] = a;
   });
   device.queue.writeBuffer(buffers.acc, 0, acc);
-  const w = new Float32Array(Math.max(4, plan.weightLen));
+  // Straight from the state's arrays into the weight chunks: no buffer of every weight on the host.
   plan.projs.forEach((p, i) => {
-    if (p.plastic) w.set(st.weights[i]!, p.wOff);
+    if (!p.plastic) return;
+    const w = st.weights[i]!;
+    if (w.length !== p.nnz) throw new RangeError(`uploadState: projection ${i} has ${w.length} weights, expected ${p.nnz}`);
+    state.weight.write(p.wOff, w);
   });
-  device.queue.writeBuffer(buffers.weight, 0, w);
-}
-
-/** n u32 words of a buffer from word `at` (a small readback). */
-export async function readWords(device: GPUDevice, buf: GPUBuffer, at: number, n: number): Promise<Uint32Array> {
-  const staging = device.createBuffer({ label: `readWords(${buf.label})`, size: 4 * n, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  try {
-    const enc = device.createCommandEncoder({ label: 'readWords' });
-    enc.copyBufferToBuffer(buf, 4 * at, staging, 0, 4 * n);
-    device.queue.submit([enc.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    return new Uint32Array(staging.getMappedRange().slice(0));
-  } finally {
-    staging.destroy();
-  }
 }
 
 /** Copies whole buffers back in one submission. */
@@ -105,7 +93,15 @@ export async function downloadState(state: SimState): Promise<GpuSnapshot> {
   const net = plan.net;
   const d = net.derived;
   const N = plan.N;
-  const [ctlB, fB, iB, accB, wB] = await readAll(state.device, [buffers.ctl, buffers.fstate, buffers.istate, buffers.acc, buffers.weight]);
+  const [ctlB, fB, iB, accB] = await readAll(state.device, [buffers.ctl, buffers.fstate, buffers.istate, buffers.acc]);
+  // Plastic weights projection by projection, straight from the chunks (staging bounded per piece).
+  const weights: Float32Array[] = [];
+  for (const [i, pr] of d.projections.entries()) {
+    const p = plan.projs[i]!;
+    const w = new Float32Array(p.plastic ? p.nnz : 0);
+    if (p.plastic) await state.weight.read(p.wOff, w);
+    weights.push(p.plastic ? w : Float32Array.from(net.csr[pr.index]!.weight));
+  }
   const h = unpack(Ctl, new DataView(ctlB!, 0, plan.ctlHeaderBytes)) as Record<string, number> & { steps: number[]; nSpikes: number[] };
   const list = new Uint32Array(ctlB!, plan.ctlHeaderBytes);
   const nSpikes = h.nSpikes[0]!; // list 0: the pass-by-pass schedule's list
@@ -119,7 +115,6 @@ export async function downloadState(state: SimState): Promise<GpuSnapshot> {
   events.sort((a, b) => a.input - b.input || a.source - b.source || a.times - b.times);
   const f = new Float32Array(fB!);
   const s = new Int32Array(iB!);
-  const w = new Float32Array(wB!);
   const recCount = h.recCount!;
   return {
     step: Math.max(h.steps[0]!, h.steps[1]!), // the fused schedule advances one slot at a time
@@ -136,10 +131,7 @@ export async function downloadState(state: SimState): Promise<GpuSnapshot> {
       const len = x.correlation > 0 ? (2 * x.delayOffset + 1) * x.size : 0;
       return Uint16Array.from(s.subarray(plan.ringOff[i]!, plan.ringOff[i]! + len));
     }),
-    weights: d.projections.map((pr, i) => {
-      const p = plan.projs[i]!;
-      return p.plastic ? w.slice(p.wOff, p.wOff + p.nnz) : Float32Array.from(net.csr[pr.index]!.weight);
-    }),
+    weights,
     curAcc: f.slice(plan.fstate.offset.curAcc, plan.fstate.offset.curAcc + plan.nSlots * plan.nCh),
     signal: f.slice(plan.fstate.offset.signal, plan.fstate.offset.signal + d.nSignalChannels),
     recCount,
