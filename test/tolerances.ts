@@ -239,3 +239,16 @@ export function signalStepBound(p: { xn: number; diff: number; decay: number }):
 export function sourceProbabilityBand(p: { prob: number; pGain: number; xErr: number }): number {
   return 2 * ulp32(p.prob) + p.pGain * p.xErr;
 }
+
+/**
+ * Final weight of a synapse of an additive rule (Vogels iSTDP) after a whole run with identical spike
+ * trains: each of its `updates` (spikes of its pre and post neurons) may differ by weightStepBound's
+ * share (1 ulp of the new weight, the drive's roundings: at most 3 ulp of w' for small dw), plus |eta|
+ * times the difference of the trace it reads. A trace's per-step difference (2 ulp, TRACE_STEP_ULPS) is
+ * damped by the decay each step, so it stays below 2 ulp(xMax) / (1 - decay) = 2 ulp(xMax) tau/dt. An
+ * additive update passes earlier differences through unchanged, so they add: updates times both.
+ * Seen on an H200 (FMA in the update): 1 ulp on a few synapses; SwiftShader: exact.
+ */
+export function weightRunBound(p: { w: number; updates: number; eta: number; xMax: number; tauSteps: number }): number {
+  return p.updates * (3 * ulp32(p.w) + Math.abs(p.eta) * 2 * ulp32(p.xMax) * p.tauSteps);
+}
