@@ -19,9 +19,9 @@ import type { AdapterSummary } from '../../src/engine/webgpu/device.ts';
 const f = Math.fround;
 
 /** stepsPerSubmit: 97 (odd, many submission boundaries: the prologue/close path at both parities) or 500. */
-async function runBoth(device: GPUDevice, info: AdapterSummary, o: NetOptions, stepsPerSubmit: number): Promise<{ net: BuiltNetwork; gpu: Recordings; cpu: Recordings }> {
+async function runBoth(device: GPUDevice, info: AdapterSummary, o: NetOptions, stepsPerSubmit: number, shape: { rowThreads?: number; neuronThreads?: number; spikeWorkgroups?: number } = {}): Promise<{ net: BuiltNetwork; gpu: Recordings; cpu: Recordings }> {
   const net = build({ ...o, rasterAll: true });
-  const g = await WebGpuEngine.create(net, device, { adapterInfo: info, stepsPerSubmit });
+  const g = await WebGpuEngine.create(net, device, { adapterInfo: info, stepsPerSubmit, ...shape });
   try {
     await g.advance(net.derived.nSteps);
     const c = new CpuEngine(net);
@@ -70,6 +70,17 @@ describe('short whole runs: WebGPU vs CPU reference (N = 500, 200 ms)', () => {
       }
     });
   }
+
+  // Launch shapes only regroup the same work (integer atomics commute; each synapse and neuron is updated
+  // by one thread): hardware GPUs default to 256 threads per spiker row, software adapters to 64.
+  it('EI iSTDP with other launch shapes (256 threads per row, 128 per neuron group, 3 spike workgroups): identical spike trains', async () => {
+    const { gpu, cpu } = await runBoth(device, info, { N: 500, T_s: 0.2, plastic: true }, 500, { rowThreads: 256, neuronThreads: 128, spikeWorkgroups: 3 });
+    expect(firstDivergence(gpu.raster, cpu.raster)).toBeNull();
+    expect(cpu.raster.count).toBeGreaterThan(100);
+    expect(exactDiff('window counts', gpu.windows.counts, cpu.windows.counts)).toBe('');
+    expectSameSeries(gpu, cpu);
+    expect(exactDiff('final weights', gpu.finalWeights[0]!.j, cpu.finalWeights[0]!.j)).toBe('');
+  });
 
   it('correlated input (c = 0.1): identical spike trains until a jitter-tie copy lands', async () => {
     const { net, gpu, cpu } = await runBoth(device, info, { N: 500, T_s: 0.2, c: 0.1 }, 97);
