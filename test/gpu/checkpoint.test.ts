@@ -1,13 +1,12 @@
 // Engine snapshots across engines: the WebGPU engine's snapshot at a step boundary is the CPU engine's
 // (same names, types and lengths; the same values while the spike trains agree), a CPU engine resumes a
 // GPU snapshot and a GPU engine a CPU snapshot, and both finish the run as an uninterrupted one.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
-import type { AdapterSummary } from '../../src/engine/webgpu/device.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';
 import { F32_STEP_ULPS, ulp32 } from '../tolerances.ts';
 import { boundDiff, build, exactDiff, firstDivergence } from './fixture.ts';
-import { getTestDevice, releaseDevice } from './helpers.ts';
+import { useTestDevice } from './helpers.ts';
 
 /**
  * f32 state after `steps` steps, GPU vs CPU. On a software adapter (SwiftShader: correctly rounded exp,
@@ -24,14 +23,7 @@ function floatStateBound(software: boolean, steps: number, want: ArrayLike<numbe
 }
 
 describe('snapshots and restore across engines (N = 500, EI iSTDP, 300 ms, cut at 150.3 ms)', () => {
-  let device: GPUDevice;
-  let info: AdapterSummary;
-  beforeAll(async () => {
-    ({ device, adapterInfo: info } = await getTestDevice());
-  });
-  afterAll(() => {
-    if (device) releaseDevice(device);
-  });
+  const dev = useTestDevice();
 
   it('GPU snapshot = CPU snapshot; cross-engine resumes finish identically', async () => {
     const net = build({ N: 500, T_s: 0.3, plastic: true, rasterAll: true });
@@ -39,7 +31,7 @@ describe('snapshots and restore across engines (N = 500, EI iSTDP, 300 ms, cut a
     const cpu = new CpuEngine(net);
     await cpu.advance(cut);
     const sc = structuredClone(await cpu.snapshot());
-    const gpu = await WebGpuEngine.create(net, device, { adapterInfo: info, stepsPerSubmit: 700 });
+    const gpu = await WebGpuEngine.create(net, dev.device, { adapterInfo: dev.info, stepsPerSubmit: 700 });
     try {
       await gpu.advance(cut);
       const sg = await gpu.snapshot();
@@ -60,7 +52,7 @@ describe('snapshots and restore across engines (N = 500, EI iSTDP, 300 ms, cut a
           const n = sc.scalars['state.nSpikes']!;
           expect(exactDiff(k, b.subarray(0, n), a.subarray(0, n))).toBe('');
         } else if (a instanceof Float32Array) {
-          expect(boundDiff(k, b, a, floatStateBound(info.isSoftware, cut, a, b)).msg).toBe('');
+          expect(boundDiff(k, b, a, floatStateBound(dev.info.isSoftware, cut, a, b)).msg).toBe('');
         } else expect(exactDiff(k, b, a)).toBe('');
       }
       // Finish: straight CPU, CPU from the GPU snapshot, GPU from the CPU snapshot, and the GPU itself.
@@ -69,7 +61,7 @@ describe('snapshots and restore across engines (N = 500, EI iSTDP, 300 ms, cut a
       const fromGpu = new CpuEngine(net);
       await fromGpu.restore(structuredClone(sg));
       await fromGpu.advance(rest);
-      const gpu2 = await WebGpuEngine.create(net, device, { adapterInfo: info });
+      const gpu2 = await WebGpuEngine.create(net, dev.device, { adapterInfo: dev.info });
       try {
         await gpu2.restore(sc);
         await gpu2.advance(rest);
@@ -80,7 +72,7 @@ describe('snapshots and restore across engines (N = 500, EI iSTDP, 300 ms, cut a
           expect(exactDiff(`${name} window counts`, r.windows.counts, want.windows.counts)).toBe('');
           const wj = want.finalWeights[0]!.j;
           const gj = r.finalWeights[0]!.j;
-          expect(boundDiff(`${name} final weights`, gj, wj, floatStateBound(info.isSoftware, net.derived.nSteps, wj, gj)).msg).toBe('');
+          expect(boundDiff(`${name} final weights`, gj, wj, floatStateBound(dev.info.isSoftware, net.derived.nSteps, wj, gj)).msg).toBe('');
           expect(r.series.nBins).toBe(want.series.nBins);
         }
       } finally {

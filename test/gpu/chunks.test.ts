@@ -2,17 +2,16 @@
 // (maxChunkBytes) runs the code that N = 10^5 needs on a 2 GiB-binding device. Chunking moves data, not
 // arithmetic, so the chunked engine must be bit-identical to the unchunked one (snapshots, recordings)
 // and, as the unchunked one, to the CPU reference (spike trains, sampled and final weights).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { EngineSnapshot } from '../../src/engine/snapshot.ts';
 import type { Recordings } from '../../src/engine/recordings.ts';
 import { ChunkedBuffer } from '../../src/engine/webgpu/chunkedBuffer.ts';
 import { chunkPlan } from '../../src/engine/webgpu/chunks.ts';
-import type { AdapterSummary } from '../../src/engine/webgpu/device.ts';
 import { GpuPlan } from '../../src/engine/webgpu/plan.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';
 import { build, exactDiff, firstDivergence } from './fixture.ts';
-import { getTestDevice, releaseDevice, withErrorScopes } from './helpers.ts';
+import { useTestDevice, withErrorScopes } from './helpers.ts';
 
 /** Rows [start, end) of a CSR (global element base) that cross a multiple of C. */
 function straddling(rowPtr: Int32Array, base: number, C: number): number {
@@ -49,22 +48,15 @@ function expectSameSnapshot(got: EngineSnapshot, want: EngineSnapshot): void {
 }
 
 describe('chunked graph and weight (N = 500, EI iSTDP, 200 ms)', () => {
-  let device: GPUDevice;
-  let info: AdapterSummary;
-  beforeAll(async () => {
-    ({ device, adapterInfo: info } = await getTestDevice());
-  });
-  afterAll(() => {
-    if (device) releaseDevice(device);
-  });
+  const dev = useTestDevice();
 
   it('ChunkedBuffer writes and reads element ranges across chunk boundaries', async () => {
     const plan = chunkPlan(10_000, 4 * 777);
     expect(plan.count).toBe(13);
     const words = Uint32Array.from({ length: 10_000 }, (_, i) => (i * 2654435761) >>> 0);
     const got = new Uint32Array(10_000);
-    await withErrorScopes(device, async () => {
-      const buf = new ChunkedBuffer(device, 'test.chunked', plan, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
+    await withErrorScopes(dev.device, async () => {
+      const buf = new ChunkedBuffer(dev.device, 'test.chunked', plan, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
       try {
         for (const [a, b] of [[0, 700], [700, 2331], [2331, 2332], [2332, 9999], [9999, 10_000]] as const) buf.write(a, words.subarray(a, b));
         await buf.read(0, got);
@@ -82,7 +74,7 @@ describe('chunked graph and weight (N = 500, EI iSTDP, 200 ms)', () => {
     const net = build({ N: 500, T_s: 0.2, plastic: true, rasterAll: true });
     const plan = new GpuPlan(net, { stepsPerSubmit: 500, spikeWorkgroups: 4, inputWorkgroups: 2 });
     // Weight in 3 chunks and graph in 4: 12 storage bindings (Dawn's cap; SwiftShader reports it too).
-    expect(device.limits.maxStorageBuffersPerShaderStage).toBeGreaterThanOrEqual(12);
+    expect(dev.device.limits.maxStorageBuffersPerShaderStage).toBeGreaterThanOrEqual(12);
     const Cw = Math.ceil(plan.weightLen / 3);
     const Cg = Math.ceil(plan.graph.total / 4);
     const maxChunkBytes = { weight: 4 * Cw, graph: 4 * Cg };
@@ -96,9 +88,9 @@ describe('chunked graph and weight (N = 500, EI iSTDP, 200 ms)', () => {
 
     const cut = 1003; // mid-bin, mid-submission
     const rest = net.derived.nSteps - cut;
-    const opts = { adapterInfo: info, stepsPerSubmit: 500 };
-    const chunked = await WebGpuEngine.create(net, device, { ...opts, maxChunkBytes });
-    const plain = await WebGpuEngine.create(net, device, opts);
+    const opts = { adapterInfo: dev.info, stepsPerSubmit: 500 };
+    const chunked = await WebGpuEngine.create(net, dev.device, { ...opts, maxChunkBytes });
+    const plain = await WebGpuEngine.create(net, dev.device, opts);
     try {
       expect(chunked.state.storage).toMatchObject({ weight: { count: 3, chunkElems: Cw }, graph: { count: 4, chunkElems: Cg }, storageBindings: 12 });
       expect(plain.state.storage).toMatchObject({ weight: { count: 1 }, graph: { count: 1 }, storageBindings: 7 });

@@ -19,7 +19,6 @@ import { neuronUpdatePass } from '../../src/engine/cpu/neuronUpdate.ts';
 import type { CpuState } from '../../src/engine/cpu/state.ts';
 import { synapsePropagatePass } from '../../src/engine/cpu/synapsePropagate.ts';
 import type { Recordings } from '../../src/engine/recordings.ts';
-import type { AdapterSummary } from '../../src/engine/webgpu/device.ts';
 import type { GpuPassName } from '../../src/engine/webgpu/passes/pass.ts';
 import type { GpuSnapshot } from '../../src/engine/webgpu/snapshot.ts';
 import { WebGpuEngine, type Schedule } from '../../src/engine/webgpu/WebGpuEngine.ts';
@@ -34,7 +33,7 @@ import { neuronCv, populationCv } from '../../src/stats/cv.ts';
 import { populationRates_Hz, statsDuration_ms } from '../../src/stats/rates.ts';
 import { condVStepBound, CURRENT_STEP_ULPS, realisationTolerance, signalStepBound, sourceProbabilityBand, ulp32, weightDriftTolerance, weightRunBound } from '../tolerances.ts';
 import { boundDiff, cloneState, exactDiff, firstDivergence } from './fixture.ts';
-import { getTestDevice, releaseDevice } from './helpers.ts';
+import { getTestDevice, releaseDevice, useTestDevice } from './helpers.ts';
 
 const f = Math.fround;
 
@@ -234,18 +233,11 @@ describe('cond LIF and modulated Poisson sources: WebGPU passes vs the CPU refer
 });
 
 describe('cond LIF networks: whole runs, WebGPU vs CPU reference', () => {
-  let device: GPUDevice;
-  let info: AdapterSummary;
-  beforeAll(async () => {
-    ({ device, adapterInfo: info } = await getTestDevice());
-  });
-  afterAll(() => {
-    if (device) releaseDevice(device);
-  });
+  const dev = useTestDevice();
 
   async function runBoth(spec: NetworkSpec, schedule: Schedule, stepsPerSubmit: number): Promise<{ net: BuiltNetwork; gpu: Recordings; cpu: Recordings }> {
     const net = buildNetwork(derive(spec));
-    const g = await WebGpuEngine.create(net, device, { adapterInfo: info, schedule, stepsPerSubmit });
+    const g = await WebGpuEngine.create(net, dev.device, { adapterInfo: dev.info, schedule, stepsPerSubmit });
     try {
       await g.advance(net.derived.nSteps);
       const c = new CpuEngine(net);

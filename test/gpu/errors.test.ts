@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildNetwork, type BuiltNetwork } from '../../src/build/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { RunGuardError } from '../../src/engine/engine.ts';
-import type { AdapterSummary } from '../../src/engine/webgpu/device.ts';
 import { NO_OVERFLOW } from '../../src/engine/webgpu/layout.ts';
 import type { GpuPass } from '../../src/engine/webgpu/passes/pass.ts';
 import { GpuPlan } from '../../src/engine/webgpu/plan.ts';
@@ -16,21 +15,18 @@ import { derive } from '../../src/model/derive.ts';
 import { validate } from '../../src/model/validate.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 import { build, cloneState } from './fixture.ts';
-import { getTestDevice, releaseDevice } from './helpers.ts';
+import { useTestDevice } from './helpers.ts';
 
 describe('WebGPU engine errors', () => {
-  let device: GPUDevice;
-  let info: AdapterSummary;
+  const dev = useTestDevice();
   let net: BuiltNetwork;
   let engine: WebGpuEngine; // N = 500, pass by pass: shared by the state-level tests
   beforeAll(async () => {
-    ({ device, adapterInfo: info } = await getTestDevice());
     net = build({ N: 500, T_s: 0.1 });
-    engine = await WebGpuEngine.create(net, device, { adapterInfo: info, schedule: 'passes' });
+    engine = await WebGpuEngine.create(net, dev.device, { adapterInfo: dev.info, schedule: 'passes' });
   });
   afterAll(() => {
-    engine?.dispose();
-    if (device) releaseDevice(device);
+    engine?.dispose(); // before useTestDevice's afterAll releases the device (after-hooks run in reverse)
   });
 
   it('a network that does not fit names the buffer, the bytes it needs and the limit', () => {
@@ -79,7 +75,7 @@ describe('WebGPU engine errors', () => {
     const cpu = new CpuEngine(net);
     const cpuErr = await cpu.advance(net.derived.nSteps).then(() => null, (e: unknown) => e);
     expect(cpuErr).toBeInstanceOf(RunGuardError);
-    const engine = await WebGpuEngine.create(net, device, { adapterInfo: info });
+    const engine = await WebGpuEngine.create(net, dev.device, { adapterInfo: dev.info });
     try {
       const gpuErr = await engine.advance(net.derived.nSteps).then(() => null, (e: unknown) => e);
       expect(gpuErr).toBeInstanceOf(RunGuardError);
@@ -102,7 +98,7 @@ describe('WebGPU engine errors', () => {
     const net = buildNetwork(derive(validate(akilNetwork({ N: 500, T_s: 0.3, plastic: { 'E<-I': rule } }))));
     const cpu = new CpuEngine(net);
     const c = (await cpu.advance(net.derived.nSteps).then(() => null, (e: unknown) => e)) as RunGuardError;
-    const engine = await WebGpuEngine.create(net, device, { adapterInfo: info });
+    const engine = await WebGpuEngine.create(net, dev.device, { adapterInfo: dev.info });
     try {
       const g = (await engine.advance(net.derived.nSteps).then(() => null, (e: unknown) => e)) as RunGuardError;
       expect(c).toBeInstanceOf(RunGuardError);
@@ -113,7 +109,7 @@ describe('WebGPU engine errors', () => {
       // NVIDIA H100: 118.328171 vs 118.328182, 9e-8 relative), so the number is compared apart.
       const num = /j = (-?[\d.]+)/;
       expect(g.message.replace(num, 'j = #')).toBe(c.message.replace(num, 'j = #'));
-      if (info.isSoftware) expect(g.value).toBe(c.value);
+      if (dev.info.isSoftware) expect(g.value).toBe(c.value);
       else expect(Math.abs(g.value - c.value)).toBeLessThanOrEqual(engine.step * ulp32(c.value));
       expect(engine.step).toBe(cpu.step);
     } finally {
@@ -141,8 +137,8 @@ describe('WebGPU engine errors', () => {
     engine.uploadState(new CpuEngine(net).state, 0); // clears the halt of the tests above
     {
       // A pipeline whose layout does not match SimState.bindGroup: dispatching it fails validation.
-      const module = device.createShaderModule({ code: '@group(0) @binding(0) var<storage, read_write> x: array<u32>; @compute @workgroup_size(1) fn main() { x[0] = 1u; }' });
-      const bad = device.createComputePipeline({ label: 'Broken.pipeline', layout: 'auto', compute: { module, entryPoint: 'main' } });
+      const module = dev.device.createShaderModule({ code: '@group(0) @binding(0) var<storage, read_write> x: array<u32>; @compute @workgroup_size(1) fn main() { x[0] = 1u; }' });
+      const bad = dev.device.createComputePipeline({ label: 'Broken.pipeline', layout: 'auto', compute: { module, entryPoint: 'main' } });
       const broken: GpuPass = {
         name: 'trace_update',
         encode(pass) {

@@ -2,9 +2,34 @@
 // No adapter is a failure, never a skip: `npm test` runs scripts/test-env.mjs first, which installs
 // what is missing (as root) or prints the command. Destroy the device in afterAll with
 // releaseDevice() so the worker exits.
-import { acquireDevice, type AcquiredDevice } from '../../src/engine/webgpu/device.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { acquireDevice, releaseDevice, type AcquiredDevice, type AdapterSummary } from '../../src/engine/webgpu/device.ts';
 
 export { releaseDevice } from '../../src/engine/webgpu/device.ts';
+
+/** The device of a describe block: acquired in its beforeAll, released in its afterAll. */
+export interface TestDevice {
+  device: GPUDevice;
+  info: AdapterSummary;
+}
+
+/**
+ * Registers beforeAll/afterAll hooks in the calling describe block that acquire the test device and
+ * release it; read dev.device and dev.info inside the tests. After-hooks run in reverse order, so a
+ * block's own afterAll (disposing engines) runs before the device is released.
+ */
+export function useTestDevice(): TestDevice {
+  const dev = {} as TestDevice;
+  beforeAll(async () => {
+    const a = await getTestDevice();
+    dev.device = a.device;
+    dev.info = a.adapterInfo;
+  });
+  afterAll(() => {
+    if (dev.device) releaseDevice(dev.device);
+  });
+  return dev;
+}
 
 /** A device for GPU tests; software adapters allowed. Throws (with the install hint) when none. */
 export async function getTestDevice(): Promise<AcquiredDevice> {

@@ -2,16 +2,15 @@
 // engine (fused schedule) and on the CPU reference, static and with EI iSTDP on E<-I. Rates and CVs per
 // population over [T/2, T] and the mean plastic weight must agree within realisationTolerance and
 // weightDriftTolerance (test/tolerances.ts); where the spike trains part, the first divergence is reported.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { Recordings } from '../../src/engine/recordings.ts';
-import type { AdapterSummary } from '../../src/engine/webgpu/device.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';
 import { neuronCv, populationCv } from '../../src/stats/cv.ts';
 import { populationRates_Hz, statsDuration_ms } from '../../src/stats/rates.ts';
 import { realisationTolerance, weightDriftTolerance } from '../tolerances.ts';
 import { build, firstDivergence } from './fixture.ts';
-import { getTestDevice, releaseDevice } from './helpers.ts';
+import { useTestDevice } from './helpers.ts';
 
 const N = 2000;
 const T_s = Number(process.env.PLASTICNET_LONG_T_S ?? 1); // seconds simulated (statistics over the second half); longer: PLASTICNET_LONG_T_S=5
@@ -26,19 +25,12 @@ function binRates(r: Recordings, p: number): number[] {
 }
 
 describe(`long runs: WebGPU vs CPU statistics (N = ${N}, ${T_s} s)`, () => {
-  let device: GPUDevice;
-  let info: AdapterSummary;
-  beforeAll(async () => {
-    ({ device, adapterInfo: info } = await getTestDevice());
-  });
-  afterAll(() => {
-    if (device) releaseDevice(device);
-  });
+  const dev = useTestDevice();
 
   for (const plastic of [false, true]) {
     it(`${plastic ? 'EI iSTDP' : 'static'}: rates, CV${plastic ? ' and mean E<-I weight' : ''} agree`, async () => {
       const net = build({ N, T_s, plastic });
-      const g = await WebGpuEngine.create(net, device, { adapterInfo: info });
+      const g = await WebGpuEngine.create(net, dev.device, { adapterInfo: dev.info });
       let gpu: Recordings;
       try {
         await g.advance(net.derived.nSteps);

@@ -4,7 +4,7 @@
 // identical unless a float tie flips a threshold crossing; then the first divergence is reported. With
 // correlated input a copy's delay can round the other way (jitter tie band), so the trains are compared
 // up to the first step where such a copy lands.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BuiltNetwork } from '../../src/build/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { Recordings } from '../../src/engine/recordings.ts';
@@ -13,7 +13,7 @@ import { philox4x32, u01open } from '../../src/rng/philox.ts';
 import { STREAM } from '../../src/rng/streams.ts';
 import { jitterTieSteps } from '../tolerances.ts';
 import { build, exactDiff, firstDivergence, boundDiff, type NetOptions } from './fixture.ts';
-import { getTestDevice, releaseDevice } from './helpers.ts';
+import { useTestDevice } from './helpers.ts';
 import type { AdapterSummary } from '../../src/engine/webgpu/device.ts';
 
 const f = Math.fround;
@@ -45,18 +45,11 @@ function expectSameSeries(gpu: Recordings, cpu: Recordings): void {
 }
 
 describe('short whole runs: WebGPU vs CPU reference (N = 500, 200 ms)', () => {
-  let device: GPUDevice;
-  let info: AdapterSummary;
-  beforeAll(async () => {
-    ({ device, adapterInfo: info } = await getTestDevice());
-  });
-  afterAll(() => {
-    if (device) releaseDevice(device);
-  });
+  const dev = useTestDevice();
 
   for (const plastic of [false, true]) {
     it(`${plastic ? 'EI iSTDP' : 'static'}, independent input: identical spike trains`, async () => {
-      const { gpu, cpu } = await runBoth(device, info, { N: 500, T_s: 0.2, plastic }, plastic ? 500 : 97);
+      const { gpu, cpu } = await runBoth(dev.device, dev.info, { N: 500, T_s: 0.2, plastic }, plastic ? 500 : 97);
       const div = firstDivergence(gpu.raster, cpu.raster);
       if (div) console.log(`first divergence at raster entry ${div.index}: GPU ${JSON.stringify(div.a)} CPU ${JSON.stringify(div.b)} (step, neuron)`);
       expect(div).toBeNull();
@@ -74,7 +67,7 @@ describe('short whole runs: WebGPU vs CPU reference (N = 500, 200 ms)', () => {
   // Launch shapes only regroup the same work (integer atomics commute; each synapse and neuron is updated
   // by one thread): hardware GPUs default to 256 threads per spiker row, software adapters to 64.
   it('EI iSTDP with other launch shapes (256 threads per row, 128 per neuron group, 3 spike workgroups): identical spike trains', async () => {
-    const { gpu, cpu } = await runBoth(device, info, { N: 500, T_s: 0.2, plastic: true }, 500, { rowThreads: 256, neuronThreads: 128, spikeWorkgroups: 3 });
+    const { gpu, cpu } = await runBoth(dev.device, dev.info, { N: 500, T_s: 0.2, plastic: true }, 500, { rowThreads: 256, neuronThreads: 128, spikeWorkgroups: 3 });
     expect(firstDivergence(gpu.raster, cpu.raster)).toBeNull();
     expect(cpu.raster.count).toBeGreaterThan(100);
     expect(exactDiff('window counts', gpu.windows.counts, cpu.windows.counts)).toBe('');
@@ -83,7 +76,7 @@ describe('short whole runs: WebGPU vs CPU reference (N = 500, 200 ms)', () => {
   });
 
   it('correlated input (c = 0.1): identical spike trains until a jitter-tie copy lands', async () => {
-    const { net, gpu, cpu } = await runBoth(device, info, { N: 500, T_s: 0.2, c: 0.1 }, 97);
+    const { net, gpu, cpu } = await runBoth(dev.device, dev.info, { N: 500, T_s: 0.2, c: 0.1 }, 97);
     // The first step at which a copy whose delay lies in the tie band lands (priming included).
     const x = net.derived.inputs[0]!;
     const seed = net.derived.spec.seed >>> 0;
