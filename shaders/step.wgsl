@@ -57,16 +57,9 @@ fn step_post(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
   }
 }
 
-// The last step of a submission ends at a step boundary: trace_update of t and the counter only, so the
-// state between submissions is the CPU reference's (snapshots, checkpoints); the next submission
-// starts with the pass-by-pass input and neuron_update of t + 1.
-@compute @workgroup_size(NEURON_THREADS)
-fn step_close(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  if (halted()) {
-    return;
-  }
-  let i = neuron_index(gid, nwg);
-  let step = current_step();
+// The end of step t for thread i (step_close and step_neurons): thread 0 advances the counter to t + 1
+// and clears the spike list of the next parity and the event count; neuron i runs trace_update of t.
+fn end_step(i: u32, step: u32) {
   if (i == 0u) {
     ctl.steps[1u - PARITY] = step + 1u;
     atomicStore(&ctl.nSpikes[PARITY], 0u);
@@ -77,6 +70,17 @@ fn step_close(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
   }
 }
 
+// The last step of a submission ends at a step boundary: trace_update of t and the counter only, so the
+// state between submissions is the CPU reference's (snapshots, checkpoints); the next submission
+// starts with the pass-by-pass input and neuron_update of t + 1.
+@compute @workgroup_size(NEURON_THREADS)
+fn step_close(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  if (halted()) {
+    return;
+  }
+  end_step(neuron_index(gid, nwg), current_step());
+}
+
 @compute @workgroup_size(NEURON_THREADS)
 fn step_neurons(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   if (halted()) {
@@ -84,13 +88,8 @@ fn step_neurons(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
   }
   let i = neuron_index(gid, nwg);
   let step = current_step();
-  if (i == 0u) {
-    ctl.steps[1u - PARITY] = step + 1u;
-    atomicStore(&ctl.nSpikes[PARITY], 0u);
-    atomicStore(&ctl.nEvents, 0u);
-  }
+  end_step(i, step);
   if (i < P.N) {
-    trace_update_at(i, step);
     neuron_update_at(i, step + 1u, 1u - PARITY);
   }
 }

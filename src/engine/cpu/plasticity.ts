@@ -17,16 +17,28 @@ export function applyTerm(r: DerivedRule, t: DerivedTerm, w: number, xPre: numbe
   return wn;
 }
 
-/** Pre-spike updates: for each spiker in a plastic projection's pre population, its outgoing row. */
-export function plasticityPrePass(net: BuiltNetwork, st: CpuState, step: number): void {
-  const d = net.derived;
-  for (const pr of d.projections) {
+/** What a pass needs of one plastic projection that is active at this step. */
+interface Active {
+  pr: BuiltNetwork['derived']['projections'][number];
+  r: DerivedRule;
+  c: BuiltNetwork['csr'][number];
+  w: Float32Array;
+  xPre: Float32Array;
+  xPost: Float32Array;
+}
+
+/** Calls fn for every plastic projection between populations whose rule has started by this step. */
+function forActive(net: BuiltNetwork, st: CpuState, step: number, fn: (a: Active) => void): void {
+  for (const pr of net.derived.projections) {
     const r = pr.plastic;
     if (!r || step < r.startStep || pr.pre.kind !== 'population') continue;
-    const c = net.csr[pr.index]!;
-    const w = st.weights[pr.index]!;
-    const xPre = st.traces[r.preTrace]!;
-    const xPost = st.traces[r.postTrace]!;
+    fn({ pr, r, c: net.csr[pr.index]!, w: st.weights[pr.index]!, xPre: st.traces[r.preTrace]!, xPost: st.traces[r.postTrace]! });
+  }
+}
+
+/** Pre-spike updates: for each spiker in a plastic projection's pre population, its outgoing row. */
+export function plasticityPrePass(net: BuiltNetwork, st: CpuState, step: number): void {
+  forActive(net, st, step, ({ pr, r, c, w, xPre, xPost }) => {
     const lo = pr.pre.offset;
     for (let s = 0; s < st.nSpikes; s++) {
       const g = st.spikes[s]!;
@@ -35,19 +47,12 @@ export function plasticityPrePass(net: BuiltNetwork, st: CpuState, step: number)
       const xp = xPre[g]!;
       for (let y = c.rowPtr[k]!; y < c.rowPtr[k + 1]!; y++) w[y] = applyTerm(r, r.onPre, w[y]!, xp, xPost[c.post[y]!]!);
     }
-  }
+  });
 }
 
 /** Post-spike updates: for each spiker in a plastic projection's post population, its incoming column. */
 export function plasticityPostPass(net: BuiltNetwork, st: CpuState, step: number): void {
-  const d = net.derived;
-  for (const pr of d.projections) {
-    const r = pr.plastic;
-    if (!r || step < r.startStep || pr.pre.kind !== 'population') continue;
-    const c = net.csr[pr.index]!;
-    const w = st.weights[pr.index]!;
-    const xPre = st.traces[r.preTrace]!;
-    const xPost = st.traces[r.postTrace]!;
+  forActive(net, st, step, ({ pr, r, c, w, xPre, xPost }) => {
     const lo = pr.post.offset;
     const preOff = pr.pre.offset;
     for (let s = 0; s < st.nSpikes; s++) {
@@ -60,5 +65,5 @@ export function plasticityPostPass(net: BuiltNetwork, st: CpuState, step: number
         w[y] = applyTerm(r, r.onPost, w[y]!, xPre[preOff + c.colPre[i]!]!, xq);
       }
     }
-  }
+  });
 }
