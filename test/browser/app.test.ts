@@ -176,6 +176,8 @@ describe('browser app (headless Chromium, static build)', () => {
     expect(web.spec.T_s).toBe(1);
     expect(web.check.backend).toBe('cpu');
     expect(web.check.steps).toBe(10_000);
+    // The worker's engine ran its WebAssembly kernels (src/engine/cpu/kernels.wat), not the JS fallback.
+    expect(await page.$eval('#device', (e) => e.textContent)).toContain('WebAssembly kernels');
     // The page shows the rates it computed, to 4 significant digits.
     for (const [pop, r] of Object.entries(web.check.rates_Hz)) expect(web.shownRates[pop]).toBe(r.toPrecision(4));
     // Exports are there: summary.json holds the same rates.

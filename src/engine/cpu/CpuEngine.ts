@@ -12,6 +12,7 @@ import { plasticityPostPass, plasticityPrePass } from './plasticity.ts';
 import { createState, type CpuState } from './state.ts';
 import { synapsePropagatePass } from './synapsePropagate.ts';
 import { traceUpdatePass } from './traceUpdate.ts';
+import { arenaOf } from './wasmKernels.ts';
 
 export class CpuEngine implements Engine {
   readonly backend = 'cpu' as const;
@@ -29,9 +30,9 @@ export class CpuEngine implements Engine {
   private readonly weightRange: { lo: number; hi: number; what: string }[];
 
   constructor(readonly net: BuiltNetwork, cpuName = 'CPU') {
-    this.device = `cpu (JavaScript reference engine, ${cpuName})`;
     const d = net.derived;
     this.state = createState(net);
+    this.device = `cpu (JavaScript reference engine${arenaOf(this.state.v) ? ' + WebAssembly kernels' : ''}, ${cpuName})`;
     this.recorder = new Recorder(net);
     this.qStatic = Float64Array.from(d.projections, (p) => fixedIncrement(p.J, p.kick));
     this.curSum = new Float64Array(d.pops.length * d.channels.length);

@@ -5,6 +5,8 @@ import { FIXED_INV_SCALE } from '../../model/derive.ts';
 import type { CpuState } from './state.ts';
 import { poissonSourceUpdate } from './inputModulated.ts';
 import { condLifUpdate } from './neuronUpdateCond.ts';
+import { expF32 } from './expF32.ts';
+import { arenaOf, MAX_INPUT_CHANNELS, type KernelArena } from './wasmKernels.ts';
 
 const f = Math.fround;
 
@@ -28,7 +30,10 @@ function applyInputs(d: Derived, st: CpuState): void {
 /** Integrates every neuron one step and fills st.spikes (ascending) with the spikers. */
 export function neuronUpdatePass(d: Derived, st: CpuState): void {
   const inputBases = fusedPlan(d);
-  if (inputBases) return integrateFused(d, st, inputBases);
+  if (inputBases) {
+    const arena = kernelArenaFor(st, inputBases);
+    return arena ? integrateWasm(d, st, arena, inputBases) : integrateFused(d, st, inputBases);
+  }
   applyInputs(d, st);
   const N = d.N;
   const nCh = d.channels.length;
@@ -72,6 +77,8 @@ export function neuronUpdatePass(d: Derived, st: CpuState): void {
 //    (a neuron's update reads only its own currents, so the order across neurons does not matter);
 //  - with 3 channels the channel sum is unrolled in the same order, f(f(f(0 + c0) + c1) + c2);
 //  - f(Math.exp(x)) is computed by expF32(x), which returns exactly that f32 value, faster.
+// When the state lives in a KernelArena (createState, wasmKernels.ts), integrateWasm below runs this same
+// arithmetic as WebAssembly (kernels.wat); test/unit/wasmKernels.test.ts checks the two bit for bit.
 
 /** Input-channel offsets (c * N) when every population is EIF or LIF, else null; cached per Derived. */
 const plans = new WeakMap<Derived, Int32Array | null>();
@@ -146,28 +153,29 @@ function integrateFused(d: Derived, st: CpuState, inputBases: Int32Array): void 
   st.nSpikes = nSpk;
 }
 
-// expF32(x) === Math.fround(Math.exp(x)) for every x, about twice as fast as Math.exp in V8. For
-// -80 < x < 80: y = 2^k * 2^(j/64) * p(r) with n = 64k + j = round(64 x / ln 2), r = x - n ln2/64
-// (|r| <= ln2/128, Cody-Waite split) and p the degree-4 Taylor polynomial; y is within 2^-44 of e^x
-// (relative), Math.exp(x) within 2^-52. If y*(1 - 2^-36) and y*(1 + 2^-36) round to the same f32, so does
-// everything between them, Math.exp(x) included, and that f32 is returned; otherwise (about 1 call in
-// 10^4) and outside the range, Math.exp itself is used. bench/expcheck.ts checks every f32 x in range.
-const EXP_T = Float64Array.from({ length: 64 }, (_, j) => Math.pow(2, j / 64));
-const EXP_P2 = Float64Array.from({ length: 256 }, (_, k) => Math.pow(2, k - 128));
-const INV_LN2_64 = 64 / Math.LN2;
-const LN2_64_HI = Math.fround(Math.LN2 / 64); // 24 significant bits: n * HI is exact for |n| < 2^29
-const LN2_64_LO = Math.LN2 / 64 - LN2_64_HI;
-const ROUND_SHIFT = 6755399441055744; // 1.5 * 2^52: (t + S) - S rounds t to an integer for |t| < 2^51
-const BAND_UP = 1 + 2 ** -36;
-const BAND_DN = 1 - 2 ** -36;
+// ---- The same fast path in WebAssembly (kernels.wat, function "neurons"): the f32 operations above, in
+// the same order, on the state's arrays in place (createState puts them in a KernelArena's memory).
 
-export function expF32(x: number): number {
-  if (!(x > -80 && x < 80)) return f(Math.exp(x));
-  const n = x * INV_LN2_64 + ROUND_SHIFT - ROUND_SHIFT;
-  const r = x - n * LN2_64_HI - n * LN2_64_LO;
-  const p = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24))));
-  const ni = n | 0;
-  const y = EXP_P2[(ni >> 6) + 128]! * EXP_T[ni & 63]! * p;
-  const lo = f(y * BAND_DN);
-  return lo === f(y * BAND_UP) ? lo : f(Math.exp(x));
+/** The arena holding every array the kernel touches, or undefined (then the JavaScript path runs). */
+function kernelArenaFor(st: CpuState, inputBases: Int32Array): KernelArena | undefined {
+  const a = arenaOf(st.v);
+  if (!a || inputBases.length > MAX_INPUT_CHANNELS) return undefined;
+  const b = a.buffer;
+  return st.refr.buffer === b && st.current.buffer === b && st.acc.buffer === b && st.spikes.buffer === b ? a : undefined;
+}
+
+function integrateWasm(d: Derived, st: CpuState, arena: KernelArena, inputBases: Int32Array): void {
+  arena.inTab.set(inputBases);
+  const { v, refr, current, acc, spikes } = st;
+  const k = arena.k;
+  let nSpk = 0;
+  for (const p of d.pops) {
+    const n = p.neuron;
+    nSpk = k.neurons(
+      v.byteOffset, refr.byteOffset, current.byteOffset, acc.byteOffset, spikes.byteOffset,
+      d.N, d.channels.length, arena.inTabPtr, inputBases.length, arena.exPtr, p.offset, p.offset + p.size, nSpk,
+      n.gL, n.eL, n.gLdT, n.vT, n.invDeltaT, n.dtOverC, n.vThresh, n.vReset, n.refSteps,
+    );
+  }
+  st.nSpikes = nSpk;
 }

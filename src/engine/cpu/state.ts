@@ -1,5 +1,6 @@
 // CPU reference state: structure-of-arrays typed arrays, the same layout the WebGPU engine uploads.
 import type { BuiltNetwork } from '../../build/network.ts';
+import { KernelArena } from './wasmKernels.ts';
 
 export interface CpuState {
   v: Float32Array; // membrane potential per neuron (mV)
@@ -16,17 +17,27 @@ export interface CpuState {
   step: number; // the step in progress, set by the input pass (Poisson sources key their draws on it)
 }
 
-/** Fresh state from the built network (V from the seed, everything else zero). */
+/**
+ * Fresh state from the built network (V from the seed, everything else zero). The arrays the WebAssembly
+ * kernels work on (v, refr, current, acc, traces, spikes) live in one KernelArena's memory when WebAssembly
+ * is available (see wasmKernels.ts); otherwise they are ordinary typed arrays and the passes use JavaScript.
+ */
 export function createState(net: BuiltNetwork): CpuState {
   const d = net.derived;
   const N = d.N;
+  const nC = d.channels.length;
+  const arena = KernelArena.create(KernelArena.bytesFor([4 * N, 4 * N, 4 * nC * N, 8 * nC * N, 4 * N, ...d.traces.map(() => 4 * N)]));
+  const alloc = <T>(ctor: { new (n: number): T; new (b: ArrayBuffer, o: number, n: number): T; readonly BYTES_PER_ELEMENT: number }, n: number): T =>
+    arena ? arena.alloc(ctor, n) : new ctor(n);
+  const v = alloc(Float32Array, N);
+  v.set(net.v0);
   return {
-    v: Float32Array.from(net.v0),
-    refr: new Int32Array(N),
-    current: new Float32Array(d.channels.length * N),
-    acc: new Float64Array(d.channels.length * N),
-    traces: d.traces.map(() => new Float32Array(N)),
-    spikes: new Int32Array(N),
+    v,
+    refr: alloc(Int32Array, N),
+    current: alloc(Float32Array, nC * N),
+    acc: alloc(Float64Array, nC * N),
+    traces: d.traces.map(() => alloc(Float32Array, N)),
+    spikes: alloc(Int32Array, N),
     nSpikes: 0,
     ring: d.inputs.map((x) => new Uint16Array(x.correlation > 0 ? (2 * x.delayOffset + 1) * x.size : 0)),
     ringLen: d.inputs.map((x) => (x.correlation > 0 ? 2 * x.delayOffset + 1 : 0)),

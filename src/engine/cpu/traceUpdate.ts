@@ -4,6 +4,7 @@ import type { Derived } from '../../model/derive.ts';
 import { FIXED_INV_SCALE } from '../../model/derive.ts';
 import { RunGuardError } from '../engine.ts';
 import type { CpuState } from './state.ts';
+import { arenaOf } from './wasmKernels.ts';
 
 const f = Math.fround;
 const I32_MAX = 2147483647;
@@ -11,16 +12,21 @@ const I32_MAX = 2147483647;
 /** Increments traces of spikers, applies recurrent input, decays currents and traces. */
 export function traceUpdatePass(d: Derived, st: CpuState, step: number): void {
   const N = d.N;
+  const arena = arenaOf(st.current);
+  const k = arena && st.acc.buffer === arena.buffer ? arena.k : undefined;
   for (let t = 0; t < d.traces.length; t++) {
     const g = d.traces[t]!;
     const x = st.traces[t]!;
     const p = d.pops[g.pop]!;
+    const lo = p.offset;
+    const hi = lo + p.size;
     for (let s = 0; s < st.nSpikes; s++) {
       const i = st.spikes[s]!;
-      if (i >= p.offset && i < p.offset + p.size) x[i] = f(x[i]! + 1);
+      if (i >= lo && i < hi) x[i] = f(x[i]! + 1);
     }
     const dec = g.decay;
-    for (let i = p.offset; i < p.offset + p.size; i++) x[i] = f(x[i]! * dec);
+    if (k && x.buffer === arena!.buffer) k.decay(x.byteOffset + 4 * lo, p.size, dec);
+    else for (let i = lo; i < hi; i++) x[i] = f(x[i]! * dec);
   }
   const { current, acc } = st;
   for (let c = 0; c < d.channels.length; c++) {
@@ -28,17 +34,24 @@ export function traceUpdatePass(d: Derived, st: CpuState, step: number): void {
     const dec = ch.decay;
     const base = c * N;
     if (ch.kind === 'recurrent') {
+      if (k) {
+        const bad = k.joinDecay(current.byteOffset + 4 * base, acc.byteOffset + 8 * base, N, dec);
+        if (bad >= 0) overflow(step, ch.name, bad, acc[base + bad]!);
+        continue;
+      }
       for (let i = base; i < base + N; i++) {
         const a = acc[i]!;
         if (a !== 0) {
-          if (a > I32_MAX || a < -I32_MAX - 1)
-            throw new RunGuardError('overflow', step, `neuron ${i - base}, channel ${ch.name}`, a, `fixed-point input ${a} exceeds the i32 range (scale 2^20)`);
+          if (a > I32_MAX || a < -I32_MAX - 1) overflow(step, ch.name, i - base, a);
           current[i] = f(f(current[i]! + f(a) * FIXED_INV_SCALE) * dec);
           acc[i] = 0;
         } else current[i] = f(current[i]! * dec);
       }
-    } else {
-      for (let i = base; i < base + N; i++) current[i] = f(current[i]! * dec);
-    }
+    } else if (k) k.decay(current.byteOffset + 4 * base, N, dec);
+    else for (let i = base; i < base + N; i++) current[i] = f(current[i]! * dec);
   }
+}
+
+function overflow(step: number, channel: string, i: number, a: number): never {
+  throw new RunGuardError('overflow', step, `neuron ${i}, channel ${channel}`, a, `fixed-point input ${a} exceeds the i32 range (scale 2^20)`);
 }

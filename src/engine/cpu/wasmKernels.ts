@@ -1,0 +1,116 @@
+// The CPU engine's WebAssembly kernels (kernels.wat, assembled into kernels.wasm.ts): one instance per
+// state, over a memory of its own that holds the state's typed arrays, so the kernels work in place.
+// Where WebAssembly is missing or fails (compilation, memory allocation), createState allocates ordinary
+// typed arrays and the passes take their JavaScript paths; the results are the same bits either way.
+import { EXP_P2, EXP_T } from './expF32.ts';
+import { KERNELS_WASM_BASE64 } from './kernels.wasm.ts';
+
+interface KernelExports {
+  neurons(
+    v: number, refr: number, cur: number, acc: number, spk: number,
+    N: number, nCh: number, inTab: number, nIn: number, ex: number, start: number, end: number, nSpk: number,
+    gL: number, eL: number, gLdT: number, vT: number, invDT: number, dtC: number, vTh: number, vRe: number, refSteps: number,
+  ): number;
+  decay(x: number, n: number, dec: number): void;
+  joinDecay(cur: number, acc: number, n: number, dec: number): number;
+  exBlock(v: number, ex: number, n: number, vT: number, invDT: number, gLdT: number): void;
+}
+
+/** Bytes [0, 2560): expF32's tables (kernels.wat); then the input-channel table, the neuron kernel's
+ *  scratch (f32 x 256: one block's exponential terms), then the arrays. */
+const TABLES_BYTES = 2560;
+/** Room for this many input channels' offsets (i32), rewritten before each neuron kernel call. */
+export const MAX_INPUT_CHANNELS = 64;
+const IN_TAB = TABLES_BYTES;
+const EX_SCRATCH = IN_TAB + 4 * MAX_INPUT_CHANNELS;
+const FIRST_ARRAY = EX_SCRATCH + 4 * 256;
+const ALIGN = 16;
+const PAGE = 65536;
+
+type TypedCtor<T> = { new (buffer: ArrayBuffer, byteOffset: number, length: number): T; readonly BYTES_PER_ELEMENT: number };
+
+/** A memory with the kernels instantiated on it, and a bump allocator for the state arrays. */
+export class KernelArena {
+  readonly k: KernelExports;
+  readonly buffer: ArrayBuffer;
+  /** Int32 view of the input-channel table (element offsets c * N), at byte offset IN_TAB. */
+  readonly inTab: Int32Array;
+  readonly inTabPtr = IN_TAB;
+  readonly exPtr = EX_SCRATCH;
+  private next = FIRST_ARRAY;
+
+  private constructor(readonly memory: WebAssembly.Memory, instance: WebAssembly.Instance) {
+    this.k = instance.exports as unknown as KernelExports;
+    this.buffer = memory.buffer;
+    new Float64Array(this.buffer, 0, 256).set(EXP_P2);
+    new Float64Array(this.buffer, 2048, 64).set(EXP_T);
+    this.inTab = new Int32Array(this.buffer, IN_TAB, MAX_INPUT_CHANNELS);
+    arenas.set(this.buffer, this);
+  }
+
+  /** Bytes an arena needs for arrays of these byte sizes. */
+  static bytesFor(sizes: number[]): number {
+    return sizes.reduce((s, b) => s + alignUp(b), FIRST_ARRAY);
+  }
+
+  /** An arena of `bytes` (see bytesFor), or null when WebAssembly is unavailable, disabled or fails. */
+  static create(bytes: number): KernelArena | null {
+    const mod = kernelModule();
+    if (!mod) return null;
+    const pages = Math.ceil(bytes / PAGE);
+    if (pages > 65536) return null;
+    try {
+      const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+      const instance = new WebAssembly.Instance(mod, { env: { memory, exp: Math.exp } });
+      return new KernelArena(memory, instance);
+    } catch {
+      return null; // e.g. address space for another memory refused: ordinary arrays then
+    }
+  }
+
+  /** A zeroed typed array of `length` elements in this arena's memory (16-byte aligned). */
+  alloc<T>(ctor: TypedCtor<T>, length: number): T {
+    const bytes = length * ctor.BYTES_PER_ELEMENT;
+    if (this.next + bytes > this.buffer.byteLength) throw new Error(`KernelArena: ${bytes} bytes do not fit`);
+    const a = new ctor(this.buffer, this.next, length);
+    this.next += alignUp(bytes);
+    return a;
+  }
+}
+
+const alignUp = (b: number): number => Math.ceil(b / ALIGN) * ALIGN;
+
+const arenas = new WeakMap<ArrayBufferLike, KernelArena>();
+
+/** The arena whose memory holds `a` (byte offsets into it are then a.byteOffset), if any. */
+export function arenaOf(a: ArrayBufferView): KernelArena | undefined {
+  return arenas.get(a.buffer);
+}
+
+let enabled = true;
+let compiled: WebAssembly.Module | null | undefined;
+
+/** Turns the WebAssembly kernels off (states created afterwards use ordinary arrays) or back on; for tests. */
+export function setWasmKernels(on: boolean): void {
+  enabled = on;
+}
+
+/** The compiled kernels module, or null when WebAssembly is unavailable, disabled or fails to compile. */
+export function kernelModule(): WebAssembly.Module | null {
+  if (!enabled) return null;
+  if (compiled === undefined) {
+    try {
+      compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64)) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
