@@ -3,7 +3,8 @@
 // and once on ordinary arrays (JavaScript), must give bit-identical arrays. States cover EIF and LIF
 // populations whose sizes and offsets are not multiples of 4 (4-lane groups and scalar tails), one and two
 // input channels, refractory neurons, spikes, exp arguments inside and outside the kernel's fast range
-// (-80, 80), subnormal and signed-zero currents, zero and non-zero accumulators. Plus: the committed
+// (-80, 80), subnormal and signed-zero currents, zero and non-zero accumulators (input channels' also
+// beyond the i32 range, which the neuron update joins unchecked). Plus: the committed
 // kernels.wasm.ts is what scripts/build-wasm.ts makes of kernels.wat, the kernels' expF32 on random f32,
 // and the overflow guard stopping at the same element with the same message.
 import { readFileSync } from 'node:fs';
@@ -92,6 +93,11 @@ function randomize(d: Derived, st: CpuState, rng: Mulberry32, vScale: number): v
     const r = u();
     st.acc[k] = r < 0.4 ? 0 : r < 0.42 ? -0 : Math.round((u() - 0.5) * (r < 0.5 ? 2 ** 32 - 2 : 2 ** 24));
   }
+  // input channels are joined unchecked (the engine's own guard runs before): some beyond the i32 range
+  d.channels.forEach((ch, c) => {
+    if (ch.kind !== 'input') return;
+    for (let i = 0; i < d.N; i++) if (u() < 0.02) st.acc[c * d.N + i] = (u() < 0.5 ? -1 : 1) * (2 ** 33 + Math.floor(2 ** 20 * u()));
+  });
   for (const x of st.traces) for (let k = 0; k < x.length; k++) x[k] = u() < 0.05 ? -0 : 3 * u();
 }
 

@@ -11,12 +11,12 @@ const f = Math.fround;
 // 10^4) and outside the range, Math.exp itself is used. bench/expcheck.ts checks every f32 x in range.
 export const EXP_T = Float64Array.from({ length: 64 }, (_, j) => Math.pow(2, j / 64));
 export const EXP_P2 = Float64Array.from({ length: 256 }, (_, k) => Math.pow(2, k - 128));
-const INV_LN2_64 = 64 / Math.LN2;
-const LN2_64_HI = Math.fround(Math.LN2 / 64); // 24 significant bits: n * HI is exact for |n| < 2^29
-const LN2_64_LO = Math.LN2 / 64 - LN2_64_HI;
-const ROUND_SHIFT = 6755399441055744; // 1.5 * 2^52: (t + S) - S rounds t to an integer for |t| < 2^51
-const BAND_UP = 1 + 2 ** -36;
-const BAND_DN = 1 - 2 ** -36;
+export const INV_LN2_64 = 64 / Math.LN2;
+export const LN2_64_HI = Math.fround(Math.LN2 / 64); // 24 significant bits: n * HI is exact for |n| < 2^29
+export const LN2_64_LO = Math.LN2 / 64 - LN2_64_HI;
+export const ROUND_SHIFT = 6755399441055744; // 1.5 * 2^52: (t + S) - S rounds t to an integer for |t| < 2^51
+export const BAND_UP = 1 + 2 ** -36;
+export const BAND_DN = 1 - 2 ** -36;
 
 export function expF32(x: number): number {
   if (!(x > -80 && x < 80)) return f(Math.exp(x));

@@ -18,18 +18,26 @@
 ;;    stores exactly what the JS path stores on its side of the branch (values computed and not selected
 ;;    have no effect). Groups of 4 elements run in SIMD, the rest (< 4) in the scalar code.
 ;;
-;; Memory (imported, one per engine, never grown, so the engine's typed-array views stay valid):
-;;   bytes [0, 2048): EXP_P2[k] = 2^(k - 128), k < 256 (f64); bytes [2048, 2560): EXP_T[j] = 2^(j/64),
-;;   j < 64 (f64), written by wasmKernels.ts from expF32.ts's own tables; the rest holds the state arrays
-;;   and scratch at the byte offsets passed to each function.
+;; Memory (imported, one per engine, never grown, so the engine's typed-array views stay valid), laid out
+;; and filled by wasmKernels.ts (KernelArena) from expF32.ts's own tables and constants, so the kernels use
+;; exactly the JS path's values (and load SIMD constants with one instruction, where V8 would rebuild a
+;; v128.const in each loop iteration):
+;;   [0, 2048)     EXP_P2[k] = 2^(k - 128), k < 256 (f64)
+;;   [2048, 2560)  EXP_T[j] = 2^(j / 64), j < 64 (f64)
+;;   [2560, 2816)  input-channel table (i32, "neurons"' inTab)     [2816, 3840)  "neurons"' ex scratch
+;;   [3840, 4112)  constants, one per 16 bytes (the value in every lane), at 3840 + 16 k:
+;;     k  0: -80          1: 80               2: INV_LN2_64 = 64 / Math.LN2    3: ROUND_SHIFT = 1.5 * 2^52
+;;     k  4: LN2_64_HI = f32(Math.LN2 / 64)    5: LN2_64_LO = Math.LN2 / 64 - LN2_64_HI
+;;     k  6: 1/6          7: 1/24             8: BAND_DN = 1 - 2^-36           9: BAND_UP = 1 + 2^-36
+;;     k 10: 1           11: 0.5             12: 128 (i32 lanes)              13: 63 (i32 lanes)
+;;     k 14: FIXED_INV_SCALE = 2^-20         15: 2147483647                   16: -2147483648   (f64 unless noted)
+;;   [4112, ...)   the state arrays, at the byte offsets passed to each function.
 (module
   (import "env" "memory" (memory 1))
   (import "env" "exp" (func $mathExp (param f64) (result f64)))
 
   ;; ---- expF32 (expF32.ts): exactly Math.fround(Math.exp(x)) ------------------------------------------
-  ;; Same constants (hex = the f64 bits): INV_LN2_64 = 64 / Math.LN2, LN2_64_HI = f32(Math.LN2 / 64),
-  ;; LN2_64_LO = Math.LN2 / 64 - LN2_64_HI, ROUND_SHIFT = 1.5 * 2^52, BAND_UP = 1 + 2^-36,
-  ;; BAND_DN = 1 - 2^-36, 1/6, 1/24:
+  ;; expF32.ts's algorithm and constants (the table above), operation by operation:
   ;;   if !(-80 < x < 80) return f(Math.exp(x))
   ;;   n = x * INV_LN2_64 + ROUND_SHIFT - ROUND_SHIFT;  r = x - n * LN2_64_HI - n * LN2_64_LO
   ;;   p = 1 + r * (1 + r * (0.5 + r * (1/6 + r * (1/24))));  ni = n | 0
@@ -37,41 +45,41 @@
   ;;   return lo === f(y * BAND_UP) ? lo : f(Math.exp(x))
   (func $exp1 (param $x f64) (result f32)
     (local $n f64) (local $r f64) (local $p f64) (local $ni i32) (local $y f64) (local $lo f32)
-    (if (i32.eqz (i32.and (f64.gt (local.get $x) (f64.const -80)) (f64.lt (local.get $x) (f64.const 80))))
+    (if (i32.eqz (i32.and (f64.gt (local.get $x) (f64.load offset=3840 (i32.const 0))) (f64.lt (local.get $x) (f64.load offset=3856 (i32.const 0)))))
       (then (return (f32.demote_f64 (call $mathExp (local.get $x))))))
     (local.set $n
       (f64.sub
-        (f64.add (f64.mul (local.get $x) (f64.const 0x1.71547652b82fep6)) (f64.const 0x1.8p52))
-        (f64.const 0x1.8p52)))
+        (f64.add (f64.mul (local.get $x) (f64.load offset=3872 (i32.const 0))) (f64.load offset=3888 (i32.const 0)))
+        (f64.load offset=3888 (i32.const 0))))
     (local.set $r
       (f64.sub
-        (f64.sub (local.get $x) (f64.mul (local.get $n) (f64.const 0x1.62e43p-7)))
-        (f64.mul (local.get $n) (f64.const -0x1.05c611p-35))))
+        (f64.sub (local.get $x) (f64.mul (local.get $n) (f64.load offset=3904 (i32.const 0))))
+        (f64.mul (local.get $n) (f64.load offset=3920 (i32.const 0)))))
     (local.set $p
-      (f64.add (f64.const 1)
+      (f64.add (f64.load offset=4000 (i32.const 0))
         (f64.mul (local.get $r)
-          (f64.add (f64.const 1)
+          (f64.add (f64.load offset=4000 (i32.const 0))
             (f64.mul (local.get $r)
-              (f64.add (f64.const 0.5)
+              (f64.add (f64.load offset=4016 (i32.const 0))
                 (f64.mul (local.get $r)
-                  (f64.add (f64.const 0x1.5555555555555p-3)
-                    (f64.mul (local.get $r) (f64.const 0x1.5555555555555p-5))))))))))
+                  (f64.add (f64.load offset=3936 (i32.const 0))
+                    (f64.mul (local.get $r) (f64.load offset=3952 (i32.const 0)))))))))))
     (local.set $ni (i32.trunc_f64_s (local.get $n)))
     (local.set $y
       (f64.mul
         (f64.mul
-          (f64.load (i32.shl (i32.add (i32.shr_s (local.get $ni) (i32.const 6)) (i32.const 128)) (i32.const 3)))
-          (f64.load offset=2048 (i32.shl (i32.and (local.get $ni) (i32.const 63)) (i32.const 3))))
+          (f64.load (i32.shl (i32.add (i32.shr_s (local.get $ni) (i32.const 6)) (i32.load offset=4032 (i32.const 0))) (i32.const 3)))
+          (f64.load offset=2048 (i32.shl (i32.and (local.get $ni) (i32.load offset=4048 (i32.const 0))) (i32.const 3))))
         (local.get $p)))
-    (local.set $lo (f32.demote_f64 (f64.mul (local.get $y) (f64.const 0x1.ffffffffep-1))))
-    (if (result f32) (f32.eq (local.get $lo) (f32.demote_f64 (f64.mul (local.get $y) (f64.const 0x1.000000001p0))))
+    (local.set $lo (f32.demote_f64 (f64.mul (local.get $y) (f64.load offset=3968 (i32.const 0)))))
+    (if (result f32) (f32.eq (local.get $lo) (f32.demote_f64 (f64.mul (local.get $y) (f64.load offset=3984 (i32.const 0)))))
       (then (local.get $lo))
       (else (f32.demote_f64 (call $mathExp (local.get $x))))))
 
   ;; exBlock: ex[k] = f(gLdT * expF32(f(f(v[k] - vT) * invDT))) for k < n (f32 arrays at byte offsets v,
   ;; ex): the exponential term of n EIF neurons, computed ahead of their updates (vT = 0, invDT = 1,
   ;; gLdT = 1: ex = expF32(v); bench/expcheck.ts --wasm). Groups of 4 neurons: x in f32x4 lanes, then
-  ;; expF32 above on two f64x2 lanes at a time (the constants splatted once, before the loop); a pair with
+  ;; expF32 above on two f64x2 lanes at a time (constants from the table: one load each); a pair with
   ;; a lane outside (-80, 80) or off the band (about 1 pair in 5000) is redone lane by lane with $exp1.
   ;; The last n mod 4 neurons go through $exp1.
   (func $exBlock (export "exBlock") (param $v i32) (param $ex i32) (param $n i32) (param $vT f32) (param $invDT f32) (param $gLdT f32)
@@ -79,21 +87,9 @@
     (local $x4 v128) (local $xh v128) (local $x v128) (local $nn v128) (local $r v128) (local $p v128)
     (local $idx v128) (local $y v128) (local $lo v128)
     (local $vT4 v128) (local $invDT4 v128) (local $gLdT4 v128)
-    (local $cLo80 v128) (local $cHi80 v128) (local $cInv v128) (local $cShift v128) (local $cHi v128) (local $cLoLn v128)
-    (local $c6 v128) (local $c24 v128) (local $cDn v128) (local $cUp v128)
     (local.set $vT4 (f32x4.splat (local.get $vT)))
     (local.set $invDT4 (f32x4.splat (local.get $invDT)))
     (local.set $gLdT4 (f32x4.splat (local.get $gLdT)))
-    (local.set $cLo80 (v128.const f64x2 -80 -80))
-    (local.set $cHi80 (v128.const f64x2 80 80))
-    (local.set $cInv (v128.const f64x2 0x1.71547652b82fep6 0x1.71547652b82fep6))
-    (local.set $cShift (v128.const f64x2 0x1.8p52 0x1.8p52))
-    (local.set $cHi (v128.const f64x2 0x1.62e43p-7 0x1.62e43p-7))
-    (local.set $cLoLn (v128.const f64x2 -0x1.05c611p-35 -0x1.05c611p-35))
-    (local.set $c6 (v128.const f64x2 0x1.5555555555555p-3 0x1.5555555555555p-3))
-    (local.set $c24 (v128.const f64x2 0x1.5555555555555p-5 0x1.5555555555555p-5))
-    (local.set $cDn (v128.const f64x2 0x1.ffffffffep-1 0x1.ffffffffep-1))
-    (local.set $cUp (v128.const f64x2 0x1.000000001p0 0x1.000000001p0))
     (local.set $end (i32.add (local.get $v) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $end4 (i32.add (local.get $v) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
     (block $done4
@@ -107,32 +103,32 @@
             (block $fallback
               (local.set $x (f64x2.promote_low_f32x4 (local.get $xh)))
               (br_if $fallback (i32.eqz (i64x2.all_true (v128.and
-                (f64x2.gt (local.get $x) (local.get $cLo80))
-                (f64x2.lt (local.get $x) (local.get $cHi80))))))
+                (f64x2.gt (local.get $x) (v128.load offset=3840 (i32.const 0)))
+                (f64x2.lt (local.get $x) (v128.load offset=3856 (i32.const 0)))))))
               ;; n = x * INV_LN2_64 + ROUND_SHIFT - ROUND_SHIFT
               (local.set $nn
-                (f64x2.sub (f64x2.add (f64x2.mul (local.get $x) (local.get $cInv)) (local.get $cShift)) (local.get $cShift)))
+                (f64x2.sub (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=3872 (i32.const 0))) (v128.load offset=3888 (i32.const 0))) (v128.load offset=3888 (i32.const 0))))
               ;; r = x - n * LN2_64_HI - n * LN2_64_LO
               (local.set $r
                 (f64x2.sub
-                  (f64x2.sub (local.get $x) (f64x2.mul (local.get $nn) (local.get $cHi)))
-                  (f64x2.mul (local.get $nn) (local.get $cLoLn))))
+                  (f64x2.sub (local.get $x) (f64x2.mul (local.get $nn) (v128.load offset=3904 (i32.const 0))))
+                  (f64x2.mul (local.get $nn) (v128.load offset=3920 (i32.const 0)))))
               ;; p = 1 + r * (1 + r * (0.5 + r * (1/6 + r * (1/24))))
               (local.set $p
-                (f64x2.add (v128.const f64x2 1 1)
+                (f64x2.add (v128.load offset=4000 (i32.const 0))
                   (f64x2.mul (local.get $r)
-                    (f64x2.add (v128.const f64x2 1 1)
+                    (f64x2.add (v128.load offset=4000 (i32.const 0))
                       (f64x2.mul (local.get $r)
-                        (f64x2.add (v128.const f64x2 0.5 0.5)
+                        (f64x2.add (v128.load offset=4016 (i32.const 0))
                           (f64x2.mul (local.get $r)
-                            (f64x2.add (local.get $c6) (f64x2.mul (local.get $r) (local.get $c24))))))))))
+                            (f64x2.add (v128.load offset=3936 (i32.const 0)) (f64x2.mul (local.get $r) (v128.load offset=3952 (i32.const 0)))))))))))
               ;; ni = n | 0 (i32 lanes 0, 1); byte offsets ((ni >> 6) + 128) * 8 -> lanes 0, 1, (ni & 63) * 8 -> 2, 3
               (local.set $idx (i32x4.trunc_sat_f64x2_s_zero (local.get $nn)))
               (local.set $idx
                 (i32x4.shl
                   (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                    (i32x4.add (i32x4.shr_s (local.get $idx) (i32.const 6)) (v128.const i32x4 128 128 128 128))
-                    (v128.and (local.get $idx) (v128.const i32x4 63 63 63 63)))
+                    (i32x4.add (i32x4.shr_s (local.get $idx) (i32.const 6)) (v128.load offset=4032 (i32.const 0)))
+                    (v128.and (local.get $idx) (v128.load offset=4048 (i32.const 0))))
                   (i32.const 3)))
               ;; y = EXP_P2[..] * EXP_T[..] * p
               (local.set $y
@@ -144,9 +140,9 @@
                       (v128.load64_zero offset=2048 (i32x4.extract_lane 2 (local.get $idx)))))
                   (local.get $p)))
               ;; lo = f(y * BAND_DN) in f32 lanes 0, 1 (2, 3: +0); kept where it equals f(y * BAND_UP) in both lanes
-              (local.set $lo (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (local.get $cDn))))
+              (local.set $lo (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (v128.load offset=3968 (i32.const 0)))))
               (br_if $store (i32x4.all_true (f32x4.eq (local.get $lo)
-                (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (local.get $cUp)))))))
+                (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (v128.load offset=3984 (i32.const 0))))))))
             ;; fallback for this pair
             (local.set $lo (f32x4.replace_lane 0 (local.get $lo) (call $exp1 (f64.promote_f32 (f32x4.extract_lane 0 (local.get $xh))))))
             (local.set $lo (f32x4.replace_lane 1 (local.get $lo) (call $exp1 (f64.promote_f32 (f32x4.extract_lane 1 (local.get $xh)))))))
@@ -169,46 +165,68 @@
         (br_if $l (i32.lt_u (local.get $v) (local.get $end))))))
 
   ;; ---- the fixed-point join --------------------------------------------------------------------------
-  ;; JS: a = acc[k]; if (a !== 0) { cur[k] = f(cur[k] + f(a) * 2^-20); acc[k] = 0 } (f64 arithmetic).
-  ;; $join4: four elements (cur f32 at byte offset c, acc f64 at a); returns the new cur lanes (stored) and
-  ;; leaves acc lanes that were non-zero at +0. $joined4 is the arithmetic only.
-  (func $joined4 (param $cv v128) (param $a01 v128) (param $a23 v128) (result v128)
-    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero
-        (f64x2.add (f64x2.promote_low_f32x4 (local.get $cv))
-          (f64x2.mul (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $a01))) (v128.const f64x2 0x1p-20 0x1p-20))))
-      (f32x4.demote_f64x2_zero
-        (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $cv) (local.get $cv)))
-          (f64x2.mul (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $a23))) (v128.const f64x2 0x1p-20 0x1p-20))))))
-
-  ;; i32 lane mask (all ones where the f64 lane of a01 | a23 is non-zero, in lanes 0, 1 | 2, 3).
-  (func $nonZero4 (param $a01 v128) (param $a23 v128) (result v128)
-    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-      (f64x2.ne (local.get $a01) (v128.const f64x2 0 0))
-      (f64x2.ne (local.get $a23) (v128.const f64x2 0 0))))
-
-  (func $join4 (param $c i32) (param $a i32)
-    (local $cv v128) (local $a01 v128) (local $a23 v128)
-    (local.set $cv (v128.load (local.get $c)))
-    (local.set $a01 (v128.load (local.get $a)))
-    (local.set $a23 (v128.load offset=16 (local.get $a)))
-    (v128.store (local.get $c)
-      (v128.bitselect (call $joined4 (local.get $cv) (local.get $a01) (local.get $a23)) (local.get $cv)
-        (call $nonZero4 (local.get $a01) (local.get $a23))))
-    ;; acc: non-zero lanes -> +0 (a & ~mask), zero lanes keep their bits
-    (v128.store (local.get $a) (v128.andnot (local.get $a01) (f64x2.ne (local.get $a01) (v128.const f64x2 0 0))))
-    (v128.store offset=16 (local.get $a) (v128.andnot (local.get $a23) (f64x2.ne (local.get $a23) (v128.const f64x2 0 0)))))
-
-  (func $join1 (param $c i32) (param $a i32)
-    (local $x f64)
-    (local.set $x (f64.load (local.get $a)))
-    (if (f64.ne (local.get $x) (f64.const 0))
-      (then
-        (f32.store (local.get $c)
-          (f32.demote_f64
-            (f64.add (f64.promote_f32 (f32.load (local.get $c)))
-              (f64.mul (f64.promote_f32 (f32.demote_f64 (local.get $x))) (f64.const 0x1p-20)))))
-        (f64.store (local.get $a) (f64.const 0)))))
+  ;; join: for k < n (cur f32 at byte offset c, acc f64 at a), as the JS path:
+  ;;   a = acc[k]; if (a !== 0) { cur[k] = f(cur[k] + f(a) * 2^-20); acc[k] = +0 }   (f64 arithmetic)
+  ;; check = 1 (recurrent channels): an a outside the i32 range stops it there and returns k (the elements
+  ;; before k joined, k and the rest untouched, as where the JS path throws); else returns -1. Groups of 4:
+  ;; both values computed, the stored bits selected by the lane mask a != 0 (a is non-zero at random, a
+  ;; branch would mispredict); a group with an out-of-range lane is left to the scalar loop, which stops
+  ;; at the exact element. The last n mod 4 elements go through the scalar loop.
+  (func $join (export "join") (param $c i32) (param $a i32) (param $n i32) (param $check i32) (result i32)
+    (local $k i32) (local $n4 i32) (local $x f64) (local $cv v128) (local $a01 v128) (local $a23 v128) (local $m01 v128) (local $m23 v128)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $done4
+      (br_if $done4 (i32.ge_s (local.get $k) (local.get $n4)))
+      (loop $l4
+        (local.set $a01 (v128.load (local.get $a)))
+        (local.set $a23 (v128.load offset=16 (local.get $a)))
+        (br_if $done4 (i32.and (local.get $check) (v128.any_true (v128.or
+          (v128.or (f64x2.gt (local.get $a01) (v128.load offset=4080 (i32.const 0)))
+                   (f64x2.lt (local.get $a01) (v128.load offset=4096 (i32.const 0))))
+          (v128.or (f64x2.gt (local.get $a23) (v128.load offset=4080 (i32.const 0)))
+                   (f64x2.lt (local.get $a23) (v128.load offset=4096 (i32.const 0))))))))
+        (local.set $cv (v128.load (local.get $c)))
+        (local.set $m01 (f64x2.ne (local.get $a01) (v128.const f64x2 0 0)))
+        (local.set $m23 (f64x2.ne (local.get $a23) (v128.const f64x2 0 0)))
+        (v128.store (local.get $c)
+          (v128.bitselect
+            ;; f(c + f(a) * 2^-20) for the 4 lanes, in f64 as two pairs
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (f32x4.demote_f64x2_zero
+                (f64x2.add (f64x2.promote_low_f32x4 (local.get $cv))
+                  (f64x2.mul (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $a01))) (v128.load offset=4064 (i32.const 0)))))
+              (f32x4.demote_f64x2_zero
+                (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $cv) (local.get $cv)))
+                  (f64x2.mul (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $a23))) (v128.load offset=4064 (i32.const 0))))))
+            (local.get $cv)
+            ;; the f64 lane masks narrowed to the 4 f32 lanes
+            (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $m01) (local.get $m23))))
+        ;; acc: non-zero lanes -> +0 (a & ~mask), zero lanes keep their bits
+        (v128.store (local.get $a) (v128.andnot (local.get $a01) (local.get $m01)))
+        (v128.store offset=16 (local.get $a) (v128.andnot (local.get $a23) (local.get $m23)))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (local.set $a (i32.add (local.get $a) (i32.const 32)))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br_if $l4 (i32.lt_s (local.get $k) (local.get $n4)))))
+    (block $done
+      (br_if $done (i32.ge_s (local.get $k) (local.get $n)))
+      (loop $l
+        (local.set $x (f64.load (local.get $a)))
+        (if (f64.ne (local.get $x) (f64.const 0))
+          (then
+            (if (i32.and (local.get $check)
+                  (i32.or (f64.gt (local.get $x) (f64.load offset=4080 (i32.const 0))) (f64.lt (local.get $x) (f64.load offset=4096 (i32.const 0)))))
+              (then (return (local.get $k))))
+            (f32.store (local.get $c)
+              (f32.demote_f64
+                (f64.add (f64.promote_f32 (f32.load (local.get $c)))
+                  (f64.mul (f64.promote_f32 (f32.demote_f64 (local.get $x))) (f64.load offset=4064 (i32.const 0))))))
+            (f64.store (local.get $a) (f64.const 0))))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $l (i32.lt_s (local.get $k) (local.get $n)))))
+    (i32.const -1))
 
   ;; ---- neuron_update ---------------------------------------------------------------------------------
   ;; integrateFused for the neurons [start, end) of one EIF or LIF population (gLdT > 0: EIF). Pointers are
@@ -219,10 +237,12 @@
   ;;   join inputs; refr > 0: refr -= 1, done;  itot = 0; itot = f(itot + cur_c) for c = 0 .. nCh-1;
   ;;   leak = f(gL * f(eL - v)); ex = EIF ? f(gLdT * expF32(f(f(v - vT) * invDT))) : 0;
   ;;   vn = f(v + f(dtC * f(f(itot + leak) + ex))); vn >= vTh: spike, vn = vRe, refr = refSteps; v = vn.
-  ;; Blocks of 256 neurons: ex for the whole block first (exBlock reads only v, which the block's updates
-  ;; have not written yet; refractory neurons' ex are computed and unused), then the updates, 4 neurons
-  ;; at a time (refractory lanes: refr - 1, V rewritten with its own bits; spikers appended lane by lane),
-  ;; the last < 4 neurons of a population one at a time. Same results as the one-neuron order above.
+  ;; A neuron's update reads and writes only its own elements, so the loops may be split: first the input
+  ;; joins of all [start, end) ($join per input channel), then blocks of 256 neurons: ex for the whole
+  ;; block (exBlock reads only v, which the block's updates have not written yet; refractory neurons' ex
+  ;; are computed and unused), then the updates, 4 neurons at a time (refractory lanes: refr - 1, V
+  ;; rewritten with its own bits; spikers appended lane by lane), the last < 4 neurons of a population one
+  ;; at a time. Same results as the one-neuron order above.
   (func (export "neurons")
     (param $v i32) (param $refr i32) (param $cur i32) (param $acc i32) (param $spk i32)
     (param $N i32) (param $nCh i32) (param $inTab i32) (param $nIn i32) (param $ex i32)
@@ -235,8 +255,27 @@
     (local $blockStart i32) (local $blockEnd i32) (local $end4 i32)
     (local $r4 v128) (local $rm v128) (local $sm v128) (local $vi4 v128) (local $vn4 v128) (local $itot4 v128)
     (local $bits i32)
+    (local $dtC4 v128) (local $gL4 v128) (local $eL4 v128) (local $vTh4 v128) (local $vRe4 v128) (local $refSteps4 v128)
     (local.set $isEif (f32.gt (local.get $gLdT) (f32.const 0)))
+    (local.set $dtC4 (f32x4.splat (local.get $dtC)))
+    (local.set $gL4 (f32x4.splat (local.get $gL)))
+    (local.set $eL4 (f32x4.splat (local.get $eL)))
+    (local.set $vTh4 (f32x4.splat (local.get $vTh)))
+    (local.set $vRe4 (f32x4.splat (local.get $vRe)))
+    (local.set $refSteps4 (i32x4.splat (local.get $refSteps)))
     (local.set $stride (i32.shl (local.get $N) (i32.const 2)))
+    ;; this step's external input joins the input channels' currents
+    (local.set $k (i32.const 0))
+    (block $joined
+      (br_if $joined (i32.ge_s (local.get $k) (local.get $nIn)))
+      (loop $inputs
+        (local.set $at (i32.add (i32.load (i32.add (local.get $inTab) (i32.shl (local.get $k) (i32.const 2)))) (local.get $start)))
+        (drop (call $join
+          (i32.add (local.get $cur) (i32.shl (local.get $at) (i32.const 2)))
+          (i32.add (local.get $acc) (i32.shl (local.get $at) (i32.const 3)))
+          (i32.sub (local.get $end) (local.get $start)) (i32.const 0)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $inputs (i32.lt_s (local.get $k) (local.get $nIn)))))
     (local.set $i (local.get $start))
     (block $done
       (br_if $done (i32.ge_s (local.get $i) (local.get $end)))
@@ -254,16 +293,6 @@
         (block $done4
           (br_if $done4 (i32.ge_s (local.get $i) (local.get $end4)))
           (loop $group
-            (local.set $k (i32.const 0))
-            (block $joined
-              (br_if $joined (i32.ge_s (local.get $k) (local.get $nIn)))
-              (loop $inputs
-                (local.set $at (i32.add (i32.load (i32.add (local.get $inTab) (i32.shl (local.get $k) (i32.const 2)))) (local.get $i)))
-                (call $join4
-                  (i32.add (local.get $cur) (i32.shl (local.get $at) (i32.const 2)))
-                  (i32.add (local.get $acc) (i32.shl (local.get $at) (i32.const 3))))
-                (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                (br_if $inputs (i32.lt_s (local.get $k) (local.get $nIn)))))
             ;; refractory lanes (rm all ones): refr - 1 (adding the mask's -1)
             (local.set $r4 (v128.load (i32.add (local.get $refr) (i32.shl (local.get $i) (i32.const 2)))))
             (local.set $rm (i32x4.gt_s (local.get $r4) (v128.const i32x4 0 0 0 0)))
@@ -280,20 +309,20 @@
             (local.set $vi4 (v128.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 2)))))
             (local.set $vn4
               (f32x4.add (local.get $vi4)
-                (f32x4.mul (f32x4.splat (local.get $dtC))
+                (f32x4.mul (local.get $dtC4)
                   (f32x4.add
                     (f32x4.add (local.get $itot4)
-                      (f32x4.mul (f32x4.splat (local.get $gL)) (f32x4.sub (f32x4.splat (local.get $eL)) (local.get $vi4))))
+                      (f32x4.mul (local.get $gL4) (f32x4.sub (local.get $eL4) (local.get $vi4))))
                     (if (result v128) (local.get $isEif)
                       (then (v128.load (i32.add (local.get $ex) (i32.shl (i32.sub (local.get $i) (local.get $blockStart)) (i32.const 2)))))
                       (else (v128.const f32x4 0 0 0 0)))))))
             ;; spikers: non-refractory lanes with vn >= vTh
-            (local.set $sm (v128.andnot (f32x4.ge (local.get $vn4) (f32x4.splat (local.get $vTh))) (local.get $rm)))
-            (local.set $vn4 (v128.bitselect (f32x4.splat (local.get $vRe)) (local.get $vn4) (local.get $sm)))
+            (local.set $sm (v128.andnot (f32x4.ge (local.get $vn4) (local.get $vTh4)) (local.get $rm)))
+            (local.set $vn4 (v128.bitselect (local.get $vRe4) (local.get $vn4) (local.get $sm)))
             (v128.store (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 2)))
               (v128.bitselect (local.get $vi4) (local.get $vn4) (local.get $rm)))
             (v128.store (i32.add (local.get $refr) (i32.shl (local.get $i) (i32.const 2)))
-              (v128.bitselect (i32x4.splat (local.get $refSteps)) (local.get $r4) (local.get $sm)))
+              (v128.bitselect (local.get $refSteps4) (local.get $r4) (local.get $sm)))
             (local.set $bits (i32x4.bitmask (local.get $sm)))
             (if (local.get $bits)
               (then
@@ -312,16 +341,6 @@
           (br_if $doneTail (i32.ge_s (local.get $i) (local.get $blockEnd)))
           (loop $neuron
             (block $next
-              (local.set $k (i32.const 0))
-              (block $joined1
-                (br_if $joined1 (i32.ge_s (local.get $k) (local.get $nIn)))
-                (loop $inputs1
-                  (local.set $at (i32.add (i32.load (i32.add (local.get $inTab) (i32.shl (local.get $k) (i32.const 2)))) (local.get $i)))
-                  (call $join1
-                    (i32.add (local.get $cur) (i32.shl (local.get $at) (i32.const 2)))
-                    (i32.add (local.get $acc) (i32.shl (local.get $at) (i32.const 3))))
-                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                  (br_if $inputs1 (i32.lt_s (local.get $k) (local.get $nIn)))))
               (local.set $r (i32.load (i32.add (local.get $refr) (i32.shl (local.get $i) (i32.const 2)))))
               (if (i32.gt_s (local.get $r) (i32.const 0))
                 (then
@@ -361,7 +380,7 @@
 
   ;; ---- trace_update ----------------------------------------------------------------------------------
   ;; decay: x[k] = f(x[k] * dec) for k < n (f32 at byte offset x): trace and input-current decay.
-  (func (export "decay") (param $x i32) (param $n i32) (param $dec f32)
+  (func $decay (export "decay") (param $x i32) (param $n i32) (param $dec f32)
     (local $end i32) (local $end4 i32) (local $d4 v128)
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $end4 (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
@@ -379,57 +398,15 @@
         (local.set $x (i32.add (local.get $x) (i32.const 4)))
         (br_if $l (i32.lt_u (local.get $x) (local.get $end))))))
 
-  ;; joinDecay: a recurrent channel's join and decay, k < n (cur f32 at byte offset c, acc f64 at a):
-  ;;   a = acc[k]; a outside the i32 range: return k (the JS path throws there);
+  ;; joinDecay: a recurrent channel's join and decay, k < n (cur f32 at byte offset c, acc f64 at a), as the
+  ;; JS path: a = acc[k]; a outside the i32 range: stop (return k);
   ;;   a != 0: cur[k] = f(f(cur[k] + f(a) * 2^-20) * dec), acc[k] = +0;  a == 0: cur[k] = f(cur[k] * dec).
-  ;; Returns -1, or that first k: the elements before it are processed, k and the rest untouched (a group
-  ;; of 4 with an out-of-range lane is left to the scalar loop, which stops at the exact element).
+  ;; Done as $join (checked; it stores the inner f(...) as f32, the same value) then "decay" on the
+  ;; elements it joined. Returns -1, or that first k: the elements before it joined and decayed, k and the
+  ;; rest untouched, as where the JS path throws.
   (func (export "joinDecay") (param $c i32) (param $a i32) (param $n i32) (param $dec f32) (result i32)
-    (local $k i32) (local $n4 i32) (local $x f64) (local $d4 v128) (local $cv v128) (local $a01 v128) (local $a23 v128)
-    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
-    (local.set $d4 (f32x4.splat (local.get $dec)))
-    (block $done4
-      (br_if $done4 (i32.ge_s (local.get $k) (local.get $n4)))
-      (loop $l4
-        (local.set $a01 (v128.load (local.get $a)))
-        (local.set $a23 (v128.load offset=16 (local.get $a)))
-        (br_if $done4 (v128.any_true (v128.or
-          (v128.or (f64x2.gt (local.get $a01) (v128.const f64x2 2147483647 2147483647))
-                   (f64x2.lt (local.get $a01) (v128.const f64x2 -2147483648 -2147483648)))
-          (v128.or (f64x2.gt (local.get $a23) (v128.const f64x2 2147483647 2147483647))
-                   (f64x2.lt (local.get $a23) (v128.const f64x2 -2147483648 -2147483648))))))
-        (local.set $cv (v128.load (local.get $c)))
-        (v128.store (local.get $c)
-          (v128.bitselect
-            (f32x4.mul (call $joined4 (local.get $cv) (local.get $a01) (local.get $a23)) (local.get $d4))
-            (f32x4.mul (local.get $cv) (local.get $d4))
-            (call $nonZero4 (local.get $a01) (local.get $a23))))
-        (v128.store (local.get $a) (v128.andnot (local.get $a01) (f64x2.ne (local.get $a01) (v128.const f64x2 0 0))))
-        (v128.store offset=16 (local.get $a) (v128.andnot (local.get $a23) (f64x2.ne (local.get $a23) (v128.const f64x2 0 0))))
-        (local.set $c (i32.add (local.get $c) (i32.const 16)))
-        (local.set $a (i32.add (local.get $a) (i32.const 32)))
-        (local.set $k (i32.add (local.get $k) (i32.const 4)))
-        (br_if $l4 (i32.lt_s (local.get $k) (local.get $n4)))))
-    (block $done
-      (br_if $done (i32.ge_s (local.get $k) (local.get $n)))
-      (loop $l
-        (local.set $x (f64.load (local.get $a)))
-        (if (f64.ne (local.get $x) (f64.const 0))
-          (then
-            (if (i32.or (f64.gt (local.get $x) (f64.const 2147483647)) (f64.lt (local.get $x) (f64.const -2147483648)))
-              (then (return (local.get $k))))
-            (f32.store (local.get $c)
-              (f32.mul
-                (f32.demote_f64
-                  (f64.add (f64.promote_f32 (f32.load (local.get $c)))
-                    (f64.mul (f64.promote_f32 (f32.demote_f64 (local.get $x))) (f64.const 0x1p-20))))
-                (local.get $dec)))
-            (f64.store (local.get $a) (f64.const 0)))
-          (else
-            (f32.store (local.get $c) (f32.mul (f32.load (local.get $c)) (local.get $dec)))))
-        (local.set $c (i32.add (local.get $c) (i32.const 4)))
-        (local.set $a (i32.add (local.get $a) (i32.const 8)))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br_if $l (i32.lt_s (local.get $k) (local.get $n)))))
-    (i32.const -1))
+    (local $bad i32)
+    (local.set $bad (call $join (local.get $c) (local.get $a) (local.get $n) (i32.const 1)))
+    (call $decay (local.get $c) (select (local.get $n) (local.get $bad) (i32.lt_s (local.get $bad) (i32.const 0))) (local.get $dec))
+    (local.get $bad))
 )

@@ -2,7 +2,8 @@
 // state, over a memory of its own that holds the state's typed arrays, so the kernels work in place.
 // Where WebAssembly is missing or fails (compilation, memory allocation), createState allocates ordinary
 // typed arrays and the passes take their JavaScript paths; the results are the same bits either way.
-import { EXP_P2, EXP_T } from './expF32.ts';
+import { FIXED_INV_SCALE } from '../../model/derive.ts';
+import { BAND_DN, BAND_UP, EXP_P2, EXP_T, INV_LN2_64, LN2_64_HI, LN2_64_LO, ROUND_SHIFT } from './expF32.ts';
 import { KERNELS_WASM_BASE64 } from './kernels.wasm.ts';
 
 interface KernelExports {
@@ -16,14 +17,21 @@ interface KernelExports {
   exBlock(v: number, ex: number, n: number, vT: number, invDT: number, gLdT: number): void;
 }
 
-/** Bytes [0, 2560): expF32's tables (kernels.wat); then the input-channel table, the neuron kernel's
- *  scratch (f32 x 256: one block's exponential terms), then the arrays. */
+/** Memory layout (kernels.wat's header): expF32's tables, the input-channel table, the neuron kernel's
+ *  scratch (f32 x 256: one block's exponential terms), the constants, then the arrays. */
 const TABLES_BYTES = 2560;
 /** Room for this many input channels' offsets (i32), rewritten before each neuron kernel call. */
 export const MAX_INPUT_CHANNELS = 64;
 const IN_TAB = TABLES_BYTES;
 const EX_SCRATCH = IN_TAB + 4 * MAX_INPUT_CHANNELS;
-const FIRST_ARRAY = EX_SCRATCH + 4 * 256;
+const CONSTS = EX_SCRATCH + 4 * 256; // = 3840, hard-coded in kernels.wat
+/** The constants table at CONSTS + 16 k, k = 0 .. 16 (kernels.wat): f64 in both lanes, except k = 12, 13 (i32 x 4). */
+const F64_CONSTS: [number, number][] = [
+  [0, -80], [1, 80], [2, INV_LN2_64], [3, ROUND_SHIFT], [4, LN2_64_HI], [5, LN2_64_LO], [6, 1 / 6], [7, 1 / 24],
+  [8, BAND_DN], [9, BAND_UP], [10, 1], [11, 0.5], [14, FIXED_INV_SCALE], [15, 2147483647], [16, -2147483648],
+];
+const I32_CONSTS: [number, number][] = [[12, 128], [13, 63]];
+const FIRST_ARRAY = CONSTS + 16 * 17;
 const ALIGN = 16;
 const PAGE = 65536;
 
@@ -44,6 +52,8 @@ export class KernelArena {
     this.buffer = memory.buffer;
     new Float64Array(this.buffer, 0, 256).set(EXP_P2);
     new Float64Array(this.buffer, 2048, 64).set(EXP_T);
+    for (const [k, c] of F64_CONSTS) new Float64Array(this.buffer, CONSTS + 16 * k, 2).fill(c);
+    for (const [k, c] of I32_CONSTS) new Int32Array(this.buffer, CONSTS + 16 * k, 4).fill(c);
     this.inTab = new Int32Array(this.buffer, IN_TAB, MAX_INPUT_CHANNELS);
     arenas.set(this.buffer, this);
   }
