@@ -36,34 +36,94 @@ function forActive(net: BuiltNetwork, st: CpuState, step: number, fn: (a: Active
   }
 }
 
+// The passes below compute exactly applyTerm's arithmetic, with what is constant along a row (pre pass:
+// f(a + f(bPre * xPre))) or a column (post pass: f(bPost * xPost)) computed once per spiker, the rule's
+// fields read once per projection, f(eta * 1) hoisted for rules without weight dependence, and a gated
+// synapse left as it is (applyTerm returns its w). test/unit/plasticitySweep.test.ts checks the passes
+// against applyTerm on every synapse, bit for bit.
+
+/** A term's constants for a sweep: applyTerm's fields, read once. */
+interface Sweep {
+  gate: boolean;
+  clip: boolean; // bounded and not gated
+  jMin: number;
+  jMax: number;
+  jMinF: number; // f(jMin), f(jMax): the clipped values
+  jMaxF: number;
+  dep: boolean;
+  eta: number;
+  etaF: number; // f(eta * 1), the factor when dep is 0
+  invJRef: number;
+  a: number;
+  bPre: number;
+  bPost: number;
+}
+
+function sweepOf(r: DerivedRule, t: DerivedTerm): Sweep {
+  return {
+    gate: r.gate, clip: r.bounded && !r.gate, jMin: r.jMin, jMax: r.jMax, jMinF: f(r.jMin), jMaxF: f(r.jMax),
+    dep: t.dep === 1, eta: t.eta, etaF: f(t.eta * 1), invJRef: t.invJRef, a: t.a, bPre: t.bPre, bPost: t.bPost,
+  };
+}
+
 /** Pre-spike updates: for each spiker in a plastic projection's pre population, its outgoing row. */
 export function plasticityPrePass(net: BuiltNetwork, st: CpuState, step: number): void {
   forActive(net, st, step, ({ pr, r, c, w, xPre, xPost }) => {
+    const z = sweepOf(r, r.onPre);
     const lo = pr.pre.offset;
-    for (let s = 0; s < st.nSpikes; s++) {
-      const g = st.spikes[s]!;
+    const size = pr.pre.size;
+    const { rowPtr, post } = c;
+    const { spikes, nSpikes } = st;
+    for (let s = 0; s < nSpikes; s++) {
+      const g = spikes[s]!;
       const k = g - lo;
-      if (k < 0 || k >= pr.pre.size) continue;
-      const xp = xPre[g]!;
-      for (let y = c.rowPtr[k]!; y < c.rowPtr[k + 1]!; y++) w[y] = applyTerm(r, r.onPre, w[y]!, xp, xPost[c.post[y]!]!);
+      if (k < 0 || k >= size) continue;
+      rowSweep(z, w, rowPtr[k]!, rowPtr[k + 1]!, post, xPost, f(z.a + f(z.bPre * xPre[g]!)));
     }
   });
+}
+
+/** applyTerm(r, t, w[y], xPre, xPost[post[y]]) for y in [y0, y1), given pre = f(a + f(bPre * xPre)). */
+function rowSweep(z: Sweep, w: Float32Array, y0: number, y1: number, post: Int32Array, xPost: Float32Array, pre: number): void {
+  const { gate, clip, jMin, jMax, jMinF, jMaxF, dep, eta, etaF, invJRef, bPost } = z;
+  for (let y = y0; y < y1; y++) {
+    const wy = w[y]!;
+    if (gate && !(wy > jMin && wy < jMax)) continue;
+    const drive = f(pre + f(bPost * xPost[post[y]!]!));
+    let wn = f(wy + f((dep ? f(eta * f(wy * invJRef)) : etaF) * drive));
+    if (clip) wn = wn < jMin ? jMinF : wn > jMax ? jMaxF : wn;
+    w[y] = wn;
+  }
 }
 
 /** Post-spike updates: for each spiker in a plastic projection's post population, its incoming column. */
 export function plasticityPostPass(net: BuiltNetwork, st: CpuState, step: number): void {
   forActive(net, st, step, ({ pr, r, c, w, xPre, xPost }) => {
+    const z = sweepOf(r, r.onPost);
     const lo = pr.post.offset;
+    const size = pr.post.size;
     const preOff = pr.pre.offset;
-    for (let s = 0; s < st.nSpikes; s++) {
-      const g = st.spikes[s]!;
+    const { colPtr, colSyn, colPre } = c;
+    const { spikes, nSpikes } = st;
+    for (let s = 0; s < nSpikes; s++) {
+      const g = spikes[s]!;
       const j = g - lo;
-      if (j < 0 || j >= pr.post.size) continue;
-      const xq = xPost[g]!;
-      for (let i = c.colPtr[j]!; i < c.colPtr[j + 1]!; i++) {
-        const y = c.colSyn[i]!;
-        w[y] = applyTerm(r, r.onPost, w[y]!, xPre[preOff + c.colPre[i]!]!, xq);
-      }
+      if (j < 0 || j >= size) continue;
+      colSweep(z, w, colPtr[j]!, colPtr[j + 1]!, colSyn, colPre, preOff, xPre, f(z.bPost * xPost[g]!));
     }
   });
+}
+
+/** applyTerm(r, t, w[colSyn[i]], xPre[preOff + colPre[i]], xPost) for i in [i0, i1), given postTerm = f(bPost * xPost). */
+function colSweep(z: Sweep, w: Float32Array, i0: number, i1: number, colSyn: Int32Array, colPre: Int32Array, preOff: number, xPre: Float32Array, postTerm: number): void {
+  const { gate, clip, jMin, jMax, jMinF, jMaxF, dep, eta, etaF, invJRef, a, bPre } = z;
+  for (let i = i0; i < i1; i++) {
+    const y = colSyn[i]!;
+    const wy = w[y]!;
+    if (gate && !(wy > jMin && wy < jMax)) continue;
+    const drive = f(f(a + f(bPre * xPre[preOff + colPre[i]!]!)) + postTerm);
+    let wn = f(wy + f((dep ? f(eta * f(wy * invJRef)) : etaF) * drive));
+    if (clip) wn = wn < jMin ? jMinF : wn > jMax ? jMaxF : wn;
+    w[y] = wn;
+  }
 }
