@@ -17,6 +17,9 @@
 ;;  - Branches become lane masks: a lane computes both sides and the stored bits are selected, which
 ;;    stores exactly what the JS path stores on its side of the branch (values computed and not selected
 ;;    have no effect). Groups of 4 elements run in SIMD, the rest (< 4) in the scalar code.
+;;  - Not covered: NaN payload bits (WebAssembly leaves the payload of a NaN result unspecified; a NaN V
+;;    or weight stops the run at the bin's 'nan' guard either way). test/unit/wasmKernels.test.ts checks
+;;    the rest, bit for bit, on random states.
 ;;
 ;; Memory (imported, one per engine, never grown, so the engine's typed-array views stay valid), laid out
 ;; and filled by wasmKernels.ts (KernelArena) from expF32.ts's own tables and constants, so the kernels use
