@@ -32,7 +32,7 @@ import { STREAM } from '../../src/rng/streams.ts';
 import { neuronCv, populationCv } from '../../src/stats/cv.ts';
 import { populationRates_Hz, statsDuration_ms } from '../../src/stats/rates.ts';
 import { condVStepBound, CURRENT_STEP_ULPS, realisationTolerance, signalStepBound, sourceProbabilityBand, ulp32, weightDriftTolerance, weightRunBound } from '../tolerances.ts';
-import { boundDiff, cloneState, exactDiff, firstDivergence } from './fixture.ts';
+import { boundDiff, cloneState, exactDiff, firstDivergence, runBothEngines } from './fixture.ts';
 import { getTestDevice, releaseDevice, useTestDevice } from './helpers.ts';
 
 const f = Math.fround;
@@ -237,15 +237,7 @@ describe('cond LIF networks: whole runs, WebGPU vs CPU reference', () => {
 
   async function runBoth(spec: NetworkSpec, schedule: Schedule, stepsPerSubmit: number): Promise<{ net: BuiltNetwork; gpu: Recordings; cpu: Recordings }> {
     const net = buildNetwork(derive(spec));
-    const g = await WebGpuEngine.create(net, dev.device, { adapterInfo: dev.info, schedule, stepsPerSubmit });
-    try {
-      await g.advance(net.derived.nSteps);
-      const c = new CpuEngine(net);
-      await c.advance(net.derived.nSteps);
-      return { net, gpu: await g.recordings(), cpu: await c.recordings() };
-    } finally {
-      g.dispose();
-    }
+    return { net, ...(await runBothEngines(net, dev.device, { adapterInfo: dev.info, schedule, stepsPerSubmit })) };
   }
 
   /** Identical spike trains (the raster holds every neuron), then the series and final weights they imply. */

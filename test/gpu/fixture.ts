@@ -1,6 +1,9 @@
 // Networks, CPU reference states and comparators shared by the WebGPU engine tests.
 import { buildNetwork, type BuiltNetwork } from '../../src/build/network.ts';
+import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { CpuState } from '../../src/engine/cpu/state.ts';
+import type { Recordings } from '../../src/engine/recordings.ts';
+import { WebGpuEngine, type WebGpuEngineOptions } from '../../src/engine/webgpu/WebGpuEngine.ts';
 import { derive } from '../../src/model/derive.ts';
 import { homeostaticInhibitory } from '../../src/model/rules.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
@@ -93,4 +96,17 @@ export function firstDivergence(a: { steps: Int32Array; ids: Int32Array; count: 
     if (!ea || !eb || ea[0] !== eb[0] || ea[1] !== eb[1]) return { index: k, a: ea, b: eb };
   }
   return null;
+}
+
+/** One whole run of net on the WebGPU engine (with opts) and on the CPU reference; both recordings. */
+export async function runBothEngines(net: BuiltNetwork, device: GPUDevice, opts: WebGpuEngineOptions): Promise<{ gpu: Recordings; cpu: Recordings }> {
+  const g = await WebGpuEngine.create(net, device, opts);
+  try {
+    await g.advance(net.derived.nSteps);
+    const c = new CpuEngine(net);
+    await c.advance(net.derived.nSteps);
+    return { gpu: await g.recordings(), cpu: await c.recordings() };
+  } finally {
+    g.dispose();
+  }
 }

@@ -6,13 +6,11 @@
 // up to the first step where such a copy lands.
 import { describe, expect, it } from 'vitest';
 import type { BuiltNetwork } from '../../src/build/network.ts';
-import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { Recordings } from '../../src/engine/recordings.ts';
-import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';
 import { philox4x32, u01open } from '../../src/rng/philox.ts';
 import { STREAM } from '../../src/rng/streams.ts';
 import { jitterTieSteps } from '../tolerances.ts';
-import { build, exactDiff, firstDivergence, boundDiff, type NetOptions } from './fixture.ts';
+import { build, exactDiff, firstDivergence, boundDiff, runBothEngines, type NetOptions } from './fixture.ts';
 import { useTestDevice } from './helpers.ts';
 import type { AdapterSummary } from '../../src/engine/webgpu/device.ts';
 
@@ -21,15 +19,7 @@ const f = Math.fround;
 /** stepsPerSubmit: 97 (odd, many submission boundaries: the prologue/close path at both parities) or 500. */
 async function runBoth(device: GPUDevice, info: AdapterSummary, o: NetOptions, stepsPerSubmit: number, shape: { rowThreads?: number; neuronThreads?: number; spikeWorkgroups?: number } = {}): Promise<{ net: BuiltNetwork; gpu: Recordings; cpu: Recordings }> {
   const net = build({ ...o, rasterAll: true });
-  const g = await WebGpuEngine.create(net, device, { adapterInfo: info, stepsPerSubmit, ...shape });
-  try {
-    await g.advance(net.derived.nSteps);
-    const c = new CpuEngine(net);
-    await c.advance(net.derived.nSteps);
-    return { net, gpu: await g.recordings(), cpu: await c.recordings() };
-  } finally {
-    g.dispose();
-  }
+  return { net, ...(await runBothEngines(net, device, { adapterInfo: info, stepsPerSubmit, ...shape })) };
 }
 
 /** Series that follow from identical spike trains: rates exactly, currents and weights to f32 sums. */
