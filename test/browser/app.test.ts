@@ -230,11 +230,20 @@ describe('browser app (headless Chromium, static build)', () => {
     expect(await page.$eval('#banner', (e) => e.textContent)).toMatch(/WebGPU engine on .*software adapter/);
     // Pause: simulated time stops (after the chunk in flight) and the page keeps answering; Resume goes on.
     await page.click('#pause');
-    await new Promise((r) => setTimeout(r, 600));
-    const held = await page.$eval('#sim-time', (e) => e.textContent);
+    // The chunk in flight may take seconds on a loaded software adapter (a fixed 600 ms wait was flaky):
+    // wait until simulated time has stood still for 1 s (a pause that never holds fails here after 60 s).
+    const simTime = (): Promise<string | null> => page.$eval('#sim-time', (e) => e.textContent);
+    let held = await simTime();
+    for (let tries = 0; ; tries++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const now = await simTime();
+      if (now === held) break;
+      expect(tries, `simulated time still moving ${tries + 1} s after Pause`).toBeLessThan(60);
+      held = now;
+    }
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, 1000));
-    expect(await page.$eval('#sim-time', (e) => e.textContent)).toBe(held);
+    expect(await simTime()).toBe(held);
     expect(performance.now() - t0).toBeLessThan(5000);
     expect(await page.$eval('body', (b) => b.dataset['state'])).toBe('paused');
     await page.click('#pause'); // now labelled Resume
