@@ -1,4 +1,5 @@
 // Networks, CPU reference states and comparators shared by the WebGPU engine tests.
+import { expect } from 'vitest';
 import { buildNetwork, type BuiltNetwork } from '../../src/build/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { CpuState } from '../../src/engine/cpu/state.ts';
@@ -8,6 +9,9 @@ import { derive } from '../../src/model/derive.ts';
 import { homeostaticInhibitory } from '../../src/model/rules.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { validate } from '../../src/model/validate.ts';
+import { neuronCv, populationCv } from '../../src/stats/cv.ts';
+import { populationRates_Hz, statsDuration_ms } from '../../src/stats/rates.ts';
+import { realisationTolerance, weightDriftTolerance } from '../tolerances.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 
 /** Akil EI iSTDP (Eq 22): alpha = 2 rho tauSTDP = 4, jNorm = -200, eta = 1e-3, tauSTDP = 200 ms. */
@@ -109,4 +113,49 @@ export async function runBothEngines(net: BuiltNetwork, device: GPUDevice, opts:
   } finally {
     g.dispose();
   }
+}
+
+/** Rates of population p per bin over the statistics interval. */
+function binRates(r: Recordings, p: number): number[] {
+  const nP = r.populations.length;
+  const first = Math.ceil((r.statsStart_step * r.dt_ms) / r.series.bin_ms);
+  const out: number[] = [];
+  for (let b = first; b < r.series.nBins; b++) out.push(r.series.rate_Hz[b * nP + p]!);
+  return out;
+}
+
+/**
+ * Whole-run statistics, GPU vs CPU (DESIGN "Validation" level 3), printed under `label`: per population
+ * the rate and the CV over the statistics interval within realisationTolerance (the rate above 0.5 Hz);
+ * with `weights`, the last bin's mean plastic weight within weightDriftTolerance, and moved from its
+ * first bin (the rule did act). Where the spike trains part, the step is reported.
+ */
+export function expectSameStatistics(label: string, gpu: Recordings, cpu: Recordings, o: { weights: boolean; weightUnit?: string }): void {
+  const div = firstDivergence(gpu.raster, cpu.raster);
+  console.log(`${label}: raster ${div ? `parts at step ${Math.min(div.a?.[0] ?? Infinity, div.b?.[0] ?? Infinity)}` : 'identical'} (${cpu.raster.count} CPU spikes in the raster)`);
+  const pops = cpu.populations;
+  const rg = populationRates_Hz(gpu.neuronStats.spikeCount, pops, statsDuration_ms(gpu));
+  const rc = populationRates_Hz(cpu.neuronStats.spikeCount, pops, statsDuration_ms(cpu));
+  const cvg = populationCv(neuronCv(gpu.neuronStats), pops);
+  const cvc = populationCv(neuronCv(cpu.neuronStats), pops);
+  const cvi = neuronCv(cpu.neuronStats);
+  let relRate = 0;
+  pops.forEach((p, k) => {
+    const tolR = realisationTolerance(binRates(cpu, k));
+    const tolCv = realisationTolerance(cvi.subarray(p.offset, p.offset + p.size));
+    console.log(`  ${p.name}: rate GPU ${rg[k]!.toFixed(3)} CPU ${rc[k]!.toFixed(3)} Hz (tol ${tolR.toFixed(3)}); CV GPU ${cvg[k]!.toFixed(4)} CPU ${cvc[k]!.toFixed(4)} (tol ${tolCv.toFixed(4)})`);
+    expect(rc[k]!).toBeGreaterThan(0.5);
+    expect(Math.abs(rg[k]! - rc[k]!)).toBeLessThanOrEqual(tolR);
+    expect(Math.abs(cvg[k]! - cvc[k]!)).toBeLessThanOrEqual(tolCv);
+    relRate = Math.max(relRate, tolR / rc[k]!);
+  });
+  if (!o.weights) return;
+  const nb = cpu.series.nBins;
+  const j0 = cpu.series.jMean[0]!;
+  const jc = cpu.series.jMean[nb - 1]!;
+  const jg = gpu.series.jMean[nb - 1]!;
+  const tol = weightDriftTolerance(j0, jc, relRate);
+  console.log(`  mean plastic j: first bin ${j0.toFixed(4)}, end GPU ${jg.toFixed(6)} CPU ${jc.toFixed(6)}${o.weightUnit ? ` ${o.weightUnit}` : ''} (tol ${tol.toExponential(2)})`);
+  expect(Math.abs(jg - jc)).toBeLessThanOrEqual(tol);
+  expect(Math.abs(jc - j0)).toBeGreaterThan(0); // the rule did act
 }
