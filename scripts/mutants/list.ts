@@ -72,7 +72,7 @@ export const MUTANTS: Mutant[] = [
     id: 'tauSyn-input-x1.2',
     description: 'synaptic time constant of the input channels x1.2 (decay and 1/tau alike)',
     edits: [{ file: DERIVE, search: 'decay: f32(1 - dt / x.tauSyn_ms), invTau: f32(1 / x.tauSyn_ms)', replace: 'decay: f32(1 - dt / (1.2 * x.tauSyn_ms)), invTau: f32(1 / (1.2 * x.tauSyn_ms))' }],
-    killers: ['test/unit/neuron.test.ts'],
+    killers: [SYNAPSE, 'test/unit/neuron.test.ts'],
   },
   {
     id: 'deltaT-x1.2',

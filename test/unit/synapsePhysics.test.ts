@@ -7,6 +7,8 @@
 //   - the first value (recorded after the spike step's decay) is J/tau (1 - dt/tau);
 //   - each later step multiplies it by 1 - dt/tau (the decay time constant tau_syn of the presynaptic population);
 //   - its time integral (rectangle rule, every step) is J (1 - dt/tau): the charge of one spike is J.
+// The input channel (X, tau_x = 10 ms) gets one spike's charge J_x/tau_x by hand in its accumulator and must show
+// the same three properties with tau_x.
 // What this catches: a wrong kick J/tau for one class, a wrong tau_syn, a current landing in the wrong channel.
 import { describe, expect, it } from 'vitest';
 import { buildNetwork } from '../../src/build/network.ts';
@@ -17,7 +19,7 @@ import { validate } from '../../src/model/validate.ts';
 import { akilEif } from '../../src/presets/akil2021.ts';
 
 const dt = 0.1;
-const TAU = { E: 8, I: 4 } as const; // tau_syn of the presynaptic population (ms)
+const TAU = { E: 8, I: 4, X: 10 } as const; // tau_syn of the presynaptic population or input layer (ms)
 /** Unscaled weights per class (post<-pre), distinct so that a swap of classes shows. */
 const J = { 'E<-E': 1, 'E<-I': -3, 'I<-E': 2, 'I<-I': -4 } as const;
 type Cls = keyof typeof J;
@@ -33,21 +35,24 @@ function spec(): NetworkSpec {
       { name: 'E', fraction: 0.5, neuron: { ...akilEif }, tauSyn_ms: TAU.E },
       { name: 'I', fraction: 0.5, neuron: { ...akilEif }, tauSyn_ms: TAU.I },
     ],
-    inputs: [],
-    projections: (Object.keys(J) as Cls[]).map(proj),
+    inputs: [{ name: 'X', fraction: 0.25, rate_Hz: 0, correlation: 0, jitter_ms: 0, tauSyn_ms: TAU.X }], // silent: probed by hand
+    projections: [...(Object.keys(J) as Cls[]).map(proj), { pre: 'X', post: 'E', connectivity: 'bernoulli', p: 1, j: 1.5, scaleBySqrtN: false }],
     recording: { window_ms: 250, statsStart_s: 0.5, bin_ms: 100, rasterNeurons: 0, currentSamples: 0, weightSamples: 0, covSample: 0 },
   });
 }
 
 /** Current of each class on its probe neuron (E1 or I1) after each of `steps` steps; E0 and I0 spike at step 0 only. */
-function pscs(steps: number): Record<Cls, number[]> {
+function pscs(steps: number): Record<Cls | 'E<-X', number[]> {
   const eng = new CpuEngine(buildNetwork(derive(spec())));
   const st = eng.state;
   const N = 4; // neurons E0 E1 I0 I1; channels E (0) and I (1)
   st.v.fill(akilEif.eL_mV);
   st.v[0] = -49; // above V_T and the threshold: E0 fires at step 0
   st.v[2] = -49; // I0 too
-  const out: Record<Cls, number[]> = { 'E<-E': [], 'E<-I': [], 'I<-E': [], 'I<-I': [] };
+  // One input spike's worth of charge (J_x/tau_x in the 2^-20 fixed point of the input accumulators, from the
+  // spec) put by hand into E1's input accumulator: it tests the input channel's decay, not the generator.
+  st.acc[2 * N + 1] = Math.round((1.5 / TAU.X) * 2 ** 20);
+  const out: Record<Cls | 'E<-X', number[]> = { 'E<-E': [], 'E<-I': [], 'I<-E': [], 'I<-I': [], 'E<-X': [] };
   const spiked: number[] = [];
   for (let s = 0; s < steps; s++) {
     eng.stepOnce();
@@ -56,6 +61,7 @@ function pscs(steps: number): Record<Cls, number[]> {
     out['E<-I'].push(st.current[1 * N + 1]!);
     out['I<-E'].push(st.current[0 * N + 3]!);
     out['I<-I'].push(st.current[1 * N + 3]!);
+    out['E<-X'].push(st.current[2 * N + 1]!);
   }
   // Exactly the two forced spikes (E0 and I0 at step 0): the probe neurons stay below threshold.
   expect(spiked).toEqual([0, 2]);
@@ -66,9 +72,9 @@ describe('postsynaptic current of one spike, per projection class (whole engine 
   const steps = 1000; // 100 ms: 12.5 tau_E, 25 tau_I
   const got = pscs(steps);
 
-  for (const cls of Object.keys(J) as Cls[]) {
-    const tau = TAU[cls.split('<-')[1] as 'E' | 'I'];
-    const j = J[cls];
+  for (const cls of [...(Object.keys(J) as Cls[]), 'E<-X' as const]) {
+    const tau = TAU[cls.split('<-')[1] as 'E' | 'I' | 'X'];
+    const j = cls === 'E<-X' ? 1.5 : J[cls];
     const d = 1 - dt / tau;
 
     it(`${cls}: first value J/tau (1 - dt/tau) = ${((j / tau) * d).toFixed(5)} mV/ms`, () => {
