@@ -3,26 +3,26 @@
 // Eq 3 (the finite-N offset), the mean currents over their Campbell values, the balance ratios and the plastic
 // weights. Writes every per-seed value and the mean / sd / min / max of each quantity to docs/bands.json; the
 // bands in test/unit/bands.ts are copied from there by hand, with the date and the machine.
-//   npx tsx scripts/measure-bands.ts                       cases static,istdp,kohonen, seeds 1..20
+//   npx tsx scripts/measure-bands.ts                       cases static,istdp,kohonen, seeds 1..20 (vogels: --cases vogels)
 //   npx tsx scripts/measure-bands.ts --cases static --seeds 1-4
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
-import { measureIstdp, measureKohonen, measureStatic, ISTDP, KOHONEN, STATIC } from '../test/unit/physicsCases.ts';
+import { measureIstdp, measureKohonen, measureStatic, measureVogels, ISTDP, KOHONEN, STATIC, VOGELS } from '../test/unit/physicsCases.ts';
 
-const OUT = new URL('../docs/bands.json', import.meta.url);
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(name);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : dflt;
 }
 
+const OUT = new URL(arg('--out', '../docs/bands.json'), import.meta.url); // merged into, case by case
 const [lo, hi] = arg('--seeds', '1-20').split('-').map(Number) as [number, number];
 if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 0 && hi >= lo)) {
   console.error(`--seeds: expected A-B with integers 0 <= A <= B, got ${arg('--seeds', '')}`);
   process.exit(2);
 }
 const cases = arg('--cases', 'static,istdp,kohonen').split(',');
-const runners: Record<string, (seed: number) => Promise<object>> = { static: measureStatic, istdp: measureIstdp, kohonen: measureKohonen };
+const runners: Record<string, (seed: number) => Promise<object>> = { static: measureStatic, istdp: measureIstdp, kohonen: measureKohonen, vogels: measureVogels };
 for (const c of cases)
   if (!runners[c]) {
     console.error(`--cases: unknown case '${c}' (allowed: ${Object.keys(runners).join(', ')})`);
@@ -55,7 +55,7 @@ for (const c of cases) {
   const flat = perSeed.map((m) => flatten(m));
   const summary: Record<string, ReturnType<typeof stats>> = {};
   for (const k of Object.keys(flat[0]!)) if (k !== 'seed' && k !== 'wall_s') summary[k] = stats(flat.map((f) => f[k]!));
-  const size = { static: STATIC, istdp: ISTDP, kohonen: KOHONEN }[c];
+  const size = { static: STATIC, istdp: ISTDP, kohonen: KOHONEN, vogels: VOGELS }[c];
   doc[c] = {
     size,
     seeds: [lo, hi],

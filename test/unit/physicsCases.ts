@@ -9,12 +9,17 @@ import type { NetworkSpec } from '../../src/model/spec.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 import { fig1Kohonen, fig3IstdpEi } from '../../src/presets/akilFigures.ts';
 import { summarize, type Summary } from '../../src/stats/summary.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runNetwork } from '../repro/vogelsNetwork.ts';
 import { akilTwoPop, balancedRates } from '../../src/theory/index.ts';
 
 /** Static Akil network size for the physics test: N = 5000, T = 5 s, statistics over [1, 5] s. */
 export const STATIC = { N: 5000, T_s: 5, statsStart_s: 1 } as const;
 /** EI iSTDP (Fig 3) at CI size: N = 2000, T = 30 s, statistics over [20, 30] s. */
 export const ISTDP = { N: 2000, T_s: 30, statsStart_s: 20 } as const;
+/** Vogels 2011 recurrent network with iSTDP at CI size: N = 2000, T = 6 s, 500 ms bins, eta = 1e-2. */
+export const VOGELS = { N: 2000, T_s: 6, bin_ms: 500, eta: 1e-2 } as const;
 /** Kohonen EE (Fig 1) at CI size: N = 2000, T = 20 s, statistics over [10, 20] s. */
 export const KOHONEN = { N: 2000, T_s: 20, statsStart_s: 10 } as const;
 
@@ -130,4 +135,22 @@ export function measureKohonen(seed: number): Promise<PlasticMeasure> {
   const spec = { ...fig1Kohonen(0, 1e-2), N: KOHONEN.N, T_s: KOHONEN.T_s, seed };
   spec.recording = { ...spec.recording, statsStart_s: KOHONEN.statsStart_s, bin_ms: 1000 };
   return measurePlastic(spec, 'E<-E', (j) => [[j, -100], [112.5, -250]]);
+}
+
+export interface VogelsMeasure {
+  seed: number;
+  rateStatic: number; // E rate before plasticity (Hz)
+  rateEarly: number; // E rate over the first seconds of plasticity
+  rateFinal: number; // E rate over the last 3 s
+  wFinal: number; // mean I->E weight at the end (nS)
+  cvE: number;
+  wall_s: number;
+}
+
+/** The Vogels 2011 network protocol (test/repro/vogelsNetwork.ts) at VOGELS size with one seed. */
+export async function measureVogels(seed: number): Promise<VogelsMeasure> {
+  const t0 = performance.now();
+  const r = await runNetwork({ ...VOGELS, seed }, { backend: 'cpu', log: () => {}, force: true, out: join(tmpdir(), 'plasticnet-vogels-bands') });
+  if (r.sim.result.stoppedBy) throw new Error(`vogels run stopped: ${JSON.stringify(r.sim.result.stoppedBy)}`);
+  return { seed, rateStatic: r.rateStatic, rateEarly: r.rateEarly, rateFinal: r.rateFinal, wFinal: r.w.at(-1)!, cvE: r.cvE, wall_s: (performance.now() - t0) / 1000 };
 }
