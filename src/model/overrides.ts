@@ -1,0 +1,36 @@
+// Overrides of a spec's size, duration, seed and input correlation: shared by the CLI flags and the library.
+import type { NetworkSpec } from './spec.ts';
+
+/** The common overrides of a spec: what `plasticnet run --N --T --seed --c` change. */
+export interface Overrides {
+  /** Network size (neurons over all populations). */
+  N?: number;
+  /** Simulated time in seconds; the statistics interval start (recording.statsStart_s) follows at T_s / 2. */
+  T_s?: number;
+  /** Master seed (an unsigned 32-bit integer). */
+  seed?: number;
+  /** Input correlation c of every input. */
+  c?: number;
+}
+
+/** Applies the common overrides (N, T, seed, input correlation c); statsStart follows T/2 when T changes. */
+export function applyOverrides(spec: Record<string, unknown>, o: Overrides): Record<string, unknown> {
+  const s = structuredClone(spec);
+  if (o.N !== undefined) s['N'] = o.N;
+  if (o.seed !== undefined) s['seed'] = o.seed;
+  if (o.T_s !== undefined) {
+    s['T_s'] = o.T_s;
+    const rec = s['recording'] as Record<string, unknown> | undefined;
+    if (rec && typeof rec === 'object') rec['statsStart_s'] = o.T_s / 2;
+  }
+  if (o.c !== undefined && Array.isArray(s['inputs'])) for (const x of s['inputs'] as Record<string, unknown>[]) x['correlation'] = o.c;
+  return s;
+}
+
+/**
+ * A copy of `spec` with the common overrides applied (N, T_s, seed, input correlation c); when T_s changes,
+ * recording.statsStart_s becomes T_s / 2. Does not validate: {@link validate} or {@link Simulation.create} does.
+ */
+export function withOverrides(spec: NetworkSpec, o: Overrides): NetworkSpec {
+  return applyOverrides(spec as unknown as Record<string, unknown>, o) as unknown as NetworkSpec;
+}
