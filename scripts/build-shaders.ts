@@ -49,6 +49,13 @@ if (isMain) {
     console.log(same ? `${rel} is current` : `${rel} is out of date: run npx tsx scripts/build-shaders.ts`);
     process.exit(same ? 0 : 1);
   }
-  writeFileSync(OUT_PATH, text);
-  console.log(`wrote ${rel}`);
+  let old = '';
+  try {
+    old = readFileSync(OUT_PATH, 'utf8');
+  } catch {
+    old = '';
+  }
+  // Rewrite only when it changed: `npm pack` (prepack) runs this while other test files may import it.
+  if (old !== text) writeFileSync(OUT_PATH, text);
+  console.log(old !== text ? `wrote ${rel}` : `${rel} is current`);
 }

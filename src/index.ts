@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * plasticnet: simulate large plastic spiking networks on WebGPU or the CPU reference engine, and compare
  * their statistics with mean-field theory. This module is the whole public API; everything it does not
