@@ -45,7 +45,7 @@ async function reference(): Promise<{ steps: number; spikes: number; rasterCount
 beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), 'plasticnet-pack-'));
   const json = run('npm', ['pack', '--json', '--pack-destination', work], ROOT);
-  const info = JSON.parse(json.slice(json.indexOf('['))) as { filename: string; files: { path: string }[] }[];
+  const info = JSON.parse(json.slice(json.search(/^\[/m))) as { filename: string; files: { path: string }[] }[];
   packed = info[0]!.files.map((f) => f.path).sort();
   const tarball = path.join(work, info[0]!.filename);
   proj = path.join(work, 'consumer');
