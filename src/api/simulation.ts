@@ -13,6 +13,8 @@ import { build } from './network.ts';
 
 export type { Backend, Progress };
 
+const BACKENDS: readonly Backend[] = ['cpu', 'webgpu', 'auto'];
+
 /** Options of {@link Simulation.create}. */
 export interface SimulationOptions {
   /**
@@ -83,10 +85,12 @@ export class Simulation {
    * builds the network from its seed and creates the engine.
    */
   static async create(spec: unknown, opts: SimulationOptions = {}): Promise<Simulation> {
+    const backend = opts.backend ?? 'cpu';
+    if (!BACKENDS.includes(backend)) throw new RangeError(`Simulation.create: backend = ${JSON.stringify(backend)}: allowed ${BACKENDS.map((b) => `'${b}'`).join(', ')}`);
     const t0 = performance.now();
     const net = build(spec);
     const build_s = (performance.now() - t0) / 1000;
-    const engine = await createEngine(net, opts.backend ?? 'cpu', opts.device);
+    const engine = await createEngine(net, backend, opts.device);
     return new Simulation(net.derived.spec, net, engine, build_s);
   }
 

@@ -133,4 +133,24 @@ describe('public API: invalid specs are SpecErrors naming the field, never TypeE
       await expect(Simulation.create(spec)).rejects.toBeInstanceOf(SpecError);
     });
   }
+
+  it('withOverrides: a non-object spec is a SpecError; malformed inputs and recording are left for validate to name', () => {
+    for (const bad of [null, 3, 'x', []]) expect(() => withOverrides(bad as never, { N: 10 })).toThrow(SpecError);
+    const spec = { ...base(), inputs: [null, 5], recording: 'all' };
+    const s = withOverrides(spec as never, { c: 0.1, T_s: 1 });
+    expect(s.T_s).toBe(1);
+    let err: unknown;
+    try {
+      validate(s);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SpecError);
+    const paths = (err as SpecError).issues.map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['inputs[0]', 'inputs[1]', 'recording']));
+  });
+
+  it('Simulation.create refuses an unknown backend with a RangeError naming it', async () => {
+    await expect(Simulation.create(small(), { backend: 'cuda' as never })).rejects.toThrow(/backend = "cuda": allowed 'cpu', 'webgpu', 'auto'/);
+  });
 });
