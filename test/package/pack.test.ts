@@ -51,7 +51,7 @@ beforeAll(() => {
   proj = path.join(work, 'consumer');
   mkdirSync(proj);
   const deps: Record<string, string> = { plasticnet: `file:${tarball}` };
-  for (const d of Object.keys(PKG.dependencies)) deps[d] = `file:${path.join(MODULES, d)}`;
+  for (const d of [...Object.keys(PKG.dependencies), '@types/node']) deps[d] = `file:${path.join(MODULES, d)}`; // @types/node: for the plasticnet/node consumer
   writeFileSync(path.join(proj, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: deps }, null, 2));
   run('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], proj);
 }, 300_000);
@@ -110,7 +110,7 @@ describe('npm pack -> install into an empty project', () => {
     expect(r.stdout).toMatch(/^Usage: plasticnet /);
   });
 
-  it('(c) a consumer file type-checks against the shipped .d.ts (skipLibCheck off); misuse is a type error', () => {
+  it('(c) a consumer file type-checks against the shipped .d.ts (NodeNext and Bundler, skipLibCheck off); misuse is a type error', () => {
     writeFileSync(
       path.join(proj, 'consumer.ts'),
       [
@@ -131,12 +131,39 @@ describe('npm pack -> install into an empty project', () => {
         '',
       ].join('\n'),
     );
+    // Node users (NodeNext) and bundler users (Bundler: Vite, esbuild, webpack) resolve the package differently.
+    for (const [module, moduleResolution] of [['NodeNext', 'NodeNext'], ['ESNext', 'Bundler']] as const) {
+      const config = `tsconfig.${moduleResolution}.json`;
+      writeFileSync(
+        path.join(proj, config),
+        JSON.stringify({ compilerOptions: { target: 'ES2022', module, moduleResolution, lib: ['ES2022', 'DOM'], types: [], strict: true, exactOptionalPropertyTypes: true, noEmit: true, skipLibCheck: false }, files: ['consumer.ts'] }),
+      );
+      const r = spawnSync(process.execPath, [path.join(MODULES, 'typescript/bin/tsc'), '-p', config], { cwd: proj, encoding: 'utf8' });
+      expect(r.stdout + r.stderr, moduleResolution).toBe('');
+      expect(r.status).toBe(0);
+    }
+    // plasticnet/node, for Node users (with @types/node). The GPUDevice types (@webgpu/types) refer to DOM
+    // types, so a consumer needs lib DOM, or skipLibCheck (README, Library).
     writeFileSync(
-      path.join(proj, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM'], types: [], strict: true, exactOptionalPropertyTypes: true, noEmit: true, skipLibCheck: false }, files: ['consumer.ts'] }),
+      path.join(proj, 'consumer-node.ts'),
+      [
+        "import { Simulation } from 'plasticnet';",
+        "import { readNpy, writeRunOutputs } from 'plasticnet/node';",
+        'export async function save(sim: Simulation, dir: string): Promise<number> {',
+        '  const files: string[] = writeRunOutputs(dir, sim.spec, await sim.outputs());',
+        "  return files.length + readNpy(`${dir}/rates_Hz.npy`).shape[0]!;",
+        '}',
+        '// @ts-expect-error the spec comes second',
+        "export const bad = (sim: Simulation) => writeRunOutputs(sim.spec, 'out', null);",
+        '',
+      ].join('\n'),
     );
-    const r = spawnSync(process.execPath, [path.join(MODULES, 'typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: proj, encoding: 'utf8' });
-    expect(r.stdout + r.stderr).toBe('');
+    writeFileSync(
+      path.join(proj, 'tsconfig.node.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM'], types: ['node'], strict: true, noUncheckedIndexedAccess: true, noEmit: true, skipLibCheck: false }, files: ['consumer-node.ts'] }),
+    );
+    const r = spawnSync(process.execPath, [path.join(MODULES, 'typescript/bin/tsc'), '-p', 'tsconfig.node.json'], { cwd: proj, encoding: 'utf8' });
+    expect(r.stdout + r.stderr, 'plasticnet/node').toBe('');
     expect(r.status).toBe(0);
   });
 
