@@ -76,6 +76,6 @@ export * as theory from './theory/index.ts';
 export { theoryFor, type RunTheory } from './analysis/theoryFor.ts';
 
 // Writers
-export { npyFiles, runOutputs, type NamedArray, type RunMeta, type RunOutputs, type RunSummary } from './api/outputs.ts';
+export { npyFiles, type NamedArray, type RunMeta, type RunOutputs, type RunSummary } from './api/outputs.ts';
 export { decodeNpy, encodeNpy, type NpyArray, type NpyDecoded, type NpyDescr } from './io/npy.ts';
 export { histogramPlot, linePlot, scatterPlot, type LineSeries, type PlotOptions, type PointSeries } from './io/svg.ts';
