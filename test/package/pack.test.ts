@@ -5,11 +5,12 @@
 // (d) Vite bundles examples/page, which a static server serves to headless Chromium, where it runs a small
 // CPU network. Results in Node and in the browser are compared with the sources' own run (same spec, seed).
 //
+// npm pack runs on a copy of the package's inputs (PACK_INPUTS), so this checkout's dist/ is never touched.
 // Offline: the tarball is installed by npm; its dependencies are `file:` links to this checkout's installed
 // node_modules (the same versions `npm ci` put there), so no registry is asked. Vite, tsc and puppeteer-core
 // run from this checkout and are not in the temporary project.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -42,9 +43,16 @@ async function reference(): Promise<{ steps: number; spikes: number; rasterCount
   return { steps: r.recordings.steps, spikes: r.recordings.neuronStats.spikeCount.reduce((a, b) => a + b, 0), rasterCount: r.recordings.raster.count };
 }
 
+/** What `npm pack` needs of a checkout (prepack = npm run build:lib); packing a copy leaves this checkout's dist/ alone. */
+const PACK_INPUTS = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'bin', 'src', 'shaders', 'scripts/build-shaders.ts'];
+
 beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), 'plasticnet-pack-'));
-  const json = run('npm', ['pack', '--json', '--pack-destination', work], ROOT);
+  // Pack a copy: prepack deletes and rebuilds dist/, which bin/plasticnet.js may be running from in another test.
+  const checkout = path.join(work, 'checkout');
+  for (const f of PACK_INPUTS) cpSync(path.join(ROOT, f), path.join(checkout, f), { recursive: true });
+  symlinkSync(MODULES, path.join(checkout, 'node_modules'), 'dir');
+  const json = run('npm', ['pack', '--json', '--pack-destination', work], checkout);
   const info = JSON.parse(json.slice(json.search(/^\[/m))) as { filename: string; files: { path: string }[] }[];
   packed = info[0]!.files.map((f) => f.path).sort();
   const tarball = path.join(work, info[0]!.filename);
