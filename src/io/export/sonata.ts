@@ -9,7 +9,8 @@
 //                          /0/syn_weight f32 (the engine's J exactly, in the spec's units), /0/delay f64 (ms)
 //   network/edge_types.csv edge_type_id model_template dynamics_params
 //   components/{cell_models,synaptic_models}/*.json   the plasticnet neuron and plasticity parameters
-//   output/spikes.h5       /spikes/<pop>/{timestamps f64 ms, node_ids u64}, sorting = by_time (a run's raster)
+//   output/spikes.h5       /spikes/<pop>/{timestamps f64 ms, node_ids u64}, sorting = by_time (a run's raster;
+//                          a spike of step k at (k + 1) dt, the end of the step that emitted it)
 //   plasticnet.json        the spec (for `plasticnet import`) and the source
 // Node ids are local to each node population (0 .. size-1), as plasticnet's local indices.
 import { existsSync, renameSync, rmSync } from 'node:fs';
@@ -136,7 +137,7 @@ export async function exportSonata(x: ExportNetwork, out: string): Promise<strin
         for (let k = 0; k < sp.ids.length; k++) {
           const i = sp.ids[k]!;
           if (i >= p.offset && i < p.offset + p.size) {
-            t.push(sp.steps[k]! * d.dt_ms);
+            t.push((sp.steps[k]! + 1) * d.dt_ms); // a spike of step k is emitted at the end of the step
             id.push(i - p.offset);
           }
         }
