@@ -33,11 +33,12 @@ export interface ExportFlags {
   simulator: Simulator;
   allowApproximate: boolean;
   quiet: boolean;
+  spec?: string; // --spec: export this spec with the learned weights of <src>
 }
 
 export async function exportCommand(ref: string, o: ExportFlags): Promise<number> {
   const t0 = performance.now();
-  const x = collectNetwork(ref);
+  const x = collectNetwork(ref, o.spec);
   if (o.format === 'pynn') {
     const plan = planPynn(x.net.derived, o.simulator);
     if (plan.approximations.length === 0 || o.allowApproximate) prepareOut(o.out, o.force);
@@ -114,6 +115,7 @@ export function registerExchangeCommands(p: Command): void {
       if (!(SIMULATORS as readonly string[]).includes(v)) throw new UsageError(`--simulator '${v}': allowed ${SIMULATORS.join(', ')}`);
       return v;
     }, 'neuron')
+    .option('--spec <spec>', 'export this preset or spec .json (other T, plasticity start, ...) with the learned weights of <src>')
     .option('--allow-approximate', 'export models and rules without an exact equivalent anyway (listed in the README)', false)
     .option('--force', 'overwrite a non-empty output directory', false)
     .option('--quiet', 'no summary', false)
@@ -125,6 +127,7 @@ export function registerExchangeCommands(p: Command): void {
         simulator: o['simulator'] as Simulator,
         allowApproximate: o['allowApproximate'] as boolean,
         quiet: o['quiet'] as boolean,
+        ...(o['spec'] !== undefined ? { spec: o['spec'] as string } : {}),
       });
     });
   p.command('import')

@@ -53,21 +53,25 @@ export function projectionsOf(net: BuiltNetwork): ExportProjection[] {
 
 const isRunLike = (p: string) => existsSync(p) && (statSync(p).isDirectory() || p.endsWith('.pnck'));
 
-/** The network to export from a run directory, a .pnck checkpoint, a weights directory, a preset or a spec .json. */
-export function collectNetwork(ref: string): ExportNetwork {
+/**
+ * The network to export from a run directory, a .pnck checkpoint, a weights directory, a preset or a spec .json;
+ * with `specRef`, that spec (e.g. a continuation: other T, plasticity from t = 0) with the learned weights of `ref`.
+ */
+export function collectNetwork(ref: string, specRef?: string): ExportNetwork {
   let spec: NetworkSpec;
   let learned: string[] = [];
   let net: BuiltNetwork;
   let spikes: ExportNetwork['spikes'];
+  if (specRef !== undefined && !isRunLike(ref)) throw new UsageError(`--spec ${specRef}: '${ref}' holds no learned weights (give a run directory, a checkpoint or a weights directory)`);
   if (isRunLike(ref)) {
     const w = loadWeights(ref);
-    spec = w.spec;
+    spec = specRef !== undefined ? validate(loadSpec(specRef)) : w.spec;
     checkSpecNames(spec);
     net = buildNetwork(derive(spec));
     applyInitWeights(net, w);
     learned = w.projections.map((p) => p.name);
     const [st, id] = [join(ref, 'raster_step.npy'), join(ref, 'raster_neuron.npy')];
-    if (existsSync(st) && existsSync(id)) spikes = { steps: readNpy(st).data as Int32Array, ids: readNpy(id).data as Int32Array };
+    if (specRef === undefined && existsSync(st) && existsSync(id)) spikes = { steps: readNpy(st).data as Int32Array, ids: readNpy(id).data as Int32Array };
   } else {
     spec = validate(loadSpec(ref));
     checkSpecNames(spec);

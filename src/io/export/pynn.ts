@@ -56,6 +56,8 @@ parser.add_argument('--T-ms', type=float, default=T_MS, help='simulated time (ms
 parser.add_argument('--stats-start-ms', type=float, default=STATS_START_MS, help='rates are counted over [this, T]')
 parser.add_argument('--seed', type=int, default=${d.spec.seed >>> 0}, help='seed of the Poisson sources')
 parser.add_argument('--out', default=os.path.join(HERE, 'results'), help='output folder')
+# NEURON under MPI needs the minimum delay (one plasticnet step) to exceed its time step: integrate at dt/2.
+parser.add_argument('--timestep-ms', type=float, default=DT_MS / 2 if SIMULATOR == 'neuron' else DT_MS, help='integration step (ms)')
 args = parser.parse_args()
 
 if SIMULATOR == 'neuron':
@@ -68,7 +70,7 @@ POPULATIONS = [
 ${pops.join('\n')}
 ]
 
-sim.setup(timestep=DT_MS, min_delay=DT_MS, max_delay=DT_MS, native_rng_baseseed=args.seed)
+sim.setup(timestep=args.timestep_ms, min_delay=DT_MS, max_delay=DT_MS, native_rng_baseseed=args.seed)
 rank = sim.rank()
 
 
@@ -105,6 +107,15 @@ for label, tag, pre, post, receptor, to_j, pl in PROJECTIONS:
     eta = 0.0 if pl is None or pl['start_ms'] > 0 else pl['eta']
     projs[label] = sim.Projection(pops[pre], pops[post], sim.FromListConnector(conns, column_names=['weight', 'delay']),
                                   synapse(pl, eta), receptor_type=receptor, label=label)
+    if SIMULATOR == 'neuron' and pl is not None:
+        # PyNN (dendritic_delay_fraction = 0) gives the weight adjuster the presynaptic spike 1e-9 ms before
+        # the synapse and the postsynaptic spike without delay; both put NEURON's minimum delay below dt,
+        # which stops MPI runs. plasticnet's rule sees both spikes when they are emitted: delay both by the
+        # synaptic delay (same relative timing), the presynaptic one 1e-9 ms after the synapse used the
+        # weight (plasticnet uses the weight, then updates it).
+        for c in projs[label].connections:
+            c.pre2wa.delay = c.nc.delay + 1e-9
+            c.post2wa.delay = c.nc.delay
 
 # Plasticity switched on at its start time (plasticnet's startAt_s): run in phases.
 t0 = time.time()
