@@ -13,8 +13,8 @@
 //                          a spike of step k at (k + 1) dt, the end of the step that emitted it)
 //   plasticnet.json        the spec (for `plasticnet import`) and the source
 // Node ids are local to each node population (0 .. size-1), as plasticnet's local indices.
-import { existsSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { UsageError } from '../../cli/loadSpec.ts';
 import type { NetworkSpec } from '../../model/spec.ts';
@@ -44,7 +44,7 @@ const h5 = async () => {
 /** Creates an HDF5 file at `path` atomically (temp file + rename) with `fill`. */
 async function writeH5(path: string, fill: (f: InstanceType<typeof h5wasm.File>) => void): Promise<void> {
   const lib = await h5();
-  writeFileAtomic(path, ''); // creates the parent folders
+  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
   const f = new lib.File(tmp, 'w');
   try {
@@ -61,7 +61,11 @@ async function writeH5(path: string, fill: (f: InstanceType<typeof h5wasm.File>)
 }
 
 const child = (g: Group, name: string): Group => g.create_group(name);
-const u64 = (a: ArrayLike<number>) => BigUint64Array.from(Array.prototype.map.call(a, (x: number) => BigInt(x)) as bigint[]);
+const u64 = (a: ArrayLike<number>) => {
+  const out = new BigUint64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = BigInt(a[i]!);
+  return out;
+};
 const iota = (n: number) => {
   const a = new BigUint64Array(n);
   for (let i = 0; i < n; i++) a[i] = BigInt(i);

@@ -166,7 +166,7 @@ export function planPynn(d: Derived, simulator: Simulator): Plan {
         if (simulator === 'neuron')
           notes.push(`projection ${pr.name}: PyNN's Vogels2011Rule on NEURON pairs each spike with the other side's most recent spike (nearest-spike); plasticnet and NEST's vogels_sprekeler_synapse sum over all earlier spikes (traces). They differ by O(rate x tau) (about ${((pl.onPre.a === 0 ? 0 : alpha / 2) * 100).toFixed(0)}% at the target rate)`);
       } else {
-        approximations.push(`projection ${pr.name}: plasticity rule '${pl.rule}' has no equivalent on ${simulator} (PyNN's standard rules and NEST's stdp_synapse / vogels_sprekeler_synapse differ from it); exported as a static synapse at the ${'current'} weights`);
+        approximations.push(`projection ${pr.name}: plasticity rule '${pl.rule}' has no equivalent on ${simulator} (PyNN's standard rules and NEST's stdp_synapse / vogels_sprekeler_synapse differ from it); exported as a static synapse at the current weights`);
       }
     }
     return { pr, label: pr.name, receptor, weightFactor, vogels };
