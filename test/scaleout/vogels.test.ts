@@ -18,8 +18,8 @@ const TRAIN_S = Number(process.env.SCALEOUT_TRAIN_S ?? 4);
 const T_S = Number(process.env.SCALEOUT_T_S ?? 2);
 const SEEDS = [2011, 1, 2, 3, 4, 5];
 /** Allowed distance from plasticnet's mean, in its realisation s.d. (and at least REL of the mean). */
-const K_SD = 4;
-const REL = 0.1;
+const K_SD = 3;
+const REL = 0.05;
 
 const root = mkdtempSync(join(tmpdir(), 'pn-scaleout-'));
 const specFile = (name: string, seed: number, T_s: number, plasticFrom_s: number) => {
