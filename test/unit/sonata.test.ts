@@ -3,7 +3,7 @@
 // the same arrays; the generated PyNN script compiles and names every population and projection; names,
 // models without an equivalent and paths are refused with exit 2.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +119,23 @@ with h5py.File(os.path.join(src, 'network', 'nodes.h5'), 'r') as f:
     writeFileSync(join(S, 'plasticnet.json'), JSON.stringify(bad));
     expect(r.status).toBe(2);
     expect(r.err).toMatch(/differs from what seed 7 builds/);
+  });
+
+  it('refuses a directory with a missing or foreign HDF5 file, and a bad --format, with exit 2', async () => {
+    const edges = join(S, 'network', 'edges.h5');
+    const kept = readFileSync(edges);
+    rmSync(edges);
+    const r = await cli(['import', S, '--out', join(root, 'bad2')]);
+    expect(r.status).toBe(2);
+    expect(r.err).toContain('missing network/edges.h5');
+    writeFileSync(edges, 'not hdf5');
+    const r2 = await cli(['import', S, '--out', join(root, 'bad3')]);
+    writeFileSync(edges, kept);
+    expect(r2.status).toBe(2);
+    expect(r2.err).toMatch(/edges\.h5/);
+    const f = await cli(['export', A, '--format', 'nineml', '--out', join(root, 'bad4')]);
+    expect(f.status).toBe(2);
+    expect(f.err).toContain("--format 'nineml': allowed pynn, sonata");
   });
 });
 
