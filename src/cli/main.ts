@@ -5,6 +5,7 @@ import { presets } from '../presets/index.ts';
 import { runCommand } from './commands/run.ts';
 import { checkpointInfoCommand, exportWeightsCommand } from './commands/export.ts';
 import { resumeCommand } from './commands/resume.ts';
+import { registerExchangeCommands } from './commands/exchange.ts';
 import { parseCheckpointEvery } from './runSession.ts';
 import { WeightsError } from '../build/initWeights.ts';
 import { SnapshotError } from '../engine/snapshot.ts';
@@ -124,6 +125,7 @@ export function program(): Command {
     .action((src: string, o: Record<string, unknown>) => {
       process.exitCode = exportWeightsCommand(src, { out: o['out'] as string, force: o['force'] as boolean, quiet: o['quiet'] as boolean });
     });
+  registerExchangeCommands(p);
   p.command('checkpoint-info')
     .description('print the header of a checkpoint (step, reason, guard that fired, spec, sections) after verifying it')
     .argument('<path>', 'a .pnck file or a run directory')
