@@ -4,7 +4,7 @@
 // (WebGPU engine); the final result is what the CLI writes (summary, .npy arrays, figures, report).
 import type { BuiltNetwork } from '../build/network.ts';
 import { RunGuardError, type Engine } from '../engine/engine.ts';
-import type { PopulationLayout, Recordings } from '../engine/recordings.ts';
+import type { PopulationLayout, Recordings } from '../record/recordings.ts';
 import type { RunResult } from '../engine/simulation.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { runArrays, summarizeRun, type RunMeta, type RunSummary } from './runOutput.ts';

@@ -1,5 +1,5 @@
 // The engine contract shared by the CPU reference and the WebGPU engine, and the step schedule.
-import type { Recordings } from './recordings.ts';
+import type { Recordings } from '../record/recordings.ts';
 import type { EngineSnapshot } from './snapshot.ts';
 
 /**

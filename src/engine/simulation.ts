@@ -6,7 +6,7 @@ import type { NetworkSpec } from '../model/spec.ts';
 import { validate } from '../model/validate.ts';
 import { CpuEngine } from './cpu/CpuEngine.ts';
 import { RunGuardError, type Engine } from './engine.ts';
-import type { Recordings } from './recordings.ts';
+import type { Recordings } from '../record/recordings.ts';
 import { SnapshotError, type EngineSnapshot } from './snapshot.ts';
 
 export type Backend = 'auto' | 'cpu' | 'webgpu';

@@ -2,7 +2,7 @@
 // so a checkpoint written by one engine can be restored by another (e.g. a WebGPU run whose device was
 // lost resumes on the CPU engine). src/io/checkpoint.ts stores a snapshot in a .pnck file.
 //
-// Layout: the names are those of the CPU engine's state (src/engine/cpu/state.ts, CpuState), so any
+// Layout: the names are those of the CPU engine's state (src/engine/state.ts, StateLayout; the CPU engine's CpuState), so any
 // engine that can express its state in that layout (the WebGPU engine's downloadState does) can write
 // and read the same checkpoints:
 //   state.<field>        every typed-array field of CpuState (v f32[N], refr i32[N], current f32[nCh*N],

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltNetwork } from '../../src/build/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
-import { fixedIncrement } from '../../src/engine/cpu/fixed.ts';
+import { fixedIncrement } from '../../src/engine/fixed.ts';
 import { inputPass } from '../../src/engine/cpu/input.ts';
 import type { CpuState } from '../../src/engine/cpu/state.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltNetwork } from '../../src/build/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
-import { fixedIncrement } from '../../src/engine/cpu/fixed.ts';
+import { fixedIncrement } from '../../src/engine/fixed.ts';
 import { independentSpikes, inputPass } from '../../src/engine/cpu/input.ts';
 import { neuronUpdatePass } from '../../src/engine/cpu/neuronUpdate.ts';
 import { plasticityPostPass, plasticityPrePass } from '../../src/engine/cpu/plasticity.ts';

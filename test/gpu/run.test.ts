@@ -6,7 +6,7 @@
 // up to the first step where such a copy lands.
 import { describe, expect, it } from 'vitest';
 import type { BuiltNetwork } from '../../src/build/network.ts';
-import type { Recordings } from '../../src/engine/recordings.ts';
+import type { Recordings } from '../../src/record/recordings.ts';
 import { philox4x32, u01open } from '../../src/rng/philox.ts';
 import { STREAM } from '../../src/rng/streams.ts';
 import { jitterTieSteps } from '../tolerances.ts';

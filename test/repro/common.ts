@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { specHash } from '../../src/analysis/sweepGrid.ts';
-import type { Recordings } from '../../src/engine/recordings.ts';
+import type { Recordings } from '../../src/record/recordings.ts';
 import { runSimulation, type Backend } from '../../src/engine/simulation.ts';
 import { writeFileAtomic, writeJson } from '../../src/io/files.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';

@@ -8,7 +8,7 @@ import { main } from '../../src/cli/main.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import { DeviceLostError } from '../../src/engine/faults.ts';
-import type { Recordings } from '../../src/engine/recordings.ts';
+import type { Recordings } from '../../src/record/recordings.ts';
 import type { EngineSnapshot } from '../../src/engine/snapshot.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { getPreset } from '../../src/presets/index.ts';

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildNetwork } from '../../src/build/network.ts';
 import { createState } from '../../src/engine/cpu/state.ts';
-import { fixedIncrement } from '../../src/engine/cpu/fixed.ts';
+import { fixedIncrement } from '../../src/engine/fixed.ts';
 import { generateCorrelated, independentSpikes, inputPass, jitterDelay, primeInputs } from '../../src/engine/cpu/input.ts';
 import { derive, type Derived, type DerivedInput } from '../../src/model/derive.ts';
 import type { InputSpec, NetworkSpec } from '../../src/model/spec.ts';

@@ -3,9 +3,9 @@
 import type { BuiltNetwork } from '../../build/network.ts';
 import { RunGuardError, type Engine } from '../engine.ts';
 import { Recorder } from '../recorder.ts';
-import type { Recordings } from '../recordings.ts';
+import type { Recordings } from '../../record/recordings.ts';
 import { checkStep, restoreInto, restoreStateEntries, snapArray, stateEntries, type EngineSnapshot } from '../snapshot.ts';
-import { fixedIncrement } from './fixed.ts';
+import { fixedIncrement } from '../fixed.ts';
 import { inputPass, primeInputs } from './input.ts';
 import { neuronUpdatePass } from './neuronUpdate.ts';
 import { plasticityPostPass, plasticityPrePass } from './plasticity.ts';
@@ -13,6 +13,7 @@ import { createState, type CpuState } from './state.ts';
 import { synapsePropagatePass } from './synapsePropagate.ts';
 import { traceUpdatePass } from './traceUpdate.ts';
 import { arenaOf } from './wasmKernels.ts';
+import { weightRangeOf } from '../weightRange.ts';
 
 export class CpuEngine implements Engine {
   readonly backend = 'cpu' as const;
@@ -181,17 +182,6 @@ export class CpuEngine implements Engine {
 
 const popName = (d: BuiltNetwork['derived'], i: number): string => `population ${d.pops.find((p) => i >= p.offset && i < p.offset + p.size)?.name ?? '?'}`;
 const fmtT = (d: BuiltNetwork['derived'], step: number): string => `${(((step + 1) * d.dt_ms) / 1000).toFixed(4)} s`;
-
-/** Allowed J interval of a projection's weights: clip bounds; unbounded rules keep the initial weight's sign; gate: finite. */
-export function weightRangeOf(p: BuiltNetwork['derived']['projections'][number]): { lo: number; hi: number; what: string } {
-  const r = p.plastic;
-  if (r && r.bounded && !r.gate) return { lo: Math.fround(r.jMin), hi: Math.fround(r.jMax), what: `[${Number((r.jMin / p.jScale).toPrecision(12))}, ${Number((r.jMax / p.jScale).toPrecision(12))}] (clip bounds)` };
-  // 'gate' bounds (the authors' hard Hebb) let one update overshoot a bound, then freeze: only finiteness.
-  if (r && r.gate) return { lo: -Infinity, hi: Infinity, what: '(finite)' };
-  if (p.J > 0) return { lo: 0, hi: Infinity, what: '[0, inf) (an excitatory projection may not change sign)' };
-  if (p.J < 0) return { lo: -Infinity, hi: 0, what: '(-inf, 0] (an inhibitory projection may not change sign)' };
-  return { lo: -Infinity, hi: Infinity, what: '(finite)' };
-}
 
 /**
  * Input channels whose per-step fixed-point input can exceed the i32 range, from a static bound: the

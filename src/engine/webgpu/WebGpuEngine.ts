@@ -6,7 +6,7 @@ import { DeviceLostError } from '../faults.ts';
 import type { EngineSnapshot } from '../snapshot.ts';
 import { gpuRestore, gpuSnapshot } from './checkpoint.ts';
 import { Recorder } from '../recorder.ts';
-import type { Recordings } from '../recordings.ts';
+import type { Recordings } from '../../record/recordings.ts';
 import { acquireDevice, releaseDevice, summarizeInfo, type AdapterSummary } from './device.ts';
 import type { MaxChunkBytes } from './chunks.ts';
 import { feedChunk } from './feed.ts';

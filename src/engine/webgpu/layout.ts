@@ -160,7 +160,7 @@ export const ProjParams = struct(
     ['gate', u32, '1: bounds gate updates (else clip)'],
     ['jMin', f32, 'lower bound (J units, finite)'],
     ['jMax', f32, 'upper bound (J units, finite)'],
-    ['wLo', f32, 'run guard: weights must stay in [wLo, wHi] (weightRangeOf in CpuEngine.ts)'],
+    ['wLo', f32, 'run guard: weights must stay in [wLo, wHi] (weightRangeOf in src/engine/weightRange.ts)'],
     ['wHi', f32, ''],
     ['startStep', i32, 'plasticity off before this step'],
     ['onPre', Term, 'applied to the row of a presynaptic spiker'],

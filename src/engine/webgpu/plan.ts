@@ -2,8 +2,8 @@
 // offsets, dispatch sizes) and the Params uniform, computed on the host without a device. Sizes are
 // known before any allocation, so a network that does not fit is refused with its numbers.
 import type { BuiltNetwork } from '../../build/network.ts';
-import { weightRangeOf } from '../cpu/CpuEngine.ts';
-import { fixedIncrement } from '../cpu/fixed.ts';
+import { weightRangeOf } from '../weightRange.ts';
+import { fixedIncrement } from '../fixed.ts';
 import {
   MAX_CHANNELS,
   MAX_INPUTS,
