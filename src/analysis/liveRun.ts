@@ -4,7 +4,7 @@
 // (WebGPU engine); the final result is what the CLI writes (summary, .npy arrays, figures, report).
 import type { BuiltNetwork } from '../build/network.ts';
 import { RunGuardError, type Engine } from '../engine/engine.ts';
-import type { PopulationLayout, Recordings } from '../record/recordings.ts';
+import { spikingRecordings, type PopulationLayout, type Recordings } from '../record/recordings.ts';
 import type { RunResult } from '../engine/simulation.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { runArrays, summarizeRun, type RunMeta, type RunSummary } from './runOutput.ts';
@@ -18,7 +18,7 @@ import { weightTrajectory, type WeightCurve } from './weightTrajectory.ts';
 /** What does not change during a run: sent once, before the first snapshot. */
 export interface RunInfo {
   spec: NetworkSpec;
-  backend: 'cpu' | 'webgpu';
+  backend: string; // the engine's registered name
   device: string;
   build_s: number;
   nSteps: number;
@@ -122,7 +122,7 @@ export class LiveRun {
    */
   private async rec(): Promise<Recordings> {
     const own = (this.engine as { recorder?: { rec?: Recordings } }).recorder?.rec;
-    return own ?? this.engine.recordings();
+    return own ?? spikingRecordings(await this.engine.recordings(), 'the live view (raster, spike statistics)');
   }
 
   /** Everything new since the last snapshot (copies, safe to transfer). */

@@ -7,6 +7,7 @@ import { histogram } from '../stats/weights.ts';
 import type { RunSummary } from './runOutput.ts';
 import { theoryOf } from './runReport.ts';
 import type { WeightCurve } from './weightTrajectory.ts';
+import { spikingRecordings } from '../record/recordings.ts';
 
 export interface Figure {
   name: string; // file stem, e.g. 'rates'
@@ -18,7 +19,7 @@ const color = (i: number) => PALETTE[i % PALETTE.length]!;
 
 /** Every figure of a run; weightCurve is the mean-field weight trajectory (dashed), if there is one. */
 export function runFigures(r: RunResult, s: RunSummary, weightCurve: WeightCurve | { error: string }): Figure[] {
-  const rec = r.recordings;
+  const rec = spikingRecordings(r.recordings, 'the run figures (raster)');
   const figs: Figure[] = [];
   const np = rec.populations.length;
   const nb = rec.series.nBins;

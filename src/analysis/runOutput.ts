@@ -5,6 +5,7 @@ import { analyze, type Analysis } from '../stats/summary.ts';
 import { theoryFor } from './theoryFor.ts';
 import { predictWeights } from './weightTheory.ts';
 import { renderReportFor } from './runReport.ts';
+import { spikingRecordings } from '../record/recordings.ts';
 
 export interface RunMeta {
   commit: string;
@@ -29,7 +30,7 @@ export type RunSummary = Analysis['summary'] & {
 
 /** Statistics of a run with the mean-field theory and run metadata beside them. */
 export function summarizeRun(r: RunResult, meta: RunMeta): { summary: RunSummary; analysis: Analysis } {
-  const rec = r.recordings;
+  const rec = spikingRecordings(r.recordings, 'the run summary (spike statistics)');
   const analysis = analyze(rec, { covSample: r.spec.recording.covSample });
   const s = analysis.summary;
   const jFinal: Record<string, number> = {};
@@ -61,7 +62,7 @@ export function summarizeRun(r: RunResult, meta: RunMeta): { summary: RunSummary
 
 /** The named arrays of a run, as (name, array, shape) triples ready for .npy. */
 export function runArrays(r: RunResult, a: Analysis): { name: string; data: Float32Array | Float64Array | Int32Array | Uint16Array | Uint32Array; shape: number[] }[] {
-  const rec = r.recordings;
+  const rec = spikingRecordings(r.recordings, 'the run arrays (spike counts, raster)');
   const np = rec.populations.length;
   const nc = rec.series.channels.length;
   const nb = rec.series.nBins;

@@ -11,6 +11,7 @@ import { analyze } from '../stats/summary.ts';
 import { cellId, gridCells, groupLabel, setPath, specHash, type CellKey, type SweepGrid } from './sweepGrid.ts';
 import { cellTheory, type CellTheory } from './sweepTheory.ts';
 import { predictWeights, type WeightPrediction } from './weightTheory.ts';
+import { spikingRecordings } from '../record/recordings.ts';
 
 /** The saved result of one cell (cells/<id>.json). */
 export interface SweepCell {
@@ -109,7 +110,7 @@ export async function runCell(
   opts: { backend?: Backend; meta: SweepCell['meta']; onProgress?: (p: Progress) => void },
 ): Promise<SweepCell> {
   const r = await runSimulation(spec, { backend: opts.backend ?? 'auto', ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
-  const a = analyze(r.recordings, { covSample: spec.recording.covSample });
+  const a = analyze(spikingRecordings(r.recordings, 'a sweep cell (spike statistics)'), { covSample: spec.recording.covSample });
   const s = a.summary;
   const names = spec.populations.map((p) => p.name);
   const fano = names.map((n) => s.populations[n]?.fano ?? 1);

@@ -7,6 +7,7 @@ import { checkpointInfoCommand, exportWeightsCommand } from './commands/export.t
 import { resumeCommand } from './commands/resume.ts';
 import { parseCheckpointEvery } from './runSession.ts';
 import { WeightsError } from '../build/initWeights.ts';
+import { ENGINE_CHOICES } from '../engine/engines.ts';
 import { SnapshotError } from '../engine/snapshot.ts';
 import { CheckpointError } from '../io/checkpoint.ts';
 import { OutputWriteError } from '../io/checkpointFile.ts';
@@ -40,7 +41,7 @@ export function program(): Command {
     .option('--seed <u32>', 'master seed', intFlag('seed'))
     .option('--c <corr>', 'input correlation c_x of every input layer', wrap((v) => parseNumber('c', v)))
     .option('--backend <name>', 'auto | cpu | webgpu', wrap((v) => {
-      if (!['auto', 'cpu', 'webgpu'].includes(v)) throw new UsageError(`--backend '${v}': allowed auto, cpu, webgpu`);
+      if (!ENGINE_CHOICES.includes(v)) throw new UsageError(`--backend '${v}': allowed ${ENGINE_CHOICES.join(', ')}`);
       return v;
     }), 'auto')
     .option('--out <dir>', 'output directory', 'runs/latest')
@@ -75,7 +76,7 @@ export function program(): Command {
     .option('--T <duration>', 'simulated time per cell, e.g. 20s (statistics over [T/2, T] unless --stats-start)', wrap((v) => parseSeconds('T', v)))
     .option('--stats-start <duration>', 'start of the statistics interval', wrap((v) => parseSeconds('stats-start', v)))
     .option('--backend <name>', 'auto | cpu | webgpu', wrap((v) => {
-      if (!['auto', 'cpu', 'webgpu'].includes(v)) throw new UsageError(`--backend '${v}': allowed auto, cpu, webgpu`);
+      if (!ENGINE_CHOICES.includes(v)) throw new UsageError(`--backend '${v}': allowed ${ENGINE_CHOICES.join(', ')}`);
       return v;
     }), 'auto')
     .option('--out <dir>', 'output directory (finished cells there are reused)', 'runs/sweep')
@@ -101,7 +102,7 @@ export function program(): Command {
     .description('continue a run from <dir>/checkpoint.pnck and finish it (same outputs as `run`; bit-identical on the same engine)')
     .argument('<dir>', 'the run directory (the --out of `plasticnet run`)')
     .option('--backend <name>', 'cpu | webgpu | auto (default: the backend that wrote the checkpoint; pass cpu after a lost GPU device)', wrap((v) => {
-      if (!['auto', 'cpu', 'webgpu'].includes(v)) throw new UsageError(`--backend '${v}': allowed auto, cpu, webgpu`);
+      if (!ENGINE_CHOICES.includes(v)) throw new UsageError(`--backend '${v}': allowed ${ENGINE_CHOICES.join(', ')}`);
       return v;
     }))
     .option('--checkpoint-every <interval>', 'checkpoint interval from here on (default: the run\'s)', wrap(parseCheckpointEvery))

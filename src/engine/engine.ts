@@ -1,5 +1,5 @@
-// The engine contract shared by the CPU reference and the WebGPU engine, and the step schedule.
-import type { Recordings } from '../record/recordings.ts';
+// The engine contract (every engine implements Engine and registers itself in src/engine/registry.ts), and the step schedule.
+import type { CoreRecordings } from '../record/recordings.ts';
 import type { EngineSnapshot } from './snapshot.ts';
 
 /**
@@ -34,17 +34,20 @@ export class RunGuardError extends Error {
 }
 
 export interface Engine {
-  readonly backend: 'cpu' | 'webgpu';
+  readonly backend: string; // the name it is registered under (src/engine/registry.ts)
   readonly device: string; // human-readable device description
   readonly step: number; // steps completed
   /** Advances by `steps` steps (recording as it goes); throws RunGuardError when a guard fires. */
   advance(steps: number): Promise<void>;
-  /** The recordings so far (GPU engines read back in bulk here). */
-  recordings(): Promise<Recordings>;
   /**
-   * Checkpoint hook (optional; the CPU engine implements it): the complete dynamic state at the current
-   * step boundary in the engine-neutral layout of src/engine/snapshot.ts (arrays may be views, valid
-   * until the next advance). A GPU engine reads its buffers back here, into the CPU layout.
+   * The recordings so far (GPU engines read back in bulk here): the core part always, the spike part
+   * (src/record/recordings.ts, SpikeRecordings) when the engine spikes; the CPU and WebGPU engines return Recordings.
+   */
+  recordings(): Promise<CoreRecordings>;
+  /**
+   * Checkpoint hook (optional; the CPU and WebGPU engines implement it): the complete dynamic state at the
+   * current step boundary in the engine-neutral layout of src/engine/snapshot.ts (arrays may be views, valid
+   * until the next advance). A GPU engine reads its buffers back here, into that layout (StateLayout).
    */
   snapshot?(): Promise<EngineSnapshot>;
   /** Restores a snapshot taken by any engine on the same spec (call before the first advance). */

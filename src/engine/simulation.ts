@@ -1,15 +1,17 @@
 // Simulation: spec -> validated, derived, built network -> engine -> recordings, with progress callbacks.
-// DOM-free: hand it a GPUDevice (or let it acquire one) or run on the CPU engine.
+// DOM-free. The engine is found by name in the registry (src/engine/engines.ts, registry.ts); a GPU engine
+// takes a handed-in GPUDevice or acquires its own.
 import { buildNetwork, type BuiltNetwork } from '../build/network.ts';
 import { derive } from '../model/derive.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { validate } from '../model/validate.ts';
-import { CpuEngine } from './cpu/CpuEngine.ts';
 import { RunGuardError, type Engine } from './engine.ts';
-import type { Recordings } from '../record/recordings.ts';
+import { createEngine } from './engines.ts';
+import type { CoreRecordings } from '../record/recordings.ts';
 import { SnapshotError, type EngineSnapshot } from './snapshot.ts';
 
-export type Backend = 'auto' | 'cpu' | 'webgpu';
+/** 'auto' or a registered engine's name (src/engine/registry.ts; the built-in ones: ENGINE_CHOICES in engines.ts). */
+export type Backend = string;
 
 export interface Progress {
   step: number;
@@ -25,7 +27,6 @@ export interface RunOptions {
   device?: GPUDevice; // hand the engine a device (browser, tests)
   chunkSteps?: number; // steps per advance() call between progress reports
   onProgress?: (p: Progress) => void;
-  /** Engine factory hook for the WebGPU engine (registered by src/engine/webgpu when present). */
   /** Creates the engine instead of `backend` (tests: fault injection; embedders: custom engines). */
   engineFactory?: (net: BuiltNetwork) => Promise<Engine>;
   /** Edits the built network before the engine is created (e.g. learned weights from --init-weights). */
@@ -46,35 +47,14 @@ export interface CheckpointOptions {
 export interface RunResult {
   spec: NetworkSpec;
   net: BuiltNetwork;
-  recordings: Recordings;
-  backend: 'cpu' | 'webgpu';
+  recordings: CoreRecordings;
+  backend: string; // the engine's registered name
   device: string;
   wall_s: number;
   build_s: number;
   stoppedBy: { guard: string; step: number; where: string; value: number; message: string } | null;
   /** A guard checkpoint that could not be written (the guard is still reported). */
   guardCheckpointError?: string;
-}
-
-type GpuFactory = (net: BuiltNetwork, device?: GPUDevice) => Promise<Engine>;
-let gpuFactory: GpuFactory | null = null;
-let hardwareProbe: (() => Promise<boolean>) | null = null;
-
-/** Registers the WebGPU engine (done by src/engine/webgpu/register.ts) so the core stays GPU-optional. */
-export function registerWebGpu(factory: GpuFactory, probe: () => Promise<boolean>): void {
-  gpuFactory = factory;
-  hardwareProbe = probe;
-}
-
-/** Picks and creates the engine: 'auto' takes a hardware WebGPU adapter when one exists, else the CPU. */
-export async function createEngine(net: BuiltNetwork, backend: Backend, device?: GPUDevice): Promise<Engine> {
-  if (backend === 'cpu') return new CpuEngine(net);
-  if (backend === 'webgpu') {
-    if (!gpuFactory) throw new Error("backend 'webgpu' is not available in this build (WebGPU engine not registered)");
-    return gpuFactory(net, device);
-  }
-  if (gpuFactory && (device || (hardwareProbe && (await hardwareProbe())))) return gpuFactory(net, device);
-  return new CpuEngine(net);
 }
 
 /** Lets timers, I/O and UI events run between chunks (the CPU engine computes synchronously). */
@@ -87,7 +67,7 @@ export async function runSimulation(specIn: unknown, opts: RunOptions = {}): Pro
   const net = buildNetwork(derive(spec));
   opts.prepareNetwork?.(net);
   const build_s = (performance.now() - t0) / 1000;
-  const engine = opts.engineFactory ? await opts.engineFactory(net) : await createEngine(net, opts.backend ?? 'auto', opts.device);
+  const engine = opts.engineFactory ? await opts.engineFactory(net) : await createEngine(net, opts.backend ?? 'auto', opts.device ? { device: opts.device } : {});
   const d = net.derived;
   const ck = opts.checkpoint;
   const wall0 = opts.resumeFrom?.wall_s ?? 0;

@@ -19,7 +19,7 @@ import type { BuiltNetwork } from '../build/network.ts';
 export type SnapshotArray = Float32Array | Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
 
 export interface EngineSnapshot {
-  backend: 'cpu' | 'webgpu'; // the engine that produced it
+  backend: string; // the engine that produced it (its registered name)
   step: number; // steps completed
   scalars: Record<string, number>;
   arrays: Record<string, SnapshotArray>;

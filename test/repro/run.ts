@@ -26,11 +26,6 @@ export const REPROS: Record<string, { what: string; run: (o: ReproOptions) => Pr
   'vogels-assembly': { what: 'Vogels 2011 memory assembly: re-balance and recall by a partial cue (V5)', run: reproVogelsAssembly },
 };
 
-async function registerGpuEngine(): Promise<void> {
-  const path = '../../src/engine/webgpu/register.ts';
-  await import(/* @vite-ignore */ path).catch(() => undefined);
-}
-
 function usage(): never {
   console.error(`usage: npm run repro -- <${Object.keys(REPROS).join('|')}|all> [--full] [--out runs/repro] [--force] [--backend auto|cpu|webgpu]`);
   for (const [k, v] of Object.entries(REPROS)) console.error(`  ${k.padEnd(8)} ${v.what}`);
@@ -61,7 +56,6 @@ async function main(argv: string[]): Promise<void> {
     }
   }
   if (!names.length) usage();
-  await registerGpuEngine();
   for (const name of [...new Set(names)]) {
     const t0 = performance.now();
     const log = (s: string) => process.stderr.write(`[${name} ${((performance.now() - t0) / 1000).toFixed(0)}s] ${s}\n`);

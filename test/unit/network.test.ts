@@ -5,12 +5,13 @@ import { runSimulation } from '../../src/engine/simulation.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 import { summarize } from '../../src/stats/summary.ts';
 import { balancedRates, akilTwoPop } from '../../src/theory/index.ts';
+import { spikingRecordings } from '../../src/record/recordings.ts';
 
 describe('Akil static network on the CPU engine (N = 5000, T = 10 s, c = 0)', () => {
   it('rates within 25% of Eq 3 and total current small next to its E and I parts', async () => {
     const r = await runSimulation(akilNetwork({ N: 5000, T_s: 10, seed: 11 }), { backend: 'cpu' });
     expect(r.stoppedBy).toBeNull();
-    const s = summarize(r.recordings);
+    const s = summarize(spikingRecordings(r.recordings, 'test'));
     const [re, ri] = balancedRates(akilTwoPop());
     // Tolerance from the issue (25%): finite-N rates sit below Eq 3 (an independent simulator was within 2%/8% at N = 10^4).
     expect(Math.abs(s.populations['E']!.rate_Hz - re!) / re!).toBeLessThan(0.25);
@@ -34,7 +35,7 @@ describe('Akil static network on the CPU engine (N = 5000, T = 10 s, c = 0)', ()
     const a = await runSimulation(spec, { backend: 'cpu' });
     const b = await runSimulation(spec, { backend: 'cpu' });
     const c = await runSimulation({ ...spec, seed: 6 }, { backend: 'cpu' });
-    const sum = (x: typeof a) => Array.from(x.recordings.neuronStats.spikeCount);
+    const sum = (x: typeof a) => Array.from(spikingRecordings(x.recordings, 'test').neuronStats.spikeCount);
     expect(sum(a)).toEqual(sum(b));
     expect(sum(a).reduce((p, q) => p + q, 0)).toBeGreaterThan(100);
     expect(sum(a)).not.toEqual(sum(c));

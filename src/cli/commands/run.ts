@@ -17,12 +17,6 @@ import { RunSession, type CheckpointEvery } from '../runSession.ts';
 import { progressBar } from '../progress.ts';
 import { runMeta } from '../runInfo.ts';
 
-/** Loads the WebGPU engine when this build has it (the CPU core never imports WebGPU code). */
-async function registerGpuEngine(): Promise<void> {
-  const path = '../../engine/webgpu/register.ts';
-  await import(/* @vite-ignore */ path).catch(() => undefined);
-}
-
 export interface RunFlags extends Overrides {
   out: string;
   force: boolean;
@@ -70,7 +64,6 @@ export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks =
 
 /** Runs a validated spec in a session (fresh or resumed), writes the outputs; returns the exit status. */
 export async function executeRun(spec: NetworkSpec, flags: Pick<RunFlags, 'out' | 'backend' | 'quiet'>, session: RunSession, hooks: RunHooks = {}): Promise<number> {
-  await registerGpuEngine();
   const bar = progressBar(spec.name, spec.T_s, flags.quiet);
   let result;
   try {

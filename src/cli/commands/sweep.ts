@@ -11,12 +11,6 @@ import { progressBar } from '../progress.ts';
 import { runMeta } from '../runInfo.ts';
 import { printTable } from './run.ts';
 
-/** Loads the WebGPU engine when this build has it (the CPU core never imports WebGPU code). */
-async function registerGpuEngine(): Promise<void> {
-  const path = '../../engine/webgpu/register.ts';
-  await import(/* @vite-ignore */ path).catch(() => undefined);
-}
-
 export interface SweepFlags {
   N: number[];
   seeds: number[];
@@ -44,7 +38,6 @@ export function writeSweepOutputs(out: string, cells: SweepCell[], info: Record<
 /** Runs the sweep; returns the exit status (3 when a cell was stopped by a guard). */
 export async function sweepCommand(ref: string, f: SweepFlags): Promise<number> {
   const base = loadSpec(ref);
-  await registerGpuEngine();
   const grid = { N: f.N, seeds: f.seeds, c: f.c, set: f.set };
   // Pre-flight: every cell's spec must build and validate before the first (long) run starts.
   const so = { ...(f.T_s !== undefined ? { T_s: f.T_s } : {}), ...(f.statsStart_s !== undefined ? { statsStart_s: f.statsStart_s } : {}) };
