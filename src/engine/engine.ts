@@ -6,16 +6,24 @@ import type { EngineSnapshot } from './snapshot.ts';
  * One time step, in the authors' order (REFERENCE_CODE §1.3): external spikes reach the currents before
  * the membrane update; recurrent spikes use this step's weights; plasticity reads traces from before
  * this step's increment (pre-spike updates first, then post-spike updates); decay comes last.
+ * This list drives the engines: CpuEngine.stepOnce runs its passes in this order, the WebGPU engine's
+ * pass-by-pass schedule dispatches them in this order (its fused schedule and shader module concatenate
+ * the pass files in this order), and bench/cpu.ts times them in this order.
+ * 'check' is the per-step input-overflow guard (fixed-point input beyond i32), right after 'input' so a
+ * guard stops the step before the membrane update (on the GPU the input pass flags it); the guards at
+ * a bin's end (non-finite V or weights, weight bounds, rate) belong to 'record', which closes bins.
+ * The order of 'check' does not change the bits of a run that no guard stops (it only reads), but it
+ * decides the state a guard checkpoint holds, so it stays where the engines run it.
  */
 export const SCHEDULE = [
   'input',
+  'check',
   'neuron_update',
   'synapse_propagate',
   'plasticity_pre',
   'plasticity_post',
   'trace_update',
   'record',
-  'check',
 ] as const;
 export type PassName = (typeof SCHEDULE)[number];
 

@@ -1,7 +1,7 @@
 // The CPU reference engine: runs SCHEDULE with the reference passes on Float32 state. Also the fast path
 // on machines without a hardware GPU (typed arrays, no allocation in the step loop).
 import type { BuiltNetwork } from '../../build/network.ts';
-import { RunGuardError, type Engine } from '../engine.ts';
+import { RunGuardError, SCHEDULE, type Engine, type PassName } from '../engine.ts';
 import { Recorder } from '../recorder.ts';
 import type { Recordings } from '../../record/recordings.ts';
 import { checkStep, restoreInto, restoreStateEntries, snapArray, stateEntries, type EngineSnapshot } from '../snapshot.ts';
@@ -42,26 +42,47 @@ export class CpuEngine implements Engine {
     primeInputs(net, this.state);
     this.inputOverflowChannels = inputChannelsThatCanOverflow(net, this.qStatic);
     this.weightRange = d.projections.map((p) => weightRangeOf(p));
+    this.passes = SCHEDULE.map((name) => ({ name, run: this.passFor(name) }));
   }
 
   get step(): number {
     return this._step;
   }
 
-  /** One time step in SCHEDULE order. */
-  stepOnce(): void {
+  /**
+   * The passes of one step, built from SCHEDULE (a pass absent here throws at construction): each takes
+   * the step index. 'check' is a no-op when no input channel can overflow.
+   */
+  readonly passes: readonly { name: PassName; run: (step: number) => void }[];
+
+  private passFor(name: PassName): (step: number) => void {
     const net = this.net;
     const d = net.derived;
     const st = this.state;
+    switch (name) {
+      case 'input':
+        return (step) => inputPass(net, st, step, this.qStatic);
+      case 'check':
+        return this.inputOverflowChannels.length ? (step) => this.checkInputOverflow(step) : () => {};
+      case 'neuron_update':
+        return () => neuronUpdatePass(d, st);
+      case 'synapse_propagate':
+        return () => synapsePropagatePass(net, st, this.qStatic);
+      case 'plasticity_pre':
+        return (step) => plasticityPrePass(net, st, step);
+      case 'plasticity_post':
+        return (step) => plasticityPostPass(net, st, step);
+      case 'trace_update':
+        return (step) => traceUpdatePass(d, st, step);
+      case 'record':
+        return (step) => this.recordStep(step);
+    }
+  }
+
+  /** One time step: the passes in SCHEDULE order. */
+  stepOnce(): void {
     const step = this._step;
-    inputPass(net, st, step, this.qStatic);
-    if (this.inputOverflowChannels.length) this.checkInputOverflow(step);
-    neuronUpdatePass(d, st);
-    synapsePropagatePass(net, st, this.qStatic);
-    plasticityPrePass(net, st, step);
-    plasticityPostPass(net, st, step);
-    traceUpdatePass(d, st, step);
-    this.recordStep(step);
+    for (const p of this.passes) p.run(step);
     this._step = step + 1;
   }
 
