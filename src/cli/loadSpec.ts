@@ -3,6 +3,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { getPreset } from '../presets/index.ts';
 import { jsonErrorOffset } from './jsonPosition.ts';
+import { setPath, type SetDimension } from '../analysis/sweepGrid.ts';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -70,6 +71,8 @@ export interface Overrides {
   T_s?: number;
   seed?: number;
   c?: number;
+  /** `--set path=value` (sweep's syntax, one value each), applied after the flags above. */
+  set?: SetDimension[];
 }
 
 /** Applies the common overrides (N, T, seed, input correlation c); statsStart follows T/2 when T changes. */
@@ -83,5 +86,13 @@ export function applyOverrides(spec: Record<string, unknown>, o: Overrides): Rec
     if (rec && typeof rec === 'object') rec['statsStart_s'] = o.T_s / 2;
   }
   if (o.c !== undefined && Array.isArray(s['inputs'])) for (const x of s['inputs'] as Record<string, unknown>[]) x['correlation'] = o.c;
+  for (const d of o.set ?? []) {
+    if (d.values.length !== 1) throw new UsageError(`--set '${d.path}': one value per --set in a run (${d.values.length} given; a list of values is a sweep: plasticnet sweep --set)`);
+    try {
+      setPath(s, d.path, d.values[0]);
+    } catch (e) {
+      throw e instanceof RangeError ? new UsageError(e.message) : e;
+    }
+  }
   return s;
 }

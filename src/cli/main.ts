@@ -49,8 +49,10 @@ export function program(): Command {
     .option('--quiet', 'no progress bar or table', false)
     .option('--checkpoint-every <interval>', 'write <out>/checkpoint.pnck every interval of wall time (60s, 10min) or simulated time (sim:5s); resume with `plasticnet resume <out>`', wrap(parseCheckpointEvery))
     .option('--init-weights <path>', 'start plastic projections from learned weights: a directory from export-weights, a finished run directory, or a .pnck checkpoint')
+    .option('--set <path=value>', 'override any spec field (dot path, [i] or [name] / [post<-pre] selectors, as sweep --set), repeatable; e.g. projections[E<-I].plasticity.eta=1e-3', (v: string, prev: SetDimension[] | undefined) => [...(prev ?? []), wrap(parseSetArg)(v)])
     .action(async (ref: string, o: Record<string, unknown>) => {
       process.exitCode = await runCommand(ref, {
+        ...(o['set'] !== undefined ? { set: o['set'] as SetDimension[] } : {}),
         out: o['out'] as string,
         force: o['force'] as boolean,
         backend: o['backend'] as 'auto',
