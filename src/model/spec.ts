@@ -61,7 +61,7 @@ export interface PoissonSourceNeuron {
 }
 
 export type NeuronSpec = EifNeuron | LifNeuron | CondLifNeuron | PoissonSourceNeuron;
-export const NEURON_MODELS = ['eif', 'lif', 'cond_lif', 'poisson'] as const;
+// The models' checks, derived constants, CPU updates and WGSL live in src/neurons (one module each, one table).
 
 /**
  * Rate-modulating signal: `channels` independent low-pass-filtered uniform noises, per step

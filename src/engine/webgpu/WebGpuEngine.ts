@@ -1,4 +1,4 @@
-// The WebGPU engine: SCHEDULE's passes in WGSL, many steps per submission, the step counter on the GPU,
+// The WebGPU engine (registered as 'webgpu', src/engine/webgpu/register.ts): SCHEDULE's passes in WGSL, many steps per submission, the step counter on the GPU,
 // recordings read back in bulk per submission and fed to the same Recorder as the CPU engine.
 import type { BuiltNetwork } from '../../build/network.ts';
 import { SCHEDULE, type Engine } from '../engine.ts';
@@ -65,10 +65,10 @@ export interface Passes {
   advance: AdvancePass;
 }
 
-/** Workgroups striding over the spike list: ~8 spikers each at 100 Hz; software adapters pay per workgroup. */
 /** Threads per spiker row on a hardware adapter (see create()). */
 const HARDWARE_ROW_THREADS = 256;
 
+/** Workgroups striding over the spike list: ~8 spikers each at 100 Hz; software adapters pay per workgroup. */
 function defaultSpikeWorkgroups(net: BuiltNetwork, software: boolean): number {
   const g = Math.ceil(net.derived.N / 125);
   return software ? Math.max(2, Math.min(8, Math.ceil(g / 8))) : Math.max(4, Math.min(1024, g));
