@@ -60,7 +60,7 @@ export function summarizeRun(r: RunResult, meta: RunMeta): { summary: RunSummary
   return { summary, analysis };
 }
 
-/** The named arrays of a run, as (name, array, shape) triples ready for .npy. */
+/** The named arrays of a run, as (name, array, shape) triples ready for .npy: the one list the CLI writes and the app exports. */
 export function runArrays(r: RunResult, a: Analysis): { name: string; data: Float32Array | Float64Array | Int32Array | Uint16Array | Uint32Array; shape: number[] }[] {
   const rec = spikingRecordings(r.recordings, 'the run arrays (spike counts, raster)');
   const np = rec.populations.length;
@@ -87,6 +87,7 @@ export function runArrays(r: RunResult, a: Analysis): { name: string; data: Floa
       out.push({ name: `weights_${tag}_j`, data: w.j, shape: [w.j.length] });
       out.push({ name: `weights_${tag}_pre`, data: w.pre, shape: [w.pre.length] });
       out.push({ name: `weights_${tag}_post`, data: w.post, shape: [w.post.length] });
+      if (w.J) out.push({ name: `weights_${tag}_Jscaled`, data: w.J, shape: [w.J.length] }); // the engine's exact f32 weights (--init-weights)
     });
   }
   return out;

@@ -8,7 +8,7 @@ import { EngineFaultError } from '../../engine/faults.ts';
 import { runSimulation, type Backend, type RunOptions } from '../../engine/simulation.ts';
 import { OutputWriteError } from '../../io/checkpointFile.ts';
 import { writeFileAtomic, writeJson, writeNpy } from '../../io/files.ts';
-import { loadWeights, tagOf } from '../../io/weightsFile.ts';
+import { loadWeights } from '../../io/weightsFile.ts';
 import { derive } from '../../model/derive.ts';
 import type { NetworkSpec } from '../../model/spec.ts';
 import { validate } from '../../model/validate.ts';
@@ -85,7 +85,6 @@ export async function executeRun(spec: NetworkSpec, flags: Pick<RunFlags, 'out' 
   try {
     writeJson(join(flags.out, 'spec.json'), spec);
     for (const a of runArrays(result, analysis)) writeNpy(join(flags.out, `${a.name}.npy`), a.data, a.shape);
-    for (const w of result.recordings.finalWeights) if (w.J) writeNpy(join(flags.out, `weights_${tagOf(w.name)}_Jscaled.npy`), w.J);
     writeJson(join(flags.out, 'summary.json'), summary);
     writeFileAtomic(join(flags.out, 'report.html'), renderReportFor(result, summary));
   } catch (e) {
