@@ -3,8 +3,8 @@
 import { buildNetwork } from '../build/network.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { BuiltNetwork } from '../build/network.ts';
-import { LiveRun } from '../analysis/liveRun.ts';
-import type { RunMeta } from '../analysis/runOutput.ts';
+import { LiveRun } from '../pipeline/liveRun.ts';
+import type { RunMeta } from '../output/runOutput.ts';
 import { derive } from '../model/derive.ts';
 import { validate } from '../model/validate.ts';
 import type { RunMessage } from './protocol.ts';

@@ -1,6 +1,6 @@
 // Where a run executes: the CPU engine in a Web Worker, or the WebGPU engine on the main thread (its work
 // is on the GPU; the loop awaits between chunks so the page stays responsive).
-import type { RunMeta } from '../analysis/runOutput.ts';
+import type { RunMeta } from '../output/runOutput.ts';
 import { createEngine } from '../engine/engines.ts';
 import { Control, drive } from './drive.ts';
 import type { ControlMessage, RunMessage } from './protocol.ts';

@@ -3,7 +3,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { getPreset } from '../presets/index.ts';
 import { jsonErrorOffset } from './jsonPosition.ts';
-import { setPath, type SetDimension } from '../analysis/sweepGrid.ts';
+import { setPath, type SetDimension } from '../sweep/sweepGrid.ts';
 
 export class UsageError extends Error {
   constructor(message: string) {

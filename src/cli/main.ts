@@ -12,7 +12,7 @@ import { SnapshotError } from '../engine/snapshot.ts';
 import { CheckpointError } from '../io/checkpoint.ts';
 import { OutputWriteError } from '../io/checkpointFile.ts';
 import { sweepCommand } from './commands/sweep.ts';
-import { parseNumberList, parseSetArg, type SetDimension } from '../analysis/sweepGrid.ts';
+import { parseNumberList, parseSetArg, type SetDimension } from '../sweep/sweepGrid.ts';
 import { applyOverrides, loadSpec, parseNumber, parseSeconds, UsageError } from './loadSpec.ts';
 
 const wrap = <T>(f: (v: string) => T) => (v: string): T => {

@@ -4,7 +4,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyInitWeights, type LoadedWeights } from '../build/initWeights.ts';
 import type { BuiltNetwork } from '../build/network.ts';
-import type { RunOptions } from '../engine/simulation.ts';
+import type { RunOptions } from '../pipeline/simulation.ts';
 import type { EngineSnapshot } from '../engine/snapshot.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { specHash, type DecodedCheckpoint } from '../io/checkpoint.ts';

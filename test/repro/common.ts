@@ -2,9 +2,9 @@
 // their tolerances, multi-panel figure composition, and running simulations with progress lines.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { specHash } from '../../src/analysis/sweepGrid.ts';
+import { specHash } from '../../src/sweep/sweepGrid.ts';
 import { spikingRecordings, type Recordings } from '../../src/record/recordings.ts';
-import { runSimulation, type Backend } from '../../src/engine/simulation.ts';
+import { runSimulation, type Backend } from '../../src/pipeline/simulation.ts';
 import { writeFileAtomic, writeJson } from '../../src/io/files.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { analyze, type Analysis } from '../../src/stats/summary.ts';

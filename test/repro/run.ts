@@ -4,7 +4,7 @@
 // resumable (finished cells are reused unless --force). `npm run reproduction` turns the numbers into
 // REPRODUCTION.md.
 import { join } from 'node:path';
-import type { Backend } from '../../src/engine/simulation.ts';
+import type { Backend } from '../../src/pipeline/simulation.ts';
 import type { ReproOptions } from './common.ts';
 import { reproFig1 } from './fig1.ts';
 import { reproFig2 } from './fig2.ts';

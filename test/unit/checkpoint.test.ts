@@ -13,7 +13,7 @@ import { buildNetwork } from '../../src/build/network.ts';
 import { runCommand } from '../../src/cli/commands/run.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { parseCheckpointEvery } from '../../src/cli/runSession.ts';
-import { runSimulation } from '../../src/engine/simulation.ts';
+import { runSimulation } from '../../src/pipeline/simulation.ts';
 import { snapshotOf } from '../../src/io/runCheckpoint.ts';
 import { CheckpointError, crc32, decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.ts';
 import { nodeIo, OutputWriteError, readCheckpointFile, writeCheckpointFile, type WriteIo } from '../../src/io/checkpointFile.ts';

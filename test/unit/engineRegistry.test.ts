@@ -6,7 +6,7 @@ import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import { createEngine, ENGINE_CHOICES } from '../../src/engine/engines.ts';
 import { registerEngine, registeredEngines } from '../../src/engine/registry.ts';
-import { runSimulation } from '../../src/engine/simulation.ts';
+import { runSimulation } from '../../src/pipeline/simulation.ts';
 import { hasSpikes, spikingRecordings, type CoreRecordings } from '../../src/record/recordings.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 

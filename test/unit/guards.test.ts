@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { BuiltNetwork } from '../../src/build/network.ts';
 import type { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { EngineSnapshot } from '../../src/engine/snapshot.ts';
-import { runSimulation, type RunResult } from '../../src/engine/simulation.ts';
+import { runSimulation, type RunResult } from '../../src/pipeline/simulation.ts';
 import { readJson, readNpy } from '../../src/io/files.ts';
 import { hebbian } from '../../src/model/rules.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';

@@ -1,7 +1,7 @@
 // Whole-network check of the CPU reference: the Akil default network at N = 5000 is balanced and its
 // rates sit near the mean-field prediction (SPEC §2.9: r_e = 5.82 Hz, r_i = 15.88 Hz).
 import { describe, expect, it } from 'vitest';
-import { runSimulation } from '../../src/engine/simulation.ts';
+import { runSimulation } from '../../src/pipeline/simulation.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 import { summarize } from '../../src/stats/summary.ts';
 import { balancedRates, akilTwoPop } from '../../src/theory/index.ts';

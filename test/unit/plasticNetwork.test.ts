@@ -1,6 +1,6 @@
 // Plastic networks on the CPU engine, sized for CI (ranges calibrated with an independent simulator, issue 5).
 import { describe, expect, it } from 'vitest';
-import { runSimulation } from '../../src/engine/simulation.ts';
+import { runSimulation } from '../../src/pipeline/simulation.ts';
 import { fig1Kohonen, fig3IstdpEi } from '../../src/presets/akilFigures.ts';
 import { summarize } from '../../src/stats/summary.ts';
 import { spikingRecordings } from '../../src/record/recordings.ts';

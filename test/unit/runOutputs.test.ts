@@ -1,11 +1,11 @@
 // One output list: the app's finished-run exports (LiveRun.finish) hold the arrays the CLI writes
 // (runArrays), including the engine's exact weights weights_<post>_from_<pre>_Jscaled.
 import { describe, expect, it } from 'vitest';
-import { runArrays, summarizeRun } from '../../src/analysis/runOutput.ts';
-import { LiveRun } from '../../src/analysis/liveRun.ts';
+import { runArrays, summarizeRun } from '../../src/output/runOutput.ts';
+import { LiveRun } from '../../src/pipeline/liveRun.ts';
 import { buildNetwork } from '../../src/build/network.ts';
 import { createEngine } from '../../src/engine/engines.ts';
-import { runSimulation } from '../../src/engine/simulation.ts';
+import { runSimulation } from '../../src/pipeline/simulation.ts';
 import { derive } from '../../src/model/derive.ts';
 import { validate } from '../../src/model/validate.ts';
 import { getPreset } from '../../src/presets/index.ts';

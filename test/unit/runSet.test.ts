@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSetArg } from '../../src/analysis/sweepGrid.ts';
+import { parseSetArg } from '../../src/sweep/sweepGrid.ts';
 import { program } from '../../src/cli/main.ts';
 import { applyOverrides, loadSpec, UsageError } from '../../src/cli/loadSpec.ts';
 

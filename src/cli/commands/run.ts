@@ -1,11 +1,11 @@
 // `plasticnet run`: simulate a preset or spec file, print simulated vs theory, write runs/<x>/.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderReportFor, runArrays, summarizeRun } from '../../analysis/runOutput.ts';
-import { comparisonRows } from '../../analysis/runReport.ts';
+import { renderReportFor, runArrays, summarizeRun } from '../../output/runOutput.ts';
+import { comparisonRows } from '../../output/runReport.ts';
 import { checkInitWeights } from '../../build/initWeights.ts';
 import { EngineFaultError } from '../../engine/faults.ts';
-import { runSimulation, type Backend, type RunOptions } from '../../engine/simulation.ts';
+import { runSimulation, type Backend, type RunOptions } from '../../pipeline/simulation.ts';
 import { OutputWriteError } from '../../io/checkpointFile.ts';
 import { writeFileAtomic, writeJson, writeNpy } from '../../io/files.ts';
 import { loadWeights } from '../../io/weightsFile.ts';

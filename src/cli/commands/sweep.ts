@@ -1,10 +1,10 @@
 // `plasticnet sweep`: a resumable grid of runs over N, seeds, input correlation c and any spec field.
 // Writes <out>/cells/<id>.json per finished cell (rerun skips them), <out>/table.csv, table.json and report.html.
 import { join } from 'node:path';
-import { cellCost, cellSpec, runSweep, type SweepCell } from '../../analysis/sweep.ts';
-import { gridCells, type SetDimension } from '../../analysis/sweepGrid.ts';
-import { renderSweepReport, scalingFits, fitText, sweepTable, tableRows, toCsv } from '../../analysis/sweepReport.ts';
-import type { Backend } from '../../engine/simulation.ts';
+import { cellCost, cellSpec, runSweep, type SweepCell } from '../../sweep/sweep.ts';
+import { gridCells, type SetDimension } from '../../sweep/sweepGrid.ts';
+import { renderSweepReport, scalingFits, fitText, sweepTable, tableRows, toCsv } from '../../sweep/sweepReport.ts';
+import type { Backend } from '../../pipeline/simulation.ts';
 import { writeFileAtomic, writeJson } from '../../io/files.ts';
 import { loadSpec, UsageError } from '../loadSpec.ts';
 import { progressBar } from '../progress.ts';

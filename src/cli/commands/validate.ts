@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSimulation, type RunResult } from '../../engine/simulation.ts';
+import { runSimulation, type RunResult } from '../../pipeline/simulation.ts';
 import type { NetworkSpec } from '../../model/spec.ts';
 import { fig3IstdpEi } from '../../presets/akilFigures.ts';
 import { akilNetwork } from '../../presets/akil2021.ts';

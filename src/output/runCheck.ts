@@ -1,7 +1,7 @@
 // The numbers that identify a run's spikes, compact enough to show in a page and compare with another run of
 // the same spec and seed: per-population spike counts and rates over the statistics interval, and FNV-1a
 // hashes of the per-window spike counts and of the raster. Equal on two CPU-engine runs of the same spec.
-import type { RunResult } from '../engine/simulation.ts';
+import type { RunResult } from '../pipeline/simulation.ts';
 import type { Summary } from '../stats/summary.ts';
 import { spikingRecordings } from '../record/recordings.ts';
 

@@ -3,14 +3,14 @@
 // The cell record holds the statistics the N-scaling analysis needs and the mean-field theory beside them.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runSimulation, type Backend, type Progress } from '../engine/simulation.ts';
+import { runSimulation, type Backend, type Progress } from '../pipeline/simulation.ts';
 import { writeJson } from '../io/files.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { validate } from '../model/validate.ts';
 import { analyze } from '../stats/summary.ts';
 import { cellId, gridCells, groupLabel, setPath, specHash, type CellKey, type SweepGrid } from './sweepGrid.ts';
 import { cellTheory, type CellTheory } from './sweepTheory.ts';
-import { predictWeights, type WeightPrediction } from './weightTheory.ts';
+import { predictWeights, type WeightPrediction } from '../theory/adapters/weightTheory.ts';
 import { spikingRecordings } from '../record/recordings.ts';
 
 /** The saved result of one cell (cells/<id>.json). */

@@ -1,9 +1,9 @@
 // A finished run as files: summary.json (statistics with theory beside them), spec.json, arrays as .npy,
 // and report.html (SVG plots: raster, population rates, currents, covariances vs theory).
-import type { RunResult } from '../engine/simulation.ts';
+import type { RunResult } from '../pipeline/simulation.ts';
 import { analyze, type Analysis } from '../stats/summary.ts';
-import { theoryFor } from './theoryFor.ts';
-import { predictWeights } from './weightTheory.ts';
+import { theoryFor } from '../theory/adapters/theoryFor.ts';
+import { predictWeights } from '../theory/adapters/weightTheory.ts';
 import { renderReportFor } from './runReport.ts';
 import { spikingRecordings } from '../record/recordings.ts';
 

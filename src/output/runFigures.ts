@@ -1,12 +1,12 @@
 // The figures of a finished run as standalone SVG strings (for download from the app, or any report):
 // raster, population rates vs Eq 3, mean plastic weights vs the mean-field trajectory, currents (balance),
 // spike-count covariances and correlations vs theory, final weight histograms.
-import type { RunResult } from '../engine/simulation.ts';
+import type { RunResult } from '../pipeline/simulation.ts';
 import { histogramPlot, linePlot, PALETTE, scatterPlot, type LineSeries } from '../io/svg.ts';
 import { histogram } from '../stats/weights.ts';
 import type { RunSummary } from './runOutput.ts';
 import { theoryOf } from './runReport.ts';
-import type { WeightCurve } from './weightTrajectory.ts';
+import type { WeightCurve } from '../theory/adapters/weightTrajectory.ts';
 import { spikingRecordings } from '../record/recordings.ts';
 
 export interface Figure {

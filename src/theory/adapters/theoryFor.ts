@@ -1,9 +1,9 @@
 // Theory values set beside a run's statistics: balanced rates (Eq 3) and spike-count covariances
 // (Eq 5 with and without the Fano term, or Eq 7 for correlated input), per population pair.
-import type { NetworkSpec } from '../model/spec.ts';
-import { asyncCovariance, balancedRates, correlatedCovariance, type MeanFieldNetwork } from '../theory/index.ts';
+import type { NetworkSpec } from '../../model/spec.ts';
+import { asyncCovariance, balancedRates, correlatedCovariance, type MeanFieldNetwork } from '../index.ts';
 import { specToMeanField } from './meanField.ts';
-import { neuronModel } from '../neurons/index.ts';
+import { neuronModel } from '../../neurons/index.ts';
 
 export interface RunTheory {
   rates_Hz: Record<string, number>;

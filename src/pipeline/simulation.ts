@@ -5,10 +5,10 @@ import { buildNetwork, type BuiltNetwork } from '../build/network.ts';
 import { derive } from '../model/derive.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { validate } from '../model/validate.ts';
-import { RunGuardError, type Engine } from './engine.ts';
-import { createEngine } from './engines.ts';
+import { RunGuardError, type Engine } from '../engine/engine.ts';
+import { createEngine } from '../engine/engines.ts';
 import type { CoreRecordings } from '../record/recordings.ts';
-import { SnapshotError, type EngineSnapshot } from './snapshot.ts';
+import { SnapshotError, type EngineSnapshot } from '../engine/snapshot.ts';
 
 /** 'auto' or a registered engine's name (src/engine/registry.ts; the built-in ones: ENGINE_CHOICES in engines.ts). */
 export type Backend = string;

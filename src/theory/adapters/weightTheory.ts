@@ -1,9 +1,9 @@
 // Mean-field weight fixed points for a spec's plastic projections (Eqs 21, 25, 27-28): homeostatic rules
 // drive their post rate to rho = alpha / (2 tauSTDP); Kohonen settles at j* = beta tau r_e (stable root).
-import type { NetworkSpec } from '../model/spec.ts';
-import { homeostaticFixedPoint, kohonenFixedPoints, type HomeostaticTarget } from '../theory/index.ts';
+import type { NetworkSpec } from '../../model/spec.ts';
+import { homeostaticFixedPoint, kohonenFixedPoints, type HomeostaticTarget } from '../index.ts';
 import { specToMeanField } from './meanField.ts';
-import { neuronModel } from '../neurons/index.ts';
+import { neuronModel } from '../../neurons/index.ts';
 
 export interface WeightPrediction {
   jStar: Record<string, number>; // projection name -> predicted fixed-point j

@@ -5,15 +5,15 @@
 import type { BuiltNetwork } from '../build/network.ts';
 import { RunGuardError, type Engine } from '../engine/engine.ts';
 import { spikingRecordings, type PopulationLayout, type Recordings } from '../record/recordings.ts';
-import type { RunResult } from '../engine/simulation.ts';
+import type { RunResult } from './simulation.ts';
 import type { NetworkSpec } from '../model/spec.ts';
-import { runArrays, summarizeRun, type RunMeta, type RunSummary } from './runOutput.ts';
-import { renderReportFor } from './runReport.ts';
-import { runFigures, type Figure } from './runFigures.ts';
-import { runCheck, type RunCheck } from './runCheck.ts';
+import { runArrays, summarizeRun, type RunMeta, type RunSummary } from '../output/runOutput.ts';
+import { renderReportFor } from '../output/runReport.ts';
+import { runFigures, type Figure } from '../output/runFigures.ts';
+import { runCheck, type RunCheck } from '../output/runCheck.ts';
 import { liveStats, type LiveStats } from './liveStats.ts';
-import { theoryFor, type RunTheory } from './theoryFor.ts';
-import { weightTrajectory, type WeightCurve } from './weightTrajectory.ts';
+import { theoryFor, type RunTheory } from '../theory/adapters/theoryFor.ts';
+import { weightTrajectory, type WeightCurve } from '../theory/adapters/weightTrajectory.ts';
 
 /** What does not change during a run: sent once, before the first snapshot. */
 export interface RunInfo {

@@ -4,7 +4,7 @@ import type { Recordings } from '../record/recordings.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { countStats } from '../stats/covariance.ts';
 import { meanRate_Hz, statsDuration_ms } from '../stats/rates.ts';
-import { theoryFor } from './theoryFor.ts';
+import { theoryFor } from '../theory/adapters/theoryFor.ts';
 
 /** Running statistics over [statsStart, now] against theory at the current mean weights. */
 export interface LiveStats {
