@@ -1,10 +1,9 @@
 // Simulation: spec -> validated, derived, built network -> engine -> recordings, with progress callbacks.
 // DOM-free. The engine is found by name in the registry (src/engine/engines.ts, registry.ts); a GPU engine
 // takes a handed-in GPUDevice or acquires its own.
-import { buildNetwork, type BuiltNetwork } from '../build/network.ts';
-import { derive } from '../model/derive.ts';
+import type { BuiltNetwork } from '../build/network.ts';
 import type { NetworkSpec } from '../model/spec.ts';
-import { validate } from '../model/validate.ts';
+import { PreparedRun } from './session.ts';
 import { RunGuardError, type Engine } from '../engine/engine.ts';
 import { createEngine } from '../engine/engines.ts';
 import type { CoreRecordings } from '../record/recordings.ts';
@@ -60,13 +59,11 @@ export interface RunResult {
 /** Lets timers, I/O and UI events run between chunks (the CPU engine computes synchronously). */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
-/** Runs a spec to completion (or until a guard fires, keeping what was recorded). */
+/** Runs a spec (or a PreparedRun: validated and derived once) to completion (or until a guard fires, keeping what was recorded). */
 export async function runSimulation(specIn: unknown, opts: RunOptions = {}): Promise<RunResult> {
-  const spec = validate(specIn);
-  const t0 = performance.now();
-  const net = buildNetwork(derive(spec));
-  opts.prepareNetwork?.(net);
-  const build_s = (performance.now() - t0) / 1000;
+  const prepared = PreparedRun.of(specIn);
+  const spec = prepared.spec;
+  const { net, build_s } = prepared.build(opts.prepareNetwork);
   const engine = opts.engineFactory ? await opts.engineFactory(net) : await createEngine(net, opts.backend ?? 'auto', opts.device ? { device: opts.device } : {});
   const d = net.derived;
   const ck = opts.checkpoint;

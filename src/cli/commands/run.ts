@@ -9,9 +9,8 @@ import { runSimulation, type Backend, type RunOptions } from '../../pipeline/sim
 import { OutputWriteError } from '../../io/checkpointFile.ts';
 import { writeFileAtomic, writeJson, writeNpy } from '../../io/files.ts';
 import { loadWeights } from '../../io/weightsFile.ts';
-import { derive } from '../../model/derive.ts';
 import type { NetworkSpec } from '../../model/spec.ts';
-import { validate } from '../../model/validate.ts';
+import { PreparedRun } from '../../pipeline/session.ts';
 import { applyOverrides, loadSpec, UsageError, type Overrides } from '../loadSpec.ts';
 import { RunSession, type CheckpointEvery } from '../runSession.ts';
 import { progressBar } from '../progress.ts';
@@ -29,6 +28,8 @@ export interface RunFlags extends Overrides {
 /** In-process hooks (tests): e.g. an engine factory that injects faults. */
 export interface RunHooks {
   engineFactory?: RunOptions['engineFactory'];
+  /** The spec already validated and derived (runCommand), so runSimulation does not repeat it. */
+  prepared?: PreparedRun;
 }
 
 /** Prints rows as an aligned text table. */
@@ -52,14 +53,15 @@ function prepareOut(dir: string, force: boolean): void {
 
 /** Runs one simulation and writes its outputs; returns the process exit status. */
 export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks = {}): Promise<number> {
-  const spec = validate(applyOverrides(loadSpec(ref), flags));
+  const prepared = PreparedRun.of(applyOverrides(loadSpec(ref), flags)); // validated and derived once
+  const spec = prepared.spec;
   const init = flags.initWeights !== undefined ? { path: flags.initWeights, weights: loadWeights(flags.initWeights) } : undefined;
-  if (init) checkInitWeights(derive(spec), init.weights); // refuse before touching the output directory
+  if (init) checkInitWeights(prepared.derived, init.weights); // refuse before touching the output directory
   prepareOut(flags.out, flags.force);
   writeJson(join(flags.out, 'spec.json'), spec); // first: `plasticnet resume` checks the checkpoint against it
   const log = flags.quiet ? undefined : (l: string) => console.log(l);
   const session = new RunSession(flags.out, spec, { ...(flags.checkpointEvery ? { every: flags.checkpointEvery } : {}), ...(init ? { initWeights: init } : {}), ...(log ? { log } : {}) });
-  return executeRun(spec, flags, session, hooks);
+  return executeRun(spec, flags, session, { ...hooks, prepared });
 }
 
 /** Runs a validated spec in a session (fresh or resumed), writes the outputs; returns the exit status. */
@@ -67,7 +69,7 @@ export async function executeRun(spec: NetworkSpec, flags: Pick<RunFlags, 'out' 
   const bar = progressBar(spec.name, spec.T_s, flags.quiet);
   let result;
   try {
-    result = await runSimulation(spec, { backend: flags.backend, onProgress: bar.update, ...session.simOptions(), ...(hooks.engineFactory ? { engineFactory: hooks.engineFactory } : {}) });
+    result = await runSimulation(hooks.prepared ?? spec, { backend: flags.backend, onProgress: bar.update, ...session.simOptions(), ...(hooks.engineFactory ? { engineFactory: hooks.engineFactory } : {}) });
   } catch (e) {
     bar.stop();
     if (!(e instanceof EngineFaultError)) throw e;
