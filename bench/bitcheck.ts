@@ -4,7 +4,7 @@
 //   npx tsx bench/bitcheck.ts --write   record bench/bitcheck.reference.json (before optimising)
 //   npx tsx bench/bitcheck.ts           compare against it (exit 1 on any difference)
 import { readFileSync, writeFileSync } from 'node:fs';
-import { buildNetwork } from '../src/build/network.ts';
+import { buildNetwork } from '../src/network/network.ts';
 import { CpuEngine } from '../src/engine/cpu/CpuEngine.ts';
 import { derive } from '../src/model/derive.ts';
 import type { NetworkSpec } from '../src/model/spec.ts';

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
-import { buildNetwork, type BuiltNetwork } from '../src/build/network.ts';
+import { buildNetwork, type BuiltNetwork } from '../src/network/network.ts';
 import { runMeta } from '../src/cli/runInfo.ts';
 import { CpuEngine } from '../src/engine/cpu/CpuEngine.ts';
 import { independentSpikes } from '../src/engine/cpu/input.ts';

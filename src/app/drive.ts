@@ -1,7 +1,7 @@
 // The run loop shared by the CPU worker and the main-thread WebGPU path: build, then advance in chunks,
 // emitting a snapshot after each, until done, a guard fires, or it is stopped; pausing parks the loop.
 import type { Engine } from '../engine/engine.ts';
-import type { BuiltNetwork } from '../build/network.ts';
+import type { BuiltNetwork } from '../network/network.ts';
 import { LiveRun } from '../pipeline/liveRun.ts';
 import type { RunMeta } from '../output/runOutput.ts';
 import { PreparedRun } from '../pipeline/session.ts';

@@ -6,7 +6,7 @@ import { runCommand } from './commands/run.ts';
 import { checkpointInfoCommand, exportWeightsCommand } from './commands/export.ts';
 import { resumeCommand } from './commands/resume.ts';
 import { parseCheckpointEvery } from './runSession.ts';
-import { WeightsError } from '../build/initWeights.ts';
+import { WeightsError } from '../network/initWeights.ts';
 import { ENGINE_CHOICES } from '../engine/engines.ts';
 import { SnapshotError } from '../engine/snapshot.ts';
 import { CheckpointError } from '../io/checkpoint.ts';

@@ -1,7 +1,7 @@
 // The built-in engines: the CPU engine (always, statically) and the optional ones, loaded on demand by
 // name so that a build without them (or a Web Worker that only runs the CPU engine) never imports them.
 // A new engine adds one line to OPTIONAL (or registers itself from a module the caller imports).
-import type { BuiltNetwork } from '../build/network.ts';
+import type { BuiltNetwork } from '../network/network.ts';
 import type { Engine } from './engine.ts';
 import './cpu/register.ts';
 import { createRegisteredEngine, engineProvider, type EngineOptions } from './registry.ts';

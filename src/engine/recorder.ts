@@ -1,6 +1,6 @@
 // Host-side recorder shared by both engines: consumes per-step spike lists and per-bin current/weight
 // summaries, and holds the Recordings (counts per window, raster, time series, ISI statistics).
-import type { BuiltNetwork } from '../build/network.ts';
+import type { BuiltNetwork } from '../network/network.ts';
 import { RunGuardError } from './engine.ts';
 import type { Recordings } from '../record/recordings.ts';
 import { restoreInto, snapArray, snapScalar, SnapshotError, type EngineSnapshot, type SnapshotArray } from './snapshot.ts';

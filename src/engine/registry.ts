@@ -1,7 +1,7 @@
 // The engine registry: engines are looked up by name, so a new engine (a rate-network engine, another
 // GPU back end) plugs in by registering itself instead of widening a closed union. An engine module
 // calls registerEngine() once, for its effect; src/engine/engines.ts loads the built-in ones.
-import type { BuiltNetwork } from '../build/network.ts';
+import type { BuiltNetwork } from '../network/network.ts';
 import type { Engine } from './engine.ts';
 
 /** What createEngine() passes on to an engine's factory. */

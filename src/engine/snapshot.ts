@@ -14,7 +14,7 @@
 //   rec.*                the Recorder's state (Recorder.snapshot): counts, raster, series, ISI statistics,
 //                        lastSpike, bin spike counts, and scalars rec.*
 // Arrays may be views of live engine memory: valid until the engine next advances (copy to keep).
-import type { BuiltNetwork } from '../build/network.ts';
+import type { BuiltNetwork } from '../network/network.ts';
 
 export type SnapshotArray = Float32Array | Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
 

@@ -1,7 +1,7 @@
 // The engine-neutral layout of a run's dynamic state: structure-of-arrays typed arrays. The CPU engine
 // computes on it (CpuState), the WebGPU engine uploads and downloads it, and snapshots (src/engine/snapshot.ts)
 // name their entries after its fields, so a checkpoint of one engine resumes on the other.
-import type { BuiltNetwork } from '../build/network.ts';
+import type { BuiltNetwork } from '../network/network.ts';
 
 export interface StateLayout {
   v: Float32Array; // membrane potential per neuron (mV)

@@ -1,5 +1,5 @@
 // The run guard 'weight-bounds' of both engines: the interval a plastic projection's weights must stay in.
-import type { BuiltNetwork } from '../build/network.ts';
+import type { BuiltNetwork } from '../network/network.ts';
 
 /** Allowed J interval of a projection's weights: clip bounds; unbounded rules keep the initial weight's sign; gate: finite. */
 export function weightRangeOf(p: BuiltNetwork['derived']['projections'][number]): { lo: number; hi: number; what: string } {

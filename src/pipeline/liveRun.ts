@@ -2,7 +2,7 @@
 // snapshots holding only what is new since the last one (bins, raster spikes) plus running statistics
 // against theory. DOM-free: the browser app uses it in a Web Worker (CPU engine) or on the main thread
 // (WebGPU engine); the final result is what the CLI writes (summary, .npy arrays, figures, report).
-import type { BuiltNetwork } from '../build/network.ts';
+import type { BuiltNetwork } from '../network/network.ts';
 import { RunGuardError, type Engine } from '../engine/engine.ts';
 import { spikingRecordings, type PopulationLayout, type Recordings } from '../record/recordings.ts';
 import type { RunResult } from './simulation.ts';

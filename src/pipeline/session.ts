@@ -2,7 +2,7 @@
 // app (drive.ts: worker and WebGPU) and the repro scripts: validate and derive once, then build (timed).
 // The engine comes from the registry (src/engine/engines.ts); the run loop is runSimulation
 // (simulation.ts) or LiveRun (liveRun.ts); the outputs are src/output (runArrays: the one output list).
-import { buildNetwork, type BuiltNetwork } from '../build/network.ts';
+import { buildNetwork, type BuiltNetwork } from '../network/network.ts';
 import { derive, type Derived } from '../model/derive.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { validate } from '../model/validate.ts';

@@ -1,7 +1,7 @@
 // Simulation: spec -> validated, derived, built network -> engine -> recordings, with progress callbacks.
 // DOM-free. The engine is found by name in the registry (src/engine/engines.ts, registry.ts); a GPU engine
 // takes a handed-in GPUDevice or acquires its own.
-import type { BuiltNetwork } from '../build/network.ts';
+import type { BuiltNetwork } from '../network/network.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { PreparedRun } from './session.ts';
 import { RunGuardError, type Engine } from '../engine/engine.ts';

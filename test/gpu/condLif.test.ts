@@ -10,7 +10,7 @@
 //     fused schedule; the mixed network on both schedules);
 //  3. a longer Vogels network run: rates, CVs and the mean E<-I weight agree (test/tolerances.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildNetwork, type BuiltNetwork } from '../../src/build/network.ts';
+import { buildNetwork, type BuiltNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { fixedIncrement } from '../../src/engine/fixed.ts';
 import { inputPass } from '../../src/engine/cpu/input.ts';

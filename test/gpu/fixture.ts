@@ -1,6 +1,6 @@
 // Networks, CPU reference states and comparators shared by the WebGPU engine tests.
 import { expect } from 'vitest';
-import { buildNetwork, type BuiltNetwork } from '../../src/build/network.ts';
+import { buildNetwork, type BuiltNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { CpuState } from '../../src/engine/cpu/state.ts';
 import type { Recordings } from '../../src/record/recordings.ts';

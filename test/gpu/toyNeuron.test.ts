@@ -2,7 +2,7 @@
 // v + dtC (I - gL (v - eL))) through the registry alone (src/neurons: spec check, derived constants, CPU
 // update, WGSL twin) and runs it on both engines: the spike trains must be identical, step for step.
 import { describe, expect, it } from 'vitest';
-import { buildNetwork } from '../../src/build/network.ts';
+import { buildNetwork } from '../../src/network/network.ts';
 import type { StateLayout } from '../../src/engine/state.ts';
 import { derive, type Derived, type DerivedPop } from '../../src/model/derive.ts';
 import type { NetworkSpec, NeuronSpec } from '../../src/model/spec.ts';

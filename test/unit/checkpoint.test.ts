@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { buildNetwork } from '../../src/build/network.ts';
+import { buildNetwork } from '../../src/network/network.ts';
 import { runCommand } from '../../src/cli/commands/run.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { parseCheckpointEvery } from '../../src/cli/runSession.ts';

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, vi } from 'vitest';
-import type { BuiltNetwork } from '../../src/build/network.ts';
+import type { BuiltNetwork } from '../../src/network/network.ts';
 import { main } from '../../src/cli/main.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { Engine } from '../../src/engine/engine.ts';

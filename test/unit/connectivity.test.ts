@@ -6,8 +6,8 @@
 // Statistical checks: 6 projections x 4 (Bernoulli) + 2 p x 4 + 6 x 2 (fixed out-degree) + 2 overlap
 // + 1 v0 mean = 47 checks at Z SE (test/tolerances.ts).
 import { describe, expect, it } from 'vitest';
-import { buildProjection, type Csr } from '../../src/build/connectivity.ts';
-import { buildNetwork } from '../../src/build/network.ts';
+import { buildProjection, type Csr } from '../../src/network/connectivity.ts';
+import { buildNetwork } from '../../src/network/network.ts';
 import { derive, type Derived, type DerivedProjection } from '../../src/model/derive.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';

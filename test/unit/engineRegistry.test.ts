@@ -1,7 +1,7 @@
 // The open engine contract: engines are found by name in the registry (src/engine/registry.ts), 'auto'
 // ranks the supporting ones, and an engine may record the core part only (no spike windows or raster).
 import { describe, expect, it } from 'vitest';
-import type { BuiltNetwork } from '../../src/build/network.ts';
+import type { BuiltNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import { createEngine, ENGINE_CHOICES } from '../../src/engine/engines.ts';

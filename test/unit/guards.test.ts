@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BuiltNetwork } from '../../src/build/network.ts';
+import type { BuiltNetwork } from '../../src/network/network.ts';
 import type { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { EngineSnapshot } from '../../src/engine/snapshot.ts';
 import { runSimulation, type RunResult } from '../../src/pipeline/simulation.ts';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runArrays, summarizeRun } from '../../src/output/runOutput.ts';
 import { LiveRun } from '../../src/pipeline/liveRun.ts';
-import { buildNetwork } from '../../src/build/network.ts';
+import { buildNetwork } from '../../src/network/network.ts';
 import { createEngine } from '../../src/engine/engines.ts';
 import { runSimulation } from '../../src/pipeline/simulation.ts';
 import { derive } from '../../src/model/derive.ts';

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderReportFor, runArrays, summarizeRun } from '../../output/runOutput.ts';
 import { comparisonRows } from '../../output/runReport.ts';
-import { checkInitWeights } from '../../build/initWeights.ts';
+import { checkInitWeights } from '../../network/initWeights.ts';
 import { EngineFaultError } from '../../engine/faults.ts';
 import { runSimulation, type Backend, type RunOptions } from '../../pipeline/simulation.ts';
 import { OutputWriteError } from '../../io/checkpointFile.ts';

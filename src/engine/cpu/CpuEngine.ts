@@ -1,6 +1,6 @@
 // The CPU reference engine: runs SCHEDULE with the reference passes on Float32 state. Also the fast path
 // on machines without a hardware GPU (typed arrays, no allocation in the step loop).
-import type { BuiltNetwork } from '../../build/network.ts';
+import type { BuiltNetwork } from '../../network/network.ts';
 import { RunGuardError, SCHEDULE, type Engine, type PassName } from '../engine.ts';
 import { Recorder } from '../recorder.ts';
 import type { Recordings } from '../../record/recordings.ts';

@@ -1,5 +1,5 @@
 // CPU reference state: the engine-neutral StateLayout (src/engine/state.ts), its hot arrays in WebAssembly memory.
-import type { BuiltNetwork } from '../../build/network.ts';
+import type { BuiltNetwork } from '../../network/network.ts';
 import { createStateLayout, type Alloc, type StateLayout } from '../state.ts';
 import { KernelArena } from './wasmKernels.ts';
 

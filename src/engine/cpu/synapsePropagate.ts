@@ -1,6 +1,6 @@
 // Pass 'synapse_propagate' (twin of shaders/synapse_propagate.wgsl): each recurrent spiker adds the
 // fixed-point increment round(J/tau * 2^20) of each outgoing synapse to its target's accumulator.
-import type { BuiltNetwork } from '../../build/network.ts';
+import type { BuiltNetwork } from '../../network/network.ts';
 import { fixedIncrement } from '../fixed.ts';
 import type { CpuState } from './state.ts';
 

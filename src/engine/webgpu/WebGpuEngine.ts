@@ -1,6 +1,6 @@
 // The WebGPU engine (registered as 'webgpu', src/engine/webgpu/register.ts): SCHEDULE's passes in WGSL, many steps per submission, the step counter on the GPU,
 // recordings read back in bulk per submission and fed to the same Recorder as the CPU engine.
-import type { BuiltNetwork } from '../../build/network.ts';
+import type { BuiltNetwork } from '../../network/network.ts';
 import { SCHEDULE, type Engine } from '../engine.ts';
 import { DeviceLostError } from '../faults.ts';
 import type { EngineSnapshot } from '../snapshot.ts';

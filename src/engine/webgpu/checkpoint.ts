@@ -1,7 +1,7 @@
 // Engine snapshots of the WebGPU engine in the engine-neutral layout of src/engine/snapshot.ts (the CPU
 // engine's names), so a checkpoint written on the GPU resumes on the CPU engine and the other way round.
 // Between submissions the GPU state is at a step boundary (see FusedStep), as the CPU engine's.
-import type { BuiltNetwork } from '../../build/network.ts';
+import type { BuiltNetwork } from '../../network/network.ts';
 import { createStateLayout, type StateLayout } from '../state.ts';
 import type { Recorder } from '../recorder.ts';
 import { checkStep, restoreStateEntries, snapArray, stateEntries, type EngineSnapshot } from '../snapshot.ts';

@@ -1,7 +1,7 @@
 // GpuPlan: where everything of a built network lives on the GPU (buffer sections, per-projection
 // offsets, dispatch sizes) and the Params uniform, computed on the host without a device. Sizes are
 // known before any allocation, so a network that does not fit is refused with its numbers.
-import type { BuiltNetwork } from '../../build/network.ts';
+import type { BuiltNetwork } from '../../network/network.ts';
 import { weightRangeOf } from '../weightRange.ts';
 import { neuronModel } from '../../neurons/index.ts';
 import { fixedIncrement } from '../fixed.ts';
