@@ -1,4 +1,4 @@
-// Connectivity from the seed (src/build/connectivity.ts, src/build/network.ts): degree statistics of
+// Connectivity from the seed (src/network/connectivity.ts, src/network/network.ts): degree statistics of
 // Bernoulli and fixed in-degree projections, exact CSR and column-index invariants, seed determinism,
 // independence of projections, initial weights J = j/sqrt(N) in f32.
 // Axes: the six Akil projections at N = 2000 (E 1600, I 400, X 400); p in {0.02, 0.1, 0.5} on E<-E;
