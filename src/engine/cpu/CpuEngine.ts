@@ -50,7 +50,7 @@ export class CpuEngine implements Engine {
   }
 
   /**
-   * The passes of one step, built from SCHEDULE (a pass absent here throws at construction): each takes
+   * The passes of one step, built from SCHEDULE (a PassName without a case in passFor fails the typecheck): each takes
    * the step index. 'check' is a no-op when no input channel can overflow.
    */
   readonly passes: readonly { name: PassName; run: (step: number) => void }[];
