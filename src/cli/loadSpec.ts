@@ -4,6 +4,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { getPreset } from '../presets/index.ts';
 import { jsonErrorOffset } from './jsonPosition.ts';
 import { setPath, type SetDimension } from '../sweep/sweepGrid.ts';
+import { applyOverrides as applyModelOverrides, type Overrides as ModelOverrides } from '../model/overrides.ts';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -66,26 +67,15 @@ export function parseNumber(flag: string, v: string): number {
   return x;
 }
 
-export interface Overrides {
-  N?: number;
-  T_s?: number;
-  seed?: number;
-  c?: number;
-  /** `--set path=value` (sweep's syntax, one value each), applied after the flags above. */
+/** The spec overrides of `run`: the common ones (src/model/overrides.ts) and `--set path=value`. */
+export interface Overrides extends ModelOverrides {
+  /** `--set path=value` (sweep's syntax, one value each), applied after the common overrides. */
   set?: SetDimension[];
 }
 
-/** Applies the common overrides (N, T, seed, input correlation c); statsStart follows T/2 when T changes. */
+/** Applies the common overrides (N, T, seed, input correlation c), then each `--set`. */
 export function applyOverrides(spec: Record<string, unknown>, o: Overrides): Record<string, unknown> {
-  const s = structuredClone(spec);
-  if (o.N !== undefined) s['N'] = o.N;
-  if (o.seed !== undefined) s['seed'] = o.seed;
-  if (o.T_s !== undefined) {
-    s['T_s'] = o.T_s;
-    const rec = s['recording'] as Record<string, unknown> | undefined;
-    if (rec && typeof rec === 'object') rec['statsStart_s'] = o.T_s / 2;
-  }
-  if (o.c !== undefined && Array.isArray(s['inputs'])) for (const x of s['inputs'] as Record<string, unknown>[]) x['correlation'] = o.c;
+  const s = applyModelOverrides(spec, o);
   for (const d of o.set ?? []) {
     if (d.values.length !== 1) throw new UsageError(`--set '${d.path}': one value per --set in a run (${d.values.length} given; a list of values is a sweep: plasticnet sweep --set)`);
     try {

@@ -7,12 +7,14 @@ import { predictWeights } from '../theory/adapters/weightTheory.ts';
 import { renderReportFor } from './runReport.ts';
 import { spikingRecordings } from '../record/recordings.ts';
 
+/** Provenance written into summary.meta: commit, ISO date and host. */
 export interface RunMeta {
   commit: string;
   date: string;
   host: string;
 }
 
+/** The object of summary.json: statistics, theory beside them and run metadata. */
 export type RunSummary = Analysis['summary'] & {
   meta: {
     spec: string;

@@ -161,7 +161,7 @@ export class LiveRun {
 
   /** The finished run as files: summary.json, .npy arrays, SVG figures, report.html, and check numbers. */
   async finish(meta: RunMeta): Promise<FinalResult> {
-    const recordings = await this.engine.recordings();
+    const recordings = spikingRecordings(await this.engine.recordings(), 'the app (summary, arrays, figures)');
     const r: RunResult = {
       spec: this.spec,
       net: this.net,

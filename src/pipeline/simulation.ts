@@ -6,12 +6,13 @@ import type { NetworkSpec } from '../model/spec.ts';
 import { PreparedRun } from './session.ts';
 import { RunGuardError, type Engine } from '../engine/engine.ts';
 import { createEngine } from '../engine/engines.ts';
-import type { CoreRecordings } from '../record/recordings.ts';
+import { spikingRecordings, type CoreRecordings, type Recordings } from '../record/recordings.ts';
 import { SnapshotError, type EngineSnapshot } from '../engine/snapshot.ts';
 
-/** 'auto' or a registered engine's name (src/engine/registry.ts; the built-in ones: ENGINE_CHOICES in engines.ts). */
+/** Engine choice: 'auto' (WebGPU on a hardware adapter, else the CPU) or a registered engine's name ('cpu', 'webgpu'; src/engine/registry.ts, ENGINE_CHOICES in src/engine/engines.ts). */
 export type Backend = string;
 
+/** Progress of a run, reported between chunks: steps done, simulated and wall time, real-time factor and the estimated time left. */
 export interface Progress {
   step: number;
   nSteps: number;
@@ -43,10 +44,11 @@ export interface CheckpointOptions {
   write: (snap: EngineSnapshot, info: { reason: 'periodic' | 'guard'; engine: Engine; wall_s: number; stoppedBy?: NonNullable<RunResult['stoppedBy']> }) => void | Promise<void>;
 }
 
-export interface RunResult {
+/** A finished run; `R`: what its engine recorded (spiking engines: Recordings; any engine: CoreRecordings). */
+export interface RunResult<R extends CoreRecordings = Recordings> {
   spec: NetworkSpec;
   net: BuiltNetwork;
-  recordings: CoreRecordings;
+  recordings: R;
   backend: string; // the engine's registered name
   device: string;
   wall_s: number;
@@ -61,6 +63,12 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeou
 
 /** Runs a spec (or a PreparedRun: validated and derived once) to completion (or until a guard fires, keeping what was recorded). */
 export async function runSimulation(specIn: unknown, opts: RunOptions = {}): Promise<RunResult> {
+  const r = await runSimulationCore(specIn, opts);
+  return { ...r, recordings: spikingRecordings(r.recordings, `runSimulation (engine '${r.backend}'; runSimulationCore takes core-only recordings)`) };
+}
+
+/** runSimulation for any engine: the recordings are typed as the core part (a rate engine records no spikes). */
+export async function runSimulationCore(specIn: unknown, opts: RunOptions = {}): Promise<RunResult<CoreRecordings>> {
   const prepared = PreparedRun.of(specIn);
   const spec = prepared.spec;
   const { net, build_s } = prepared.build(opts.prepareNetwork);
@@ -125,7 +133,7 @@ export async function runSimulation(specIn: unknown, opts: RunOptions = {}): Pro
   }
   const wall_s = wall();
   const recordings = await engine.recordings();
-  const result: RunResult = { spec, net, recordings, backend: engine.backend, device: engine.device, wall_s, build_s, stoppedBy, ...(guardCheckpointError ? { guardCheckpointError } : {}) };
+  const result: RunResult<CoreRecordings> = { spec, net, recordings, backend: engine.backend, device: engine.device, wall_s, build_s, stoppedBy, ...(guardCheckpointError ? { guardCheckpointError } : {}) };
   engine.dispose();
   return result;
 }

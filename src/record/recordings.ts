@@ -1,6 +1,7 @@
 // What an engine records during a run: the same layout from the CPU and the WebGPU engine.
 // Neurons are indexed globally: population p owns [offset_p, offset_p + size_p).
 
+/** Where a population sits in the global neuron index: neurons [offset, offset + size). */
 export interface PopulationLayout {
   name: string;
   offset: number;

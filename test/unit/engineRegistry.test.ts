@@ -6,7 +6,7 @@ import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import { createEngine, ENGINE_CHOICES } from '../../src/engine/engines.ts';
 import { registerEngine, registeredEngines } from '../../src/engine/registry.ts';
-import { runSimulation } from '../../src/pipeline/simulation.ts';
+import { runSimulation, runSimulationCore } from '../../src/pipeline/simulation.ts';
 import { hasSpikes, spikingRecordings, type CoreRecordings } from '../../src/record/recordings.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 
@@ -41,7 +41,8 @@ describe('engine registry', () => {
   it('runs a registered engine by name; its core-only recordings carry no spike part', async () => {
     registerEngine({ name: 'core-only', description: 'test', create: async (net) => new CoreOnlyEngine(net), supports: () => false });
     expect(registeredEngines()).toContain('core-only');
-    const r = await runSimulation(spec(), { backend: 'core-only' });
+    const r = await runSimulationCore(spec(), { backend: 'core-only' });
+    await expect(runSimulation(spec(), { backend: 'core-only' })).rejects.toThrow(/runSimulation \(engine 'core-only'; runSimulationCore takes core-only recordings\) needs spike recordings/);
     expect(r.backend).toBe('core-only');
     expect(r.recordings.steps).toBe(2000);
     expect(r.recordings.series.nBins).toBe(4);

@@ -5,6 +5,7 @@ import { asyncCovariance, balancedRates, correlatedCovariance, type MeanFieldNet
 import { specToMeanField } from './meanField.ts';
 import { neuronModel } from '../../neurons/index.ts';
 
+/** Mean-field predictions set beside a run's statistics: balanced rates (Eq 3) and spike-count covariances per population pair. */
 export interface RunTheory {
   rates_Hz: Record<string, number>;
   /** Per pair key "A-B": covariance predictions in spikes^2 for this N and window. */
