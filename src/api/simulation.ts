@@ -95,7 +95,7 @@ export class Simulation {
     return new Simulation(net.derived.spec, net, engine, build_s);
   }
 
-  /** `'cpu'` or `'webgpu'`: the engine actually used. */
+  /** The registered name of the engine actually used (`'cpu'`, `'webgpu'`; src/engine/registry.ts). */
   get backend(): string {
     return this.engine.backend;
   }
