@@ -3,6 +3,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { getPreset } from '../presets/index.ts';
 import { jsonErrorOffset } from './jsonPosition.ts';
+import { setPath, type SetDimension } from '../sweep/sweepGrid.ts';
+import { applyOverrides as applyModelOverrides, type Overrides as ModelOverrides } from '../model/overrides.ts';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -65,4 +67,22 @@ export function parseNumber(flag: string, v: string): number {
   return x;
 }
 
-export { applyOverrides, type Overrides } from '../model/overrides.ts';
+/** The spec overrides of `run`: the common ones (src/model/overrides.ts) and `--set path=value`. */
+export interface Overrides extends ModelOverrides {
+  /** `--set path=value` (sweep's syntax, one value each), applied after the common overrides. */
+  set?: SetDimension[];
+}
+
+/** Applies the common overrides (N, T, seed, input correlation c), then each `--set`. */
+export function applyOverrides(spec: Record<string, unknown>, o: Overrides): Record<string, unknown> {
+  const s = applyModelOverrides(spec, o);
+  for (const d of o.set ?? []) {
+    if (d.values.length !== 1) throw new UsageError(`--set '${d.path}': one value per --set in a run (${d.values.length} given; a list of values is a sweep: plasticnet sweep --set)`);
+    try {
+      setPath(s, d.path, d.values[0]);
+    } catch (e) {
+      throw e instanceof RangeError ? new UsageError(e.message) : e;
+    }
+  }
+  return s;
+}

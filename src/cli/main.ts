@@ -7,12 +7,13 @@ import { checkpointInfoCommand, exportWeightsCommand } from './commands/export.t
 import { resumeCommand } from './commands/resume.ts';
 import { registerExchangeCommands } from './commands/exchange.ts';
 import { parseCheckpointEvery } from './runSession.ts';
-import { WeightsError } from '../build/initWeights.ts';
+import { WeightsError } from '../network/initWeights.ts';
+import { ENGINE_CHOICES } from '../engine/engines.ts';
 import { SnapshotError } from '../engine/snapshot.ts';
 import { CheckpointError } from '../io/checkpoint.ts';
 import { OutputWriteError } from '../io/checkpointFile.ts';
 import { sweepCommand } from './commands/sweep.ts';
-import { parseNumberList, parseSetArg, type SetDimension } from '../analysis/sweepGrid.ts';
+import { parseNumberList, parseSetArg, type SetDimension } from '../sweep/sweepGrid.ts';
 import { applyOverrides, loadSpec, parseNumber, parseSeconds, UsageError } from './loadSpec.ts';
 
 const wrap = <T>(f: (v: string) => T) => (v: string): T => {
@@ -41,7 +42,7 @@ export function program(): Command {
     .option('--seed <u32>', 'master seed', intFlag('seed'))
     .option('--c <corr>', 'input correlation c_x of every input layer', wrap((v) => parseNumber('c', v)))
     .option('--backend <name>', 'auto | cpu | webgpu', wrap((v) => {
-      if (!['auto', 'cpu', 'webgpu'].includes(v)) throw new UsageError(`--backend '${v}': allowed auto, cpu, webgpu`);
+      if (!ENGINE_CHOICES.includes(v)) throw new UsageError(`--backend '${v}': allowed ${ENGINE_CHOICES.join(', ')}`);
       return v;
     }), 'auto')
     .option('--out <dir>', 'output directory', 'runs/latest')
@@ -49,8 +50,10 @@ export function program(): Command {
     .option('--quiet', 'no progress bar or table', false)
     .option('--checkpoint-every <interval>', 'write <out>/checkpoint.pnck every interval of wall time (60s, 10min) or simulated time (sim:5s); resume with `plasticnet resume <out>`', wrap(parseCheckpointEvery))
     .option('--init-weights <path>', 'start plastic projections from learned weights: a directory from export-weights, a finished run directory, or a .pnck checkpoint')
+    .option('--set <path=value>', 'override any spec field (dot path, [i] or [name] / [post<-pre] selectors, as sweep --set), repeatable; e.g. projections[E<-I].plasticity.eta=1e-3', (v: string, prev: SetDimension[] | undefined) => [...(prev ?? []), wrap(parseSetArg)(v)])
     .action(async (ref: string, o: Record<string, unknown>) => {
       process.exitCode = await runCommand(ref, {
+        ...(o['set'] !== undefined ? { set: o['set'] as SetDimension[] } : {}),
         out: o['out'] as string,
         force: o['force'] as boolean,
         backend: o['backend'] as 'auto',
@@ -76,7 +79,7 @@ export function program(): Command {
     .option('--T <duration>', 'simulated time per cell, e.g. 20s (statistics over [T/2, T] unless --stats-start)', wrap((v) => parseSeconds('T', v)))
     .option('--stats-start <duration>', 'start of the statistics interval', wrap((v) => parseSeconds('stats-start', v)))
     .option('--backend <name>', 'auto | cpu | webgpu', wrap((v) => {
-      if (!['auto', 'cpu', 'webgpu'].includes(v)) throw new UsageError(`--backend '${v}': allowed auto, cpu, webgpu`);
+      if (!ENGINE_CHOICES.includes(v)) throw new UsageError(`--backend '${v}': allowed ${ENGINE_CHOICES.join(', ')}`);
       return v;
     }), 'auto')
     .option('--out <dir>', 'output directory (finished cells there are reused)', 'runs/sweep')
@@ -102,7 +105,7 @@ export function program(): Command {
     .description('continue a run from <dir>/checkpoint.pnck and finish it (same outputs as `run`; bit-identical on the same engine)')
     .argument('<dir>', 'the run directory (the --out of `plasticnet run`)')
     .option('--backend <name>', 'cpu | webgpu | auto (default: the backend that wrote the checkpoint; pass cpu after a lost GPU device)', wrap((v) => {
-      if (!['auto', 'cpu', 'webgpu'].includes(v)) throw new UsageError(`--backend '${v}': allowed auto, cpu, webgpu`);
+      if (!ENGINE_CHOICES.includes(v)) throw new UsageError(`--backend '${v}': allowed ${ENGINE_CHOICES.join(', ')}`);
       return v;
     }))
     .option('--checkpoint-every <interval>', 'checkpoint interval from here on (default: the run\'s)', wrap(parseCheckpointEvery))

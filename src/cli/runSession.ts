@@ -2,9 +2,9 @@
 // `plasticnet run` (fresh runs) and `plasticnet resume` (continuations); see docs/checkpoints.md.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyInitWeights, type LoadedWeights } from '../build/initWeights.ts';
-import type { BuiltNetwork } from '../build/network.ts';
-import type { RunOptions } from '../engine/simulation.ts';
+import { applyInitWeights, type LoadedWeights } from '../network/initWeights.ts';
+import type { BuiltNetwork } from '../network/network.ts';
+import type { RunOptions } from '../pipeline/simulation.ts';
 import type { EngineSnapshot } from '../engine/snapshot.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { specHash, type DecodedCheckpoint } from '../io/checkpoint.ts';

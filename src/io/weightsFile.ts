@@ -12,7 +12,7 @@
 // where <tag> is the projection name with '<-' written '_from_' (E<-I: E_from_I), as in run outputs.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { preOfCsr, WeightsError, type LoadedWeights, type ProjectionWeights } from '../build/initWeights.ts';
+import { preOfCsr, WeightsError, type LoadedWeights, type ProjectionWeights } from '../network/initWeights.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { validate } from '../model/validate.ts';
 import { CheckpointError, specHash } from './checkpoint.ts';

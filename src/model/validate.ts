@@ -1,6 +1,6 @@
 // validate(spec): rejects every bad field before any work, naming its path, value and allowed range.
-import type { NetworkSpec, NeuronSpec, PlasticitySpec, RuleTerm } from './spec.ts';
-import { NEURON_MODELS } from './spec.ts';
+import type { NetworkSpec, PlasticitySpec, RuleTerm } from './spec.ts';
+import { hasNeuronModel, neuronModel, neuronModelNames } from '../neurons/index.ts';
 import { RULE_NAMES } from './rules.ts';
 
 /** Rules that only make sense on one sign of weight (excitatory > 0, inhibitory < 0). */
@@ -86,47 +86,15 @@ class Checker {
 
 const BIG = 1e9;
 
-/** Poisson source population: rate, dead time, optional modulation by a declared signal channel. */
-function checkSource(c: Checker, path: string, n: Record<string, unknown>, signals: Map<string, number>): void {
-  c.known(path, n, ['model', 'rate_Hz', 'refractory_ms', 'modulation']);
-  c.num(`${path}.rate_Hz`, n['rate_Hz'], 0, 1000);
-  c.num(`${path}.refractory_ms`, n['refractory_ms'], 0, 1e4);
-  const m = n['modulation'];
-  if (m === undefined || !c.obj(`${path}.modulation`, m)) return;
-  c.known(`${path}.modulation`, m, ['signal', 'channel', 'gain_Hz']);
-  c.num(`${path}.modulation.gain_Hz`, m['gain_Hz'], 0, 1e9);
-  if (!c.str(`${path}.modulation.signal`, m['signal'])) return;
-  const nCh = signals.get(m['signal']);
-  if (nCh === undefined) return c.bad(`${path}.modulation.signal`, m['signal'], `a signal name (${[...signals.keys()].join(', ') || 'none declared'})`);
-  if (m['channel'] !== undefined) c.num(`${path}.modulation.channel`, m['channel'], 0, nCh - 1, { int: true });
-}
-
+/** The neuron's model from the registry (src/neurons), which checks its fields. */
 function checkNeuron(c: Checker, path: string, n: unknown, signals: Map<string, number>): void {
   if (!c.obj(path, n)) return;
   const m = n['model'];
-  if (!NEURON_MODELS.includes(m as NeuronSpec['model'])) {
-    c.bad(`${path}.model`, m, `one of ${NEURON_MODELS.join(', ')}`);
+  if (!hasNeuronModel(m)) {
+    c.bad(`${path}.model`, m, `one of ${neuronModelNames().join(', ')}`);
     return;
   }
-  if (m === 'poisson') return checkSource(c, path, n, signals);
-  const common = ['model', 'eL_mV', 'vThresh_mV', 'vReset_mV', 'refractory_ms', 'vInitLow_mV', 'vInitHigh_mV'];
-  const fields = m === 'eif' ? [...common, 'tauMem_ms', 'vT_mV', 'deltaT_mV'] : m === 'cond_lif' ? [...common, 'C_pF', 'gL_nS', 'iBg_pA'] : [...common, 'tauMem_ms'];
-  c.known(path, n, fields);
-  if (m === 'cond_lif') {
-    c.num(`${path}.C_pF`, n['C_pF'], 0, 1e9, { loOpen: true });
-    c.num(`${path}.gL_nS`, n['gL_nS'], 0, 1e9, { loOpen: true });
-    c.num(`${path}.iBg_pA`, n['iBg_pA'], -1e9, 1e9);
-  } else c.num(`${path}.tauMem_ms`, n['tauMem_ms'], 0, 1e6, { loOpen: true });
-  for (const f of ['eL_mV', 'vThresh_mV', 'vReset_mV', 'vInitLow_mV', 'vInitHigh_mV']) c.num(`${path}.${f}`, n[f], -1000, 1000);
-  c.num(`${path}.refractory_ms`, n['refractory_ms'], 0, 1e4);
-  if (m === 'eif') {
-    c.num(`${path}.vT_mV`, n['vT_mV'], -1000, 1000);
-    c.num(`${path}.deltaT_mV`, n['deltaT_mV'], 0, 100, { loOpen: true });
-  }
-  if (typeof n['vReset_mV'] === 'number' && typeof n['vThresh_mV'] === 'number' && !(n['vReset_mV'] < n['vThresh_mV']))
-    c.bad(`${path}.vReset_mV`, n['vReset_mV'], `below vThresh_mV (${n['vThresh_mV']})`);
-  if (typeof n['vInitLow_mV'] === 'number' && typeof n['vInitHigh_mV'] === 'number' && n['vInitLow_mV'] > n['vInitHigh_mV'])
-    c.bad(`${path}.vInitHigh_mV`, n['vInitHigh_mV'], `>= vInitLow_mV (${n['vInitLow_mV']})`);
+  neuronModel(m).validate(c, path, n, signals);
 }
 
 function checkTerm(c: Checker, path: string, t: unknown): void {
@@ -182,8 +150,9 @@ function checkPlasticity(c: Checker, path: string, pl: unknown, T_s: number, sig
  * plastic weight needs bounds with jMin >= 0 so it stays a conductance. Poisson sources take no input.
  */
 function checkConductanceTarget(c: Checker, path: string, p: Record<string, unknown>, postModel: unknown, reversal: Map<string, unknown>): void {
-  if (postModel === 'poisson') return c.bad(`${path}.post`, p['post'], 'a population of integrating neurons (poisson sources take no input)');
-  if (postModel !== 'cond_lif') return;
+  const input = hasNeuronModel(postModel) ? neuronModel(postModel).input : null;
+  if (input === 'source') return c.bad(`${path}.post`, p['post'], `a population of integrating neurons (${String(postModel)} sources take no input)`);
+  if (input !== 'conductance') return;
   if (typeof p['pre'] === 'string' && reversal.has(p['pre']) && reversal.get(p['pre']) === undefined)
     c.bad(`${path}.pre`, p['pre'], `a source with reversal_mV (post '${p['post']}' is conductance based)`);
   if (typeof p['j'] === 'number' && p['j'] < 0) c.bad(`${path}.j`, p['j'], `>= 0: a conductance in nS (post '${p['post']}' is conductance based; inhibition comes from the reversal potential)`);

@@ -1,7 +1,7 @@
 // Spike-count statistics over the count windows: mean covariance per population pair in O(K*N),
 // variances, Fano factors, and correlation coefficients on a per-population sample of neurons.
 // All (co)variances are unbiased sample estimates over the K windows (divide by K - 1), as the authors' code.
-import type { PopulationLayout, WindowCounts } from '../engine/recordings.ts';
+import type { PopulationLayout, WindowCounts } from '../record/recordings.ts';
 
 /** Options of {@link countStats}. */
 export interface CountStatsOptions {

@@ -1,6 +1,6 @@
 // summary.json: the run's statistics over [statsStart, T] as a plain JSON-able object.
 // NaN (undefined statistic) becomes null through JSON.stringify. Theory values are added by the caller.
-import type { Recordings } from '../engine/recordings.ts';
+import type { Recordings } from '../record/recordings.ts';
 import { countStats, type CountStats } from './covariance.ts';
 import { finiteMean, neuronCv } from './cv.ts';
 import { meanRate_Hz, neuronRates_Hz, statsDuration_ms } from './rates.ts';

@@ -4,7 +4,7 @@
 // resumable (finished cells are reused unless --force). `npm run reproduction` turns the numbers into
 // REPRODUCTION.md.
 import { join } from 'node:path';
-import type { Backend } from '../../src/engine/simulation.ts';
+import type { Backend } from '../../src/pipeline/simulation.ts';
 import type { ReproOptions } from './common.ts';
 import { reproFig1 } from './fig1.ts';
 import { reproFig2 } from './fig2.ts';
@@ -25,11 +25,6 @@ export const REPROS: Record<string, { what: string; run: (o: ReproOptions) => Pr
   'vogels-network': { what: 'Vogels 2011 / Brian2 network: E rate -> rho0 = 3 Hz, AI state (V1, V2)', run: reproVogelsNetwork },
   'vogels-assembly': { what: 'Vogels 2011 memory assembly: re-balance and recall by a partial cue (V5)', run: reproVogelsAssembly },
 };
-
-async function registerGpuEngine(): Promise<void> {
-  const path = '../../src/engine/webgpu/register.ts';
-  await import(/* @vite-ignore */ path).catch(() => undefined);
-}
 
 function usage(): never {
   console.error(`usage: npm run repro -- <${Object.keys(REPROS).join('|')}|all> [--full] [--out runs/repro] [--force] [--backend auto|cpu|webgpu]`);
@@ -61,7 +56,6 @@ async function main(argv: string[]): Promise<void> {
     }
   }
   if (!names.length) usage();
-  await registerGpuEngine();
   for (const name of [...new Set(names)]) {
     const t0 = performance.now();
     const log = (s: string) => process.stderr.write(`[${name} ${((performance.now() - t0) / 1000).toFixed(0)}s] ${s}\n`);

@@ -3,7 +3,7 @@
 // against the checkpoint's); a corrupt, foreign or guard checkpoint is refused with the reason.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Backend } from '../../engine/simulation.ts';
+import type { Backend } from '../../pipeline/simulation.ts';
 import { CheckpointError, specHash } from '../../io/checkpoint.ts';
 import { readCheckpointFile } from '../../io/checkpointFile.ts';
 import { readJson } from '../../io/files.ts';

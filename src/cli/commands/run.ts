@@ -1,27 +1,20 @@
 // `plasticnet run`: simulate a preset or spec file, print simulated vs theory, write runs/<x>/.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderReportFor, runArrays, summarizeRun } from '../../analysis/runOutput.ts';
-import { comparisonRows } from '../../analysis/runReport.ts';
-import { checkInitWeights } from '../../build/initWeights.ts';
+import { renderReportFor, runArrays, summarizeRun } from '../../output/runOutput.ts';
+import { comparisonRows } from '../../output/runReport.ts';
+import { checkInitWeights } from '../../network/initWeights.ts';
 import { EngineFaultError } from '../../engine/faults.ts';
-import { runSimulation, type Backend, type RunOptions } from '../../engine/simulation.ts';
+import { runSimulation, type Backend, type RunOptions } from '../../pipeline/simulation.ts';
 import { OutputWriteError } from '../../io/checkpointFile.ts';
 import { writeFileAtomic, writeJson, writeNpy } from '../../io/files.ts';
-import { loadWeights, tagOf } from '../../io/weightsFile.ts';
-import { derive } from '../../model/derive.ts';
+import { loadWeights } from '../../io/weightsFile.ts';
 import type { NetworkSpec } from '../../model/spec.ts';
-import { validate } from '../../model/validate.ts';
+import { PreparedRun } from '../../pipeline/session.ts';
 import { applyOverrides, loadSpec, UsageError, type Overrides } from '../loadSpec.ts';
 import { RunSession, type CheckpointEvery } from '../runSession.ts';
 import { progressBar } from '../progress.ts';
 import { runMeta } from '../runInfo.ts';
-
-/** Loads the WebGPU engine when this build has it (the CPU core never imports WebGPU code). */
-async function registerGpuEngine(): Promise<void> {
-  const path = '../../engine/webgpu/register.ts';
-  await import(/* @vite-ignore */ path).catch(() => undefined);
-}
 
 export interface RunFlags extends Overrides {
   out: string;
@@ -35,6 +28,8 @@ export interface RunFlags extends Overrides {
 /** In-process hooks (tests): e.g. an engine factory that injects faults. */
 export interface RunHooks {
   engineFactory?: RunOptions['engineFactory'];
+  /** The spec already validated and derived (runCommand), so runSimulation does not repeat it. */
+  prepared?: PreparedRun;
 }
 
 /** Prints rows as an aligned text table. */
@@ -58,23 +53,23 @@ function prepareOut(dir: string, force: boolean): void {
 
 /** Runs one simulation and writes its outputs; returns the process exit status. */
 export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks = {}): Promise<number> {
-  const spec = validate(applyOverrides(loadSpec(ref), flags));
+  const prepared = PreparedRun.of(applyOverrides(loadSpec(ref), flags)); // validated and derived once
+  const spec = prepared.spec;
   const init = flags.initWeights !== undefined ? { path: flags.initWeights, weights: loadWeights(flags.initWeights) } : undefined;
-  if (init) checkInitWeights(derive(spec), init.weights); // refuse before touching the output directory
+  if (init) checkInitWeights(prepared.derived, init.weights); // refuse before touching the output directory
   prepareOut(flags.out, flags.force);
   writeJson(join(flags.out, 'spec.json'), spec); // first: `plasticnet resume` checks the checkpoint against it
   const log = flags.quiet ? undefined : (l: string) => console.log(l);
   const session = new RunSession(flags.out, spec, { ...(flags.checkpointEvery ? { every: flags.checkpointEvery } : {}), ...(init ? { initWeights: init } : {}), ...(log ? { log } : {}) });
-  return executeRun(spec, flags, session, hooks);
+  return executeRun(spec, flags, session, { ...hooks, prepared });
 }
 
 /** Runs a validated spec in a session (fresh or resumed), writes the outputs; returns the exit status. */
 export async function executeRun(spec: NetworkSpec, flags: Pick<RunFlags, 'out' | 'backend' | 'quiet'>, session: RunSession, hooks: RunHooks = {}): Promise<number> {
-  await registerGpuEngine();
   const bar = progressBar(spec.name, spec.T_s, flags.quiet);
   let result;
   try {
-    result = await runSimulation(spec, { backend: flags.backend, onProgress: bar.update, ...session.simOptions(), ...(hooks.engineFactory ? { engineFactory: hooks.engineFactory } : {}) });
+    result = await runSimulation(hooks.prepared ?? spec, { backend: flags.backend, onProgress: bar.update, ...session.simOptions(), ...(hooks.engineFactory ? { engineFactory: hooks.engineFactory } : {}) });
   } catch (e) {
     bar.stop();
     if (!(e instanceof EngineFaultError)) throw e;
@@ -92,7 +87,6 @@ export async function executeRun(spec: NetworkSpec, flags: Pick<RunFlags, 'out' 
   try {
     writeJson(join(flags.out, 'spec.json'), spec);
     for (const a of runArrays(result, analysis)) writeNpy(join(flags.out, `${a.name}.npy`), a.data, a.shape);
-    for (const w of result.recordings.finalWeights) if (w.J) writeNpy(join(flags.out, `weights_${tagOf(w.name)}_Jscaled.npy`), w.J);
     writeJson(join(flags.out, 'summary.json'), summary);
     writeFileAtomic(join(flags.out, 'report.html'), renderReportFor(result, summary));
   } catch (e) {

@@ -1,21 +1,15 @@
 // `plasticnet sweep`: a resumable grid of runs over N, seeds, input correlation c and any spec field.
 // Writes <out>/cells/<id>.json per finished cell (rerun skips them), <out>/table.csv, table.json and report.html.
 import { join } from 'node:path';
-import { cellCost, cellSpec, runSweep, type SweepCell } from '../../analysis/sweep.ts';
-import { gridCells, type SetDimension } from '../../analysis/sweepGrid.ts';
-import { renderSweepReport, scalingFits, fitText, sweepTable, tableRows, toCsv } from '../../analysis/sweepReport.ts';
-import type { Backend } from '../../engine/simulation.ts';
+import { cellCost, cellSpec, runSweep, type SweepCell } from '../../sweep/sweep.ts';
+import { gridCells, type SetDimension } from '../../sweep/sweepGrid.ts';
+import { renderSweepReport, scalingFits, fitText, sweepTable, tableRows, toCsv } from '../../sweep/sweepReport.ts';
+import type { Backend } from '../../pipeline/simulation.ts';
 import { writeFileAtomic, writeJson } from '../../io/files.ts';
 import { loadSpec, UsageError } from '../loadSpec.ts';
 import { progressBar } from '../progress.ts';
 import { runMeta } from '../runInfo.ts';
 import { printTable } from './run.ts';
-
-/** Loads the WebGPU engine when this build has it (the CPU core never imports WebGPU code). */
-async function registerGpuEngine(): Promise<void> {
-  const path = '../../engine/webgpu/register.ts';
-  await import(/* @vite-ignore */ path).catch(() => undefined);
-}
 
 export interface SweepFlags {
   N: number[];
@@ -44,7 +38,6 @@ export function writeSweepOutputs(out: string, cells: SweepCell[], info: Record<
 /** Runs the sweep; returns the exit status (3 when a cell was stopped by a guard). */
 export async function sweepCommand(ref: string, f: SweepFlags): Promise<number> {
   const base = loadSpec(ref);
-  await registerGpuEngine();
   const grid = { N: f.N, seeds: f.seeds, c: f.c, set: f.set };
   // Pre-flight: every cell's spec must build and validate before the first (long) run starts.
   const so = { ...(f.T_s !== undefined ? { T_s: f.T_s } : {}), ...(f.statsStart_s !== undefined ? { statsStart_s: f.statsStart_s } : {}) };

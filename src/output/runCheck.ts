@@ -1,8 +1,9 @@
 // The numbers that identify a run's spikes, compact enough to show in a page and compare with another run of
 // the same spec and seed: per-population spike counts and rates over the statistics interval, and FNV-1a
 // hashes of the per-window spike counts and of the raster. Equal on two CPU-engine runs of the same spec.
-import type { RunResult } from '../engine/simulation.ts';
+import type { RunResult } from '../pipeline/simulation.ts';
 import type { Summary } from '../stats/summary.ts';
+import { spikingRecordings } from '../record/recordings.ts';
 
 export interface RunCheck {
   backend: string;
@@ -31,7 +32,7 @@ export function fnv1a(...arrays: ArrayBufferView[]): string {
 
 /** The check numbers of a finished run (summary from analyze/summarizeRun). */
 export function runCheck(r: RunResult, s: Summary): RunCheck {
-  const rec = r.recordings;
+  const rec = spikingRecordings(r.recordings, 'the run check (spike counts, raster hash)');
   const spikes: Record<string, number> = {};
   for (const p of rec.populations) {
     let n = 0;

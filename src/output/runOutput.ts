@@ -1,10 +1,11 @@
 // A finished run as files: summary.json (statistics with theory beside them), spec.json, arrays as .npy,
 // and report.html (SVG plots: raster, population rates, currents, covariances vs theory).
-import type { RunResult } from '../engine/simulation.ts';
+import type { RunResult } from '../pipeline/simulation.ts';
 import { analyze, type Analysis } from '../stats/summary.ts';
-import { theoryFor } from './theoryFor.ts';
-import { predictWeights } from './weightTheory.ts';
+import { theoryFor } from '../theory/adapters/theoryFor.ts';
+import { predictWeights } from '../theory/adapters/weightTheory.ts';
 import { renderReportFor } from './runReport.ts';
+import { spikingRecordings } from '../record/recordings.ts';
 
 /** Provenance written into summary.meta: commit, ISO date and host. */
 export interface RunMeta {
@@ -31,7 +32,7 @@ export type RunSummary = Analysis['summary'] & {
 
 /** Statistics of a run with the mean-field theory and run metadata beside them. */
 export function summarizeRun(r: RunResult, meta: RunMeta): { summary: RunSummary; analysis: Analysis } {
-  const rec = r.recordings;
+  const rec = spikingRecordings(r.recordings, 'the run summary (spike statistics)');
   const analysis = analyze(rec, { covSample: r.spec.recording.covSample });
   const s = analysis.summary;
   const jFinal: Record<string, number> = {};
@@ -61,9 +62,9 @@ export function summarizeRun(r: RunResult, meta: RunMeta): { summary: RunSummary
   return { summary, analysis };
 }
 
-/** The named arrays of a run, as (name, array, shape) triples ready for .npy. */
+/** The named arrays of a run, as (name, array, shape) triples ready for .npy: the one list the CLI writes and the app exports. */
 export function runArrays(r: RunResult, a: Analysis): { name: string; data: Float32Array | Float64Array | Int32Array | Uint16Array | Uint32Array; shape: number[] }[] {
-  const rec = r.recordings;
+  const rec = spikingRecordings(r.recordings, 'the run arrays (spike counts, raster)');
   const np = rec.populations.length;
   const nc = rec.series.channels.length;
   const nb = rec.series.nBins;
@@ -88,6 +89,7 @@ export function runArrays(r: RunResult, a: Analysis): { name: string; data: Floa
       out.push({ name: `weights_${tag}_j`, data: w.j, shape: [w.j.length] });
       out.push({ name: `weights_${tag}_pre`, data: w.pre, shape: [w.pre.length] });
       out.push({ name: `weights_${tag}_post`, data: w.post, shape: [w.post.length] });
+      if (w.J) out.push({ name: `weights_${tag}_Jscaled`, data: w.J, shape: [w.J.length] }); // the engine's exact f32 weights (--init-weights)
     });
   }
   return out;

@@ -1,11 +1,12 @@
 // report.html of a run: raster, population rates vs theory, currents (balance), covariances vs theory,
 // plastic weights over time.
-import type { RunResult } from '../engine/simulation.ts';
+import type { RunResult } from '../pipeline/simulation.ts';
 import { renderReport, type ReportSection } from '../io/report.ts';
 import { linePlot, scatterPlot, PALETTE, histogramPlot } from '../io/svg.ts';
 import { histogram } from '../stats/weights.ts';
 import type { RunSummary } from './runOutput.ts';
-import type { RunTheory } from './theoryFor.ts';
+import type { RunTheory } from '../theory/adapters/theoryFor.ts';
+import { spikingRecordings } from '../record/recordings.ts';
 
 const fmt = (v: number | null | undefined, d = 4) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : Number(v).toPrecision(d));
 
@@ -45,7 +46,7 @@ export function comparisonRows(r: RunResult, s: RunSummary): string[][] {
 
 /** The standalone report.html of a run. */
 export function renderReportFor(r: RunResult, s: RunSummary): string {
-  const rec = r.recordings;
+  const rec = spikingRecordings(r.recordings, 'the run report (raster)');
   const dtS = rec.dt_ms / 1000;
   const sections: ReportSection[] = [];
   const plasticRun = Object.keys(s.plastic).length > 0;

@@ -49,17 +49,39 @@ export interface NeuronStats {
   isiSumSq_ms2: Float64Array;
 }
 
-/** Everything a run records, identical in layout from the CPU and the WebGPU engine: count windows, spike raster, binned time series, per-neuron spike statistics and final weights. */
-export interface Recordings {
+/**
+ * What every engine records (a rate engine too): population time series (rates, currents, sampled
+ * weights), the final plastic weights and the run's shape. Engine.recordings() returns at least this.
+ */
+export interface CoreRecordings {
   steps: number; // steps simulated
   dt_ms: number;
   statsStart_step: number;
   populations: PopulationLayout[];
-  windows: WindowCounts;
-  raster: Raster;
   series: TimeSeries;
-  neuronStats: NeuronStats;
   plasticNames: string[]; // e.g. 'E<-I'
   /** Final weights of each plastic projection in j units, and its presynaptic indices (for Fig 3E). */
   finalWeights: { name: string; j: Float32Array; pre: Int32Array; post: Int32Array; J?: Float32Array }[]; // J: the engine's scaled f32 weights (exact)
+}
+
+/** What a spiking engine records in addition: spike counts per window, the raster and per-neuron ISI statistics. */
+export interface SpikeRecordings {
+  windows: WindowCounts;
+  raster: Raster;
+  neuronStats: NeuronStats;
+}
+
+/** A spiking engine's recordings (the CPU and WebGPU engines): the core part and the spike part. */
+export interface Recordings extends CoreRecordings, SpikeRecordings {}
+
+/** Whether recordings carry the spike part (a rate engine's do not). */
+export function hasSpikes(r: CoreRecordings): r is Recordings {
+  const s = r as Partial<SpikeRecordings>;
+  return s.windows !== undefined && s.raster !== undefined && s.neuronStats !== undefined;
+}
+
+/** The recordings as spiking ones, or an error naming what needs spikes (spike statistics, raster, ISI). */
+export function spikingRecordings(r: CoreRecordings, what: string): Recordings {
+  if (!hasSpikes(r)) throw new Error(`${what} needs spike recordings (windows, raster, neuron statistics); this engine recorded the core part only (time series, weights)`);
+  return r;
 }

@@ -19,7 +19,7 @@ import {
   type Matrix,
   type MeanFieldNetwork,
 } from '../theory/index.ts';
-import { specToMeanField } from './meanField.ts';
+import { specToMeanField } from '../theory/adapters/meanField.ts';
 
 export interface PairTheory {
   eq5u: number;

@@ -3,14 +3,15 @@
 // The cell record holds the statistics the N-scaling analysis needs and the mean-field theory beside them.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runSimulation, type Backend, type Progress } from '../engine/simulation.ts';
+import { runSimulation, type Backend, type Progress } from '../pipeline/simulation.ts';
 import { writeJson } from '../io/files.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { validate } from '../model/validate.ts';
 import { analyze } from '../stats/summary.ts';
 import { cellId, gridCells, groupLabel, setPath, specHash, type CellKey, type SweepGrid } from './sweepGrid.ts';
 import { cellTheory, type CellTheory } from './sweepTheory.ts';
-import { predictWeights, type WeightPrediction } from './weightTheory.ts';
+import { predictWeights, type WeightPrediction } from '../theory/adapters/weightTheory.ts';
+import { spikingRecordings } from '../record/recordings.ts';
 
 /** The saved result of one cell (cells/<id>.json). */
 export interface SweepCell {
@@ -109,7 +110,7 @@ export async function runCell(
   opts: { backend?: Backend; meta: SweepCell['meta']; onProgress?: (p: Progress) => void },
 ): Promise<SweepCell> {
   const r = await runSimulation(spec, { backend: opts.backend ?? 'auto', ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
-  const a = analyze(r.recordings, { covSample: spec.recording.covSample });
+  const a = analyze(spikingRecordings(r.recordings, 'a sweep cell (spike statistics)'), { covSample: spec.recording.covSample });
   const s = a.summary;
   const names = spec.populations.map((p) => p.name);
   const fano = names.map((n) => s.populations[n]?.fano ?? 1);

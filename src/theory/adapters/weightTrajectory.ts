@@ -1,9 +1,9 @@
 // Mean-field prediction of the mean weight of every plastic projection over a run: the weight ODE of the
 // theory module (quasi-static Eq-3 rates, Eqs 11-14 rate terms) driven by the spec's own rule terms, so any
 // rule in the general pair form gets a curve. Used as the dashed line beside the simulated mean weights.
-import { etaPerSpike } from '../model/derive.ts';
-import type { NetworkSpec, RuleTerm } from '../model/spec.ts';
-import { integrateWeights, type EventTerm, type PlasticClass } from '../theory/index.ts';
+import { etaPerSpike } from '../../model/derive.ts';
+import type { NetworkSpec, RuleTerm } from '../../model/spec.ts';
+import { integrateWeights, type EventTerm, type PlasticClass } from '../index.ts';
 import { specToMeanField } from './meanField.ts';
 
 export interface WeightCurve {

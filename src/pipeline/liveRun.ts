@@ -2,23 +2,23 @@
 // snapshots holding only what is new since the last one (bins, raster spikes) plus running statistics
 // against theory. DOM-free: the browser app uses it in a Web Worker (CPU engine) or on the main thread
 // (WebGPU engine); the final result is what the CLI writes (summary, .npy arrays, figures, report).
-import type { BuiltNetwork } from '../build/network.ts';
+import type { BuiltNetwork } from '../network/network.ts';
 import { RunGuardError, type Engine } from '../engine/engine.ts';
-import type { PopulationLayout, Recordings } from '../engine/recordings.ts';
-import type { RunResult } from '../engine/simulation.ts';
+import { spikingRecordings, type PopulationLayout, type Recordings } from '../record/recordings.ts';
+import type { RunResult } from './simulation.ts';
 import type { NetworkSpec } from '../model/spec.ts';
-import { runArrays, summarizeRun, type RunMeta, type RunSummary } from './runOutput.ts';
-import { renderReportFor } from './runReport.ts';
-import { runFigures, type Figure } from './runFigures.ts';
-import { runCheck, type RunCheck } from './runCheck.ts';
+import { runArrays, summarizeRun, type RunMeta, type RunSummary } from '../output/runOutput.ts';
+import { renderReportFor } from '../output/runReport.ts';
+import { runFigures, type Figure } from '../output/runFigures.ts';
+import { runCheck, type RunCheck } from '../output/runCheck.ts';
 import { liveStats, type LiveStats } from './liveStats.ts';
-import { theoryFor, type RunTheory } from './theoryFor.ts';
-import { weightTrajectory, type WeightCurve } from './weightTrajectory.ts';
+import { theoryFor, type RunTheory } from '../theory/adapters/theoryFor.ts';
+import { weightTrajectory, type WeightCurve } from '../theory/adapters/weightTrajectory.ts';
 
 /** What does not change during a run: sent once, before the first snapshot. */
 export interface RunInfo {
   spec: NetworkSpec;
-  backend: 'cpu' | 'webgpu';
+  backend: string; // the engine's registered name
   device: string;
   build_s: number;
   nSteps: number;
@@ -122,7 +122,7 @@ export class LiveRun {
    */
   private async rec(): Promise<Recordings> {
     const own = (this.engine as { recorder?: { rec?: Recordings } }).recorder?.rec;
-    return own ?? this.engine.recordings();
+    return own ?? spikingRecordings(await this.engine.recordings(), 'the live view (raster, spike statistics)');
   }
 
   /** Everything new since the last snapshot (copies, safe to transfer). */
@@ -161,7 +161,7 @@ export class LiveRun {
 
   /** The finished run as files: summary.json, .npy arrays, SVG figures, report.html, and check numbers. */
   async finish(meta: RunMeta): Promise<FinalResult> {
-    const recordings = await this.engine.recordings();
+    const recordings = spikingRecordings(await this.engine.recordings(), 'the app (summary, arrays, figures)');
     const r: RunResult = {
       spec: this.spec,
       net: this.net,

@@ -1,12 +1,13 @@
 // The figures of a finished run as standalone SVG strings (for download from the app, or any report):
 // raster, population rates vs Eq 3, mean plastic weights vs the mean-field trajectory, currents (balance),
 // spike-count covariances and correlations vs theory, final weight histograms.
-import type { RunResult } from '../engine/simulation.ts';
+import type { RunResult } from '../pipeline/simulation.ts';
 import { histogramPlot, linePlot, PALETTE, scatterPlot, type LineSeries } from '../io/svg.ts';
 import { histogram } from '../stats/weights.ts';
 import type { RunSummary } from './runOutput.ts';
 import { theoryOf } from './runReport.ts';
-import type { WeightCurve } from './weightTrajectory.ts';
+import type { WeightCurve } from '../theory/adapters/weightTrajectory.ts';
+import { spikingRecordings } from '../record/recordings.ts';
 
 export interface Figure {
   name: string; // file stem, e.g. 'rates'
@@ -18,7 +19,7 @@ const color = (i: number) => PALETTE[i % PALETTE.length]!;
 
 /** Every figure of a run; weightCurve is the mean-field weight trajectory (dashed), if there is one. */
 export function runFigures(r: RunResult, s: RunSummary, weightCurve: WeightCurve | { error: string }): Figure[] {
-  const rec = r.recordings;
+  const rec = spikingRecordings(r.recordings, 'the run figures (raster)');
   const figs: Figure[] = [];
   const np = rec.populations.length;
   const nb = rec.series.nBins;

@@ -1,8 +1,9 @@
 // Theory values set beside a run's statistics: balanced rates (Eq 3) and spike-count covariances
 // (Eq 5 with and without the Fano term, or Eq 7 for correlated input), per population pair.
-import type { NetworkSpec } from '../model/spec.ts';
-import { asyncCovariance, balancedRates, correlatedCovariance, type MeanFieldNetwork } from '../theory/index.ts';
+import type { NetworkSpec } from '../../model/spec.ts';
+import { asyncCovariance, balancedRates, correlatedCovariance, type MeanFieldNetwork } from '../index.ts';
 import { specToMeanField } from './meanField.ts';
+import { neuronModel } from '../../neurons/index.ts';
 
 /** Mean-field predictions set beside a run's statistics: balanced rates (Eq 3) and spike-count covariances per population pair. */
 export interface RunTheory {
@@ -16,7 +17,7 @@ export interface RunTheory {
 /** Theory for a run: rates at the end of the run's weights, covariances with measured Fano factors. */
 export function theoryFor(spec: NetworkSpec, fano: number[], jFinal?: Record<string, number>): RunTheory | { error: string } {
   let net: MeanFieldNetwork;
-  if (spec.populations.some((p) => p.neuron.model === 'cond_lif' || p.neuron.model === 'poisson'))
+  if (spec.populations.some((p) => !neuronModel(p.neuron.model).meanField))
     return { error: 'the balanced-network theory (Eqs 3-7) covers current-based EIF/LIF networks, not conductance-based neurons or Poisson source populations' };
   try {
     net = specToMeanField(spec, { at_s: spec.T_s * 0.999, ...(jFinal ? { j: jFinal } : {}) });

@@ -1,16 +1,16 @@
 // Simulation: spec -> validated, derived, built network -> engine -> recordings, with progress callbacks.
-// DOM-free: hand it a GPUDevice (or let it acquire one) or run on the CPU engine.
-import { buildNetwork, type BuiltNetwork } from '../build/network.ts';
-import { derive } from '../model/derive.ts';
+// DOM-free. The engine is found by name in the registry (src/engine/engines.ts, registry.ts); a GPU engine
+// takes a handed-in GPUDevice or acquires its own.
+import type { BuiltNetwork } from '../network/network.ts';
 import type { NetworkSpec } from '../model/spec.ts';
-import { validate } from '../model/validate.ts';
-import { CpuEngine } from './cpu/CpuEngine.ts';
-import { RunGuardError, type Engine } from './engine.ts';
-import type { Recordings } from './recordings.ts';
-import { SnapshotError, type EngineSnapshot } from './snapshot.ts';
+import { PreparedRun } from './session.ts';
+import { RunGuardError, type Engine } from '../engine/engine.ts';
+import { createEngine } from '../engine/engines.ts';
+import { spikingRecordings, type CoreRecordings, type Recordings } from '../record/recordings.ts';
+import { SnapshotError, type EngineSnapshot } from '../engine/snapshot.ts';
 
-/** Engine choice: 'cpu' (the reference engine), 'webgpu', or 'auto' (WebGPU on a hardware adapter, else the CPU). */
-export type Backend = 'auto' | 'cpu' | 'webgpu';
+/** Engine choice: 'auto' (WebGPU on a hardware adapter, else the CPU) or a registered engine's name ('cpu', 'webgpu'; src/engine/registry.ts, ENGINE_CHOICES in src/engine/engines.ts). */
+export type Backend = string;
 
 /** Progress of a run, reported between chunks: steps done, simulated and wall time, real-time factor and the estimated time left. */
 export interface Progress {
@@ -27,7 +27,6 @@ export interface RunOptions {
   device?: GPUDevice; // hand the engine a device (browser, tests)
   chunkSteps?: number; // steps per advance() call between progress reports
   onProgress?: (p: Progress) => void;
-  /** Engine factory hook for the WebGPU engine (registered by src/engine/webgpu when present). */
   /** Creates the engine instead of `backend` (tests: fault injection; embedders: custom engines). */
   engineFactory?: (net: BuiltNetwork) => Promise<Engine>;
   /** Edits the built network before the engine is created (e.g. learned weights from --init-weights). */
@@ -45,11 +44,12 @@ export interface CheckpointOptions {
   write: (snap: EngineSnapshot, info: { reason: 'periodic' | 'guard'; engine: Engine; wall_s: number; stoppedBy?: NonNullable<RunResult['stoppedBy']> }) => void | Promise<void>;
 }
 
-export interface RunResult {
+/** A finished run; `R`: what its engine recorded (spiking engines: Recordings; any engine: CoreRecordings). */
+export interface RunResult<R extends CoreRecordings = Recordings> {
   spec: NetworkSpec;
   net: BuiltNetwork;
-  recordings: Recordings;
-  backend: 'cpu' | 'webgpu';
+  recordings: R;
+  backend: string; // the engine's registered name
   device: string;
   wall_s: number;
   build_s: number;
@@ -58,38 +58,21 @@ export interface RunResult {
   guardCheckpointError?: string;
 }
 
-type GpuFactory = (net: BuiltNetwork, device?: GPUDevice) => Promise<Engine>;
-let gpuFactory: GpuFactory | null = null;
-let hardwareProbe: (() => Promise<boolean>) | null = null;
-
-/** Registers the WebGPU engine (done by src/engine/webgpu/register.ts) so the core stays GPU-optional. */
-export function registerWebGpu(factory: GpuFactory, probe: () => Promise<boolean>): void {
-  gpuFactory = factory;
-  hardwareProbe = probe;
-}
-
-/** Picks and creates the engine: 'auto' takes a hardware WebGPU adapter when one exists, else the CPU. */
-export async function createEngine(net: BuiltNetwork, backend: Backend, device?: GPUDevice): Promise<Engine> {
-  if (backend === 'cpu') return new CpuEngine(net);
-  if (backend === 'webgpu') {
-    if (!gpuFactory) throw new Error("backend 'webgpu' is not available in this build (WebGPU engine not registered)");
-    return gpuFactory(net, device);
-  }
-  if (gpuFactory && (device || (hardwareProbe && (await hardwareProbe())))) return gpuFactory(net, device);
-  return new CpuEngine(net);
-}
-
 /** Lets timers, I/O and UI events run between chunks (the CPU engine computes synchronously). */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
-/** Runs a spec to completion (or until a guard fires, keeping what was recorded). */
+/** Runs a spec (or a PreparedRun: validated and derived once) to completion (or until a guard fires, keeping what was recorded). */
 export async function runSimulation(specIn: unknown, opts: RunOptions = {}): Promise<RunResult> {
-  const spec = validate(specIn);
-  const t0 = performance.now();
-  const net = buildNetwork(derive(spec));
-  opts.prepareNetwork?.(net);
-  const build_s = (performance.now() - t0) / 1000;
-  const engine = opts.engineFactory ? await opts.engineFactory(net) : await createEngine(net, opts.backend ?? 'auto', opts.device);
+  const r = await runSimulationCore(specIn, opts);
+  return { ...r, recordings: spikingRecordings(r.recordings, `runSimulation (engine '${r.backend}'; runSimulationCore takes core-only recordings)`) };
+}
+
+/** runSimulation for any engine: the recordings are typed as the core part (a rate engine records no spikes). */
+export async function runSimulationCore(specIn: unknown, opts: RunOptions = {}): Promise<RunResult<CoreRecordings>> {
+  const prepared = PreparedRun.of(specIn);
+  const spec = prepared.spec;
+  const { net, build_s } = prepared.build(opts.prepareNetwork);
+  const engine = opts.engineFactory ? await opts.engineFactory(net) : await createEngine(net, opts.backend ?? 'auto', opts.device ? { device: opts.device } : {});
   const d = net.derived;
   const ck = opts.checkpoint;
   const wall0 = opts.resumeFrom?.wall_s ?? 0;
@@ -150,7 +133,7 @@ export async function runSimulation(specIn: unknown, opts: RunOptions = {}): Pro
   }
   const wall_s = wall();
   const recordings = await engine.recordings();
-  const result: RunResult = { spec, net, recordings, backend: engine.backend, device: engine.device, wall_s, build_s, stoppedBy, ...(guardCheckpointError ? { guardCheckpointError } : {}) };
+  const result: RunResult<CoreRecordings> = { spec, net, recordings, backend: engine.backend, device: engine.device, wall_s, build_s, stoppedBy, ...(guardCheckpointError ? { guardCheckpointError } : {}) };
   engine.dispose();
   return result;
 }

@@ -1,8 +1,9 @@
 // Mean-field weight fixed points for a spec's plastic projections (Eqs 21, 25, 27-28): homeostatic rules
 // drive their post rate to rho = alpha / (2 tauSTDP); Kohonen settles at j* = beta tau r_e (stable root).
-import type { NetworkSpec } from '../model/spec.ts';
-import { homeostaticFixedPoint, kohonenFixedPoints, type HomeostaticTarget } from '../theory/index.ts';
+import type { NetworkSpec } from '../../model/spec.ts';
+import { homeostaticFixedPoint, kohonenFixedPoints, type HomeostaticTarget } from '../index.ts';
 import { specToMeanField } from './meanField.ts';
+import { neuronModel } from '../../neurons/index.ts';
 
 export interface WeightPrediction {
   jStar: Record<string, number>; // projection name -> predicted fixed-point j
@@ -17,7 +18,7 @@ export function predictWeights(spec: NetworkSpec, at_s = spec.T_s * 0.999): Weig
   const names = spec.populations.map((p) => p.name);
   const plastic = spec.projections.filter((p) => p.plasticity && names.includes(p.pre));
   if (plastic.length === 0) return { error: 'no plastic projection' };
-  if (spec.populations.some((p) => p.neuron.model === 'cond_lif' || p.neuron.model === 'poisson')) return { error: 'mean-field weight theory covers current-based networks only' };
+  if (spec.populations.some((p) => !neuronModel(p.neuron.model).meanField)) return { error: 'mean-field weight theory covers current-based networks only' };
   try {
     const net = specToMeanField(spec, { at_s });
     const homeo = plastic.filter((p) => HOMEOSTATIC.includes(p.plasticity!.rule));

@@ -1,10 +1,10 @@
 // Running spike-count statistics of a run in progress (rates, Fano factors, pair covariances and
 // correlations over [statsStart, now]) beside the mean-field theory at the latest mean weights.
-import type { Recordings } from '../engine/recordings.ts';
+import type { Recordings } from '../record/recordings.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { countStats } from '../stats/covariance.ts';
 import { meanRate_Hz, statsDuration_ms } from '../stats/rates.ts';
-import { theoryFor } from './theoryFor.ts';
+import { theoryFor } from '../theory/adapters/theoryFor.ts';
 
 /** Running statistics over [statsStart, now] against theory at the current mean weights. */
 export interface LiveStats {

@@ -1,6 +1,6 @@
 // Bridge from a NetworkSpec to the mean-field description of the theory module (SPEC §2.7, Eq 1).
-import type { NetworkSpec } from '../model/spec.ts';
-import type { MeanFieldNetwork } from '../theory/index.ts';
+import type { NetworkSpec } from '../../model/spec.ts';
+import type { MeanFieldNetwork } from '../index.ts';
 
 /**
  * The mean-field network of a spec; inputs whose activeWindow_s excludes time `at_s` get rate 0.
