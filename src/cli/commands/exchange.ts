@@ -4,8 +4,8 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { ProjectionWeights } from '../../build/initWeights.ts';
-import { buildNetwork } from '../../build/network.ts';
+import type { ProjectionWeights } from '../../network/initWeights.ts';
+import { buildNetwork } from '../../network/network.ts';
 import { collectNetwork, projectionsOf } from '../../io/export/network.ts';
 import { exportPynn } from '../../io/export/pynn.ts';
 import { exportSonata, ImportError, readSonata } from '../../io/export/sonata.ts';

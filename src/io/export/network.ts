@@ -3,8 +3,8 @@
 // are the ones an engine would start from (f32 J as the engine holds it).
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyInitWeights, preOfCsr } from '../../build/initWeights.ts';
-import { buildNetwork, type BuiltNetwork } from '../../build/network.ts';
+import { applyInitWeights, preOfCsr } from '../../network/initWeights.ts';
+import { buildNetwork, type BuiltNetwork } from '../../network/network.ts';
 import { UsageError, loadSpec } from '../../cli/loadSpec.ts';
 import { derive, type DerivedProjection } from '../../model/derive.ts';
 import type { NetworkSpec } from '../../model/spec.ts';
