@@ -32,7 +32,7 @@ export function summarizeRun(r: RunResult, meta: RunMeta): { summary: RunSummary
   const rec = r.recordings;
   const analysis = analyze(rec, { covSample: r.spec.recording.covSample });
   const s = analysis.summary;
-  const jFinal: Record<string, number> = {};
+  const jFinal: Record<string, number> = Object.create(null); // keys are user names: no prototype
   for (const [k, v] of Object.entries(s.plastic)) jFinal[k] = v.jMeanFinal;
   const fano = r.spec.populations.map((p) => s.populations[p.name]?.fano ?? 1);
   s.theory = {

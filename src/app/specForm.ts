@@ -4,6 +4,7 @@
 import { SpecError, validate } from '../model/validate.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { presets } from '../presets/index.ts';
+import { etaField } from './etaField.ts';
 
 type Obj = Record<string, unknown>;
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -116,9 +117,7 @@ export class SpecForm {
       const pl = p['plasticity'];
       if (!isObj(pl)) return;
       const eta = pl['eta'] ?? (typeof pl['learningTimescale_ms'] === 'number' ? 1 / pl['learningTimescale_ms'] : '');
-      const label = document.createElement('label');
-      label.className = 'field';
-      label.innerHTML = `<span>η ${show(p['post'])}&larr;${show(p['pre'])}</span><input id="f-eta-${i}" type="text" inputmode="decimal"><small>${show(pl['rule'])}: learning rate per spike</small><div class="err" id="err-eta-${i}" role="alert"></div>`;
+      const label = etaField(document, i, show(p['post']), show(p['pre']), show(pl['rule'])); // text nodes only: names come from the loaded file
       box.append(label);
       const input = label.querySelector('input')!;
       input.value = show(eta);

@@ -2,6 +2,7 @@
 import type { NetworkSpec, NeuronSpec, PlasticitySpec, RuleTerm } from './spec.ts';
 import { NEURON_MODELS } from './spec.ts';
 import { RULE_NAMES } from './rules.ts';
+import { isSafeName, NAME_RULE } from './names.ts';
 
 /** Rules that only make sense on one sign of weight (excitatory > 0, inhibitory < 0). */
 const RULE_SIGN: Record<string, 1 | -1> = {
@@ -66,6 +67,11 @@ class Checker {
     if (typeof v !== 'string' || v.length === 0) return this.bad(path, v, 'a non-empty string'), false;
     return true;
   }
+  /** A user-chosen name (file names, keys, output): the safe grammar of names.ts. */
+  name(path: string, v: unknown): v is string {
+    if (!isSafeName(v)) return this.bad(path, v, NAME_RULE), false;
+    return true;
+  }
   bool(path: string, v: unknown): void {
     if (typeof v !== 'boolean') this.bad(path, v, 'true or false');
   }
@@ -120,7 +126,9 @@ function checkNeuron(c: Checker, path: string, n: unknown, signals: Map<string, 
   c.num(`${path}.refractory_ms`, n['refractory_ms'], 0, 1e4);
   if (m === 'eif') {
     c.num(`${path}.vT_mV`, n['vT_mV'], -1000, 1000);
-    c.num(`${path}.deltaT_mV`, n['deltaT_mV'], 0, 100, { loOpen: true });
+    // Below 0.01 mV the exponential term is a step whose f32 coefficients overflow (1/deltaT) or vanish
+    // (deltaT/tauMem), so the neuron would silently behave as a LIF: use model 'lif' for that.
+    c.num(`${path}.deltaT_mV`, n['deltaT_mV'], 0.01, 100);
   }
   if (typeof n['vReset_mV'] === 'number' && typeof n['vThresh_mV'] === 'number' && !(n['vReset_mV'] < n['vThresh_mV']))
     c.bad(`${path}.vReset_mV`, n['vReset_mV'], `below vThresh_mV (${n['vThresh_mV']})`);
@@ -199,7 +207,7 @@ export function validate(spec: unknown): NetworkSpec {
   if (!c.obj('spec', spec)) throw new SpecError(c.issues);
   const s = spec;
   c.known('spec', s, ['name', 'description', 'N', 'dt_ms', 'T_s', 'seed', 'populations', 'inputs', 'signals', 'projections', 'recording', 'maxRate_Hz']);
-  c.str('name', s['name']);
+  c.name('name', s['name']);
   c.num('N', s['N'], 1, 1e7, { int: true });
   const dtOk = c.num('dt_ms', s['dt_ms'], 0, 10, { loOpen: true });
   const TOk = c.num('T_s', s['T_s'], 0, 1e7, { loOpen: true });
@@ -222,7 +230,7 @@ export function validate(spec: unknown): NetworkSpec {
       c.known(path, g, ['name', 'channels', 'tau_ms']);
       c.num(`${path}.tau_ms`, g['tau_ms'], 0, 1e7, { loOpen: true });
       const okCh = c.num(`${path}.channels`, g['channels'], 1, 65536, { int: true });
-      if (c.str(`${path}.name`, g['name'])) {
+      if (c.name(`${path}.name`, g['name'])) {
         if (signals.has(g['name'])) c.bad(`${path}.name`, g['name'], 'a name not used by another signal');
         signals.set(g['name'], okCh ? (g['channels'] as number) : 1);
       }
@@ -236,7 +244,7 @@ export function validate(spec: unknown): NetworkSpec {
       const path = `populations[${i}]`;
       if (!c.obj(path, p)) return;
       c.known(path, p, ['name', 'fraction', 'neuron', 'tauSyn_ms', 'reversal_mV']);
-      if (c.str(`${path}.name`, p['name'])) {
+      if (c.name(`${path}.name`, p['name'])) {
         if (names.has(p['name'])) c.bad(`${path}.name`, p['name'], 'a name not used by another population or input');
         names.set(p['name'], 'population');
         models.set(p['name'], (p['neuron'] as Record<string, unknown> | undefined)?.['model']);
@@ -249,12 +257,20 @@ export function validate(spec: unknown): NetworkSpec {
       checkNeuron(c, `${path}.neuron`, p['neuron'], signals);
     });
   }
+  if (Array.isArray(s['populations'])) {
+    const fr = s['populations'].map((p) => (p && typeof p === 'object' ? (p as Record<string, unknown>)['fraction'] : undefined));
+    if (fr.every((f) => typeof f === 'number' && Number.isFinite(f))) {
+      const sum = (fr as number[]).reduce((a, f) => a + f, 0);
+      if (sum > 1 + 1e-9)
+        c.bad('populations', `(fractions summing to ${sum})`, 'population fractions summing to at most 1 (within 1e-9): the populations hold round(fraction * N) of the N neurons (N may also count input sources)');
+    }
+  }
   if (c.arr('inputs', s['inputs'])) {
     s['inputs'].forEach((p, i) => {
       const path = `inputs[${i}]`;
       if (!c.obj(path, p)) return;
       c.known(path, p, ['name', 'fraction', 'rate_Hz', 'correlation', 'jitter_ms', 'tauSyn_ms', 'reversal_mV', 'activeWindow_s']);
-      if (c.str(`${path}.name`, p['name'])) {
+      if (c.name(`${path}.name`, p['name'])) {
         if (names.has(p['name'])) c.bad(`${path}.name`, p['name'], 'a name not used by another population or input');
         names.set(p['name'], 'input');
         reversal.set(p['name'], p['reversal_mV']);
