@@ -5,6 +5,13 @@ import { SpecError, validate } from '../model/validate.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { presets } from '../presets/index.ts';
 import { etaField } from './etaField.ts';
+import { formatBytes, resourceRefusal } from '../model/estimate.ts';
+
+/** Memory a run in this tab may plan to use: half the device memory the browser reports, at most 2 GiB (typed arrays). */
+export function tabMemoryLimit(): number {
+  const gib = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
+  return Math.min(2 ** 31, typeof gib === 'number' && gib > 0 ? (gib * 2 ** 30) / 2 : 2 ** 31);
+}
 
 type Obj = Record<string, unknown>;
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -147,6 +154,16 @@ export class SpecForm {
             document.getElementById(`f-${f}`)?.setAttribute('aria-invalid', 'true');
           } else rest.push(text);
         }
+      }
+    }
+    if (ok) {
+      // The estimate before anything is allocated: a network past what the tab can hold is refused here.
+      const limit = tabMemoryLimit();
+      const why = resourceRefusal(ok, limit, `what this tab can hold, ${formatBytes(limit)}`);
+      if (why !== null) {
+        $('err-N').textContent = `refused before allocating: ${why.replace(', or raise --max-memory', '')}`;
+        $('f-N').setAttribute('aria-invalid', 'true');
+        ok = null;
       }
     }
     $('json-errors').textContent = rest.join('\n');

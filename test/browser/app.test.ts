@@ -188,6 +188,18 @@ describe('browser app (headless Chromium, static build)', () => {
     await page.close();
   });
 
+  it('N = 100000 is refused before Run with its synapse and memory estimate', async () => {
+    const page = await openPage('?preset=akil-static');
+    await typeInto(page, '#f-N', '100000');
+    await page.waitForFunction(() => (document.getElementById('err-N')?.textContent ?? '') !== '');
+    expect(await page.$eval('#err-N', (e) => e.textContent ?? '')).toMatch(/refused before allocating: N = 100000: about 1\.200e\+9 synapses, [\d.]+ GiB of host memory/);
+    await page.click('#run');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.$eval('body', (b) => b.dataset['state'])).toBe('invalid');
+    expect(await page.$eval('#device', (e) => e.textContent)).toBe('–'); // nothing was built
+    await page.close();
+  });
+
   it('a bad parameter shows its error beside the field and does not start a run', async () => {
     const page = await openPage('?preset=akil-static');
     await typeInto(page, '#f-N', '-5');
