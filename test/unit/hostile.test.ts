@@ -164,6 +164,16 @@ describe('4. nothing silently wrong', () => {
     expect(csv).toBe(`"set:a,b","rate_E,I_Hz"\n'=cmd|calc,3\n`);
     expect(csv.split('\n')[0]!.match(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)!.length).toBe(2);
   });
+  it('sweep table.csv: a --set text value starting with = or @ is written as text', async () => {
+    const out = fresh('sw');
+    const r = await cli(['sweep', specFile(), '--N', '100', '--T', '0.1s', '--set', 'description==1+1,@SUM(A1)', '--out', out, '--quiet']);
+    expect(r.status, r.err).toBe(0);
+    const rows = readFileSync(join(out, 'table.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toContain('set:description');
+    expect(rows[1]).toContain(",'=1+1,");
+    expect(rows[2]).toContain(",'@SUM(A1),");
+    for (const l of rows) expect(l).not.toMatch(/(^|,)[=+@]/); // no field starts a formula
+  });
   it('control characters never reach the terminal (spec names, file names, flags)', async () => {
     const esc = '\u001b[2J\u001b]0;pwned\u0007';
     const errs = [

@@ -14,6 +14,7 @@ import { UsageError } from '../loadSpec.ts';
 import { CHECKPOINT_FILE, GUARD_CHECKPOINT_FILE, parseCheckpointEvery, RunSession, type CheckpointEvery } from '../runSession.ts';
 import { executeRun, type RunHooks } from './run.ts';
 import { acquireLock } from '../outDir.ts';
+import { terminalSafe } from '../../model/names.ts';
 import { checkResources } from '../resources.ts';
 
 export interface ResumeFlags {
@@ -68,7 +69,7 @@ export async function resumeCommand(dir: string, flags: ResumeFlags, hooks: RunH
   checkResources(spec, flags.maxMemory);
   const backend: Backend = flags.backend ?? (meta.engine.backend === 'webgpu' ? 'webgpu' : 'cpu');
   const every = flags.checkpointEvery ?? (meta.run.checkpointEvery !== undefined ? parseCheckpointEvery(meta.run.checkpointEvery) : undefined);
-  const log = flags.quiet ? undefined : (l: string) => console.log(l);
+  const log = flags.quiet ? undefined : (l: string) => console.log(terminalSafe(l));
   log?.(`resuming ${dir} from step ${meta.step} of ${meta.nSteps} (t = ${meta.t_s} s, written ${meta.createdAt} by ${meta.engine.backend}) on backend ${backend}`);
   const lock = acquireLock(dir);
   try {

@@ -7,6 +7,7 @@ import { runSimulation, type Backend, type RunOptions } from '../../engine/simul
 import { OutputWriteError } from '../../io/checkpointFile.ts';
 import { writeFileAtomic, writeJson, writeNpy } from '../../io/files.ts';
 import { safeJoin } from '../../io/safePath.ts';
+import { terminalSafe } from '../../model/names.ts';
 import { loadWeights, tagOf } from '../../io/weightsFile.ts';
 import { derive } from '../../model/derive.ts';
 import type { NetworkSpec } from '../../model/spec.ts';
@@ -115,7 +116,7 @@ export async function executeRun(spec: NetworkSpec, flags: Pick<RunFlags, 'out' 
     console.log(`\n${spec.name}: N = ${spec.N}, T = ${spec.T_s} s on ${result.device}`);
     console.log(`wall ${result.wall_s.toFixed(1)} s, real-time factor ${summary.meta.rtf.toFixed(3)}, ${summary.meta.synapses} synapses\n`);
     printTable(comparisonRows(result, summary));
-    console.log(`\nwrote ${flags.out}/summary.json, report.html and .npy arrays`);
+    console.log(terminalSafe(`\nwrote ${flags.out}/summary.json, report.html and .npy arrays`));
   }
   if (result.stoppedBy) {
     const g = result.stoppedBy;

@@ -1,7 +1,8 @@
 // `plasticnet sweep`: a resumable grid of runs over N, seeds, input correlation c and any spec field.
 // Writes <out>/cells/<id>.json per finished cell (rerun skips them), <out>/table.csv, table.json and report.html.
-import { cellCost, cellSpec, runSweep, type SweepCell } from '../../analysis/sweep.ts';
-import { gridCells, type SetDimension } from '../../analysis/sweepGrid.ts';
+import { cellCost, cellPath, cellSpec, runSweep, type SweepCell } from '../../analysis/sweep.ts';
+import { cellId, gridCells, type SetDimension } from '../../analysis/sweepGrid.ts';
+import { terminalSafe } from '../../model/names.ts';
 import { renderSweepReport, scalingFits, fitText, sweepTable, tableRows, toCsv } from '../../analysis/sweepReport.ts';
 import type { Backend } from '../../engine/simulation.ts';
 import { writeFileAtomic, writeJson } from '../../io/files.ts';
@@ -58,6 +59,7 @@ export async function sweepCommand(ref: string, f: SweepFlags): Promise<number> 
   for (const k of gridCells(grid)) {
     try {
       checkResources(cellSpec(base, k, so), f.maxMemory);
+      cellPath(f.out, cellId(k)); // its file name must stay under --out (UnsafePathError: exit 2)
     } catch (e) {
       if (e instanceof RangeError) throw new UsageError(e.message);
       throw e;
@@ -65,7 +67,7 @@ export async function sweepCommand(ref: string, f: SweepFlags): Promise<number> 
   }
   const total = f.N.length * f.seeds.length * f.c.length * f.set.reduce((a, d) => a * d.values.length, 1);
   const T = f.T_s ?? (typeof base['T_s'] === 'number' ? (base['T_s'] as number) : NaN);
-  const log = (s: string) => !f.quiet && process.stderr.write(`${s}\n`);
+  const log = (s: string) => !f.quiet && process.stderr.write(`${terminalSafe(s)}\n`);
   log(`sweep ${ref}: ${total} cells -> ${f.out}`);
   try {
     mkdirSync(f.out, { recursive: true });
@@ -147,7 +149,7 @@ async function sweepLocked(
     for (const s of scalingFits(res.cells)) rows.push([s.group, s.pair, fitText(s.sim), 'error' in s.theoryUncorrected ? 'n/a' : g(s.theoryUncorrected.slope)]);
     console.log('');
     printTable(rows);
-    console.log(`\n${res.ran} cells run, ${res.skipped} skipped; wrote ${f.out}/table.csv, table.json, report.html`);
+    console.log(terminalSafe(`\n${res.ran} cells run, ${res.skipped} skipped; wrote ${f.out}/table.csv, table.json, report.html`));
   }
   return res.cells.some((c) => c.stoppedBy) ? 3 : 0;
 }
