@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { csvField, toCsv } from '../../src/analysis/sweepReport.ts';
+import { runSweep } from '../../src/analysis/sweep.ts';
 import { buildNetwork } from '../../src/build/network.ts';
+import { runSimulation } from '../../src/engine/simulation.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { readCheckpointHeader } from '../../src/io/checkpointFile.ts';
 import { safeJoin, UnsafePathError } from '../../src/io/safePath.ts';
@@ -217,6 +219,41 @@ describe('5. the minor ones', () => {
     mkdirSync(ro);
     chmodSync(ro, 0o555);
     await refused(['run', specFile(), '--out', join(ro, 'sub'), '--quiet'], /cannot write/, 5);
+  });
+});
+
+describe('2. stopping between chunks (what SIGINT/SIGTERM ask for)', () => {
+  it('runSimulation stops at the next chunk, keeps the recordings and writes a resumable checkpoint first', async () => {
+    const spec = JSON.parse(readFileSync(specFile(), 'utf8'));
+    let asked = 0;
+    const written: { reason: string; step: number }[] = [];
+    const r = await runSimulation(spec, {
+      backend: 'cpu',
+      chunkSteps: 100,
+      shouldStop: () => (++asked > 3 ? 'SIGTERM' : null),
+      checkpoint: { everySteps: 10_000, write: (snap, info) => void written.push({ reason: info.reason, step: snap.step }) },
+    });
+    expect(r.interrupted).toEqual({ reason: 'SIGTERM', step: 300 });
+    expect(r.recordings.steps).toBe(300);
+    expect(written).toEqual([{ reason: 'periodic', step: 300 }]);
+  });
+  it('runSweep stops between cells and does not save the unfinished one', async () => {
+    const base = JSON.parse(readFileSync(specFile(), 'utf8'));
+    const out = fresh('sw');
+    let cellsDone = 0;
+    const res = await runSweep({
+      base,
+      grid: { N: [100, 120, 140], seeds: [1], c: [0], set: [] },
+      out,
+      backend: 'cpu',
+      T_s: 0.1,
+      meta: { commit: 'test', date: '', host: '' },
+      onCellDone: () => void cellsDone++,
+      shouldStop: () => (cellsDone >= 1 ? 'SIGINT' : null),
+    });
+    expect(res.interrupted).toBe('SIGINT');
+    expect(res.cells.length).toBe(1);
+    expect(readdirSync(join(out, 'cells'))).toEqual([`${res.cells[0]!.id}.json`]);
   });
 });
 
