@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readCheckpointHeader } from '../../src/io/checkpointFile.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -28,9 +28,16 @@ function processesMentioning(needle: string): number[] {
   return pids;
 }
 
-/** Starts a long run (20 s simulated) writing a checkpoint every 0.2 s of simulated time. */
+/** Starts a long run (200 s simulated, minutes of wall time) writing a checkpoint every 0.2 s of simulated time. */
+const started: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); // a failed test leaves no run behind
+});
+
 function startRun(out: string): ChildProcess {
-  return spawn(process.execPath, [BIN, 'run', 'akil-static', '--N', '600', '--T', '20s', '--backend', 'cpu', '--checkpoint-every', 'sim:0.2s', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'run', 'akil-static', '--N', '600', '--T', '200s', '--backend', 'cpu', '--checkpoint-every', 'sim:0.2s', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
+  return child;
 }
 
 /** Resolves when `file` exists (polled), rejects if the child exits first. */
@@ -83,7 +90,7 @@ describe.skipIf(process.platform !== 'linux')('the plasticnet process and signal
     const { code } = await exited(child);
     expect(code, err).toBe(143);
     expect(err).toMatch(/SIGTERM received: stopping after the current chunk/);
-    expect(err).toMatch(/stopped by SIGTERM after step \d+ of 200000/);
+    expect(err).toMatch(/stopped by SIGTERM after step \d+ of 2000000/);
     expect(err).toMatch(/continue with: plasticnet resume/);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { steps: number; meta: { interrupted: { reason: string; step: number } } };
     expect(summary.meta.interrupted.reason).toBe('SIGTERM');
