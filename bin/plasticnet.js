@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Entry point, one process: the compiled CLI (dist/cli/main.js) when a build exists, else the TypeScript
-// sources through tsx registered in this process. No child process is started, so a signal sent to this
-// PID (SIGINT, SIGTERM, a wrapper's timeout) reaches the run itself, and nothing outlives it.
-import { spawn } from 'node:child_process';
+// Entry point, one process: in a source checkout (src/ and tsx present) the TypeScript sources through tsx
+// registered in this process, so a stale dist/ is never run; in an installed package the compiled CLI
+// (dist/cli/main.js). No child process is started, so a signal sent to this PID (SIGINT, SIGTERM, a
+// wrapper's timeout) reaches the run itself, and nothing outlives it.
 import { existsSync } from 'node:fs';
 import module from 'node:module';
 import { dirname, join } from 'node:path';
@@ -11,15 +11,26 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist', 'cli', 'main.js');
 const src = join(root, 'src', 'cli', 'main.ts');
-if (existsSync(dist)) (await import(pathToFileURL(dist).href)).cli(process.argv.slice(2));
-else if (typeof module.register === 'function') {
-  const { register } = await import('tsx/esm/api');
-  register();
-  (await import(pathToFileURL(src).href)).cli(process.argv.slice(2));
-} else {
-  // Node < 20.6 has no in-process loader hooks: run tsx as a child, forward signals, share its fate.
-  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [src, ...process.argv.slice(2)], { stdio: 'inherit' });
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
-  process.on('exit', () => child.exitCode === null && child.kill('SIGTERM'));
-  child.on('exit', (code, sig) => process.exit(code ?? (sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 1)));
+
+/** tsx's in-process loader, when this is a checkout with its dev dependencies (Node >= 20.6). */
+async function tsxLoader() {
+  if (!existsSync(src) || typeof module.register !== 'function') return null;
+  try {
+    return (await import('tsx/esm/api')).register;
+  } catch {
+    return null;
+  }
 }
+
+const register = await tsxLoader();
+let entry;
+if (register) {
+  register();
+  entry = await import(pathToFileURL(src).href);
+} else if (existsSync(dist)) entry = await import(pathToFileURL(dist).href);
+else {
+  console.error('plasticnet: neither the compiled CLI (dist/cli/main.js: npm run build:lib) nor the sources with tsx (npm install) were found');
+  process.exit(1);
+}
+if (typeof entry.cli === 'function') entry.cli(process.argv.slice(2));
+else entry.main(process.argv.slice(2)).then((code) => process.exit(code), (e) => (console.error(e), process.exit(1)));
