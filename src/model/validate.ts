@@ -2,6 +2,7 @@
 import type { NetworkSpec, PlasticitySpec, RuleTerm } from './spec.ts';
 import { hasNeuronModel, neuronModel, neuronModelNames } from '../neurons/index.ts';
 import { RULE_NAMES } from './rules.ts';
+import { isSafeName, NAME_RULE } from './names.ts';
 
 /** Rules that only make sense on one sign of weight (excitatory > 0, inhibitory < 0). */
 const RULE_SIGN: Record<string, 1 | -1> = {
@@ -65,6 +66,11 @@ class Checker {
   }
   str(path: string, v: unknown): v is string {
     if (typeof v !== 'string' || v.length === 0) return this.bad(path, v, 'a non-empty string'), false;
+    return true;
+  }
+  /** A user-chosen name (file names, keys, output): the safe grammar of names.ts. */
+  name(path: string, v: unknown): v is string {
+    if (!isSafeName(v)) return this.bad(path, v, NAME_RULE), false;
     return true;
   }
   bool(path: string, v: unknown): void {
@@ -169,7 +175,7 @@ export function validate(spec: unknown): NetworkSpec {
   if (!c.obj('spec', spec)) throw new SpecError(c.issues);
   const s = spec;
   c.known('spec', s, ['name', 'description', 'N', 'dt_ms', 'T_s', 'seed', 'populations', 'inputs', 'signals', 'projections', 'recording', 'maxRate_Hz']);
-  c.str('name', s['name']);
+  c.name('name', s['name']);
   c.num('N', s['N'], 1, 1e7, { int: true });
   const dtOk = c.num('dt_ms', s['dt_ms'], 0, 10, { loOpen: true });
   const TOk = c.num('T_s', s['T_s'], 0, 1e7, { loOpen: true });
@@ -192,7 +198,7 @@ export function validate(spec: unknown): NetworkSpec {
       c.known(path, g, ['name', 'channels', 'tau_ms']);
       c.num(`${path}.tau_ms`, g['tau_ms'], 0, 1e7, { loOpen: true });
       const okCh = c.num(`${path}.channels`, g['channels'], 1, 65536, { int: true });
-      if (c.str(`${path}.name`, g['name'])) {
+      if (c.name(`${path}.name`, g['name'])) {
         if (signals.has(g['name'])) c.bad(`${path}.name`, g['name'], 'a name not used by another signal');
         signals.set(g['name'], okCh ? (g['channels'] as number) : 1);
       }
@@ -206,7 +212,7 @@ export function validate(spec: unknown): NetworkSpec {
       const path = `populations[${i}]`;
       if (!c.obj(path, p)) return;
       c.known(path, p, ['name', 'fraction', 'neuron', 'tauSyn_ms', 'reversal_mV']);
-      if (c.str(`${path}.name`, p['name'])) {
+      if (c.name(`${path}.name`, p['name'])) {
         if (names.has(p['name'])) c.bad(`${path}.name`, p['name'], 'a name not used by another population or input');
         names.set(p['name'], 'population');
         models.set(p['name'], (p['neuron'] as Record<string, unknown> | undefined)?.['model']);
@@ -219,12 +225,20 @@ export function validate(spec: unknown): NetworkSpec {
       checkNeuron(c, `${path}.neuron`, p['neuron'], signals);
     });
   }
+  if (Array.isArray(s['populations'])) {
+    const fr = s['populations'].map((p) => (p && typeof p === 'object' ? (p as Record<string, unknown>)['fraction'] : undefined));
+    if (fr.every((f) => typeof f === 'number' && Number.isFinite(f))) {
+      const sum = (fr as number[]).reduce((a, f) => a + f, 0);
+      if (sum > 1 + 1e-9)
+        c.bad('populations', `(fractions summing to ${sum})`, 'population fractions summing to at most 1 (within 1e-9): the populations hold round(fraction * N) of the N neurons (N may also count input sources)');
+    }
+  }
   if (c.arr('inputs', s['inputs'])) {
     s['inputs'].forEach((p, i) => {
       const path = `inputs[${i}]`;
       if (!c.obj(path, p)) return;
       c.known(path, p, ['name', 'fraction', 'rate_Hz', 'correlation', 'jitter_ms', 'tauSyn_ms', 'reversal_mV', 'activeWindow_s']);
-      if (c.str(`${path}.name`, p['name'])) {
+      if (c.name(`${path}.name`, p['name'])) {
         if (names.has(p['name'])) c.bad(`${path}.name`, p['name'], 'a name not used by another population or input');
         names.set(p['name'], 'input');
         reversal.set(p['name'], p['reversal_mV']);

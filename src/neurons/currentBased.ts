@@ -69,7 +69,9 @@ export const eif: NeuronModel = {
   validate: (c, path, n) =>
     checkMembrane(c, path, n, ['tauMem_ms', 'vT_mV', 'deltaT_mV'], () => c.num(`${path}.tauMem_ms`, n['tauMem_ms'], 0, 1e6, { loOpen: true }), () => {
       c.num(`${path}.vT_mV`, n['vT_mV'], -1000, 1000);
-      c.num(`${path}.deltaT_mV`, n['deltaT_mV'], 0, 100, { loOpen: true });
+      // Below 0.01 mV the exponential term is a step whose f32 coefficients overflow (1/deltaT) or vanish
+      // (deltaT/tauMem), so the neuron would silently behave as a LIF: use model 'lif' for that.
+      c.num(`${path}.deltaT_mV`, n['deltaT_mV'], 0.01, 100);
     }),
   derive: (n, dt, base) => {
     const tau = n['tauMem_ms'] as number;

@@ -33,7 +33,7 @@ export function fnv1a(...arrays: ArrayBufferView[]): string {
 /** The check numbers of a finished run (summary from analyze/summarizeRun). */
 export function runCheck(r: RunResult, s: Summary): RunCheck {
   const rec = spikingRecordings(r.recordings, 'the run check (spike counts, raster hash)');
-  const spikes: Record<string, number> = {};
+  const spikes: Record<string, number> = Object.create(null); // keys are user names: no prototype
   for (const p of rec.populations) {
     let n = 0;
     for (let i = p.offset; i < p.offset + p.size; i++) n += rec.neuronStats.spikeCount[i]!;

@@ -35,7 +35,7 @@ export function summarizeRun(r: RunResult, meta: RunMeta): { summary: RunSummary
   const rec = spikingRecordings(r.recordings, 'the run summary (spike statistics)');
   const analysis = analyze(rec, { covSample: r.spec.recording.covSample });
   const s = analysis.summary;
-  const jFinal: Record<string, number> = {};
+  const jFinal: Record<string, number> = Object.create(null); // keys are user names: no prototype
   for (const [k, v] of Object.entries(s.plastic)) jFinal[k] = v.jMeanFinal;
   const fano = r.spec.populations.map((p) => s.populations[p.name]?.fano ?? 1);
   s.theory = {

@@ -23,7 +23,7 @@ export function liveStats(spec: NetworkSpec, rec: Recordings): LiveStats {
   const names = rec.populations.map((p) => p.name);
   const nk = rec.plasticNames.length;
   const last = rec.series.nBins - 1;
-  const jNow: Record<string, number> = {};
+  const jNow: Record<string, number> = Object.create(null); // keys are user names: no prototype
   if (last >= 0) rec.plasticNames.forEach((n, k) => (jNow[n] = rec.series.jMean[last * nk + k]!));
   const th = theoryFor(spec, cs.fano, nk > 0 ? jNow : undefined);
   const ok = 'error' in th ? null : th;

@@ -35,6 +35,11 @@ export interface RunOptions {
   resumeFrom?: { snapshot: EngineSnapshot; wall_s: number };
   /** Checkpoints: periodic (every `everySteps` simulated steps and/or `everyWall_s` wall seconds) and at a guard. */
   checkpoint?: CheckpointOptions;
+  /**
+   * Asked between chunks: a non-null reason (e.g. 'SIGTERM') stops the run there, keeping what was recorded;
+   * with periodic checkpoints on, a checkpoint of that step is written first (so the run can resume).
+   */
+  shouldStop?: () => string | null;
 }
 
 export interface CheckpointOptions {
@@ -56,6 +61,8 @@ export interface RunResult<R extends CoreRecordings = Recordings> {
   stoppedBy: { guard: string; step: number; where: string; value: number; message: string } | null;
   /** A guard checkpoint that could not be written (the guard is still reported). */
   guardCheckpointError?: string;
+  /** Stopped between chunks by RunOptions.shouldStop (reason, steps completed). */
+  interrupted?: { reason: string; step: number };
 }
 
 /** Lets timers, I/O and UI events run between chunks (the CPU engine computes synchronously). */
@@ -97,8 +104,16 @@ export async function runSimulationCore(specIn: unknown, opts: RunOptions = {}):
   let lastCkWall = performance.now();
   let stoppedBy: RunResult['stoppedBy'] = null;
   let guardCheckpointError: string | undefined;
+  let interrupted: RunResult['interrupted'];
+  const periodic = ck !== undefined && (ck.everySteps !== undefined || ck.everyWall_s !== undefined);
   try {
     while (engine.step < d.nSteps) {
+      const stop = opts.shouldStop?.() ?? null;
+      if (stop !== null) {
+        interrupted = { reason: stop, step: engine.step };
+        if (periodic && engine.snapshot && engine.step > step0) await ck.write(await engine.snapshot(), { reason: 'periodic', engine, wall_s: wall() });
+        break;
+      }
       await engine.advance(Math.min(chunk, d.nSteps - engine.step, nextCk - engine.step));
       await yieldToEventLoop();
       if (opts.onProgress) {
@@ -133,7 +148,7 @@ export async function runSimulationCore(specIn: unknown, opts: RunOptions = {}):
   }
   const wall_s = wall();
   const recordings = await engine.recordings();
-  const result: RunResult<CoreRecordings> = { spec, net, recordings, backend: engine.backend, device: engine.device, wall_s, build_s, stoppedBy, ...(guardCheckpointError ? { guardCheckpointError } : {}) };
+  const result: RunResult<CoreRecordings> = { spec, net, recordings, backend: engine.backend, device: engine.device, wall_s, build_s, stoppedBy, ...(guardCheckpointError ? { guardCheckpointError } : {}), ...(interrupted ? { interrupted } : {}) };
   engine.dispose();
   return result;
 }

@@ -180,7 +180,7 @@ export function countStats(wc: WindowCounts, pops: readonly PopulationLayout[], 
   });
   const cov = sampleCovMatrix(wc, indices);
 
-  const pairs: Record<string, PairStats> = {};
+  const pairs: Record<string, PairStats> = Object.create(null); // keys are user names: no prototype
   for (let a = 0; a < np; a++) {
     for (let b = a; b < np; b++) {
       const pa = pops[a]!;

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSimulation, type Backend, type Progress } from '../pipeline/simulation.ts';
 import { writeJson } from '../io/files.ts';
+import { safeJoin } from '../io/safePath.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { validate } from '../model/validate.ts';
 import { analyze } from '../stats/summary.ts';
@@ -61,6 +62,8 @@ export interface SweepOptions extends SweepEvents {
   backend?: Backend;
   force?: boolean; // recompute cells found on disk
   meta: { commit: string; date: string; host: string };
+  /** Asked between chunks and cells: a reason stops the sweep (the unfinished cell is not saved). */
+  shouldStop?: () => string | null;
 }
 
 export interface SweepResult {
@@ -68,7 +71,12 @@ export interface SweepResult {
   ran: number;
   skipped: number;
   wall_s: number;
+  /** Set when shouldStop stopped the sweep. */
+  interrupted?: string;
 }
+
+/** Thrown by runCell when shouldStop stopped its run. */
+class CellInterrupted extends Error {}
 
 /** The validated spec of a cell: base + N, seed, T, c (every input layer) and the --set fields, in that order. */
 export function cellSpec(base: Record<string, unknown>, k: CellKey, o: { T_s?: number; statsStart_s?: number } = {}): NetworkSpec {
@@ -87,7 +95,7 @@ export function cellSpec(base: Record<string, unknown>, k: CellKey, o: { T_s?: n
 }
 
 /** Path of a cell's JSON inside a sweep folder. */
-export const cellPath = (out: string, id: string): string => join(out, 'cells', `${id}.json`);
+export const cellPath = (out: string, id: string): string => safeJoin(safeJoin(out, 'cells'), `${id}.json`);
 
 /** The finished cell on disk if it exists and was computed from the same spec, else null. */
 export function loadFinishedCell(out: string, id: string, hash: string): SweepCell | null {
@@ -107,14 +115,15 @@ const numOr = (v: number | undefined | null): number => (v === undefined || v ==
 export async function runCell(
   spec: NetworkSpec,
   k: CellKey,
-  opts: { backend?: Backend; meta: SweepCell['meta']; onProgress?: (p: Progress) => void },
+  opts: { backend?: Backend; meta: SweepCell['meta']; onProgress?: (p: Progress) => void; shouldStop?: () => string | null },
 ): Promise<SweepCell> {
-  const r = await runSimulation(spec, { backend: opts.backend ?? 'auto', ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  const r = await runSimulation(spec, { backend: opts.backend ?? 'auto', ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}) });
+  if (r.interrupted) throw new CellInterrupted(r.interrupted.reason);
   const a = analyze(spikingRecordings(r.recordings, 'a sweep cell (spike statistics)'), { covSample: spec.recording.covSample });
   const s = a.summary;
   const names = spec.populations.map((p) => p.name);
   const fano = names.map((n) => s.populations[n]?.fano ?? 1);
-  const jFinal: Record<string, number> = {};
+  const jFinal: Record<string, number> = Object.create(null); // keys are user names: no prototype
   for (const [name, v] of Object.entries(s.plastic)) jFinal[name] = v.jMeanFinal;
   const safe = <T>(f: () => T): T | { error: string } => {
     try {
@@ -123,7 +132,7 @@ export async function runCell(
       return { error: (e as Error).message };
     }
   };
-  const plastic: SweepCell['plastic'] = {};
+  const plastic: SweepCell['plastic'] = Object.create(null); // keys are user names: no prototype
   for (const [name, v] of Object.entries(s.plastic)) {
     const pr = spec.projections.find((p) => `${p.post}<-${p.pre}` === name);
     plastic[name] = {
@@ -176,6 +185,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   let skipped = 0;
   const so = { ...(o.T_s !== undefined ? { T_s: o.T_s } : {}), ...(o.statsStart_s !== undefined ? { statsStart_s: o.statsStart_s } : {}) };
   for (const [i, k] of keys.entries()) {
+    const stop = o.shouldStop?.() ?? null;
+    if (stop !== null) return { cells, ran, skipped, wall_s: (performance.now() - t0) / 1000, interrupted: stop };
     const spec = cellSpec(o.base, k, so);
     const id = cellId(k);
     const hash = specHash(spec);
@@ -187,7 +198,13 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
       continue;
     }
     o.onCellStart?.(k, id, i, keys.length, spec);
-    const cell = await runCell(spec, k, { ...(o.backend ? { backend: o.backend } : {}), meta: o.meta, ...(o.onCellProgress ? { onProgress: o.onCellProgress } : {}) });
+    let cell: SweepCell;
+    try {
+      cell = await runCell(spec, k, { ...(o.backend ? { backend: o.backend } : {}), meta: o.meta, ...(o.onCellProgress ? { onProgress: o.onCellProgress } : {}), ...(o.shouldStop ? { shouldStop: o.shouldStop } : {}) });
+    } catch (e) {
+      if (e instanceof CellInterrupted) return { cells, ran, skipped, wall_s: (performance.now() - t0) / 1000, interrupted: e.message };
+      throw e;
+    }
     writeJson(cellPath(o.out, id), cell);
     cells.push(cell);
     ran++;

@@ -24,12 +24,15 @@ export interface CellKey {
 }
 
 /** Parses a comma-separated list of finite numbers ('1000,1390' or '0, 0.1'); throws on a bad entry. */
+/** A decimal number (no hex, octal or binary prefixes: 0x3e8 is not 1000 here). */
+export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 export function parseNumberList(flag: string, v: string): number[] {
   const parts = v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   if (parts.length === 0) throw new RangeError(`--${flag} '${v}': expected a comma-separated list of numbers`);
   return parts.map((s) => {
-    const x = Number(s);
-    if (!Number.isFinite(x)) throw new RangeError(`--${flag} '${v}': '${s}' is not a finite number`);
+    const x = DECIMAL.test(s) ? Number(s) : NaN;
+    if (!Number.isFinite(x)) throw new RangeError(`--${flag} '${v}': '${s}' is not a finite number in decimal (no 0x, 0o or 0b prefix)`);
     return x;
   });
 }

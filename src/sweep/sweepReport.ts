@@ -54,15 +54,22 @@ export function tableRows(cells: readonly SweepCell[]): TableRow[] {
 }
 
 /** CSV text of rows (union of columns in first-seen order; RFC 4180 quoting; empty cell for null). */
+/**
+ * One CSV field per RFC 4180 (quoted when it holds a comma, quote, CR or LF; quotes doubled). A text
+ * field starting with =, +, -, @, tab or CR is prefixed with ' so a spreadsheet shows it as text instead of
+ * evaluating it as a formula (CSV injection); numbers are written as numbers.
+ */
+export function csvField(v: number | string | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  let s = typeof v === 'number' ? String(v) : v;
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
 export function toCsv(rows: readonly TableRow[]): string {
   const cols: string[] = [];
   for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
-  const cell = (v: number | string | null | undefined): string => {
-    if (v === null || v === undefined) return '';
-    const s = typeof v === 'number' ? String(v) : v;
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [cols.join(','), ...rows.map((r) => cols.map((k) => cell(r[k])).join(','))].join('\n') + '\n';
+  return [cols.map(csvField).join(','), ...rows.map((r) => cols.map((k) => csvField(r[k])).join(','))].join('\n') + '\n';
 }
 
 /** A log-log fit of one pair covariance vs N within one group, with the theory fits on the same sizes. */

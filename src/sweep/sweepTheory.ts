@@ -72,7 +72,7 @@ export function cellTheory(spec: NetworkSpec, fano: readonly number[], jFinal?: 
   const base = sandwich(net, weightedAsyncGamma(net, c), Twin); // N·C, uncorrected
   const fanoTerm = rates.map((r, a) => (hzToKhz(r) * Twin * (fano[a] ?? 1)) / net.q[a]!);
   const C7 = correlated ? correlatedCovariance(net, { Twin_ms: Twin, c }) : null;
-  const cov: Record<string, PairTheory> = {};
+  const cov: Record<string, PairTheory> = Object.create(null); // keys are user names: no prototype
   const NC: CellTheory['NC'] = {};
   names.forEach((a, i) =>
     names.forEach((b, k) => {
