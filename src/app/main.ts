@@ -38,7 +38,10 @@ runBtn.addEventListener('click', () => {
   const spec = form.check();
   if (!spec) {
     setState('invalid', 'Not started: fix the fields marked in red (each message names the field and its allowed range).');
-    if ($('json-errors').textContent) ($('json-box') as HTMLDetailsElement).open = true; // errors of fields without a form input
+    if ($('json-errors').textContent) {
+      ($('json-box') as HTMLDetailsElement).open = true; // errors of fields without a form input, or JSON that does not parse
+      $('json-errors').scrollIntoView({ block: 'nearest' });
+    }
     document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
     return;
   }

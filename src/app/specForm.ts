@@ -6,6 +6,7 @@ import type { NetworkSpec } from '../model/spec.ts';
 import { presets } from '../presets/index.ts';
 import { etaField } from './etaField.ts';
 import { formatBytes, resourceRefusal } from '../model/estimate.ts';
+import { locateJsonError, type JsonErrorSpot } from './jsonError.ts';
 
 /** Memory a run in this tab may plan to use: half the device memory the browser reports, at most 2 GiB (typed arrays). */
 export function tabMemoryLimit(): number {
@@ -34,6 +35,9 @@ function fieldOf(path: string): string | null {
 export class SpecForm {
   spec: Obj = {};
   private jsonProblem: string | null = null;
+  private jsonSpot: JsonErrorSpot | null = null;
+  /** Form fields typed while the JSON editor did not parse: applied to the spec once it parses again. */
+  private readonly pending = new Set<string>();
   private timer = 0;
   private readonly json = $<HTMLTextAreaElement>('spec-json');
 
@@ -42,7 +46,7 @@ export class SpecForm {
     for (const p of presets) sel.add(new Option(`${p.name}: ${p.figure}`, p.name));
     sel.add(new Option('(custom spec from the JSON editor or a file)', ''));
     sel.addEventListener('change', () => sel.value && this.loadPreset(sel.value));
-    for (const f of ['N', 'T', 'seed', 'c']) $<HTMLInputElement>(`f-${f}`).addEventListener('input', () => this.fromForm());
+    for (const f of ['N', 'T', 'seed', 'c']) $<HTMLInputElement>(`f-${f}`).addEventListener('input', () => this.fromForm(f));
     this.json.addEventListener('input', () => {
       clearTimeout(this.timer);
       this.timer = window.setTimeout(() => this.fromJson(this.json.value), 250);
@@ -65,6 +69,7 @@ export class SpecForm {
   loadText(text: string, source: string): void {
     $<HTMLSelectElement>('preset').value = '';
     $('preset-desc').textContent = `Spec loaded from ${source}.`;
+    this.pending.clear(); // a loaded file replaces what the form held
     this.json.value = text;
     this.fromJson(text);
   }
@@ -72,6 +77,8 @@ export class SpecForm {
   private setSpec(s: Obj): void {
     this.spec = s;
     this.jsonProblem = null;
+    this.jsonSpot = null;
+    this.pending.clear();
     this.json.value = JSON.stringify(s, null, 2);
     this.toForm();
     this.check();
@@ -83,42 +90,77 @@ export class SpecForm {
       if (!isObj(v)) throw new Error('a spec must be a JSON object');
       this.spec = v;
       this.jsonProblem = null;
+      this.jsonSpot = null;
+      if (this.pending.size) {
+        // Fields typed while the JSON was broken win over the same fields in the repaired text.
+        const fields = [...this.pending];
+        this.pending.clear();
+        this.applyForm(fields);
+        this.writeJson();
+      }
       this.toForm();
     } catch (e) {
-      this.jsonProblem = `JSON: ${(e as Error).message}`;
+      const msg = (e as Error).message;
+      this.jsonSpot = locateJsonError(text, msg);
+      this.jsonProblem = `JSON${this.jsonSpot ? ` line ${this.jsonSpot.line}, column ${this.jsonSpot.column}` : ''}: ${msg}`;
     }
     this.check();
   }
 
-  /** Form -> spec: N, seed, T (statistics over its second half), c of every input, eta per plastic projection. */
-  private fromForm(): void {
+  /** Rewrites the editor from the spec, keeping the caret where it was (as near as the new text allows). */
+  private writeJson(): void {
+    const { selectionStart: a, selectionEnd: b } = this.json;
+    this.json.value = JSON.stringify(this.spec, null, 2);
+    if (document.activeElement === this.json) this.json.setSelectionRange(a, b);
+  }
+
+  /**
+   * A form field was edited. While the JSON editor holds text that does not parse, the editor is left as the
+   * user wrote it and the field waits (marked) until the JSON parses; otherwise the spec and editor follow.
+   */
+  private fromForm(field: string): void {
+    if (this.jsonProblem) {
+      this.pending.add(field);
+      this.check();
+      return;
+    }
+    this.applyForm([field]);
+    this.json.value = JSON.stringify(this.spec, null, 2);
+    this.check();
+  }
+
+  /** Form -> spec for the given fields: N, seed, T (statistics over its second half), c of every input, eta-i. */
+  private applyForm(fields: string[]): void {
     const s = this.spec;
     const val = (f: string) => parse($<HTMLInputElement>(`f-${f}`).value);
-    s['N'] = val('N');
-    s['seed'] = val('seed');
-    s['T_s'] = val('T');
-    const rec = s['recording'];
-    if (isObj(rec) && typeof s['T_s'] === 'number') rec['statsStart_s'] = s['T_s'] / 2;
-    for (const x of arr(s['inputs'])) x['correlation'] = val('c');
-    arr(s['projections']).forEach((p, i) => {
-      const el = document.getElementById(`f-eta-${i}`) as HTMLInputElement | null;
-      const pl = p['plasticity'];
-      if (!el || !isObj(pl)) return;
-      delete pl['learningTimescale_ms'];
-      pl['eta'] = parse(el.value);
-    });
-    this.json.value = JSON.stringify(s, null, 2);
-    this.check();
+    for (const f of fields) {
+      if (f === 'N') s['N'] = val('N');
+      else if (f === 'seed') s['seed'] = val('seed');
+      else if (f === 'T') {
+        s['T_s'] = val('T');
+        const rec = s['recording'];
+        if (isObj(rec) && typeof s['T_s'] === 'number') rec['statsStart_s'] = s['T_s'] / 2;
+      } else if (f === 'c') for (const x of arr(s['inputs'])) x['correlation'] = val('c');
+      else if (f.startsWith('eta-')) {
+        const el = document.getElementById(`f-${f}`) as HTMLInputElement | null;
+        const pl = arr(s['projections'])[Number(f.slice(4))]?.['plasticity'];
+        if (!el || !isObj(pl)) continue;
+        delete pl['learningTimescale_ms'];
+        pl['eta'] = parse(el.value);
+      }
+    }
   }
 
   /** Spec -> form, rebuilding one eta input per plastic projection. */
   private toForm(): void {
     const s = this.spec;
-    $<HTMLInputElement>('f-N').value = show(s['N']);
-    $<HTMLInputElement>('f-T').value = show(s['T_s']);
-    $<HTMLInputElement>('f-seed').value = show(s['seed']);
-    $<HTMLInputElement>('f-c').value = show(arr(s['inputs'])[0]?.['correlation']);
+    const put = (f: string, v: unknown) => this.pending.has(f) || ($<HTMLInputElement>(`f-${f}`).value = show(v));
+    put('N', s['N']);
+    put('T', s['T_s']);
+    put('seed', s['seed']);
+    put('c', arr(s['inputs'])[0]?.['correlation']);
     const box = $('eta-fields');
+    const keep = new Map([...this.pending].filter((f) => f.startsWith('eta-')).map((f) => [f, (document.getElementById(`f-${f}`) as HTMLInputElement | null)?.value ?? '']));
     box.replaceChildren();
     arr(s['projections']).forEach((p, i) => {
       const pl = p['plasticity'];
@@ -127,8 +169,8 @@ export class SpecForm {
       const label = etaField(document, i, show(p['post']), show(p['pre']), show(pl['rule'])); // text nodes only: names come from the loaded file
       box.append(label);
       const input = label.querySelector('input')!;
-      input.value = show(eta);
-      input.addEventListener('input', () => this.fromForm());
+      input.value = keep.get(`eta-${i}`) ?? show(eta);
+      input.addEventListener('input', () => this.fromForm(`eta-${i}`));
     });
     if (!box.childElementCount) box.textContent = 'No plastic projection in this spec (static weights).';
   }
@@ -167,8 +209,41 @@ export class SpecForm {
       }
     }
     $('json-errors').textContent = rest.join('\n');
+    this.showJsonSpot();
+    for (const f of this.pending) {
+      const err = document.getElementById(`err-${f}`);
+      if (err) err.textContent = `not applied yet: the JSON editor has an error${this.jsonSpot ? ` on line ${this.jsonSpot.line}` : ''}; this value goes into the spec once the JSON parses`;
+    }
     this.onChange();
     return this.jsonProblem ? null : ok;
+  }
+
+  /** The bad JSON line above the editor (with its neighbours), highlighted; a button selects it in the editor. */
+  private showJsonSpot(): void {
+    const box = $('json-line');
+    const spot = this.jsonProblem ? this.jsonSpot : null;
+    if (this.jsonProblem) this.json.setAttribute('aria-invalid', 'true');
+    else this.json.removeAttribute('aria-invalid');
+    box.replaceChildren();
+    box.hidden = spot === null;
+    if (!spot) return;
+    const lines = this.json.value.split('\n');
+    const row = (n: number, cls: string) => {
+      const el = document.createElement('span');
+      el.className = cls;
+      el.textContent = `${String(n).padStart(4)} | ${lines[n - 1] ?? ''}`;
+      return el;
+    };
+    if (spot.line > 1) box.append(row(spot.line - 1, 'ctx'));
+    const bad = row(spot.line, 'bad');
+    bad.id = 'json-bad-line';
+    box.append(bad);
+    const go = Object.assign(document.createElement('button'), { type: 'button', textContent: `select line ${spot.line} in the editor`, className: 'linkish' });
+    go.addEventListener('click', () => {
+      this.json.focus();
+      this.json.setSelectionRange(spot.lineStart, spot.lineEnd);
+    });
+    box.append(go);
   }
 
   /** The spec as pretty JSON (what spec.json downloads hold; the CLI runs it with `plasticnet run`). */

@@ -176,7 +176,7 @@ export function validate(spec: unknown): NetworkSpec {
   const s = spec;
   c.known('spec', s, ['name', 'description', 'N', 'dt_ms', 'T_s', 'seed', 'populations', 'inputs', 'signals', 'projections', 'recording', 'maxRate_Hz']);
   c.name('name', s['name']);
-  c.num('N', s['N'], 1, 1e7, { int: true });
+  const NOk = c.num('N', s['N'], 1, 1e7, { int: true });
   const dtOk = c.num('dt_ms', s['dt_ms'], 0, 10, { loOpen: true });
   const TOk = c.num('T_s', s['T_s'], 0, 1e7, { loOpen: true });
   if (dtOk && TOk) {
@@ -190,6 +190,7 @@ export function validate(spec: unknown): NetworkSpec {
   const T_s = typeof s['T_s'] === 'number' ? s['T_s'] : 0;
   const names = new Map<string, 'population' | 'input'>();
   const N = typeof s['N'] === 'number' ? s['N'] : 0;
+  // A fraction is judged against a valid N only: a bad N is one error, not one more per population.
   const signals = new Map<string, number>(); // signal name -> channels
   if (s['signals'] !== undefined && c.arr('signals', s['signals'])) {
     s['signals'].forEach((g, i) => {
@@ -219,7 +220,7 @@ export function validate(spec: unknown): NetworkSpec {
         reversal.set(p['name'], p['reversal_mV']);
       }
       if (p['reversal_mV'] !== undefined) c.num(`${path}.reversal_mV`, p['reversal_mV'], -1000, 1000);
-      if (c.num(`${path}.fraction`, p['fraction'], 0, 1, { loOpen: true }) && Math.round((p['fraction'] as number) * N) < 1)
+      if (c.num(`${path}.fraction`, p['fraction'], 0, 1, { loOpen: true }) && NOk && Math.round((p['fraction'] as number) * N) < 1)
         c.bad(`${path}.fraction`, p['fraction'], `a fraction giving at least one neuron at N = ${N}`);
       c.num(`${path}.tauSyn_ms`, p['tauSyn_ms'], 0, 1e6, { loOpen: true });
       checkNeuron(c, `${path}.neuron`, p['neuron'], signals);
@@ -244,7 +245,7 @@ export function validate(spec: unknown): NetworkSpec {
         reversal.set(p['name'], p['reversal_mV']);
       }
       if (p['reversal_mV'] !== undefined) c.num(`${path}.reversal_mV`, p['reversal_mV'], -1000, 1000);
-      if (c.num(`${path}.fraction`, p['fraction'], 0, 10, { loOpen: true }) && Math.round((p['fraction'] as number) * N) < 1)
+      if (c.num(`${path}.fraction`, p['fraction'], 0, 10, { loOpen: true }) && NOk && Math.round((p['fraction'] as number) * N) < 1)
         c.bad(`${path}.fraction`, p['fraction'], `a fraction giving at least one neuron at N = ${N}`);
       c.num(`${path}.rate_Hz`, p['rate_Hz'], 0, 1000);
       c.num(`${path}.correlation`, p['correlation'], 0, 1, { hiOpen: true });
@@ -313,7 +314,7 @@ const nice = (x: number) => Number(x.toPrecision(6));
 function checkLimits(c: Checker, s: Record<string, unknown>): void {
   const dt = s['dt_ms'];
   const N = s['N'];
-  if (!isNum(dt) || dt <= 0 || !isNum(N)) return;
+  if (!isNum(dt) || dt <= 0 || !isNum(N) || !Number.isInteger(N) || N < 1 || N > 1e7) return; // a bad N is reported once, above
   const nSteps = isNum(s['T_s']) ? Math.round((s['T_s'] * 1000) / dt) : 0;
   const objs = (v: unknown): [number, Record<string, unknown>][] =>
     Array.isArray(v) ? v.map((x, i) => [i, x] as [number, Record<string, unknown>]).filter(([, x]) => x !== null && typeof x === 'object' && !Array.isArray(x)) : [];

@@ -188,6 +188,46 @@ describe('browser app (headless Chromium, static build)', () => {
     await page.close();
   });
 
+  it('editor and form stay in step: broken JSON is kept while N is typed, its line is shown above the editor, the fix applies N', async () => {
+    const page = await openPage('?preset=akil-static');
+    const good = await page.$eval('#spec-json', (e) => (e as HTMLTextAreaElement).value);
+    const lines = good.split('\n');
+    const k = lines.findIndex((l) => l.includes('"seed"'));
+    lines[k] = lines[k]!.replace(':', ''); // "seed" 1234,
+    const broken = lines.join('\n');
+    const setJson = (t: string) =>
+      page.$eval('#spec-json', (el, v) => {
+        (el as HTMLTextAreaElement).value = v as string;
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      }, t);
+    await setJson(broken);
+    await waitFor(page, () => document.getElementById('json-bad-line') !== null, 5_000);
+    expect(await page.$eval('#json-errors', (e) => e.textContent)).toContain(`line ${k + 1}`);
+    expect(await page.$eval('#json-bad-line', (e) => e.textContent)).toContain(lines[k]!.trim());
+    // The message sits above the editor, not below its 320 px.
+    const [errTop, boxTop] = await page.evaluate(() => ['json-errors', 'spec-json'].map((id) => document.getElementById(id)!.getBoundingClientRect().top));
+    expect(errTop!).toBeLessThan(boxTop!);
+    await typeInto(page, '#f-N', '500');
+    await waitFor(page, () => (document.getElementById('err-N')?.textContent ?? '').includes('not applied yet'), 5_000);
+    expect(await page.$eval('#spec-json', (e) => (e as HTMLTextAreaElement).value)).toBe(broken); // the user's text stays
+    await page.click('#run');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.$eval('body', (b) => b.dataset['state'])).toBe('invalid');
+    expect(await page.$eval('#device', (e) => e.textContent)).toBe('–');
+    // Repair the JSON: the error and the highlighted line go, N = 500 typed meanwhile is applied, Run is allowed.
+    await setJson(good);
+    await waitFor(page, () => (document.getElementById('json-errors')?.textContent ?? 'x') === '', 5_000);
+    expect(await page.$('#json-bad-line')).toBeNull();
+    expect(JSON.parse(await page.$eval('#spec-json', (e) => (e as HTMLTextAreaElement).value)).N).toBe(500);
+    expect(await page.$eval('#f-N', (e) => (e as HTMLInputElement).value)).toBe('500');
+    expect(await page.$eval('#err-N', (e) => e.textContent)).toBe('');
+    expect(await page.$eval('body', (b) => b.dataset['state'])).toBe('idle');
+    // Without a JSON problem the form writes through to the editor at once.
+    await typeInto(page, '#f-N', '600');
+    expect(JSON.parse(await page.$eval('#spec-json', (e) => (e as HTMLTextAreaElement).value)).N).toBe(600);
+    await page.close();
+  });
+
   it('N = 100000 is refused before Run with its synapse and memory estimate', async () => {
     const page = await openPage('?preset=akil-static');
     await typeInto(page, '#f-N', '100000');
@@ -207,6 +247,8 @@ describe('browser app (headless Chromium, static build)', () => {
     const err = await page.$eval('#err-N', (e) => e.textContent ?? '');
     expect(err).toContain('N = -5');
     expect(err).toContain('an integer in [1, 10000000]');
+    expect(err.split('\n')).toHaveLength(1); // one error per cause: no derived fraction errors anywhere
+    expect(await page.$eval('#json-errors', (e) => e.textContent)).toBe('');
     expect(await page.$eval('#f-N', (e) => e.getAttribute('aria-invalid'))).toBe('true');
     await page.click('#run');
     await new Promise((r) => setTimeout(r, 500));

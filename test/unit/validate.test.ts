@@ -159,6 +159,18 @@ describe('validate: several bad fields give several issues in one error', () => 
     expect(err.message.split('\n').length).toBe(1 + 4); // header + one line per issue
   });
 
+  it('a bad N is one issue: no derived "fraction giving at least one neuron" or per-step rate issues (N = -5, 0.5, 1e8)', () => {
+    for (const N of [-5, 0.5, 1e8]) {
+      const s = fresh();
+      s.N = N;
+      expect(rejection(s).issues.map((i) => i.path), `N = ${N}`).toEqual(['N']);
+    }
+    // Control: a valid but tiny N still reports the fractions that give no neuron.
+    const s = fresh();
+    s.N = 1;
+    expect(rejection(s).issues.some((i) => i.path.endsWith('.fraction'))).toBe(true);
+  });
+
   it('collects issues from nested specs (neuron, input, plasticity) in one pass', () => {
     const s = fresh();
     s.populations[0].neuron.deltaT_mV = 0;
