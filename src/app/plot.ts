@@ -16,7 +16,11 @@ export interface Axes {
   y: (v: number) => number;
 }
 
-export const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
+/** 20 distinguishable colours (Tableau 10, then darker and lighter ones) so up to 20 groups never share one. */
+export const COLORS = [
+  '#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
+  '#000075', '#808000', '#f032e6', '#469990', '#800000', '#aec7e8', '#ffbb78', '#98df8a', '#c5b0d5', '#ff9896',
+];
 export const colorOf = (i: number): string => COLORS[i % COLORS.length]!;
 
 /** Prepares a canvas for drawing in CSS pixels; returns its context and CSS size. */

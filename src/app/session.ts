@@ -8,6 +8,7 @@ import { LiveState } from './liveState.ts';
 import type { RunMessage } from './protocol.ts';
 import { runInWorker, runOnMainThread, type RunHandle } from './runners.ts';
 import { renderStats, statsFromSummary } from './statsTable.ts';
+import { defaultCurrentTargets, kindsOf } from './groups.ts';
 import { drawCurrents, drawHistogram, drawRaster, drawRates, drawWeights } from './views.ts';
 
 export type PageState = 'idle' | 'invalid' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
@@ -24,6 +25,7 @@ export class Session {
   private specText = '';
   private adapter = ''; // WebGPU adapter of the current run
   private generation = 0; // runs started; messages of a reset run are ignored
+  private currentTargets: string[] = []; // populations of the currents panel
 
   constructor(private readonly setState: (s: PageState, text: string) => void, private readonly banner: (text: string, warn: boolean) => void) {
     const tick = (now: number) => {
@@ -80,6 +82,7 @@ export class Session {
       c.getContext('2d')?.clearRect(0, 0, c.width, c.height);
     }
     $('stats').replaceChildren();
+    $('currents-pick').replaceChildren();
     clearExports($('exports'));
     $('result-json').textContent = '';
     for (const id of ['sim-time', 'wall-time', 'rtf', 'device']) $(id).textContent = '–';
@@ -89,6 +92,7 @@ export class Session {
   private onMessage(m: RunMessage): void {
     if (m.type === 'info') {
       this.live = new LiveState(m.info);
+      this.buildCurrentsPick(m.info.spec, m.info.populations.map((p) => p.name));
       $('device').textContent = `${m.info.device}${this.adapter ? ` on ${this.adapter}` : ''}; ${m.info.synapses.toLocaleString('en')} synapses, built in ${m.info.build_s.toFixed(2)} s`;
       this.setState('running', 'Running…');
     } else if (m.type === 'snapshot') {
@@ -112,6 +116,33 @@ export class Session {
     }
   }
 
+  /** Checkboxes choosing the populations of the currents panel, grouped neurons / inputs (labels are text nodes). */
+  private buildCurrentsPick(spec: NetworkSpec, names: string[]): void {
+    const kinds = kindsOf(spec);
+    this.currentTargets = defaultCurrentTargets(names, kinds);
+    const root = $('currents-pick');
+    root.replaceChildren();
+    for (const kind of ['neuron', 'input'] as const) {
+      const members = names.filter((n) => (kinds.get(n) ?? 'neuron') === kind);
+      if (!members.length) continue;
+      const head = document.createElement('span');
+      head.className = 'grp';
+      head.textContent = kind === 'neuron' ? 'neurons:' : 'inputs:';
+      root.append(head);
+      for (const n of members) {
+        const box = Object.assign(document.createElement('input'), { type: 'checkbox', checked: this.currentTargets.includes(n) });
+        box.dataset['pop'] = n;
+        box.addEventListener('change', () => {
+          this.currentTargets = names.filter((x) => (x === n ? box.checked : this.currentTargets.includes(x)));
+          this.drawn = -1; // redraw on the next frame
+        });
+        const label = document.createElement('label');
+        label.append(box, ` ${n}`);
+        root.append(label);
+      }
+    }
+  }
+
   private draw(now: number): void {
     const st = this.live;
     if (!st) return;
@@ -124,7 +155,7 @@ export class Session {
     drawRaster($('cv-raster'), st);
     drawRates($('cv-rates'), st);
     drawWeights($('cv-weights'), st);
-    drawCurrents($('cv-currents'), st);
+    drawCurrents($('cv-currents'), st, this.currentTargets);
     drawHistogram($('cv-hist'), st);
     const stats = st.final ? statsFromSummary(st.final.summary) : st.stats;
     renderStats($('stats'), stats, { statsStart_s: st.info.statsStart_s, window_ms: st.info.spec.recording.window_ms, final: st.final !== null });

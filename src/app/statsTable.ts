@@ -37,11 +37,39 @@ function td(v: number | null | undefined, id?: string): HTMLTableCellElement {
   return c;
 }
 
-function row(table: HTMLTableElement, label: string, cells: HTMLTableCellElement[]): void {
-  const tr = table.insertRow();
-  const th = document.createElement('th');
-  th.textContent = label;
-  tr.append(th, ...cells);
+interface Row {
+  label: string;
+  cells: HTMLTableCellElement[];
+  pair: boolean; // a covariance / correlation row
+}
+
+/** Whether any cell of the row holds a finite number. */
+const hasValue = (r: Row): boolean => r.cells.some((c) => c.dataset['value'] !== undefined && Number.isFinite(Number(c.dataset['value'])));
+
+/** Pair rows shown in the main table at most; more go into a collapsed section. */
+const MAX_PAIR_ROWS = 24;
+
+function table(rows: Row[]): HTMLTableElement {
+  const t = document.createElement('table');
+  const head = t.createTHead().insertRow();
+  for (const h of ['', 'simulated', 'theory', 'theory (Fano-corrected)']) head.append(Object.assign(document.createElement('th'), { textContent: h }));
+  for (const r of rows) {
+    const tr = t.insertRow();
+    const th = document.createElement('th');
+    th.textContent = r.label;
+    tr.append(th, ...r.cells);
+  }
+  return t;
+}
+
+/** A collapsed section holding rows (a count in its summary). */
+function collapsed(id: string, summary: string, rows: Row[]): HTMLDetailsElement {
+  const d = document.createElement('details');
+  d.id = id;
+  const s = document.createElement('summary');
+  s.textContent = summary;
+  d.append(s, table(rows));
+  return d;
 }
 
 /** Renders the table into `root` (replacing it); a note says which interval and regime it covers. */
@@ -55,12 +83,18 @@ export function renderStats(root: HTMLElement, st: LiveStats | null, info: { sta
     return;
   }
   note.textContent = `${info.final ? 'Final' : 'So far'}: ${st.nWindows} windows of ${info.window_ms} ms from t = ${info.statsStart_s} s. Theory: ${st.theoryNote}.`;
-  const t = document.createElement('table');
-  const head = t.createTHead().insertRow();
-  for (const h of ['', 'simulated', 'theory', 'theory (Fano-corrected)']) head.append(Object.assign(document.createElement('th'), { textContent: h }));
-  for (const [n, r] of Object.entries(st.rates_Hz)) row(t, `rate ${n} (Hz)`, [td(r, `stat-rate-${n}`), td(st.theoryRates_Hz?.[n] ?? null), td(undefined)]);
-  for (const [n, f] of Object.entries(st.fano)) row(t, `Fano ${n}`, [td(f, `stat-fano-${n}`), td(undefined), td(undefined)]);
-  for (const [k, p] of Object.entries(st.pairs)) row(t, `cov ${k} (spikes²)`, [td(p.cov, `stat-cov-${k}`), td(p.covTheory), td(p.covTheoryCorrected)]);
-  for (const [k, p] of Object.entries(st.pairs)) row(t, `corr ${k}`, [td(p.corr, `stat-corr-${k}`), td(p.corrTheory), td(undefined)]);
-  root.append(t, note);
+  const rows: Row[] = [];
+  for (const [n, r] of Object.entries(st.rates_Hz)) rows.push({ label: `rate ${n} (Hz)`, cells: [td(r, `stat-rate-${n}`), td(st.theoryRates_Hz?.[n] ?? null), td(undefined)], pair: false });
+  for (const [n, f] of Object.entries(st.fano)) rows.push({ label: `Fano ${n}`, cells: [td(f, `stat-fano-${n}`), td(undefined), td(undefined)], pair: false });
+  for (const [k, p] of Object.entries(st.pairs)) rows.push({ label: `cov ${k} (spikes²)`, cells: [td(p.cov, `stat-cov-${k}`), td(p.covTheory), td(p.covTheoryCorrected)], pair: true });
+  for (const [k, p] of Object.entries(st.pairs)) rows.push({ label: `corr ${k}`, cells: [td(p.corr, `stat-corr-${k}`), td(p.corrTheory), td(undefined)], pair: true });
+  // Rows without any value collapse into one line; many pair rows into another (large models have hundreds).
+  const valued = rows.filter(hasValue);
+  const empty = rows.filter((r) => !hasValue(r));
+  const pairs = valued.filter((r) => r.pair);
+  const main = pairs.length > MAX_PAIR_ROWS ? valued.filter((r) => !r.pair) : valued;
+  root.append(table(main));
+  if (main !== valued) root.append(collapsed('stats-pairs', `${pairs.length} covariance and correlation rows`, pairs));
+  if (empty.length) root.append(collapsed('stats-na', `${empty.length} rows without a value (n/a)`, empty));
+  root.append(note);
 }

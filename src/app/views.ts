@@ -4,6 +4,7 @@ import { histogram } from '../stats/weights.ts';
 import type { LiveState } from './liveState.ts';
 import { RASTER_WINDOW_S } from './liveState.ts';
 import { axes, begin, colorOf, extent, legendStrip, line, message, type LegendItem } from './plot.ts';
+import { channelGroups, kindsOf } from './groups.ts';
 
 export function drawRaster(cv: HTMLCanvasElement, st: LiveState): void {
   const { ctx, w, h } = begin(cv);
@@ -28,8 +29,11 @@ export function drawRates(cv: HTMLCanvasElement, st: LiveState): void {
   const { ctx, w, h } = begin(cv);
   const th = theoryRates(st);
   const thv = st.info.populations.map((p) => th?.[p.name] ?? NaN);
-  const legend: LegendItem[] = st.info.populations.flatMap((p, i) => [
-    { label: p.name, color: colorOf(i) },
+  // Legend grouped: spiking populations first, then inputs (Poisson sources), each labelled.
+  const kinds = kindsOf(st.info.spec);
+  const order = st.info.populations.map((p, i) => ({ p, i, input: kinds.get(p.name) === 'input' })).sort((a, b) => Number(a.input) - Number(b.input));
+  const legend: LegendItem[] = order.flatMap(({ p, i, input }) => [
+    { label: input ? `${p.name} (input)` : p.name, color: colorOf(i) },
     ...(Number.isFinite(thv[i]!) ? [{ label: `${p.name} theory (Eq 3)`, color: colorOf(i), dashed: true }] : []),
   ]);
   const a = axes(ctx, { x: 0, y: 0, w, h }, [0, st.T_s], extent([...st.rate, thv], 0.1, true), { xLabel: 'time (s)', yLabel: 'rate (Hz)', legend });
@@ -45,7 +49,11 @@ export function drawWeights(cv: HTMLCanvasElement, st: LiveState): void {
   if (names.length === 0) return message(ctx, w, h, 'no plastic projection in this spec');
   const wc = st.info.weightCurve;
   const curve = 'error' in wc ? null : wc;
-  const kc = names.map((n) => (curve ? curve.names.indexOf(n) : -1));
+  // A projection has a curve only where the theory produced finite points (it may stop, e.g. at t = 0).
+  const kc = names.map((n) => {
+    const k = curve ? curve.names.indexOf(n) : -1;
+    return k >= 0 && curve!.t_s.length > 1 && (curve!.j[k] ?? []).some(Number.isFinite) ? k : -1;
+  });
   const ys: ArrayLike<number>[] = [...st.jMean, ...(curve ? curve.j : [])];
   const legend: LegendItem[] = names.flatMap((n, k) => [
     { label: `${n} simulated`, color: colorOf(k) },
@@ -56,28 +64,47 @@ export function drawWeights(cv: HTMLCanvasElement, st: LiveState): void {
     line(a, st.t_s, st.jMean[k]!, colorOf(k), false, 2);
     if (curve && kc[k]! >= 0) line(a, curve.t_s, curve.j[kc[k]!]!, colorOf(k), true);
   });
-  if (!curve) message(ctx, w, h * 1.7, `no mean-field curve: ${'error' in wc ? wc.error : ''}`);
+  const why = 'error' in wc ? wc.error : kc.every((k) => k < 0) ? (wc.stopped ?? 'the theory gave no finite point') : wc.stopped;
+  const ends = curve && curve.t_s.length > 1 ? curve.t_s[curve.t_s.length - 1]! : 0;
+  if (why && kc.every((k) => k < 0)) message(ctx, w, h * 1.7, `no mean-field curve: ${why}`);
+  else if (why) message(ctx, w, h * 1.7, `mean-field curve stops at t = ${ends.toPrecision(3)} s: ${why}`);
+  cv.dataset['theory'] = why ? `no curve: ${why}` : 'curve';
 }
 
-export function drawCurrents(cv: HTMLCanvasElement, st: LiveState): void {
+/** Height of one current subplot (CSS px); the canvas grows with the number chosen. */
+const CURRENT_PANEL_PX = 170;
+
+/** Currents onto the chosen populations (`targets`, names), one subplot each; many channels are summed by kind and sign. */
+export function drawCurrents(cv: HTMLCanvasElement, st: LiveState, targets: string[]): void {
+  const chosen = st.info.populations.map((p, i) => ({ p, i })).filter(({ p }) => targets.includes(p.name));
+  const want = `${40 + Math.max(1, chosen.length) * CURRENT_PANEL_PX}px`;
+  if (cv.style.height !== want) cv.style.height = want;
   const { ctx, w, h } = begin(cv);
-  const pops = st.info.populations;
+  if (chosen.length === 0) return message(ctx, w, h, 'no population chosen: tick one above');
   const chans = st.info.channels;
-  const legend = [...chans.map((c, k) => ({ label: `from ${c}`, color: colorOf(k) })), { label: 'total', color: '#000' }];
+  const kinds = kindsOf(st.info.spec);
+  // One grouping for all subplots (same lines, same colours): the sign of a channel is that of its mean over the chosen targets.
+  const meanOf = (k: number) => chosen.reduce((s, { i }) => s + (st.currents[i]![k] ?? []).reduce((a, v) => a + v, 0), 0);
+  const groups = channelGroups(chans, kinds, meanOf);
+  const legend = [...groups.map((g, k) => ({ label: g.label, color: colorOf(k) })), { label: 'total', color: '#000' }];
   const head = legendStrip(ctx, 52, 4, w - 60, legend) + 4;
-  const ph = (h - head) / pops.length;
-  pops.forEach((p, i) => {
+  const ph = (h - head) / chosen.length;
+  const boxes: number[][] = [];
+  chosen.forEach(({ p, i }, n) => {
     const cur = st.currents[i]!;
+    const lines = groups.map((g) => st.t_s.map((_, b) => g.members.reduce((s, k) => s + cur[k]![b]!, 0)));
     const total = st.t_s.map((_, b) => cur.reduce((s, c) => s + c[b]!, 0));
-    const a = axes(ctx, { x: 0, y: head + i * ph, w, h: ph }, [0, st.T_s], extent([...cur, total], 0.05, true), {
+    const a = axes(ctx, { x: 0, y: head + n * ph, w, h: ph }, [0, st.T_s], extent([...lines, total], 0.05, true), {
       title: `onto ${p.name}`,
-      ...(i === pops.length - 1 ? { xLabel: 'time (s)' } : {}),
+      ...(n === chosen.length - 1 ? { xLabel: 'time (s)' } : {}),
       yLabel: 'mV/ms',
     });
-    chans.forEach((_, k) => line(a, st.t_s, cur[k]!, colorOf(k)));
+    boxes.push([a.box.x, a.box.y, a.box.w, a.box.h].map(Math.round));
+    lines.forEach((ys, k) => line(a, st.t_s, ys, colorOf(k)));
     line(a, st.t_s, total, '#000', false, 2);
     line(a, [0, st.T_s], [0, 0], '#bbb', true, 1);
   });
+  cv.dataset['subplots'] = JSON.stringify(boxes); // plotting boxes (x, y, w, h), for layout tests
 }
 
 export function drawHistogram(cv: HTMLCanvasElement, st: LiveState): void {

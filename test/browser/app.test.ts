@@ -258,6 +258,41 @@ describe('browser app (headless Chromium, static build)', () => {
     await page.close();
   });
 
+  it('vogels-single (17 populations) lays out in a page of reasonable height: at most 4 current subplots, none overlapping', async () => {
+    const page = await openPage('?preset=vogels-single');
+    await typeInto(page, '#f-T', '1');
+    await page.select('#backend', 'cpu');
+    await waitFor(page, () => document.body.dataset['plan'] !== undefined, 60_000);
+    await page.click('#run');
+    await waitForResult(page);
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.screenshot({ path: join(ARTIFACTS, 'app-vogels-single.png'), fullPage: true });
+    console.log(`[app.test] vogels-single page height ${height} px`);
+    expect(height).toBeLessThan(4000);
+    const boxes = JSON.parse(await page.$eval('#cv-currents', (c) => (c as HTMLCanvasElement).dataset['subplots'] ?? '[]')) as number[][];
+    expect(boxes.length).toBe(4); // post and three inputs by default, of 17
+    for (const [, , , h] of boxes) expect(h!).toBeGreaterThan(60);
+    for (let i = 1; i < boxes.length; i++) expect(boxes[i]![1]!).toBeGreaterThan(boxes[i - 1]![1]! + boxes[i - 1]![3]!); // each below the previous
+    // Picking one more population adds a subplot; the neurons / inputs groups are labelled.
+    expect(await page.$eval('#currents-pick', (e) => e.textContent)).toMatch(/neurons:.*post.*inputs:.*E1/);
+    await page.click('#currents-pick input[data-pop="I8"]');
+    await waitFor(page, () => JSON.parse((document.getElementById('cv-currents') as HTMLCanvasElement).dataset['subplots'] ?? '[]').length === 5, 5_000);
+    // Rows without a value collapse into one closed section.
+    const mainRows = await page.$$eval('#stats > table tr', (rs) => rs.filter((r) => r.querySelector('td')).map((r) => Array.from(r.querySelectorAll('td')).some((c) => c.dataset['value'] !== undefined && Number.isFinite(Number(c.dataset['value'])))));
+    expect(mainRows.length).toBeGreaterThan(0);
+    expect(mainRows.every(Boolean)).toBe(true); // every row shown holds a number
+    expect(await page.$eval('#stats-na summary', (e) => e.textContent)).toMatch(/^\d+ rows without a value/);
+    expect(await page.$eval('#stats-na', (e) => (e as HTMLDetailsElement).open)).toBe(false);
+    // akil-fig4-opto: the mean-field curve cannot be computed, and the weight panel says why.
+    await page.select('#preset', 'akil-fig4-opto');
+    await typeInto(page, '#f-N', '1000');
+    await typeInto(page, '#f-T', '0.2');
+    await page.click('#run');
+    await waitForResult(page);
+    expect(await page.$eval('#cv-weights', (c) => (c as HTMLCanvasElement).dataset['theory'])).toMatch(/no curve: .*matrix is singular/);
+    await page.close();
+  });
+
   it('runs akil-static (N = 1000, T = 1 s) on the CPU worker with the same spikes as a Node run', async () => {
     const page = await openPage('');
     const t0 = performance.now();
