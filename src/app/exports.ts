@@ -47,26 +47,28 @@ function group(title: string, items: HTMLElement[]): HTMLElement {
   return div;
 }
 
-/** Fills `root` with the download links of a finished run. */
-export function renderExports(root: HTMLElement, r: FinalResult, specText: string): void {
+/**
+ * Fills `root` with the download links of a finished run. Every file name starts with `stem` (spec name, spec
+ * tag and run number), so downloads of different runs never overwrite each other; the link text is the plain name.
+ */
+export function renderExports(root: HTMLElement, r: FinalResult, specText: string, stem: string): void {
   clearExports(root);
-  const stem = r.summary.meta.spec;
   const files = [
-    blobLink('summary.json', [JSON.stringify(r.summary, null, 2) + '\n'], 'application/json'),
+    blobLink(`${stem}.summary.json`, [JSON.stringify(r.summary, null, 2) + '\n'], 'application/json', 'summary.json'),
     blobLink(`${stem}.spec.json`, [specText], 'application/json', 'spec.json'),
-    blobLink('report.html', [r.reportHtml], 'text/html'),
+    blobLink(`${stem}.report.html`, [r.reportHtml], 'text/html', 'report.html'),
   ];
   files[0]!.id = 'dl-summary';
-  const npy = r.arrays.map((a) => blobLink(`${a.name}.npy`, [encodeNpy(a.data, a.shape) as Uint8Array<ArrayBuffer>], 'application/octet-stream'));
+  const npy = r.arrays.map((a) => blobLink(`${stem}.${a.name}.npy`, [encodeNpy(a.data, a.shape) as Uint8Array<ArrayBuffer>], 'application/octet-stream', `${a.name}.npy`));
   const figs = r.figures.map((f) => {
     const span = document.createElement('span');
     span.className = 'fig';
     const png = Object.assign(document.createElement('button'), { type: 'button', textContent: 'PNG', className: 'linkish' });
     png.addEventListener('click', async () => {
-      const a = blobLink(`${f.name}.png`, [await svgToPng(f.svg)], 'image/png');
+      const a = blobLink(`${stem}.${f.name}.png`, [await svgToPng(f.svg)], 'image/png');
       a.click();
     });
-    span.append(`${f.title}: `, blobLink(`${f.name}.svg`, [f.svg], 'image/svg+xml', 'SVG'), ' ', png);
+    span.append(`${f.title}: `, blobLink(`${stem}.${f.name}.svg`, [f.svg], 'image/svg+xml', 'SVG'), ' ', png);
     return span;
   });
   root.append(group('Results', files), group('Arrays (.npy, numpy.load)', npy), group('Figures', figs));

@@ -5,6 +5,7 @@ import { blobLink } from './exports.ts';
 import { Session, type PageState } from './session.ts';
 import { SpecForm } from './specForm.ts';
 import { isSafeName } from '../model/names.ts';
+import { specTag } from './specTag.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const runBtn = $<HTMLButtonElement>('run');
@@ -30,8 +31,9 @@ function banner(text: string, warn: boolean): void {
 }
 
 const session = new Session(setState, banner);
-const form = new SpecForm(() => {
+const form = new SpecForm((valid) => {
   if (state === 'invalid') setState('idle', '');
+  session.formChanged(valid ? specTag(valid) : null);
 });
 
 runBtn.addEventListener('click', () => {
@@ -46,6 +48,12 @@ runBtn.addEventListener('click', () => {
     return;
   }
   void session.start(spec, form.text(), backendSel.value as BackendPref);
+});
+// A new preset clears the results of the previous one (a run in progress goes on, labelled with its spec).
+$('preset').addEventListener('change', () => {
+  if (state === 'starting' || state === 'running' || state === 'paused') return;
+  session.reset();
+  setState('idle', 'Preset loaded: earlier results cleared.');
 });
 pauseBtn.addEventListener('click', () => (state === 'paused' ? session.resume() : session.pause()));
 $('reset').addEventListener('click', () => {

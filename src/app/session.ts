@@ -9,6 +9,7 @@ import type { RunMessage } from './protocol.ts';
 import { runInWorker, runOnMainThread, type RunHandle } from './runners.ts';
 import { renderStats, statsFromSummary } from './statsTable.ts';
 import { defaultCurrentTargets, kindsOf } from './groups.ts';
+import { specTag } from './specTag.ts';
 import { drawCurrents, drawHistogram, drawRaster, drawRates, drawWeights } from './views.ts';
 
 export type PageState = 'idle' | 'invalid' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
@@ -26,6 +27,10 @@ export class Session {
   private adapter = ''; // WebGPU adapter of the current run
   private generation = 0; // runs started; messages of a reset run are ignored
   private currentTargets: string[] = []; // populations of the currents panel
+  private runs = 0; // runs started in this tab (numbers the results and their downloads)
+  private shown: { name: string; tag: string; run: number } | null = null; // the run whose results are on the page
+  private formTag: string | null = null; // tag of the spec in the form (null: not valid)
+  private what = ''; // the shown run's state, in words
 
   constructor(private readonly setState: (s: PageState, text: string) => void, private readonly banner: (text: string, warn: boolean) => void) {
     const tick = (now: number) => {
@@ -39,6 +44,8 @@ export class Session {
     this.reset();
     const gen = ++this.generation;
     this.specText = specText;
+    this.shown = { name: spec.name, tag: specTag(spec), run: ++this.runs };
+    this.label('running');
     this.setState('starting', 'Building the network…');
     const choice = await chooseBackend(pref);
     if (gen !== this.generation) {
@@ -69,6 +76,32 @@ export class Session {
     this.setState('running', 'Running…');
   }
 
+  /** File-name stem of the shown run's downloads: spec name, spec tag, run number. */
+  private stem(): string {
+    const r = this.shown!;
+    return `${r.name}-${r.tag}-run${r.run}`;
+  }
+
+  /** The line above the views naming the run they show (spec name and tag), marked stale when the form holds another spec. */
+  private label(what: string): void {
+    this.what = what;
+    const el = $('results-label');
+    const r = this.shown;
+    const stale = r !== null && this.formTag !== r.tag;
+    el.textContent = r
+      ? `Run ${r.run}: ${r.name}, spec #${r.tag}, ${what}.${stale ? ` The form now holds another spec (${this.formTag ? `#${this.formTag}` : 'not valid'}): these are not its results; press Run for them.` : ''}`
+      : 'No results yet: press Run.';
+    el.classList.toggle('stale', stale);
+    if (r) document.body.dataset['results'] = `${r.tag}${stale ? ' stale' : ''}`;
+    else delete document.body.dataset['results'];
+  }
+
+  /** The form's spec changed (its tag, or null when it is not valid): relabels the results shown. */
+  formChanged(formTag: string | null): void {
+    this.formTag = formTag;
+    if (this.shown) this.label(this.what);
+  }
+
   /** Stops any run and clears the views. */
   reset(): void {
     this.generation++;
@@ -83,6 +116,8 @@ export class Session {
     }
     $('stats').replaceChildren();
     $('currents-pick').replaceChildren();
+    this.shown = null;
+    this.label('');
     clearExports($('exports'));
     $('result-json').textContent = '';
     for (const id of ['sim-time', 'wall-time', 'rtf', 'device']) $(id).textContent = '–';
@@ -105,13 +140,15 @@ export class Session {
       if (!live) return;
       live.setFinal(m.result);
       this.draw(performance.now());
-      renderExports($('exports'), m.result, this.specText);
+      renderExports($('exports'), m.result, this.specText, this.stem());
+      this.label(m.stoppedBy ? 'stopped early' : 'finished');
       const s = m.result.summary;
       $('result-json').textContent = JSON.stringify({ check: m.result.check, simTime_s: live.simTime_s, wall_s: live.wall_s, rtf: live.rtf, spec: live.info.spec }, null, 1);
       if (m.stoppedBy) this.setState('stopped', `Stopped early: ${m.stoppedBy.message}. Results cover what ran.`);
       else this.setState('done', `Done: ${s.meta.spec}, ${(s.T_ms / 1000).toFixed(2)} s simulated in ${s.meta.wall_s.toFixed(1)} s.`);
     } else {
       this.handle = null;
+      this.label('failed');
       this.setState('error', `Run failed: ${m.message}`);
     }
   }

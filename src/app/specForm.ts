@@ -41,7 +41,7 @@ export class SpecForm {
   private timer = 0;
   private readonly json = $<HTMLTextAreaElement>('spec-json');
 
-  constructor(private readonly onChange: () => void) {
+  constructor(private readonly onChange: (valid: NetworkSpec | null) => void) {
     const sel = $<HTMLSelectElement>('preset');
     for (const p of presets) sel.add(new Option(`${p.name}: ${p.figure}`, p.name));
     sel.add(new Option('(custom spec from the JSON editor or a file)', ''));
@@ -214,8 +214,9 @@ export class SpecForm {
       const err = document.getElementById(`err-${f}`);
       if (err) err.textContent = `not applied yet: the JSON editor has an error${this.jsonSpot ? ` on line ${this.jsonSpot.line}` : ''}; this value goes into the spec once the JSON parses`;
     }
-    this.onChange();
-    return this.jsonProblem ? null : ok;
+    const result = this.jsonProblem ? null : ok;
+    this.onChange(result);
+    return result;
   }
 
   /** The bad JSON line above the editor (with its neighbours), highlighted; a button selects it in the editor. */

@@ -19,6 +19,7 @@ import { decodeNpy } from '../../src/io/npy.ts';
 import { validate } from '../../src/model/validate.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { withinZ } from '../tolerances.ts';
+import { specTag } from '../../src/app/specTag.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test/artifacts');
@@ -258,7 +259,7 @@ describe('browser app (headless Chromium, static build)', () => {
     await page.close();
   });
 
-  it('vogels-single (17 populations) lays out in a page of reasonable height: at most 4 current subplots, none overlapping', async () => {
+  it('vogels-single (17 populations) lays out in a page of reasonable height (at most 4 current subplots, none overlapping); a preset switch clears its results; results and downloads carry spec name, tag and run', async () => {
     const page = await openPage('?preset=vogels-single');
     await typeInto(page, '#f-T', '1');
     await page.select('#backend', 'cpu');
@@ -283,13 +284,27 @@ describe('browser app (headless Chromium, static build)', () => {
     expect(mainRows.every(Boolean)).toBe(true); // every row shown holds a number
     expect(await page.$eval('#stats-na summary', (e) => e.textContent)).toMatch(/^\d+ rows without a value/);
     expect(await page.$eval('#stats-na', (e) => (e as HTMLDetailsElement).open)).toBe(false);
-    // akil-fig4-opto: the mean-field curve cannot be computed, and the weight panel says why.
+    const run1 = await page.$eval('#dl-summary', (a) => (a as HTMLAnchorElement).download);
+    expect(run1).toMatch(/^vogels-single-[0-9a-f]{8}-run1\.summary\.json$/);
+    expect(await page.$eval('#results-label', (e) => e.textContent)).toMatch(/^Run 1: vogels-single, spec #[0-9a-f]{8}, finished\.$/);
+    // akil-fig4-opto: switching preset clears the old results; the mean-field curve cannot be computed, and the weight panel says why.
     await page.select('#preset', 'akil-fig4-opto');
+    expect(await page.$eval('#exports', (e) => e.childElementCount)).toBe(0);
+    expect(await page.$eval('#stats', (e) => e.childElementCount)).toBe(0);
+    expect(await page.$eval('#results-label', (e) => e.textContent)).toBe('No results yet: press Run.');
     await typeInto(page, '#f-N', '1000');
     await typeInto(page, '#f-T', '0.2');
     await page.click('#run');
     await waitForResult(page);
     expect(await page.$eval('#cv-weights', (c) => (c as HTMLCanvasElement).dataset['theory'])).toMatch(/no curve: .*matrix is singular/);
+    const run2 = await page.$eval('#dl-summary', (a) => (a as HTMLAnchorElement).download);
+    expect(run2).toMatch(/^akil-fig4-opto-[0-9a-f]{8}-run2\.summary\.json$/);
+    // Editing the form after a run keeps the results but says they belong to another spec; undoing the edit clears that.
+    await typeInto(page, '#f-T', '0.3');
+    await waitFor(page, () => (document.body.dataset['results'] ?? '').endsWith(' stale'), 5_000);
+    expect(await page.$eval('#results-label', (e) => e.textContent)).toContain('not its results');
+    await typeInto(page, '#f-T', '0.2');
+    await waitFor(page, () => !(document.body.dataset['results'] ?? ' stale').endsWith(' stale'), 5_000);
     await page.close();
   });
 
@@ -314,7 +329,11 @@ describe('browser app (headless Chromium, static build)', () => {
     expect((summary as { populations: Record<string, { rate_Hz: number }> }).populations['E']!.rate_Hz).toBe(web.check.rates_Hz['E']);
     expect(await page.$$eval('#exports a[download$=".svg"]', (as) => as.length)).toBeGreaterThan(4);
     // .npy: numpy's format; per-neuron rates average to the population rate shown.
-    const npy = decodeNpy(Uint8Array.from(await page.$eval('a[download="rates_Hz.npy"]', async (a) => Array.from(new Uint8Array(await (await fetch((a as HTMLAnchorElement).href)).arrayBuffer())))));
+    // Results and downloads are labelled with the spec's name and tag (and the run number in this tab).
+    const stem = `akil-static-${specTag(web.spec)}-run1`;
+    expect(await page.$eval('#results-label', (e) => e.textContent)).toContain(`Run 1: akil-static, spec #${specTag(web.spec)}, finished.`);
+    expect(await page.$eval('#dl-summary', (a) => (a as HTMLAnchorElement).download)).toBe(`${stem}.summary.json`);
+    const npy = decodeNpy(Uint8Array.from(await page.$eval(`a[download="${stem}.rates_Hz.npy"]`, async (a) => Array.from(new Uint8Array(await (await fetch((a as HTMLAnchorElement).href)).arrayBuffer())))));
     expect(npy.shape).toEqual([1000]);
     expect(Array.from(npy.data.subarray(0, 800)).reduce((x, y) => x + y, 0) / 800).toBeCloseTo(web.check.rates_Hz['E']!, 10);
     // PNG: the raster figure's SVG rendered through a canvas, downloaded.
@@ -322,7 +341,7 @@ describe('browser app (headless Chromium, static build)', () => {
     const cdp = await page.createCDPSession();
     await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
     await page.click('#exports .fig button');
-    const png = join(downloads, 'raster.png');
+    const png = join(downloads, `${stem}.raster.png`);
     for (let i = 0; i < 100 && !existsSync(png); i++) await new Promise((r) => setTimeout(r, 100));
     expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
     // spec.json: loads in the CLI (loadSpec + validate) and back into the page through the file input.
