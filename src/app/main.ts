@@ -6,12 +6,23 @@ import { Session, type PageState } from './session.ts';
 import { SpecForm } from './specForm.ts';
 import { isSafeName } from '../model/names.ts';
 import { specTag } from './specTag.ts';
+import { calibrationFrom, estimateTime, formatDuration, type Calibration } from './timeEstimate.ts';
+import { chooseBackend } from './backend.ts';
+import { runInWorker, runOnMainThread, type RunHandle } from './runners.ts';
+import type { RunMessage } from './protocol.ts';
+import { estimateResources, formatBytes } from '../model/estimate.ts';
+import { validate } from '../model/validate.ts';
+import { getPreset } from '../presets/index.ts';
+import type { NetworkSpec } from '../model/spec.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const runBtn = $<HTMLButtonElement>('run');
 const pauseBtn = $<HTMLButtonElement>('pause');
 const backendSel = $<HTMLSelectElement>('backend');
 let state: PageState = 'idle';
+let calibrating = false;
+let formSpec: NetworkSpec | null = null; // the valid spec in the form, if any
+const calibrations = new Map<string, Calibration>(); // per engine kind ('cpu-worker', 'webgpu')
 
 function setState(s: PageState, text: string): void {
   state = s;
@@ -19,6 +30,7 @@ function setState(s: PageState, text: string): void {
   $('status-text').textContent = text;
   const active = s === 'starting' || s === 'running' || s === 'paused';
   runBtn.disabled = active;
+  $<HTMLButtonElement>('calibrate').disabled = active || calibrating;
   pauseBtn.disabled = !(s === 'running' || s === 'paused');
   pauseBtn.textContent = s === 'paused' ? 'Resume' : 'Pause';
 }
@@ -34,7 +46,72 @@ const session = new Session(setState, banner);
 const form = new SpecForm((valid) => {
   if (state === 'invalid') setState('idle', '');
   session.formChanged(valid ? specTag(valid) : null);
+  formSpec = valid;
+  showEstimate();
 });
+
+/** Longest run the estimate line does not warn about. */
+const WARN_ABOVE_S = 600;
+
+/** Synapses, memory and (once calibrated for the engine Run will use) the estimated time, under the buttons. */
+function showEstimate(): void {
+  const el = $('estimate');
+  const spec = formSpec;
+  el.classList.remove('warn');
+  delete el.dataset['seconds'];
+  if (!spec) {
+    el.textContent = 'No estimate: the spec has errors.';
+    return;
+  }
+  const r = estimateResources(spec);
+  const kind = document.body.dataset['plan'];
+  const engine = kind === 'webgpu' ? 'the WebGPU engine' : 'the CPU engine';
+  const c = kind ? calibrations.get(kind) : undefined;
+  let time = `; time: not calibrated for ${engine} yet (Calibrate below, or run once)`;
+  if (c) {
+    const t = estimateTime(spec, c);
+    const total = t.build_s + t.run_s;
+    el.dataset['seconds'] = String(total);
+    time = `; about ${formatDuration(total)} on ${engine} (build ${formatDuration(t.build_s)}; rough, within a few-fold; calibrated from ${c.from})`;
+    if (total > WARN_ABOVE_S) (el.classList.add('warn'), (time += `. Long: consider a smaller N or T`));
+  }
+  el.textContent = `Before Run: ${r.synapses.toLocaleString('en')} synapses, ${formatBytes(r.hostBytes)} of memory${kind === 'webgpu' ? ` (${formatBytes(r.deviceBytes)} on the GPU)` : ''}${time}.`;
+}
+
+session.onFinished = (spec, engine, build_s, advance_s) => {
+  calibrations.set(engine, calibrationFrom(spec, engine, build_s, advance_s, `your last run (${spec.name})`));
+  showEstimate();
+};
+
+/** A short calibration run (akil-static, N = 1000, T = 0.5 s) on the engine Run would use; nothing is shown of it. */
+async function calibrate(): Promise<void> {
+  calibrating = true;
+  setState(state, $('status-text').textContent ?? '');
+  $('estimate').textContent = 'Calibrating: a 0.5 s run of akil-static at N = 1000…';
+  const base = getPreset('akil-static');
+  const spec = validate({ ...base, N: 1000, T_s: 0.5, recording: { ...base.recording, statsStart_s: 0.25 } });
+  const choice = await chooseBackend(backendSel.value as BackendPref);
+  const meta = { commit: 'browser', date: new Date().toISOString(), host: navigator.userAgent };
+  let build_s = 0;
+  let handle: RunHandle | null = null;
+  await new Promise<void>((resolve) => {
+    const onMessage = (m: RunMessage) => {
+      if (m.type === 'info') build_s = m.info.build_s;
+      else if (m.type === 'done') {
+        calibrations.set(choice.kind, calibrationFrom(spec, choice.kind, build_s, m.result.summary.meta.wall_s, 'a 0.5 s calibration run'));
+        resolve();
+      } else if (m.type === 'error') resolve();
+    };
+    handle = choice.kind === 'webgpu' ? runOnMainThread(spec, meta, choice.device, onMessage) : runInWorker(spec, meta, onMessage);
+  });
+  (handle as RunHandle | null)?.stop(); // ends the worker
+  if (choice.kind === 'webgpu') choice.device.destroy();
+  calibrating = false;
+  setState(state, $('status-text').textContent ?? '');
+  document.body.dataset['calibrated'] = choice.kind;
+  showEstimate();
+}
+$('calibrate').addEventListener('click', () => void calibrate());
 
 runBtn.addEventListener('click', () => {
   const spec = form.check();
@@ -71,6 +148,7 @@ async function showPlan(): Promise<void> {
   if (plan.kind === 'cpu-worker') banner(plan.why, pref !== 'cpu'); // a fallback is a warning, a choice is not
   else banner(`WebGPU engine on ${plan.adapter}${plan.software ? ' (a software adapter: slower than the CPU engine, useful for testing)' : ''}.`, plan.software);
   document.body.dataset['plan'] = plan.kind;
+  showEstimate();
 }
 backendSel.addEventListener('change', () => void showPlan());
 

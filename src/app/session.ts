@@ -10,6 +10,7 @@ import { runInWorker, runOnMainThread, type RunHandle } from './runners.ts';
 import { renderStats, statsFromSummary } from './statsTable.ts';
 import { defaultCurrentTargets, kindsOf } from './groups.ts';
 import { specTag } from './specTag.ts';
+import { formatDuration } from './timeEstimate.ts';
 import { drawCurrents, drawHistogram, drawRaster, drawRates, drawWeights } from './views.ts';
 
 export type PageState = 'idle' | 'invalid' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
@@ -31,6 +32,9 @@ export class Session {
   private shown: { name: string; tag: string; run: number } | null = null; // the run whose results are on the page
   private formTag: string | null = null; // tag of the spec in the form (null: not valid)
   private what = ''; // the shown run's state, in words
+  private engineKind = ''; // 'cpu-worker' or 'webgpu' for the current run
+  /** Called when a run finishes: its spec, engine kind, build and advance seconds (the page recalibrates its estimate). */
+  onFinished: ((spec: NetworkSpec, engine: string, build_s: number, advance_s: number) => void) | null = null;
 
   constructor(private readonly setState: (s: PageState, text: string) => void, private readonly banner: (text: string, warn: boolean) => void) {
     const tick = (now: number) => {
@@ -54,6 +58,7 @@ export class Session {
     }
     const meta: RunMeta = { commit: 'browser', date: new Date().toISOString(), host: navigator.userAgent };
     const onMessage = (m: RunMessage) => gen === this.generation && this.onMessage(m);
+    this.engineKind = choice.kind;
     if (choice.kind === 'webgpu') {
       this.adapter = choice.adapter;
       this.banner(`WebGPU engine on ${choice.adapter}${choice.software ? ' (a software adapter: slower than the CPU engine, useful for testing)' : ''}.`, choice.software);
@@ -120,7 +125,7 @@ export class Session {
     this.label('');
     clearExports($('exports'));
     $('result-json').textContent = '';
-    for (const id of ['sim-time', 'wall-time', 'rtf', 'device']) $(id).textContent = '–';
+    for (const id of ['sim-time', 'wall-time', 'rtf', 'device', 'eta']) $(id).textContent = '–';
     $<HTMLProgressElement>('progress').value = 0;
   }
 
@@ -142,6 +147,8 @@ export class Session {
       this.draw(performance.now());
       renderExports($('exports'), m.result, this.specText, this.stem());
       this.label(m.stoppedBy ? 'stopped early' : 'finished');
+      $('eta').textContent = '–';
+      if (!m.stoppedBy) this.onFinished?.(live.info.spec, this.engineKind, live.info.build_s, live.wall_s);
       const s = m.result.summary;
       $('result-json').textContent = JSON.stringify({ check: m.result.check, simTime_s: live.simTime_s, wall_s: live.wall_s, rtf: live.rtf, spec: live.info.spec }, null, 1);
       if (m.stoppedBy) this.setState('stopped', `Stopped early: ${m.stoppedBy.message}. Results cover what ran.`);
@@ -189,6 +196,8 @@ export class Session {
     $('wall-time').textContent = `${st.wall_s.toFixed(1)} s`;
     $('rtf').textContent = st.simTime_s > 0 ? `${st.rtf.toFixed(2)} (wall / simulated)` : '–';
     $<HTMLProgressElement>('progress').value = st.step / st.info.nSteps;
+    // Time left at the pace so far (advance time per step; pauses excluded).
+    if (!st.final && st.step > 0) $('eta').textContent = `${formatDuration(((st.info.nSteps - st.step) * st.wall_s) / st.step)} (at the pace so far)`;
     drawRaster($('cv-raster'), st);
     drawRates($('cv-rates'), st);
     drawWeights($('cv-weights'), st);

@@ -241,6 +241,37 @@ describe('browser app (headless Chromium, static build)', () => {
     await page.close();
   });
 
+  it('before Run: synapses, memory and, after a short calibration, an estimated time that scales with T; a time left during the run', async () => {
+    const page = await openPage('?preset=akil-static&N=1000&T=1');
+    await page.select('#backend', 'cpu');
+    await waitFor(page, () => document.body.dataset['plan'] === 'cpu-worker', 30_000);
+    expect(await page.$eval('#estimate', (e) => e.textContent)).toMatch(/^Before Run: [\d,]+ synapses, [\d.]+ [KMG]iB of memory; time: not calibrated for the CPU engine/);
+    await page.click('#calibrate');
+    await waitFor(page, () => document.body.dataset['calibrated'] === 'cpu-worker', 60_000);
+    const seconds = async () => Number(await page.$eval('#estimate', (e) => (e as HTMLElement).dataset['seconds'] ?? 'NaN'));
+    const t1 = await seconds();
+    expect(t1).toBeGreaterThan(0);
+    expect(await page.$eval('#estimate', (e) => e.textContent)).toMatch(/about .* on the CPU engine \(build .*calibrated from a 0\.5 s calibration run\)/);
+    await typeInto(page, '#f-T', '10');
+    await waitFor(page, () => document.getElementById('f-T') !== null && (document.getElementById('estimate') as HTMLElement).dataset['seconds'] !== undefined, 5_000);
+    const t10 = await seconds();
+    expect(t10 / t1).toBeGreaterThan(5); // the run part scales with T; the build part does not
+    // The real run against the estimate; a time left is shown while it runs.
+    await typeInto(page, '#f-T', '3');
+    const estimate3 = await seconds();
+    const t0 = performance.now();
+    await page.click('#run');
+    await waitFor(page, () => /at the pace so far/.test(document.getElementById('eta')?.textContent ?? '') || document.body.dataset['state'] === 'done', 60_000);
+    const sawEta = await page.$eval('#eta', (e) => e.textContent ?? '');
+    await waitForResult(page);
+    const actual = (performance.now() - t0) / 1000;
+    console.log(`[app.test] time estimate ${estimate3.toFixed(2)} s, page run ${actual.toFixed(2)} s (akil-static N = 1000, T = 3 s, CPU worker); eta seen: ${sawEta}`);
+    expect(sawEta).toMatch(/at the pace so far/);
+    expect(actual / estimate3).toBeGreaterThan(0.1);
+    expect(actual / estimate3).toBeLessThan(10);
+    await page.close();
+  });
+
   it('a bad parameter shows its error beside the field and does not start a run', async () => {
     const page = await openPage('?preset=akil-static');
     await typeInto(page, '#f-N', '-5');
