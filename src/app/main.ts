@@ -1,5 +1,6 @@
 // Page entry: wires the spec form, the Run / Pause / Reset buttons, the backend banner and the session.
-// URL parameters preset, N, T, seed preselect a configuration (e.g. ?preset=akil-static&N=1000&T=1).
+// URL parameters preset, N, T, seed, c, eta-i preselect a configuration (e.g. ?preset=akil-static&N=1000&T=1);
+// the address bar follows the form, so a copied URL reopens the same preset and overrides.
 import { planBackend, type BackendPref } from './backend.ts';
 import { blobLink } from './exports.ts';
 import { Session, type PageState } from './session.ts';
@@ -20,6 +21,7 @@ const runBtn = $<HTMLButtonElement>('run');
 const pauseBtn = $<HTMLButtonElement>('pause');
 const backendSel = $<HTMLSelectElement>('backend');
 let state: PageState = 'idle';
+let urlReady = false; // set once the URL's own parameters are applied
 let calibrating = false;
 let formSpec: NetworkSpec | null = null; // the valid spec in the form, if any
 const calibrations = new Map<string, Calibration>(); // per engine kind ('cpu-worker', 'webgpu')
@@ -48,7 +50,18 @@ const form = new SpecForm((valid) => {
   session.formChanged(valid ? specTag(valid) : null);
   formSpec = valid;
   showEstimate();
+  if (urlReady) syncUrl();
 });
+
+/** Writes the preset and the changed form fields into the address bar (replaceState: no history entry per key). */
+function syncUrl(): void {
+  const { preset, overrides } = form.shareable();
+  const q = new URLSearchParams();
+  if (preset) q.set('preset', preset);
+  else q.set('custom', '1'); // a spec from the editor or a file: too large for a URL; download spec.json to share it
+  for (const [k, v] of overrides) q.set(k, v);
+  history.replaceState(null, '', `${location.pathname}?${q.toString()}`);
+}
 
 /** Longest run the estimate line does not warn about. */
 const WARN_ABOVE_S = 600;
@@ -154,13 +167,15 @@ backendSel.addEventListener('change', () => void showPlan());
 
 const q = new URLSearchParams(location.search);
 form.loadPreset(q.get('preset') ?? 'akil-istdp-demo');
-for (const [k, id] of [['N', 'f-N'], ['T', 'f-T'], ['seed', 'f-seed']] as const) {
-  const v = q.get(k);
-  if (v !== null) {
-    const el = $<HTMLInputElement>(id);
-    el.value = v;
-    el.dispatchEvent(new Event('input'));
-  }
+// Form fields from the URL: N, T, seed, c and eta-i (the i-th projection's eta), as syncUrl writes them.
+for (const [k, v] of q) {
+  if (!/^(N|T|seed|c|eta-\d+)$/.test(k)) continue;
+  const el = document.getElementById(`f-${k}`) as HTMLInputElement | null;
+  if (!el) continue;
+  el.value = v;
+  el.dispatchEvent(new Event('input'));
 }
+urlReady = true;
+syncUrl();
 setState('idle', 'Pick a preset, adjust the parameters, press Run.');
 void showPlan();

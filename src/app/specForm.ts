@@ -38,6 +38,8 @@ export class SpecForm {
   private jsonSpot: JsonErrorSpot | null = null;
   /** Form fields typed while the JSON editor did not parse: applied to the spec once it parses again. */
   private readonly pending = new Set<string>();
+  /** Form field values right after the preset loaded (what the URL leaves out). */
+  private presetDefaults: Record<string, string> = {};
   private timer = 0;
   private readonly json = $<HTMLTextAreaElement>('spec-json');
 
@@ -63,6 +65,22 @@ export class SpecForm {
     $<HTMLSelectElement>('preset').value = name;
     $('preset-desc').textContent = p.build().description ?? p.figure;
     this.setSpec(p.build() as unknown as Obj);
+    this.presetDefaults = this.fieldValues();
+    this.check(); // once more, so listeners (the URL) see the new preset's defaults
+  }
+
+  /** Current text of every form field, by key: N, T, seed, c, eta-i. */
+  fieldValues(): Record<string, string> {
+    const out: Record<string, string> = {};
+    document.querySelectorAll<HTMLInputElement>('.form input[id^="f-"]').forEach((el) => (out[el.id.slice(2)] = el.value));
+    return out;
+  }
+
+  /** The preset (null for a custom spec) and the form fields that differ from it: what a shareable URL carries. */
+  shareable(): { preset: string | null; overrides: [string, string][] } {
+    const preset = $<HTMLSelectElement>('preset').value || null;
+    if (!preset) return { preset: null, overrides: [] };
+    return { preset, overrides: Object.entries(this.fieldValues()).filter(([k, v]) => this.presetDefaults[k] !== v) };
   }
 
   /** Loads spec JSON text (editor or file); the preset picker switches to "custom". */

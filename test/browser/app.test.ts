@@ -272,6 +272,26 @@ describe('browser app (headless Chromium, static build)', () => {
     await page.close();
   });
 
+  it('the URL carries the preset and the changed fields: a copied address reopens the same spec', async () => {
+    const page = await openPage('?preset=akil-istdp-demo');
+    expect(new URL(page.url()).search).toBe('?preset=akil-istdp-demo'); // nothing changed yet
+    await typeInto(page, '#f-N', '1500');
+    const eta = await page.$eval('#eta-fields input', (e) => e.id);
+    await typeInto(page, `#${eta}`, '0.002');
+    const url = page.url();
+    expect(new URL(url).searchParams.get('N')).toBe('1500');
+    expect(new URL(url).searchParams.get(eta.slice(2))).toBe('0.002');
+    expect(new URL(url).searchParams.has('T')).toBe(false); // unchanged fields stay out
+    const spec = await page.$eval('#spec-json', (e) => (e as HTMLTextAreaElement).value);
+    await page.select('#preset', 'akil-static');
+    expect(new URL(page.url()).search).toBe('?preset=akil-static'); // a new preset starts without overrides
+    await page.close();
+    const again = await openPage(url.slice(base.length + 1));
+    expect(await again.$eval('#spec-json', (e) => (e as HTMLTextAreaElement).value)).toBe(spec);
+    expect(await again.$eval('#preset', (e) => (e as HTMLSelectElement).value)).toBe('akil-istdp-demo');
+    await again.close();
+  });
+
   it('a bad parameter shows its error beside the field and does not start a run', async () => {
     const page = await openPage('?preset=akil-static');
     await typeInto(page, '#f-N', '-5');
