@@ -135,8 +135,8 @@ export function ruleJacobian(p: SoldadoParams, w: W4, rule: TrialRule, alphaE: n
   for (let b = 0; b < 4; b++) {
     const wp = [...w] as [number, number, number, number];
     const wm = [...w] as [number, number, number, number];
-    wp[b] += h;
-    wm[b] -= h;
+    wp[b] = wp[b]! + h;
+    wm[b] = wm[b]! - h;
     const up = staticRates(p, wp)!;
     const dn = staticRates(p, wm)!;
     D[0]![b] = (up.E - dn.E) / (2 * h);
