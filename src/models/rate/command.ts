@@ -6,6 +6,21 @@ import { runMeta } from '../../cli/runInfo.ts';
 import { summarizeRate, writeRateOutputs } from './output.ts';
 import { runRate } from './run.ts';
 import { validateRateSpec } from './validate.ts';
+import type { RateModel } from './derive.ts';
+import type { RateEngineLike } from './run.ts';
+
+/** The WebGPU rate engine factory (loaded only for --backend webgpu, so the CPU path never imports WebGPU code). */
+async function gpuEngine(): Promise<{ engine: (m: RateModel) => RateEngineLike; device: string }> {
+  const { acquireDevice } = await import('../../engine/webgpu/device.ts');
+  const { GpuRateEngine } = await import('./gpu.ts');
+  let a;
+  try {
+    a = await acquireDevice({ allowSoftware: true });
+  } catch (e) {
+    throw new UsageError(`--backend webgpu: no WebGPU adapter (${(e as Error).message})`);
+  }
+  return { engine: (m) => new GpuRateEngine(a.device, m), device: `webgpu (${a.adapterInfo.description || a.adapterInfo.vendor || 'adapter'})` };
+}
 
 export interface RateRunFlags {
   out: string;
@@ -25,11 +40,12 @@ export async function runRateCommand(raw: Record<string, unknown>, flags: RateRu
   for (const [flag, v] of [['--N', flags.N], ['--T', flags.T_s], ['--c', flags.c], ['--init-weights', flags.initWeights], ['--checkpoint-every', flags.checkpointEvery]] as const) {
     if (v !== undefined) throw new UsageError(`${flag} does not apply to a rate network (kind 'rate'): edit batch, trials.count or populations[].n in the spec (plasticnet spec <preset> > spec.json)`);
   }
-  if (flags.backend === 'webgpu') throw new UsageError("--backend webgpu: the rate engine's WebGPU twin is not wired into the command line yet; use --backend cpu (or auto)");
   const spec = validateRateSpec(flags.seed !== undefined ? { ...raw, seed: flags.seed } : raw);
   prepareOut(flags.out, flags.force);
   let lastPct = -1;
+  const gpu = flags.backend === 'webgpu' ? await gpuEngine() : undefined; // auto = cpu: rate batches are small
   const r = await runRate(spec, {
+    ...(gpu ? { engine: gpu.engine, backend: 'webgpu', device: gpu.device } : {}),
     onTrial: (t, n) => {
       const pct = Math.floor((10 * t) / n) * 10;
       if (!flags.quiet && pct > lastPct) {
