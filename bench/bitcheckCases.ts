@@ -1,7 +1,7 @@
 // The Akil golden checksums (bench/bitcheck.ts, test/unit/bitcheck.test.ts): akilNetwork({N: 2000, T_s: 2})
 // (static) and fig3IstdpEi at N = 2000, T = 2 s (EI iSTDP), fingerprinted by per-neuron spike counts over the
 // whole run, final membrane potentials, currents, traces and plastic weights (FNV-1a over the raw bytes).
-import { buildNetwork } from '../src/build/network.ts';
+import { buildNetwork } from '../src/network/network.ts';
 import { CpuEngine } from '../src/engine/cpu/CpuEngine.ts';
 import { derive } from '../src/model/derive.ts';
 import type { NetworkSpec } from '../src/model/spec.ts';

@@ -11,14 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
-import { buildNetwork, type BuiltNetwork } from '../src/build/network.ts';
+import { buildNetwork, type BuiltNetwork } from '../src/network/network.ts';
 import { runMeta } from '../src/cli/runInfo.ts';
 import { CpuEngine } from '../src/engine/cpu/CpuEngine.ts';
-import { independentSpikes, inputPass } from '../src/engine/cpu/input.ts';
-import { neuronUpdatePass } from '../src/engine/cpu/neuronUpdate.ts';
-import { plasticityPostPass, plasticityPrePass } from '../src/engine/cpu/plasticity.ts';
-import { synapsePropagatePass } from '../src/engine/cpu/synapsePropagate.ts';
-import { traceUpdatePass } from '../src/engine/cpu/traceUpdate.ts';
+import { independentSpikes } from '../src/engine/cpu/input.ts';
 import { SCHEDULE } from '../src/engine/engine.ts';
 import { derive } from '../src/model/derive.ts';
 import { homeostaticInhibitory } from '../src/model/rules.ts';
@@ -104,48 +100,33 @@ async function timedRun(net: BuiltNetwork, warmSteps: number): Promise<{ wall_s:
   return { wall_s, cpu_s: (c.user + c.system) / 1e6, eng };
 }
 
-// The timers' order; CpuEngine.stepOnce runs its per-step input-overflow guard ('check') right after 'input'.
-const TIMED_PASSES = ['input', 'check', 'neuron_update', 'synapse_propagate', 'plasticity_pre', 'plasticity_post', 'trace_update', 'record'] as const satisfies readonly (typeof SCHEDULE)[number][];
-
 /**
- * Bench-only stepping loop: the same calls as CpuEngine.stepOnce, in its order, each wrapped in a timer.
- * 'check' is the per-step input-overflow guard (only for input channels that can overflow i32; none in
- * the Akil network); 'record' covers the recorder, including the guards checked when a bin closes.
+ * Bench-only stepping loop: the engine's passes (CpuEngine.passes, built from SCHEDULE), in SCHEDULE
+ * order, each wrapped in a timer. 'check' is the per-step input-overflow guard (only for input channels
+ * that can overflow i32; none in the Akil network); 'record' covers the recorder, including the guards
+ * checked when a bin closes.
  */
 function instrumentedRun(net: BuiltNetwork, warmSteps: number): { pass_s: Record<string, number>; wall_s: number; spikes: number } {
   const eng = new CpuEngine(net);
   const d = net.derived;
   const st = eng.state;
-  const q = eng['qStatic'];
-  const checkInput = eng['inputOverflowChannels'].length > 0;
+  const passes = eng.passes;
   while (eng.step < warmSteps) eng.stepOnce();
-  const acc = new Float64Array(TIMED_PASSES.length);
+  const acc = new Float64Array(SCHEDULE.length);
   let spikes = 0;
   const t0 = performance.now();
   for (let step = warmSteps; step < d.nSteps; step++) {
     let a = performance.now();
-    let b: number;
-    inputPass(net, st, step, q);
-    b = performance.now(); acc[0]! += b - a; a = b;
-    if (checkInput) eng['checkInputOverflow'](step);
-    b = performance.now(); acc[1]! += b - a; a = b;
-    neuronUpdatePass(d, st);
-    b = performance.now(); acc[2]! += b - a; a = b;
-    synapsePropagatePass(net, st, q);
-    b = performance.now(); acc[3]! += b - a; a = b;
-    plasticityPrePass(net, st, step);
-    b = performance.now(); acc[4]! += b - a; a = b;
-    plasticityPostPass(net, st, step);
-    b = performance.now(); acc[5]! += b - a; a = b;
-    traceUpdatePass(d, st, step);
-    b = performance.now(); acc[6]! += b - a; a = b;
+    for (let k = 0; k < passes.length; k++) {
+      passes[k]!.run(step);
+      const b = performance.now();
+      acc[k]! += b - a;
+      a = b;
+    }
     spikes += st.nSpikes;
-    eng['recordStep'](step);
-    eng['_step'] = step + 1;
-    b = performance.now(); acc[7]! += b - a;
   }
   const wall_s = (performance.now() - t0) / 1000;
-  return { pass_s: Object.fromEntries(TIMED_PASSES.map((p, i) => [p, acc[i]! / 1000])), wall_s, spikes };
+  return { pass_s: Object.fromEntries(passes.map((p, i) => [p.name, acc[i]! / 1000])), wall_s, spikes };
 }
 
 interface PeerResult {
@@ -296,9 +277,9 @@ async function benchOne(N: number, m: Mode, o: Opts, meta: ReturnType<typeof run
     for (const r of runs) if (r.spikes !== spikes) throw new Error(`instrumented loop diverged from the engine: ${r.spikes} vs ${spikes} spikes`);
     instrumented_wall_s = round(median(runs.map((r) => r.wall_s)), 5);
     const steps = d.nSteps - warmSteps;
-    const per = TIMED_PASSES.map((p) => median(runs.map((r) => r.pass_s[p]!)));
+    const per = SCHEDULE.map((p) => median(runs.map((r) => r.pass_s[p]!)));
     const tot = per.reduce((a, b) => a + b, 0);
-    passes = Object.fromEntries(TIMED_PASSES.map((p, i) => [p, { s: round(per[i]!, 4), us_per_step: round((per[i]! / steps) * 1e6, 4), frac: round(per[i]! / tot, 3) }]));
+    passes = Object.fromEntries(SCHEDULE.map((p, i) => [p, { s: round(per[i]!, 4), us_per_step: round((per[i]! / steps) * 1e6, 4), frac: round(per[i]! / tot, 3) }]));
   }
 
   const line: Record<string, unknown> = {

@@ -14,7 +14,7 @@ import { execSync } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
-import { buildNetwork } from '../src/build/network.ts';
+import { buildNetwork } from '../src/network/network.ts';
 import { derive } from '../src/model/derive.ts';
 import { homeostaticInhibitory } from '../src/model/rules.ts';
 import { validate } from '../src/model/validate.ts';

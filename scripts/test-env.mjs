@@ -10,6 +10,9 @@
 //      adapter with VK_ICD_FILENAMES pointing at that ICD. src/engine/webgpu/device.ts sets the same
 //      variable itself in the test processes (an env var set here cannot reach `vitest run`).
 //
+//   4. Debian's python3-h5py and python3-numpy: test/unit/sonata.test.ts reads the SONATA export back
+//      with h5py (an HDF5 reader independent of h5wasm) and byte-compiles the generated PyNN script.
+//
 // Missing packages are installed with apt-get when running as root; otherwise this exits 1 with the
 // command to run. With CI=true, a probe that gets no adapter is a failure (exit 1), never a skip.
 import { spawnSync } from 'node:child_process';
@@ -86,8 +89,10 @@ if (process.platform === 'linux') {
   const missing = [];
   if (!existsSync(CHROMIUM) || !findSwiftShaderIcd()) missing.push('chromium');
   if (!hasVulkanLoader()) missing.push('libvulkan1');
+  const hasH5py = () => existsSync('/usr/bin/python3') && spawnSync('/usr/bin/python3', ['-c', 'import h5py, numpy'], { stdio: 'ignore' }).status === 0;
+  if (!hasH5py()) missing.push('python3-h5py');
   if (missing.length > 0) {
-    log(`missing Debian packages: ${missing.join(' ')} (headless Chromium; SwiftShader Vulkan ICD; Vulkan loader)`);
+    log(`missing Debian packages: ${missing.join(' ')} (headless Chromium; SwiftShader Vulkan ICD; Vulkan loader; h5py for the SONATA reader test)`);
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     if (isRoot && commandExists('apt-get')) {
       log('running as root with apt-get: installing them');
@@ -95,12 +100,15 @@ if (process.platform === 'linux') {
       if (missing.includes('chromium')) run('apt-get', ['install', '-y', 'chromium']);
       // The bare loader: its Recommends pull in Mesa 22 lavapipe, which Dawn rejects anyway.
       if (missing.includes('libvulkan1')) run('apt-get', ['install', '-y', '--no-install-recommends', 'libvulkan1']);
+      if (missing.includes('python3-h5py')) run('apt-get', ['install', '-y', '--no-install-recommends', 'python3-h5py', 'python3-numpy']);
     } else {
       fail(`install them first:\n\n    sudo apt-get install ${missing.join(' ')}\n`);
     }
   }
   if (!existsSync(CHROMIUM)) fail(`${CHROMIUM} still missing after install`);
   if (!hasVulkanLoader()) fail('libvulkan.so.1 still missing after install');
+  if (!hasH5py()) fail('/usr/bin/python3 cannot import h5py and numpy after install');
+  log('h5py: /usr/bin/python3');
 }
 const icd = process.platform === 'linux' ? findSwiftShaderIcd() : undefined;
 if (process.platform === 'linux' && !icd) {

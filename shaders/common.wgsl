@@ -1,9 +1,9 @@
 // common.wgsl: shared header, prepended (with rng.wgsl) to every pass by
 // src/engine/webgpu/shaderSource.ts. Keep it to constants and tiny helpers used by several passes.
 
-// Threads per workgroup for 1-D passes; dispatch ceil(n / WORKGROUP_SIZE) workgroups, split over x
-// and y when that exceeds maxComputeWorkgroupsPerDimension.
-const WORKGROUP_SIZE: u32 = 64u;
+// WORKGROUP_SIZE (threads per workgroup for 1-D passes; dispatch ceil(n / WORKGROUP_SIZE) workgroups,
+// split over x and y when that exceeds maxComputeWorkgroupsPerDimension) is generated from layout.ts
+// (shaderSource.ts, sharedConstantsWgsl), as are FIXED_SCALE and the Philox stream ids STREAM_*.
 
 const U32_MAX: u32 = 0xffffffffu;
 

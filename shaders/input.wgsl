@@ -10,12 +10,10 @@
 // input_deliver (independent spikes and events); input_prime once before step 0. shaders/step.wgsl
 // fuses the same functions into the fused schedule.
 
-// Philox stream ids: STREAM in src/rng/streams.ts.
-const STREAM_INPUT_COUNT: u32 = 3u; // counter (step, 0, input, 0)
-const STREAM_INPUT_INDEX: u32 = 4u; // counter (step, spike >> 2, input, 0)
-const STREAM_MOTHER_COUNT: u32 = 5u; // counter (step, 0, input, 0)
-const STREAM_CHILD_COPY: u32 = 6u; // counter (step, child, input | mother << 8, 0)
-const STREAM_SIGNAL: u32 = 8u; // counter (step, channel, 0, 0), word 0
+// Philox stream ids STREAM_*: generated from STREAM in src/rng/streams.ts (shaderSource.ts). Counters:
+// STREAM_INPUT_COUNT (step, 0, input, 0); STREAM_INPUT_INDEX (step, spike >> 2, input, 0);
+// STREAM_MOTHER_COUNT (step, 0, input, 0); STREAM_CHILD_COPY (step, child, input | mother << 8, 0);
+// STREAM_SIGNAL (step, channel, 0, 0), word 0.
 
 // Signal channel c at `step` (advanceSignals): u = u01(word) - 0.5 (exact), x = u - (u - x) * decay. Only
 // this thread touches channel c, and nothing else reads the signals in the dispatch that advances them.

@@ -1,12 +1,12 @@
 // Pass 'neuron_update' (twin of src/engine/cpu/neuronUpdate.ts), one thread per neuron: the step's
 // fixed-point external input joins the input currents, then, by the population's model (PopParams.model):
-// forward Euler of the EIF/LIF membrane (current-based) or of the conductance-based LIF
-// (neuronUpdateCond.ts), or the Poisson source's draw (inputModulated.ts), each in the reference's
-// expression order; threshold, reset, refractoriness. Spikers are appended to a spike list (count
+// the Poisson source's draw (inputModulated.ts), or membrane_v, generated from the neuron-model registry
+// (src/neurons: each model's WGSL twin, e.g. current_based_v in currentBased.ts, cond_lif_v in condLif.ts),
+// in the reference's expression order; threshold, reset, refractoriness. Spikers are appended to a spike list (count
 // ctl.nSpikes[list]) and stamped with the step in lastSpike.
 
-// Philox stream of Poisson source populations: STREAM.source in src/rng/streams.ts.
-const STREAM_SOURCE: u32 = 9u; // counter (step, k >> 2, population, 0), word k & 3
+// Philox stream of Poisson source populations: STREAM_SOURCE, generated from STREAM.source in
+// src/rng/streams.ts; counter (step, k >> 2, population, 0), word k & 3.
 
 fn join_inputs(i: u32) {
   for (var c = 0u; c < P.nChannels; c++) {
@@ -28,35 +28,6 @@ fn emit_spike(i: u32, step: u32, list: u32, refSteps: i32) {
   ctl.list[P.spikeOff + list * P.N + s] = i;
   istate[P.lastOff + i] = i32(step);
   istate[P.refrOff + i] = refSteps;
-}
-
-// EIF/LIF: v + dtC * ((sum_c I_c + gL (eL - v)) + gLdT exp((v - vT) / DeltaT)).
-fn current_based_v(p: u32, i: u32, vi: f32) -> f32 {
-  let pp = &P.pops[p];
-  var itot = 0.0;
-  for (var c = 0u; c < P.nChannels; c++) {
-    itot = itot + fstate[P.curOff + c * P.N + i];
-  }
-  let leak = pp.gL * (pp.eL - vi);
-  var ex = 0.0;
-  if (pp.isEif != 0u) {
-    ex = pp.gLdT * exp((vi - pp.vT) * pp.invDeltaT);
-  }
-  return vi + pp.dtOverC * ((itot + leak) + ex);
-}
-
-// Conductance-based LIF (condLifUpdate): syn = sum over its channels, ascending, of g_c (E_c - v), then
-// v + dtC * ((gL (eL - v) + syn) + iBg). g_c is the channel's current (nS): this step's input joined.
-fn cond_lif_v(p: u32, i: u32, vi: f32) -> f32 {
-  let pp = &P.pops[p];
-  var syn = 0.0;
-  for (var c = 0u; c < P.nChannels; c++) {
-    if ((pp.condMask & (1u << c)) == 0u) {
-      continue;
-    }
-    syn = syn + fstate[P.curOff + c * P.N + i] * (P.channels[c].reversal - vi);
-  }
-  return vi + pp.dtOverC * ((pp.gL * (pp.eL - vi) + syn) + pp.iBg);
 }
 
 // Spike probability of source k (local index) of Poisson population p (sourceProbability):
@@ -93,12 +64,7 @@ fn neuron_update_at(i: u32, step: u32, list: u32) {
     return;
   }
   let vi = fstate[P.vOff + i];
-  var vn: f32;
-  if (pp.model == MODEL_COND) {
-    vn = cond_lif_v(p, i, vi);
-  } else {
-    vn = current_based_v(p, i, vi);
-  }
+  var vn = membrane_v(p, i, vi);
   if (vn >= pp.vThresh) {
     emit_spike(i, step, list, pp.refSteps);
     vn = pp.vReset;

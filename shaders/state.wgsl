@@ -3,9 +3,8 @@
 // `graph` and `weight` may span several bindings (chunks): passes reach them only through the generated
 // graph_at(i), weight_at(i) and weight_set(i, v), never by name (their bindings are graph_0, graph_1, ...).
 
-// Fixed-point scale of the input accumulators: FIXED_SCALE = 2^20 in src/model/derive.ts.
-const FIXED_SCALE: f32 = 1048576.0;
-const FIXED_INV_SCALE: f32 = 9.5367431640625e-7; // 2^-20, exact
+// Fixed-point scale of the input accumulators: FIXED_SCALE = 2^20 and FIXED_INV_SCALE, generated from
+// src/model/derive.ts (shaderSource.ts, sharedConstantsWgsl).
 const I32_LIMIT: f32 = 2147483648.0;
 
 // Threads per workgroup of the per-spiker passes (a workgroup walks one row or column at a time).

@@ -55,14 +55,14 @@ export { withOverrides, type Overrides } from './model/overrides.ts';
 // Validation and building
 export { SpecError, validate, type SpecIssue } from './model/validate.ts';
 export { build } from './api/network.ts';
-export type { BuiltNetwork } from './build/network.ts';
+export type { BuiltNetwork } from './network/network.ts';
 
 // Running
 export { Simulation, type Backend, type Progress, type SimulationOptions, type SimulationRunOptions, type StoppedBy } from './api/simulation.ts';
 export { acquireDevice, releaseDevice, type AcquireOptions, type AcquiredDevice, type AdapterSummary } from './engine/webgpu/device.ts';
 
 // Recordings
-export type { NeuronStats, PopulationLayout, Raster, Recordings, TimeSeries, WindowCounts } from './engine/recordings.ts';
+export type { NeuronStats, PopulationLayout, Raster, Recordings, TimeSeries, WindowCounts } from './record/recordings.ts';
 
 // Statistics
 export { analyze, summarize, type Analysis, type PlasticSummary, type PopulationSummary, type Summary, type SummaryOptions } from './stats/summary.ts';
@@ -73,7 +73,7 @@ export { histogram, linearRegression, type Regression } from './stats/weights.ts
 
 // Theory
 export * as theory from './theory/index.ts';
-export { theoryFor, type RunTheory } from './analysis/theoryFor.ts';
+export { theoryFor, type RunTheory } from './theory/adapters/theoryFor.ts';
 
 // Writers
 export { npyFiles, type NamedArray, type RunMeta, type RunOutputs, type RunSummary } from './api/outputs.ts';

@@ -25,7 +25,8 @@ export interface Mutant {
 }
 
 const DERIVE = 'src/model/derive.ts';
-const KICK = "kick: post.neuron.model === 'cond_lif' ? 1 : channels[channel]!.invTau,";
+const KICK = 'kick: conductance ? 1 : channels[channel]!.invTau,';
+const CURRENT_BASED = 'src/neurons/currentBased.ts'; // eif and lif: derived constants, CPU update, WGSL
 const SYNAPSE = 'test/unit/synapsePhysics.test.ts';
 const NETWORK = 'test/unit/akilPhysics.test.ts';
 
@@ -78,8 +79,7 @@ export const MUTANTS: Mutant[] = [
     id: 'deltaT-x1.2',
     description: 'EIF slope factor Delta_T x1.2 (in g_L Delta_T and in 1/Delta_T)',
     edits: [
-      { file: DERIVE, search: 'f32(n.deltaT_mV / n.tauMem_ms)', replace: 'f32((1.2 * n.deltaT_mV) / n.tauMem_ms)' },
-      { file: DERIVE, search: 'f32(1 / n.deltaT_mV)', replace: 'f32(1 / (1.2 * n.deltaT_mV))' },
+      { file: CURRENT_BASED, search: "const deltaT = n['deltaT_mV'] as number;", replace: "const deltaT = 1.2 * (n['deltaT_mV'] as number);" },
     ],
     killers: ['test/unit/neuron.test.ts'],
   },
@@ -87,8 +87,8 @@ export const MUTANTS: Mutant[] = [
     id: 'tauMem-x1.2',
     description: 'membrane time constant tau_m x1.2 (in g_L and in g_L Delta_T)',
     edits: [
-      { file: DERIVE, search: 'gL: f32(1 / n.tauMem_ms),', replace: 'gL: f32(1 / (1.2 * n.tauMem_ms)),' },
-      { file: DERIVE, search: 'f32(n.deltaT_mV / n.tauMem_ms)', replace: 'f32(n.deltaT_mV / (1.2 * n.tauMem_ms))' },
+      { file: CURRENT_BASED, search: "const tau = n['tauMem_ms'] as number;", replace: "const tau = 1.2 * (n['tauMem_ms'] as number);" },
+      { file: CURRENT_BASED, search: "gL: f(1 / (n['tauMem_ms'] as number))", replace: "gL: f(1 / (1.2 * (n['tauMem_ms'] as number)))" },
     ],
     killers: ['test/unit/neuron.test.ts'],
   },
@@ -115,7 +115,7 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'plasticity-order-swapped',
     description: 'plasticity_post runs before plasticity_pre in the step (SPEC schedule: pre-spike updates first)',
-    edits: [{ file: 'src/engine/cpu/CpuEngine.ts', search: 'plasticityPrePass(net, st, step);\n    plasticityPostPass(net, st, step);', replace: 'plasticityPostPass(net, st, step);\n    plasticityPrePass(net, st, step);' }],
+    edits: [{ file: 'src/engine/engine.ts', search: "  'plasticity_pre',\n  'plasticity_post',\n", replace: "  'plasticity_post',\n  'plasticity_pre',\n" }],
     killers: ['test/unit/stepOrder.test.ts'],
     ci: true,
   },

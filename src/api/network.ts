@@ -1,7 +1,6 @@
-// build(spec): validate, derive and build in one call (the library's view of src/build/network.ts).
-import { buildNetwork, type BuiltNetwork } from '../build/network.ts';
-import { derive } from '../model/derive.ts';
-import { validate } from '../model/validate.ts';
+// build(spec): validate, derive and build in one call (the library's view of src/pipeline/session.ts, PreparedRun).
+import type { BuiltNetwork } from '../network/network.ts';
+import { PreparedRun } from '../pipeline/session.ts';
 
 /**
  * Validates a spec (throwing {@link SpecError} for any invalid one) and builds its network from the seed:
@@ -9,5 +8,5 @@ import { validate } from '../model/validate.ts';
  * the same spec gives the same network on every machine.
  */
 export function build(spec: unknown): BuiltNetwork {
-  return buildNetwork(derive(validate(spec)));
+  return PreparedRun.of(spec).build().net;
 }

@@ -1,6 +1,6 @@
 // The outputs of a finished run, in memory (no file system): what `plasticnet run` writes as files.
-import { renderReportFor, runArrays, summarizeRun, type RunMeta, type RunSummary } from '../analysis/runOutput.ts';
-import type { RunResult } from '../engine/simulation.ts';
+import { renderReportFor, runArrays, summarizeRun, type RunMeta, type RunSummary } from '../output/runOutput.ts';
+import type { RunResult } from '../pipeline/simulation.ts';
 import { encodeNpy, type NpyArray } from '../io/npy.ts';
 
 export type { RunMeta, RunSummary };

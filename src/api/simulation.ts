@@ -1,10 +1,11 @@
 // The library's run object: a validated, built network on one engine (CPU, or WebGPU on a device the
 // caller hands in), advanced step by step or run to the end, with its recordings, statistics and outputs.
-// A thin wrapper over src/engine/simulation.ts (the CLI's runSimulation); DOM-free and Node-free.
-import type { BuiltNetwork } from '../build/network.ts';
+// A thin wrapper over the engine registry and src/pipeline (the CLI's runSimulation); DOM-free and Node-free.
+import type { BuiltNetwork } from '../network/network.ts';
 import { RunGuardError, type Engine } from '../engine/engine.ts';
-import type { Recordings } from '../engine/recordings.ts';
-import { createEngine, type Backend, type Progress, type RunResult } from '../engine/simulation.ts';
+import { spikingRecordings, type Recordings } from '../record/recordings.ts';
+import { createEngine } from '../engine/engines.ts';
+import type { Backend, Progress, RunResult } from '../pipeline/simulation.ts';
 import '../engine/webgpu/register.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { summarize, type Summary } from '../stats/summary.ts';
@@ -90,12 +91,12 @@ export class Simulation {
     const t0 = performance.now();
     const net = build(spec);
     const build_s = (performance.now() - t0) / 1000;
-    const engine = await createEngine(net, backend, opts.device);
+    const engine = await createEngine(net, backend, opts.device ? { device: opts.device } : {});
     return new Simulation(net.derived.spec, net, engine, build_s);
   }
 
-  /** `'cpu'` or `'webgpu'`: the engine actually used. */
-  get backend(): 'cpu' | 'webgpu' {
+  /** The registered name of the engine actually used (`'cpu'`, `'webgpu'`; src/engine/registry.ts). */
+  get backend(): string {
     return this.engine.backend;
   }
 
@@ -174,7 +175,7 @@ export class Simulation {
   /** The recordings so far (spike raster, binned rates, currents and weights, count windows, final weights). */
   async recordings(): Promise<Recordings> {
     this.live();
-    return this.engine.recordings();
+    return spikingRecordings(await this.engine.recordings(), 'Simulation.recordings');
   }
 
   /** Statistics of the recordings so far over the statistics interval (what summary.json holds, without theory). */

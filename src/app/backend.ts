@@ -1,30 +1,16 @@
 // Which engine a run uses, and the plain sentence the banner shows when it is not WebGPU.
 // 'auto': the WebGPU engine on a hardware adapter, else the CPU engine in a Web Worker (a software adapter
 // such as SwiftShader is slower than the CPU engine). 'webgpu': any adapter, software included.
+import { loadEngines } from '../engine/engines.ts';
 import { acquireDevice, summarizeAdapter } from '../engine/webgpu/device.ts';
 
 export type BackendPref = 'auto' | 'cpu' | 'webgpu';
 
 export type BackendChoice = { kind: 'cpu-worker'; why: string } | { kind: 'webgpu'; device: GPUDevice; adapter: string; software: boolean };
 
-// The WebGPU engine registers itself (registerWebGpu) from this module once it exists; absent, the glob is empty.
-const registerModules = import.meta.glob('../engine/webgpu/register.ts');
-let registered: Promise<boolean> | null = null;
-
-/** Loads the WebGPU engine's registration module if this build has one. */
+/** Loads the WebGPU engine (src/engine/engines.ts, on demand) and says whether this build has it. */
 export function webgpuEngineAvailable(): Promise<boolean> {
-  registered ??= (async () => {
-    const load = Object.values(registerModules)[0];
-    if (!load) return false;
-    try {
-      await load();
-      return true;
-    } catch (e) {
-      console.error('loading the WebGPU engine failed:', e);
-      return false;
-    }
-  })();
-  return registered;
+  return loadEngines('webgpu');
 }
 
 interface Probe {
@@ -49,7 +35,7 @@ export async function planBackend(pref: BackendPref): Promise<{ kind: 'webgpu'; 
   const p = await probe();
   if (p.problem) return cpu(p.problem);
   if (p.software && pref === 'auto') return cpu(`Only a software WebGPU adapter is available (${p.adapter}), which is slower than the CPU engine (choose backend "WebGPU" to use it anyway)`);
-  if (!(await webgpuEngineAvailable())) return cpu(`WebGPU adapter found (${p.adapter}${p.software ? ', software' : ''}), but this build has no WebGPU engine yet`);
+  if (!(await webgpuEngineAvailable())) return cpu(`WebGPU adapter found (${p.adapter}${p.software ? ', software' : ''}), but the WebGPU engine could not be loaded`);
   return { kind: 'webgpu', adapter: p.adapter ?? '', software: p.software };
 }
 

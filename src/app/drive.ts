@@ -1,12 +1,10 @@
 // The run loop shared by the CPU worker and the main-thread WebGPU path: build, then advance in chunks,
 // emitting a snapshot after each, until done, a guard fires, or it is stopped; pausing parks the loop.
-import { buildNetwork } from '../build/network.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { BuiltNetwork } from '../build/network.ts';
-import { LiveRun } from '../analysis/liveRun.ts';
-import type { RunMeta } from '../analysis/runOutput.ts';
-import { derive } from '../model/derive.ts';
-import { validate } from '../model/validate.ts';
+import type { BuiltNetwork } from '../network/network.ts';
+import { LiveRun } from '../pipeline/liveRun.ts';
+import type { RunMeta } from '../output/runOutput.ts';
+import { PreparedRun } from '../pipeline/session.ts';
 import type { RunMessage } from './protocol.ts';
 
 /** Pause/stop flags the loop checks between chunks. */
@@ -53,11 +51,10 @@ export async function drive(
 ): Promise<void> {
   let engine: Engine | null = null;
   try {
-    const spec = validate(specIn);
-    const t0 = performance.now();
-    const net = buildNetwork(derive(spec));
+    const prepared = PreparedRun.of(specIn);
+    const { net, build_s } = prepared.build();
     engine = await makeEngine(net);
-    const run = new LiveRun(spec, net, engine, (performance.now() - t0) / 1000);
+    const run = new LiveRun(prepared.spec, net, engine, build_s);
     post({ type: 'info', info: run.info }, []);
     while (!run.done && !ctl.stopped) {
       await ctl.waitWhilePaused();

@@ -1,6 +1,6 @@
 // Downloads of a finished run: summary.json, report.html, spec.json, every array as .npy, and each figure
 // as SVG (and PNG, rendered from the SVG through a canvas on demand). Links are Blob URLs.
-import type { FinalResult } from '../analysis/liveRun.ts';
+import type { FinalResult } from '../pipeline/liveRun.ts';
 import { encodeNpy } from '../io/npy.ts';
 
 const urls: string[] = [];

@@ -1,6 +1,6 @@
 // What the live views draw: the run's fixed info plus everything the snapshots brought so far, with the
 // raster trimmed to the last RASTER_WINDOW_S seconds. Plain data; no DOM.
-import type { FinalResult, LiveStats, RunInfo, Snapshot } from '../analysis/liveRun.ts';
+import type { FinalResult, LiveStats, RunInfo, Snapshot } from '../pipeline/liveRun.ts';
 
 export const RASTER_WINDOW_S = 2;
 

@@ -4,6 +4,7 @@ import { planBackend, type BackendPref } from './backend.ts';
 import { blobLink } from './exports.ts';
 import { Session, type PageState } from './session.ts';
 import { SpecForm } from './specForm.ts';
+import { isSafeName } from '../model/names.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const runBtn = $<HTMLButtonElement>('run');
@@ -48,7 +49,7 @@ $('reset').addEventListener('click', () => {
   session.reset();
   setState('idle', 'Reset.');
 });
-$('save-spec').addEventListener('click', () => blobLink(`${String(form.spec['name'] ?? 'spec')}.json`, [form.text()], 'application/json').click());
+$('save-spec').addEventListener('click', () => blobLink(`${isSafeName(form.spec['name']) ? form.spec['name'] : 'spec'}.json`, [form.text()], 'application/json').click());
 
 /** Says which engine Run will use; body[data-plan] tells tests when the answer is in. */
 async function showPlan(): Promise<void> {

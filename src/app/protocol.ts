@@ -1,7 +1,7 @@
 // Messages between the page and a run (Web Worker or main-thread loop).
-import type { FinalResult, RunInfo, Snapshot } from '../analysis/liveRun.ts';
-import type { RunMeta } from '../analysis/runOutput.ts';
-import type { RunResult } from '../engine/simulation.ts';
+import type { FinalResult, RunInfo, Snapshot } from '../pipeline/liveRun.ts';
+import type { RunMeta } from '../output/runOutput.ts';
+import type { RunResult } from '../pipeline/simulation.ts';
 
 /** Page -> worker. */
 export type ControlMessage = { type: 'start'; spec: unknown; meta: RunMeta } | { type: 'pause' } | { type: 'resume' };

@@ -1,7 +1,7 @@
 // Where a run executes: the CPU engine in a Web Worker, or the WebGPU engine on the main thread (its work
 // is on the GPU; the loop awaits between chunks so the page stays responsive).
-import type { RunMeta } from '../analysis/runOutput.ts';
-import { createEngine } from '../engine/simulation.ts';
+import type { RunMeta } from '../output/runOutput.ts';
+import { createEngine } from '../engine/engines.ts';
 import { Control, drive } from './drive.ts';
 import type { ControlMessage, RunMessage } from './protocol.ts';
 
@@ -23,7 +23,7 @@ export function runInWorker(spec: unknown, meta: RunMeta, onMessage: (m: RunMess
 
 export function runOnMainThread(spec: unknown, meta: RunMeta, device: GPUDevice, onMessage: (m: RunMessage) => void): RunHandle {
   const ctl = new Control();
-  void drive(spec, meta, (net) => createEngine(net, 'webgpu', device), ctl, (m) => {
+  void drive(spec, meta, (net) => createEngine(net, 'webgpu', { device }), ctl, (m) => {
     if (!ctl.stopped) onMessage(m);
   });
   return { pause: () => ctl.pause(), resume: () => ctl.resume(), stop: () => ctl.stop() };

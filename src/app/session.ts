@@ -1,6 +1,6 @@
 // One run on the page: starts it on the chosen engine, feeds its messages into a LiveState, redraws the
 // views at most 10 times a second (only when something changed), and shows status, results and exports.
-import type { RunMeta } from '../analysis/runOutput.ts';
+import type { RunMeta } from '../output/runOutput.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { chooseBackend, type BackendPref } from './backend.ts';
 import { clearExports, renderExports } from './exports.ts';

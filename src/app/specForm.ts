@@ -4,6 +4,14 @@
 import { SpecError, validate } from '../model/validate.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { presets } from '../presets/index.ts';
+import { etaField } from './etaField.ts';
+import { formatBytes, resourceRefusal } from '../model/estimate.ts';
+
+/** Memory a run in this tab may plan to use: half the device memory the browser reports, at most 2 GiB (typed arrays). */
+export function tabMemoryLimit(): number {
+  const gib = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
+  return Math.min(2 ** 31, typeof gib === 'number' && gib > 0 ? (gib * 2 ** 30) / 2 : 2 ** 31);
+}
 
 type Obj = Record<string, unknown>;
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -116,9 +124,7 @@ export class SpecForm {
       const pl = p['plasticity'];
       if (!isObj(pl)) return;
       const eta = pl['eta'] ?? (typeof pl['learningTimescale_ms'] === 'number' ? 1 / pl['learningTimescale_ms'] : '');
-      const label = document.createElement('label');
-      label.className = 'field';
-      label.innerHTML = `<span>η ${show(p['post'])}&larr;${show(p['pre'])}</span><input id="f-eta-${i}" type="text" inputmode="decimal"><small>${show(pl['rule'])}: learning rate per spike</small><div class="err" id="err-eta-${i}" role="alert"></div>`;
+      const label = etaField(document, i, show(p['post']), show(p['pre']), show(pl['rule'])); // text nodes only: names come from the loaded file
       box.append(label);
       const input = label.querySelector('input')!;
       input.value = show(eta);
@@ -148,6 +154,16 @@ export class SpecForm {
             document.getElementById(`f-${f}`)?.setAttribute('aria-invalid', 'true');
           } else rest.push(text);
         }
+      }
+    }
+    if (ok) {
+      // The estimate before anything is allocated: a network past what the tab can hold is refused here.
+      const limit = tabMemoryLimit();
+      const why = resourceRefusal(ok, limit, `what this tab can hold, ${formatBytes(limit)}`);
+      if (why !== null) {
+        $('err-N').textContent = `refused before allocating: ${why.replace(', or raise --max-memory', '')}`;
+        $('f-N').setAttribute('aria-invalid', 'true');
+        ok = null;
       }
     }
     $('json-errors').textContent = rest.join('\n');

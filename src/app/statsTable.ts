@@ -1,8 +1,8 @@
 // The simulated-vs-theory table: population rates, Fano factors, and spike-count covariances and
 // correlations per population pair, live (statistics so far) and final (summary.json's numbers).
-import type { LiveStats } from '../analysis/liveRun.ts';
-import type { RunSummary } from '../analysis/runOutput.ts';
-import { theoryOf } from '../analysis/runReport.ts';
+import type { LiveStats } from '../pipeline/liveRun.ts';
+import type { RunSummary } from '../output/runOutput.ts';
+import { theoryOf } from '../output/runReport.ts';
 
 /** A number to 4 significant digits; null (no value) is 'n/a', undefined (not applicable) is blank. */
 const fmt = (v: number | null | undefined, d = 4): string => (v === undefined ? '' : v === null || !Number.isFinite(v) ? 'n/a' : Number(v).toPrecision(d));

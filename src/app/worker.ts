@@ -1,5 +1,5 @@
 // Web Worker: runs the CPU engine off the main thread so the page stays responsive.
-import { CpuEngine } from '../engine/cpu/CpuEngine.ts';
+import { createEngine } from '../engine/engines.ts';
 import { Control, drive } from './drive.ts';
 import type { ControlMessage, RunMessage } from './protocol.ts';
 
@@ -14,5 +14,5 @@ scope.onmessage = (e) => {
   const m = e.data;
   if (m.type === 'pause') ctl.pause();
   else if (m.type === 'resume') ctl.resume();
-  else if (m.type === 'start') void drive(m.spec, m.meta, async (net) => new CpuEngine(net, 'Web Worker'), ctl, (msg, transfer) => scope.postMessage(msg, transfer));
+  else if (m.type === 'start') void drive(m.spec, m.meta, (net) => createEngine(net, 'cpu', { label: 'Web Worker' }), ctl, (msg, transfer) => scope.postMessage(msg, transfer));
 };

@@ -67,6 +67,6 @@ export function jsonErrorOffset(text: string): number {
     ws();
     return i < text.length ? i : -1;
   } catch (at) {
-    return typeof at === 'number' ? at : 0;
+    return typeof at === 'number' ? at : i; // a RangeError (stack) on deep nesting: where the scan got to
   }
 }

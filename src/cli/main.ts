@@ -6,14 +6,19 @@ import { ratePresets } from '../models/rate/presets.ts';
 import { runCommand } from './commands/run.ts';
 import { checkpointInfoCommand, exportWeightsCommand } from './commands/export.ts';
 import { resumeCommand } from './commands/resume.ts';
+import { registerExchangeCommands } from './commands/exchange.ts';
 import { parseCheckpointEvery } from './runSession.ts';
-import { WeightsError } from '../build/initWeights.ts';
+import { WeightsError } from '../network/initWeights.ts';
+import { ENGINE_CHOICES } from '../engine/engines.ts';
 import { SnapshotError } from '../engine/snapshot.ts';
 import { CheckpointError } from '../io/checkpoint.ts';
 import { OutputWriteError } from '../io/checkpointFile.ts';
 import { sweepCommand } from './commands/sweep.ts';
-import { parseNumberList, parseSetArg, type SetDimension } from '../analysis/sweepGrid.ts';
+import { parseNumberList, parseSetArg, type SetDimension } from '../sweep/sweepGrid.ts';
 import { applyOverrides, loadSpec, parseNumber, parseSeconds, UsageError } from './loadSpec.ts';
+import { UnsafePathError } from '../io/safePath.ts';
+import { terminalSafe } from '../model/names.ts';
+import { parseMaxMemory } from './resources.ts';
 
 const wrap = <T>(f: (v: string) => T) => (v: string): T => {
   try {
@@ -32,6 +37,8 @@ const intFlag = (name: string) => wrap((v) => {
 /** Builds the commander program. */
 export function program(): Command {
   const p = new Command('plasticnet').description('Simulate plastic balanced spiking networks on WebGPU or the CPU').exitOverride();
+  // Commander echoes flags and arguments in its errors: no control characters reach the terminal.
+  p.configureOutput({ writeErr: (s) => process.stderr.write(terminalSafe(s)), writeOut: (s) => process.stdout.write(terminalSafe(s)) });
   p.addHelpText('after', EXIT_STATUS_HELP);
   p.command('run')
     .description('run a preset or spec.json; writes summary.json, .npy arrays and report.html')
@@ -41,7 +48,7 @@ export function program(): Command {
     .option('--seed <u32>', 'master seed', intFlag('seed'))
     .option('--c <corr>', 'input correlation c_x of every input layer', wrap((v) => parseNumber('c', v)))
     .option('--backend <name>', 'auto | cpu | webgpu', wrap((v) => {
-      if (!['auto', 'cpu', 'webgpu'].includes(v)) throw new UsageError(`--backend '${v}': allowed auto, cpu, webgpu`);
+      if (!ENGINE_CHOICES.includes(v)) throw new UsageError(`--backend '${v}': allowed ${ENGINE_CHOICES.join(', ')}`);
       return v;
     }), 'auto')
     .option('--out <dir>', 'output directory', 'runs/latest')
@@ -49,8 +56,12 @@ export function program(): Command {
     .option('--quiet', 'no progress bar or table', false)
     .option('--checkpoint-every <interval>', 'write <out>/checkpoint.pnck every interval of wall time (60s, 10min) or simulated time (sim:5s); resume with `plasticnet resume <out>`', wrap(parseCheckpointEvery))
     .option('--init-weights <path>', 'start plastic projections from learned weights: a directory from export-weights, a finished run directory, or a .pnck checkpoint')
+    .option('--set <path=value>', 'override any spec field (dot path, [i] or [name] / [post<-pre] selectors, as sweep --set), repeatable; e.g. projections[E<-I].plasticity.eta=1e-3', (v: string, prev: SetDimension[] | undefined) => [...(prev ?? []), wrap(parseSetArg)(v)])
+    .option('--max-memory <size>', 'refuse a spec whose estimated host memory exceeds this (e.g. 8GiB; default 80% of this machine)', wrap(parseMaxMemory))
     .action(async (ref: string, o: Record<string, unknown>) => {
       process.exitCode = await runCommand(ref, {
+        ...(o['set'] !== undefined ? { set: o['set'] as SetDimension[] } : {}),
+        ...(o['maxMemory'] !== undefined ? { maxMemory: o['maxMemory'] as number } : {}),
         out: o['out'] as string,
         force: o['force'] as boolean,
         backend: o['backend'] as 'auto',
@@ -76,12 +87,13 @@ export function program(): Command {
     .option('--T <duration>', 'simulated time per cell, e.g. 20s (statistics over [T/2, T] unless --stats-start)', wrap((v) => parseSeconds('T', v)))
     .option('--stats-start <duration>', 'start of the statistics interval', wrap((v) => parseSeconds('stats-start', v)))
     .option('--backend <name>', 'auto | cpu | webgpu', wrap((v) => {
-      if (!['auto', 'cpu', 'webgpu'].includes(v)) throw new UsageError(`--backend '${v}': allowed auto, cpu, webgpu`);
+      if (!ENGINE_CHOICES.includes(v)) throw new UsageError(`--backend '${v}': allowed ${ENGINE_CHOICES.join(', ')}`);
       return v;
     }), 'auto')
     .option('--out <dir>', 'output directory (finished cells there are reused)', 'runs/sweep')
     .option('--force', 'recompute cells already finished', false)
     .option('--quiet', 'no progress output', false)
+    .option('--max-memory <size>', 'refuse cells whose estimated host memory exceeds this (e.g. 8GiB; default 80% of this machine)', wrap(parseMaxMemory))
     .action(async (ref: string, o: Record<string, unknown>) => {
       const sets = (o['set'] as SetDimension[] | undefined) ?? [];
       if (o['N'] === undefined) throw new UsageError('sweep: --N is required (e.g. --N 1000,2000)');
@@ -94,6 +106,7 @@ export function program(): Command {
         out: o['out'] as string,
         force: o['force'] as boolean,
         quiet: o['quiet'] as boolean,
+        ...(o['maxMemory'] !== undefined ? { maxMemory: o['maxMemory'] as number } : {}),
         ...(o['T'] !== undefined ? { T_s: o['T'] as number } : {}),
         ...(o['statsStart'] !== undefined ? { statsStart_s: o['statsStart'] as number } : {}),
       });
@@ -102,15 +115,17 @@ export function program(): Command {
     .description('continue a run from <dir>/checkpoint.pnck and finish it (same outputs as `run`; bit-identical on the same engine)')
     .argument('<dir>', 'the run directory (the --out of `plasticnet run`)')
     .option('--backend <name>', 'cpu | webgpu | auto (default: the backend that wrote the checkpoint; pass cpu after a lost GPU device)', wrap((v) => {
-      if (!['auto', 'cpu', 'webgpu'].includes(v)) throw new UsageError(`--backend '${v}': allowed auto, cpu, webgpu`);
+      if (!ENGINE_CHOICES.includes(v)) throw new UsageError(`--backend '${v}': allowed ${ENGINE_CHOICES.join(', ')}`);
       return v;
     }))
     .option('--checkpoint-every <interval>', 'checkpoint interval from here on (default: the run\'s)', wrap(parseCheckpointEvery))
     .option('--checkpoint <file>', 'resume from this checkpoint file instead of <dir>/checkpoint.pnck')
     .option('--quiet', 'no progress bar or table', false)
+    .option('--max-memory <size>', 'refuse a spec whose estimated host memory exceeds this (default 80% of this machine)', wrap(parseMaxMemory))
     .action(async (dir: string, o: Record<string, unknown>) => {
       process.exitCode = await resumeCommand(dir, {
         quiet: o['quiet'] as boolean,
+        ...(o['maxMemory'] !== undefined ? { maxMemory: o['maxMemory'] as number } : {}),
         ...(o['backend'] !== undefined ? { backend: o['backend'] as 'cpu' } : {}),
         ...(o['checkpointEvery'] !== undefined ? { checkpointEvery: o['checkpointEvery'] as ReturnType<typeof parseCheckpointEvery> } : {}),
         ...(o['checkpoint'] !== undefined ? { checkpoint: o['checkpoint'] as string } : {}),
@@ -125,6 +140,7 @@ export function program(): Command {
     .action((src: string, o: Record<string, unknown>) => {
       process.exitCode = exportWeightsCommand(src, { out: o['out'] as string, force: o['force'] as boolean, quiet: o['quiet'] as boolean });
     });
+  registerExchangeCommands(p);
   p.command('checkpoint-info')
     .description('print the header of a checkpoint (step, reason, guard that fired, spec, sections) after verifying it')
     .argument('<path>', 'a .pnck file or a run directory')
@@ -164,13 +180,13 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof SpecError || e instanceof UsageError || e instanceof CheckpointError || e instanceof SnapshotError || e instanceof WeightsError) {
-      console.error(`plasticnet: ${e.message}`);
+    if (e instanceof SpecError || e instanceof UsageError || e instanceof CheckpointError || e instanceof SnapshotError || e instanceof WeightsError || e instanceof UnsafePathError) {
+      console.error(`plasticnet: ${terminalSafe(e.message)}`);
       return 2;
     }
     const code = (e as NodeJS.ErrnoException)?.code;
     if (e instanceof OutputWriteError || (typeof code === 'string' && WRITE_ERRNO.has(code))) {
-      console.error(`plasticnet: ${(e as Error).message}`);
+      console.error(`plasticnet: ${terminalSafe((e as Error).message)}`);
       console.error('files already written are complete (each is written to a temporary file and renamed); no partial file was left');
       return 5;
     }
@@ -185,14 +201,23 @@ const WRITE_ERRNO = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EI
 
 const EXIT_STATUS_HELP = `
 Exit status: 0 done; 1 internal error (a bug: please report the stack trace); 2 bad input (spec, flags,
-files) or a refused checkpoint or weights file; 3 a run guard stopped the run (maxRate_Hz, NaN/Inf,
-fixed-point overflow, weight bounds: recordings and a guard checkpoint are written); 4 engine fault
-(WebGPU device lost: resume from the last checkpoint with \`plasticnet resume <out> --backend cpu\`);
-5 cannot write outputs (disk full, permissions; nothing partial is left behind).`;
+files, names outside the name rule, a spec estimated past the memory limit or --max-memory, an --out that
+is a file, on /proc, /sys or /dev, or locked by a running plasticnet) or a refused checkpoint or weights
+file; 3 a run guard stopped the run (maxRate_Hz, NaN/Inf, fixed-point overflow, weight bounds: recordings
+and a guard checkpoint are written); 4 engine fault (WebGPU device lost: resume from the last checkpoint
+with \`plasticnet resume <out> --backend cpu\`); 5 cannot write outputs (disk full, read-only or not
+permitted; nothing partial is left behind); 130 / 143 stopped by SIGINT / SIGTERM (what was recorded is
+written, and a checkpoint when --checkpoint-every is on).`;
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
-    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
-    process.exit(1);
-  });
+/** Process entry (bin/plasticnet.js and `tsx src/cli/main.ts`): runs main() and exits with its status. */
+export function cli(argv: string[]): void {
+  main(argv).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+      process.exit(1);
+    },
+  );
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) cli(process.argv.slice(2));

@@ -1,6 +1,6 @@
 // Progress bar for long runs (cli-progress): simulated time, wall time, real-time factor and ETA.
 import cliProgress from 'cli-progress';
-import type { Progress } from '../engine/simulation.ts';
+import type { Progress } from '../pipeline/simulation.ts';
 
 const hms = (s: number) => (s < 60 ? `${s.toFixed(0)}s` : s < 3600 ? `${Math.floor(s / 60)}m${Math.round(s % 60)}s` : `${Math.floor(s / 3600)}h${Math.round((s % 3600) / 60)}m`);
 

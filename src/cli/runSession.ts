@@ -2,13 +2,14 @@
 // `plasticnet run` (fresh runs) and `plasticnet resume` (continuations); see docs/checkpoints.md.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyInitWeights, type LoadedWeights } from '../build/initWeights.ts';
-import type { BuiltNetwork } from '../build/network.ts';
-import type { RunOptions } from '../engine/simulation.ts';
+import { applyInitWeights, type LoadedWeights } from '../network/initWeights.ts';
+import type { BuiltNetwork } from '../network/network.ts';
+import type { RunOptions } from '../pipeline/simulation.ts';
 import type { EngineSnapshot } from '../engine/snapshot.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { specHash, type DecodedCheckpoint } from '../io/checkpoint.ts';
 import { nodeIo, writeCheckpointFile, type WriteIo } from '../io/checkpointFile.ts';
+import { safeJoin } from '../io/safePath.ts';
 import { checkConnectivity, checkpointArrays, connectivityFingerprint, restoreImportedStructure, snapshotOf, type RunCheckpointMeta } from '../io/runCheckpoint.ts';
 import { parseSeconds, UsageError } from './loadSpec.ts';
 
@@ -53,8 +54,8 @@ export class RunSession {
     readonly spec: NetworkSpec,
     readonly opts: SessionOptions = {},
   ) {
-    this.ckPath = join(out, CHECKPOINT_FILE);
-    this.guardPath = join(out, GUARD_CHECKPOINT_FILE);
+    this.ckPath = safeJoin(out, CHECKPOINT_FILE);
+    this.guardPath = safeJoin(out, GUARD_CHECKPOINT_FILE);
     this.hash = specHash(spec);
     if (opts.resume) {
       const m = opts.resume.meta;
@@ -63,7 +64,7 @@ export class RunSession {
     } else {
       // A fresh run: an earlier run's checkpoints (--force) must not be resumed, nor its summary.json
       // (the mark of a finished run) taken for this one's.
-      for (const f of [this.ckPath, this.guardPath, join(out, 'summary.json')]) if (existsSync(f)) rmSync(f, { force: true });
+      for (const f of [this.ckPath, this.guardPath, safeJoin(out, 'summary.json')]) if (existsSync(f)) rmSync(f, { force: true });
     }
   }
 
@@ -115,9 +116,11 @@ export class RunSession {
       createdAt: new Date().toISOString(),
       reason: info.reason,
       resumable: !guard,
-      step: snap.step,
+      // A guard checkpoint counts the step where the guard fired, as summary.json's steps does (the engine's
+      // counter had not yet advanced past it); a periodic one counts completed steps (where resume starts).
+      step: guard && info.stoppedBy ? info.stoppedBy.step + 1 : snap.step,
       nSteps: d.nSteps,
-      t_s: (snap.step * d.dt_ms) / 1000,
+      t_s: ((guard && info.stoppedBy ? info.stoppedBy.step + 1 : snap.step) * d.dt_ms) / 1000,
       spec: this.spec,
       specHash: this.hash,
       connectivity: this.connectivity,

@@ -1,21 +1,29 @@
-// The engine contract shared by the CPU reference and the WebGPU engine, and the step schedule.
-import type { Recordings } from './recordings.ts';
+// The engine contract (every engine implements Engine and registers itself in src/engine/registry.ts), and the step schedule.
+import type { CoreRecordings } from '../record/recordings.ts';
 import type { EngineSnapshot } from './snapshot.ts';
 
 /**
  * One time step, in the authors' order (REFERENCE_CODE §1.3): external spikes reach the currents before
  * the membrane update; recurrent spikes use this step's weights; plasticity reads traces from before
  * this step's increment (pre-spike updates first, then post-spike updates); decay comes last.
+ * This list drives the engines: CpuEngine.stepOnce runs its passes in this order, the WebGPU engine's
+ * pass-by-pass schedule dispatches them in this order (its fused schedule and shader module concatenate
+ * the pass files in this order), and bench/cpu.ts times them in this order.
+ * 'check' is the per-step input-overflow guard (fixed-point input beyond i32), right after 'input' so a
+ * guard stops the step before the membrane update (on the GPU the input pass flags it); the guards at
+ * a bin's end (non-finite V or weights, weight bounds, rate) belong to 'record', which closes bins.
+ * The order of 'check' does not change the bits of a run that no guard stops (it only reads), but it
+ * decides the state a guard checkpoint holds, so it stays where the engines run it.
  */
 export const SCHEDULE = [
   'input',
+  'check',
   'neuron_update',
   'synapse_propagate',
   'plasticity_pre',
   'plasticity_post',
   'trace_update',
   'record',
-  'check',
 ] as const;
 export type PassName = (typeof SCHEDULE)[number];
 
@@ -34,17 +42,20 @@ export class RunGuardError extends Error {
 }
 
 export interface Engine {
-  readonly backend: 'cpu' | 'webgpu';
+  readonly backend: string; // the name it is registered under (src/engine/registry.ts)
   readonly device: string; // human-readable device description
   readonly step: number; // steps completed
   /** Advances by `steps` steps (recording as it goes); throws RunGuardError when a guard fires. */
   advance(steps: number): Promise<void>;
-  /** The recordings so far (GPU engines read back in bulk here). */
-  recordings(): Promise<Recordings>;
   /**
-   * Checkpoint hook (optional; the CPU engine implements it): the complete dynamic state at the current
-   * step boundary in the engine-neutral layout of src/engine/snapshot.ts (arrays may be views, valid
-   * until the next advance). A GPU engine reads its buffers back here, into the CPU layout.
+   * The recordings so far (GPU engines read back in bulk here): the core part always, the spike part
+   * (src/record/recordings.ts, SpikeRecordings) when the engine spikes; the CPU and WebGPU engines return Recordings.
+   */
+  recordings(): Promise<CoreRecordings>;
+  /**
+   * Checkpoint hook (optional; the CPU and WebGPU engines implement it): the complete dynamic state at the
+   * current step boundary in the engine-neutral layout of src/engine/snapshot.ts (arrays may be views, valid
+   * until the next advance). A GPU engine reads its buffers back here, into that layout (StateLayout).
    */
   snapshot?(): Promise<EngineSnapshot>;
   /** Restores a snapshot taken by any engine on the same spec (call before the first advance). */

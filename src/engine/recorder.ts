@@ -1,8 +1,8 @@
 // Host-side recorder shared by both engines: consumes per-step spike lists and per-bin current/weight
 // summaries, and holds the Recordings (counts per window, raster, time series, ISI statistics).
-import type { BuiltNetwork } from '../build/network.ts';
+import type { BuiltNetwork } from '../network/network.ts';
 import { RunGuardError } from './engine.ts';
-import type { Recordings } from './recordings.ts';
+import type { Recordings } from '../record/recordings.ts';
 import { restoreInto, snapArray, snapScalar, SnapshotError, type EngineSnapshot, type SnapshotArray } from './snapshot.ts';
 
 const RASTER_CAP = 2_000_000;

@@ -2,7 +2,7 @@
 // so a checkpoint written by one engine can be restored by another (e.g. a WebGPU run whose device was
 // lost resumes on the CPU engine). src/io/checkpoint.ts stores a snapshot in a .pnck file.
 //
-// Layout: the names are those of the CPU engine's state (src/engine/cpu/state.ts, CpuState), so any
+// Layout: the names are those of the CPU engine's state (src/engine/state.ts, StateLayout; the CPU engine's CpuState), so any
 // engine that can express its state in that layout (the WebGPU engine's downloadState does) can write
 // and read the same checkpoints:
 //   state.<field>        every typed-array field of CpuState (v f32[N], refr i32[N], current f32[nCh*N],
@@ -14,12 +14,12 @@
 //   rec.*                the Recorder's state (Recorder.snapshot): counts, raster, series, ISI statistics,
 //                        lastSpike, bin spike counts, and scalars rec.*
 // Arrays may be views of live engine memory: valid until the engine next advances (copy to keep).
-import type { BuiltNetwork } from '../build/network.ts';
+import type { BuiltNetwork } from '../network/network.ts';
 
 export type SnapshotArray = Float32Array | Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
 
 export interface EngineSnapshot {
-  backend: 'cpu' | 'webgpu'; // the engine that produced it
+  backend: string; // the engine that produced it (its registered name)
   step: number; // steps completed
   scalars: Record<string, number>;
   arrays: Record<string, SnapshotArray>;

@@ -1,7 +1,7 @@
 // What a run checkpoint holds beyond the engine snapshot: the spec and its hash, a fingerprint of the
 // connectivity, the run's options, and (after --init-weights) the imported synapses. Pure (no Node).
-import { buildNetwork, type BuiltNetwork } from '../build/network.ts';
-import { csrFromSynapses, preOfCsr, replaceProjection } from '../build/initWeights.ts';
+import { buildNetwork, type BuiltNetwork } from '../network/network.ts';
+import { csrFromSynapses, preOfCsr, replaceProjection } from '../network/initWeights.ts';
 import type { EngineSnapshot, SnapshotArray } from '../engine/snapshot.ts';
 import { derive } from '../model/derive.ts';
 import type { NetworkSpec } from '../model/spec.ts';

@@ -12,14 +12,17 @@
 // where <tag> is the projection name with '<-' written '_from_' (E<-I: E_from_I), as in run outputs.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { preOfCsr, WeightsError, type LoadedWeights, type ProjectionWeights } from '../build/initWeights.ts';
+import { preOfCsr, WeightsError, type LoadedWeights, type ProjectionWeights } from '../network/initWeights.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { validate } from '../model/validate.ts';
 import { CheckpointError, specHash } from './checkpoint.ts';
 import { readCheckpointFile } from './checkpointFile.ts';
 import { readJson, readNpy, writeJson, writeNpy } from './files.ts';
+import { isSafeProjectionName } from '../model/names.ts';
+import { safeJoin } from './safePath.ts';
 import { networkOfCheckpoint, runMetaOf } from './runCheckpoint.ts';
 
+/** The file tag of a projection name: E<-I -> E_from_I. */
 export const tagOf = (name: string) => name.replace('<-', '_from_');
 
 /** Learned weights plus the spec that learned them. */
@@ -49,7 +52,8 @@ function npy(file: string, what: string, kind: 'f4' | 'i4'): Float32Array | Int3
 
 /** Projection arrays from weights_<tag>_*.npy in `dir` (J only if the exact file is there). */
 function readProjectionFiles(dir: string, name: string, jScale: number, what: string): ProjectionWeights {
-  const base = join(dir, `weights_${tagOf(name)}`);
+  if (!isSafeProjectionName(name)) throw new WeightsError(`${what}: projection name ${JSON.stringify(name.slice(0, 80))} is not <post><-<pre> of two valid names`);
+  const base = safeJoin(dir, `weights_${tagOf(name)}`);
   if (!existsSync(`${base}_j.npy`)) throw new WeightsError(`${what}: missing ${base}_j.npy for projection ${name}`);
   const j = npy(`${base}_j.npy`, what, 'f4') as Float32Array;
   const pre = npy(`${base}_pre.npy`, what, 'i4') as Int32Array;
@@ -118,7 +122,8 @@ export function loadWeights(path: string): WeightsBundle {
 export function exportWeights(w: WeightsBundle, out: string): string[] {
   const files: string[] = [];
   const projections = w.projections.map((p) => {
-    const base = join(out, `weights_${tagOf(p.name)}`);
+    if (!isSafeProjectionName(p.name)) throw new WeightsError(`projection name ${JSON.stringify(p.name.slice(0, 80))} is not <post><-<pre> of two valid names`);
+    const base = safeJoin(out, `weights_${tagOf(p.name)}`);
     if (p.J) writeNpy(`${base}_Jscaled.npy`, p.J);
     writeNpy(`${base}_j.npy`, p.j);
     writeNpy(`${base}_pre.npy`, p.pre);
@@ -126,8 +131,8 @@ export function exportWeights(w: WeightsBundle, out: string): string[] {
     files.push(...(p.J ? [`${base}_Jscaled.npy`] : []), `${base}_j.npy`, `${base}_pre.npy`, `${base}_post.npy`);
     return { name: p.name, tag: tagOf(p.name), synapses: p.j.length, jScale: p.jScale ?? null, exact: p.J !== undefined };
   });
-  writeJson(join(out, 'spec.json'), w.spec);
-  writeJson(join(out, 'weights.json'), { format: 'plasticnet-weights', version: 1, source: w.source, N: w.spec.N, specHash: specHash(w.spec), projections });
+  writeJson(safeJoin(out, 'spec.json'), w.spec);
+  writeJson(safeJoin(out, 'weights.json'), { format: 'plasticnet-weights', version: 1, source: w.source, N: w.spec.N, specHash: specHash(w.spec), projections });
   files.push(join(out, 'spec.json'), join(out, 'weights.json'));
   return files;
 }

@@ -2,6 +2,7 @@
 // Kernels (CPU reference and WGSL) only multiply and add these.
 import type { NetworkSpec, NeuronSpec, PlasticitySpec, RuleTerm } from './spec.ts';
 import { PoissonTable, bernoulliThreshold } from '../rng/dist.ts';
+import { neuronModel } from '../neurons/index.ts';
 
 const f32 = Math.fround;
 
@@ -10,7 +11,7 @@ export const FIXED_SCALE = 1048576;
 export const FIXED_INV_SCALE = 1 / FIXED_SCALE;
 
 export interface DerivedNeuron {
-  model: 'eif' | 'lif' | 'cond_lif' | 'poisson';
+  model: string; // the neuron model's registered name (src/neurons): 'eif', 'lif', 'cond_lif', 'poisson', ...
   dtOverC: number; // dt / C_m: dt (ms) with C_m = 1; cond_lif: dt / C_pF (ms/pF)
   gL: number; // 1 / tauMem_ms; cond_lif: g_L in nS
   gLdT: number; // g_L * Δ_T (0 for LIF)
@@ -156,32 +157,10 @@ function deriveTerm(t: RuleTerm, jScale: number, eta: number): DerivedTerm {
 
 const rev = (e: number | undefined): number | null => (e === undefined ? null : f32(e));
 
-/** Per-population neuron constants (f32 where kernels use them). */
+/** Per-population neuron constants (f32 where kernels use them), by the neuron model's module (src/neurons). */
 function deriveNeuron(n: NeuronSpec, dt: number, size: number, signals: DerivedSignal[]): DerivedNeuron {
   const base = { gLdT: 0, vT: 0, invDeltaT: 0, refSteps: Math.round(n.refractory_ms / dt), iBg: 0, source: null };
-  if (n.model === 'poisson') {
-    const m = n.modulation;
-    const sg = m ? signals.find((s) => s.name === m.signal)! : undefined;
-    const source: DerivedSource = {
-      pBase: f32((n.rate_Hz * dt) / 1000),
-      pGain: m ? f32((m.gain_Hz * dt) / 1000) : 0,
-      sigOffset: sg ? sg.offset + (m!.channel ?? 0) : 0,
-      sigCount: sg ? (m!.channel !== undefined ? 1 : Math.min(sg.channels, size)) : 0,
-    };
-    return { ...base, model: 'poisson', dtOverC: 0, gL: 0, eL: 0, vThresh: 0, vReset: 0, vInitLow: 0, vInitHigh: 0, source };
-  }
-  const common = { eL: f32(n.eL_mV), vThresh: f32(n.vThresh_mV), vReset: f32(n.vReset_mV), vInitLow: n.vInitLow_mV, vInitHigh: n.vInitHigh_mV };
-  if (n.model === 'cond_lif') return { ...base, ...common, model: 'cond_lif', dtOverC: f32(dt / n.C_pF), gL: f32(n.gL_nS), iBg: f32(n.iBg_pA) };
-  return {
-    ...base,
-    ...common,
-    model: n.model,
-    dtOverC: f32(dt),
-    gL: f32(1 / n.tauMem_ms),
-    gLdT: n.model === 'eif' ? f32(n.deltaT_mV / n.tauMem_ms) : 0,
-    vT: n.model === 'eif' ? f32(n.vT_mV) : 0,
-    invDeltaT: n.model === 'eif' ? f32(1 / n.deltaT_mV) : 0,
-  };
+  return neuronModel(n.model).derive(n as unknown as Record<string, unknown>, dt, base, { size, signals });
 }
 
 /** Derives sizes, channels and constants from a validated spec. */
@@ -265,7 +244,8 @@ export function derive(spec: NetworkSpec): Derived {
       };
     }
     const channel = prePop ? prePop.channel : preIn!.channel;
-    if (post.neuron.model === 'cond_lif' && !post.condChannels.includes(channel)) post.condChannels.push(channel);
+    const conductance = neuronModel(post.neuron.model).input === 'conductance';
+    if (conductance && !post.condChannels.includes(channel)) post.condChannels.push(channel);
     return {
       index,
       name: `${pr.post}<-${pr.pre}`,
@@ -276,7 +256,7 @@ export function derive(spec: NetworkSpec): Derived {
       J: f32(pr.j * jScale),
       jScale,
       channel,
-      kick: post.neuron.model === 'cond_lif' ? 1 : channels[channel]!.invTau,
+      kick: conductance ? 1 : channels[channel]!.invTau,
       plastic,
     };
   });

@@ -62,7 +62,11 @@ export interface PoissonSourceNeuron {
 
 /** A neuron model of a population: EIF, LIF, conductance-based LIF, or a Poisson source (SPEC §2.1). */
 export type NeuronSpec = EifNeuron | LifNeuron | CondLifNeuron | PoissonSourceNeuron;
-/** The allowed `neuron.model` values: 'eif', 'lif', 'cond_lif', 'poisson'. */
+/**
+ * The built-in `neuron.model` values: 'eif', 'lif', 'cond_lif', 'poisson'. Each model's checks, derived
+ * constants, CPU update and WGSL live in its module in src/neurons (one table: neuronModelNames() lists
+ * every registered model, including ones registered at run time).
+ */
 export const NEURON_MODELS = ['eif', 'lif', 'cond_lif', 'poisson'] as const;
 
 /**

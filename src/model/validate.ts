@@ -1,7 +1,8 @@
 // validate(spec): rejects every bad field before any work, naming its path, value and allowed range.
-import type { NetworkSpec, NeuronSpec, PlasticitySpec, RuleTerm } from './spec.ts';
-import { NEURON_MODELS } from './spec.ts';
+import type { NetworkSpec, PlasticitySpec, RuleTerm } from './spec.ts';
+import { hasNeuronModel, neuronModel, neuronModelNames } from '../neurons/index.ts';
 import { RULE_NAMES } from './rules.ts';
+import { isSafeName, NAME_RULE } from './names.ts';
 
 /** Rules that only make sense on one sign of weight (excitatory > 0, inhibitory < 0). */
 const RULE_SIGN: Record<string, 1 | -1> = {
@@ -67,6 +68,11 @@ class Checker {
     if (typeof v !== 'string' || v.length === 0) return this.bad(path, v, 'a non-empty string'), false;
     return true;
   }
+  /** A user-chosen name (file names, keys, output): the safe grammar of names.ts. */
+  name(path: string, v: unknown): v is string {
+    if (!isSafeName(v)) return this.bad(path, v, NAME_RULE), false;
+    return true;
+  }
   bool(path: string, v: unknown): void {
     if (typeof v !== 'boolean') this.bad(path, v, 'true or false');
   }
@@ -86,47 +92,15 @@ class Checker {
 
 const BIG = 1e9;
 
-/** Poisson source population: rate, dead time, optional modulation by a declared signal channel. */
-function checkSource(c: Checker, path: string, n: Record<string, unknown>, signals: Map<string, number>): void {
-  c.known(path, n, ['model', 'rate_Hz', 'refractory_ms', 'modulation']);
-  c.num(`${path}.rate_Hz`, n['rate_Hz'], 0, 1000);
-  c.num(`${path}.refractory_ms`, n['refractory_ms'], 0, 1e4);
-  const m = n['modulation'];
-  if (m === undefined || !c.obj(`${path}.modulation`, m)) return;
-  c.known(`${path}.modulation`, m, ['signal', 'channel', 'gain_Hz']);
-  c.num(`${path}.modulation.gain_Hz`, m['gain_Hz'], 0, 1e9);
-  if (!c.str(`${path}.modulation.signal`, m['signal'])) return;
-  const nCh = signals.get(m['signal']);
-  if (nCh === undefined) return c.bad(`${path}.modulation.signal`, m['signal'], `a signal name (${[...signals.keys()].join(', ') || 'none declared'})`);
-  if (m['channel'] !== undefined) c.num(`${path}.modulation.channel`, m['channel'], 0, nCh - 1, { int: true });
-}
-
+/** The neuron's model from the registry (src/neurons), which checks its fields. */
 function checkNeuron(c: Checker, path: string, n: unknown, signals: Map<string, number>): void {
   if (!c.obj(path, n)) return;
   const m = n['model'];
-  if (!NEURON_MODELS.includes(m as NeuronSpec['model'])) {
-    c.bad(`${path}.model`, m, `one of ${NEURON_MODELS.join(', ')}`);
+  if (!hasNeuronModel(m)) {
+    c.bad(`${path}.model`, m, `one of ${neuronModelNames().join(', ')}`);
     return;
   }
-  if (m === 'poisson') return checkSource(c, path, n, signals);
-  const common = ['model', 'eL_mV', 'vThresh_mV', 'vReset_mV', 'refractory_ms', 'vInitLow_mV', 'vInitHigh_mV'];
-  const fields = m === 'eif' ? [...common, 'tauMem_ms', 'vT_mV', 'deltaT_mV'] : m === 'cond_lif' ? [...common, 'C_pF', 'gL_nS', 'iBg_pA'] : [...common, 'tauMem_ms'];
-  c.known(path, n, fields);
-  if (m === 'cond_lif') {
-    c.num(`${path}.C_pF`, n['C_pF'], 0, 1e9, { loOpen: true });
-    c.num(`${path}.gL_nS`, n['gL_nS'], 0, 1e9, { loOpen: true });
-    c.num(`${path}.iBg_pA`, n['iBg_pA'], -1e9, 1e9);
-  } else c.num(`${path}.tauMem_ms`, n['tauMem_ms'], 0, 1e6, { loOpen: true });
-  for (const f of ['eL_mV', 'vThresh_mV', 'vReset_mV', 'vInitLow_mV', 'vInitHigh_mV']) c.num(`${path}.${f}`, n[f], -1000, 1000);
-  c.num(`${path}.refractory_ms`, n['refractory_ms'], 0, 1e4);
-  if (m === 'eif') {
-    c.num(`${path}.vT_mV`, n['vT_mV'], -1000, 1000);
-    c.num(`${path}.deltaT_mV`, n['deltaT_mV'], 0, 100, { loOpen: true });
-  }
-  if (typeof n['vReset_mV'] === 'number' && typeof n['vThresh_mV'] === 'number' && !(n['vReset_mV'] < n['vThresh_mV']))
-    c.bad(`${path}.vReset_mV`, n['vReset_mV'], `below vThresh_mV (${n['vThresh_mV']})`);
-  if (typeof n['vInitLow_mV'] === 'number' && typeof n['vInitHigh_mV'] === 'number' && n['vInitLow_mV'] > n['vInitHigh_mV'])
-    c.bad(`${path}.vInitHigh_mV`, n['vInitHigh_mV'], `>= vInitLow_mV (${n['vInitLow_mV']})`);
+  neuronModel(m).validate(c, path, n, signals);
 }
 
 function checkTerm(c: Checker, path: string, t: unknown): void {
@@ -182,8 +156,9 @@ function checkPlasticity(c: Checker, path: string, pl: unknown, T_s: number, sig
  * plastic weight needs bounds with jMin >= 0 so it stays a conductance. Poisson sources take no input.
  */
 function checkConductanceTarget(c: Checker, path: string, p: Record<string, unknown>, postModel: unknown, reversal: Map<string, unknown>): void {
-  if (postModel === 'poisson') return c.bad(`${path}.post`, p['post'], 'a population of integrating neurons (poisson sources take no input)');
-  if (postModel !== 'cond_lif') return;
+  const input = hasNeuronModel(postModel) ? neuronModel(postModel).input : null;
+  if (input === 'source') return c.bad(`${path}.post`, p['post'], `a population of integrating neurons (${String(postModel)} sources take no input)`);
+  if (input !== 'conductance') return;
   if (typeof p['pre'] === 'string' && reversal.has(p['pre']) && reversal.get(p['pre']) === undefined)
     c.bad(`${path}.pre`, p['pre'], `a source with reversal_mV (post '${p['post']}' is conductance based)`);
   if (typeof p['j'] === 'number' && p['j'] < 0) c.bad(`${path}.j`, p['j'], `>= 0: a conductance in nS (post '${p['post']}' is conductance based; inhibition comes from the reversal potential)`);
@@ -200,7 +175,7 @@ export function validate(spec: unknown): NetworkSpec {
   if (!c.obj('spec', spec)) throw new SpecError(c.issues);
   const s = spec;
   c.known('spec', s, ['name', 'description', 'N', 'dt_ms', 'T_s', 'seed', 'populations', 'inputs', 'signals', 'projections', 'recording', 'maxRate_Hz']);
-  c.str('name', s['name']);
+  c.name('name', s['name']);
   c.num('N', s['N'], 1, 1e7, { int: true });
   const dtOk = c.num('dt_ms', s['dt_ms'], 0, 10, { loOpen: true });
   const TOk = c.num('T_s', s['T_s'], 0, 1e7, { loOpen: true });
@@ -223,7 +198,7 @@ export function validate(spec: unknown): NetworkSpec {
       c.known(path, g, ['name', 'channels', 'tau_ms']);
       c.num(`${path}.tau_ms`, g['tau_ms'], 0, 1e7, { loOpen: true });
       const okCh = c.num(`${path}.channels`, g['channels'], 1, 65536, { int: true });
-      if (c.str(`${path}.name`, g['name'])) {
+      if (c.name(`${path}.name`, g['name'])) {
         if (signals.has(g['name'])) c.bad(`${path}.name`, g['name'], 'a name not used by another signal');
         signals.set(g['name'], okCh ? (g['channels'] as number) : 1);
       }
@@ -237,7 +212,7 @@ export function validate(spec: unknown): NetworkSpec {
       const path = `populations[${i}]`;
       if (!c.obj(path, p)) return;
       c.known(path, p, ['name', 'fraction', 'neuron', 'tauSyn_ms', 'reversal_mV']);
-      if (c.str(`${path}.name`, p['name'])) {
+      if (c.name(`${path}.name`, p['name'])) {
         if (names.has(p['name'])) c.bad(`${path}.name`, p['name'], 'a name not used by another population or input');
         names.set(p['name'], 'population');
         models.set(p['name'], (p['neuron'] as Record<string, unknown> | undefined)?.['model']);
@@ -250,12 +225,20 @@ export function validate(spec: unknown): NetworkSpec {
       checkNeuron(c, `${path}.neuron`, p['neuron'], signals);
     });
   }
+  if (Array.isArray(s['populations'])) {
+    const fr = s['populations'].map((p) => (p && typeof p === 'object' ? (p as Record<string, unknown>)['fraction'] : undefined));
+    if (fr.every((f) => typeof f === 'number' && Number.isFinite(f))) {
+      const sum = (fr as number[]).reduce((a, f) => a + f, 0);
+      if (sum > 1 + 1e-9)
+        c.bad('populations', `(fractions summing to ${sum})`, 'population fractions summing to at most 1 (within 1e-9): the populations hold round(fraction * N) of the N neurons (N may also count input sources)');
+    }
+  }
   if (c.arr('inputs', s['inputs'])) {
     s['inputs'].forEach((p, i) => {
       const path = `inputs[${i}]`;
       if (!c.obj(path, p)) return;
       c.known(path, p, ['name', 'fraction', 'rate_Hz', 'correlation', 'jitter_ms', 'tauSyn_ms', 'reversal_mV', 'activeWindow_s']);
-      if (c.str(`${path}.name`, p['name'])) {
+      if (c.name(`${path}.name`, p['name'])) {
         if (names.has(p['name'])) c.bad(`${path}.name`, p['name'], 'a name not used by another population or input');
         names.set(p['name'], 'input');
         reversal.set(p['name'], p['reversal_mV']);

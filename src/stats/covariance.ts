@@ -1,7 +1,7 @@
 // Spike-count statistics over the count windows: mean covariance per population pair in O(K*N),
 // variances, Fano factors, and correlation coefficients on a per-population sample of neurons.
 // All (co)variances are unbiased sample estimates over the K windows (divide by K - 1), as the authors' code.
-import type { PopulationLayout, WindowCounts } from '../engine/recordings.ts';
+import type { PopulationLayout, WindowCounts } from '../record/recordings.ts';
 
 /** Options of {@link countStats}. */
 export interface CountStatsOptions {
@@ -180,7 +180,7 @@ export function countStats(wc: WindowCounts, pops: readonly PopulationLayout[], 
   });
   const cov = sampleCovMatrix(wc, indices);
 
-  const pairs: Record<string, PairStats> = {};
+  const pairs: Record<string, PairStats> = Object.create(null); // keys are user names: no prototype
   for (let a = 0; a < np; a++) {
     for (let b = a; b < np; b++) {
       const pa = pops[a]!;

@@ -1,7 +1,7 @@
 // Coefficient of variation of the inter-spike intervals, from running ISI sums.
 // Rule: a neuron gets a CV only with >= 2 ISIs (>= 3 spikes) and a positive mean ISI; otherwise NaN.
 // CV = sd / mean with the population (divide-by-n) ISI variance, as numpy's np.std(isi) / np.mean(isi).
-import type { NeuronStats, PopulationLayout } from '../engine/recordings.ts';
+import type { NeuronStats, PopulationLayout } from '../record/recordings.ts';
 
 /** Minimum number of ISIs for a neuron's CV to be defined. */
 export const MIN_ISIS_FOR_CV = 2;

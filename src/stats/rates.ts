@@ -1,5 +1,5 @@
 // Firing rates over the statistics interval [statsStart, T] from the per-neuron spike counts.
-import type { PopulationLayout, Recordings } from '../engine/recordings.ts';
+import type { PopulationLayout, Recordings } from '../record/recordings.ts';
 
 /** Length of the statistics interval [statsStart, T] in ms. */
 export function statsDuration_ms(rec: Pick<Recordings, 'steps' | 'dt_ms' | 'statsStart_step'>): number {

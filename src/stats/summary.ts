@@ -1,6 +1,6 @@
 // summary.json: the run's statistics over [statsStart, T] as a plain JSON-able object.
 // NaN (undefined statistic) becomes null through JSON.stringify. Theory values are added by the caller.
-import type { Recordings } from '../engine/recordings.ts';
+import type { Recordings } from '../record/recordings.ts';
 import { countStats, type CountStats } from './covariance.ts';
 import { finiteMean, neuronCv } from './cv.ts';
 import { meanRate_Hz, neuronRates_Hz, statsDuration_ms } from './rates.ts';
@@ -68,7 +68,7 @@ export function analyze(rec: Recordings, opts: SummaryOptions = {}): Analysis {
   const counts = countStats(rec.windows, rec.populations, opts.covSample !== undefined ? { covSample: opts.covSample } : {});
   const currents = meanCurrents(rec, statsStart_ms);
 
-  const populations: Record<string, PopulationSummary> = {};
+  const populations: Record<string, PopulationSummary> = Object.create(null); // keys are user names: no prototype
   rec.populations.forEach((p, i) => {
     populations[p.name] = {
       size: p.size,
@@ -81,7 +81,7 @@ export function analyze(rec: Recordings, opts: SummaryOptions = {}): Analysis {
     };
   });
 
-  const plastic: Record<string, PlasticSummary> = {};
+  const plastic: Record<string, PlasticSummary> = Object.create(null); // keys are user names: no prototype
   const { series } = rec;
   const nk = rec.plasticNames.length;
   rec.plasticNames.forEach((name, k) => {
@@ -131,7 +131,7 @@ export function meanCurrents(rec: Pick<Recordings, 'series' | 'populations'>, st
   const first = Math.max(0, Math.ceil(statsStart_ms / series.bin_ms - 1e-9));
   const nb = Math.max(0, series.nBins - first);
   return rec.populations.map((_, p) => {
-    const out: Record<string, number> = {};
+    const out: Record<string, number> = Object.create(null); // keys are user names: no prototype
     let total = 0;
     series.channels.forEach((ch, c) => {
       let s = 0;

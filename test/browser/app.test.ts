@@ -11,10 +11,10 @@ import { extname, join, normalize, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCheck, type RunCheck } from '../../src/analysis/runCheck.ts';
-import { summarizeRun } from '../../src/analysis/runOutput.ts';
+import { runCheck, type RunCheck } from '../../src/output/runCheck.ts';
+import { summarizeRun } from '../../src/output/runOutput.ts';
 import { loadSpec } from '../../src/cli/loadSpec.ts';
-import { runSimulation } from '../../src/engine/simulation.ts';
+import { runSimulation } from '../../src/pipeline/simulation.ts';
 import { decodeNpy } from '../../src/io/npy.ts';
 import { validate } from '../../src/model/validate.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
@@ -145,6 +145,58 @@ describe('browser app (headless Chromium, static build)', () => {
     expect(await page.$eval('body', (b) => b.dataset['plan'])).toBe('cpu-worker');
     expect(await page.$eval('#banner', (e) => e.className)).toContain('warn');
     expect(await page.$eval('#banner', (e) => e.textContent)).toMatch(/CPU engine in a Web Worker/);
+    await page.close();
+  });
+
+  it('a hostile spec (names, rule, description) from the editor and from a file runs no script and injects no element', async () => {
+    const page = await openPage('?preset=akil-istdp-demo');
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => (dialogs.push(d.message()), void d.dismiss()));
+    expect(await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.getAttribute('content'))).toContain("script-src 'self'");
+    const evil = '<img src=y onerror="alert(2)" class=pwned>';
+    const spec = structuredClone(await page.evaluate(() => JSON.parse((document.getElementById('spec-json') as HTMLTextAreaElement).value))) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    spec['name'] = evil;
+    spec['description'] = `<script>alert(3)</script>${evil}`;
+    for (const p of spec['populations']) if (p.name === 'E') p.name = evil;
+    for (const pr of spec['projections']) {
+      if (pr.pre === 'E') pr.pre = evil;
+      if (pr.post === 'E') pr.post = evil;
+      if (pr.plasticity) pr.plasticity.rule = `<b class=pwned onmouseover=alert(4)>x</b>`;
+    }
+    const text = JSON.stringify(spec, null, 2);
+    // 1. typed into the JSON editor
+    await page.$eval('#spec-json', (el, t) => {
+      (el as HTMLTextAreaElement).value = t as string;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, text);
+    await waitFor(page, () => (document.getElementById('eta-fields')?.textContent ?? '').includes('<img'), 5_000);
+    // 2. loaded as a file
+    const file = join(mkdtempSync(join(tmpdir(), 'pn-evil-')), 'evil.json');
+    writeFileSync(file, text);
+    const input = await page.$('#spec-file');
+    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(file);
+    await waitFor(page, () => (document.getElementById('preset-desc')?.textContent ?? '').includes('evil.json'), 5_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.$$eval('.pwned, #eta-fields img, #eta-fields b, #eta-fields script', (els) => els.length)).toBe(0);
+    expect(await page.$eval('#eta-fields', (e) => e.textContent ?? '')).toContain(evil); // shown as text
+    expect(dialogs).toEqual([]);
+    // The names break the name rule: the run is refused with the rule beside the JSON editor.
+    await page.click('#run');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.$eval('body', (b) => b.dataset['state'])).toBe('invalid');
+    expect(dialogs).toEqual([]);
+    await page.close();
+  });
+
+  it('N = 100000 is refused before Run with its synapse and memory estimate', async () => {
+    const page = await openPage('?preset=akil-static');
+    await typeInto(page, '#f-N', '100000');
+    await page.waitForFunction(() => (document.getElementById('err-N')?.textContent ?? '') !== '');
+    expect(await page.$eval('#err-N', (e) => e.textContent ?? '')).toMatch(/refused before allocating: N = 100000: about 1\.200e\+9 synapses, [\d.]+ GiB of host memory/);
+    await page.click('#run');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.$eval('body', (b) => b.dataset['state'])).toBe('invalid');
+    expect(await page.$eval('#device', (e) => e.textContent)).toBe('–'); // nothing was built
     await page.close();
   });
 

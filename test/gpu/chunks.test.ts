@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { EngineSnapshot } from '../../src/engine/snapshot.ts';
-import type { Recordings } from '../../src/engine/recordings.ts';
+import type { Recordings } from '../../src/record/recordings.ts';
 import { ChunkedBuffer } from '../../src/engine/webgpu/chunkedBuffer.ts';
 import { chunkPlan } from '../../src/engine/webgpu/chunks.ts';
 import { GpuPlan } from '../../src/engine/webgpu/plan.ts';

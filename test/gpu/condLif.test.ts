@@ -10,15 +10,15 @@
 //     fused schedule; the mixed network on both schedules);
 //  3. a longer Vogels network run: rates, CVs and the mean E<-I weight agree (test/tolerances.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildNetwork, type BuiltNetwork } from '../../src/build/network.ts';
+import { buildNetwork, type BuiltNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
-import { fixedIncrement } from '../../src/engine/cpu/fixed.ts';
+import { fixedIncrement } from '../../src/engine/fixed.ts';
 import { inputPass } from '../../src/engine/cpu/input.ts';
 import { sourceProbability } from '../../src/engine/cpu/inputModulated.ts';
 import { neuronUpdatePass } from '../../src/engine/cpu/neuronUpdate.ts';
 import type { CpuState } from '../../src/engine/cpu/state.ts';
 import { synapsePropagatePass } from '../../src/engine/cpu/synapsePropagate.ts';
-import type { Recordings } from '../../src/engine/recordings.ts';
+import type { Recordings } from '../../src/record/recordings.ts';
 import type { GpuPassName } from '../../src/engine/webgpu/passes/pass.ts';
 import type { GpuSnapshot } from '../../src/engine/webgpu/snapshot.ts';
 import { WebGpuEngine, type Schedule } from '../../src/engine/webgpu/WebGpuEngine.ts';

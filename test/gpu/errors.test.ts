@@ -2,7 +2,7 @@
 // fixed-point overflow is flagged on the GPU and raised as RunGuardError('overflow') at the step the CPU
 // reference raises it; a WebGPU validation error during a run names the pass it came from.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildNetwork, type BuiltNetwork } from '../../src/build/network.ts';
+import { buildNetwork, type BuiltNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { RunGuardError } from '../../src/engine/engine.ts';
 import { NO_OVERFLOW } from '../../src/engine/webgpu/layout.ts';

@@ -1,9 +1,9 @@
 // Networks, CPU reference states and comparators shared by the WebGPU engine tests.
 import { expect } from 'vitest';
-import { buildNetwork, type BuiltNetwork } from '../../src/build/network.ts';
+import { buildNetwork, type BuiltNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { CpuState } from '../../src/engine/cpu/state.ts';
-import type { Recordings } from '../../src/engine/recordings.ts';
+import type { Recordings } from '../../src/record/recordings.ts';
 import { WebGpuEngine, type WebGpuEngineOptions } from '../../src/engine/webgpu/WebGpuEngine.ts';
 import { derive } from '../../src/model/derive.ts';
 import { homeostaticInhibitory } from '../../src/model/rules.ts';

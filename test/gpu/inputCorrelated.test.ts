@@ -3,9 +3,9 @@
 // per child match exactly; a copy's delay goes through log/cos/sqrt, so it may land one slot away where
 // its rounding argument lies within jitterTieSteps of an integer (test/tolerances.ts), never elsewhere.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BuiltNetwork } from '../../src/build/network.ts';
+import type { BuiltNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
-import { fixedIncrement } from '../../src/engine/cpu/fixed.ts';
+import { fixedIncrement } from '../../src/engine/fixed.ts';
 import { inputPass } from '../../src/engine/cpu/input.ts';
 import type { CpuState } from '../../src/engine/cpu/state.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';

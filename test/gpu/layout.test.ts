@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BINDINGS, ChannelParams, Ctl, InputParams, layoutWgsl, MAX_PROJ, Params, PopParams, ProjParams, SignalParams, Term, TraceParams } from '../../src/engine/webgpu/layout.ts';
 import { array, checkUniform, f32, field, pack, packNew, struct, u32, unpack, wgslStruct, type GpuType, type HostValue } from '../../src/engine/webgpu/schema.ts';
-import { readShaderFile } from '../../src/engine/webgpu/shaderSource.ts';
+import { readShaderFile, sharedConstantsWgsl } from '../../src/engine/webgpu/shaderSource.ts';
 import { GpuPlan } from '../../src/engine/webgpu/plan.ts';
 import { SimState } from '../../src/engine/webgpu/simState.ts';
 import { build } from './fixture.ts';
@@ -87,7 +87,7 @@ describe('layout schema (device): the emitted WGSL reads every field where the s
       return l.type === 'u32' ? v : `bitcast<u32>(${v})`;
     };
     const body = all.map((l, i) => `  bins[${i}] = bitcast<f32>(${word(l)});`).join('\n');
-    const code = [layoutWgsl(), readShaderFile('common'), `@compute @workgroup_size(1)\nfn main() {\n${body}\n}`].join('\n');
+    const code = [sharedConstantsWgsl(), layoutWgsl(), readShaderFile('common'), `@compute @workgroup_size(1)\nfn main() {\n${body}\n}`].join('\n');
     const module = device.createShaderModule({ code });
     const info = await module.getCompilationInfo();
     expect(info.messages.filter((m) => m.type === 'error').map((m) => m.message)).toEqual([]);

@@ -5,9 +5,9 @@
 // the per-step bounds of test/tolerances.ts. A second case replaces the spike list by 40 spikers spread
 // over E and I so the per-spiker passes walk many rows and columns.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BuiltNetwork } from '../../src/build/network.ts';
+import type { BuiltNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
-import { fixedIncrement } from '../../src/engine/cpu/fixed.ts';
+import { fixedIncrement } from '../../src/engine/fixed.ts';
 import { independentSpikes, inputPass } from '../../src/engine/cpu/input.ts';
 import { neuronUpdatePass } from '../../src/engine/cpu/neuronUpdate.ts';
 import { plasticityPostPass, plasticityPrePass } from '../../src/engine/cpu/plasticity.ts';

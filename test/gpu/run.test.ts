@@ -5,8 +5,8 @@
 // correlated input a copy's delay can round the other way (jitter tie band), so the trains are compared
 // up to the first step where such a copy lands.
 import { describe, expect, it } from 'vitest';
-import type { BuiltNetwork } from '../../src/build/network.ts';
-import type { Recordings } from '../../src/engine/recordings.ts';
+import type { BuiltNetwork } from '../../src/network/network.ts';
+import type { Recordings } from '../../src/record/recordings.ts';
 import { philox4x32, u01open } from '../../src/rng/philox.ts';
 import { STREAM } from '../../src/rng/streams.ts';
 import { jitterTieSteps } from '../tolerances.ts';

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runSimulation } from '../../src/engine/simulation.ts';
+import { runSimulation } from '../../src/pipeline/simulation.ts';
 import { build, decodeNpy, getPreset, npyFiles, Simulation, SpecError, validate, withOverrides, type Recordings } from '../../src/index.ts';
 import { readNpy, writeRunOutputs } from '../../src/node.ts';
 

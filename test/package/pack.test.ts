@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSimulation } from '../../src/engine/simulation.ts';
+import { runSimulation } from '../../src/pipeline/simulation.ts';
 import { withOverrides } from '../../src/model/overrides.ts';
 import { getPreset } from '../../src/presets/index.ts';
 

@@ -2,9 +2,9 @@
 // their tolerances, multi-panel figure composition, and running simulations with progress lines.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { specHash } from '../../src/analysis/sweepGrid.ts';
-import type { Recordings } from '../../src/engine/recordings.ts';
-import { runSimulation, type Backend } from '../../src/engine/simulation.ts';
+import { specHash } from '../../src/sweep/sweepGrid.ts';
+import { spikingRecordings, type Recordings } from '../../src/record/recordings.ts';
+import { runSimulation, type Backend } from '../../src/pipeline/simulation.ts';
 import { writeFileAtomic, writeJson } from '../../src/io/files.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { analyze, type Analysis } from '../../src/stats/summary.ts';
@@ -207,7 +207,7 @@ export async function simulate(spec: NetworkSpec, o: ReproOptions, label: string
       }
     },
   });
-  const result: SimResult = { recordings: r.recordings, backend: r.backend, device: r.device, wall_s: r.wall_s, build_s: r.build_s, stoppedBy: r.stoppedBy };
+  const result: SimResult = { recordings: spikingRecordings(r.recordings, 'a reproduction'), backend: r.backend, device: r.device, wall_s: r.wall_s, build_s: r.build_s, stoppedBy: r.stoppedBy };
   writeJson(cache, { ...result, recordings: { ...r.recordings, finalWeights: r.recordings.finalWeights.map((w) => ({ name: w.name, j: w.j, pre: w.pre, post: w.post })) } });
   const analysis = analyze(result.recordings, { covSample: spec.recording.covSample });
   o.log(`  ${label}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s on ${r.device}${r.stoppedBy ? ` (STOPPED: ${r.stoppedBy.message})` : ''}`);

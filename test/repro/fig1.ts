@@ -1,8 +1,8 @@
 // Fig 1 (SPEC A4): Kohonen plasticity on E<-E (j = [1 -100; 112.5 -250], beta = 2/sqrt(N)) over N, asynchronous
 // (c = 0) and correlated (c = 0.1): steady j_ee (theory Eq 21: 3), rates (Eq 3 at the fixed point: 7.5, 18.9 Hz)
 // and covariances vs N (Eq 5 / Eq 7 at the final weights). A resumable sweep (cells under runs/repro/fig1/cells).
-import { runSweep, type SweepCell } from '../../src/analysis/sweep.ts';
-import { covPlot, groupsOf, meanByN, nRange, scalingFits, theoryOk } from '../../src/analysis/sweepReport.ts';
+import { runSweep, type SweepCell } from '../../src/sweep/sweep.ts';
+import { covPlot, groupsOf, meanByN, nRange, scalingFits, theoryOk } from '../../src/sweep/sweepReport.ts';
 import { writeSweepOutputs } from '../../src/cli/commands/sweep.ts';
 import { runMeta } from '../../src/cli/runInfo.ts';
 import { linePlot, PALETTE, type LineSeries } from '../../src/io/svg.ts';

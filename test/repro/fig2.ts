@@ -1,9 +1,9 @@
 // Fig 2 (SPEC A4 second half, A5): Kohonen E<-E steady j_ee vs input correlation c_x (correlations raise j_ee by
 // 10-20%, rates barely change), and the drift decomposition of a rule with all second-order B = 1 (rate term
 // >= 10x covariance term over the j_ee range), from static networks swept over j_ee (Fig 2E-F) with theory.
-import { runSweep, type SweepCell } from '../../src/analysis/sweep.ts';
-import { setPath } from '../../src/analysis/sweepGrid.ts';
-import { theoryOk } from '../../src/analysis/sweepReport.ts';
+import { runSweep, type SweepCell } from '../../src/sweep/sweep.ts';
+import { setPath } from '../../src/sweep/sweepGrid.ts';
+import { theoryOk } from '../../src/sweep/sweepReport.ts';
 import { writeSweepOutputs } from '../../src/cli/commands/sweep.ts';
 import { runMeta } from '../../src/cli/runInfo.ts';
 import { linePlot, PALETTE, type LineSeries } from '../../src/io/svg.ts';

@@ -1,9 +1,9 @@
 // Fig 3 (SPEC A6, A7): homeostatic iSTDP on E<-I (Eq 22): r_e -> rho_e = 10 Hz, final j_ei vs initial j_ei (the
 // manifold, Fig 3C) against Eq 25 (-119.66) and the Eq 23 weight-rate correction, per-synapse weight vs presynaptic
 // rate R² (Fig 3E); and EI + II iSTDP (Fig 3F) converging from different initial weights to the Eq 25 fixed point.
-import { fitLine } from '../../src/analysis/fit.ts';
-import { specToMeanField } from '../../src/analysis/meanField.ts';
-import { predictWeights } from '../../src/analysis/weightTheory.ts';
+import { fitLine } from '../../src/sweep/fit.ts';
+import { specToMeanField } from '../../src/theory/adapters/meanField.ts';
+import { predictWeights } from '../../src/theory/adapters/weightTheory.ts';
 import { linePlot, PALETTE, scatterPlot, type LineSeries } from '../../src/io/svg.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { fig3fIstdpEiIi, fig3IstdpEi } from '../../src/presets/akilFigures.ts';

@@ -1,7 +1,7 @@
 // Fig 4 (SPEC A8): optogenetic stimulation of 40% of the E cells (E1) by an extra input X2 during the middle third
 // of the run, with homeostatic iSTDP on E1<-I and E2<-I (initial j = -250). Theory (Eqs 27-28): j_e1i* = -158.12
 // during stimulation and -119.66 before and after; r_e1, r_e2 -> rho_e = 10 Hz in all epochs; correlations ~1e-4.
-import { predictWeights } from '../../src/analysis/weightTheory.ts';
+import { predictWeights } from '../../src/theory/adapters/weightTheory.ts';
 import { linePlot, PALETTE, type LineSeries } from '../../src/io/svg.ts';
 import { fig4Opto } from '../../src/presets/akilFigures.ts';
 import { akilTwoPop, asyncCovariance } from '../../src/theory/index.ts';

@@ -4,7 +4,7 @@
 // resumable (finished cells are reused unless --force). `npm run reproduction` turns the numbers into
 // REPRODUCTION.md.
 import { join } from 'node:path';
-import type { Backend } from '../../src/engine/simulation.ts';
+import type { Backend } from '../../src/pipeline/simulation.ts';
 import type { ReproOptions } from './common.ts';
 import { reproFig1 } from './fig1.ts';
 import { reproFig2 } from './fig2.ts';
@@ -32,11 +32,6 @@ export const REPROS: Record<string, { what: string; run: (o: ReproOptions) => Pr
   'soldado-fig6': { what: 'Soldado-Magraner 2022 Fig 6: multi-unit two-term (S6)', run: reproSoldadoFig6 },
   'soldado-figS4': { what: 'Soldado-Magraner 2022 Fig S4: online rule', run: reproSoldadoFigS4 },
 };
-
-async function registerGpuEngine(): Promise<void> {
-  const path = '../../src/engine/webgpu/register.ts';
-  await import(/* @vite-ignore */ path).catch(() => undefined);
-}
 
 function usage(): never {
   console.error(`usage: npm run repro -- <${Object.keys(REPROS).join('|')}|all> [--full] [--out runs/repro] [--force] [--backend auto|cpu|webgpu]`);
@@ -68,7 +63,6 @@ async function main(argv: string[]): Promise<void> {
     }
   }
   if (!names.length) usage();
-  await registerGpuEngine();
   for (const name of [...new Set(names)]) {
     const t0 = performance.now();
     const log = (s: string) => process.stderr.write(`[${name} ${((performance.now() - t0) / 1000).toFixed(0)}s] ${s}\n`);

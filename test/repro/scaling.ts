@@ -1,8 +1,8 @@
 // N-scaling of the default static network (SPEC §2.10 A1-A3; the claim of Fig 1 that covariances scale as 1/N
 // when asynchronous and stay O(1) with correlated input): a resumable sweep over N, seeds and c in {0, 0.1}.
-import { cellSpec, runSweep, type SweepCell } from '../../src/analysis/sweep.ts';
-import { covPlot, groupsOf, meanByN, nRange, ratePlot, scalingFits, theoryOk } from '../../src/analysis/sweepReport.ts';
-import { extrapolateInvSqrtN, logLogSlope, type ScalingFit } from '../../src/analysis/fit.ts';
+import { cellSpec, runSweep, type SweepCell } from '../../src/sweep/sweep.ts';
+import { covPlot, groupsOf, meanByN, nRange, ratePlot, scalingFits, theoryOk } from '../../src/sweep/sweepReport.ts';
+import { extrapolateInvSqrtN, logLogSlope, type ScalingFit } from '../../src/sweep/fit.ts';
 import { writeSweepOutputs } from '../../src/cli/commands/sweep.ts';
 import { runMeta } from '../../src/cli/runInfo.ts';
 import { linePlot, PALETTE, type LineSeries } from '../../src/io/svg.ts';

@@ -4,7 +4,7 @@
 // tuning curves of the mean E and I currents per channel before and after learning (detailed balance = their
 // correlation across channels), and, on identical frozen input, the response of the learned (detailed)
 // weights against uniform weights of the same mean (global balance): rate and sparseness.
-import { buildNetwork } from '../../src/build/network.ts';
+import { buildNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { linePlot, PALETTE, type LineSeries } from '../../src/io/svg.ts';
 import { derive } from '../../src/model/derive.ts';

@@ -3,12 +3,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, vi } from 'vitest';
-import type { BuiltNetwork } from '../../src/build/network.ts';
+import type { BuiltNetwork } from '../../src/network/network.ts';
 import { main } from '../../src/cli/main.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import { DeviceLostError } from '../../src/engine/faults.ts';
-import type { Recordings } from '../../src/engine/recordings.ts';
+import type { Recordings } from '../../src/record/recordings.ts';
 import type { EngineSnapshot } from '../../src/engine/snapshot.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { getPreset } from '../../src/presets/index.ts';

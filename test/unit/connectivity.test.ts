@@ -1,4 +1,4 @@
-// Connectivity from the seed (src/build/connectivity.ts, src/build/network.ts): degree statistics of
+// Connectivity from the seed (src/network/connectivity.ts, src/network/network.ts): degree statistics of
 // Bernoulli and fixed in-degree projections, exact CSR and column-index invariants, seed determinism,
 // independence of projections, initial weights J = j/sqrt(N) in f32.
 // Axes: the six Akil projections at N = 2000 (E 1600, I 400, X 400); p in {0.02, 0.1, 0.5} on E<-E;
@@ -6,8 +6,8 @@
 // Statistical checks: 6 projections x 4 (Bernoulli) + 2 p x 4 + 6 x 2 (fixed out-degree) + 2 overlap
 // + 1 v0 mean = 47 checks at Z SE (test/tolerances.ts).
 import { describe, expect, it } from 'vitest';
-import { buildProjection, type Csr } from '../../src/build/connectivity.ts';
-import { buildNetwork } from '../../src/build/network.ts';
+import { buildProjection, type Csr } from '../../src/network/connectivity.ts';
+import { buildNetwork } from '../../src/network/network.ts';
 import { derive, type Derived, type DerivedProjection } from '../../src/model/derive.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';

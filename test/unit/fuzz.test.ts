@@ -7,7 +7,7 @@
 // validated and derived but not built (counted as 'big').
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildNetwork } from '../../src/build/network.ts';
+import { buildNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { RunGuardError } from '../../src/engine/engine.ts';
 import { derive } from '../../src/model/derive.ts';

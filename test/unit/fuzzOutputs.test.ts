@@ -10,7 +10,7 @@
 //    every plastic projection, with finite, non-negative rates that agree with the spike counts.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runSimulation } from '../../src/engine/simulation.ts';
+import { runSimulation } from '../../src/pipeline/simulation.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { SpecError, validate } from '../../src/model/validate.ts';
 import { presets } from '../../src/presets/index.ts';

@@ -6,9 +6,9 @@
 // Statistical checks: independent 50 + 4, correlated 50 + 3, jitter 2, high counts 3, stationarity 1 -> 113 checks at
 // Z SE (test/tolerances.ts).
 import { describe, expect, it } from 'vitest';
-import { buildNetwork } from '../../src/build/network.ts';
+import { buildNetwork } from '../../src/network/network.ts';
 import { createState } from '../../src/engine/cpu/state.ts';
-import { fixedIncrement } from '../../src/engine/cpu/fixed.ts';
+import { fixedIncrement } from '../../src/engine/fixed.ts';
 import { generateCorrelated, independentSpikes, inputPass, jitterDelay, primeInputs } from '../../src/engine/cpu/input.ts';
 import { derive, type Derived, type DerivedInput } from '../../src/model/derive.ts';
 import type { InputSpec, NetworkSpec } from '../../src/model/spec.ts';

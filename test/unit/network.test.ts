@@ -1,7 +1,7 @@
 // Reproducibility of the CPU reference on the Akil network. The network physics (balance, Campbell currents,
 // rates against Eq 3 with measured bands) is checked in akilPhysics.test.ts (issue 25).
 import { describe, expect, it } from 'vitest';
-import { runSimulation } from '../../src/engine/simulation.ts';
+import { runSimulation } from '../../src/pipeline/simulation.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 
 describe('Akil static network on the CPU engine: reproducibility', () => {

@@ -5,11 +5,11 @@
 // tau in {4, 8, 10, 20} ms. Controls: the quadrature against the LIF closed form; the LIF discrete
 // solution; zero input leaves a current at zero.
 import { describe, expect, it } from 'vitest';
-import { buildNetwork } from '../../src/build/network.ts';
+import { buildNetwork } from '../../src/network/network.ts';
 import { createState, type CpuState } from '../../src/engine/cpu/state.ts';
 import { neuronUpdatePass } from '../../src/engine/cpu/neuronUpdate.ts';
 import { traceUpdatePass } from '../../src/engine/cpu/traceUpdate.ts';
-import { fixedIncrement } from '../../src/engine/cpu/fixed.ts';
+import { fixedIncrement } from '../../src/engine/fixed.ts';
 import { derive, FIXED_SCALE, type Derived } from '../../src/model/derive.ts';
 import type { EifNeuron, InputSpec, LifNeuron, NetworkSpec, ProjectionSpec } from '../../src/model/spec.ts';
 import { akilEif } from '../../src/presets/akil2021.ts';

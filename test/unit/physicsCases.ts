@@ -4,7 +4,7 @@
 //
 // Every prediction here is computed from the spec's own numbers (j, p, N, tau_syn, input rate), never from
 // derive()'s constants or the engine, so a wrong constant in the engine shows as a mismatch.
-import { runSimulation } from '../../src/engine/simulation.ts';
+import { runSimulation } from '../../src/pipeline/simulation.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 import { fig1Kohonen, fig3IstdpEi } from '../../src/presets/akilFigures.ts';

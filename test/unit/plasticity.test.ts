@@ -1,7 +1,7 @@
 // Closed-form checks of every plasticity rule with one presynaptic and one postsynaptic probe neuron
 // spiking at chosen steps (pass code: plasticityPrePass, plasticityPostPass, traceUpdatePass).
 import { describe, expect, it } from 'vitest';
-import { buildNetwork } from '../../src/build/network.ts';
+import { buildNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { plasticityPostPass, plasticityPrePass } from '../../src/engine/cpu/plasticity.ts';
 import { traceUpdatePass } from '../../src/engine/cpu/traceUpdate.ts';

@@ -5,7 +5,7 @@
 // spikers in both populations: the weights must be bit-identical. N = 400 makes J = j / 20 exact in f32,
 // so weights sit exactly on the gate and clip bounds.
 import { describe, expect, it } from 'vitest';
-import { buildNetwork, type BuiltNetwork } from '../../src/build/network.ts';
+import { buildNetwork, type BuiltNetwork } from '../../src/network/network.ts';
 import { createState, type CpuState } from '../../src/engine/cpu/state.ts';
 import { applyTerm, plasticityPostPass, plasticityPrePass } from '../../src/engine/cpu/plasticity.ts';
 import { derive } from '../../src/model/derive.ts';

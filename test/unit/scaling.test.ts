@@ -18,8 +18,8 @@
 // C_ei is used because it has no Fano term and is the least noisy of the three (its estimate does not subtract
 // the large variance contribution that C_ee and C_ii do).
 import { describe, expect, it } from 'vitest';
-import { logLogSlope } from '../../src/analysis/fit.ts';
-import { cellSpec, runCell } from '../../src/analysis/sweep.ts';
+import { logLogSlope } from '../../src/sweep/fit.ts';
+import { cellSpec, runCell } from '../../src/sweep/sweep.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 
 const SIZES = [500, 1000, 2000];

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generated, OUT_PATH, SHADER_DIR } from '../../scripts/build-shaders.ts';
-import { loadShader, readShaderFile } from '../../src/engine/webgpu/shaderSource.ts';
+import { loadShader, readShaderFile, sharedConstantsWgsl } from '../../src/engine/webgpu/shaderSource.ts';
 
 describe('inlined WGSL (shaders.gen.ts)', () => {
   it('the committed shaders.gen.ts is what scripts/build-shaders.ts makes of shaders/*.wgsl', () => {
@@ -22,9 +22,9 @@ describe('inlined WGSL (shaders.gen.ts)', () => {
     }
   });
 
-  it('loadShader prepends common + rng; an unknown name is refused with the known names', () => {
+  it('loadShader prepends the shared constants, common + rng; an unknown name is refused with the known names', () => {
     const src = loadShader('neuron_update');
-    expect(src.startsWith(readShaderFile('common'))).toBe(true);
+    expect(src.startsWith(`${sharedConstantsWgsl()}\n${readShaderFile('common')}`)).toBe(true);
     expect(src.endsWith(readShaderFile('neuron_update'))).toBe(true);
     expect(() => readShaderFile('nope')).toThrow(/No shader shaders\/nope\.wgsl \(known: .*neuron_update/);
     expect(() => readShaderFile('constructor')).toThrow(/No shader/);

@@ -1,6 +1,6 @@
 // Statistics on synthetic data with known answers: rates, CV, O(K*N) covariance vs brute force, weights, summary.
 import { describe, expect, it } from 'vitest';
-import type { PopulationLayout, Recordings, WindowCounts } from '../../src/engine/recordings.ts';
+import type { PopulationLayout, Recordings, WindowCounts } from '../../src/record/recordings.ts';
 import { countStats, evenSample, sampleCovMatrix } from '../../src/stats/covariance.ts';
 import { neuronCv, populationCv } from '../../src/stats/cv.ts';
 import { neuronRates_Hz, populationRates_Hz, statsDuration_ms } from '../../src/stats/rates.ts';

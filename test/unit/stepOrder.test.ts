@@ -5,7 +5,7 @@
 // orders give different weights, (J + A)(1 - eta) against J (1 - eta) + A, so the order is observable.
 // This runs the whole CpuEngine.stepOnce (the schedule), not the passes one by one as plasticity.test.ts does.
 import { describe, expect, it } from 'vitest';
-import { buildNetwork } from '../../src/build/network.ts';
+import { buildNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { derive } from '../../src/model/derive.ts';
 import * as R from '../../src/model/rules.ts';

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { extrapolateInvSqrtN, fitLine, logLogSlope, studentTCdf, studentTQuantile } from '../../src/analysis/fit.ts';
-import { cellSpec, runSweep } from '../../src/analysis/sweep.ts';
-import { cellId, getPath, gridCells, parseNumberList, parseSetArg, setPath, specHash } from '../../src/analysis/sweepGrid.ts';
-import { tableRows, toCsv } from '../../src/analysis/sweepReport.ts';
+import { extrapolateInvSqrtN, fitLine, logLogSlope, studentTCdf, studentTQuantile } from '../../src/sweep/fit.ts';
+import { cellSpec, runSweep } from '../../src/sweep/sweep.ts';
+import { cellId, getPath, gridCells, parseNumberList, parseSetArg, setPath, specHash } from '../../src/sweep/sweepGrid.ts';
+import { tableRows, toCsv } from '../../src/sweep/sweepReport.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 import { Z } from '../tolerances.ts';
 

@@ -11,7 +11,7 @@
 // the same three properties with tau_x.
 // What this catches: a wrong kick J/tau for one class, a wrong tau_syn, a current landing in the wrong channel.
 import { describe, expect, it } from 'vitest';
-import { buildNetwork } from '../../src/build/network.ts';
+import { buildNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { derive } from '../../src/model/derive.ts';
 import type { NetworkSpec, ProjectionSpec } from '../../src/model/spec.ts';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { runAssembly } from '../repro/vogelsAssembly.ts';
 import { runNetwork } from '../repro/vogelsNetwork.ts';
 import { RHO0_SINGLE, runSingle } from '../repro/vogelsSingle.ts';
-import { runSimulation } from '../../src/engine/simulation.ts';
+import { runSimulation } from '../../src/pipeline/simulation.ts';
 import { vogelsRateProbe } from '../../src/presets/vogels2011.ts';
 import { bandText, VOGELS_BANDS as VB, within } from './bands.ts';
 import { VOGELS } from './physicsCases.ts';

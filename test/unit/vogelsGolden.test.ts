@@ -4,7 +4,7 @@
 // refactor or micro-optimisation of the CPU passes that changes any bit fails here (and the WGSL twin, which
 // must match these streams, is then out of step). Update the constants only for an intended model change.
 import { describe, expect, it } from 'vitest';
-import { buildNetwork } from '../../src/build/network.ts';
+import { buildNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { derive } from '../../src/model/derive.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';

@@ -4,7 +4,7 @@
 // in blocks. Statistical checks use Z standard errors (test/tolerances.ts), 7 checks in this file.
 // Controls: an unmodulated source ignores the signal; a different seed gives different spikes.
 import { describe, expect, it } from 'vitest';
-import { buildNetwork } from '../../src/build/network.ts';
+import { buildNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { advanceSignals, poissonSourceUpdate, sourceChannel, sourceProbability } from '../../src/engine/cpu/inputModulated.ts';
 import { createState } from '../../src/engine/cpu/state.ts';

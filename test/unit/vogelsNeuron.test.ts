@@ -7,12 +7,12 @@
 // spike kicks the conductance by w (nS), not w/tau, while a current-based post still gets J/tau.
 // Controls: zero conductances relax to E_L; the LIF (current) path is unchanged.
 import { describe, expect, it } from 'vitest';
-import { buildNetwork } from '../../src/build/network.ts';
+import { buildNetwork } from '../../src/network/network.ts';
 import { createState, type CpuState } from '../../src/engine/cpu/state.ts';
 import { neuronUpdatePass } from '../../src/engine/cpu/neuronUpdate.ts';
 import { synapsePropagatePass } from '../../src/engine/cpu/synapsePropagate.ts';
 import { traceUpdatePass } from '../../src/engine/cpu/traceUpdate.ts';
-import { fixedIncrement } from '../../src/engine/cpu/fixed.ts';
+import { fixedIncrement } from '../../src/engine/fixed.ts';
 import { derive, FIXED_SCALE, type Derived } from '../../src/model/derive.ts';
 import type { NetworkSpec, NeuronSpec, ProjectionSpec } from '../../src/model/spec.ts';
 import { vogelsNeuron } from '../../src/presets/vogels2011.ts';

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generated, OUT_PATH } from '../../scripts/build-wasm.ts';
-import { buildNetwork, type BuiltNetwork } from '../../src/build/network.ts';
+import { buildNetwork, type BuiltNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { expF32 } from '../../src/engine/cpu/expF32.ts';
 import { neuronUpdatePass } from '../../src/engine/cpu/neuronUpdate.ts';

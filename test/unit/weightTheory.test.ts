@@ -1,6 +1,6 @@
 // SPEC §2.9 weight fixed points, computed from the figure presets themselves (spec -> mean field -> solver).
 import { describe, expect, it } from 'vitest';
-import { predictWeights } from '../../src/analysis/weightTheory.ts';
+import { predictWeights } from '../../src/theory/adapters/weightTheory.ts';
 import { fig1Kohonen, fig3fIstdpEiIi, fig3IstdpEi, fig4Opto } from '../../src/presets/akilFigures.ts';
 
 const ok = (p: ReturnType<typeof predictWeights>) => {

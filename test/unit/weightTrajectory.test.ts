@@ -1,9 +1,9 @@
-// The app's dashed mean-field weight curve (src/analysis/weightTrajectory.ts) maps the spec's rule terms onto
+// The app's dashed mean-field weight curve (src/theory/adapters/weightTrajectory.ts) maps the spec's rule terms onto
 // the theory's weight ODE. Control: over a long horizon it must end at the fixed points predictWeights()
 // solves independently (Eq 25 for homeostatic iSTDP, Eq 21 for Kohonen), and start at the initial weights.
 import { describe, expect, it } from 'vitest';
-import { weightTrajectory } from '../../src/analysis/weightTrajectory.ts';
-import { predictWeights } from '../../src/analysis/weightTheory.ts';
+import { weightTrajectory } from '../../src/theory/adapters/weightTrajectory.ts';
+import { predictWeights } from '../../src/theory/adapters/weightTheory.ts';
 import { fig1Kohonen, fig3fIstdpEiIi, fig3IstdpEi } from '../../src/presets/akilFigures.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 

@@ -1,22 +1,23 @@
 // `plasticnet export-weights <src> --out <dir>`: learned weights (exact scaled J, j, synapses) and the spec
 // from a finished run, a checkpoint or a weights directory, for `plasticnet run --init-weights <dir>`.
 // `plasticnet checkpoint-info <file|dir>`: a checkpoint's header (step, reason, guard, spec, sections).
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCheckpointHeader } from '../../io/checkpointFile.ts';
 import { exportWeights, loadWeights } from '../../io/weightsFile.ts';
-import { UsageError } from '../loadSpec.ts';
+import { checkOutPath, prepareOut } from '../outDir.ts';
 import { CHECKPOINT_FILE, GUARD_CHECKPOINT_FILE } from '../runSession.ts';
 
 export function exportWeightsCommand(src: string, flags: { out: string; force: boolean; quiet: boolean }): number {
+  checkOutPath(flags.out);
   const w = loadWeights(src);
-  if (existsSync(flags.out) && readdirSync(flags.out).length > 0 && !flags.force) throw new UsageError(`output directory '${flags.out}' exists and is not empty (use --force to overwrite)`);
+  const lock = prepareOut(flags.out, flags.force);
+  let files: string[];
   try {
-    mkdirSync(flags.out, { recursive: true });
-  } catch (e) {
-    throw new UsageError(`cannot create output directory '${flags.out}': ${(e as Error).message}`);
+    files = exportWeights(w, flags.out);
+  } finally {
+    lock.release();
   }
-  const files = exportWeights(w, flags.out);
   if (!flags.quiet) {
     for (const p of w.projections) console.log(`${p.name}: ${p.j.length} synapses${p.J ? '' : ' (j only: the source has no exact Jscaled weights)'}`);
     console.log(`wrote ${files.length} files to ${flags.out} from ${w.source}; start a run from them with --init-weights ${flags.out}`);

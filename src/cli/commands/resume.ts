@@ -3,7 +3,7 @@
 // against the checkpoint's); a corrupt, foreign or guard checkpoint is refused with the reason.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Backend } from '../../engine/simulation.ts';
+import type { Backend } from '../../pipeline/simulation.ts';
 import { CheckpointError, specHash } from '../../io/checkpoint.ts';
 import { readCheckpointFile } from '../../io/checkpointFile.ts';
 import { readJson } from '../../io/files.ts';
@@ -13,12 +13,16 @@ import { validate } from '../../model/validate.ts';
 import { UsageError } from '../loadSpec.ts';
 import { CHECKPOINT_FILE, GUARD_CHECKPOINT_FILE, parseCheckpointEvery, RunSession, type CheckpointEvery } from '../runSession.ts';
 import { executeRun, type RunHooks } from './run.ts';
+import { acquireLock } from '../outDir.ts';
+import { terminalSafe } from '../../model/names.ts';
+import { checkResources } from '../resources.ts';
 
 export interface ResumeFlags {
   backend?: Backend; // default: the backend that wrote the checkpoint
   checkpointEvery?: CheckpointEvery; // default: the run's
   checkpoint?: string; // default: <dir>/checkpoint.pnck
   quiet: boolean;
+  maxMemory?: number; // --max-memory in bytes
 }
 
 /** Leaf paths where two JSON values differ (at most `max`). */
@@ -62,10 +66,16 @@ export async function resumeCommand(dir: string, flags: ResumeFlags, hooks: RunH
     spec = onDisk as NetworkSpec;
   }
   spec = validate(spec);
+  checkResources(spec, flags.maxMemory);
   const backend: Backend = flags.backend ?? (meta.engine.backend === 'webgpu' ? 'webgpu' : 'cpu');
   const every = flags.checkpointEvery ?? (meta.run.checkpointEvery !== undefined ? parseCheckpointEvery(meta.run.checkpointEvery) : undefined);
-  const log = flags.quiet ? undefined : (l: string) => console.log(l);
+  const log = flags.quiet ? undefined : (l: string) => console.log(terminalSafe(l));
   log?.(`resuming ${dir} from step ${meta.step} of ${meta.nSteps} (t = ${meta.t_s} s, written ${meta.createdAt} by ${meta.engine.backend}) on backend ${backend}`);
-  const session = new RunSession(dir, spec, { ...(every ? { every } : {}), resume: { ck, meta, file }, ...(log ? { log } : {}) });
-  return executeRun(spec, { out: dir, backend, quiet: flags.quiet }, session, hooks);
+  const lock = acquireLock(dir);
+  try {
+    const session = new RunSession(dir, spec, { ...(every ? { every } : {}), resume: { ck, meta, file }, ...(log ? { log } : {}) });
+    return await executeRun(spec, { out: dir, backend, quiet: flags.quiet }, session, hooks);
+  } finally {
+    lock.release();
+  }
 }

@@ -1,29 +1,25 @@
 // `plasticnet run`: simulate a preset or spec file, print simulated vs theory, write runs/<x>/.
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { renderReportFor, runArrays, summarizeRun } from '../../analysis/runOutput.ts';
-import { comparisonRows } from '../../analysis/runReport.ts';
-import { checkInitWeights } from '../../build/initWeights.ts';
+import { renderReportFor, runArrays, summarizeRun } from '../../output/runOutput.ts';
+import { comparisonRows } from '../../output/runReport.ts';
+import { checkInitWeights } from '../../network/initWeights.ts';
 import { EngineFaultError } from '../../engine/faults.ts';
-import { runSimulation, type Backend, type RunOptions } from '../../engine/simulation.ts';
+import { runSimulation, type Backend, type RunOptions } from '../../pipeline/simulation.ts';
 import { OutputWriteError } from '../../io/checkpointFile.ts';
 import { writeFileAtomic, writeJson, writeNpy } from '../../io/files.ts';
-import { loadWeights, tagOf } from '../../io/weightsFile.ts';
-import { derive } from '../../model/derive.ts';
+import { safeJoin } from '../../io/safePath.ts';
+import { terminalSafe } from '../../model/names.ts';
+import { loadWeights } from '../../io/weightsFile.ts';
 import type { NetworkSpec } from '../../model/spec.ts';
-import { validate } from '../../model/validate.ts';
+import { PreparedRun } from '../../pipeline/session.ts';
 import { applyOverrides, loadSpec, UsageError, type Overrides } from '../loadSpec.ts';
+import { catchSignals } from '../interrupt.ts';
+import { checkOutPath, prepareOut } from '../outDir.ts';
+import { checkResources } from '../resources.ts';
 import { RunSession, type CheckpointEvery } from '../runSession.ts';
 import { progressBar } from '../progress.ts';
 import { runRateCommand } from '../../models/rate/command.ts';
 import { isRateSpec } from '../../models/rate/spec.ts';
 import { runMeta } from '../runInfo.ts';
-
-/** Loads the WebGPU engine when this build has it (the CPU core never imports WebGPU code). */
-async function registerGpuEngine(): Promise<void> {
-  const path = '../../engine/webgpu/register.ts';
-  await import(/* @vite-ignore */ path).catch(() => undefined);
-}
 
 export interface RunFlags extends Overrides {
   out: string;
@@ -32,11 +28,14 @@ export interface RunFlags extends Overrides {
   quiet: boolean;
   checkpointEvery?: CheckpointEvery; // --checkpoint-every
   initWeights?: string; // --init-weights: a weights directory, run directory or .pnck
+  maxMemory?: number; // --max-memory in bytes (default: 80% of this machine's memory)
 }
 
 /** In-process hooks (tests): e.g. an engine factory that injects faults. */
 export interface RunHooks {
   engineFactory?: RunOptions['engineFactory'];
+  /** The spec already validated and derived (runCommand), so runSimulation does not repeat it. */
+  prepared?: PreparedRun;
 }
 
 /** Prints rows as an aligned text table. */
@@ -48,39 +47,40 @@ export function printTable(rows: string[][]): void {
   }
 }
 
-/** Prepares the output directory: refuses a non-empty one unless --force. */
-export function prepareOut(dir: string, force: boolean): void {
-  if (existsSync(dir) && readdirSync(dir).length > 0 && !force) throw new UsageError(`output directory '${dir}' exists and is not empty (use --force to overwrite)`);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw new UsageError(`cannot create output directory '${dir}': ${(e as Error).message}`);
-  }
-}
-
 /** Runs one simulation and writes its outputs; returns the process exit status. */
 export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks = {}): Promise<number> {
   const loaded = loadSpec(ref);
   // RATE-DISPATCH (issue 16): rate networks (kind 'rate') run on the rate engine; rewire onto the engine registry at merge.
-  if (isRateSpec(loaded)) return runRateCommand(loaded as unknown as Record<string, unknown>, flags, prepareOut);
-  const spec = validate(applyOverrides(loaded, flags));
+  if (isRateSpec(loaded)) {
+    checkOutPath(flags.out);
+    return runRateCommand(loaded as unknown as Record<string, unknown>, flags, prepareOut);
+  }
+  const prepared = PreparedRun.of(applyOverrides(loaded, flags)); // validated and derived once
+  const spec = prepared.spec;
+  checkResources(spec, flags.maxMemory);
+  checkOutPath(flags.out);
   const init = flags.initWeights !== undefined ? { path: flags.initWeights, weights: loadWeights(flags.initWeights) } : undefined;
-  if (init) checkInitWeights(derive(spec), init.weights); // refuse before touching the output directory
-  prepareOut(flags.out, flags.force);
-  writeJson(join(flags.out, 'spec.json'), spec); // first: `plasticnet resume` checks the checkpoint against it
-  const log = flags.quiet ? undefined : (l: string) => console.log(l);
-  const session = new RunSession(flags.out, spec, { ...(flags.checkpointEvery ? { every: flags.checkpointEvery } : {}), ...(init ? { initWeights: init } : {}), ...(log ? { log } : {}) });
-  return executeRun(spec, flags, session, hooks);
+  if (init) checkInitWeights(prepared.derived, init.weights); // refuse before touching the output directory
+  const lock = prepareOut(flags.out, flags.force);
+  try {
+    writeJson(safeJoin(flags.out, 'spec.json'), spec); // first: `plasticnet resume` checks the checkpoint against it
+    const log = flags.quiet ? undefined : (l: string) => console.log(l);
+    const session = new RunSession(flags.out, spec, { ...(flags.checkpointEvery ? { every: flags.checkpointEvery } : {}), ...(init ? { initWeights: init } : {}), ...(log ? { log } : {}) });
+    return await executeRun(spec, flags, session, { ...hooks, prepared });
+  } finally {
+    lock.release();
+  }
 }
 
 /** Runs a validated spec in a session (fresh or resumed), writes the outputs; returns the exit status. */
 export async function executeRun(spec: NetworkSpec, flags: Pick<RunFlags, 'out' | 'backend' | 'quiet'>, session: RunSession, hooks: RunHooks = {}): Promise<number> {
-  await registerGpuEngine();
   const bar = progressBar(spec.name, spec.T_s, flags.quiet);
+  const intr = catchSignals();
   let result;
   try {
-    result = await runSimulation(spec, { backend: flags.backend, onProgress: bar.update, ...session.simOptions(), ...(hooks.engineFactory ? { engineFactory: hooks.engineFactory } : {}) });
+    result = await runSimulation(hooks.prepared ?? spec, { backend: flags.backend, onProgress: bar.update, shouldStop: intr.requested, ...session.simOptions(), ...(hooks.engineFactory ? { engineFactory: hooks.engineFactory } : {}) });
   } catch (e) {
+    intr.dispose();
     bar.stop();
     if (!(e instanceof EngineFaultError)) throw e;
     const ck = session.lastCheckpoint;
@@ -94,22 +94,31 @@ export async function executeRun(spec: NetworkSpec, flags: Pick<RunFlags, 'out' 
   }
   bar.stop();
   const { summary, analysis } = summarizeRun(result, runMeta());
+  if (result.interrupted) Object.assign(summary.meta, { interrupted: result.interrupted });
   try {
-    writeJson(join(flags.out, 'spec.json'), spec);
-    for (const a of runArrays(result, analysis)) writeNpy(join(flags.out, `${a.name}.npy`), a.data, a.shape);
-    for (const w of result.recordings.finalWeights) if (w.J) writeNpy(join(flags.out, `weights_${tagOf(w.name)}_Jscaled.npy`), w.J);
-    writeJson(join(flags.out, 'summary.json'), summary);
-    writeFileAtomic(join(flags.out, 'report.html'), renderReportFor(result, summary));
+    writeJson(safeJoin(flags.out, 'spec.json'), spec);
+    for (const a of runArrays(result, analysis)) writeNpy(safeJoin(flags.out, `${a.name}.npy`), a.data, a.shape);
+    writeJson(safeJoin(flags.out, 'summary.json'), summary);
+    writeFileAtomic(safeJoin(flags.out, 'report.html'), renderReportFor(result, summary));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (typeof code === 'string') throw new OutputWriteError(flags.out, code, e);
     throw e;
+  } finally {
+    intr.dispose();
+  }
+  if (result.interrupted) {
+    const it = result.interrupted;
+    const ck = session.lastCheckpoint;
+    console.error(`plasticnet: stopped by ${it.reason} after step ${it.step} of ${result.net.derived.nSteps} (t = ${(it.step * spec.dt_ms) / 1000} s); recordings up to there are in ${flags.out} (summary.json meta.interrupted)`);
+    console.error(ck ? `continue with: plasticnet resume ${flags.out} (checkpoint at step ${ck.step})` : 'no checkpoint was written (use --checkpoint-every to make a run resumable)');
+    return intr.exitCode();
   }
   if (!flags.quiet) {
     console.log(`\n${spec.name}: N = ${spec.N}, T = ${spec.T_s} s on ${result.device}`);
     console.log(`wall ${result.wall_s.toFixed(1)} s, real-time factor ${summary.meta.rtf.toFixed(3)}, ${summary.meta.synapses} synapses\n`);
     printTable(comparisonRows(result, summary));
-    console.log(`\nwrote ${flags.out}/summary.json, report.html and .npy arrays`);
+    console.log(terminalSafe(`\nwrote ${flags.out}/summary.json, report.html and .npy arrays`));
   }
   if (result.stoppedBy) {
     const g = result.stoppedBy;

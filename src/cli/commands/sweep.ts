@@ -1,21 +1,21 @@
 // `plasticnet sweep`: a resumable grid of runs over N, seeds, input correlation c and any spec field.
 // Writes <out>/cells/<id>.json per finished cell (rerun skips them), <out>/table.csv, table.json and report.html.
-import { join } from 'node:path';
-import { cellCost, cellSpec, runSweep, type SweepCell } from '../../analysis/sweep.ts';
-import { gridCells, type SetDimension } from '../../analysis/sweepGrid.ts';
-import { renderSweepReport, scalingFits, fitText, sweepTable, tableRows, toCsv } from '../../analysis/sweepReport.ts';
-import type { Backend } from '../../engine/simulation.ts';
+import { cellCost, cellPath, cellSpec, runSweep, type SweepCell } from '../../sweep/sweep.ts';
+import { cellId, gridCells, type SetDimension } from '../../sweep/sweepGrid.ts';
+import { terminalSafe } from '../../model/names.ts';
+import { renderSweepReport, scalingFits, fitText, sweepTable, tableRows, toCsv } from '../../sweep/sweepReport.ts';
+import type { Backend } from '../../pipeline/simulation.ts';
 import { writeFileAtomic, writeJson } from '../../io/files.ts';
+import { safeJoin } from '../../io/safePath.ts';
 import { loadSpec, UsageError } from '../loadSpec.ts';
 import { progressBar } from '../progress.ts';
 import { runMeta } from '../runInfo.ts';
 import { printTable } from './run.ts';
-
-/** Loads the WebGPU engine when this build has it (the CPU core never imports WebGPU code). */
-async function registerGpuEngine(): Promise<void> {
-  const path = '../../engine/webgpu/register.ts';
-  await import(/* @vite-ignore */ path).catch(() => undefined);
-}
+import { catchSignals } from '../interrupt.ts';
+import { checkOutPath, acquireLock } from '../outDir.ts';
+import { checkResources } from '../resources.ts';
+import { mkdirSync } from 'node:fs';
+import { OutputWriteError } from '../../io/checkpointFile.ts';
 
 export interface SweepFlags {
   N: number[];
@@ -28,6 +28,7 @@ export interface SweepFlags {
   out: string;
   force: boolean;
   quiet: boolean;
+  maxMemory?: number; // --max-memory in bytes
 }
 
 const hms = (s: number): string => (s < 60 ? `${s.toFixed(0)}s` : s < 3600 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`);
@@ -35,22 +36,23 @@ const g = (v: number | undefined | null, d = 3): string => (v === undefined || v
 
 /** Writes table.csv, table.json and report.html of the cells. */
 export function writeSweepOutputs(out: string, cells: SweepCell[], info: Record<string, unknown>, title: string): void {
-  writeFileAtomic(join(out, 'table.csv'), toCsv(tableRows(cells)));
-  writeJson(join(out, 'table.json'), sweepTable(cells, info));
+  writeFileAtomic(safeJoin(out, 'table.csv'), toCsv(tableRows(cells)));
+  writeJson(safeJoin(out, 'table.json'), sweepTable(cells, info));
   const note = `${cells.length} cells of '${String(info['spec'])}'.`;
-  writeFileAtomic(join(out, 'report.html'), renderSweepReport(cells, title, note));
+  writeFileAtomic(safeJoin(out, 'report.html'), renderSweepReport(cells, title, note));
 }
 
 /** Runs the sweep; returns the exit status (3 when a cell was stopped by a guard). */
 export async function sweepCommand(ref: string, f: SweepFlags): Promise<number> {
   const base = loadSpec(ref);
-  await registerGpuEngine();
+  checkOutPath(f.out);
   const grid = { N: f.N, seeds: f.seeds, c: f.c, set: f.set };
   // Pre-flight: every cell's spec must build and validate before the first (long) run starts.
   const so = { ...(f.T_s !== undefined ? { T_s: f.T_s } : {}), ...(f.statsStart_s !== undefined ? { statsStart_s: f.statsStart_s } : {}) };
   for (const k of gridCells(grid)) {
     try {
-      cellSpec(base, k, so);
+      checkResources(cellSpec(base, k, so), f.maxMemory);
+      cellPath(f.out, cellId(k)); // its file name must stay under --out (UnsafePathError: exit 2)
     } catch (e) {
       if (e instanceof RangeError) throw new UsageError(e.message);
       throw e;
@@ -58,14 +60,43 @@ export async function sweepCommand(ref: string, f: SweepFlags): Promise<number> 
   }
   const total = f.N.length * f.seeds.length * f.c.length * f.set.reduce((a, d) => a * d.values.length, 1);
   const T = f.T_s ?? (typeof base['T_s'] === 'number' ? (base['T_s'] as number) : NaN);
+  const log = (s: string) => !f.quiet && process.stderr.write(`${terminalSafe(s)}\n`);
+  log(`sweep ${ref}: ${total} cells -> ${f.out}`);
+  try {
+    mkdirSync(f.out, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code !== 'ENOTDIR' && code !== 'EEXIST') throw new OutputWriteError(f.out, code, e);
+    throw new UsageError(`cannot create output directory '${f.out}': ${(e as Error).message}`);
+  }
+  const lock = acquireLock(f.out);
+  const intr = catchSignals();
+  try {
+    return await sweepLocked(ref, f, base, grid, total, T, intr.requested, intr.exitCode, log);
+  } finally {
+    intr.dispose();
+    lock.release();
+  }
+}
+
+async function sweepLocked(
+  ref: string,
+  f: SweepFlags,
+  base: Record<string, unknown>,
+  grid: Parameters<typeof gridCells>[0],
+  total: number,
+  T: number,
+  shouldStop: () => string | null,
+  stopCode: () => number,
+  log: (s: string) => void,
+): Promise<number> {
   let bar: ReturnType<typeof progressBar> | null = null;
   const t0 = performance.now();
   let doneCost = 0;
   let doneWall = 0;
   let remainingCost = f.N.reduce((a, n) => a + cellCost(n, T), 0) * (total / f.N.length);
-  const log = (s: string) => !f.quiet && process.stderr.write(`${s}\n`);
-  log(`sweep ${ref}: ${total} cells -> ${f.out}`);
   const res = await runSweep({
+    shouldStop,
     base,
     grid,
     out: f.out,
@@ -97,6 +128,13 @@ export async function sweepCommand(ref: string, f: SweepFlags): Promise<number> 
       );
     },
   });
+  if (res.interrupted) {
+    (bar as ReturnType<typeof progressBar> | null)?.stop();
+    const info = { spec: ref, grid, T_s: f.T_s ?? null, statsStart_s: f.statsStart_s ?? null, ran: res.ran, skipped: res.skipped, wall_s: res.wall_s, interrupted: res.interrupted, ...runMeta() };
+    writeSweepOutputs(f.out, res.cells, info, `plasticnet sweep: ${ref} (interrupted)`);
+    console.error(`plasticnet: sweep stopped by ${res.interrupted} after ${res.cells.length} of ${total} cells; finished cells are in ${f.out}/cells (rerun the same command to continue)`);
+    return stopCode();
+  }
   const info = { spec: ref, grid, T_s: f.T_s ?? null, statsStart_s: f.statsStart_s ?? null, ran: res.ran, skipped: res.skipped, wall_s: res.wall_s, ...runMeta() };
   writeSweepOutputs(f.out, res.cells, info, `plasticnet sweep: ${ref}`);
   if (!f.quiet) {
@@ -104,7 +142,7 @@ export async function sweepCommand(ref: string, f: SweepFlags): Promise<number> 
     for (const s of scalingFits(res.cells)) rows.push([s.group, s.pair, fitText(s.sim), 'error' in s.theoryUncorrected ? 'n/a' : g(s.theoryUncorrected.slope)]);
     console.log('');
     printTable(rows);
-    console.log(`\n${res.ran} cells run, ${res.skipped} skipped; wrote ${f.out}/table.csv, table.json, report.html`);
+    console.log(terminalSafe(`\n${res.ran} cells run, ${res.skipped} skipped; wrote ${f.out}/table.csv, table.json, report.html`));
   }
   return res.cells.some((c) => c.stoppedBy) ? 3 : 0;
 }

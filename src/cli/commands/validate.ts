@@ -5,13 +5,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSimulation, type RunResult } from '../../engine/simulation.ts';
+import { runSimulation, type RunResult } from '../../pipeline/simulation.ts';
 import type { NetworkSpec } from '../../model/spec.ts';
 import { fig3IstdpEi } from '../../presets/akilFigures.ts';
 import { akilNetwork } from '../../presets/akil2021.ts';
 import { vogelsNetwork, vogelsSingle } from '../../presets/vogels2011.ts';
 import { summarize } from '../../stats/summary.ts';
 import { printTable } from './run.ts';
+import { spikingRecordings } from '../../record/recordings.ts';
 
 interface Row {
   check: string;
@@ -22,7 +23,7 @@ interface Row {
 
 /** Spike counts per neuron over the whole run (statistics start at t = 0 in these checks). */
 function spikeKey(r: RunResult): number[] {
-  return Array.from(r.recordings.neuronStats.spikeCount);
+  return Array.from(spikingRecordings(r.recordings, 'validate').neuronStats.spikeCount);
 }
 
 /** A small run with every neuron counted from t = 0. */
@@ -53,8 +54,8 @@ async function wholeRunChecks(long: boolean): Promise<Row[]> {
   if (long) {
     const spec = { ...fig3IstdpEi(), N: 2000, T_s: 4 };
     spec.recording = { ...spec.recording, statsStart_s: 2 };
-    const g = summarize((await runSimulation(spec, { backend: 'webgpu' })).recordings);
-    const c = summarize((await runSimulation(spec, { backend: 'cpu' })).recordings);
+    const g = summarize(spikingRecordings((await runSimulation(spec, { backend: 'webgpu' })).recordings, 'validate'));
+    const c = summarize(spikingRecordings((await runSimulation(spec, { backend: 'cpu' })).recordings, 'validate'));
     for (const p of ['E', 'I']) {
       const e = Math.abs(g.populations[p]!.rate_Hz - c.populations[p]!.rate_Hz) / c.populations[p]!.rate_Hz;
       // Two realisations after a float-tie divergence differ by about 1/sqrt(spikes); 5% covers N = 2000, 2 s.
@@ -81,7 +82,6 @@ function passSuite(root: string): Row[] {
 
 /** Prints the validation table; returns 0 when every check passed, 1 otherwise. */
 export async function validateCommand(opts: { quick: boolean; root: string }): Promise<number> {
-  await import('../../engine/webgpu/register.ts');
   const { acquireDevice, releaseDevice } = await import('../../engine/webgpu/device.ts');
   const { device, adapterInfo } = await acquireDevice({ allowSoftware: true });
   console.log(`adapter: ${adapterInfo.description}${adapterInfo.isSoftware ? ' (software)' : ''}`);

@@ -1,11 +1,11 @@
 // The CPU reference engine: runs SCHEDULE with the reference passes on Float32 state. Also the fast path
 // on machines without a hardware GPU (typed arrays, no allocation in the step loop).
-import type { BuiltNetwork } from '../../build/network.ts';
-import { RunGuardError, type Engine } from '../engine.ts';
+import type { BuiltNetwork } from '../../network/network.ts';
+import { RunGuardError, SCHEDULE, type Engine, type PassName } from '../engine.ts';
 import { Recorder } from '../recorder.ts';
-import type { Recordings } from '../recordings.ts';
+import type { Recordings } from '../../record/recordings.ts';
 import { checkStep, restoreInto, restoreStateEntries, snapArray, stateEntries, type EngineSnapshot } from '../snapshot.ts';
-import { fixedIncrement } from './fixed.ts';
+import { fixedIncrement } from '../fixed.ts';
 import { inputPass, primeInputs } from './input.ts';
 import { neuronUpdatePass } from './neuronUpdate.ts';
 import { plasticityPostPass, plasticityPrePass } from './plasticity.ts';
@@ -13,6 +13,7 @@ import { createState, type CpuState } from './state.ts';
 import { synapsePropagatePass } from './synapsePropagate.ts';
 import { traceUpdatePass } from './traceUpdate.ts';
 import { arenaOf } from './wasmKernels.ts';
+import { weightRangeOf } from '../weightRange.ts';
 
 export class CpuEngine implements Engine {
   readonly backend = 'cpu' as const;
@@ -41,26 +42,47 @@ export class CpuEngine implements Engine {
     primeInputs(net, this.state);
     this.inputOverflowChannels = inputChannelsThatCanOverflow(net, this.qStatic);
     this.weightRange = d.projections.map((p) => weightRangeOf(p));
+    this.passes = SCHEDULE.map((name) => ({ name, run: this.passFor(name) }));
   }
 
   get step(): number {
     return this._step;
   }
 
-  /** One time step in SCHEDULE order. */
-  stepOnce(): void {
+  /**
+   * The passes of one step, built from SCHEDULE (a PassName without a case in passFor fails the typecheck): each takes
+   * the step index. 'check' is a no-op when no input channel can overflow.
+   */
+  readonly passes: readonly { name: PassName; run: (step: number) => void }[];
+
+  private passFor(name: PassName): (step: number) => void {
     const net = this.net;
     const d = net.derived;
     const st = this.state;
+    switch (name) {
+      case 'input':
+        return (step) => inputPass(net, st, step, this.qStatic);
+      case 'check':
+        return this.inputOverflowChannels.length ? (step) => this.checkInputOverflow(step) : () => {};
+      case 'neuron_update':
+        return () => neuronUpdatePass(d, st);
+      case 'synapse_propagate':
+        return () => synapsePropagatePass(net, st, this.qStatic);
+      case 'plasticity_pre':
+        return (step) => plasticityPrePass(net, st, step);
+      case 'plasticity_post':
+        return (step) => plasticityPostPass(net, st, step);
+      case 'trace_update':
+        return (step) => traceUpdatePass(d, st, step);
+      case 'record':
+        return (step) => this.recordStep(step);
+    }
+  }
+
+  /** One time step: the passes in SCHEDULE order. */
+  stepOnce(): void {
     const step = this._step;
-    inputPass(net, st, step, this.qStatic);
-    if (this.inputOverflowChannels.length) this.checkInputOverflow(step);
-    neuronUpdatePass(d, st);
-    synapsePropagatePass(net, st, this.qStatic);
-    plasticityPrePass(net, st, step);
-    plasticityPostPass(net, st, step);
-    traceUpdatePass(d, st, step);
-    this.recordStep(step);
+    for (const p of this.passes) p.run(step);
     this._step = step + 1;
   }
 
@@ -181,17 +203,6 @@ export class CpuEngine implements Engine {
 
 const popName = (d: BuiltNetwork['derived'], i: number): string => `population ${d.pops.find((p) => i >= p.offset && i < p.offset + p.size)?.name ?? '?'}`;
 const fmtT = (d: BuiltNetwork['derived'], step: number): string => `${(((step + 1) * d.dt_ms) / 1000).toFixed(4)} s`;
-
-/** Allowed J interval of a projection's weights: clip bounds; unbounded rules keep the initial weight's sign; gate: finite. */
-export function weightRangeOf(p: BuiltNetwork['derived']['projections'][number]): { lo: number; hi: number; what: string } {
-  const r = p.plastic;
-  if (r && r.bounded && !r.gate) return { lo: Math.fround(r.jMin), hi: Math.fround(r.jMax), what: `[${Number((r.jMin / p.jScale).toPrecision(12))}, ${Number((r.jMax / p.jScale).toPrecision(12))}] (clip bounds)` };
-  // 'gate' bounds (the authors' hard Hebb) let one update overshoot a bound, then freeze: only finiteness.
-  if (r && r.gate) return { lo: -Infinity, hi: Infinity, what: '(finite)' };
-  if (p.J > 0) return { lo: 0, hi: Infinity, what: '[0, inf) (an excitatory projection may not change sign)' };
-  if (p.J < 0) return { lo: -Infinity, hi: 0, what: '(-inf, 0] (an inhibitory projection may not change sign)' };
-  return { lo: -Infinity, hi: Infinity, what: '(finite)' };
-}
 
 /**
  * Input channels whose per-step fixed-point input can exceed the i32 range, from a static bound: the

@@ -1,6 +1,6 @@
 // Pass 'input' (twin of shaders/input.wgsl): this step's external spikes, delivered as fixed-point
 // increments J/tau_x into the input channels' accumulators.
-import type { BuiltNetwork } from '../../build/network.ts';
+import type { BuiltNetwork } from '../../network/network.ts';
 import type { DerivedInput } from '../../model/derive.ts';
 import { philox4x32, u01open } from '../../rng/philox.ts';
 import { uniformIndex } from '../../rng/dist.ts';

@@ -1,10 +1,10 @@
 // Pass 'neuron_update' (twin of shaders/neuron_update.wgsl): input currents take this step's external
-// spikes, then forward Euler of the EIF/LIF membrane, threshold, reset and refractoriness, in f32.
+// spikes, then each population's model (src/neurons: its cpuUpdate) integrates it one step; networks of
+// EIF/LIF only take the fused fast path below (JavaScript or WebAssembly), bit-identical to currentBased.ts.
 import type { Derived } from '../../model/derive.ts';
 import { FIXED_INV_SCALE } from '../../model/derive.ts';
 import type { CpuState } from './state.ts';
-import { poissonSourceUpdate } from './inputModulated.ts';
-import { condLifUpdate } from './neuronUpdateCond.ts';
+import { neuronModel } from '../../neurons/index.ts';
 import { expF32 } from './expF32.ts';
 import { arenaOf, MAX_INPUT_CHANNELS, type KernelArena } from './wasmKernels.ts';
 
@@ -35,39 +35,8 @@ export function neuronUpdatePass(d: Derived, st: CpuState): void {
     return arena ? integrateWasm(d, st, arena, inputBases) : integrateFused(d, st, inputBases);
   }
   applyInputs(d, st);
-  const N = d.N;
-  const nCh = d.channels.length;
-  const { v, refr, current, spikes } = st;
   let nSpk = 0;
-  for (const p of d.pops) {
-    const n = p.neuron;
-    if (n.model === 'cond_lif' || n.model === 'poisson') {
-      nSpk = n.model === 'cond_lif' ? condLifUpdate(d, st, p, nSpk) : poissonSourceUpdate(d, st, p, nSpk);
-      continue;
-    }
-    const gL = n.gL, eL = n.eL, gLdT = n.gLdT, vT = n.vT, invDT = n.invDeltaT, dtC = n.dtOverC;
-    const vTh = n.vThresh, vRe = n.vReset, refSteps = n.refSteps;
-    const isEif = gLdT > 0;
-    const end = p.offset + p.size;
-    for (let i = p.offset; i < end; i++) {
-      if (refr[i]! > 0) {
-        refr[i]!--;
-        continue;
-      }
-      let itot = 0;
-      for (let at = i; at < nCh * N; at += N) itot = f(itot + current[at]!);
-      const vi = v[i]!;
-      const leak = f(gL * f(eL - vi));
-      const ex = isEif ? f(gLdT * f(Math.exp(f(f(vi - vT) * invDT)))) : 0;
-      let vn = f(vi + f(dtC * f(f(itot + leak) + ex)));
-      if (vn >= vTh) {
-        spikes[nSpk++] = i;
-        vn = vRe;
-        refr[i] = refSteps;
-      }
-      v[i] = vn;
-    }
-  }
+  for (const p of d.pops) nSpk = neuronModel(p.neuron.model).cpuUpdate(d, st, p, nSpk);
   st.nSpikes = nSpk;
 }
 
@@ -80,12 +49,12 @@ export function neuronUpdatePass(d: Derived, st: CpuState): void {
 // When the state lives in a KernelArena (createState, wasmKernels.ts), integrateWasm below runs this same
 // arithmetic as WebAssembly (kernels.wat); test/unit/wasmKernels.test.ts checks the two bit for bit.
 
-/** Input-channel offsets (c * N) when every population is EIF or LIF, else null; cached per Derived. */
+/** Input-channel offsets (c * N) when every population's model allows the fast path (EIF, LIF), else null; cached per Derived. */
 const plans = new WeakMap<Derived, Int32Array | null>();
 function fusedPlan(d: Derived): Int32Array | null {
   let p = plans.get(d);
   if (p === undefined) {
-    const ok = d.pops.every((q) => q.neuron.model === 'eif' || q.neuron.model === 'lif');
+    const ok = d.pops.every((q) => neuronModel(q.neuron.model).cpuFastPath === true);
     const bases: number[] = [];
     d.channels.forEach((ch, c) => {
       if (ch.kind === 'input') bases.push(c * d.N);

@@ -1,7 +1,7 @@
 // Passes 'plasticity_pre' and 'plasticity_post' (twins of shaders/plasticity_{pre,post}.wgsl): the general
 // pair rule dJ = eta * f(J) * (a + bPre*x_pre + bPost*x_post) on existing synapses, with traces from before
 // this step; pre-spike updates first, then post-spike updates (the authors' order).
-import type { BuiltNetwork } from '../../build/network.ts';
+import type { BuiltNetwork } from '../../network/network.ts';
 import type { DerivedRule, DerivedTerm } from '../../model/derive.ts';
 import type { CpuState } from './state.ts';
 

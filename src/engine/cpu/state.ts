@@ -1,21 +1,9 @@
-// CPU reference state: structure-of-arrays typed arrays, the same layout the WebGPU engine uploads.
-import type { BuiltNetwork } from '../../build/network.ts';
+// CPU reference state: the engine-neutral StateLayout (src/engine/state.ts), its hot arrays in WebAssembly memory.
+import type { BuiltNetwork } from '../../network/network.ts';
+import { createStateLayout, type Alloc, type StateLayout } from '../state.ts';
 import { KernelArena } from './wasmKernels.ts';
 
-export interface CpuState {
-  v: Float32Array; // membrane potential per neuron (mV)
-  refr: Int32Array; // refractory steps left
-  current: Float32Array; // current[ch * N + i] (mV/ms)
-  acc: Float64Array; // acc[ch * N + i]: fixed-point input of this step (exact integers, checked against i32)
-  traces: Float32Array[]; // one per trace group, sized N (only the group's population is used)
-  spikes: Int32Array; // this step's spikers, ascending
-  nSpikes: number;
-  ring: Uint16Array[]; // per input: correlated-input counts ring[(step % L) * size + k]
-  ringLen: number[];
-  weights: Float32Array[]; // per projection (the CSR's weights, mutated by plasticity)
-  signal: Float32Array; // values of the rate-modulating signals' channels (derived.signals), 0 at step 0
-  step: number; // the step in progress, set by the input pass (Poisson sources key their draws on it)
-}
+export type CpuState = StateLayout;
 
 /**
  * Fresh state from the built network (V from the seed, everything else zero). The arrays the WebAssembly
@@ -27,22 +15,5 @@ export function createState(net: BuiltNetwork): CpuState {
   const N = d.N;
   const nC = d.channels.length;
   const arena = KernelArena.create(KernelArena.bytesFor([4 * N, 4 * N, 4 * nC * N, 8 * nC * N, 4 * N, ...d.traces.map(() => 4 * N)]));
-  const alloc = <T>(ctor: { new (n: number): T; new (b: ArrayBuffer, o: number, n: number): T; readonly BYTES_PER_ELEMENT: number }, n: number): T =>
-    arena ? arena.alloc(ctor, n) : new ctor(n);
-  const v = alloc(Float32Array, N);
-  v.set(net.v0);
-  return {
-    v,
-    refr: alloc(Int32Array, N),
-    current: alloc(Float32Array, nC * N),
-    acc: alloc(Float64Array, nC * N),
-    traces: d.traces.map(() => alloc(Float32Array, N)),
-    spikes: alloc(Int32Array, N),
-    nSpikes: 0,
-    ring: d.inputs.map((x) => new Uint16Array(x.correlation > 0 ? (2 * x.delayOffset + 1) * x.size : 0)),
-    ringLen: d.inputs.map((x) => (x.correlation > 0 ? 2 * x.delayOffset + 1 : 0)),
-    weights: net.csr.map((c) => Float32Array.from(c.weight)),
-    signal: new Float32Array(d.nSignalChannels),
-    step: 0,
-  };
+  return createStateLayout(net, arena ? (ctor, n) => arena.alloc(ctor, n) : undefined);
 }

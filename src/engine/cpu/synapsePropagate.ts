@@ -1,7 +1,7 @@
 // Pass 'synapse_propagate' (twin of shaders/synapse_propagate.wgsl): each recurrent spiker adds the
 // fixed-point increment round(J/tau * 2^20) of each outgoing synapse to its target's accumulator.
-import type { BuiltNetwork } from '../../build/network.ts';
-import { fixedIncrement } from './fixed.ts';
+import type { BuiltNetwork } from '../../network/network.ts';
+import { fixedIncrement } from '../fixed.ts';
 import type { CpuState } from './state.ts';
 
 /** Scatters this step's spikes through every recurrent projection (weights as they are before plasticity). */

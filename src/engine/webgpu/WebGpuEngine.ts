@@ -1,12 +1,12 @@
-// The WebGPU engine: SCHEDULE's passes in WGSL, many steps per submission, the step counter on the GPU,
+// The WebGPU engine (registered as 'webgpu', src/engine/webgpu/register.ts): SCHEDULE's passes in WGSL, many steps per submission, the step counter on the GPU,
 // recordings read back in bulk per submission and fed to the same Recorder as the CPU engine.
-import type { BuiltNetwork } from '../../build/network.ts';
-import type { Engine } from '../engine.ts';
+import type { BuiltNetwork } from '../../network/network.ts';
+import { SCHEDULE, type Engine } from '../engine.ts';
 import { DeviceLostError } from '../faults.ts';
 import type { EngineSnapshot } from '../snapshot.ts';
 import { gpuRestore, gpuSnapshot } from './checkpoint.ts';
 import { Recorder } from '../recorder.ts';
-import type { Recordings } from '../recordings.ts';
+import type { Recordings } from '../../record/recordings.ts';
 import { acquireDevice, releaseDevice, summarizeInfo, type AdapterSummary } from './device.ts';
 import type { MaxChunkBytes } from './chunks.ts';
 import { feedChunk } from './feed.ts';
@@ -65,10 +65,10 @@ export interface Passes {
   advance: AdvancePass;
 }
 
-/** Workgroups striding over the spike list: ~8 spikers each at 100 Hz; software adapters pay per workgroup. */
 /** Threads per spiker row on a hardware adapter (see create()). */
 const HARDWARE_ROW_THREADS = 256;
 
+/** Workgroups striding over the spike list: ~8 spikers each at 100 Hz; software adapters pay per workgroup. */
 function defaultSpikeWorkgroups(net: BuiltNetwork, software: boolean): number {
   const g = Math.ceil(net.derived.N / 125);
   return software ? Math.max(2, Math.min(8, Math.ceil(g / 8))) : Math.max(4, Math.min(1024, g));
@@ -199,13 +199,19 @@ export class WebGpuEngine implements Engine {
   /** The dispatches of step t in order ('record' only at the last step of a bin); `last`: of a submission. */
   stepPasses(t: number, last = false): GpuPass[] {
     const out: (GpuPass | null)[] = [];
-    if (this.fused) out.push(...this.fused.passes(t, last));
-    else {
+    const binEnd = (t + 1) % this.net.derived.binSteps === 0;
+    if (this.fused) {
+      out.push(...this.fused.passes(t, last));
+      if (binEnd) out.push(this.record.at(t & 1));
+    } else {
+      // SCHEDULE order; 'check' has no dispatch of its own (the input pass flags an overflow, feed.ts reports it).
       const p = this.passes!;
-      out.push(p.input, p.neuron_update, p.synapse_propagate, p.plasticity_pre, p.plasticity_post, p.trace_update);
+      for (const name of SCHEDULE) {
+        if (name === 'record') out.push(binEnd ? this.record.at(0) : null);
+        else if (name !== 'check') out.push(p[name]);
+      }
+      out.push(p.advance);
     }
-    if ((t + 1) % this.net.derived.binSteps === 0) out.push(this.record.at(this.fused ? t & 1 : 0));
-    if (!this.fused) out.push(this.passes!.advance);
     return out.filter((x): x is GpuPass => x !== null);
   }
 

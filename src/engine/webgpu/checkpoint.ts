@@ -1,8 +1,8 @@
 // Engine snapshots of the WebGPU engine in the engine-neutral layout of src/engine/snapshot.ts (the CPU
 // engine's names), so a checkpoint written on the GPU resumes on the CPU engine and the other way round.
 // Between submissions the GPU state is at a step boundary (see FusedStep), as the CPU engine's.
-import type { BuiltNetwork } from '../../build/network.ts';
-import { createState, type CpuState } from '../cpu/state.ts';
+import type { BuiltNetwork } from '../../network/network.ts';
+import { createStateLayout, type StateLayout } from '../state.ts';
 import type { Recorder } from '../recorder.ts';
 import { checkStep, restoreStateEntries, snapArray, stateEntries, type EngineSnapshot } from '../snapshot.ts';
 import type { SimState } from './simState.ts';
@@ -12,14 +12,14 @@ import { downloadState, uploadState } from './snapshot.ts';
 const keepFor = (net: BuiltNetwork) => (key: string, i: number): boolean => key !== 'weights' || net.derived.projections[i]!.plastic !== null;
 
 /**
- * The snapshot at step `step`: the GPU buffers in CpuState's layout, the last step's spike list (the
+ * The snapshot at step `step`: the GPU buffers in StateLayout (the CPU engine's names), the last step's spike list (the
  * host kept it from the record), engine.curSum from the per-slot current sums, and the recorder.
  */
 export async function gpuSnapshot(state: SimState, recorder: Recorder, step: number, lastSpikes: Int32Array): Promise<EngineSnapshot> {
   const net = state.plan.net;
   const d = net.derived;
   const g = await downloadState(state);
-  const st: CpuState = createState(net);
+  const st: StateLayout = createStateLayout(net);
   st.v.set(g.v);
   st.refr.set(g.refr);
   st.current.set(g.current);
@@ -51,7 +51,7 @@ export function gpuRestore(state: SimState, recorder: Recorder, s: EngineSnapsho
   const net = state.plan.net;
   const d = net.derived;
   checkStep(s, net);
-  const st = createState(net);
+  const st = createStateLayout(net);
   restoreStateEntries(st, s, keepFor(net));
   const nCh = d.channels.length;
   const curSum = snapArray<Float64Array>(s, 'engine.curSum', Float64Array, d.pops.length * nCh);

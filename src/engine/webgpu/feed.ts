@@ -1,7 +1,7 @@
 // Feeds one submission's readback to the shared host Recorder step by step, exactly as the CPU engine's
 // recordStep does (spikes of every step, ids ascending; bins closed at their last step), and raises the
 // run guards the GPU flagged (fixed-point overflow, spike record overflow) at the step they happened.
-import { weightRangeOf } from '../cpu/CpuEngine.ts';
+import { weightRangeOf } from '../weightRange.ts';
 import { RunGuardError } from '../engine.ts';
 import type { Recorder } from '../recorder.ts';
 import { NO_OVERFLOW } from './layout.ts';

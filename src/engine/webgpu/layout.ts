@@ -25,9 +25,6 @@ export const MAX_INPUTS = 4;
 export const MAX_PROJ = 24;
 export const MAX_SIGNALS = 4;
 
-/** PopParams.model: how neuron_update integrates a population (derive's DerivedNeuron.model). */
-export const MODEL = { current: 0, cond: 1, poisson: 2 } as const;
-
 /** Threads per workgroup of the 1-D passes (WORKGROUP_SIZE in shaders/common.wgsl). */
 export const WORKGROUP_SIZE = 64;
 /** Weights summed per workgroup of the record pass (REDUCE_ITEMS per thread). */
@@ -43,7 +40,7 @@ export const PopParams = struct(
     ['offset', u32, 'first global neuron index'],
     ['size', u32, 'neurons'],
     ['channel', u32, 'current channel fed by its spikes'],
-    ['model', u32, 'MODEL: 0 current-based (EIF/LIF), 1 conductance-based LIF, 2 Poisson source'],
+    ['model', u32, "the neuron model's GPU code (src/neurons: NeuronModel.gpu.code; MODEL_* in the generated WGSL)"],
     ['isEif', u32, '1: exponential term on (gLdT > 0)'],
     ['refSteps', i32, 'refractory steps after a spike'],
     ['dtOverC', f32, 'dt / C_m (cond LIF: dt / C in ms/pF)'],
@@ -160,7 +157,7 @@ export const ProjParams = struct(
     ['gate', u32, '1: bounds gate updates (else clip)'],
     ['jMin', f32, 'lower bound (J units, finite)'],
     ['jMax', f32, 'upper bound (J units, finite)'],
-    ['wLo', f32, 'run guard: weights must stay in [wLo, wHi] (weightRangeOf in CpuEngine.ts)'],
+    ['wLo', f32, 'run guard: weights must stay in [wLo, wHi] (weightRangeOf in src/engine/weightRange.ts)'],
     ['wHi', f32, ''],
     ['startStep', i32, 'plasticity off before this step'],
     ['onPre', Term, 'applied to the row of a presynaptic spiker'],
@@ -318,9 +315,6 @@ export function layoutWgsl(chunks: ChunkCounts = SINGLE_CHUNKS): string {
     `const MAX_INPUTS: u32 = ${MAX_INPUTS}u;`,
     `const MAX_PROJ: u32 = ${MAX_PROJ}u;`,
     `const MAX_SIGNALS: u32 = ${MAX_SIGNALS}u;`,
-    `const MODEL_CURRENT: u32 = ${MODEL.current}u;`,
-    `const MODEL_COND: u32 = ${MODEL.cond}u;`,
-    `const MODEL_POISSON: u32 = ${MODEL.poisson}u;`,
     `const REDUCE_ITEMS: u32 = ${REDUCE_ITEMS}u;`,
     `const NO_OVERFLOW: u32 = ${NO_OVERFLOW >>> 0}u;`,
   ];

@@ -1,9 +1,10 @@
 // GpuPlan: where everything of a built network lives on the GPU (buffer sections, per-projection
 // offsets, dispatch sizes) and the Params uniform, computed on the host without a device. Sizes are
 // known before any allocation, so a network that does not fit is refused with its numbers.
-import type { BuiltNetwork } from '../../build/network.ts';
-import { weightRangeOf } from '../cpu/CpuEngine.ts';
-import { fixedIncrement } from '../cpu/fixed.ts';
+import type { BuiltNetwork } from '../../network/network.ts';
+import { weightRangeOf } from '../weightRange.ts';
+import { neuronModel } from '../../neurons/index.ts';
+import { fixedIncrement } from '../fixed.ts';
 import {
   MAX_CHANNELS,
   MAX_INPUTS,
@@ -11,7 +12,6 @@ import {
   MAX_PROJ,
   MAX_SIGNALS,
   MAX_TRACES,
-  MODEL,
   Ctl,
   Params,
   REDUCE_BLOCK,
@@ -236,7 +236,7 @@ export class GpuPlan {
         offset: p.offset,
         size: p.size,
         channel: p.channel,
-        model: p.neuron.model === 'cond_lif' ? MODEL.cond : p.neuron.model === 'poisson' ? MODEL.poisson : MODEL.current,
+        model: neuronModel(p.neuron.model).gpu.code,
         isEif: p.neuron.gLdT > 0 ? 1 : 0,
         refSteps: p.neuron.refSteps,
         dtOverC: p.neuron.dtOverC,

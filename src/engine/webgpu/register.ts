@@ -1,13 +1,18 @@
-// Registers the WebGPU engine with src/engine/simulation.ts (which never imports WebGPU code itself).
-// Import this module once, for its effect, wherever `--backend webgpu|auto` should find the GPU:
-//   import 'plasticnet/src/engine/webgpu/register.ts';
-import { registerWebGpu } from '../simulation.ts';
+// Registers the WebGPU engine as 'webgpu'. Loaded on demand by src/engine/engines.ts (loadEngines), so the
+// CPU core never imports WebGPU code; 'auto' takes it when a device is handed in or a hardware adapter exists.
+import { registerEngine } from '../registry.ts';
 import { hasHardwareAdapter } from './device.ts';
 import { WebGpuEngine } from './WebGpuEngine.ts';
 
-/** Registers the factory and the hardware probe; idempotent. */
+/** Registers the engine; idempotent. */
 export function registerWebGpuEngine(): void {
-  registerWebGpu((net, device) => WebGpuEngine.create(net, device), hasHardwareAdapter);
+  registerEngine({
+    name: 'webgpu',
+    description: 'WebGPU engine (any adapter when asked by name; a hardware one for auto)',
+    create: (net, opts) => WebGpuEngine.create(net, opts.device),
+    autoRank: 10,
+    autoProbe: async (opts) => opts.device !== undefined || (await hasHardwareAdapter()),
+  });
 }
 
 registerWebGpuEngine();

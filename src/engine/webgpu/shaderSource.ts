@@ -4,6 +4,30 @@
 // (test/unit/shaders.test.ts fails when it is stale): one code path for Node, Vite, other bundlers
 // and the published package, with no file reads and no bundler-specific imports.
 import { SHADERS } from './shaders.gen.ts';
+import { FIXED_INV_SCALE, FIXED_SCALE } from '../../model/derive.ts';
+import { neuronModelsWgsl } from '../../neurons/index.ts';
+import { STREAM } from '../../rng/streams.ts';
+import { WORKGROUP_SIZE } from './layout.ts';
+
+/** A WGSL float literal of x (exact for these powers of two). */
+const wgslFloat = (x: number): string => (Number.isInteger(x) ? `${x}.0` : String(x));
+
+/**
+ * Constants WGSL shares with TypeScript, generated from their TypeScript source (first in every module):
+ * WORKGROUP_SIZE (layout.ts), FIXED_SCALE and FIXED_INV_SCALE (derive.ts), the Philox stream ids
+ * STREAM_<NAME> (STREAM in src/rng/streams.ts).
+ */
+export function sharedConstantsWgsl(): string {
+  const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+  return [
+    '// Generated from TypeScript (src/engine/webgpu/shaderSource.ts, sharedConstantsWgsl): do not edit.',
+    `const WORKGROUP_SIZE: u32 = ${WORKGROUP_SIZE}u;`,
+    `const FIXED_SCALE: f32 = ${wgslFloat(FIXED_SCALE)};`,
+    `const FIXED_INV_SCALE: f32 = ${wgslFloat(FIXED_INV_SCALE)}; // 2^-20, exact`,
+    ...Object.entries(STREAM).map(([k, v]) => `const STREAM_${snake(k)}: u32 = ${v}u;`),
+    '',
+  ].join('\n');
+}
 
 /** Files prepended to every pass, in order. */
 export const SHADER_PRELUDE: readonly string[] = ['common', 'rng'];
@@ -16,9 +40,9 @@ export function readShaderFile(name: string): string {
   return text;
 }
 
-/** common.wgsl + rng.wgsl + the given pass source (e.g. a test kernel). */
+/** The shared constants, common.wgsl + rng.wgsl + the given pass source (e.g. a test kernel). */
 export function withPrelude(passSource: string): string {
-  return [...SHADER_PRELUDE.map(readShaderFile), passSource].join('\n');
+  return [sharedConstantsWgsl(), ...SHADER_PRELUDE.map(readShaderFile), passSource].join('\n');
 }
 
 /** The full source of pass shaders/<name>.wgsl, prelude included, ready for createShaderModule. */
@@ -32,11 +56,12 @@ export function loadShader(name: string): string {
 export const ENGINE_PRELUDE: readonly string[] = ['common', 'rng', 'state'];
 
 /**
- * An engine module: the WGSL generated from layout.ts (structs, constants, bindings), then
+ * An engine module: the shared constants (sharedConstantsWgsl), the WGSL generated from layout.ts (structs, constants, bindings), then
  * common.wgsl, rng.wgsl, state.wgsl and shaders/<name>.wgsl for each name (one pass, or several for the
- * fused schedule).
+ * fused schedule), then, with neuron_update, the neuron models' WGSL (src/neurons, neuronModelsWgsl).
  */
 export function loadPassShader(names: string | readonly string[], layoutText: string): string {
   const list = typeof names === 'string' ? [names] : names;
-  return [layoutText, ...ENGINE_PRELUDE.map(readShaderFile), ...list.map(readShaderFile)].join('\n');
+  const models = list.includes('neuron_update') ? [neuronModelsWgsl()] : [];
+  return [sharedConstantsWgsl(), layoutText, ...ENGINE_PRELUDE.map(readShaderFile), ...list.map(readShaderFile), ...models].join('\n');
 }

@@ -1,11 +1,11 @@
 // State transfer between the GPU and the CPU reference's layout, for step-locked validation: upload a
 // reference state, run one pass on both engines, download and compare (test/gpu, `plasticnet validate`).
-import type { CpuState } from '../cpu/state.ts';
+import type { StateLayout } from '../state.ts';
 import { Ctl } from './layout.ts';
 import type { SimState } from './simState.ts';
 import { unpack } from './schema.ts';
 
-export type UploadableState = Pick<CpuState, 'v' | 'refr' | 'current' | 'acc' | 'traces' | 'spikes' | 'nSpikes' | 'ring' | 'weights' | 'signal'>;
+export type UploadableState = Pick<StateLayout, 'v' | 'refr' | 'current' | 'acc' | 'traces' | 'spikes' | 'nSpikes' | 'ring' | 'weights' | 'signal'>;
 
 export interface GpuSnapshot {
   step: number;

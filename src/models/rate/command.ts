@@ -6,6 +6,7 @@ import { runMeta } from '../../cli/runInfo.ts';
 import { summarizeRate, writeRateOutputs } from './output.ts';
 import { runRate } from './run.ts';
 import { validateRateSpec } from './validate.ts';
+import type { RateSpec } from './spec.ts';
 import { deriveRate, type RateModel } from './derive.ts';
 import { SpecError } from '../../model/validate.ts';
 import type { RateEngineLike } from './run.ts';
@@ -37,7 +38,7 @@ export interface RateRunFlags {
 }
 
 /** Validates, runs and writes a rate spec; returns the exit status. prepareOut creates or refuses the output directory. */
-export async function runRateCommand(raw: Record<string, unknown>, flags: RateRunFlags, prepareOut: (dir: string, force: boolean) => void): Promise<number> {
+export async function runRateCommand(raw: Record<string, unknown>, flags: RateRunFlags, prepareOut: (dir: string, force: boolean) => { release(): void }): Promise<number> {
   for (const [flag, v] of [['--N', flags.N], ['--T', flags.T_s], ['--c', flags.c], ['--init-weights', flags.initWeights], ['--checkpoint-every', flags.checkpointEvery]] as const) {
     if (v !== undefined) throw new UsageError(`${flag} does not apply to a rate network (kind 'rate'): edit batch, trials.count or populations[].n in the spec (plasticnet spec <preset> > spec.json)`);
   }
@@ -48,7 +49,15 @@ export async function runRateCommand(raw: Record<string, unknown>, flags: RateRu
     if (m.kicks.length) throw new SpecError([{ path: 'inputs', value: 'poisson-pulse', allowed: 'pulse or constant inputs with --backend webgpu (Poisson kicks run on the CPU: --backend cpu)' }]);
     if (m.rule?.kind === 'online') throw new SpecError([{ path: 'plasticity.kind', value: 'online', allowed: "'trial' with --backend webgpu (the online rule runs on the CPU: --backend cpu)" }]);
   }
-  prepareOut(flags.out, flags.force);
+  const lock = prepareOut(flags.out, flags.force);
+  try {
+    return await runAndWrite(spec, flags, gpu);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runAndWrite(spec: RateSpec, flags: RateRunFlags, gpu: { engine: (m: RateModel) => RateEngineLike; device: string } | undefined): Promise<number> {
   let lastPct = -1;
   const r = await runRate(spec, {
     ...(gpu ? { engine: gpu.engine, backend: 'webgpu', device: gpu.device } : {}),

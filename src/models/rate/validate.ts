@@ -1,6 +1,7 @@
 // validateRateSpec(spec): every bad field of a rate spec is refused before any work with its path, value and
 // allowed range (SpecError, exit status 2 on the command line), so that no run starts that would produce NaN.
 import { SpecError, type SpecIssue } from '../../model/validate.ts';
+import { isSafeName, NAME_RULE } from '../../model/names.ts';
 import type { RateSpec } from './spec.ts';
 
 /** Largest weight array one batch may hold (bytes): the default WebGPU maxStorageBufferBindingSize, 128 MiB. */
@@ -36,7 +37,7 @@ export function validateRateSpec(raw: unknown): RateSpec {
   if (!c.obj('spec', raw)) throw new SpecError(c.issues);
   const s = raw;
   c.oneOf('kind', s['kind'], ['rate']);
-  if (typeof s['name'] !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(s['name'])) c.bad('name', s['name'], 'a name of 1-64 letters, digits, _ . -');
+  if (!isSafeName(s['name'])) c.bad('name', s['name'], NAME_RULE);
   c.num('seed', s['seed'], 0, 4294967295, { int: true });
   const batchOk = c.num('batch', s['batch'], 1, 1_000_000, { int: true });
   const dtOk = c.num('dt_ms', s['dt_ms'], 0, 10, { loOpen: true });

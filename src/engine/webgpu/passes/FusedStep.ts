@@ -2,13 +2,14 @@
 // step_post only with plasticity or correlated input), one pipeline per dispatch and step parity.
 // A submission of steps [a, b) starts with prologue(a) (input and neuron_update of a, pass by pass) and
 // ends with step_close (trace_update of b - 1): between submissions the state is at a step boundary.
+import { SCHEDULE } from '../../engine.ts';
 import type { SimState } from '../simState.ts';
 import { InputPass } from './InputPass.ts';
 import { NeuronUpdatePass } from './NeuronUpdatePass.ts';
 import { grid, SimplePass, threadConstants, type GpuPass, type Threads } from './pass.ts';
 
-/** Every pass file: the fused entry points call their functions. */
-const FILES = ['input', 'neuron_update', 'synapse_propagate', 'plasticity_pre', 'plasticity_post', 'trace_update', 'step'] as const;
+/** Every pass file, in SCHEDULE order ('check' and 'record' have none here), then step.wgsl, whose fused entry points call their functions. */
+const FILES = [...SCHEDULE.filter((n) => n !== 'check' && n !== 'record'), 'step'] as const;
 
 interface Parity {
   spikers: SimplePass;

@@ -1,0 +1,47 @@
+// The engine-neutral layout of a run's dynamic state: structure-of-arrays typed arrays. The CPU engine
+// computes on it (CpuState), the WebGPU engine uploads and downloads it, and snapshots (src/engine/snapshot.ts)
+// name their entries after its fields, so a checkpoint of one engine resumes on the other.
+import type { BuiltNetwork } from '../network/network.ts';
+
+export interface StateLayout {
+  v: Float32Array; // membrane potential per neuron (mV)
+  refr: Int32Array; // refractory steps left
+  current: Float32Array; // current[ch * N + i] (mV/ms)
+  acc: Float64Array; // acc[ch * N + i]: fixed-point input of this step (exact integers, checked against i32)
+  traces: Float32Array[]; // one per trace group, sized N (only the group's population is used)
+  spikes: Int32Array; // this step's spikers, ascending
+  nSpikes: number;
+  ring: Uint16Array[]; // per input: correlated-input counts ring[(step % L) * size + k]
+  ringLen: number[];
+  weights: Float32Array[]; // per projection (the CSR's weights, mutated by plasticity)
+  signal: Float32Array; // values of the rate-modulating signals' channels (derived.signals), 0 at step 0
+  step: number; // the step in progress, set by the input pass (Poisson sources key their draws on it)
+}
+
+/** Allocates a typed array of n elements (an engine may place them in its own memory, e.g. a WebAssembly arena). */
+export type Alloc = <T>(ctor: { new (n: number): T; new (b: ArrayBuffer, o: number, n: number): T; readonly BYTES_PER_ELEMENT: number }, n: number) => T;
+
+const plain: Alloc = (ctor, n) => new ctor(n);
+
+/** Fresh state from the built network (V from the seed, everything else zero); `alloc` places v, refr, current, acc, traces and spikes. */
+export function createStateLayout(net: BuiltNetwork, alloc: Alloc = plain): StateLayout {
+  const d = net.derived;
+  const N = d.N;
+  const nC = d.channels.length;
+  const v = alloc(Float32Array, N);
+  v.set(net.v0);
+  return {
+    v,
+    refr: alloc(Int32Array, N),
+    current: alloc(Float32Array, nC * N),
+    acc: alloc(Float64Array, nC * N),
+    traces: d.traces.map(() => alloc(Float32Array, N)),
+    spikes: alloc(Int32Array, N),
+    nSpikes: 0,
+    ring: d.inputs.map((x) => new Uint16Array(x.correlation > 0 ? (2 * x.delayOffset + 1) * x.size : 0)),
+    ringLen: d.inputs.map((x) => (x.correlation > 0 ? 2 * x.delayOffset + 1 : 0)),
+    weights: net.csr.map((c) => Float32Array.from(c.weight)),
+    signal: new Float32Array(d.nSignalChannels),
+    step: 0,
+  };
+}

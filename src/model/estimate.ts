@@ -1,0 +1,91 @@
+// Resource estimate of a validated spec before anything is allocated: synapses, host and device bytes.
+// Pure (no Node): the CLI refuses a spec past the machine's memory or --max-memory, the app shows it.
+import type { NetworkSpec } from './spec.ts';
+
+/**
+ * Bytes per synapse on the host: post index, weight, column index and presynaptic index (4 B each), plus
+ * the growing build buffer of Bernoulli rows (measured: 20.5 B resident, ~22 B peak per synapse at
+ * N = 8000 on the CPU engine; 24 leaves a margin).
+ */
+export const HOST_BYTES_PER_SYNAPSE = 24;
+/** Bytes per synapse on the GPU: post index and weight, plus the column index of plastic projections. */
+export const DEVICE_BYTES_PER_SYNAPSE = 16;
+/** Host bytes per neuron or source (state, traces, statistics) and per recorded value. */
+const HOST_BYTES_PER_NEURON = 128;
+/** Synapse indices are i32: at most this many synapses in one projection. */
+export const MAX_SYNAPSES_PER_PROJECTION = 2 ** 31 - 1;
+
+export interface ResourceEstimate {
+  synapses: number;
+  neurons: number; // population neurons plus input sources
+  hostBytes: number;
+  deviceBytes: number;
+  /** Projections whose synapse count exceeds the i32 index range. */
+  oversized: { name: string; synapses: number }[];
+}
+
+/** Estimates the memory of a validated spec from its sizes alone (expected synapse counts). */
+export function estimateResources(spec: NetworkSpec): ResourceEstimate {
+  const size = new Map<string, number>();
+  let neurons = 0;
+  for (const p of spec.populations) {
+    const n = Math.round(p.fraction * spec.N);
+    size.set(p.name, n);
+    neurons += n;
+  }
+  for (const x of spec.inputs) {
+    const n = Math.round(x.fraction * spec.N);
+    size.set(x.name, n);
+    neurons += n;
+  }
+  let synapses = 0;
+  const oversized: ResourceEstimate['oversized'] = [];
+  for (const pr of spec.projections) {
+    const nPre = size.get(pr.pre) ?? 0;
+    const nPost = size.get(pr.post) ?? 0;
+    const k = pr.connectivity === 'fixed-indegree' ? Math.round(pr.p * nPre) * nPost : pr.p * nPre * nPost;
+    synapses += k;
+    if (k > MAX_SYNAPSES_PER_PROJECTION) oversized.push({ name: `${pr.post}<-${pr.pre}`, synapses: k });
+  }
+  const r = spec.recording;
+  const nSteps = Math.round((spec.T_s * 1000) / spec.dt_ms);
+  const windowSteps = Math.max(1, Math.round(r.window_ms / spec.dt_ms));
+  const nWindows = Math.max(0, Math.floor((nSteps - Math.round((r.statsStart_s * 1000) / spec.dt_ms)) / windowSteps));
+  const nBins = Math.floor(nSteps / Math.max(1, Math.round(r.bin_ms / spec.dt_ms)));
+  const popNeurons = spec.populations.reduce((a, p) => a + (size.get(p.name) ?? 0), 0);
+  const nCh = spec.populations.length + spec.inputs.length;
+  const nPlastic = spec.projections.filter((p) => p.plasticity).length;
+  const recBytes = 2 * nWindows * popNeurons + 8 * nBins * spec.populations.length * (1 + nCh) + nBins * nPlastic * (8 + 4 * r.weightSamples);
+  const hostBytes = HOST_BYTES_PER_SYNAPSE * synapses + HOST_BYTES_PER_NEURON * neurons + recBytes;
+  const deviceBytes = DEVICE_BYTES_PER_SYNAPSE * synapses + HOST_BYTES_PER_NEURON * neurons;
+  return { synapses: Math.round(synapses), neurons, hostBytes: Math.round(hostBytes), deviceBytes: Math.round(deviceBytes), oversized };
+}
+
+/** Bytes as text: 1.5 GiB, 300 MiB. */
+export function formatBytes(b: number): string {
+  const u = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let i = 0;
+  while (b >= 1024 && i < u.length - 1) (b /= 1024), i++;
+  return `${b.toPrecision(3)} ${u[i]}`;
+}
+
+/** The reason a spec does not fit `limitBytes` of host memory (and i32 synapse indices), or null when it fits. */
+export function resourceRefusal(spec: NetworkSpec, limitBytes: number, limitSource: string): string | null {
+  const e = estimateResources(spec);
+  const head = `N = ${spec.N}: about ${e.synapses.toExponential(3)} synapses, ${formatBytes(e.hostBytes)} of host memory (${formatBytes(e.deviceBytes)} on a GPU)`;
+  if (e.oversized.length > 0)
+    return `${head}; projection ${e.oversized[0]!.name} would have ${e.oversized[0]!.synapses.toExponential(3)} synapses, past the ${MAX_SYNAPSES_PER_PROJECTION} an i32 index can address: lower N or p`;
+  if (e.hostBytes > limitBytes) return `${head}, more than the ${formatBytes(limitBytes)} allowed (${limitSource}): lower N, or raise --max-memory`;
+  return null;
+}
+
+/** Parses a size such as 8GiB, 8G, 500MB, 1e9 (bytes). */
+export function parseBytes(v: string): number | null {
+  const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?\d+)?)\s*([kmgt]i?b?|b)?\s*$/i.exec(v);
+  if (!m) return null;
+  const x = Number(m[1]);
+  const u = (m[2] ?? 'b').toLowerCase()[0]!;
+  const mult = u === 'k' ? 2 ** 10 : u === 'm' ? 2 ** 20 : u === 'g' ? 2 ** 30 : u === 't' ? 2 ** 40 : 1;
+  const b = x * mult;
+  return Number.isFinite(b) && b > 0 ? b : null;
+}

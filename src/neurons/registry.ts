@@ -1,0 +1,108 @@
+// The neuron-model registry: one module per model (eif/lif in currentBased.ts, condLif.ts, poisson.ts),
+// registered in one table (index.ts) that validate, derive, the WebGPU plan and shader source and the
+// CPU engine read. A model module holds its spec checks, its derived per-step constants, its CPU update
+// and its WGSL twin; adding a model is one new module plus a line in index.ts (docs/architecture.md).
+import type { Derived, DerivedNeuron, DerivedPop, DerivedSignal } from '../model/derive.ts';
+import type { StateLayout } from '../engine/state.ts';
+
+/** What a model's spec check may use (validate.ts's Checker): every failure names the field, its value and the allowed range. */
+export interface FieldChecker {
+  bad(path: string, value: unknown, allowed: string): void;
+  num(path: string, v: unknown, lo: number, hi: number, opts?: { loOpen?: boolean; hiOpen?: boolean; int?: boolean }): boolean;
+  str(path: string, v: unknown): v is string;
+  obj(path: string, v: unknown): v is Record<string, unknown>;
+  known(path: string, o: Record<string, unknown>, known: readonly string[]): void;
+}
+
+/** Per-population constants every integrating model shares (refSteps is set from refractory_ms by derive). */
+export type NeuronBase = Pick<DerivedNeuron, 'gLdT' | 'vT' | 'invDeltaT' | 'refSteps' | 'iBg' | 'source'>;
+
+export interface NeuronModel {
+  /** The spec's `neuron.model` value. */
+  readonly name: string;
+  /** One line for errors and docs. */
+  readonly description: string;
+  /** Spec check of `neuron` (model already known to be this one); `signals`: declared signal names -> channels. */
+  validate(c: FieldChecker, path: string, n: Record<string, unknown>, signals: Map<string, number>): void;
+  /** Derived per-step constants (f32 where kernels use them) from the validated spec. */
+  derive(n: Record<string, unknown>, dt_ms: number, base: NeuronBase, ctx: { size: number; signals: DerivedSignal[] }): DerivedNeuron;
+  /**
+   * 'current': input currents add w/tau per spike and are summed; 'conductance': channels onto it add w per
+   * spike and it sums g_c (E_c - V) over DerivedPop.condChannels; 'source': it takes no input (spike sources).
+   */
+  readonly input: 'current' | 'conductance' | 'source';
+  /** The balanced-network theory (src/theory) applies (current-based EIF/LIF). */
+  readonly meanField: boolean;
+  /**
+   * CPU update of population p for one step (refractoriness, integration, threshold, reset): appends its
+   * spikers (ascending) to st.spikes after nSpk and returns the new count. The step's external input has
+   * already joined the currents.
+   */
+  cpuUpdate(d: Derived, st: StateLayout, p: DerivedPop, nSpk: number): number;
+  /** The CPU engine's fused EIF/LIF fast path (and WebAssembly kernel) may run it. */
+  readonly cpuFastPath?: boolean;
+  /**
+   * The WebGPU twin: `code` goes to PopParams.model; `fn` names a WGSL function (p: u32, i: u32, vi: f32) -> f32
+   * returning the membrane potential after one step (before threshold), defined in `wgsl` (which may use the
+   * generated layout: P.pops[p], fstate, P.curOff, P.channels). Models sharing a code share fn and wgsl.
+   * Sources have no membrane: their spikes come from neuron_update.wgsl's source branch (MODEL_POISSON).
+   */
+  readonly gpu: { code: number; fn: string; wgsl: string } | { code: number; source: true };
+}
+
+const models = new Map<string, NeuronModel>();
+
+/** Registers a neuron model (replaces one of the same name); a GPU code may only be shared with the same WGSL function. */
+export function registerNeuronModel(m: NeuronModel): void {
+  for (const o of models.values()) {
+    if (o.name === m.name || o.gpu.code !== m.gpu.code) continue;
+    const same = 'fn' in o.gpu && 'fn' in m.gpu && o.gpu.fn === m.gpu.fn && o.gpu.wgsl === m.gpu.wgsl;
+    if (!same) throw new Error(`neuron model '${m.name}': GPU code ${m.gpu.code} is taken by '${o.name}' with a different WGSL function`);
+  }
+  models.set(m.name, m);
+}
+
+/** The registered model named `name`, or an error listing the known ones. */
+export function neuronModel(name: string): NeuronModel {
+  const m = models.get(name);
+  if (!m) throw new Error(`unknown neuron model '${name}' (registered: ${neuronModelNames().join(', ')})`);
+  return m;
+}
+
+export function hasNeuronModel(name: unknown): name is string {
+  return typeof name === 'string' && models.has(name);
+}
+
+export function neuronModelNames(): string[] {
+  return [...models.keys()];
+}
+
+/**
+ * The generated WGSL of the registered models (joined to every module that holds neuron_update.wgsl):
+ * each membrane function once, the MODEL_* codes, and membrane_v(p, i, vi), which dispatches on
+ * PopParams.model; code 0 (current-based EIF/LIF) is the fallback, as the hand-written branch was.
+ */
+export function neuronModelsWgsl(): string {
+  const byCode = new Map<number, { fn: string; wgsl: string; names: string[] }>();
+  const consts: string[] = [];
+  for (const m of models.values()) {
+    consts.push(`const MODEL_${m.name.toUpperCase()}: u32 = ${m.gpu.code}u;`);
+    if (!('fn' in m.gpu)) continue;
+    const e = byCode.get(m.gpu.code);
+    if (e) e.names.push(m.name);
+    else byCode.set(m.gpu.code, { fn: m.gpu.fn, wgsl: m.gpu.wgsl, names: [m.name] });
+  }
+  const fallback = byCode.get(0);
+  const branches = [...byCode.entries()].filter(([code]) => code !== 0).sort((a, b) => a[0] - b[0]);
+  return [
+    '// Generated from the neuron-model registry (src/neurons): do not edit.',
+    ...consts,
+    ...[...byCode.entries()].sort((a, b) => a[0] - b[0]).map(([, e]) => `// ${e.names.join(', ')}\n${e.wgsl.trim()}`),
+    'fn membrane_v(p: u32, i: u32, vi: f32) -> f32 {',
+    '  let model = P.pops[p].model;',
+    ...branches.map(([code, e]) => `  if (model == ${code}u) {\n    return ${e.fn}(p, i, vi);\n  }`),
+    fallback ? `  return ${fallback.fn}(p, i, vi);` : '  return vi;',
+    '}',
+    '',
+  ].join('\n');
+}

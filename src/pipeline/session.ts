@@ -1,0 +1,31 @@
+// The first stages of every run, shared by the CLI (run, resume, sweep cells through runSimulation), the
+// app (drive.ts: worker and WebGPU) and the repro scripts: validate and derive once, then build (timed).
+// The engine comes from the registry (src/engine/engines.ts); the run loop is runSimulation
+// (simulation.ts) or LiveRun (liveRun.ts); the outputs are src/output (runArrays: the one output list).
+import { buildNetwork, type BuiltNetwork } from '../network/network.ts';
+import { derive, type Derived } from '../model/derive.ts';
+import type { NetworkSpec } from '../model/spec.ts';
+import { validate } from '../model/validate.ts';
+
+/** A validated spec and its derived constants: validated and derived once, whatever runs it. */
+export class PreparedRun {
+  private constructor(
+    readonly spec: NetworkSpec,
+    readonly derived: Derived,
+  ) {}
+
+  /** Validates (SpecError naming every bad field) and derives; a PreparedRun passes through. */
+  static of(specIn: unknown): PreparedRun {
+    if (specIn instanceof PreparedRun) return specIn;
+    const spec = validate(specIn);
+    return new PreparedRun(spec, derive(spec));
+  }
+
+  /** Builds the network (connectivity, initial V, samples); `edit` changes it before any engine sees it. */
+  build(edit?: (net: BuiltNetwork) => void): { net: BuiltNetwork; build_s: number } {
+    const t0 = performance.now();
+    const net = buildNetwork(this.derived);
+    edit?.(net);
+    return { net, build_s: (performance.now() - t0) / 1000 };
+  }
+}

@@ -1,0 +1,154 @@
+// Simulation: spec -> validated, derived, built network -> engine -> recordings, with progress callbacks.
+// DOM-free. The engine is found by name in the registry (src/engine/engines.ts, registry.ts); a GPU engine
+// takes a handed-in GPUDevice or acquires its own.
+import type { BuiltNetwork } from '../network/network.ts';
+import type { NetworkSpec } from '../model/spec.ts';
+import { PreparedRun } from './session.ts';
+import { RunGuardError, type Engine } from '../engine/engine.ts';
+import { createEngine } from '../engine/engines.ts';
+import { spikingRecordings, type CoreRecordings, type Recordings } from '../record/recordings.ts';
+import { SnapshotError, type EngineSnapshot } from '../engine/snapshot.ts';
+
+/** Engine choice: 'auto' (WebGPU on a hardware adapter, else the CPU) or a registered engine's name ('cpu', 'webgpu'; src/engine/registry.ts, ENGINE_CHOICES in src/engine/engines.ts). */
+export type Backend = string;
+
+/** Progress of a run, reported between chunks: steps done, simulated and wall time, real-time factor and the estimated time left. */
+export interface Progress {
+  step: number;
+  nSteps: number;
+  simTime_s: number;
+  wall_s: number;
+  rtf: number; // wall time / simulated time so far
+  eta_s: number;
+}
+
+export interface RunOptions {
+  backend?: Backend;
+  device?: GPUDevice; // hand the engine a device (browser, tests)
+  chunkSteps?: number; // steps per advance() call between progress reports
+  onProgress?: (p: Progress) => void;
+  /** Creates the engine instead of `backend` (tests: fault injection; embedders: custom engines). */
+  engineFactory?: (net: BuiltNetwork) => Promise<Engine>;
+  /** Edits the built network before the engine is created (e.g. learned weights from --init-weights). */
+  prepareNetwork?: (net: BuiltNetwork) => void;
+  /** Continues a run from a snapshot (checkpoint resume); wall_s is the earlier segments' wall time. */
+  resumeFrom?: { snapshot: EngineSnapshot; wall_s: number };
+  /** Checkpoints: periodic (every `everySteps` simulated steps and/or `everyWall_s` wall seconds) and at a guard. */
+  checkpoint?: CheckpointOptions;
+  /**
+   * Asked between chunks: a non-null reason (e.g. 'SIGTERM') stops the run there, keeping what was recorded;
+   * with periodic checkpoints on, a checkpoint of that step is written first (so the run can resume).
+   */
+  shouldStop?: () => string | null;
+}
+
+export interface CheckpointOptions {
+  everySteps?: number;
+  everyWall_s?: number;
+  /** Stores a snapshot; 'guard' snapshots are the state where a guard fired (kept for inspection). */
+  write: (snap: EngineSnapshot, info: { reason: 'periodic' | 'guard'; engine: Engine; wall_s: number; stoppedBy?: NonNullable<RunResult['stoppedBy']> }) => void | Promise<void>;
+}
+
+/** A finished run; `R`: what its engine recorded (spiking engines: Recordings; any engine: CoreRecordings). */
+export interface RunResult<R extends CoreRecordings = Recordings> {
+  spec: NetworkSpec;
+  net: BuiltNetwork;
+  recordings: R;
+  backend: string; // the engine's registered name
+  device: string;
+  wall_s: number;
+  build_s: number;
+  stoppedBy: { guard: string; step: number; where: string; value: number; message: string } | null;
+  /** A guard checkpoint that could not be written (the guard is still reported). */
+  guardCheckpointError?: string;
+  /** Stopped between chunks by RunOptions.shouldStop (reason, steps completed). */
+  interrupted?: { reason: string; step: number };
+}
+
+/** Lets timers, I/O and UI events run between chunks (the CPU engine computes synchronously). */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Runs a spec (or a PreparedRun: validated and derived once) to completion (or until a guard fires, keeping what was recorded). */
+export async function runSimulation(specIn: unknown, opts: RunOptions = {}): Promise<RunResult> {
+  const r = await runSimulationCore(specIn, opts);
+  return { ...r, recordings: spikingRecordings(r.recordings, `runSimulation (engine '${r.backend}'; runSimulationCore takes core-only recordings)`) };
+}
+
+/** runSimulation for any engine: the recordings are typed as the core part (a rate engine records no spikes). */
+export async function runSimulationCore(specIn: unknown, opts: RunOptions = {}): Promise<RunResult<CoreRecordings>> {
+  const prepared = PreparedRun.of(specIn);
+  const spec = prepared.spec;
+  const { net, build_s } = prepared.build(opts.prepareNetwork);
+  const engine = opts.engineFactory ? await opts.engineFactory(net) : await createEngine(net, opts.backend ?? 'auto', opts.device ? { device: opts.device } : {});
+  const d = net.derived;
+  const ck = opts.checkpoint;
+  const wall0 = opts.resumeFrom?.wall_s ?? 0;
+  try {
+    if (ck && (ck.everySteps !== undefined || ck.everyWall_s !== undefined) && !engine.snapshot)
+      throw new SnapshotError(`the ${engine.backend} engine cannot write checkpoints yet (Engine.snapshot); run with --backend cpu or without --checkpoint-every`);
+    if (opts.resumeFrom) {
+      if (!engine.restore) throw new SnapshotError(`the ${engine.backend} engine cannot restore checkpoints yet (Engine.restore); resume with --backend cpu`);
+      await engine.restore(opts.resumeFrom.snapshot);
+    }
+  } catch (e) {
+    engine.dispose();
+    throw e;
+  }
+  // Small chunks: the CPU engine computes synchronously, so this bounds the time between event-loop turns.
+  const chunk = opts.chunkSteps ?? Math.max(1, Math.min(d.binSteps * 10, 2000));
+  const step0 = engine.step;
+  const t1 = performance.now();
+  const wall = () => wall0 + (performance.now() - t1) / 1000;
+  const every = ck?.everySteps;
+  let nextCk = every ? (Math.floor(engine.step / every) + 1) * every : Infinity;
+  let lastCkWall = performance.now();
+  let stoppedBy: RunResult['stoppedBy'] = null;
+  let guardCheckpointError: string | undefined;
+  let interrupted: RunResult['interrupted'];
+  const periodic = ck !== undefined && (ck.everySteps !== undefined || ck.everyWall_s !== undefined);
+  try {
+    while (engine.step < d.nSteps) {
+      const stop = opts.shouldStop?.() ?? null;
+      if (stop !== null) {
+        interrupted = { reason: stop, step: engine.step };
+        if (periodic && engine.snapshot && engine.step > step0) await ck.write(await engine.snapshot(), { reason: 'periodic', engine, wall_s: wall() });
+        break;
+      }
+      await engine.advance(Math.min(chunk, d.nSteps - engine.step, nextCk - engine.step));
+      await yieldToEventLoop();
+      if (opts.onProgress) {
+        const wall_s = (performance.now() - t1) / 1000;
+        const simTime_s = (engine.step * d.dt_ms) / 1000;
+        const segment_s = ((engine.step - step0) * d.dt_ms) / 1000;
+        const rtf = segment_s > 0 ? wall_s / segment_s : 0;
+        opts.onProgress({ step: engine.step, nSteps: d.nSteps, simTime_s, wall_s, rtf, eta_s: rtf * ((d.nSteps - engine.step) * d.dt_ms) / 1000 });
+      }
+      if (ck && engine.snapshot && engine.step < d.nSteps) {
+        const due = engine.step >= nextCk || (ck.everyWall_s !== undefined && (performance.now() - lastCkWall) / 1000 >= ck.everyWall_s);
+        if (due) {
+          await ck.write(await engine.snapshot(), { reason: 'periodic', engine, wall_s: wall() });
+          lastCkWall = performance.now();
+          if (every) nextCk = (Math.floor(engine.step / every) + 1) * every;
+        }
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof RunGuardError)) {
+      engine.dispose();
+      throw e;
+    }
+    stoppedBy = { guard: e.guard, step: e.step, where: e.where, value: e.value, message: e.message };
+    if (ck && engine.snapshot) {
+      try {
+        await ck.write(await engine.snapshot(), { reason: 'guard', engine, wall_s: wall(), stoppedBy });
+      } catch (we) {
+        guardCheckpointError = (we as Error).message;
+      }
+    }
+  }
+  const wall_s = wall();
+  const recordings = await engine.recordings();
+  const result: RunResult<CoreRecordings> = { spec, net, recordings, backend: engine.backend, device: engine.device, wall_s, build_s, stoppedBy, ...(guardCheckpointError ? { guardCheckpointError } : {}), ...(interrupted ? { interrupted } : {}) };
+  engine.dispose();
+  return result;
+}
