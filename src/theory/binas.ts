@@ -212,3 +212,8 @@ export function nodeFixedPoints(I_Hz: number, p: BinasParams, tau_s = 0.01): Nod
   }
   return out;
 }
+
+/** Whether forward Euler with step dt (s) is stable at these eigenvalues: |1 + lambda dt| < 1 for both. */
+export function eulerStable(e: NodeEigen, dt_s: number): boolean {
+  return [0, 1].every((k) => (1 + e.re[k]! * dt_s) ** 2 + (e.im[k]! * dt_s) ** 2 < 1);
+}

@@ -35,7 +35,8 @@ export async function runBinas(raw: unknown, o: RateRunOptions = {}): Promise<{ 
   return { spec, result, analysis: analyseBinas(spec, result) };
 }
 
-function classOf(spec: BinasSpec, post: string, pre: string): WeightClass {
+/** The Fig 8 class of the synapse post <- pre. */
+export function classOf(spec: BinasSpec, post: string, pre: string): WeightClass {
   const g = (n: string) => spec.groups.findIndex((q) => q.excitatory.includes(n) || q.inhibitory === n);
   const postI = spec.groups.some((q) => q.inhibitory === post);
   const preI = spec.groups.some((q) => q.inhibitory === pre);
