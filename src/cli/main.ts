@@ -138,6 +138,26 @@ export function program(): Command {
       const root = new URL('../..', import.meta.url).pathname;
       process.exitCode = await validateCommand({ quick: o['quick'] as boolean, root });
     });
+  p.command('binas')
+    .description('run a Binas 2014 WTA circuit (binas-wta, binas-wta-typical or a spec .json) on the rate engine; writes summary.json and report.svg')
+    .argument('<spec>', 'binas-wta | binas-wta-typical | path to a Binas spec .json')
+    .option('--patterns <n>', 'patterns shown (paper: 1000)', intFlag('patterns'))
+    .option('--batch <n>', 'circuits with independent initial weights', intFlag('batch'))
+    .option('--seed <u32>', 'seed', intFlag('seed'))
+    .option('--out <dir>', 'output directory', 'runs/binas')
+    .option('--force', 'overwrite a non-empty output directory', false)
+    .option('--quiet', 'no progress or table', false)
+    .action(async (ref: string, o: Record<string, unknown>) => {
+      const { binasCommand } = await import('./commands/binas.ts');
+      process.exitCode = await binasCommand(ref, {
+        out: o['out'] as string,
+        force: o['force'] as boolean,
+        quiet: o['quiet'] as boolean,
+        ...(o['patterns'] !== undefined ? { patterns: o['patterns'] as number } : {}),
+        ...(o['batch'] !== undefined ? { batch: o['batch'] as number } : {}),
+        ...(o['seed'] !== undefined ? { seed: o['seed'] as number } : {}),
+      });
+    });
   p.command('presets')
     .description('list the presets')
     .action(() => {
