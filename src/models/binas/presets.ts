@@ -8,9 +8,10 @@ export const BINAS_TAU_S_HZ2 = tripletToRule(PG2006_VISUAL_NEAREST).tauS_Hz2;
 
 /**
  * Simulation values for Figs 7-8 (ours; Table 2 is missing): w_max 5 and A_exc 3 keep the seed's w_max - A_exc = 2
- * (the I_ext -> infinity w_E->I) and give the paper's final weights (~1, ~2, ~1.1); the typical 4 / 2 also learn the
- * WTA but leave ~3-10% wrong winners among near-tied inputs in the final 20 s (REPRODUCTION.md, binas-wta).
- * tau_I 5 ms (the seed's Eqs 19-20 allow tau_inh != tau_exc): with 10 ms the trained circuit keeps oscillating.
+ * (the I_ext -> infinity w_E->I) and end at the paper's weights (~1, ~2, ~1.1); tau_I 5 ms (the seed's Eqs 19-20
+ * allow tau_inh != tau_exc) damps the E-I loop. With the seed's typical 4 / 2 and tau_I = tau_E = 10 ms the right
+ * winners are also learned, but the trained circuit keeps oscillating and w_E->I ends near 2.6 (REPRODUCTION.md,
+ * binas-wta, comparison row).
  */
 export const BINAS_WTA_SIM = { wMax: 5, aExc: 3, tauI_ms: 5 } as const;
 
