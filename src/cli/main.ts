@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SpecError } from '../model/validate.ts';
 import { presets } from '../presets/index.ts';
+import { ratePresets } from '../models/rate/presets.ts';
 import { runCommand } from './commands/run.ts';
 import { checkpointInfoCommand, exportWeightsCommand } from './commands/export.ts';
 import { resumeCommand } from './commands/resume.ts';
@@ -161,7 +162,7 @@ export function program(): Command {
   p.command('presets')
     .description('list the presets')
     .action(() => {
-      for (const x of presets) console.log(`${x.name.padEnd(28)} ${x.figure}`);
+      for (const x of [...presets, ...ratePresets]) console.log(`${x.name.padEnd(28)} ${x.figure}`);
     });
   p.command('spec')
     .description('print the spec JSON of a preset (edit it and pass the file to `run`)')

@@ -15,6 +15,8 @@ import { validate } from '../../model/validate.ts';
 import { applyOverrides, loadSpec, UsageError, type Overrides } from '../loadSpec.ts';
 import { RunSession, type CheckpointEvery } from '../runSession.ts';
 import { progressBar } from '../progress.ts';
+import { runRateCommand } from '../../models/rate/command.ts';
+import { isRateSpec } from '../../models/rate/spec.ts';
 import { runMeta } from '../runInfo.ts';
 
 /** Loads the WebGPU engine when this build has it (the CPU core never imports WebGPU code). */
@@ -47,7 +49,7 @@ export function printTable(rows: string[][]): void {
 }
 
 /** Prepares the output directory: refuses a non-empty one unless --force. */
-function prepareOut(dir: string, force: boolean): void {
+export function prepareOut(dir: string, force: boolean): void {
   if (existsSync(dir) && readdirSync(dir).length > 0 && !force) throw new UsageError(`output directory '${dir}' exists and is not empty (use --force to overwrite)`);
   try {
     mkdirSync(dir, { recursive: true });
@@ -58,7 +60,10 @@ function prepareOut(dir: string, force: boolean): void {
 
 /** Runs one simulation and writes its outputs; returns the process exit status. */
 export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks = {}): Promise<number> {
-  const spec = validate(applyOverrides(loadSpec(ref), flags));
+  const loaded = loadSpec(ref);
+  // RATE-DISPATCH (issue 16): rate networks (kind 'rate') run on the rate engine; rewire onto the engine registry at merge.
+  if (isRateSpec(loaded)) return runRateCommand(loaded as unknown as Record<string, unknown>, flags, prepareOut);
+  const spec = validate(applyOverrides(loaded, flags));
   const init = flags.initWeights !== undefined ? { path: flags.initWeights, weights: loadWeights(flags.initWeights) } : undefined;
   if (init) checkInitWeights(derive(spec), init.weights); // refuse before touching the output directory
   prepareOut(flags.out, flags.force);

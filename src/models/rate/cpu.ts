@@ -38,6 +38,7 @@ export class CpuRateEngine {
   private readonly unitOuS: Float32Array; // per unit: sigma sqrt(dt)
   private readonly pending: Float32Array[]; // 'simultaneous' update: new rates of each population
   private readonly pat: Float32Array | null; // per unit: this trial's pattern input (null without pattern inputs)
+  private readonly onto: Int32Array[]; // per population: (wOff, preOffset, nPre, sign) of each incoming block
   trial = 0; // trials completed
 
   constructor(readonly m: RateModel) {
@@ -58,6 +59,10 @@ export class CpuRateEngine {
     }
     this.pending = m.pops.map((p) => new Float32Array(p.n));
     this.pat = m.patterns.length ? new Float32Array(m.U) : null;
+    this.onto = m.blocksOnto.map((ks) => Int32Array.from(ks.flatMap((k) => {
+      const blk = m.blocks[k]!;
+      return [blk.wOff, m.pops[blk.pre]!.offset, m.pops[blk.pre]!.n, blk.sign];
+    })));
   }
 
   /** Sets this.pat to trial `trial`'s pattern inputs (rows cycle; several pattern inputs on one unit add up in spec order). */
@@ -137,17 +142,17 @@ export class CpuRateEngine {
       }
       for (let k = 0; k < m.kicks.length; k++) if (m.kicks[k]!.pop === p && s <= this.kickUntil[b * m.kicks.length + k]!) drive = f32(drive + m.kicks[k]!.amp);
       const out = seq ? this.next : this.pending[p]!;
-      const onto = m.blocksOnto[p]!;
+      const onto = this.onto[p]!; // per incoming block: wOff, preOffset, nPre, sign
+      const W = this.W;
       for (let i = 0; i < pop.n; i++) {
         let x = 0;
-        for (let t = 0; t < onto.length; t++) {
-          const blk = m.blocks[onto[t]!]!;
-          const pre = m.pops[blk.pre]!;
-          const row = wBase + blk.wOff + i * pre.n;
-          const rb = uBase + pre.offset;
+        for (let t = 0; t < onto.length; t += 4) {
+          const nPre = onto[t + 2]!;
+          const row = wBase + onto[t]! + i * nPre;
+          const rb = uBase + onto[t + 1]!;
           let dot = 0;
-          for (let j = 0; j < pre.n; j++) dot = f32(dot + f32(this.W[row + j]! * r[rb + j]!));
-          x = t === 0 ? (blk.sign > 0 ? dot : -dot) : f32(blk.sign > 0 ? x + dot : x - dot);
+          for (let j = 0; j < nPre; j++) dot = f32(dot + f32(W[row + j]! * r[rb + j]!));
+          x = t === 0 ? (onto[t + 3]! > 0 ? dot : -dot) : f32(onto[t + 3]! > 0 ? x + dot : x - dot);
         }
         x = f32(f32(x + drive) + ou[uBase + pop.offset + i]!);
         if (this.pat) x = f32(x + this.pat[pop.offset + i]!);

@@ -91,10 +91,10 @@ export function soldadoSpec(o: SoldadoOptions): RateSpec {
 
 /** Random initial weights of the two-population figures (each network of the batch its own draw). */
 export const RANDOM_INIT_2POP: [RateInit, RateInit, RateInit, RateInit] = [
-  { kind: 'uniform', lo: 1, hi: 6 },
-  { kind: 'uniform', lo: 0.5, hi: 4 },
-  { kind: 'uniform', lo: 2, hi: 12 },
-  { kind: 'uniform', lo: 0.5, hi: 3 },
+  { kind: 'uniform', lo: 1, hi: 4 },
+  { kind: 'uniform', lo: 1, hi: 4 },
+  { kind: 'uniform', lo: 2, hi: 8 },
+  { kind: 'uniform', lo: 0.5, hi: 2.5 },
 ];
 
 const multiInit: [RateInit, RateInit, RateInit, RateInit] = [0, 0, 0, 0].map(() => ({ kind: 'uniform', lo: 0, hi: 0.16 })) as [RateInit, RateInit, RateInit, RateInit];

@@ -87,7 +87,12 @@ export async function runRate(spec: RateSpec, o: RateRunOptions = {}): Promise<R
     traces: [],
   };
   const t0 = performance.now();
+  let lastYield = t0;
   for (let t = 0; t < T; t++) {
+    if (performance.now() - lastYield > 100) {
+      await new Promise((res) => setTimeout(res, 0)); // let timers and IPC run between trials (long CPU runs)
+      lastYield = performance.now();
+    }
     const want = spec.recording.traceTrials.includes(t + 1);
     const trace = want ? new Float32Array(Math.ceil(m.trialSteps / m.traceEvery) * m.U) : undefined;
     await eng.runTrial(trace);
