@@ -29,6 +29,12 @@ const intFlag = (name: string) => wrap((v) => {
   return x;
 });
 
+/** Binas 2014 circuits: run by `plasticnet binas` (src/cli/commands/binas.ts). */
+const BINAS_PRESETS: [string, string][] = [
+  ['binas-wta', 'Binas 2014 Figs 7-8: 2 groups x (2 E + 1 I) WTA learned by Eq 18 (SPEC B4)'],
+  ['binas-wta-typical', "Binas 2014 Figs 7-8 with the seed's typical w_max 4, A_exc 2, tau_I = tau_E"],
+];
+
 /** Builds the commander program. */
 export function program(): Command {
   const p = new Command('plasticnet').description('Simulate plastic balanced spiking networks on WebGPU or the CPU').exitOverride();
@@ -163,6 +169,7 @@ export function program(): Command {
     .description('list the presets')
     .action(() => {
       for (const x of [...presets, ...ratePresets]) console.log(`${x.name.padEnd(28)} ${x.figure}`);
+      for (const [name, figure] of BINAS_PRESETS) console.log(`${name.padEnd(28)} ${figure} (run with \`plasticnet binas ${name}\`)`);
     });
   p.command('spec')
     .description('print the spec JSON of a preset (edit it and pass the file to `run`)')
