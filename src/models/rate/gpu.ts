@@ -1,8 +1,8 @@
 // WebGPU twin of the rate engine: the whole batch in one dispatch of rate_step.wgsl per chunk of steps (one thread
 // per network), then rate_trial.wgsl at the end of each trial. Same Philox draws and f32 order as the CPU
 // reference (cpu.ts); the Box-Muller log/cos and possible FMA fusion make floats differ by bounded amounts
-// (test/gpu/rate.test.ts). Not on the GPU yet: Poisson kicks, the online rule (Fig S4), and Binas 2014's pattern
-// inputs and continuous Eq 18 rule run on the CPU (refused here with a SpecError).
+// (test/gpu/rate.test.ts, test/gpu/binas.test.ts). Not on the GPU yet: Poisson kicks and the online rule (Fig S4)
+// run on the CPU. Binas 2014's pattern inputs and continuous Eq 18 rule run here (rate_step.wgsl).
 import { readShaderFile, withPrelude } from '../../engine/webgpu/shaderSource.ts';
 import { SpecError } from '../../model/validate.ts';
 import type { RateModel } from './derive.ts';
@@ -34,8 +34,6 @@ export class GpuRateEngine implements RateEngineLike {
 
   constructor(private readonly device: GPUDevice, private readonly m: RateModel, o: GpuRateOptions = {}) {
     if (m.kicks.length) throw new SpecError([{ path: 'inputs', value: 'poisson-pulse', allowed: 'pulse or constant inputs on the WebGPU rate engine (kicks run on the CPU)' }]);
-    if (m.patterns.length) throw new SpecError([{ path: 'inputs', value: 'pattern', allowed: 'pulse or constant inputs on the WebGPU rate engine (pattern inputs run on the CPU)' }]);
-    if (m.continuous) throw new SpecError([{ path: 'plasticity.kind', value: 'continuous', allowed: "'trial' on the WebGPU rate engine (the continuous Eq 18 rule runs on the CPU)" }]);
     if (m.rule?.kind === 'online') throw new SpecError([{ path: 'plasticity.kind', value: 'online', allowed: "'trial' on the WebGPU rate engine (the online rule runs on the CPU)" }]);
     const lim = device.limits;
     const wBytes = m.B * m.nW * 4;
@@ -44,8 +42,8 @@ export class GpuRateEngine implements RateEngineLike {
       if (bytes > lim.maxStorageBufferBindingSize) throw new SpecError([{ path: 'batch', value: m.B, allowed: `a batch whose ${what} (${bytes} bytes) fit this device's maxStorageBufferBindingSize (${lim.maxStorageBufferBindingSize} bytes)` }]);
     }
     this.chunk = o.stepsPerDispatch ?? 2000;
-    const { table, pulseStart } = rateTable(m);
-    this.values = rateParamValues(m, pulseStart);
+    const { table, pulseStart, blockStart, patStart } = rateTable(m);
+    this.values = rateParamValues(m, pulseStart, { blockStart, patStart });
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     const mk = (label: string, data: ArrayBufferView | number, u = usage): GPUBuffer => {
       const size = Math.max(16, Math.ceil((typeof data === 'number' ? data : data.byteLength) / 16) * 16);
