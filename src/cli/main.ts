@@ -151,6 +151,10 @@ export function program(): Command {
     .option('--patterns <n>', 'patterns shown (paper: 1000)', intFlag('patterns'))
     .option('--batch <n>', 'circuits with independent initial weights', intFlag('batch'))
     .option('--seed <u32>', 'seed', intFlag('seed'))
+    .option('--backend <name>', 'cpu | webgpu (the WGSL twin of the rate engine; a batch of circuits in parallel)', wrap((v) => {
+      if (!['cpu', 'webgpu'].includes(v)) throw new UsageError(`--backend '${v}': allowed cpu, webgpu`);
+      return v;
+    }), 'cpu')
     .option('--out <dir>', 'output directory', 'runs/binas')
     .option('--force', 'overwrite a non-empty output directory', false)
     .option('--quiet', 'no progress or table', false)
@@ -160,6 +164,7 @@ export function program(): Command {
         out: o['out'] as string,
         force: o['force'] as boolean,
         quiet: o['quiet'] as boolean,
+        backend: o['backend'] as 'cpu' | 'webgpu',
         ...(o['patterns'] !== undefined ? { patterns: o['patterns'] as number } : {}),
         ...(o['batch'] !== undefined ? { batch: o['batch'] as number } : {}),
         ...(o['seed'] !== undefined ? { seed: o['seed'] as number } : {}),

@@ -16,13 +16,14 @@ export interface BinasFlags {
   out: string;
   force: boolean;
   quiet: boolean;
+  backend?: 'cpu' | 'webgpu'; // default cpu (circuits are small; webgpu runs a batch of circuits in parallel)
   patterns?: number;
   batch?: number;
   seed?: number;
 }
 
 /** The spec of a preset name ('binas-wta', 'binas-wta-typical') or a spec .json file, with flag overrides. */
-export function binasSpecFrom(ref: string, f: Omit<BinasFlags, 'out' | 'force' | 'quiet'>): BinasSpec {
+export function binasSpecFrom(ref: string, f: Omit<BinasFlags, 'out' | 'force' | 'quiet' | 'backend'>): BinasSpec {
   let raw: Record<string, unknown>;
   if (ref === 'binas-wta' || ref === 'binas-wta-typical') raw = binasWta({ typical: ref === 'binas-wta-typical' }) as unknown as Record<string, unknown>;
   else if (ref.endsWith('.json') || ref.includes('/')) raw = loadSpec(ref);
@@ -41,7 +42,9 @@ export async function binasCommand(ref: string, f: BinasFlags): Promise<number> 
   const spec = binasSpecFrom(ref, f);
   if (existsSync(f.out) && readdirSync(f.out).length > 0 && !f.force) throw new UsageError(`output directory '${f.out}' exists and is not empty (use --force to overwrite)`);
   mkdirSync(f.out, { recursive: true });
+  const gpu = f.backend === 'webgpu' ? await (await import('../../models/rate/command.ts')).gpuEngine() : undefined;
   const { result: r, analysis: a } = await runBinas(spec, {
+    ...(gpu ? { engine: gpu.engine, backend: 'webgpu', device: gpu.device } : {}),
     onTrial: (t, T) => {
       if (!f.quiet && (t === T || t % Math.max(1, Math.round(T / 10)) === 0)) process.stderr.write(`pattern ${t} / ${T}\n`);
     },
