@@ -6,7 +6,6 @@ export default defineConfig({
   base: './',
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
-  build: { outDir: 'dist', target: 'es2022' },
+  build: { outDir: 'site', target: 'es2022' }, // dist/ is the npm package's build (npm run build:lib)
   worker: { format: 'es' },
-  assetsInclude: ['**/*.wgsl'],
 });

@@ -6,12 +6,14 @@ import { theoryFor } from './theoryFor.ts';
 import { predictWeights } from './weightTheory.ts';
 import { renderReportFor } from './runReport.ts';
 
+/** Provenance written into summary.meta: commit, ISO date and host. */
 export interface RunMeta {
   commit: string;
   date: string;
   host: string;
 }
 
+/** The object of summary.json: statistics, theory beside them and run metadata. */
 export type RunSummary = Analysis['summary'] & {
   meta: {
     spec: string;

@@ -4,6 +4,7 @@ import type { NetworkSpec } from '../model/spec.ts';
 import { asyncCovariance, balancedRates, correlatedCovariance, type MeanFieldNetwork } from '../theory/index.ts';
 import { specToMeanField } from './meanField.ts';
 
+/** Mean-field predictions set beside a run's statistics: balanced rates (Eq 3) and spike-count covariances per population pair. */
 export interface RunTheory {
   rates_Hz: Record<string, number>;
   /** Per pair key "A-B": covariance predictions in spikes^2 for this N and window. */

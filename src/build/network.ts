@@ -4,6 +4,7 @@ import { buildProjection, type Csr } from './connectivity.ts';
 import { RngStream, STREAM } from '../rng/streams.ts';
 import { u01 } from '../rng/philox.ts';
 
+/** A network built from its spec and seed: derived constants, connectivity (one CSR per projection), initial potentials and the recorded samples. */
 export interface BuiltNetwork {
   derived: Derived;
   csr: Csr[]; // one per projection, same order as derived.projections

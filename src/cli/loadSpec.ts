@@ -68,23 +68,4 @@ export function parseNumber(flag: string, v: string): number {
   return x;
 }
 
-export interface Overrides {
-  N?: number;
-  T_s?: number;
-  seed?: number;
-  c?: number;
-}
-
-/** Applies the common overrides (N, T, seed, input correlation c); statsStart follows T/2 when T changes. */
-export function applyOverrides(spec: Record<string, unknown>, o: Overrides): Record<string, unknown> {
-  const s = structuredClone(spec);
-  if (o.N !== undefined) s['N'] = o.N;
-  if (o.seed !== undefined) s['seed'] = o.seed;
-  if (o.T_s !== undefined) {
-    s['T_s'] = o.T_s;
-    const rec = s['recording'] as Record<string, unknown> | undefined;
-    if (rec && typeof rec === 'object') rec['statsStart_s'] = o.T_s / 2;
-  }
-  if (o.c !== undefined && Array.isArray(s['inputs'])) for (const x of s['inputs'] as Record<string, unknown>[]) x['correlation'] = o.c;
-  return s;
-}
+export { applyOverrides, type Overrides } from '../model/overrides.ts';

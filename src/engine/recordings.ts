@@ -1,6 +1,7 @@
 // What an engine records during a run: the same layout from the CPU and the WebGPU engine.
 // Neurons are indexed globally: population p owns [offset_p, offset_p + size_p).
 
+/** Where a population sits in the global neuron index: neurons [offset, offset + size). */
 export interface PopulationLayout {
   name: string;
   offset: number;
@@ -48,6 +49,7 @@ export interface NeuronStats {
   isiSumSq_ms2: Float64Array;
 }
 
+/** Everything a run records, identical in layout from the CPU and the WebGPU engine: count windows, spike raster, binned time series, per-neuron spike statistics and final weights. */
 export interface Recordings {
   steps: number; // steps simulated
   dt_ms: number;

@@ -9,8 +9,10 @@ import { RunGuardError, type Engine } from './engine.ts';
 import type { Recordings } from './recordings.ts';
 import { SnapshotError, type EngineSnapshot } from './snapshot.ts';
 
+/** Engine choice: 'cpu' (the reference engine), 'webgpu', or 'auto' (WebGPU on a hardware adapter, else the CPU). */
 export type Backend = 'auto' | 'cpu' | 'webgpu';
 
+/** Progress of a run, reported between chunks: steps done, simulated and wall time, real-time factor and the estimated time left. */
 export interface Progress {
   step: number;
   nSteps: number;

@@ -1,9 +1,12 @@
 // NumPy .npy format version 1.0, little-endian, C order: encode typed arrays to bytes and back.
 // The header matches np.save byte for byte (including numpy's spare space for growing the first axis).
 
+/** Typed arrays that .npy encoding supports. */
 export type NpyArray = Float32Array | Float64Array | Int16Array | Int32Array | Uint16Array | Uint32Array;
+/** NumPy dtype descriptors of {@link NpyArray} (little-endian). */
 export type NpyDescr = '<f4' | '<f8' | '<i2' | '<i4' | '<u2' | '<u4';
 
+/** A decoded .npy file: dtype, shape, memory order and the values. */
 export interface NpyDecoded {
   descr: NpyDescr;
   shape: number[];

@@ -1,6 +1,7 @@
 // Tiny dependency-free SVG plots for report.html: line plots (optional dashed theory lines, log axes),
 // scatter/raster plots and histograms. Every function returns a standalone <svg> string.
 
+/** One line of {@link linePlot}: x and y values, label, colour, dashes (e.g. theory), width. */
 export interface LineSeries {
   x: ArrayLike<number>;
   y: ArrayLike<number>;
@@ -10,6 +11,7 @@ export interface LineSeries {
   width?: number;
 }
 
+/** One set of dots of {@link scatterPlot}: x and y values, label, colour, dot radius. */
 export interface PointSeries {
   x: ArrayLike<number>;
   y: ArrayLike<number>;
@@ -18,6 +20,7 @@ export interface PointSeries {
   radius?: number; // dot radius in px (default 2)
 }
 
+/** Common plot options: title, axis labels, size in px, log axes and fixed ranges. */
 export interface PlotOptions {
   title?: string;
   xLabel?: string;

@@ -12,6 +12,7 @@ const T = (a: number, bPre: number, bPost: number, jRef?: number): RuleTerm =>
 /** A term whose coefficients are weights in j units (increment scaled by 1/sqrt(N)). */
 const S = (a: number, bPre: number, bPost: number, jRef?: number): RuleTerm => ({ ...T(a, bPre, bPost, jRef), scaled: true });
 
+/** Options shared by the rule builders: learning rate and the STDP time constant. */
 export interface RateOpts {
   eta?: number; // per spike (code convention)
   learningTimescale_ms?: number; // paper convention 1/eta
@@ -77,4 +78,5 @@ export function vogels(o: RateOpts & { rho_Hz: number; wMax: number; sign: 1 | -
   };
 }
 
+/** The allowed `plasticity.rule` names of a projection. */
 export const RULE_NAMES = ['hebbian', 'anti-hebbian', 'soft-hebbian', 'hard-hebbian', 'oja', 'kohonen', 'istdp-ei', 'istdp-ii', 'homeostatic-ie', 'hebbian-ie', 'vogels', 'general'] as const;

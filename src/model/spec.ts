@@ -60,7 +60,9 @@ export interface PoissonSourceNeuron {
   modulation?: { signal: string; channel?: number; gain_Hz: number };
 }
 
+/** A neuron model of a population: EIF, LIF, conductance-based LIF, or a Poisson source (SPEC §2.1). */
 export type NeuronSpec = EifNeuron | LifNeuron | CondLifNeuron | PoissonSourceNeuron;
+/** The allowed `neuron.model` values: 'eif', 'lif', 'cond_lif', 'poisson'. */
 export const NEURON_MODELS = ['eif', 'lif', 'cond_lif', 'poisson'] as const;
 
 /**
@@ -130,6 +132,7 @@ export interface PlasticitySpec {
   startAt_s?: number; // plasticity off before this time (e.g. Vogels protocol)
 }
 
+/** Recurrent connections from population `pre` to population `post` (SPEC §2.2): connection probability, weight and delay, with optional plasticity. */
 export interface ProjectionSpec {
   pre: string; // population or input name
   post: string; // population name
@@ -140,6 +143,7 @@ export interface ProjectionSpec {
   plasticity?: PlasticitySpec;
 }
 
+/** What is recorded during a run: statistics interval, count windows, time-series bins, raster, current and weight samples. */
 export interface RecordingSpec {
   window_ms: number; // spike-count window for covariances (250 in the paper)
   statsStart_s: number; // statistics use [statsStart_s, T_s]; the paper uses T/2
@@ -150,6 +154,7 @@ export interface RecordingSpec {
   covSample: number; // neurons per population in the sampled pairwise covariance matrix
 }
 
+/** A whole network as JSON: size, time step, duration, seed, populations, inputs, projections and recording. `plasticnet spec <preset>` prints one; {@link validate} checks one. */
 export interface NetworkSpec {
   name: string;
   description?: string;

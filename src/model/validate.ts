@@ -9,6 +9,7 @@ const RULE_SIGN: Record<string, 1 | -1> = {
   'istdp-ei': -1, 'istdp-ii': -1,
 };
 
+/** One bad field of a spec: its path (e.g. `populations[0].neuron.tauMem_ms`), its value and the allowed range. */
 export interface SpecIssue {
   path: string;
   value: unknown;

@@ -4,12 +4,17 @@ import { akilNetwork } from './akil2021.ts';
 import { demoIstdp, fig1Kohonen, fig2KohonenCx, fig3fIstdpEiIi, fig3IstdpEi, fig4Opto } from './akilFigures.ts';
 import { vogelsAssembly, vogelsNetwork, vogelsSingle } from './vogels2011.ts';
 
+/** A named spec that reproduces a figure: name, the paper and figure, and a builder of its spec. */
 export interface Preset {
+  /** Name used by `plasticnet run <name>` and {@link getPreset}. */
   name: string;
-  figure: string; // paper and figure it reproduces
+  /** The paper and figure it reproduces. */
+  figure: string;
+  /** Builds a fresh copy of the spec. */
   build: () => NetworkSpec;
 }
 
+/** Every preset the engine, CLI and app offer (`plasticnet presets` lists them); {@link getPreset} finds one by name. */
 export const presets: Preset[] = [
   { name: 'akil-static', figure: 'Akil 2021 default network (SPEC §2.2), static weights, c = 0', build: () => akilNetwork() },
   {

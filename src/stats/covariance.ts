@@ -3,16 +3,19 @@
 // All (co)variances are unbiased sample estimates over the K windows (divide by K - 1), as the authors' code.
 import type { PopulationLayout, WindowCounts } from '../engine/recordings.ts';
 
+/** Options of {@link countStats}. */
 export interface CountStatsOptions {
   /** Neurons per population in the correlation sample (evenly spaced indices); default 200. */
   covSample?: number;
 }
 
+/** Mean spike-count covariance and correlation between two populations. */
 export interface PairStats {
   cov: number; // mean covariance over pairs (i in a, j in b, i != j), spikes^2
   corr: number; // mean correlation coefficient over the finite entries of the sample pairs
 }
 
+/** Spike-count statistics over the count windows: per-population moments and Fano factors, per-pair covariances and the correlation sample. */
 export interface CountStats {
   nWindows: number;
   window_ms: number;

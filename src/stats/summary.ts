@@ -6,6 +6,7 @@ import { finiteMean, neuronCv } from './cv.ts';
 import { meanRate_Hz, neuronRates_Hz, statsDuration_ms } from './rates.ts';
 import { mean, weightRateCovariance, weightRateRegression } from './weights.ts';
 
+/** Options of {@link summarize} and {@link analyze}. */
 export interface SummaryOptions {
   covSample?: number; // neurons per population in the correlation sample (default 200)
   regressionCells?: number; // postsynaptic cells in the Fig 3E regression (default 3)
@@ -13,6 +14,7 @@ export interface SummaryOptions {
   weightIndices?: 'global' | 'local';
 }
 
+/** Statistics of one population over the statistics interval: rate, ISI CV, Fano factor, count moments and mean currents. */
 export interface PopulationSummary {
   size: number;
   rate_Hz: number;
@@ -24,6 +26,7 @@ export interface PopulationSummary {
   currents: Record<string, number>;
 }
 
+/** Statistics of one plastic projection: final and binned mean weight, weight-rate regression (Fig 3E) and covariance. */
 export interface PlasticSummary {
   jMeanFinal: number; // mean of all final weights if recorded, else the last series bin
   jMeanSeries: number[]; // per series bin
@@ -32,6 +35,7 @@ export interface PlasticSummary {
   weightRateCov?: number; // Eq 23 (j units times Hz)
 }
 
+/** A run's statistics over [statsStart, T] as plain JSON-able data (summary.json without metadata). */
 export interface Summary {
   dt_ms: number;
   steps: number;

@@ -8,6 +8,7 @@ export interface SynapseWeights {
   post: ArrayLike<number>;
 }
 
+/** A least-squares line y = slope x + intercept with its R^2. */
 export interface Regression {
   n: number;
   slope: number;

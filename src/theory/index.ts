@@ -1,4 +1,8 @@
-// Public API of the mean-field theory module (Akil, Rosenbaum & Josić 2021; SPEC §2.7, §2.9).
+/**
+ * Mean-field theory of balanced networks and of their plasticity (Akil, Rosenbaum & Josić 2021; SPEC §2.7,
+ * §2.9): balanced rates, spike-count covariances, rule drifts, weight fixed points and their stability.
+ * @module
+ */
 export type { Matrix, MeanFieldNetwork } from './types.ts';
 export { hzToKhz, khzToHz } from './types.ts';
 export {

@@ -11,6 +11,7 @@ export interface NetworkConfig {
   T_s: number;
   bin_ms: number;
   eta: number;
+  seed?: number; // default: the preset's
 }
 
 /** Full: N = 10^4 for 300 s (SPEC V1). Reduced: N = 2500 (same in-degrees, 160 E + 40 I) for 60 s. */
@@ -37,7 +38,7 @@ export interface NetworkResult {
 
 /** Runs the protocol (o.out holds simulate()'s result cache; o.force reruns). */
 export async function runNetwork(cfg: NetworkConfig, o: Omit<ReproOptions, 'full'>): Promise<NetworkResult> {
-  const spec = vogelsNetwork({ N: cfg.N, T_s: cfg.T_s, eta: cfg.eta, bin_ms: cfg.bin_ms });
+  const spec = vogelsNetwork({ N: cfg.N, T_s: cfg.T_s, eta: cfg.eta, bin_ms: cfg.bin_ms, ...(cfg.seed !== undefined ? { seed: cfg.seed } : {}) });
   const sim = await simulate(spec, { ...o, full: false }, 'network');
   const rec = sim.result.recordings;
   const np = rec.populations.length;

@@ -146,6 +146,21 @@ function spawnCli(args: string[]) {
   return { child, done };
 }
 
+/** Resolves once process `pid` is in the stopped state (Linux /proc/<pid>/stat field 3 = 'T'), or has exited. */
+async function waitStopped(pid: number): Promise<void> {
+  for (;;) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      return; // gone
+    }
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    if (state === 'T' || state === 't' || state === 'Z' || state === 'X') return;
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
 describe('kill -9 mid-run, then `plasticnet resume`', () => {
   const args = ['run', 'akil-istdp-demo', '--N', '1000', '--T', '3s', '--backend', 'cpu', '--quiet'];
   const root = tmp();
@@ -155,7 +170,18 @@ describe('kill -9 mid-run, then `plasticnet resume`', () => {
     const a = spawnCli([...args, '--out', whole]);
     const b = spawnCli([...args, '--out', killed, '--checkpoint-every', 'sim:0.5s']);
     const ck = join(killed, 'checkpoint.pnck');
-    while (!existsSync(ck)) await new Promise((r) => setTimeout(r, 5));
+    // Deterministic kill at a checkpoint: the child runs in short slices (SIGCONT, 20 ms, SIGSTOP) and the test
+    // looks for the checkpoint only while the child is stopped, so the SIGKILL lands at a state that has a
+    // checkpoint and has not finished, however loaded the machine (no wall-clock window to hit).
+    const pid = b.child.pid!;
+    for (;;) {
+      b.child.kill('SIGSTOP');
+      await waitStopped(pid);
+      if (existsSync(ck) || b.child.exitCode !== null) break;
+      b.child.kill('SIGCONT');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(existsSync(ck), `the run ended (exit ${b.child.exitCode}) before its first checkpoint`).toBe(true);
     b.child.kill('SIGKILL');
     const k = await b.done;
     expect(k.signal).toBe('SIGKILL');

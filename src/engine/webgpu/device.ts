@@ -25,12 +25,14 @@ export interface AdapterSummary {
   isSoftware: boolean;
 }
 
+/** Options of {@link acquireDevice}. */
 export interface AcquireOptions {
   /** Accept a software (CPU) adapter. Default false: on such an adapter the CPU engine is faster. */
   allowSoftware?: boolean;
   powerPreference?: GPUPowerPreference;
 }
 
+/** A WebGPU device with a summary of the adapter behind it (from {@link acquireDevice}). */
 export interface AcquiredDevice {
   device: GPUDevice;
   adapterInfo: AdapterSummary;

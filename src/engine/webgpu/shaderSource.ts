@@ -1,57 +1,18 @@
 // WGSL sources by name. Every pass is compiled as common.wgsl + rng.wgsl + shaders/<name>.wgsl.
 //
-// Under Vite (the browser build, vitest) the files come from an eager `import.meta.glob` of
-// shaders/*.wgsl with `?raw`, so they are bundled as strings. In plain Node (tsx: the CLI, bench)
-// import.meta.glob does not exist; the files are read from the repository's shaders/ folder, found
-// from this module's URL, with node:fs obtained through process.getBuiltinModule (no static node:
-// import, so the browser bundle stays clean).
+// The text comes from shaders.gen.ts, which scripts/build-shaders.ts generates from shaders/*.wgsl
+// (test/unit/shaders.test.ts fails when it is stale): one code path for Node, Vite, other bundlers
+// and the published package, with no file reads and no bundler-specific imports.
+import { SHADERS } from './shaders.gen.ts';
 
 /** Files prepended to every pass, in order. */
 export const SHADER_PRELUDE: readonly string[] = ['common', 'rng'];
 
-const SHADER_DIR = '../../../shaders/';
-
-function bundledShaders(): Record<string, string> | undefined {
-  try {
-    // Vite rewrites this call at build time into a literal object of imports.
-    return import.meta.glob<string>('../../../shaders/*.wgsl', {
-      query: '?raw',
-      import: 'default',
-      eager: true,
-    });
-  } catch {
-    return undefined; // plain Node: import.meta.glob is undefined
-  }
-}
-
-const bundled = bundledShaders();
-
-type NodeFsLike = { readFileSync(path: URL, encoding: 'utf8'): string };
-
-function nodeFs(): NodeFsLike | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return proc?.getBuiltinModule?.('node:fs') as NodeFsLike | undefined;
-}
-
-const cache = new Map<string, string>();
-
 /** Raw text of shaders/<name>.wgsl (name with or without the extension). */
 export function readShaderFile(name: string): string {
-  const file = name.endsWith('.wgsl') ? name : `${name}.wgsl`;
-  const hit = cache.get(file);
-  if (hit !== undefined) return hit;
-  let text: string | undefined;
-  if (bundled !== undefined) {
-    text = bundled[`${SHADER_DIR}${file}`];
-    if (text === undefined) throw new Error(`No shader shaders/${file} in the bundle`);
-  } else {
-    const fs = nodeFs();
-    if (fs === undefined) {
-      throw new Error('Cannot read shaders: neither Vite import.meta.glob nor Node >= 20.16 fs is available');
-    }
-    text = fs.readFileSync(new URL(`${SHADER_DIR}${file}`, import.meta.url), 'utf8');
-  }
-  cache.set(file, text);
+  const base = name.endsWith('.wgsl') ? name.slice(0, -'.wgsl'.length) : name;
+  const text = Object.hasOwn(SHADERS, base) ? SHADERS[base] : undefined;
+  if (text === undefined) throw new Error(`No shader shaders/${base}.wgsl (known: ${Object.keys(SHADERS).join(', ')})`);
   return text;
 }
 

@@ -1,0 +1,58 @@
+// The Akil golden checksums (bench/bitcheck.ts, test/unit/bitcheck.test.ts): akilNetwork({N: 2000, T_s: 2})
+// (static) and fig3IstdpEi at N = 2000, T = 2 s (EI iSTDP), fingerprinted by per-neuron spike counts over the
+// whole run, final membrane potentials, currents, traces and plastic weights (FNV-1a over the raw bytes).
+import { buildNetwork } from '../src/build/network.ts';
+import { CpuEngine } from '../src/engine/cpu/CpuEngine.ts';
+import { derive } from '../src/model/derive.ts';
+import type { NetworkSpec } from '../src/model/spec.ts';
+import { validate } from '../src/model/validate.ts';
+import { akilNetwork } from '../src/presets/akil2021.ts';
+import { fig3IstdpEi } from '../src/presets/akilFigures.ts';
+
+export const REFERENCE = new URL('./bitcheck.reference.json', import.meta.url);
+
+function fnv(...arrays: ArrayBufferView[]): string {
+  let h = 0x811c9dc5;
+  for (const a of arrays) {
+    const b = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+const withNT = (s: NetworkSpec, N: number, T_s: number): NetworkSpec => ({ ...s, N, T_s, recording: { ...s.recording, statsStart_s: 0 } });
+
+export const cases: Record<string, NetworkSpec> = {
+  'akil-static N2000 T2': withNT(akilNetwork({ N: 2000, T_s: 2 }), 2000, 2),
+  'fig3IstdpEi N2000 T2': withNT(fig3IstdpEi(), 2000, 2),
+};
+
+export interface Fingerprint {
+  totalSpikes: number;
+  spikeCounts: string;
+  v: string;
+  current: string;
+  traces: string;
+  weights: string;
+}
+
+/** Runs a case on the CPU engine step by step and fingerprints it. */
+export function fingerprint(spec: NetworkSpec): Fingerprint {
+  const net = buildNetwork(derive(validate(spec)));
+  const eng = new CpuEngine(net);
+  const counts = new Uint32Array(net.derived.N);
+  const st = eng.state;
+  for (let s = 0; s < net.derived.nSteps; s++) {
+    eng.stepOnce();
+    for (let k = 0; k < st.nSpikes; k++) counts[st.spikes[k]!]!++;
+  }
+  return {
+    totalSpikes: counts.reduce((a, b) => a + b, 0),
+    spikeCounts: fnv(counts),
+    v: fnv(st.v),
+    current: fnv(st.current),
+    traces: fnv(...st.traces),
+    weights: fnv(...st.weights),
+  };
+}
+
