@@ -6,7 +6,8 @@ import { runMeta } from '../../cli/runInfo.ts';
 import { summarizeRate, writeRateOutputs } from './output.ts';
 import { runRate } from './run.ts';
 import { validateRateSpec } from './validate.ts';
-import type { RateModel } from './derive.ts';
+import { deriveRate, type RateModel } from './derive.ts';
+import { SpecError } from '../../model/validate.ts';
 import type { RateEngineLike } from './run.ts';
 
 /** The WebGPU rate engine factory (loaded only for --backend webgpu, so the CPU path never imports WebGPU code). */
@@ -41,9 +42,14 @@ export async function runRateCommand(raw: Record<string, unknown>, flags: RateRu
     if (v !== undefined) throw new UsageError(`${flag} does not apply to a rate network (kind 'rate'): edit batch, trials.count or populations[].n in the spec (plasticnet spec <preset> > spec.json)`);
   }
   const spec = validateRateSpec(flags.seed !== undefined ? { ...raw, seed: flags.seed } : raw);
+  const gpu = flags.backend === 'webgpu' ? await gpuEngine() : undefined; // auto = cpu: rate batches are small
+  if (gpu) {
+    const m = deriveRate(spec);
+    if (m.kicks.length) throw new SpecError([{ path: 'inputs', value: 'poisson-pulse', allowed: 'pulse or constant inputs with --backend webgpu (Poisson kicks run on the CPU: --backend cpu)' }]);
+    if (m.rule?.kind === 'online') throw new SpecError([{ path: 'plasticity.kind', value: 'online', allowed: "'trial' with --backend webgpu (the online rule runs on the CPU: --backend cpu)" }]);
+  }
   prepareOut(flags.out, flags.force);
   let lastPct = -1;
-  const gpu = flags.backend === 'webgpu' ? await gpuEngine() : undefined; // auto = cpu: rate batches are small
   const r = await runRate(spec, {
     ...(gpu ? { engine: gpu.engine, backend: 'webgpu', device: gpu.device } : {}),
     onTrial: (t, n) => {

@@ -148,7 +148,7 @@ export function renderRateReport(r: RateResult, s: RateSummary): string {
         [
           { x: ini(a), y: ini(c), label: 'trial 1', color: PALETTE[7]!, radius: 2 },
           { x: fin(a), y: fin(c), label: `trial ${T}`, color: PALETTE[0]!, radius: 3 },
-          { x: [lo, (lo + hi) / 2, hi], y: [lo, (lo + hi) / 2, hi].map(line), label: 'Eqs 4-5', color: PALETTE[1]!, radius: 1.5 },
+          { x: Array.from({ length: 41 }, (_, k) => lo + ((hi - lo) * k) / 40), y: Array.from({ length: 41 }, (_, k) => line(lo + ((hi - lo) * k) / 40)), label: 'Eqs 4-5', color: PALETTE[1]!, radius: 1.5 },
         ],
         { title, xLabel: xl, yLabel: yl, width: 480, height: 360 },
       );
