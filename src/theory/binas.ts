@@ -18,8 +18,9 @@ export interface TripletParams {
   tauY_ms: number;
 }
 
-/** Pfister & Gerstner 2006 visual-cortex fits (SPEC §4.2, recalled there from P&G Table 4; to be verified). */
+/** Pfister & Gerstner 2006 visual-cortex fit, all-to-all spike interactions (SPEC §4.2, recalled there from P&G Table 4; to be verified). */
 export const PG2006_VISUAL_ALL_TO_ALL: TripletParams = { A2plus: 5e-10, A3plus: 6.2e-3, A2minus: 7e-3, A3minus: 2.3e-4, tauPlus_ms: 16.8, tauMinus_ms: 33.7, tauX_ms: 101, tauY_ms: 125 };
+/** Pfister & Gerstner 2006 visual-cortex fit, nearest-spike interactions (as above). */
 export const PG2006_VISUAL_NEAREST: TripletParams = { A2plus: 8.8e-11, A3plus: 5.3e-2, A2minus: 6.6e-3, A3minus: 3.1e-3, tauPlus_ms: 16.8, tauMinus_ms: 33.7, tauX_ms: 714, tauY_ms: 40 };
 
 /** One parameter set of the Eq 18 rule: LTD threshold Theta_w (Hz), presynaptic LTD factor A_w, learning time tau_s. */
@@ -176,6 +177,7 @@ export interface NodeEigen {
   rate_per_s: number; // -max Re: the convergence rate |lambda| of the activation dynamics (<= 0 when unstable)
 }
 
+/** The eigenvalues of the single-node activation Jacobian for weights w and time constant tau_s (s). */
 export function nodeEigen(w: NodeWeights, tau_s: number): NodeEigen {
   const tr = (w.wEE - 2) / tau_s;
   const det = (-(w.wEE - 1) + w.wEI * w.wIE) / (tau_s * tau_s);

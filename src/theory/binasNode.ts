@@ -6,6 +6,7 @@
 // that fails near the I_ext -> infinity weights (w_EI w_IE ~ 8), so integrate there with dt = 0.1 ms.
 import { ruleDwDt, type BinasParams, type NodeWeights, type RuleParams } from './binas.ts';
 
+/** Options of integrateNode: the training input, the rule parameters and the integration settings. */
 export interface NodeRunOptions {
   I_Hz: number;
   params: BinasParams;

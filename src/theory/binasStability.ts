@@ -12,6 +12,7 @@ import { nodeEigen, nodeFixedPoints, weightsAtB, type BinasParams } from './bina
 
 export type CellStatus = 'stable' | 'unstable' | 'no-inhibition';
 
+/** The exact-stability status and convergence rate of every (w_max, A_exc) cell at one training input. */
 export interface StabilityGrid {
   I_Hz: number;
   wMax: number[];
