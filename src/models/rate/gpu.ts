@@ -43,6 +43,7 @@ export class GpuRateEngine implements RateEngineLike {
     }
     this.chunk = o.stepsPerDispatch ?? 2000;
     const { table, pulseStart, blockStart, patStart } = rateTable(m);
+    if (table.byteLength > lim.maxStorageBufferBindingSize) throw new SpecError([{ path: 'trials.count', value: m.spec.trials.count, allowed: `a count whose pattern rows (trials x units x 4 bytes, ${table.byteLength} bytes in the table) fit this device's maxStorageBufferBindingSize (${lim.maxStorageBufferBindingSize} bytes)` }]);
     this.values = rateParamValues(m, pulseStart, { blockStart, patStart });
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     const mk = (label: string, data: ArrayBufferView | number, u = usage): GPUBuffer => {
