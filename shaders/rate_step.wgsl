@@ -48,6 +48,7 @@ fn rate_step(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
           if (t == 0u) { x = select(-dot, dot, pos); } else { x = select(x - dot, x + dot, pos); }
         }
         x = (x + drive) + state[st(1u, b, off + i)];
+        if (P.patOn == 1u) { x = x + bitcast<f32>(table[P.patStart + P.trial * P.U + off + i]); }
         let f = popF(q, 5u) * max(0.0, x - popF(q, 6u));
         let r0 = state[st(0u, b, off + i)];
         let r1 = r0 + (f - r0) * popF(q, 4u);
@@ -59,6 +60,29 @@ fn rate_step(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
     }
     if (P.sequential == 0u) {
       for (var i = 0u; i < P.U; i++) { state[st(0u, b, i)] = state[st(5u, b, i)]; }
+    }
+    // Binas 2014 Eq 18 on every block from the new rates (applyContinuous in src/models/rate/rules.ts)
+    if (P.contOn == 1u) {
+      for (var k = 0u; k < P.nBlocks; k++) {
+        let e = P.blockStart + 7u * k;
+        let pos = table[e + 5u] == 2u;
+        let theta = select(P.thetaInh, P.thetaExc, pos);
+        let A = select(P.aInh, P.aExc, pos);
+        let nPre = table[e + 4u];
+        for (var i = 0u; i < table[e + 2u]; i++) {
+          let xPost = state[st(0u, b, table[e + 1u] + i)];
+          let row = wBase + table[e] + i * nPre;
+          for (var j = 0u; j < nPre; j++) {
+            if (table[e + 6u] == 1u && i == j) { continue; }
+            let xPre = state[st(0u, b, table[e + 3u] + j)];
+            let w = W[row + j];
+            let ltp = (P.contWMax - w) * xPost;
+            let ltd = w * (theta + A * xPre);
+            let w1 = w + P.contK * ((xPre * xPost) * (ltp - ltd));
+            W[row + j] = clamp(w1, 0.0, P.contWMax);
+          }
+        }
+      }
     }
     // 3. window sum and trace
     if (s >= P.winFirst) {

@@ -14,6 +14,7 @@ export const STREAM = {
   rateNoise: 10, // rate networks: counter (stepInTrial, unit >> 1, network, trial), words 2(unit & 1), +1 -> N(0,1)
   rateInit: 11, // rate networks: counter (synapse, block, network, 0), word 0: uniform initial weight
   rateKick: 12, // rate networks: counter (stepInTrial, input, network, trial), word 0: Poisson kick onset
+  ratePattern: 13, // Binas input patterns: RngStream counter (i, pattern, 0, 0): permutation draws, then jitters
 } as const;
 
 /** A sequential host-side generator over one Philox stream: counter (i, a, b, c) with i incremented. */

@@ -7,7 +7,7 @@ import { deriveRate } from '../../src/models/rate/derive.ts';
 import { CpuRateEngine } from '../../src/models/rate/cpu.ts';
 import { constInit, getRatePreset, RANDOM_INIT_2POP, SOLDADO, soldadoSpec, type Weights4 } from '../../src/models/rate/presets.ts';
 import { runRate } from '../../src/models/rate/run.ts';
-import type { RateInit, RateSpec } from '../../src/models/rate/spec.ts';
+import type { RateInit, RatePlasticitySpec, RateSpec } from '../../src/models/rate/spec.ts';
 import { validateRateSpec } from '../../src/models/rate/validate.ts';
 import { RngStream } from '../../src/rng/streams.ts';
 import { SOLDADO_PARAMS, setpointResidual, staticRates } from '../../src/theory/soldado.ts';
@@ -44,7 +44,7 @@ describe('rate spec validation', () => {
     expect(bad((s) => (s.batch = 2_000_000))).toEqual(['batch']);
     expect(bad((s) => s.weights.splice(3, 1))).toEqual(['plasticity']); // I<-I missing: the rule has no W_II
     expect(bad((s) => (s.weights[0]!.pre = 'X'))).toContain('weights[0].pre');
-    expect(bad((s) => (s.plasticity!.inhibitory = 'Q'))).toContain('plasticity.inhibitory');
+    expect(bad((s) => ((s.plasticity as RatePlasticitySpec).inhibitory = 'Q'))).toContain('plasticity.inhibitory');
     expect(bad((s) => (s.trials.window_ms = 5000))).toEqual(['trials.window_ms']);
     const s = soldadoSpec({ name: 'x', n: [400, 100] });
     s.batch = 200;

@@ -12,7 +12,7 @@ import { SpecError } from '../../model/validate.ts';
 import type { RateEngineLike } from './run.ts';
 
 /** The WebGPU rate engine factory (loaded only for --backend webgpu, so the CPU path never imports WebGPU code). */
-async function gpuEngine(): Promise<{ engine: (m: RateModel) => RateEngineLike; device: string }> {
+export async function gpuEngine(): Promise<{ engine: (m: RateModel) => RateEngineLike; device: string }> {
   const { acquireDevice } = await import('../../engine/webgpu/device.ts');
   const { GpuRateEngine } = await import('./gpu.ts');
   let a;

@@ -5,13 +5,15 @@
 //      I uses the new E; within a population every unit sees the old values):
 //        x = (+/-)(W_b1 r) (+/-) (W_b2 r) ... + drive + u;  r = r + (g max(0, x - theta) - r) k;  r = min(r, rMax)
 //      (dot products accumulate j = 0, 1, ... in f32)
-//   3. window sum of r over the last window of the trial; online plasticity (Fig S4) after the rates.
+//   3. window sum of r over the last window of the trial; online plasticity (Fig S4) or the continuous-time Eq 18
+//      rule (Binas 2014) after the rates, from the rates just computed.
+// Pattern inputs (Binas 2014) add a per-unit value for the whole trial after the noise term.
 // After a trial: mean = sum / count, avg = avg + (mean - avg) / tauTrial, then the trial rule (rules.ts).
 import { normalFromWords } from '../../rng/dist.ts';
 import { philox4x32 } from '../../rng/philox.ts';
 import { STREAM } from '../../rng/streams.ts';
 import { initialWeights, type RateModel } from './derive.ts';
-import { applyRule } from './rules.ts';
+import { applyContinuous, applyRule } from './rules.ts';
 
 const f32 = Math.fround;
 
@@ -35,6 +37,7 @@ export class CpuRateEngine {
   private readonly unitOuA: Float32Array; // per unit: dt / tauOU
   private readonly unitOuS: Float32Array; // per unit: sigma sqrt(dt)
   private readonly pending: Float32Array[]; // 'simultaneous' update: new rates of each population
+  private readonly pat: Float32Array | null; // per unit: this trial's pattern input (null without pattern inputs)
   private readonly onto: Int32Array[]; // per population: (wOff, preOffset, nPre, sign) of each incoming block
   trial = 0; // trials completed
 
@@ -55,10 +58,21 @@ export class CpuRateEngine {
       this.unitOuS.fill(p.ouS, p.offset, p.offset + p.n);
     }
     this.pending = m.pops.map((p) => new Float32Array(p.n));
+    this.pat = m.patterns.length ? new Float32Array(m.U) : null;
     this.onto = m.blocksOnto.map((ks) => Int32Array.from(ks.flatMap((k) => {
       const blk = m.blocks[k]!;
       return [blk.wOff, m.pops[blk.pre]!.offset, m.pops[blk.pre]!.n, blk.sign];
     })));
+  }
+
+  /** Sets this.pat to trial `trial`'s pattern inputs (rows cycle; several pattern inputs on one unit add up in spec order). */
+  private loadPattern(trial: number): void {
+    const pat = this.pat!;
+    pat.fill(0);
+    for (const p of this.m.patterns) {
+      const row = p.values[trial % p.values.length]!;
+      p.units.forEach((u, k) => (pat[u] = f32(pat[u]! + row[k]!)));
+    }
   }
 
   /** Runs one trial of every network of the batch; `trace` (B = network 0 only) gets the sampled rates. */
@@ -76,6 +90,7 @@ export class CpuRateEngine {
     if (m.spec.trials.resetRates) r.fill(0, uBase, uBase + U);
     this.acc.fill(0);
     this.kickUntil.fill(-1, b * m.kicks.length, (b + 1) * m.kicks.length);
+    if (this.pat) this.loadPattern(this.trial);
     for (let s = 0; s < m.trialSteps; s++) {
       this.step(b, s);
       if (s >= m.winFirst) for (let i = 0; i < U; i++) this.acc[i] = f32(this.acc[i]! + r[uBase + i]!);
@@ -140,6 +155,7 @@ export class CpuRateEngine {
           x = t === 0 ? (onto[t + 3]! > 0 ? dot : -dot) : f32(onto[t + 3]! > 0 ? x + dot : x - dot);
         }
         x = f32(f32(x + drive) + ou[uBase + pop.offset + i]!);
+        if (this.pat) x = f32(x + this.pat[pop.offset + i]!);
         const f = f32(pop.gain * Math.max(0, f32(x - pop.threshold)));
         const r0 = r[uBase + pop.offset + i]!;
         const r1 = f32(r0 + f32(f32(f - r0) * pop.k));
@@ -154,6 +170,7 @@ export class CpuRateEngine {
       for (let i = 0; i < U; i++) a[uBase + i] = f32(a[uBase + i]! + f32(f32(r[uBase + i]! - a[uBase + i]!) * m.rule.kCa));
       applyRule(m, this.W, wBase, a, uBase, this.rect);
     }
+    if (m.continuous) applyContinuous(m, this.W, wBase, r, uBase);
   }
 
 }

@@ -61,7 +61,16 @@ export interface RateModel {
   winFirst: number; // first 0-based step of the trial-mean window
   winCount: number;
   traceEvery: number;
-  /** Plasticity indices (null without plasticity). */
+  /** Per-trial input patterns: unit indices and one row of values per trial (f32); empty without pattern inputs. */
+  patterns: { units: number[]; values: Float32Array[] }[];
+  /** Continuous-time Eq 18 rule on every block (null unless plasticity.kind === 'continuous'). */
+  continuous: null | {
+    wMax: number; // f32
+    k: number; // dt (s) / tauS (f32)
+    theta: [number, number]; // per block sign: [excitatory, inhibitory] (f32)
+    A: [number, number];
+  };
+  /** Trial-based or online Soldado-Magraner rule indices (null without such plasticity). */
   rule: null | {
     kind: 'trial' | 'online';
     rule: RateRuleName;
@@ -117,7 +126,16 @@ export function deriveRate(spec: RateSpec): RateModel {
   const pulses: RatePulse[] = [];
   const kicks: RateKick[] = [];
   const constant = new Float32Array(pops.length);
+  const patterns: RateModel['patterns'] = [];
   spec.inputs.forEach((x, i) => {
+    if (x.kind === 'pattern') {
+      const units = x.targets.flatMap((t) => {
+        const p = pops[idx(t)]!;
+        return Array.from({ length: p.n }, (_, u) => p.offset + u);
+      });
+      patterns.push({ units, values: x.values.map((row) => Float32Array.from(row)) });
+      return;
+    }
     const pop = idx(x.target);
     if (x.kind === 'pulse') {
       const first = Math.max(0, stepsOf(x.onset_ms, dt) - 1);
@@ -128,8 +146,11 @@ export function deriveRate(spec: RateSpec): RateModel {
     } else constant[pop] = f32(constant[pop]! + x.amp);
   });
   let rule: RateModel['rule'] = null;
+  let continuous: RateModel['continuous'] = null;
   const pl = spec.plasticity;
-  if (pl) {
+  if (pl?.kind === 'continuous') {
+    continuous = { wMax: f32(pl.wMax), k: f32(dt / 1000 / pl.tauS_Hz2), theta: [f32(pl.thetaExc_Hz), f32(pl.thetaInh_Hz)], A: [f32(pl.aExc), f32(pl.aInh)] };
+  } else if (pl) {
     const E = idx(pl.excitatory);
     const I = idx(pl.inhibitory);
     const blk = (post: number, pre: number): number => blocks.findIndex((b) => b.post === post && b.pre === pre);
@@ -164,6 +185,8 @@ export function deriveRate(spec: RateSpec): RateModel {
     winFirst: trialSteps - winSteps - 1,
     winCount: winSteps + 1,
     traceEvery: spec.recording.traceEvery_steps,
+    patterns,
+    continuous,
     rule,
   };
 }

@@ -1,7 +1,8 @@
 // WebGPU twin of the rate engine: the whole batch in one dispatch of rate_step.wgsl per chunk of steps (one thread
 // per network), then rate_trial.wgsl at the end of each trial. Same Philox draws and f32 order as the CPU
 // reference (cpu.ts); the Box-Muller log/cos and possible FMA fusion make floats differ by bounded amounts
-// (test/gpu/rate.test.ts). Not on the GPU yet: Poisson kicks and the online rule (Fig S4) run on the CPU.
+// (test/gpu/rate.test.ts, test/gpu/binas.test.ts). Not on the GPU yet: Poisson kicks and the online rule (Fig S4)
+// run on the CPU. Binas 2014's pattern inputs and continuous Eq 18 rule run here (rate_step.wgsl).
 import { readShaderFile, withPrelude } from '../../engine/webgpu/shaderSource.ts';
 import { SpecError } from '../../model/validate.ts';
 import type { RateModel } from './derive.ts';
@@ -41,8 +42,9 @@ export class GpuRateEngine implements RateEngineLike {
       if (bytes > lim.maxStorageBufferBindingSize) throw new SpecError([{ path: 'batch', value: m.B, allowed: `a batch whose ${what} (${bytes} bytes) fit this device's maxStorageBufferBindingSize (${lim.maxStorageBufferBindingSize} bytes)` }]);
     }
     this.chunk = o.stepsPerDispatch ?? 2000;
-    const { table, pulseStart } = rateTable(m);
-    this.values = rateParamValues(m, pulseStart);
+    const { table, pulseStart, blockStart, patStart } = rateTable(m);
+    if (table.byteLength > lim.maxStorageBufferBindingSize) throw new SpecError([{ path: 'trials.count', value: m.spec.trials.count, allowed: `a count whose pattern rows (trials x units x 4 bytes, ${table.byteLength} bytes in the table) fit this device's maxStorageBufferBindingSize (${lim.maxStorageBufferBindingSize} bytes)` }]);
+    this.values = rateParamValues(m, pulseStart, { blockStart, patStart });
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     const mk = (label: string, data: ArrayBufferView | number, u = usage): GPUBuffer => {
       const size = Math.max(16, Math.ceil((typeof data === 'number' ? data : data.byteLength) / 16) * 16);

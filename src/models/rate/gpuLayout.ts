@@ -17,6 +17,11 @@ export const RATE_PARAMS: readonly Field[] = [
   ['diagEE', 'u32'], ['diagII', 'u32'], ['alphaE', 'f32'], ['alphaI', 'f32'],
   ['floorEE', 'f32'], ['floorEI', 'f32'], ['floorIE', 'f32'], ['floorII', 'f32'],
   ['rateFloor', 'f32'],
+  // Binas 2014 hooks: per-trial pattern inputs (table rows of U f32 from patStart, one per trial) and the
+  // continuous Eq 18 rule on every block (block list of 7 words from blockStart)
+  ['patOn', 'u32'], ['patStart', 'u32'], ['contOn', 'u32'], ['blockStart', 'u32'],
+  ['nBlocks', 'u32'], ['contWMax', 'f32'], ['contK', 'f32'], ['thetaExc', 'f32'],
+  ['thetaInh', 'f32'], ['aExc', 'f32'], ['aInh', 'f32'],
 ];
 export const RATE_PARAMS_BYTES = Math.ceil((RATE_PARAMS.length * 4) / 16) * 16;
 
@@ -40,12 +45,21 @@ export function rateParamsBytes(v: Record<string, number>): ArrayBuffer {
 
 const POP_WORDS = 12;
 
-/** The u32 table (populations, incoming blocks, pulses) and where the pulses start. */
-export function rateTable(m: RateModel): { table: Uint32Array; pulseStart: number } {
+/** Words per block of the continuous rule's list: wOff, postOffset, nPost, preOffset, nPre, sign + 1, noDiag. */
+export const BLOCK_WORDS = 7;
+
+/**
+ * The u32 table (populations, incoming blocks, pulses; then, for the Binas hooks, the block list of the continuous
+ * rule and one row of U f32 pattern inputs per trial) and where the pulses, blocks and patterns start.
+ */
+export function rateTable(m: RateModel): { table: Uint32Array; pulseStart: number; blockStart: number; patStart: number } {
   const ontoStart = m.pops.length * POP_WORDS;
   const nOnto = m.blocksOnto.reduce((a, l) => a + l.length, 0);
   const pulseStart = ontoStart + 4 * nOnto;
-  const table = new Uint32Array(pulseStart + 4 * m.pulses.length);
+  const blockStart = pulseStart + 4 * m.pulses.length;
+  const patStart = blockStart + (m.continuous ? BLOCK_WORDS * m.blocks.length : 0);
+  const trials = m.spec.trials.count;
+  const table = new Uint32Array(patStart + (m.patterns.length ? trials * m.U : 0));
   const f = new Float32Array(table.buffer);
   let e = ontoStart;
   m.pops.forEach((p, q) => {
@@ -78,11 +92,26 @@ export function rateTable(m: RateModel): { table: Uint32Array; pulseStart: numbe
     table[o + 2] = pu.last;
     f[o + 3] = pu.amp;
   });
-  return { table, pulseStart };
+  if (m.continuous) {
+    m.blocks.forEach((blk, k) => {
+      const o = blockStart + BLOCK_WORDS * k;
+      table.set([blk.wOff, m.pops[blk.post]!.offset, m.pops[blk.post]!.n, m.pops[blk.pre]!.offset, m.pops[blk.pre]!.n, blk.sign + 1, blk.noDiag ? 1 : 0], o);
+    });
+  }
+  // pattern rows summed per unit in spec order, as the CPU's loadPattern (f32 adds)
+  for (let t = 0; m.patterns.length && t < trials; t++) {
+    const o = patStart + t * m.U;
+    for (const p of m.patterns) {
+      const row = p.values[t % p.values.length]!;
+      p.units.forEach((u, k) => (f[o + u] = Math.fround(f[o + u]! + row[k]!)));
+    }
+  }
+  return { table, pulseStart, blockStart, patStart };
 }
 
 /** Named RateParams of a model (s0, s1, trial, traceOn are set per dispatch). */
-export function rateParamValues(m: RateModel, pulseStart: number): Record<string, number> {
+export function rateParamValues(m: RateModel, pulseStart: number, starts: { blockStart: number; patStart: number } = { blockStart: 0, patStart: 0 }): Record<string, number> {
+  const c = m.continuous;
   const r = m.rule;
   const blk = (k: number | undefined) => (k === undefined ? undefined : m.blocks[k]);
   const fl = (k: number | undefined): number => (r && blk(k) ? Math.fround(r.floor / blk(k)!.fanIn) : 0);
@@ -98,5 +127,7 @@ export function rateParamValues(m: RateModel, pulseStart: number): Record<string
     diagEE: blk(r?.bEE)?.noDiag ? 1 : 0, diagII: blk(r?.bII)?.noDiag ? 1 : 0,
     alphaE: r?.alphaE ?? 0, alphaI: r?.alphaI ?? 0,
     floorEE: fl(r?.bEE), floorEI: fl(r?.bEI), floorIE: fl(r?.bIE), floorII: fl(r?.bII), rateFloor: r?.rateFloor ?? 0,
+    patOn: m.patterns.length ? 1 : 0, patStart: starts.patStart, contOn: c ? 1 : 0, blockStart: starts.blockStart, nBlocks: m.blocks.length,
+    contWMax: c?.wMax ?? 0, contK: c?.k ?? 0, thetaExc: c?.theta[0] ?? 0, thetaInh: c?.theta[1] ?? 0, aExc: c?.A[0] ?? 0, aInh: c?.A[1] ?? 0,
   };
 }

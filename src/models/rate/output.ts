@@ -9,7 +9,7 @@ import type { RateResult } from './run.ts';
 
 /** Soldado parameters of a spec with populations E and I (the theory's two-population model), else null. */
 export function soldadoParamsOf(r: RateResult): SoldadoParams | null {
-  const pl = r.spec.plasticity;
+  const pl = r.spec.plasticity?.kind === 'continuous' ? null : r.spec.plasticity;
   const E = r.spec.populations.find((p) => p.name === (pl?.excitatory ?? 'E'));
   const I = r.spec.populations.find((p) => p.name === (pl?.inhibitory ?? 'I'));
   if (!E || !I) return null;

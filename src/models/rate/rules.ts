@@ -58,3 +58,33 @@ export function applyRule(m: RateModel, W: Float32Array, wBase: number, avg: Flo
     }
   }
 }
+
+/**
+ * Binas et al. 2014 Eq 18 (SPEC §4.2) on every block of network b, one Euler step from the current rates r:
+ * w += k x_pre x_post ((wMax - w) x_post - w (Theta + A x_pre)), k = dt/tau_s, clamped to [0, wMax]; Theta and A by
+ * the block's sign (excitatory/inhibitory presynaptic class). Autapses removed by noDiag stay 0. f32 in this order.
+ */
+export function applyContinuous(m: RateModel, W: Float32Array, wBase: number, r: Float32Array, uBase: number): void {
+  const c = m.continuous!;
+  for (const blk of m.blocks) {
+    const s = blk.sign > 0 ? 0 : 1;
+    const theta = c.theta[s]!;
+    const A = c.A[s]!;
+    const post = m.pops[blk.post]!;
+    const pre = m.pops[blk.pre]!;
+    for (let i = 0; i < post.n; i++) {
+      const xPost = r[uBase + post.offset + i]!;
+      const row = wBase + blk.wOff + i * pre.n;
+      for (let j = 0; j < pre.n; j++) {
+        if (blk.noDiag && i === j) continue;
+        const xPre = r[uBase + pre.offset + j]!;
+        const w = W[row + j]!;
+        const ltp = f32(f32(c.wMax - w) * xPost);
+        const ltd = f32(w * f32(theta + f32(A * xPre)));
+        const dw = f32(c.k * f32(f32(xPre * xPost) * f32(ltp - ltd)));
+        const w1 = f32(w + dw);
+        W[row + j] = w1 < 0 ? 0 : w1 > c.wMax ? c.wMax : w1;
+      }
+    }
+  }
+}

@@ -37,7 +37,13 @@ export interface RateWeightSpec {
 export type RateInputSpec =
   | { kind: 'pulse'; target: string; onset_ms: number; duration_ms: number; amp: number } // every trial
   | { kind: 'poisson-pulse'; target: string; rate_Hz: number; duration_ms: number; amp: number; forced_ms?: number[] } // random kicks (Fig S4)
-  | { kind: 'constant'; target: string; amp: number };
+  | { kind: 'constant'; target: string; amp: number }
+  /**
+   * Per-trial input pattern (Binas 2014 Figs 7-8): during trial k (0-based) unit u of the concatenated `targets`
+   * (in the order listed, units in order) gets values[k % values.length][u] added to its input. Every row has as
+   * many entries as the targets have units. Shared by every network of the batch.
+   */
+  | { kind: 'pattern'; targets: string[]; values: number[][] };
 
 export type RateRuleName = 'homeostatic' | 'cross-homeostatic' | 'two-term';
 
@@ -52,6 +58,22 @@ export interface RatePlasticitySpec {
   weightFloor: number; // W_MIN; a synapse's floor is W_MIN / fan-in (fan-in 1 for one-unit populations)
   rateFloor_Hz: number; // the rule uses max(rateFloor, average) (authors: 1)
   tauCa_ms?: number; // online: calcium-sensor low-pass time constant (authors: 1 s)
+}
+
+/**
+ * Continuous-time weight-dependent rule on every block, every step (Binas et al. 2014 Eq 18, SPEC §4.2):
+ * dw/dt = x_pre x_post [(wMax - w) x_post - w (Theta + A x_pre)] / tauS, rates in Hz, t in s, w clamped to [0, wMax].
+ * Blocks with sign +1 use (thetaExc_Hz, aExc), sign -1 (thetaInh_Hz, aInh). Applied after the rates of the step.
+ */
+export interface RateContinuousPlasticitySpec {
+  kind: 'continuous';
+  rule: 'binas';
+  wMax: number;
+  thetaExc_Hz: number;
+  thetaInh_Hz: number;
+  aExc: number;
+  aInh: number;
+  tauS_Hz2: number; // Eq 18's tau_s in Hz^2 (s^-2)
 }
 
 export interface RateTrialSpec {
@@ -78,7 +100,7 @@ export interface RateSpec {
   weights: RateWeightSpec[];
   inputs: RateInputSpec[];
   trials: RateTrialSpec;
-  plasticity: RatePlasticitySpec | null;
+  plasticity: RatePlasticitySpec | RateContinuousPlasticitySpec | null;
   recording: RateRecordingSpec;
 }
 

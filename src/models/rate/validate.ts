@@ -102,8 +102,9 @@ export function validateRateSpec(raw: unknown): RateSpec {
   inputs.forEach((x, k) => {
     const at = `inputs[${k}]`;
     if (!c.obj(at, x)) return;
+    if (x['kind'] === 'pattern') return checkPattern(c, at, x, popRef, names);
     popRef(`${at}.target`, x['target']);
-    if (!c.oneOf(`${at}.kind`, x['kind'], ['pulse', 'poisson-pulse', 'constant'])) return;
+    if (!c.oneOf(`${at}.kind`, x['kind'], ['pulse', 'poisson-pulse', 'constant', 'pattern'])) return;
     c.num(`${at}.amp`, x['amp'], -1e6, 1e6);
     if (x['kind'] === 'pulse') {
       c.num(`${at}.onset_ms`, x['onset_ms'], 0, 1e9);
@@ -132,8 +133,9 @@ export function validateRateSpec(raw: unknown): RateSpec {
   }
 
   const pl = s['plasticity'];
-  if (pl !== null && c.obj('plasticity', pl)) {
-    c.oneOf('plasticity.kind', pl['kind'], ['trial', 'online']);
+  if (isObj(pl) && pl['kind'] === 'continuous') checkContinuous(c, pl);
+  else if (pl !== null && c.obj('plasticity', pl)) {
+    c.oneOf('plasticity.kind', pl['kind'], ['trial', 'online', 'continuous']);
     c.oneOf('plasticity.rule', pl['rule'], RULES);
     for (const f of ['excitatory', 'inhibitory'] as const) {
       if (popRef(`plasticity.${f}`, pl[f])) {
@@ -162,4 +164,33 @@ export function validateRateSpec(raw: unknown): RateSpec {
   }
   if (c.issues.length) throw new SpecError(c.issues);
   return raw as unknown as RateSpec;
+}
+
+/** A pattern input: known target populations, and every row one finite value per target unit. */
+function checkPattern(c: Check, at: string, x: Obj, popRef: (path: string, v: unknown) => boolean, sizes: Map<string, number>): void {
+  const targets = x['targets'];
+  let units = NaN;
+  if (!Array.isArray(targets) || targets.length === 0) c.bad(`${at}.targets`, targets, 'a non-empty array of population names');
+  else if (targets.every((t, i) => popRef(`${at}.targets[${i}]`, t))) {
+    if (new Set(targets).size !== targets.length) c.bad(`${at}.targets`, targets, 'population names without repeats');
+    units = targets.reduce((a: number, t) => a + sizes.get(t as string)!, 0);
+  }
+  const rows = x['values'];
+  if (!Array.isArray(rows) || rows.length === 0) return void c.bad(`${at}.values`, rows, 'a non-empty array of rows (one per trial, cycled)');
+  rows.forEach((row, r) => {
+    if (!Array.isArray(row)) return void c.bad(`${at}.values[${r}]`, row, 'an array of input values');
+    if (Number.isFinite(units) && row.length !== units) return void c.bad(`${at}.values[${r}]`, `${row.length} values`, `${units} values (one per unit of ${(targets as string[]).join(', ')})`);
+    row.forEach((v, u) => c.num(`${at}.values[${r}][${u}]`, v, -1e6, 1e6));
+  });
+}
+
+/** The continuous-time Eq 18 rule (Binas 2014): w_max > 0, thresholds and A >= 0, tau_s > 0. */
+function checkContinuous(c: Check, pl: Obj): void {
+  c.oneOf('plasticity.rule', pl['rule'], ['binas']);
+  c.num('plasticity.wMax', pl['wMax'], 0, 1e6, { loOpen: true });
+  c.num('plasticity.thetaExc_Hz', pl['thetaExc_Hz'], 0, 1e6);
+  c.num('plasticity.thetaInh_Hz', pl['thetaInh_Hz'], 0, 1e6);
+  c.num('plasticity.aExc', pl['aExc'], 0, 1e6);
+  c.num('plasticity.aInh', pl['aInh'], 0, 1e6);
+  c.num('plasticity.tauS_Hz2', pl['tauS_Hz2'], 0, 1e15, { loOpen: true });
 }
