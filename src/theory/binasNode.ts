@@ -23,6 +23,7 @@ export interface NodeRunOptions {
   relTol?: number; // converged when no state variable moved by more than relTol (relative) over the last second (default 1e-9)
 }
 
+/** Where the single-node integration ended: rates, weights, simulated time, and whether it converged. */
 export interface NodeRunResult extends NodeWeights {
   xE_Hz: number;
   xI_Hz: number;
