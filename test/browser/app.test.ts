@@ -146,6 +146,10 @@ describe('browser app (headless Chromium, static build)', () => {
     expect(await page.$eval('body', (b) => b.dataset['plan'])).toBe('cpu-worker');
     expect(await page.$eval('#banner', (e) => e.className)).toContain('warn');
     expect(await page.$eval('#banner', (e) => e.textContent)).toMatch(/CPU engine in a Web Worker/);
+    // Short help where the quantities appear: Eq 3 beside the rates, j = J·√N and Eq 25 beside the weights.
+    const help = await page.$$eval('.panels .help', (ps) => ps.map((p) => p.textContent ?? ''));
+    expect(help.some((t) => t.includes('Eq 3') && t.includes('r = −W̄⁻¹ W̄ₓ rₓ'))).toBe(true);
+    expect(help.some((t) => t.includes('j = J·√N') && t.includes('Eq 25'))).toBe(true);
     await page.close();
   });
 
