@@ -10,6 +10,7 @@ import { runInWorker, runOnMainThread, type RunHandle } from './runners.ts';
 import { renderStats, statsFromSummary } from './statsTable.ts';
 import { defaultCurrentTargets, kindsOf } from './groups.ts';
 import { specTag } from './specTag.ts';
+import { HISTORY_MAX, renderHistory, type HistoryEntry } from './history.ts';
 import { formatDuration } from './timeEstimate.ts';
 import { drawCurrents, drawHistogram, drawRaster, drawRates, drawWeights } from './views.ts';
 
@@ -32,6 +33,7 @@ export class Session {
   private shown: { name: string; tag: string; run: number } | null = null; // the run whose results are on the page
   private formTag: string | null = null; // tag of the spec in the form (null: not valid)
   private what = ''; // the shown run's state, in words
+  private readonly history: HistoryEntry[] = []; // finished runs of this tab (kept across Reset)
   private engineKind = ''; // 'cpu-worker' or 'webgpu' for the current run
   /** Called when a run finishes: its spec, engine kind, build and advance seconds (the page recalibrates its estimate). */
   onFinished: ((spec: NetworkSpec, engine: string, build_s: number, advance_s: number) => void) | null = null;
@@ -148,6 +150,11 @@ export class Session {
       renderExports($('exports'), m.result, this.specText, this.stem());
       this.label(m.stoppedBy ? 'stopped early' : 'finished');
       $('eta').textContent = '–';
+      if (this.shown) {
+        this.history.push({ ...this.shown, T_s: live.info.spec.T_s, summary: m.result.summary, stopped: Boolean(m.stoppedBy) });
+        if (this.history.length > HISTORY_MAX) this.history.shift();
+        renderHistory($('history'), this.history);
+      }
       if (!m.stoppedBy) this.onFinished?.(live.info.spec, this.engineKind, live.info.build_s, live.wall_s);
       const s = m.result.summary;
       $('result-json').textContent = JSON.stringify({ check: m.result.check, simTime_s: live.simTime_s, wall_s: live.wall_s, rtf: live.rtf, spec: live.info.spec }, null, 1);

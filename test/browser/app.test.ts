@@ -354,6 +354,12 @@ describe('browser app (headless Chromium, static build)', () => {
     expect(await page.$eval('#cv-weights', (c) => (c as HTMLCanvasElement).dataset['theory'])).toMatch(/no curve: .*matrix is singular/);
     const run2 = await page.$eval('#dl-summary', (a) => (a as HTMLAnchorElement).download);
     expect(run2).toMatch(/^akil-fig4-opto-[0-9a-f]{8}-run2\.summary\.json$/);
+    // Both runs stay listed in the tab's history (newest first), side by side, across the preset switch.
+    const hist = await page.$$eval('#history tbody tr', (rs) => rs.map((r) => Array.from(r.querySelectorAll('td')).map((c) => c.textContent ?? '')));
+    expect(hist.map((r) => r[0])).toEqual(['2', '1']);
+    expect(hist[0]![1]).toBe(`akil-fig4-opto #${run2.split('-')[3]}`);
+    expect(hist[1]![1]).toBe(`vogels-single #${run1.split('-')[2]}`);
+    expect(hist[0]![7]).toMatch(/^E1 [\d.]+, E2 [\d.]+, I [\d.]+$/); // rates shown
     // Editing the form after a run keeps the results but says they belong to another spec; undoing the edit clears that.
     await typeInto(page, '#f-T', '0.3');
     await waitFor(page, () => (document.body.dataset['results'] ?? '').endsWith(' stale'), 5_000);
