@@ -1,11 +1,10 @@
 // `plasticnet run`: simulate a preset or spec file, print simulated vs theory, write runs/<x>/.
-import { renderReportFor, runArrays, summarizeRun } from '../../output/runOutput.ts';
+import { writeRunResult } from '../../output/writeOutputs.ts';
 import { comparisonRows } from '../../output/runReport.ts';
 import { checkInitWeights } from '../../network/initWeights.ts';
 import { EngineFaultError } from '../../engine/faults.ts';
 import { runSimulation, type Backend, type RunOptions } from '../../pipeline/simulation.ts';
-import { OutputWriteError } from '../../io/checkpointFile.ts';
-import { writeFileAtomic, writeJson, writeNpy } from '../../io/files.ts';
+import { writeJson } from '../../io/files.ts';
 import { safeJoin } from '../../io/safePath.ts';
 import { terminalSafe } from '../../model/names.ts';
 import { loadWeights } from '../../io/weightsFile.ts';
@@ -85,17 +84,9 @@ export async function executeRun(spec: NetworkSpec, flags: Pick<RunFlags, 'out' 
     return 4;
   }
   bar.stop();
-  const { summary, analysis } = summarizeRun(result, runMeta());
-  if (result.interrupted) Object.assign(summary.meta, { interrupted: result.interrupted });
+  let summary;
   try {
-    writeJson(safeJoin(flags.out, 'spec.json'), spec);
-    for (const a of runArrays(result, analysis)) writeNpy(safeJoin(flags.out, `${a.name}.npy`), a.data, a.shape);
-    writeJson(safeJoin(flags.out, 'summary.json'), summary);
-    writeFileAtomic(safeJoin(flags.out, 'report.html'), renderReportFor(result, summary));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string') throw new OutputWriteError(flags.out, code, e);
-    throw e;
+    summary = writeRunResult(flags.out, spec, result, runMeta()); // the one output list (src/output/writeOutputs.ts)
   } finally {
     intr.dispose();
   }
