@@ -2,6 +2,7 @@
 // a UsageError (exit status 2) with a message naming the problem.
 import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { getPreset } from '../presets/index.ts';
+import { getRatePreset } from '../models/rate/presets.ts';
 import { jsonErrorOffset } from './jsonPosition.ts';
 import { DECIMAL, setPath, type SetDimension } from '../sweep/sweepGrid.ts';
 import { applyOverrides as applyModelOverrides, type Overrides as ModelOverrides } from '../model/overrides.ts';
@@ -63,6 +64,8 @@ export function loadSpec(ref: string): Record<string, unknown> {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new UsageError(`${ref}: a spec must be a JSON object`);
     return v as Record<string, unknown>;
   }
+  const rate = getRatePreset(ref); // rate networks (issue 16): their own preset list until the engine registry lands
+  if (rate) return rate as unknown as Record<string, unknown>;
   try {
     return getPreset(ref) as unknown as Record<string, unknown>;
   } catch (e) {

@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SpecError } from '../model/validate.ts';
 import { presets } from '../presets/index.ts';
+import { ratePresets } from '../models/rate/presets.ts';
 import { runCommand } from './commands/run.ts';
 import { checkpointInfoCommand, exportWeightsCommand } from './commands/export.ts';
 import { resumeCommand } from './commands/resume.ts';
@@ -32,6 +33,12 @@ const intFlag = (name: string) => wrap((v) => {
   if (!Number.isInteger(x)) throw new UsageError(`--${name} '${v}': expected an integer`);
   return x;
 });
+
+/** Binas 2014 circuits: run by `plasticnet binas` (src/cli/commands/binas.ts). */
+const BINAS_PRESETS: [string, string][] = [
+  ['binas-wta', 'Binas 2014 Figs 7-8: 2 groups x (2 E + 1 I) WTA learned by Eq 18 (SPEC B4)'],
+  ['binas-wta-typical', "Binas 2014 Figs 7-8 with the seed's typical w_max 4, A_exc 2, tau_I = tau_E"],
+];
 
 /** Builds the commander program. */
 export function program(): Command {
@@ -154,10 +161,36 @@ export function program(): Command {
       const root = new URL('../..', import.meta.url).pathname;
       process.exitCode = await validateCommand({ quick: o['quick'] as boolean, root });
     });
+  p.command('binas')
+    .description('run a Binas 2014 WTA circuit (binas-wta, binas-wta-typical or a spec .json) on the rate engine; writes summary.json and report.svg')
+    .argument('<spec>', 'binas-wta | binas-wta-typical | path to a Binas spec .json')
+    .option('--patterns <n>', 'patterns shown (paper: 1000)', intFlag('patterns'))
+    .option('--batch <n>', 'circuits with independent initial weights', intFlag('batch'))
+    .option('--seed <u32>', 'seed', intFlag('seed'))
+    .option('--backend <name>', 'cpu | webgpu (the WGSL twin of the rate engine; a batch of circuits in parallel)', wrap((v) => {
+      if (!['cpu', 'webgpu'].includes(v)) throw new UsageError(`--backend '${v}': allowed cpu, webgpu`);
+      return v;
+    }), 'cpu')
+    .option('--out <dir>', 'output directory', 'runs/binas')
+    .option('--force', 'overwrite a non-empty output directory', false)
+    .option('--quiet', 'no progress or table', false)
+    .action(async (ref: string, o: Record<string, unknown>) => {
+      const { binasCommand } = await import('./commands/binas.ts');
+      process.exitCode = await binasCommand(ref, {
+        out: o['out'] as string,
+        force: o['force'] as boolean,
+        quiet: o['quiet'] as boolean,
+        backend: o['backend'] as 'cpu' | 'webgpu',
+        ...(o['patterns'] !== undefined ? { patterns: o['patterns'] as number } : {}),
+        ...(o['batch'] !== undefined ? { batch: o['batch'] as number } : {}),
+        ...(o['seed'] !== undefined ? { seed: o['seed'] as number } : {}),
+      });
+    });
   p.command('presets')
     .description('list the presets')
     .action(() => {
-      for (const x of presets) console.log(`${x.name.padEnd(28)} ${x.figure}`);
+      for (const x of [...presets, ...ratePresets]) console.log(`${x.name.padEnd(28)} ${x.figure}`);
+      for (const [name, figure] of BINAS_PRESETS) console.log(`${name.padEnd(28)} ${figure} (run with \`plasticnet binas ${name}\`)`);
     });
   p.command('spec')
     .description('print the spec JSON of a preset (edit it and pass the file to `run`)')

@@ -11,6 +11,10 @@ export const STREAM = {
   sample: 7, // counter (k, 0, purpose, 0): choice of recorded neurons and synapses
   signal: 8, // counter (step, signalChannel, 0, 0): uniform innovation of rate-modulating signals (word 0)
   source: 9, // counter (step, k >> 2, populationIndex, 0): Poisson source k of a population, word k & 3
+  rateNoise: 10, // rate networks: counter (stepInTrial, unit >> 1, network, trial), words 2(unit & 1), +1 -> N(0,1)
+  rateInit: 11, // rate networks: counter (synapse, block, network, 0), word 0: uniform initial weight
+  rateKick: 12, // rate networks: counter (stepInTrial, input, network, trial), word 0: Poisson kick onset
+  ratePattern: 13, // Binas input patterns: RngStream counter (i, pattern, 0, 0): permutation draws, then jitters
 } as const;
 
 /** A sequential host-side generator over one Philox stream: counter (i, a, b, c) with i incremented. */

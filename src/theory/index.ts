@@ -71,3 +71,29 @@ export {
   type WeightFixedPoint,
   type WeightTrajectory,
 } from './weights.ts';
+export {
+  BINAS_TYPICAL,
+  PG2006_VISUAL_ALL_TO_ALL,
+  PG2006_VISUAL_NEAREST,
+  cubicRealRoots,
+  eulerStable,
+  fixedPointCubic,
+  gain as binasGain,
+  infiniteInputLimit,
+  nodeEigen,
+  nodeFixedPoints,
+  ruleDwDt,
+  ruleFixedPoint,
+  tripletToRule,
+  validateBinasParams,
+  weightsAtB,
+  weightsAtRate,
+  type BinasParams,
+  type NodeEigen,
+  type NodeFixedPoint,
+  type NodeWeights,
+  type RuleParams,
+  type TripletParams,
+} from './binas.ts';
+export { integrateNode, type NodeRunOptions, type NodeRunResult } from './binasNode.ts';
+export { bCondition, stabilityGrid, sufficiencyScore, sufficientBounds, sufficientCondition, type StabilityGrid } from './binasStability.ts';

@@ -10,10 +10,13 @@ import { reproFig1 } from './fig1.ts';
 import { reproFig2 } from './fig2.ts';
 import { reproFig3 } from './fig3.ts';
 import { reproFig4 } from './fig4.ts';
+import { reproBinasFixedPoints, reproBinasGain, reproBinasStability } from './binasTheory.ts';
+import { reproBinasWta } from './binasWta.ts';
 import { reproScaling } from './scaling.ts';
 import { reproVogelsAssembly } from './vogelsAssembly.ts';
 import { reproVogelsNetwork } from './vogelsNetwork.ts';
 import { reproVogelsSingle } from './vogelsSingle.ts';
+import { reproSoldadoFig1, reproSoldadoFig2, reproSoldadoFig4, reproSoldadoFig5, reproSoldadoFig6, reproSoldadoFigS4 } from './soldado.ts';
 
 export const REPROS: Record<string, { what: string; run: (o: ReproOptions) => Promise<void> }> = {
   scaling: { what: 'N-scaling of covariances and rates, static network (SPEC A1-A3; Fig 1 claim)', run: reproScaling },
@@ -23,7 +26,17 @@ export const REPROS: Record<string, { what: string; run: (o: ReproOptions) => Pr
   fig4: { what: 'Fig 4: optogenetic stimulation with EI iSTDP (A8)', run: reproFig4 },
   'vogels-single': { what: 'Vogels 2011 single neuron: iSTDP co-tunes I with E (detailed balance), rate -> rho0 (V3, V4)', run: reproVogelsSingle },
   'vogels-network': { what: 'Vogels 2011 / Brian2 network: E rate -> rho0 = 3 Hz, AI state (V1, V2)', run: reproVogelsNetwork },
+  'binas-fixed-points': { what: 'Binas 2014 Figs 3-4: triplet mapping (B1), single-node fixed points and I_ext -> inf limits (B2)', run: reproBinasFixedPoints },
+  'binas-gain': { what: 'Binas 2014 Fig 6: gain vs training input; hard-WTA condition (B3)', run: reproBinasGain },
+  'binas-stability': { what: 'Binas 2014 Fig 5: stability regions over (w_max, A_exc), I_ext = 1, 10, 100 Hz, b = 0, 1, 2', run: reproBinasStability },
+  'binas-wta': { what: 'Binas 2014 Figs 7-8: distributed WTA learned by Eq 18 on every synapse (B4)', run: reproBinasWta },
   'vogels-assembly': { what: 'Vogels 2011 memory assembly: re-balance and recall by a partial cue (V5)', run: reproVogelsAssembly },
+  'soldado-fig1': { what: 'Soldado-Magraner 2022 Fig 1B/C: static rates, paradoxical drop (S1)', run: reproSoldadoFig1 },
+  'soldado-fig2': { what: 'Soldado-Magraner 2022 Fig 2: standard rules fail, stability maps (S3, S4)', run: reproSoldadoFig2 },
+  'soldado-fig4': { what: 'Soldado-Magraner 2022 Fig 4: cross-homeostatic reaches 5 / 14 Hz on the Eqs 4-5 plane (S5)', run: reproSoldadoFig4 },
+  'soldado-fig5': { what: 'Soldado-Magraner 2022 Fig 5: multi-unit cross-homeostatic (S6)', run: reproSoldadoFig5 },
+  'soldado-fig6': { what: 'Soldado-Magraner 2022 Fig 6: multi-unit two-term (S6)', run: reproSoldadoFig6 },
+  'soldado-figS4': { what: 'Soldado-Magraner 2022 Fig S4: online rule', run: reproSoldadoFigS4 },
 };
 
 function usage(): never {

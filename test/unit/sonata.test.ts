@@ -175,12 +175,20 @@ describe('PyNN export', () => {
   });
 
   it('refuses unsafe names with the field and value (exit 2), escapes Python strings, keeps paths under --out', async () => {
-    const s = spec();
-    s.populations[1]!.name = 'I/../../x';
-    for (const p of s.projections) for (const k of ['pre', 'post'] as const) if (p[k] === 'I') p[k] = 'I/../../x';
-    const r = await cli(['export', file('bad.json', s), '--format', 'sonata', '--out', join(root, 'X')]);
+    const named = (name: string) => {
+      const s = spec();
+      s.populations[1]!.name = name;
+      for (const p of s.projections) for (const k of ['pre', 'post'] as const) if (p[k] === 'I') p[k] = name;
+      return s;
+    };
+    // A path-like name is refused by the spec's own name rule (src/model/names.ts) before the exporter sees it.
+    const r = await cli(['export', file('bad.json', named('I/../../x')), '--format', 'sonata', '--out', join(root, 'X')]);
     expect(r.status).toBe(2);
-    expect(r.err).toContain("populations[1].name 'I/../../x': an exported name must be");
+    expect(r.err).toContain('populations[1].name = "I/../../x": allowed a name of 1 to 64 characters');
+    // A name the spec allows but Python/SONATA identifiers do not ('.'): the exporter's stricter rule.
+    const r2 = await cli(['export', file('bad2.json', named('I.x')), '--format', 'sonata', '--out', join(root, 'X2')]);
+    expect(r2.status).toBe(2);
+    expect(r2.err).toContain("populations[1].name 'I.x': an exported name must be");
     expect(pyStr("a'b\\c\n\u00e9")).toBe("'a\\'b\\\\c\\U0000000a\\U000000e9'");
     expect(() => under(root, '../escape')).toThrow(/outside the output directory/);
     expect(under(root, 'data/E_v0.npy')).toBe(join(root, 'data/E_v0.npy'));

@@ -16,6 +16,8 @@ import { checkOutPath, prepareOut } from '../outDir.ts';
 import { checkResources } from '../resources.ts';
 import { RunSession, type CheckpointEvery } from '../runSession.ts';
 import { progressBar } from '../progress.ts';
+import { runRateCommand } from '../../models/rate/command.ts';
+import { isRateSpec } from '../../models/rate/spec.ts';
 import { runMeta } from '../runInfo.ts';
 
 export interface RunFlags extends Overrides {
@@ -46,7 +48,13 @@ export function printTable(rows: string[][]): void {
 
 /** Runs one simulation and writes its outputs; returns the process exit status. */
 export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks = {}): Promise<number> {
-  const prepared = PreparedRun.of(applyOverrides(loadSpec(ref), flags)); // validated and derived once
+  const loaded = loadSpec(ref);
+  // RATE-DISPATCH (issue 16): rate networks (kind 'rate') run on the rate engine; rewire onto the engine registry at merge.
+  if (isRateSpec(loaded)) {
+    checkOutPath(flags.out);
+    return runRateCommand(loaded as unknown as Record<string, unknown>, flags, prepareOut);
+  }
+  const prepared = PreparedRun.of(applyOverrides(loaded, flags)); // validated and derived once
   const spec = prepared.spec;
   checkResources(spec, flags.maxMemory);
   checkOutPath(flags.out);

@@ -1,0 +1,88 @@
+// WebGPU rate engine (shaders/rate_*.wgsl, src/models/rate/gpu.ts) against the CPU reference (cpu.ts): the same
+// Philox draws, the same f32 order. Noise-free runs converge to the same fixed point (differences only from
+// rounding and possible FMA fusion); with OU noise, the Box-Muller cos has an absolute error of 2^-11 in WGSL
+// (log and sqrt a few ulp), which bounds the difference of the noise, and through the linear response of the
+// network the difference of the trial means and of the weight updates (bounds derived below).
+import { describe, expect, it } from 'vitest';
+import { CpuRateEngine } from '../../src/models/rate/cpu.ts';
+import { deriveRate } from '../../src/models/rate/derive.ts';
+import { GpuRateEngine } from '../../src/models/rate/gpu.ts';
+import { constInit, SOLDADO, soldadoSpec } from '../../src/models/rate/presets.ts';
+import type { RateInit } from '../../src/models/rate/spec.ts';
+import { validateRateSpec } from '../../src/models/rate/validate.ts';
+import { useTestDevice } from './helpers.ts';
+
+/** |difference of one N(0,1) draw| between WGSL (f32 log/cos/sqrt) and the host (f64 then rounded). */
+const XI_BOUND = 2 ** -11 * Math.sqrt(-2 * Math.log(2 ** -24)) + 16 * 2 ** -23 * 6;
+/** Steady-state difference of an OU process u += a(0 - u) + s xi when each xi differs by at most XI_BOUND. */
+const ouBound = (a: number, s: number): number => (s * XI_BOUND) / a;
+
+describe('WebGPU rate engine vs CPU reference', () => {
+  const dev = useTestDevice();
+
+  it('noise-free trials give the same trial means and the same weights after the rule updates (Fig 1, set-point and authors\' initial weights)', async () => {
+    const list = (k: number): RateInit => ({ kind: 'list', values: [SOLDADO.fig1[k]!, SOLDADO.setpointWeights[k]!, SOLDADO.codeInit[k]!] });
+    const spec = validateRateSpec(soldadoSpec({ name: 'g', noise: false, batch: 3, rule: 'cross-homeostatic', trials: 2, init: [list(0), list(1), list(2), list(3)] }));
+    const m = deriveRate(spec);
+    const cpu = new CpuRateEngine(m);
+    const gpu = new GpuRateEngine(dev.device, m, { stepsPerDispatch: 5000 });
+    for (let t = 0; t < 2; t++) {
+      cpu.runTrial();
+      await gpu.runTrial();
+    }
+    await gpu.sync();
+    for (let i = 0; i < cpu.mean.length; i++) expect(Math.abs(gpu.mean[i]! - cpu.mean[i]!)).toBeLessThanOrEqual(1e-4 * Math.max(1, cpu.mean[i]!));
+    // a rule step changes a weight by alpha R err; a 1e-4 relative rate difference moves it by < alpha (R + |err|) 1e-4 R
+    for (let i = 0; i < cpu.W.length; i++) expect(Math.abs(gpu.W[i]! - cpu.W[i]!)).toBeLessThanOrEqual(2 * 5e-4 * 100 * 1e-4 * 100 + 1e-6);
+    gpu.destroy();
+  });
+
+  it('with OU noise: the same draws (noise within the Box-Muller bound), trial means and weights within the derived bounds', async () => {
+    const spec = validateRateSpec(soldadoSpec({ name: 'g', batch: 4, rule: 'cross-homeostatic', trials: 2, init: constInit(SOLDADO.setpointWeights) }));
+    const m = deriveRate(spec);
+    const cpu = new CpuRateEngine(m);
+    const gpu = new GpuRateEngine(dev.device, m);
+    for (let t = 0; t < 2; t++) {
+      cpu.runTrial();
+      await gpu.runTrial();
+    }
+    await gpu.sync();
+    const pE = m.pops[0]!;
+    const du = ouBound(pE.ouA, pE.ouS);
+    const noise = await gpu.noise();
+    for (let i = 0; i < noise.length; i++) expect(Math.abs(noise[i]! - cpu.ou[i]!)).toBeLessThanOrEqual(du);
+    // the networks differ in their noise only (same weights): GPU draws are the CPU draws, not others
+    expect(Math.max(...[2, 4, 6].map((k) => Math.abs(noise[0]! - noise[k]!)))).toBeGreaterThan(10 * du);
+    // linear response at the set point: |dE/du|, |dI/du| <= 1/det * (|1 + gI W_II| gE + ...) < 8; trial means average the difference
+    const rateBound = 8 * 2 * du;
+    for (let i = 0; i < cpu.mean.length; i++) expect(Math.abs(gpu.mean[i]! - cpu.mean[i]!)).toBeLessThanOrEqual(rateBound);
+    // two rule steps: |dW| <= 2 alpha (R + |err|) rateBound with R + |err| < 30 Hz
+    for (let i = 0; i < cpu.W.length; i++) expect(Math.abs(gpu.W[i]! - cpu.W[i]!)).toBeLessThanOrEqual(2 * 5e-4 * 30 * rateBound);
+    gpu.destroy();
+  });
+
+  it('multi-unit networks (sequential populations, no autapses, fan-in floors): noise-free trial means and weights agree', async () => {
+    const init = [0, 1, 2, 3].map(() => ({ kind: 'uniform', lo: 0, hi: 0.64 }) as RateInit) as [RateInit, RateInit, RateInit, RateInit];
+    const spec = validateRateSpec(soldadoSpec({ name: 'g', n: [8, 4], batch: 2, noise: false, rule: 'two-term', alphaE: 1e-3, trials: 2, trial_ms: 600, init }));
+    spec.trials.window_ms = 200;
+    const m = deriveRate(spec);
+    const cpu = new CpuRateEngine(m);
+    const gpu = new GpuRateEngine(dev.device, m);
+    for (let t = 0; t < 2; t++) {
+      cpu.runTrial();
+      await gpu.runTrial();
+    }
+    await gpu.sync();
+    for (let i = 0; i < cpu.mean.length; i++) expect(Math.abs(gpu.mean[i]! - cpu.mean[i]!)).toBeLessThanOrEqual(1e-3 * Math.max(1, cpu.mean[i]!));
+    for (let i = 0; i < cpu.W.length; i++) expect(Math.abs(gpu.W[i]! - cpu.W[i]!)).toBeLessThanOrEqual(1e-5);
+    expect(cpu.W[0]).toBe(0); // autapse stays 0
+    expect(gpu.W[0]).toBe(0);
+    gpu.destroy();
+  });
+
+  it('refuses a batch that does not fit the device, naming the field', () => {
+    const spec = validateRateSpec(soldadoSpec({ name: 'g', n: [1000, 250], batch: 1 }));
+    const m = { ...deriveRate(spec), B: Math.ceil(dev.device.limits.maxStorageBufferBindingSize / (deriveRate(spec).nW * 4)) + 1 };
+    expect(() => new GpuRateEngine(dev.device, m)).toThrow(/batch = \d+: allowed a batch whose weights/);
+  });
+});
