@@ -46,8 +46,8 @@ export interface RunFileSet {
   reportHtml: string;
 }
 
-/** The one output list of a run, in writing order: spec.json, the arrays as <name>.npy, summary.json, report.html. */
-export function runOutputList(spec: NetworkSpec, o: RunFileSet): OutputFile[] {
+/** The one output list of a run (spiking or rate), in writing order: spec.json, the arrays as <name>.npy, summary.json, report.html. */
+export function runOutputList(spec: unknown, o: RunFileSet): OutputFile[] {
   return [
     { name: 'spec.json', json: spec },
     ...o.arrays.map((a) => ({ name: `${a.name}.npy`, npy: a.data, shape: a.shape })),
