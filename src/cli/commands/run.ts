@@ -1,11 +1,9 @@
 // `plasticnet run`: simulate a preset or spec file, print simulated vs theory, write runs/<x>/.
-import { writeRunResult } from '../../output/writeOutputs.ts';
+import { writeOutputs, writeRunResult } from '../../output/writeOutputs.ts';
 import { comparisonRows } from '../../output/runReport.ts';
 import { checkInitWeights } from '../../network/initWeights.ts';
 import { EngineFaultError } from '../../engine/faults.ts';
 import { runSimulation, type Backend, type RunOptions } from '../../pipeline/simulation.ts';
-import { writeJson } from '../../io/files.ts';
-import { safeJoin } from '../../io/safePath.ts';
 import { terminalSafe } from '../../model/names.ts';
 import { loadWeights } from '../../io/weightsFile.ts';
 import type { NetworkSpec } from '../../model/spec.ts';
@@ -62,7 +60,7 @@ export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks =
   if (init) checkInitWeights(prepared.derived, init.weights); // refuse before touching the output directory
   const lock = prepareOut(flags.out, flags.force);
   try {
-    writeJson(safeJoin(flags.out, 'spec.json'), spec); // first: `plasticnet resume` checks the checkpoint against it
+    writeOutputs(flags.out, [{ name: 'spec.json', json: spec }]); // first: `plasticnet resume` checks the checkpoint against it
     const log = flags.quiet ? undefined : (l: string) => console.log(l);
     const session = new RunSession(flags.out, spec, { ...(flags.checkpointEvery ? { every: flags.checkpointEvery } : {}), ...(init ? { initWeights: init } : {}), ...(log ? { log } : {}) });
     return await executeRun(spec, flags, session, { ...hooks, prepared });
