@@ -95,7 +95,7 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'eta-x2',
     description: 'plasticity learning rate eta x2 (every term of every rule)',
-    edits: [{ file: DERIVE, search: 'eta: f32(eta * (t.scaled ? jScale : 1))', replace: 'eta: f32(2 * eta * (t.scaled ? jScale : 1))' }],
+    edits: [{ file: 'src/plasticity/pair.ts', search: 'eta: f32(eta * (t.scaled ? jScale : 1))', replace: 'eta: f32(2 * eta * (t.scaled ? jScale : 1))' }],
     killers: ['test/unit/plasticity.test.ts', 'test/unit/plasticNetwork.test.ts'],
   },
   {

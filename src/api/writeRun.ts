@@ -1,6 +1,5 @@
 // writeRunOutputs: RunOutputs as the files of a `plasticnet run` output directory (Node only).
-import { join } from 'node:path';
-import { writeFileAtomic, writeJson, writeNpy } from '../io/files.ts';
+import { runOutputList, writeOutputs } from '../output/writeOutputs.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import type { RunOutputs } from './outputs.ts';
 
@@ -14,15 +13,5 @@ export function writeRunOutputs(dir: string, spec: NetworkSpec, outputs: RunOutp
   for (const a of outputs.arrays) {
     if (!SAFE_NAME.test(a.name) || a.name.includes('..')) throw new RangeError(`writeRunOutputs: array name ${JSON.stringify(a.name)}: allowed letters, digits, '_', '.', '-' (no path)`);
   }
-  const written: string[] = [];
-  writeJson(join(dir, 'spec.json'), spec);
-  written.push('spec.json');
-  for (const a of outputs.arrays) {
-    writeNpy(join(dir, `${a.name}.npy`), a.data, a.shape);
-    written.push(`${a.name}.npy`);
-  }
-  writeJson(join(dir, 'summary.json'), outputs.summary);
-  writeFileAtomic(join(dir, 'report.html'), outputs.reportHtml);
-  written.push('summary.json', 'report.html');
-  return written;
+  return writeOutputs(dir, runOutputList(spec, outputs));
 }

@@ -1,8 +1,11 @@
 // derive(spec): sizes, offsets, channels and per-step f32 constants, computed once in f64 on the host.
 // Kernels (CPU reference and WGSL) only multiply and add these.
-import type { NetworkSpec, NeuronSpec, PlasticitySpec, RuleTerm } from './spec.ts';
+import type { NetworkSpec, NeuronSpec } from './spec.ts';
 import { PoissonTable, bernoulliThreshold } from '../rng/dist.ts';
 import { neuronModel } from '../neurons/index.ts';
+import { familyOfRule } from '../plasticity/index.ts';
+
+export { etaPerSpike } from '../plasticity/index.ts';
 
 const f32 = Math.fround;
 
@@ -88,7 +91,12 @@ export interface DerivedTerm {
   invJRef: number; // in J (scaled) units
 }
 
+/**
+ * A plastic projection's rule, derived by its family's module (src/plasticity). The pair fields (onPre, onPost,
+ * bounds) are what the shared WGSL and the weight guard read; a family with other constants adds `params`.
+ */
 export interface DerivedRule {
+  family: string; // the family's registry name (src/plasticity)
   rule: string;
   eta: number; // per spike
   tauSTDP_ms: number;
@@ -101,6 +109,8 @@ export interface DerivedRule {
   jMin: number; // J (scaled) units
   jMax: number;
   startStep: number;
+  /** Family-specific constants (families other than the pair form). */
+  params?: Readonly<Record<string, number>>;
 }
 
 export interface DerivedProjection {
@@ -142,17 +152,6 @@ export interface Derived {
   nWindows: number;
   nBins: number;
   sqrtN: number;
-}
-
-/** The per-spike learning rate: eta directly, or 1 ms / learningTimescale_ms (Eq 10 integrated over one spike, time in ms). */
-export function etaPerSpike(pl: PlasticitySpec): number {
-  if (pl.eta !== undefined) return pl.eta;
-  return 1 / (pl.learningTimescale_ms as number);
-}
-
-function deriveTerm(t: RuleTerm, jScale: number, eta: number): DerivedTerm {
-  const dep = t.weightDep === 'linear' ? 1 : 0;
-  return { eta: f32(eta * (t.scaled ? jScale : 1)), a: t.a, bPre: t.bPre, bPost: t.bPost, dep, invJRef: dep ? 1 / ((t.jRef as number) * jScale) : 0 };
 }
 
 const rev = (e: number | undefined): number | null => (e === undefined ? null : f32(e));
@@ -228,20 +227,11 @@ export function derive(spec: NetworkSpec): Derived {
     const pl = pr.plasticity;
     let plastic: DerivedRule | null = null;
     if (pl && prePop) {
-      plastic = {
-        rule: pl.rule,
-        eta: etaPerSpike(pl),
-        tauSTDP_ms: pl.tauSTDP_ms,
-        preTrace: traceOf(prePop.index, pl.tauSTDP_ms),
-        postTrace: traceOf(post.index, pl.tauSTDP_ms),
-        onPre: deriveTerm(pl.onPre, jScale, etaPerSpike(pl)),
-        onPost: deriveTerm(pl.onPost, jScale, etaPerSpike(pl)),
-        bounded: pl.bounds !== undefined,
-        gate: pl.bounds?.mode === 'gate',
-        jMin: (pl.bounds?.jMin ?? -Infinity) * jScale,
-        jMax: (pl.bounds?.jMax ?? Infinity) * jScale,
-        startStep: Math.round(((pl.startAt_s ?? 0) * 1000) / dt),
-      };
+      // Trace groups first (pre, then post), then the family's constants (src/plasticity; pair.ts for the pair form).
+      const preTrace = traceOf(prePop.index, pl.tauSTDP_ms);
+      const postTrace = traceOf(post.index, pl.tauSTDP_ms);
+      const startStep = Math.round(((pl.startAt_s ?? 0) * 1000) / dt);
+      plastic = familyOfRule(pl.rule)!.derive(pl as unknown as Record<string, unknown>, { dt_ms: dt, jScale, preTrace, postTrace, startStep });
     }
     const channel = prePop ? prePop.channel : preIn!.channel;
     const conductance = neuronModel(post.neuron.model).input === 'conductance';

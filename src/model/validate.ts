@@ -1,14 +1,8 @@
 // validate(spec): rejects every bad field before any work, naming its path, value and allowed range.
-import type { NetworkSpec, PlasticitySpec, RuleTerm } from './spec.ts';
+import type { NetworkSpec } from './spec.ts';
 import { hasNeuronModel, neuronModel, neuronModelNames } from '../neurons/index.ts';
-import { RULE_NAMES } from './rules.ts';
+import { defaultFamily, familyOfRule } from '../plasticity/index.ts';
 import { isSafeName, NAME_RULE } from './names.ts';
-
-/** Rules that only make sense on one sign of weight (excitatory > 0, inhibitory < 0). */
-const RULE_SIGN: Record<string, 1 | -1> = {
-  hebbian: 1, 'anti-hebbian': 1, 'soft-hebbian': 1, 'hard-hebbian': 1, oja: 1, kohonen: 1, 'homeostatic-ie': 1, 'hebbian-ie': 1,
-  'istdp-ei': -1, 'istdp-ii': -1,
-};
 
 /** One bad field of a spec: its path (e.g. `populations[0].neuron.tauMem_ms`), its value and the allowed range. */
 export interface SpecIssue {
@@ -103,52 +97,10 @@ function checkNeuron(c: Checker, path: string, n: unknown, signals: Map<string, 
   neuronModel(m).validate(c, path, n, signals);
 }
 
-function checkTerm(c: Checker, path: string, t: unknown): void {
-  if (!c.obj(path, t)) return;
-  c.known(path, t, ['a', 'bPre', 'bPost', 'weightDep', 'jRef', 'scaled']);
-  if (t['scaled'] !== undefined) c.bool(`${path}.scaled`, t['scaled']);
-  for (const f of ['a', 'bPre', 'bPost']) c.num(`${path}.${f}`, t[f], -BIG, BIG);
-  const dep = t['weightDep'] as RuleTerm['weightDep'];
-  if (dep !== 'none' && dep !== 'linear') c.bad(`${path}.weightDep`, dep, "'none' or 'linear'");
-  if (dep === 'linear') {
-    if (c.num(`${path}.jRef`, t['jRef'], -BIG, BIG) && t['jRef'] === 0) c.bad(`${path}.jRef`, 0, 'a non-zero number');
-  }
-}
-
+/** The rule's family (src/plasticity) checks the plasticity object; a rule no family owns goes to the first, which names it. */
 function checkPlasticity(c: Checker, path: string, pl: unknown, T_s: number, sign: number, jInit?: number): void {
   if (!c.obj(path, pl)) return;
-  c.known(path, pl, ['rule', 'tauSTDP_ms', 'eta', 'learningTimescale_ms', 'onPre', 'onPost', 'bounds', 'startAt_s']);
-  if (c.str(`${path}.rule`, pl['rule'])) {
-    const rule = pl['rule'];
-    if (!(RULE_NAMES as readonly string[]).includes(rule)) c.bad(`${path}.rule`, rule, `one of ${RULE_NAMES.join(', ')}`);
-    const need = RULE_SIGN[rule];
-    if (need !== undefined && sign !== 0 && sign !== need)
-      c.bad(`${path}.rule`, rule, `a rule for ${sign > 0 ? 'excitatory (j > 0)' : 'inhibitory (j < 0)'} projections; '${rule}' needs ${need > 0 ? 'j > 0' : 'j < 0'}`);
-  }
-  c.num(`${path}.tauSTDP_ms`, pl['tauSTDP_ms'], 0, 1e7, { loOpen: true });
-  const hasEta = pl['eta'] !== undefined;
-  const hasTs = pl['learningTimescale_ms'] !== undefined;
-  if (hasEta === hasTs) c.bad(`${path}.eta`, pl['eta'], 'exactly one of eta (per spike) or learningTimescale_ms');
-  if (hasEta) c.num(`${path}.eta`, pl['eta'], 0, 1e3);
-  if (hasTs) c.num(`${path}.learningTimescale_ms`, pl['learningTimescale_ms'], 0, 1e15, { loOpen: true });
-  checkTerm(c, `${path}.onPre`, pl['onPre']);
-  checkTerm(c, `${path}.onPost`, pl['onPost']);
-  if (pl['bounds'] !== undefined && c.obj(`${path}.bounds`, pl['bounds'])) {
-    const b = pl['bounds'];
-    c.known(`${path}.bounds`, b, ['jMin', 'jMax', 'mode']);
-    const ok = c.num(`${path}.bounds.jMin`, b['jMin'], -BIG, BIG) && c.num(`${path}.bounds.jMax`, b['jMax'], -BIG, BIG);
-    if (ok && (b['jMin'] as number) > (b['jMax'] as number)) c.bad(`${path}.bounds.jMax`, b['jMax'], `>= jMin (${b['jMin']})`);
-    if (b['mode'] !== 'clip' && b['mode'] !== 'gate') c.bad(`${path}.bounds.mode`, b['mode'], "'clip' or 'gate'");
-    if (ok && b['mode'] === 'clip' && jInit !== undefined && (jInit < (b['jMin'] as number) || jInit > (b['jMax'] as number)))
-      c.bad(`${path}.bounds`, b, `bounds containing the projection's initial j = ${jInit}`);
-  }
-  if (pl['startAt_s'] !== undefined) c.num(`${path}.startAt_s`, pl['startAt_s'], 0, T_s);
-  const p = pl as unknown as PlasticitySpec;
-  // A multiplicative rule keeps the sign only if jRef has the projection's sign (J/jRef > 0).
-  for (const [k, t] of [['onPre', p.onPre], ['onPost', p.onPost]] as const) {
-    if (t && t.weightDep === 'linear' && typeof t.jRef === 'number' && sign !== 0 && Math.sign(t.jRef) !== sign)
-      c.bad(`${path}.${k}.jRef`, t.jRef, `the sign of the projection's weight (${sign > 0 ? 'positive: excitatory' : 'negative: inhibitory'}); rule '${p.rule}' cannot act on this projection`);
-  }
+  (familyOfRule(pl['rule']) ?? defaultFamily()).validate(c, path, pl, jInit === undefined ? { T_s, sign } : { T_s, sign, jInit });
 }
 
 /**

@@ -1,7 +1,8 @@
 // The first stages of every run, shared by the CLI (run, resume, sweep cells through runSimulation), the
 // app (drive.ts: worker and WebGPU) and the repro scripts: validate and derive once, then build (timed).
 // The engine comes from the registry (src/engine/engines.ts); the run loop is runSimulation
-// (simulation.ts) or LiveRun (liveRun.ts); the outputs are src/output (runArrays: the one output list).
+// (simulation.ts) or LiveRun (liveRun.ts); the outputs are src/output (runArrays: the one output list;
+// writeOutputs.ts writes it for run, resume and the library, and every sweep cell's record).
 import { buildNetwork, type BuiltNetwork } from '../network/network.ts';
 import { derive, type Derived } from '../model/derive.ts';
 import type { NetworkSpec } from '../model/spec.ts';

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSimulation, type Backend, type Progress } from '../pipeline/simulation.ts';
-import { writeJson } from '../io/files.ts';
+import { writeOutputs } from '../output/writeOutputs.ts';
 import { safeJoin } from '../io/safePath.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { validate } from '../model/validate.ts';
@@ -205,7 +205,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
       if (e instanceof CellInterrupted) return { cells, ran, skipped, wall_s: (performance.now() - t0) / 1000, interrupted: e.message };
       throw e;
     }
-    writeJson(cellPath(o.out, id), cell);
+    writeOutputs(safeJoin(o.out, 'cells'), [{ name: `${id}.json`, json: cell }], o.out); // cellPath(o.out, id)
     cells.push(cell);
     ran++;
     o.onCellDone?.(cell, true, i, keys.length);

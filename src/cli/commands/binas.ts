@@ -4,7 +4,7 @@
 // A bad spec is a SpecError naming the field (exit status 2).
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic, writeJson } from '../../io/files.ts';
+import { writeOutputs } from '../../output/writeOutputs.ts';
 import { binasWta } from '../../models/binas/presets.ts';
 import { accuracyPanel, ratesPanel, weightsPanel, winnerPanel } from '../../models/binas/report.ts';
 import { runBinas } from '../../models/binas/run.ts';
@@ -55,9 +55,8 @@ export async function binasCommand(ref: string, f: BinasFlags): Promise<number> 
   const panels = [ratesPanel(spec, r, first, 'rates, first patterns (circuit 0)'), ratesPanel(spec, r, last, 'rates, last patterns (circuit 0)'), winnerPanel(a, first, spec.protocol.pattern_ms, 'winners, first patterns'), winnerPanel(a, last, spec.protocol.pattern_ms, 'winners, last patterns'), accuracyPanel(a, spec.protocol.pattern_ms), weightsPanel(spec, r, a)];
   const W = 620, H = 340;
   const svg = [`<svg xmlns="http://www.w3.org/2000/svg" width="${2 * W}" height="${3 * H}" viewBox="0 0 ${2 * W} ${3 * H}">`, `<rect width="${2 * W}" height="${3 * H}" fill="#fff"/>`, ...panels.map((p, i) => p.replace(/^<svg /, `<svg x="${(i % 2) * W}" y="${Math.floor(i / 2) * H}" `)), '</svg>'].join('\n');
-  writeFileAtomic(join(f.out, 'report.svg'), svg);
   const summary = { spec, backend: r.backend, device: r.device, wall_s: r.wall_s, accuracyFirst20s: a.accuracyFirst, accuracyLast20s: a.accuracyLast, hardLast20s: a.hardLast, inhSyncLast20s: a.inhSyncLast, oscillating: { first: a.oscillatingFirst, last: a.oscillatingLast }, accuracyByBlock: a.accuracyByBlock, block: a.block, weights: a.weights };
-  writeJson(join(f.out, 'summary.json'), summary);
+  writeOutputs(f.out, [{ name: 'report.svg', text: svg }, { name: 'summary.json', json: summary }]); // the one output writer (safeJoin, OutputWriteError)
   if (!f.quiet) {
     console.log(`correct winners: first 20 s ${(100 * a.accuracyFirst).toFixed(1)}%, last 20 s ${(100 * a.accuracyLast).toFixed(1)}%; inhibitory mismatch ${a.inhSyncLast.toExponential(2)}`);
     for (const w of a.weights) console.log(`  ${w.cls.padEnd(18)} ${w.initial.toFixed(3)} -> ${w.final.toFixed(3)}`);

@@ -1,12 +1,9 @@
 // `plasticnet run`: simulate a preset or spec file, print simulated vs theory, write runs/<x>/.
-import { renderReportFor, runArrays, summarizeRun } from '../../output/runOutput.ts';
+import { writeOutputs, writeRunResult } from '../../output/writeOutputs.ts';
 import { comparisonRows } from '../../output/runReport.ts';
 import { checkInitWeights } from '../../network/initWeights.ts';
 import { EngineFaultError } from '../../engine/faults.ts';
 import { runSimulation, type Backend, type RunOptions } from '../../pipeline/simulation.ts';
-import { OutputWriteError } from '../../io/checkpointFile.ts';
-import { writeFileAtomic, writeJson, writeNpy } from '../../io/files.ts';
-import { safeJoin } from '../../io/safePath.ts';
 import { terminalSafe } from '../../model/names.ts';
 import { loadWeights } from '../../io/weightsFile.ts';
 import type { NetworkSpec } from '../../model/spec.ts';
@@ -63,7 +60,7 @@ export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks =
   if (init) checkInitWeights(prepared.derived, init.weights); // refuse before touching the output directory
   const lock = prepareOut(flags.out, flags.force);
   try {
-    writeJson(safeJoin(flags.out, 'spec.json'), spec); // first: `plasticnet resume` checks the checkpoint against it
+    writeOutputs(flags.out, [{ name: 'spec.json', json: spec }]); // first: `plasticnet resume` checks the checkpoint against it
     const log = flags.quiet ? undefined : (l: string) => console.log(l);
     const session = new RunSession(flags.out, spec, { ...(flags.checkpointEvery ? { every: flags.checkpointEvery } : {}), ...(init ? { initWeights: init } : {}), ...(log ? { log } : {}) });
     return await executeRun(spec, flags, session, { ...hooks, prepared });
@@ -93,17 +90,9 @@ export async function executeRun(spec: NetworkSpec, flags: Pick<RunFlags, 'out' 
     return 4;
   }
   bar.stop();
-  const { summary, analysis } = summarizeRun(result, runMeta());
-  if (result.interrupted) Object.assign(summary.meta, { interrupted: result.interrupted });
+  let summary;
   try {
-    writeJson(safeJoin(flags.out, 'spec.json'), spec);
-    for (const a of runArrays(result, analysis)) writeNpy(safeJoin(flags.out, `${a.name}.npy`), a.data, a.shape);
-    writeJson(safeJoin(flags.out, 'summary.json'), summary);
-    writeFileAtomic(safeJoin(flags.out, 'report.html'), renderReportFor(result, summary));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string') throw new OutputWriteError(flags.out, code, e);
-    throw e;
+    summary = writeRunResult(flags.out, spec, result, runMeta()); // the one output list (src/output/writeOutputs.ts)
   } finally {
     intr.dispose();
   }

@@ -5,8 +5,7 @@ import { cellId, gridCells, type SetDimension } from '../../sweep/sweepGrid.ts';
 import { terminalSafe } from '../../model/names.ts';
 import { renderSweepReport, scalingFits, fitText, sweepTable, tableRows, toCsv } from '../../sweep/sweepReport.ts';
 import type { Backend } from '../../pipeline/simulation.ts';
-import { writeFileAtomic, writeJson } from '../../io/files.ts';
-import { safeJoin } from '../../io/safePath.ts';
+import { writeOutputs } from '../../output/writeOutputs.ts';
 import { loadSpec, UsageError } from '../loadSpec.ts';
 import { progressBar } from '../progress.ts';
 import { runMeta } from '../runInfo.ts';
@@ -36,10 +35,12 @@ const g = (v: number | undefined | null, d = 3): string => (v === undefined || v
 
 /** Writes table.csv, table.json and report.html of the cells. */
 export function writeSweepOutputs(out: string, cells: SweepCell[], info: Record<string, unknown>, title: string): void {
-  writeFileAtomic(safeJoin(out, 'table.csv'), toCsv(tableRows(cells)));
-  writeJson(safeJoin(out, 'table.json'), sweepTable(cells, info));
   const note = `${cells.length} cells of '${String(info['spec'])}'.`;
-  writeFileAtomic(safeJoin(out, 'report.html'), renderSweepReport(cells, title, note));
+  writeOutputs(out, [
+    { name: 'table.csv', text: toCsv(tableRows(cells)) },
+    { name: 'table.json', json: sweepTable(cells, info) },
+    { name: 'report.html', text: renderSweepReport(cells, title, note) },
+  ]);
 }
 
 /** Runs the sweep; returns the exit status (3 when a cell was stopped by a guard). */

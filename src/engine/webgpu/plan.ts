@@ -4,6 +4,7 @@
 import type { BuiltNetwork } from '../../network/network.ts';
 import { weightRangeOf } from '../weightRange.ts';
 import { neuronModel } from '../../neurons/index.ts';
+import { gpuRunsRules } from '../../plasticity/index.ts';
 import { fixedIncrement } from '../fixed.ts';
 import {
   MAX_CHANNELS,
@@ -72,6 +73,11 @@ export class GpuPlan {
   readonly ctlHeaderBytes = field(Ctl, 'list').offset;
 
   constructor(readonly net: BuiltNetwork, readonly opts: PlanOptions) {
+    // The plasticity passes run the pair form only (apply_term); a CPU-only rule family has no WGSL twin.
+    if (!gpuRunsRules(net.derived.projections)) {
+      const r = net.derived.projections.find((p) => p.plastic && !gpuRunsRules([p]))!.plastic!;
+      throw new Error(`the WebGPU engine cannot run plasticity rule '${r.rule}' (family '${r.family}' is CPU only): use --backend cpu`);
+    }
     const d = net.derived;
     const N = (this.N = d.N);
     this.nCh = d.channels.length;

@@ -3,6 +3,7 @@
 import { registerEngine } from '../registry.ts';
 import { hasHardwareAdapter } from './device.ts';
 import { WebGpuEngine } from './WebGpuEngine.ts';
+import { gpuRunsRules } from '../../plasticity/index.ts';
 
 /** Registers the engine; idempotent. */
 export function registerWebGpuEngine(): void {
@@ -10,6 +11,7 @@ export function registerWebGpuEngine(): void {
     name: 'webgpu',
     description: 'WebGPU engine (any adapter when asked by name; a hardware one for auto)',
     create: (net, opts) => WebGpuEngine.create(net, opts.device),
+    supports: (net) => gpuRunsRules(net.derived.projections),
     autoRank: 10,
     autoProbe: async (opts) => opts.device !== undefined || (await hasHardwareAdapter()),
   });

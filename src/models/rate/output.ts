@@ -1,7 +1,6 @@
 // Outputs of a rate run: summary.json (numbers, theory beside them), .npy arrays and report.html (SVG plots via
 // src/io/svg.ts; every text from the spec is escaped by renderReport/svg.ts, no HTML is built from data).
-import { join } from 'node:path';
-import { writeFileAtomic, writeJson, writeNpy } from '../../io/files.ts';
+import { runOutputList, writeOutputs } from '../../output/writeOutputs.ts';
 import { renderReport, type ReportSection } from '../../io/report.ts';
 import { linePlot, scatterPlot, PALETTE, type LineSeries } from '../../io/svg.ts';
 import { SOLDADO_PARAMS, eig2, neuralJacobian, setpointWeights, staticRates, type SoldadoParams, type W4 } from '../../theory/soldado.ts';
@@ -167,8 +166,5 @@ export function renderRateReport(r: RateResult, s: RateSummary): string {
 
 /** Writes summary.json, the .npy arrays and report.html into dir. */
 export function writeRateOutputs(dir: string, r: RateResult, s: RateSummary): void {
-  writeJson(join(dir, 'spec.json'), r.spec);
-  for (const a of rateArrays(r)) writeNpy(join(dir, `${a.name}.npy`), a.data, a.shape);
-  writeJson(join(dir, 'summary.json'), s);
-  writeFileAtomic(join(dir, 'report.html'), renderRateReport(r, s));
+  writeOutputs(dir, runOutputList(r.spec, { summary: s, arrays: rateArrays(r), reportHtml: renderRateReport(r, s) })); // the one output writer
 }
