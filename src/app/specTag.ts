@@ -2,19 +2,10 @@
 // (keys sorted), so the same spec gives the same tag whatever its key order or formatting. Not a security hash:
 // it labels results and download names so that runs of different specs cannot be mistaken for each other.
 
-/** JSON with object keys sorted (undefined members dropped), as JSON.stringify would write the values. */
-export function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .sort()
-      .filter((k) => o[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-}
+import { canonicalJson } from '../model/canonical.ts';
+
+/** Canonical JSON (src/model/canonical.ts), kept under this name for the app. */
+export const canonical = canonicalJson;
 
 /** 8 hex digits of FNV-1a over the UTF-16 code units of the spec's canonical JSON. */
 export function specTag(spec: unknown): string {

@@ -15,6 +15,7 @@
 // A reader checks, in order: size, magic, version, CRC (any flipped bit anywhere), header JSON, section
 // bounds; each failure is a CheckpointError naming the reason.
 import type { SnapshotArray } from '../engine/snapshot.ts';
+import { canonicalJson } from '../model/canonical.ts';
 
 export const CHECKPOINT_MAGIC = Uint8Array.from([0x50, 0x4e, 0x43, 0x4b, 0x50, 0x54, 0x0d, 0x0a]); // "PNCKPT\r\n"
 export const CHECKPOINT_VERSION = 1;
@@ -96,12 +97,7 @@ export function fnv1a64(text: string): string {
   return h.toString(16).padStart(16, '0');
 }
 
-/** JSON with object keys sorted at every level: the same value always gives the same text. */
-export function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]])) : x,
-  );
-}
+export { canonicalJson }; // moved to src/model/canonical.ts (one implementation for every spec hash)
 
 /** The fingerprint of a spec (canonical JSON, FNV-1a 64). */
 export const specHash = (spec: unknown): string => fnv1a64(canonicalJson(spec));

@@ -1,6 +1,7 @@
 // The grid of a parameter sweep: lists of N, seeds, input correlation c and any spec field (--set path=v1,v2),
 // the cells (their cross product) with stable file-safe ids, and the spec of each cell.
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../model/canonical.ts';
 
 /** One extra grid dimension: a spec field path and its values. */
 export interface SetDimension {
@@ -176,19 +177,7 @@ export function groupLabel(k: Pick<CellKey, 'c' | 'set'>): string {
   return parts.join(', ');
 }
 
-/** JSON with object keys sorted (canonical form for hashing). */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .sort()
-      .filter((k) => o[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-}
+export { canonicalJson }; // src/model/canonical.ts
 
 /** Short hash of a spec: a finished cell is reused only when its spec hash matches. */
 export function specHash(spec: unknown): string {
