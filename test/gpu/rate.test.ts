@@ -5,8 +5,8 @@
 // network the difference of the trial means and of the weight updates (bounds derived below).
 import { describe, expect, it } from 'vitest';
 import { CpuRateEngine } from '../../src/models/rate/cpu.ts';
-import { deriveRate } from '../../src/models/rate/derive.ts';
-import { GpuRateEngine } from '../../src/models/rate/gpu.ts';
+import { deriveRate, type RateModel } from '../../src/models/rate/derive.ts';
+import { GpuRateEngine, type GpuRateOptions } from '../../src/models/rate/gpu.ts';
 import { constInit, SOLDADO, soldadoSpec } from '../../src/models/rate/presets.ts';
 import type { RateInit } from '../../src/models/rate/spec.ts';
 import { validateRateSpec } from '../../src/models/rate/validate.ts';
@@ -17,6 +17,18 @@ const XI_BOUND = 2 ** -11 * Math.sqrt(-2 * Math.log(2 ** -24)) + 16 * 2 ** -23 *
 /** Steady-state difference of an OU process u += a(0 - u) + s xi when each xi differs by at most XI_BOUND. */
 const ouBound = (a: number, s: number): number => (s * XI_BOUND) / a;
 
+/** The same model on both engines, run for `trials` trials; the GPU's read-backs synced. */
+async function runBoth(device: GPUDevice, m: RateModel, trials: number, o: GpuRateOptions = {}): Promise<{ cpu: CpuRateEngine; gpu: GpuRateEngine }> {
+  const cpu = new CpuRateEngine(m);
+  const gpu = new GpuRateEngine(device, m, o);
+  for (let t = 0; t < trials; t++) {
+    cpu.runTrial();
+    await gpu.runTrial();
+  }
+  await gpu.sync();
+  return { cpu, gpu };
+}
+
 describe('WebGPU rate engine vs CPU reference', () => {
   const dev = useTestDevice();
 
@@ -24,13 +36,7 @@ describe('WebGPU rate engine vs CPU reference', () => {
     const list = (k: number): RateInit => ({ kind: 'list', values: [SOLDADO.fig1[k]!, SOLDADO.setpointWeights[k]!, SOLDADO.codeInit[k]!] });
     const spec = validateRateSpec(soldadoSpec({ name: 'g', noise: false, batch: 3, rule: 'cross-homeostatic', trials: 2, init: [list(0), list(1), list(2), list(3)] }));
     const m = deriveRate(spec);
-    const cpu = new CpuRateEngine(m);
-    const gpu = new GpuRateEngine(dev.device, m, { stepsPerDispatch: 5000 });
-    for (let t = 0; t < 2; t++) {
-      cpu.runTrial();
-      await gpu.runTrial();
-    }
-    await gpu.sync();
+    const { cpu, gpu } = await runBoth(dev.device, m, 2, { stepsPerDispatch: 5000 });
     for (let i = 0; i < cpu.mean.length; i++) expect(Math.abs(gpu.mean[i]! - cpu.mean[i]!)).toBeLessThanOrEqual(1e-4 * Math.max(1, cpu.mean[i]!));
     // a rule step changes a weight by alpha R err; a 1e-4 relative rate difference moves it by < alpha (R + |err|) 1e-4 R
     for (let i = 0; i < cpu.W.length; i++) expect(Math.abs(gpu.W[i]! - cpu.W[i]!)).toBeLessThanOrEqual(2 * 5e-4 * 100 * 1e-4 * 100 + 1e-6);
@@ -40,13 +46,7 @@ describe('WebGPU rate engine vs CPU reference', () => {
   it('with OU noise: the same draws (noise within the Box-Muller bound), trial means and weights within the derived bounds', async () => {
     const spec = validateRateSpec(soldadoSpec({ name: 'g', batch: 4, rule: 'cross-homeostatic', trials: 2, init: constInit(SOLDADO.setpointWeights) }));
     const m = deriveRate(spec);
-    const cpu = new CpuRateEngine(m);
-    const gpu = new GpuRateEngine(dev.device, m);
-    for (let t = 0; t < 2; t++) {
-      cpu.runTrial();
-      await gpu.runTrial();
-    }
-    await gpu.sync();
+    const { cpu, gpu } = await runBoth(dev.device, m, 2);
     const pE = m.pops[0]!;
     const du = ouBound(pE.ouA, pE.ouS);
     const noise = await gpu.noise();
@@ -66,13 +66,7 @@ describe('WebGPU rate engine vs CPU reference', () => {
     const spec = validateRateSpec(soldadoSpec({ name: 'g', n: [8, 4], batch: 2, noise: false, rule: 'two-term', alphaE: 1e-3, trials: 2, trial_ms: 600, init }));
     spec.trials.window_ms = 200;
     const m = deriveRate(spec);
-    const cpu = new CpuRateEngine(m);
-    const gpu = new GpuRateEngine(dev.device, m);
-    for (let t = 0; t < 2; t++) {
-      cpu.runTrial();
-      await gpu.runTrial();
-    }
-    await gpu.sync();
+    const { cpu, gpu } = await runBoth(dev.device, m, 2);
     for (let i = 0; i < cpu.mean.length; i++) expect(Math.abs(gpu.mean[i]! - cpu.mean[i]!)).toBeLessThanOrEqual(1e-3 * Math.max(1, cpu.mean[i]!));
     for (let i = 0; i < cpu.W.length; i++) expect(Math.abs(gpu.W[i]! - cpu.W[i]!)).toBeLessThanOrEqual(1e-5);
     expect(cpu.W[0]).toBe(0); // autapse stays 0
