@@ -13,23 +13,15 @@ import { RunGuardError } from '../../src/engine/engine.ts';
 import { derive } from '../../src/model/derive.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { SpecError, validate } from '../../src/model/validate.ts';
-import { presets } from '../../src/presets/index.ts';
+import { tinyPresets, type Json } from './tinyPresets.ts';
 
-type Json = Record<string, unknown>;
 // FUZZ_SEED and FUZZ_SCALE (a run-count multiplier) explore further: FUZZ_SCALE=20 npx vitest run test/unit/fuzz.test.ts
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20240610);
 const SCALE = Number(process.env['FUZZ_SCALE'] ?? 1);
 const STEPS = 40; // engine steps per accepted case
 
-/** A preset scaled down so an accepted spec runs in milliseconds: N = 60, T = 4 ms, bins of 1 ms. */
-function tiny(spec: NetworkSpec): Json {
-  const s = structuredClone(spec) as unknown as Json;
-  s['N'] = 60;
-  s['T_s'] = 0.004;
-  s['recording'] = { ...(s['recording'] as Json), window_ms: 1, bin_ms: 1, statsStart_s: 0.001, rasterNeurons: 5, currentSamples: 5, weightSamples: 5, covSample: 10 };
-  return s;
-}
-const BASES = presets.map((p) => tiny(p.build()));
+/** Presets scaled down so an accepted spec runs in milliseconds: N = 60, T = 4 ms, bins of 1 ms. */
+const BASES = tinyPresets({ T_s: 0.004, window_ms: 1, statsStart_s: 0.001 });
 
 /** Every path (list of keys) in a JSON tree, the root included. */
 function paths(v: unknown, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {

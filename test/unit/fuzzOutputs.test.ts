@@ -13,22 +13,14 @@ import { describe, expect, it } from 'vitest';
 import { runSimulation } from '../../src/pipeline/simulation.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { SpecError, validate } from '../../src/model/validate.ts';
-import { presets } from '../../src/presets/index.ts';
+import { tinyPresets, type Json } from './tinyPresets.ts';
 import { summarize } from '../../src/stats/summary.ts';
 
-type Json = Record<string, unknown>;
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20251203);
 const RUNS = 150 * Number(process.env['FUZZ_SCALE'] ?? 1);
 
-/** A preset at N = 60, T = 20 ms, bins of 1 ms, windows of 5 ms, statistics from 5 ms. */
-function tiny(spec: NetworkSpec): Json {
-  const s = structuredClone(spec) as unknown as Json;
-  s['N'] = 60;
-  s['T_s'] = 0.02;
-  s['recording'] = { ...(s['recording'] as Json), window_ms: 5, bin_ms: 1, statsStart_s: 0.005, rasterNeurons: 5, currentSamples: 5, weightSamples: 5, covSample: 10 };
-  return s;
-}
-const BASES = presets.map((p) => tiny(p.build()));
+/** Presets at N = 60, T = 20 ms, bins of 1 ms, windows of 5 ms, statistics from 5 ms. */
+const BASES = tinyPresets({ T_s: 0.02, window_ms: 5, statsStart_s: 0.005 });
 
 /** Paths of the numeric leaves of a JSON tree, except the sizes and recording fields fixed by tiny(). */
 function numericPaths(v: unknown, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
