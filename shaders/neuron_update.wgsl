@@ -14,10 +14,9 @@ fn join_inputs(i: u32) {
       continue;
     }
     let at = c * P.N + i;
-    let a = atomicLoad(&acc[at]);
+    let a = acc_take(at);
     if (a != 0) {
       fstate[P.curOff + at] = fstate[P.curOff + at] + f32(a) * FIXED_INV_SCALE;
-      atomicStore(&acc[at], 0);
     }
   }
 }

@@ -6,12 +6,13 @@
 
 var<workgroup> partial: array<f32, WORKGROUP_SIZE>;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn record_bin(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let step = current_step();
+// Block b of the record of the bin ending at `step` (all of a workgroup's threads call it, uniformly:
+// it has barriers). Thread lid < WORKGROUP_SIZE takes part; wider workgroups (the resident kernel) pass
+// their other threads through the barriers only, so each block sum is the same tree as in record_bin.
+fn record_block(b: u32, lid: u32, step: u32) {
   let slot = ((step + 1u) / P.binSteps - 1u) % P.binCap;
   let base = slot * P.binStride;
-  let b = wid.x + wid.y * nwg.x;
+  let on = lid < WORKGROUP_SIZE;
   if (b < P.nBlocks) {
     var j = 0u;
     while (j + 1u < P.nProj && (P.projs[j].plastic == 0u || b >= P.projs[j].blockOff + P.projs[j].nBlocks)) {
@@ -23,14 +24,16 @@ fn record_bin(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     let lo = pj.wLo;
     let hi = pj.wHi;
     var s = 0.0;
-    for (var y = start + lid; y < end; y += WORKGROUP_SIZE) {
-      let w = weight_at(y);
-      s = s + w;
-      if (!is_finite(w) || w < lo || w > hi) {
-        flag_fault_w(y, step); // the 'check' of the weights at the end of a bin
+    if (on) {
+      for (var y = start + lid; y < end; y += WORKGROUP_SIZE) {
+        let w = weight_at(y);
+        s = s + w;
+        if (!is_finite(w) || w < lo || w > hi) {
+          flag_fault_w(y, step); // the 'check' of the weights at the end of a bin
+        }
       }
+      partial[lid] = s;
     }
-    partial[lid] = s;
     workgroupBarrier();
     for (var h = WORKGROUP_SIZE / 2u; h > 0u; h = h / 2u) {
       if (lid < h) {
@@ -41,6 +44,10 @@ fn record_bin(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     if (lid == 0u) {
       bins[base + P.binPartOff + b] = partial[0];
     }
+    workgroupBarrier(); // partial is reused by the next block
+    return;
+  }
+  if (!on) {
     return;
   }
   let t = (b - P.nBlocks) * WORKGROUP_SIZE + lid;
@@ -51,4 +58,14 @@ fn record_bin(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
   if (t < P.nWSamples) {
     bins[base + P.binSampOff + t] = weight_at(graph_at(P.wsOff + t));
   }
+}
+
+// Blocks: P.nBlocks weight-sum blocks, then ceil(max(nSlots * nChannels, nWSamples) / WORKGROUP_SIZE).
+fn record_blocks() -> u32 {
+  return P.nBlocks + (max(P.nSlots * P.nChannels, P.nWSamples) + WORKGROUP_SIZE - 1u) / WORKGROUP_SIZE;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn record_bin(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  record_block(wid.x + wid.y * nwg.x, lid, current_step());
 }

@@ -72,11 +72,14 @@ fn flag_overflow(index: u32, step: u32) {
   atomicStore(&ctl.halt, 1u);
 }
 
+// The accumulators are reached only through acc_fetch_add and acc_take, defined by acc_global.wgsl (the
+// `acc` binding: every pass) or acc_workgroup.wgsl (workgroup memory: the resident kernel, resident.wgsl).
+
 // acc[index] += inc for the input of `step`. Integer addition is associative, so the sum does not
 // depend on the order of the atomics; a partial sum that wraps is flagged (channels of one sign
 // overflow in every order alike).
 fn acc_add(index: u32, inc: i32, step: u32) {
-  let old = atomicAdd(&acc[index], inc);
+  let old = acc_fetch_add(index, inc);
   let sum = old + inc;
   if ((inc > 0 && sum < old) || (inc < 0 && sum > old)) {
     flag_overflow(index, step);

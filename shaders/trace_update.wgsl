@@ -33,10 +33,9 @@ fn trace_update_at(i: u32, step: u32) {
       fstate[P.curOff + at] = cur * ch.decay;
       continue;
     }
-    let a = atomicLoad(&acc[at]);
+    let a = acc_take(at);
     if (a != 0) {
       fstate[P.curOff + at] = (cur + f32(a) * FIXED_INV_SCALE) * ch.decay;
-      atomicStore(&acc[at], 0);
     } else {
       fstate[P.curOff + at] = cur * ch.decay;
     }

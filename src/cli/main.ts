@@ -10,6 +10,7 @@ import { registerExchangeCommands } from './commands/exchange.ts';
 import { parseCheckpointEvery } from './runSession.ts';
 import { WeightsError } from '../network/initWeights.ts';
 import { ENGINE_CHOICES } from '../engine/engines.ts';
+import { isScheduleChoice, SCHEDULE_CHOICES } from '../engine/webgpu/scheduleChoice.ts';
 import { SnapshotError } from '../engine/snapshot.ts';
 import { CheckpointError } from '../io/checkpoint.ts';
 import { OutputWriteError } from '../io/checkpointFile.ts';
@@ -57,6 +58,10 @@ export function program(): Command {
       if (!ENGINE_CHOICES.includes(v)) throw new UsageError(`--backend '${v}': allowed ${ENGINE_CHOICES.join(', ')}`);
       return v;
     }), 'auto')
+    .option('--gpu-schedule <name>', `WebGPU engine: ${SCHEDULE_CHOICES.join(' | ')} (auto: resident where the network fits one workgroup, else fused)`, wrap((v) => {
+      if (!isScheduleChoice(v)) throw new UsageError(`--gpu-schedule '${v}': allowed ${SCHEDULE_CHOICES.join(', ')}`);
+      return v;
+    }))
     .option('--out <dir>', 'output directory', 'runs/latest')
     .option('--force', 'overwrite a non-empty output directory', false)
     .option('--quiet', 'no progress bar or table', false)
@@ -72,6 +77,7 @@ export function program(): Command {
         force: o['force'] as boolean,
         backend: o['backend'] as 'auto',
         quiet: o['quiet'] as boolean,
+        ...(o['gpuSchedule'] !== undefined ? { gpuSchedule: o['gpuSchedule'] as string } : {}),
         ...(o['checkpointEvery'] !== undefined ? { checkpointEvery: o['checkpointEvery'] as ReturnType<typeof parseCheckpointEvery> } : {}),
         ...(o['initWeights'] !== undefined ? { initWeights: o['initWeights'] as string } : {}),
         ...(o['N'] !== undefined ? { N: o['N'] as number } : {}),

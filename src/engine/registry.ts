@@ -10,6 +10,8 @@ export interface EngineOptions {
   device?: GPUDevice;
   /** Where the engine runs, for Engine.device (e.g. 'Web Worker'). */
   label?: string;
+  /** The WebGPU engine's schedule ('auto' | 'resident' | 'fused' | 'passes'; `--gpu-schedule`); other engines ignore it. */
+  gpuSchedule?: string;
 }
 
 export interface EngineProvider {

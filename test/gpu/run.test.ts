@@ -16,10 +16,10 @@ import type { AdapterSummary } from '../../src/engine/webgpu/device.ts';
 
 const f = Math.fround;
 
-/** stepsPerSubmit: 97 (odd, many submission boundaries: the prologue/close path at both parities) or 500. */
+/** The fused schedule (resident.test.ts covers the resident one). stepsPerSubmit: 97 (odd, many submission boundaries: the prologue/close path at both parities) or 500. */
 async function runBoth(device: GPUDevice, info: AdapterSummary, o: NetOptions, stepsPerSubmit: number, shape: { rowThreads?: number; neuronThreads?: number; spikeWorkgroups?: number } = {}): Promise<{ net: BuiltNetwork; gpu: Recordings; cpu: Recordings }> {
   const net = build({ ...o, rasterAll: true });
-  return { net, ...(await runBothEngines(net, device, { adapterInfo: info, stepsPerSubmit, ...shape })) };
+  return { net, ...(await runBothEngines(net, device, { adapterInfo: info, schedule: 'fused', stepsPerSubmit, ...shape })) };
 }
 
 /** Series that follow from identical spike trains: rates exactly, currents and weights to f32 sums. */

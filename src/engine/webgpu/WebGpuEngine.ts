@@ -22,20 +22,40 @@ import { TraceUpdatePass } from './passes/TraceUpdatePass.ts';
 import { GpuPlan } from './plan.ts';
 import { Profiler, type PassTimes } from './profiler.ts';
 import { Readback } from './readback.ts';
+import { isScheduleChoice, SCHEDULE_CHOICES, type Schedule, type ScheduleChoice } from './scheduleChoice.ts';
+import { DEFAULT_SUBMIT_TARGET_MS, SubmitPacer, type Clock } from './pacer.ts';
+import { RESIDENT_MAX_NEURONS, ResidentStep, residentFit } from './passes/ResidentStep.ts';
 import { popScopes, pushScopes, SimState } from './simState.ts';
 import { downloadState, uploadState, type GpuSnapshot, type UploadableState } from './snapshot.ts';
 
-export type Schedule = 'fused' | 'passes';
+export { SCHEDULE_CHOICES, type Schedule, type ScheduleChoice } from './scheduleChoice.ts';
 
 export interface WebGpuEngineOptions {
   /**
-   * 'fused' (default): three dispatches per step (two without plasticity and correlated input), the
-   * step counter advanced by the neuron pass. 'passes': one dispatch per SCHEDULE pass and a step
-   * counter pass, the state at step boundaries: needed by uploadState/runPasses (validation).
+   * 'auto' (default): 'resident' where the network fits one workgroup (residentFit in
+   * passes/ResidentStep.ts), else 'fused'. 'resident': every step of a submission in one dispatch of one
+   * workgroup (an error where it does not fit). 'fused': three dispatches per step (two without
+   * plasticity and correlated input), the step counter advanced by the neuron pass. 'passes': one
+   * dispatch per SCHEDULE pass and a step counter pass, the state at step boundaries: needed by
+   * uploadState/runPasses (validation).
    */
-  schedule?: Schedule;
-  /** Steps encoded per queue submission (default 1000). */
+  schedule?: ScheduleChoice;
+  /**
+   * Most steps per queue submission (default 1000; it sizes the spike record and the bin readback).
+   * Given, every submission has this many steps (but the last); not given, the steps per submission
+   * adapt to submitTarget_ms (SubmitPacer, pacer.ts).
+   */
   stepsPerSubmit?: number;
+  /** Wall time one submission should take, ms (default DEFAULT_SUBMIT_TARGET_MS); 0: fixed stepsPerSubmit. */
+  submitTarget_ms?: number;
+  /** The pacer's clock (ms; default performance.now): tests hand in a fake one. */
+  clock?: Clock;
+  /** Threads of the resident workgroup (default 256 on hardware adapters, 128 on software ones). */
+  residentThreads?: number;
+  /** Largest N the 'auto' schedule runs resident (default RESIDENT_MAX_NEURONS). */
+  residentMaxNeurons?: number;
+  /** Tests only: keep the resident kernel's accumulators in the acc binding even where they fit workgroup memory. */
+  residentAccInStorage?: boolean;
   /** Workgroups of the per-spiker passes (default from N; fewer on software adapters). */
   spikeWorkgroups?: number;
   /** Threads per workgroup of the per-spiker passes (default 256 on hardware adapters, 64 on software ones). */
@@ -101,6 +121,8 @@ export class WebGpuEngine implements Engine {
   private lastSpikes: Int32Array = new Int32Array(0);
   private lost: GPUDeviceLostInfo | null = null;
   private disposed = false;
+  /** Clock reading when the last submission's readback arrived (SubmitPacer). */
+  private lastFinish_ms = -Infinity;
 
   private constructor(
     readonly net: BuiltNetwork,
@@ -110,10 +132,13 @@ export class WebGpuEngine implements Engine {
     readonly schedule: Schedule,
     readonly passes: Passes | null,
     readonly fused: FusedStep | null,
+    readonly resident: ResidentStep | null,
     readonly record: RecordPass,
     private readonly primeInput: InputPass | null,
     private readonly ownsDevice: boolean,
     readonly profiler: Profiler | null,
+    private readonly pacer: SubmitPacer | null,
+    private readonly clock: Clock,
   ) {
     this.recorder = new Recorder(net);
     this.spikesByPop = new Float64Array(net.derived.pops.length);
@@ -161,7 +186,21 @@ export class WebGpuEngine implements Engine {
         row: Math.min(maxT, opts.rowThreads ?? (info?.isSoftware ? WORKGROUP_SIZE : HARDWARE_ROW_THREADS)),
         neuron: Math.min(maxT, opts.neuronThreads ?? (info?.isSoftware ? 256 : WORKGROUP_SIZE)),
       };
-      const schedule = opts.schedule ?? 'fused';
+      const choice = opts.schedule ?? 'auto';
+      if (!isScheduleChoice(choice)) throw new RangeError(`schedule = ${String(choice)}: must be one of ${SCHEDULE_CHOICES.join(', ')}`);
+      const profiling = Boolean(opts.profileEvery && gpu.features.has('timestamp-query'));
+      const fit =
+        choice === 'auto' || choice === 'resident'
+          ? residentFit(plan, gpu.limits, {
+              threads: opts.residentThreads ?? (info?.isSoftware ? 128 : 256),
+              rowThreads: opts.rowThreads ?? (info?.isSoftware ? 32 : 32),
+              maxNeurons: choice === 'resident' ? Infinity : (opts.residentMaxNeurons ?? RESIDENT_MAX_NEURONS),
+              ...(opts.residentAccInStorage ? { accInStorage: true } : {}),
+              profiling,
+            })
+          : null;
+      if (choice === 'resident' && fit && !fit.ok) throw new Error(`WebGPU engine: schedule 'resident' does not fit: ${fit.why}`);
+      const schedule: Schedule = choice === 'auto' ? (fit?.ok ? 'resident' : 'fused') : choice;
       const plastic = net.derived.projections.some((p) => p.plastic && p.pre.kind === 'population');
       const input = InputPass.needed(state) ? await InputPass.create(state, rt) : null;
       const passes: Passes | null =
@@ -177,13 +216,17 @@ export class WebGpuEngine implements Engine {
             }
           : null;
       const fused = schedule === 'fused' ? await FusedStep.create(state, rt) : null;
+      const resident = schedule === 'resident' && fit?.ok ? await ResidentStep.create(state, fit.shape) : null;
       // Bins end at steps k * binSteps - 1: one parity when binSteps is even (the pass-by-pass schedule
       // keeps both step slots equal and uses parity 0).
       const binSteps = net.derived.binSteps;
-      const recordParities = schedule === 'passes' ? [0] : binSteps % 2 === 0 ? [1] : [0, 1];
+      const recordParities = schedule === 'resident' ? [] : schedule === 'passes' ? [0] : binSteps % 2 === 0 ? [1] : [0, 1];
       const record = await RecordPass.create(state, rt, recordParities);
-      const profiler = opts.profileEvery && gpu.features.has('timestamp-query') ? new Profiler(gpu, opts.profileEvery) : null;
-      const engine = new WebGpuEngine(net, gpu, name, state, schedule, passes, fused, record, input, owns, profiler);
+      const profiler = profiling && schedule !== 'resident' ? new Profiler(gpu, opts.profileEvery!) : null;
+      const target_ms = opts.submitTarget_ms ?? (opts.stepsPerSubmit === undefined ? DEFAULT_SUBMIT_TARGET_MS : 0);
+      const pacer = target_ms > 0 ? new SubmitPacer({ target_ms, maxSteps: plan.opts.stepsPerSubmit }) : null;
+      const clock = opts.clock ?? (() => performance.now());
+      const engine = new WebGpuEngine(net, gpu, name, state, schedule, passes, fused, resident, record, input, owns, profiler, pacer, clock);
       await engine.prime();
       return engine;
     } catch (e) {
@@ -200,7 +243,9 @@ export class WebGpuEngine implements Engine {
   stepPasses(t: number, last = false): GpuPass[] {
     const out: (GpuPass | null)[] = [];
     const binEnd = (t + 1) % this.net.derived.binSteps === 0;
-    if (this.fused) {
+    if (this.resident) {
+      out.push(this.resident); // every step of the submission (and its bins) in this one dispatch
+    } else if (this.fused) {
       out.push(...this.fused.passes(t, last));
       if (binEnd) out.push(this.record.at(t & 1));
     } else {
@@ -237,6 +282,10 @@ export class WebGpuEngine implements Engine {
       state.writeHeader(start, 0); // a step starts with empty lists
       this.needsHeader = false;
     }
+    // The resident dispatch runs steps [ctl.steps[0], ctl.stopStep): queue writes and submissions run in
+    // order, so this lands after the submission before it and before this one.
+    if (this.resident) gpu.queue.writeBuffer(state.buffers.ctl, SimState.ctlOffset('stopStep'), Uint32Array.of(start + n));
+    rb.submitted_ms = this.clock();
     pushScopes(gpu);
     const enc = gpu.createCommandEncoder({ label: `WebGpuEngine.steps[${start}..${start + n - 1}]` });
     enc.clearBuffer(state.buffers.ctl, SimState.ctlOffset('recCount'), 4);
@@ -258,6 +307,13 @@ export class WebGpuEngine implements Engine {
   }
 
   private encodeSteps(enc: GPUCommandEncoder, start: number, n: number): void {
+    if (this.resident) {
+      const pass = enc.beginComputePass({ label: 'WebGpuEngine.resident' });
+      pass.setBindGroup(0, this.state.bindGroup);
+      this.resident.encode(pass);
+      pass.end();
+      return;
+    }
     let pass: GPUComputePassEncoder | null = null;
     for (let t = start; t < start + n; t++) {
       const steps = this.stepPasses(t, t === start + n - 1);
@@ -310,6 +366,10 @@ export class WebGpuEngine implements Engine {
       throw new Error(`WebGPU ${validation ? 'validation' : 'out-of-memory'} error in pass '${pass}' (${where}): ${err.message}`);
     }
     const data = await rb.read();
+    const now = this.clock();
+    // GPU time of this submission: from its submit, or from the end of the one before it if later.
+    this.pacer?.observe(rb.steps, now - Math.max(rb.submitted_ms, this.lastFinish_ms));
+    this.lastFinish_ms = now;
     await this.profiler?.collect();
     if (data.wBad !== NO_OVERFLOW) {
       // The run halted on the GPU at that bin end, so the weight is still the offending value.
@@ -331,7 +391,7 @@ export class WebGpuEngine implements Engine {
     let at = this._step;
     try {
       while (at < end) {
-        const n = Math.min(per, end - at);
+        const n = this.pacer ? this.pacer.next(end - at) : Math.min(per, end - at);
         inflight.push(await this.submit(at, n));
         at += n;
         if (inflight.length === depth) await this.finish(inflight.shift()!);

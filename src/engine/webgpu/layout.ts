@@ -227,6 +227,7 @@ export const Ctl = struct('Ctl', 'GPU-side control words and the spike/event/rec
   ['vBad', atomicU32, 'lowest neuron with a non-finite V at that step, or 0xffffffff'],
   ['vBadBits', atomicU32, 'its V (f32 bits)'],
   ['wBad', atomicU32, 'lowest weight index out of its range (or non-finite) at that step, or 0xffffffff'],
+  ['stopStep', u32, 'resident schedule: the dispatch runs steps [steps[0], stopStep) (written by the host per submission)'],
   ['list', array(u32, 0), 'sections at P.spikeOff (two lists), P.eventOff, P.recOff'],
 ]);
 

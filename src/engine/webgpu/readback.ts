@@ -29,6 +29,8 @@ export class Readback {
   steps = 0;
   bins: number[] = [];
   mapped: Promise<void> | null = null;
+  /** Clock reading (ms) when its submission was handed to the queue (SubmitPacer). */
+  submitted_ms = 0;
   errors: Promise<GPUError | null>[] = [];
 
   constructor(private readonly device: GPUDevice, private readonly plan: GpuPlan, index: number) {

@@ -3,6 +3,7 @@
 import { registerEngine } from '../registry.ts';
 import { hasHardwareAdapter } from './device.ts';
 import { WebGpuEngine } from './WebGpuEngine.ts';
+import { isScheduleChoice, SCHEDULE_CHOICES } from './scheduleChoice.ts';
 import { gpuRunsRules } from '../../plasticity/index.ts';
 
 /** Registers the engine; idempotent. */
@@ -10,7 +11,11 @@ export function registerWebGpuEngine(): void {
   registerEngine({
     name: 'webgpu',
     description: 'WebGPU engine (any adapter when asked by name; a hardware one for auto)',
-    create: (net, opts) => WebGpuEngine.create(net, opts.device),
+    create: (net, opts) => {
+      const schedule = opts.gpuSchedule ?? 'auto';
+      if (!isScheduleChoice(schedule)) throw new RangeError(`gpuSchedule = ${schedule}: allowed ${SCHEDULE_CHOICES.join(', ')}`);
+      return WebGpuEngine.create(net, opts.device, { schedule });
+    },
     supports: (net) => gpuRunsRules(net.derived.projections),
     autoRank: 10,
     autoProbe: async (opts) => opts.device !== undefined || (await hasHardwareAdapter()),

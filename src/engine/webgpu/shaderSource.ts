@@ -57,11 +57,13 @@ export const ENGINE_PRELUDE: readonly string[] = ['common', 'rng', 'state'];
 
 /**
  * An engine module: the shared constants (sharedConstantsWgsl), the WGSL generated from layout.ts (structs, constants, bindings), then
- * common.wgsl, rng.wgsl, state.wgsl and shaders/<name>.wgsl for each name (one pass, or several for the
+ * common.wgsl, rng.wgsl, state.wgsl, acc_global.wgsl (unless `names` has acc_workgroup) and shaders/<name>.wgsl for each name (one pass, or several for the
  * fused schedule), then, with neuron_update, the neuron models' WGSL (src/neurons, neuronModelsWgsl).
  */
 export function loadPassShader(names: string | readonly string[], layoutText: string): string {
   const list = typeof names === 'string' ? [names] : names;
   const models = list.includes('neuron_update') ? [neuronModelsWgsl()] : [];
-  return [sharedConstantsWgsl(), layoutText, ...ENGINE_PRELUDE.map(readShaderFile), ...list.map(readShaderFile), ...models].join('\n');
+  // The accumulators' access functions: acc_global.wgsl unless the module names acc_workgroup.wgsl.
+  const acc = list.includes('acc_workgroup') ? [] : ['acc_global'];
+  return [sharedConstantsWgsl(), layoutText, ...ENGINE_PRELUDE.map(readShaderFile), ...acc.map(readShaderFile), ...list.map(readShaderFile), ...models].join('\n');
 }

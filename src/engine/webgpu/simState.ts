@@ -128,14 +128,14 @@ export class SimState {
     const buf = new ArrayBuffer(this.plan.ctlHeaderBytes);
     pack(
       Ctl,
-      { steps: [step, step], nSpikes: [nSpikes, 0], nEvents: 0, recCount: 0, ovfStep: NO_OVERFLOW, ovfIndex: 0, halt: 0, faultStep: NO_OVERFLOW, vBad: NO_OVERFLOW, vBadBits: 0, wBad: NO_OVERFLOW },
+      { steps: [step, step], nSpikes: [nSpikes, 0], nEvents: 0, recCount: 0, ovfStep: NO_OVERFLOW, ovfIndex: 0, halt: 0, faultStep: NO_OVERFLOW, vBad: NO_OVERFLOW, vBadBits: 0, wBad: NO_OVERFLOW, stopStep: step },
       new DataView(buf),
     );
     this.device.queue.writeBuffer(this.buffers.ctl, 0, buf);
   }
 
   /** Byte offset of a Ctl header field (for clearBuffer of single counters). */
-  static ctlOffset(name: 'steps' | 'nSpikes' | 'nEvents' | 'recCount' | 'ovfStep' | 'ovfIndex' | 'halt'): number {
+  static ctlOffset(name: 'steps' | 'nSpikes' | 'nEvents' | 'recCount' | 'ovfStep' | 'ovfIndex' | 'halt' | 'stopStep'): number {
     return field(Ctl, name).offset;
   }
 

@@ -3,7 +3,7 @@
 import type { PassName } from '../../engine.ts';
 
 /** SCHEDULE's GPU passes, the pass-by-pass step counter, and the fused schedule's three passes. */
-export type GpuPassName = Exclude<PassName, 'check'> | 'advance' | 'step_spikers' | 'step_post' | 'step_neurons';
+export type GpuPassName = Exclude<PassName, 'check'> | 'advance' | 'step_spikers' | 'step_post' | 'step_neurons' | 'step_resident';
 
 export interface GpuPass {
   readonly name: GpuPassName;

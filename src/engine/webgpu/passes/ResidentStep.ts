@@ -1,0 +1,77 @@
+// ResidentStep: shaders/resident.wgsl, many steps of a network in one dispatch of one workgroup (issue
+// 19). Each thread owns a fixed set of neurons for the whole dispatch; the input accumulators live in
+// workgroup memory when they fit (acc_workgroup.wgsl), else in the `acc` binding (acc_global.wgsl). The
+// host writes the stop step into ctl.stopStep before each submission (WebGpuEngine.submit).
+import { WORKGROUP_SIZE } from '../layout.ts';
+import type { GpuPlan } from '../plan.ts';
+import type { SimState } from '../simState.ts';
+import { SimplePass, threadConstants, type Threads } from './pass.ts';
+
+/**
+ * Largest network the automatic choice runs resident (one workgroup walks every neuron and synapse of
+ * a step). A guess from the thread counts, not a measurement: no GPU was available to time the
+ * crossover against the fused schedule (bench/gpu.ts prints both paths' lines where one is).
+ */
+export const RESIDENT_MAX_NEURONS = 10_000;
+
+/** Workgroup memory the resident module uses besides the accumulators (record.wgsl's partial sums, flags). */
+const RESIDENT_FIXED_WG_BYTES = 4 * WORKGROUP_SIZE + 16;
+
+export interface ResidentShape {
+  /** Threads of the workgroup (a multiple of rowThreads, at least WORKGROUP_SIZE). */
+  threads: number;
+  /** Threads per row walk (per-spiker sub-groups). */
+  rowThreads: number;
+  /** Input accumulators in workgroup memory (else in the acc binding). */
+  accInWorkgroup: boolean;
+}
+
+export type ResidentFit = { ok: true; shape: ResidentShape } | { ok: false; why: string };
+
+export interface ResidentRequest {
+  threads: number;
+  rowThreads: number;
+  maxNeurons: number;
+  /** Force the accumulators into the acc binding (tests: the storage variant on a small network). */
+  accInStorage?: boolean;
+  /** Per-pass timestamps asked for: the resident dispatch has no passes to time. */
+  profiling: boolean;
+}
+
+/** Whether plan runs on the resident schedule with these limits, and its shape; else why not. */
+export function residentFit(plan: GpuPlan, limits: GPUSupportedLimits, r: ResidentRequest): ResidentFit {
+  if (r.profiling) return { ok: false, why: 'per-pass profiling (profileEvery) needs the fused schedule: one resident dispatch has no passes to time' };
+  if (plan.N > r.maxNeurons) return { ok: false, why: `N = ${plan.N} exceeds the resident limit of ${r.maxNeurons} neurons (one workgroup)` };
+  const maxT = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+  const threads = Math.min(r.threads, maxT);
+  const rowThreads = Math.min(r.rowThreads, threads);
+  if (threads < WORKGROUP_SIZE || threads % WORKGROUP_SIZE !== 0)
+    return { ok: false, why: `resident threads = ${threads}: must be a multiple of ${WORKGROUP_SIZE} (the record pass's block) within the device's ${maxT} invocations` };
+  if (threads % rowThreads !== 0) return { ok: false, why: `resident threads = ${threads} is not a multiple of rowThreads = ${rowThreads}` };
+  const accBytes = 4 * plan.nCh * plan.N;
+  const accInWorkgroup = !r.accInStorage && accBytes + RESIDENT_FIXED_WG_BYTES <= limits.maxComputeWorkgroupStorageSize;
+  return { ok: true, shape: { threads, rowThreads, accInWorkgroup } };
+}
+
+/** The pass files of the resident module (the passes' functions, record's blocks, then the kernel). */
+const FILES = ['input', 'neuron_update', 'synapse_propagate', 'plasticity_pre', 'plasticity_post', 'trace_update', 'record', 'resident'] as const;
+
+export class ResidentStep extends SimplePass {
+  private constructor(pipeline: GPUComputePipeline, readonly shape: ResidentShape) {
+    super('step_resident', pipeline, [1, 1]);
+  }
+
+  static async create(state: SimState, shape: ResidentShape): Promise<ResidentStep> {
+    const plan = state.plan;
+    const threads: Threads = { row: shape.rowThreads, neuron: shape.threads };
+    const files = shape.accInWorkgroup ? [...FILES, 'acc_workgroup'] : FILES;
+    const constants: Record<string, number> = { ...threadConstants(threads, 0), RESIDENT_THREADS: shape.threads, RESIDENT_CORR: plan.corrThreads };
+    if (shape.accInWorkgroup) constants.ACC_WORDS = plan.nCh * plan.N;
+    return new ResidentStep(await state.pipeline('ResidentStep', files, 'step_resident', constants), shape);
+  }
+
+  /** A short description for the engine's device string and the bench lines. */
+  describe(): string {
+    return `resident (1 workgroup x ${this.shape.threads} threads, rows of ${this.shape.rowThreads}, accumulators in ${this.shape.accInWorkgroup ? 'workgroup memory' : 'storage'})`;
+  }
+}
