@@ -274,10 +274,25 @@ export class WebGpuEngine implements Engine {
 
   /** Encodes and submits steps [start, start + n) with their readback copies. */
   private async submit(start: number, n: number): Promise<Readback> {
+    const { gpu } = this;
+    const prologue = this.fused ? await this.fused.prologue(start) : null;
+    const rb = this.prepareSubmission(start, n);
+    pushScopes(gpu);
+    const enc = gpu.createCommandEncoder({ label: `WebGpuEngine.steps[${start}..${start + n - 1}]` });
+    this.encodeSubmission(enc, rb, prologue, start, n);
+    this.profiler?.resolve(enc);
+    gpu.queue.submit([enc.finish()]);
+    rb.errors = [gpu.popErrorScope(), gpu.popErrorScope()];
+    rb.mapped = rb.staging.mapAsync(GPUMapMode.READ);
+    this.profiler?.afterSubmit();
+    return rb;
+  }
+
+  /** The queue writes before a submission of steps [start, start + n); its readback slot. */
+  private prepareSubmission(start: number, n: number): Readback {
     const rb = this.readbacks[this.next]!;
     this.next = 1 - this.next;
     const { gpu, state } = this;
-    const prologue = this.fused ? await this.fused.prologue(start) : null;
     if (this.needsHeader) {
       state.writeHeader(start, 0); // a step starts with empty lists
       this.needsHeader = false;
@@ -286,8 +301,12 @@ export class WebGpuEngine implements Engine {
     // order, so this lands after the submission before it and before this one.
     if (this.resident) gpu.queue.writeBuffer(state.buffers.ctl, SimState.ctlOffset('stopStep'), Uint32Array.of(start + n));
     rb.submitted_ms = this.clock();
-    pushScopes(gpu);
-    const enc = gpu.createCommandEncoder({ label: `WebGpuEngine.steps[${start}..${start + n - 1}]` });
+    return rb;
+  }
+
+  /** The commands of a submission of steps [start, start + n): the steps, then the readback copies. */
+  private encodeSubmission(enc: GPUCommandEncoder, rb: Readback, prologue: GpuPass[] | null, start: number, n: number): void {
+    const { state } = this;
     enc.clearBuffer(state.buffers.ctl, SimState.ctlOffset('recCount'), 4);
     if (prologue) {
       const pass = enc.beginComputePass({ label: 'WebGpuEngine.prologue' });
@@ -298,12 +317,30 @@ export class WebGpuEngine implements Engine {
     }
     this.encodeSteps(enc, start, n);
     rb.encodeCopies(enc, state.buffers.ctl, state.buffers.bins, start, n);
-    this.profiler?.resolve(enc);
-    gpu.queue.submit([enc.finish()]);
-    rb.errors = [gpu.popErrorScope(), gpu.popErrorScope()];
-    rb.mapped = rb.staging.mapAsync(GPUMapMode.READ);
-    this.profiler?.afterSubmit();
+  }
+
+  /**
+   * GpuBatch (batch.ts): this engine's part of a submission shared by several engines on one device,
+   * steps [start, start + n) (the resident schedule, whose submissions need no awaited prologue). The
+   * batch submits, sets rb.errors and maps rb, then calls batchFinish.
+   */
+  batchEncode(enc: GPUCommandEncoder, start: number, n: number): Readback {
+    this.checkLost();
+    if (this.stopped) throw this.stopped;
+    if (!this.resident) throw new Error(`GpuBatch: every network must run the resident schedule (this one runs '${this.schedule}')`);
+    const rb = this.prepareSubmission(start, n);
+    this.encodeSubmission(enc, rb, null, start, n);
     return rb;
+  }
+
+  /** GpuBatch: reads back and records this engine's part of a shared submission; a failure stops the engine. */
+  async batchFinish(rb: Readback): Promise<void> {
+    try {
+      await this.finish(rb);
+    } catch (e) {
+      this.stopped = e;
+      throw e;
+    }
   }
 
   private encodeSteps(enc: GPUCommandEncoder, start: number, n: number): void {
