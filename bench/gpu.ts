@@ -3,10 +3,12 @@
 // wall time (median of --repeat runs), real-time factor, GPU time per pass from timestamp queries,
 // synaptic events per wall second. Node + Dawn:
 //   npx tsx bench/gpu.ts [--N 1000,2000,5000,10000] [--T 2] [--warmup 0.5] [--repeat 3]
-//                        [--schedule fused|passes] [--plastic both|static|plastic] [--out runs/bench-gpu.jsonl]
+//                        [--schedule auto|resident|fused|passes] [--plastic both|static|plastic] [--out runs/bench-gpu.jsonl]
 //                        [--cpu]   (also time the CPU engine on the same network: the ratio from one run)
 //                        [--cpu-max-N 10000]   (time the CPU engine only up to this N)
 //                        [--row-threads 64,256] [--spike-groups 80,320]   (launch shapes to sweep; default: engine's)
+//   npx tsx bench/gpu.ts --suite issue19 [--smoke] [--schedule auto] [--T 2] [--warmup 0.5]
+//                        (issue 19's four lines: bench/gpuSuite.ts; --smoke: tiny sizes for a software adapter)
 // The first --warmup seconds of each run are simulated and discarded. The sweep stops at the first N
 // that does not fit the device (that line carries the error). On a software adapter (SwiftShader) the
 // defaults shrink to N <= 5000 and T = 0.2 s: those numbers say nothing about a real GPU.
@@ -20,7 +22,9 @@ import { homeostaticInhibitory } from '../src/model/rules.ts';
 import { validate } from '../src/model/validate.ts';
 import { akilNetwork } from '../src/presets/akil2021.ts';
 import { acquireDevice, releaseDevice } from '../src/engine/webgpu/device.ts';
-import { WebGpuEngine, type Schedule } from '../src/engine/webgpu/WebGpuEngine.ts';
+import { WebGpuEngine } from '../src/engine/webgpu/WebGpuEngine.ts';
+import { isScheduleChoice, SCHEDULE_CHOICES } from '../src/engine/webgpu/scheduleChoice.ts';
+import { issue19Suite } from './gpuSuite.ts';
 import { CpuEngine } from '../src/engine/cpu/CpuEngine.ts';
 
 function arg(name: string, fallback?: string): string | undefined {
@@ -43,7 +47,11 @@ const Ns = (arg('N') ?? (soft ? '1000,2000,5000' : '1000,2000,5000,10000,20000,5
 const T_s = Number(arg('T', soft ? '0.2' : '2'));
 const warm_s = Number(arg('warmup', soft ? '0.05' : '0.5'));
 const repeat = Number(arg('repeat', soft ? '1' : '3'));
-const schedule = (arg('schedule', 'fused') as Schedule);
+const schedule = arg('schedule', 'auto')!;
+if (!isScheduleChoice(schedule)) {
+  console.error(`--schedule '${schedule}': allowed ${SCHEDULE_CHOICES.join(', ')}`);
+  process.exit(2);
+}
 const which = arg('plastic', 'both');
 const out = arg('out');
 const withCpu = process.argv.includes('--cpu');
@@ -86,6 +94,18 @@ const base = {
   warmup_s: warm_s,
 };
 
+const suite = arg('suite');
+if (suite !== undefined && suite !== 'issue19') {
+  console.error(`--suite '${suite}': allowed issue19`);
+  process.exit(2);
+}
+if (suite === 'issue19') {
+  const smoke = process.argv.includes('--smoke');
+  await issue19Suite(device, adapterInfo, { smoke, schedule, T_s: smoke ? 0.02 : T_s, warm_s: smoke ? 0.005 : warm_s }, (line) => emit({ ...base, schedule_requested: schedule, ...line, T_s: smoke ? 0.02 : T_s, warmup_s: smoke ? 0.005 : warm_s, suite }));
+  releaseDevice(device);
+  process.exit(0);
+}
+
 sweep: for (const N of Ns) {
   for (const plastic of kinds) {
     const spec = validate(akilNetwork({ N, T_s: warm_s + T_s, ...(plastic ? { plastic: { 'E<-I': EI_ISTDP } } : {}) }));
@@ -111,14 +131,18 @@ sweep: for (const N of Ns) {
       let create_s = 0;
       let passTimes: Record<string, number> = {};
       let chunks = { graph: 1, weight: 1 }; // storage bindings of each (chunks.ts)
+      let chosen = ''; // the schedule the engine ran ('auto' picks)
       try {
         for (let r = 0; r < repeat + 1; r++) {
           // The last run times each pass (timestamp queries on every 10th step); the others time the wall.
-          const profile = r === repeat;
+          // (Not for the resident schedule: one dispatch per submission has no passes to time.)
+          const profile = r === repeat && !chosen.startsWith('resident');
+          if (r === repeat && !profile) continue;
           const c0 = performance.now();
           const engine = await WebGpuEngine.create(net, device, { adapterInfo, schedule, ...shape, ...(profile ? { profileEvery: 10 } : {}) });
           create_s = (performance.now() - c0) / 1000;
           chunks = { graph: engine.state.storage.graph.count, weight: engine.state.storage.weight.count };
+          if (!profile) chosen = engine.resident?.describe() ?? engine.schedule;
           try {
             await engine.advance(warmSteps);
             const before = Float64Array.from(engine.spikesByPop);
@@ -160,6 +184,7 @@ sweep: for (const N of Ns) {
         N,
         plastic,
         rule: plastic ? 'E<-I istdp-ei' : null,
+        schedule_chosen: chosen,
         row_threads: rowThreads ?? 'default',
         spike_groups: spikeWorkgroups ?? 'default',
         synapses,
