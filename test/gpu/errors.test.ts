@@ -69,53 +69,57 @@ describe('WebGPU engine errors', () => {
     }
   });
 
-  it("runaway excitation: RunGuardError('overflow') at the CPU reference's step", async () => {
-    const spec = validate(akilNetwork({ N: 500, T_s: 0.3, j: [[20000, -150], [112.5, -250]] }));
-    const net = buildNetwork(derive(spec));
-    const cpu = new CpuEngine(net);
-    const cpuErr = await cpu.advance(net.derived.nSteps).then(() => null, (e: unknown) => e);
-    expect(cpuErr).toBeInstanceOf(RunGuardError);
-    const engine = await WebGpuEngine.create(net, dev.device, { adapterInfo: dev.info });
-    try {
-      const gpuErr = await engine.advance(net.derived.nSteps).then(() => null, (e: unknown) => e);
-      expect(gpuErr).toBeInstanceOf(RunGuardError);
-      const c = cpuErr as RunGuardError;
-      const g = gpuErr as RunGuardError;
-      console.log(`CPU: ${c.message}\nGPU: ${g.message}`);
-      expect(g.guard).toBe(c.guard);
-      expect(g.guard).toBe('overflow');
-      expect(g.step).toBe(c.step);
-      expect(engine.step).toBe(cpu.step);
-      expect(g.where).toMatch(/channel E/);
-    } finally {
-      engine.dispose();
-    }
-  });
+  for (const schedule of ['fused', 'resident'] as const) {
+    it(`${schedule}: runaway excitation: RunGuardError('overflow') at the CPU reference's step`, async () => {
+      const spec = validate(akilNetwork({ N: 500, T_s: 0.3, j: [[20000, -150], [112.5, -250]] }));
+      const net = buildNetwork(derive(spec));
+      const cpu = new CpuEngine(net);
+      const cpuErr = await cpu.advance(net.derived.nSteps).then(() => null, (e: unknown) => e);
+      expect(cpuErr).toBeInstanceOf(RunGuardError);
+      const engine = await WebGpuEngine.create(net, dev.device, { adapterInfo: dev.info, schedule });
+      try {
+        const gpuErr = await engine.advance(net.derived.nSteps).then(() => null, (e: unknown) => e);
+        expect(gpuErr).toBeInstanceOf(RunGuardError);
+        const c = cpuErr as RunGuardError;
+        const g = gpuErr as RunGuardError;
+        console.log(`CPU: ${c.message}\nGPU: ${g.message}`);
+        expect(g.guard).toBe(c.guard);
+        expect(g.guard).toBe('overflow');
+        expect(g.step).toBe(c.step);
+        expect(engine.step).toBe(cpu.step);
+        expect(g.where).toMatch(/channel E/);
+      } finally {
+        engine.dispose();
+      }
+    });
+  }
 
-  it("a weight leaving its sign range: RunGuardError('weight-bounds') identical to the CPU reference's", async () => {
-    // E<-I weights (negative) pushed up by an additive pre term until they change sign.
-    const rule = { rule: 'general', tauSTDP_ms: 200, eta: 1e-3, onPre: { a: 3000, bPre: 0, bPost: 0, weightDep: 'none' as const }, onPost: { a: 0, bPre: 0, bPost: 0, weightDep: 'none' as const } };
-    const net = buildNetwork(derive(validate(akilNetwork({ N: 500, T_s: 0.3, plastic: { 'E<-I': rule } }))));
-    const cpu = new CpuEngine(net);
-    const c = (await cpu.advance(net.derived.nSteps).then(() => null, (e: unknown) => e)) as RunGuardError;
-    const engine = await WebGpuEngine.create(net, dev.device, { adapterInfo: dev.info });
-    try {
-      const g = (await engine.advance(net.derived.nSteps).then(() => null, (e: unknown) => e)) as RunGuardError;
-      expect(c).toBeInstanceOf(RunGuardError);
-      expect(g).toBeInstanceOf(RunGuardError);
-      expect(c.guard).toBe('weight-bounds');
-      // Same guard, step, synapse and text; the weight's value is exact on SwiftShader and within the
-      // f32 bound on a hardware GPU (fused a * b + c in the update: 1 ulp per update; measured on an
-      // NVIDIA H100: 118.328171 vs 118.328182, 9e-8 relative), so the number is compared apart.
-      const num = /j = (-?[\d.]+)/;
-      expect(g.message.replace(num, 'j = #')).toBe(c.message.replace(num, 'j = #'));
-      if (dev.info.isSoftware) expect(g.value).toBe(c.value);
-      else expect(Math.abs(g.value - c.value)).toBeLessThanOrEqual(engine.step * ulp32(c.value));
-      expect(engine.step).toBe(cpu.step);
-    } finally {
-      engine.dispose();
-    }
-  });
+  for (const schedule of ['fused', 'resident'] as const) {
+    it(`${schedule}: a weight leaving its sign range: RunGuardError('weight-bounds') identical to the CPU reference's`, async () => {
+      // E<-I weights (negative) pushed up by an additive pre term until they change sign.
+      const rule = { rule: 'general', tauSTDP_ms: 200, eta: 1e-3, onPre: { a: 3000, bPre: 0, bPost: 0, weightDep: 'none' as const }, onPost: { a: 0, bPre: 0, bPost: 0, weightDep: 'none' as const } };
+      const net = buildNetwork(derive(validate(akilNetwork({ N: 500, T_s: 0.3, plastic: { 'E<-I': rule } }))));
+      const cpu = new CpuEngine(net);
+      const c = (await cpu.advance(net.derived.nSteps).then(() => null, (e: unknown) => e)) as RunGuardError;
+      const engine = await WebGpuEngine.create(net, dev.device, { adapterInfo: dev.info, schedule });
+      try {
+        const g = (await engine.advance(net.derived.nSteps).then(() => null, (e: unknown) => e)) as RunGuardError;
+        expect(c).toBeInstanceOf(RunGuardError);
+        expect(g).toBeInstanceOf(RunGuardError);
+        expect(c.guard).toBe('weight-bounds');
+        // Same guard, step, synapse and text; the weight's value is exact on SwiftShader and within the
+        // f32 bound on a hardware GPU (fused a * b + c in the update: 1 ulp per update; measured on an
+        // NVIDIA H100: 118.328171 vs 118.328182, 9e-8 relative), so the number is compared apart.
+        const num = /j = (-?[\d.]+)/;
+        expect(g.message.replace(num, 'j = #')).toBe(c.message.replace(num, 'j = #'));
+        if (dev.info.isSoftware) expect(g.value).toBe(c.value);
+        else expect(Math.abs(g.value - c.value)).toBeLessThanOrEqual(engine.step * ulp32(c.value));
+        expect(engine.step).toBe(cpu.step);
+      } finally {
+        engine.dispose();
+      }
+    });
+  }
 
   it('a non-finite V at the end of a bin is flagged (lowest neuron) and halts the GPU', async () => {
     {

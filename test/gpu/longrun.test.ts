@@ -15,7 +15,7 @@ describe(`long runs: WebGPU vs CPU statistics (N = ${N}, ${T_s} s)`, () => {
   for (const plastic of [false, true]) {
     it(`${plastic ? 'EI iSTDP' : 'static'}: rates, CV${plastic ? ' and mean E<-I weight' : ''} agree`, async () => {
       const net = build({ N, T_s, plastic });
-      const { gpu, cpu } = await runBothEngines(net, dev.device, { adapterInfo: dev.info });
+      const { gpu, cpu } = await runBothEngines(net, dev.device, { adapterInfo: dev.info, schedule: 'fused' });
       expectSameStatistics(`${plastic ? 'plastic' : 'static'} N = ${N}, ${T_s} s`, gpu, cpu, { weights: plastic });
     });
   }

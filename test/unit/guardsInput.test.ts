@@ -63,6 +63,7 @@ describe('bad flags, names and files are refused (exit 2)', () => {
     ['bad --T', () => ['run', 'akil-static', '--T', '5parsecs'], /--T '5parsecs': expected a duration/],
     ['negative --seed', () => ['run', 'akil-static', '--seed', '-1', '--out', out()], /seed = -1: allowed an integer in \[0, 4294967295\]/],
     ['unknown backend', () => ['run', 'akil-static', '--backend', 'gpu'], /--backend 'gpu': allowed auto, cpu, webgpu/],
+    ['unknown GPU schedule', () => ['run', 'akil-static', '--gpu-schedule', 'persistent'], /--gpu-schedule 'persistent': allowed auto, resident, fused, passes/],
     ['zero checkpoint interval', () => ['run', 'akil-static', '--checkpoint-every', '0s'], /--checkpoint-every '0s': expected a positive interval/],
     ['bad simulated checkpoint interval', () => ['run', 'akil-static', '--checkpoint-every', 'sim:soon'], /--checkpoint-every 'soon': expected a duration/],
     ['unknown option', () => ['run', 'akil-static', '--frobnicate'], /unknown option '--frobnicate'/],

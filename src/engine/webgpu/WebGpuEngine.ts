@@ -33,7 +33,7 @@ export { SCHEDULE_CHOICES, type Schedule, type ScheduleChoice } from './schedule
 export interface WebGpuEngineOptions {
   /**
    * 'auto' (default): 'resident' where the network fits one workgroup (residentFit in
-   * passes/ResidentStep.ts), else 'fused'. 'resident': every step of a submission in one dispatch of one
+   * passes/ResidentStep.ts) on a hardware adapter, else 'fused' (software adapters: see create()). 'resident': every step of a submission in one dispatch of one
    * workgroup (an error where it does not fit). 'fused': three dispatches per step (two without
    * plasticity and correlated input), the step counter advanced by the neuron pass. 'passes': one
    * dispatch per SCHEDULE pass and a step counter pass, the state at step boundaries: needed by
@@ -200,7 +200,11 @@ export class WebGpuEngine implements Engine {
             })
           : null;
       if (choice === 'resident' && fit && !fit.ok) throw new Error(`WebGPU engine: schedule 'resident' does not fit: ${fit.why}`);
-      const schedule: Schedule = choice === 'auto' ? (fit?.ok ? 'resident' : 'fused') : choice;
+      // 'auto' on a software adapter stays fused: SwiftShader runs one workgroup on one CPU core (N = 1000
+      // EI iSTDP on the 2-core dev VM: 14.4 ms per step resident, 7.0 fused; the resident module also
+      // compiles for ~15 s there), so the resident schedule only pays on a GPU.
+      const software = info?.isSoftware ?? false;
+      const schedule: Schedule = choice === 'auto' ? (fit?.ok && !software ? 'resident' : 'fused') : choice;
       const plastic = net.derived.projections.some((p) => p.plastic && p.pre.kind === 'population');
       const input = InputPass.needed(state) ? await InputPass.create(state, rt) : null;
       const passes: Passes | null =
