@@ -40,7 +40,8 @@ describe('layout schema (host)', () => {
     expect(field(Params, 'pops').offset % 16).toBe(0);
     expect(Params.size).toBe(field(Params, 'projs').offset + MAX_PROJ * 176);
     expect(field(Ctl, 'nSpikes').offset).toBe(8);
-    expect(field(Ctl, 'list').offset).toBe(52);
+    expect(field(Ctl, 'stopStep').offset).toBe(52); // the resident schedule's stop step (issue 19)
+    expect(field(Ctl, 'list').offset).toBe(56);
     expect(() => checkUniform(Params)).not.toThrow();
     const s = struct('S', 'test', [['a', f32, ''], ['b', array(u32, 3), '']]);
     expect(() => checkUniform(s)).toThrow(/S.b: offset 4 is not a multiple of 16/);
