@@ -3,7 +3,7 @@
 // CPU engine read. A model module holds its spec checks, its derived per-step constants, its CPU update
 // and its WGSL twin; adding a model is one new module plus a line in index.ts (docs/architecture.md).
 import type { Derived, DerivedNeuron, DerivedPop, DerivedSignal } from '../model/derive.ts';
-import type { StateLayout } from '../engine/state.ts';
+import type { StateLayout, StateVar } from '../engine/state.ts';
 
 /** What a model's spec check may use (validate.ts's Checker): every failure names the field, its value and the allowed range. */
 export interface FieldChecker {
@@ -39,6 +39,11 @@ export interface NeuronModel {
    * already joined the currents.
    */
   cpuUpdate(d: Derived, st: StateLayout, p: DerivedPop, nSpk: number): number;
+  /**
+   * State beyond v and refr (which every model has), one value per neuron: allocated as
+   * StateLayout.model['neuron.<model>.<name>'] (snapshots and checkpoints carry it). Not on the GPU yet.
+   */
+  readonly state?: readonly StateVar[];
   /** The CPU engine's fused EIF/LIF fast path (and WebAssembly kernel) may run it. */
   readonly cpuFastPath?: boolean;
   /**

@@ -5,26 +5,17 @@ import type { Derived } from '../../model/derive.ts';
 import { FIXED_INV_SCALE } from '../../model/derive.ts';
 import type { CpuState } from './state.ts';
 import { neuronModel } from '../../neurons/index.ts';
+import { synapseModel } from '../../synapses/index.ts';
 import { expF32 } from './expF32.ts';
 import { arenaOf, MAX_INPUT_CHANNELS, type KernelArena } from './wasmKernels.ts';
 
 const f = Math.fround;
 
-/** Applies this step's fixed-point external input to the input channels' currents. */
+/** Joins this step's fixed-point external input into the input channels, by their synapse models (src/synapses). */
 function applyInputs(d: Derived, st: CpuState): void {
-  const N = d.N;
-  const { current, acc } = st;
-  for (const ch of d.channels) {
-    if (ch.kind !== 'input') continue;
-    const base = d.channels.indexOf(ch) * N;
-    for (let i = base; i < base + N; i++) {
-      const a = acc[i]!;
-      if (a !== 0) {
-        current[i] = f(current[i]! + f(a) * FIXED_INV_SCALE);
-        acc[i] = 0;
-      }
-    }
-  }
+  d.channels.forEach((ch, c) => {
+    if (ch.kind === 'input') synapseModel(ch.synapse).cpuJoinInput(d, st, c);
+  });
 }
 
 /** Integrates every neuron one step and fills st.spikes (ascending) with the spikers. */
@@ -54,7 +45,7 @@ const plans = new WeakMap<Derived, Int32Array | null>();
 function fusedPlan(d: Derived): Int32Array | null {
   let p = plans.get(d);
   if (p === undefined) {
-    const ok = d.pops.every((q) => neuronModel(q.neuron.model).cpuFastPath === true);
+    const ok = d.pops.every((q) => neuronModel(q.neuron.model).cpuFastPath === true) && d.channels.every((ch) => synapseModel(ch.synapse).cpuFastPath === true);
     const bases: number[] = [];
     d.channels.forEach((ch, c) => {
       if (ch.kind === 'input') bases.push(c * d.N);

@@ -5,6 +5,8 @@ import type { BuiltNetwork } from '../../network/network.ts';
 import { weightRangeOf } from '../weightRange.ts';
 import { neuronModel } from '../../neurons/index.ts';
 import { gpuRunsRules } from '../../plasticity/index.ts';
+import { synapseModel } from '../../synapses/index.ts';
+import { modelsWithState } from '../state.ts';
 import { fixedIncrement } from '../fixed.ts';
 import {
   MAX_CHANNELS,
@@ -79,6 +81,8 @@ export class GpuPlan {
       throw new Error(`the WebGPU engine cannot run plasticity rule '${r.rule}' (family '${r.family}' is CPU only): use --backend cpu`);
     }
     const d = net.derived;
+    const unsupported = gpuUnsupportedModels(net);
+    if (unsupported.length) throw new Error(`the WebGPU engine cannot run ${unsupported.join(', ')}: use --backend cpu`);
     const N = (this.N = d.N);
     this.nCh = d.channels.length;
     if (d.pops.length > MAX_POPS) throw new Error(`WebGPU engine: ${d.pops.length} populations exceed MAX_POPS = ${MAX_POPS} (layout.ts)`);
@@ -260,7 +264,7 @@ export class GpuPlan {
         sigOffset: p.neuron.source?.sigOffset ?? 0,
         sigCount: p.neuron.source?.sigCount ?? 0,
       })),
-      channels: d.channels.map((c) => ({ decay: c.decay, invTau: c.invTau, isInput: c.kind === 'input' ? 1 : 0, reversal: c.reversal ?? 0 })),
+      channels: d.channels.map((c) => ({ decay: c.decay, invTau: c.invTau, isInput: c.kind === 'input' ? 1 : 0, reversal: c.reversal ?? 0, model: synapseModel(c.synapse).gpu!.code, p0: c.params?.[0] ?? 0, p1: c.params?.[1] ?? 0, p2: c.params?.[2] ?? 0 })),
       signals: d.signals.map((g) => ({ offset: g.offset, channels: g.channels, decay: g.decay })),
       traces: d.traces.map((t) => ({ offset: d.pops[t.pop]!.offset, size: d.pops[t.pop]!.size, decay: t.decay })),
       inputs: d.inputs.map((x, i) => ({
@@ -369,3 +373,12 @@ export class GpuPlan {
 }
 
 export { Params };
+
+/**
+ * The models of a network the WebGPU engine cannot run, named ('synapse model x (CPU only)', or a model that
+ * declares state: the GPU layout has no room for declared state yet); [] when it can run them all.
+ */
+export function gpuUnsupportedModels(net: BuiltNetwork): string[] {
+  const cpuOnly = [...new Set(net.derived.channels.map((c) => c.synapse))].filter((n) => !synapseModel(n).gpu).map((n) => `synapse model '${n}' (CPU only)`);
+  return [...cpuOnly, ...modelsWithState(net).map((m) => `${m} (declares state, not on the GPU yet)`)];
+}
