@@ -17,6 +17,17 @@ export interface FieldChecker {
 /** Per-population constants every integrating model shares (refSteps is set from refractory_ms by derive). */
 export type NeuronBase = Pick<DerivedNeuron, 'gLdT' | 'vT' | 'invDeltaT' | 'refSteps' | 'iBg' | 'source'>;
 
+/**
+ * A CPU fast-path kernel (NeuronModel.cpuFastPath): one step of every population of the network, each neuron's
+ * external input joined (acc of the input channels at inputBases[k] + i, zeroed) just before its own update;
+ * fills st.spikes (ascending) and st.nSpikes.
+ */
+export interface CpuFastPath {
+  /** For messages and docs. */
+  readonly name: string;
+  run(d: Derived, st: StateLayout, inputBases: Int32Array): void;
+}
+
 export interface NeuronModel {
   /** The spec's `neuron.model` value. */
   readonly name: string;
@@ -44,8 +55,11 @@ export interface NeuronModel {
    * StateLayout.model['neuron.<model>.<name>'] (snapshots and checkpoints carry it). Not on the GPU yet.
    */
   readonly state?: readonly StateVar[];
-  /** The CPU engine's fused EIF/LIF fast path (and WebAssembly kernel) may run it. */
-  readonly cpuFastPath?: boolean;
+  /**
+   * A CPU fast-path kernel for networks whose populations all name this same kernel (and whose channels all
+   * allow it): the EIF/LIF one (currentBasedFast.ts, fused JavaScript and WebAssembly). Must give cpuUpdate's bits.
+   */
+  readonly cpuFastPath?: CpuFastPath;
   /**
    * The WebGPU twin: `code` goes to PopParams.model; `fn` names a WGSL function (p: u32, i: u32, vi: f32) -> f32
    * returning the membrane potential after one step (before threshold), defined in `wgsl` (which may use the
