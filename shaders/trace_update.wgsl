@@ -25,21 +25,21 @@ fn trace_update_at(i: u32, step: u32) {
     }
     fstate[at] = x * tr.decay;
   }
-  // Channels: recurrent accumulators join their currents, then synapse_step (generated from the synapse-model
-  // registry, src/synapses; the exponential's: x * decay) advances the current one step.
+  // Channels: recurrent accumulators join (synapse_join: cur + inc by default), then synapse_step advances the
+  // current one step (both generated from the synapse-model registry, src/synapses; the exponential's: x * decay).
   for (var c = 0u; c < P.nChannels; c++) {
     let at = c * P.N + i;
     let cur = fstate[P.curOff + at];
     if (P.channels[c].isInput != 0u) {
-      fstate[P.curOff + at] = synapse_step(c, cur);
+      fstate[P.curOff + at] = synapse_step(c, i, cur);
       continue;
     }
     let a = atomicLoad(&acc[at]);
     if (a != 0) {
-      fstate[P.curOff + at] = synapse_step(c, cur + f32(a) * FIXED_INV_SCALE);
+      fstate[P.curOff + at] = synapse_step(c, i, synapse_join(c, i, cur, f32(a) * FIXED_INV_SCALE));
       atomicStore(&acc[at], 0);
     } else {
-      fstate[P.curOff + at] = synapse_step(c, cur);
+      fstate[P.curOff + at] = synapse_step(c, i, cur);
     }
   }
   let slot = istate[P.slotOff + i];

@@ -59,7 +59,7 @@ function overflow(step: number, channel: string, i: number, a: number): never {
 
 const WGSL = `
 // Exponential current: x * f32(1 - dt/tau).
-fn exponential_step(c: u32, x: f32) -> f32 {
+fn exponential_step(c: u32, i: u32, x: f32) -> f32 {
   return x * P.channels[c].decay;
 }
 `;

@@ -51,12 +51,16 @@ export interface SynapseModel {
   /** The CPU engine's fused EIF/LIF fast path may run networks whose channels all use this model. */
   readonly cpuFastPath?: boolean;
   /**
-   * The WebGPU twin: `code` goes to ChannelParams.model; `fn` names a WGSL function (c: u32, x: f32) -> f32 that
-   * returns the current after one step from x (the current with this step's input joined), defined in `wgsl`
-   * (which may read P.channels[c]). Models sharing a code share fn and wgsl. `null`: CPU only (the WebGPU
-   * engine refuses the network by name). The input join and extra state are not yet generated for the GPU.
+   * The WebGPU twin, defined in `wgsl` (which may read P.channels[c] and its declared state, variable k of
+   * neuron i at fstate[P.channels[c].stateOff + k * P.N + i]; f32 state only). `code` goes to ChannelParams.model.
+   * - `fn` names a function (c: u32, i: u32, x: f32) -> f32: the current of neuron i after one step from x (the
+   *   current with this step's input joined), in 'trace_update'.
+   * - `joinFn` (optional) names a function (c: u32, i: u32, cur: f32, inc: f32) -> f32 that joins input inc
+   *   (f32(acc) 2^-20) and returns the new current (default: cur + inc), in 'neuron_update' (input channels)
+   *   and 'trace_update' (recurrent channels). A double exponential adds inc to its rise state and returns cur.
+   * Models sharing a code share the functions. `null`: CPU only (the WebGPU engine refuses the network by name).
    */
-  readonly gpu: { code: number; fn: string; wgsl: string } | null;
+  readonly gpu: { code: number; fn: string; joinFn?: string; wgsl: string } | null;
 }
 
 const models = new Map<string, SynapseModel>();
@@ -65,7 +69,7 @@ const models = new Map<string, SynapseModel>();
 export function registerSynapseModel(m: SynapseModel): void {
   for (const o of models.values()) {
     if (o.name === m.name || !o.gpu || !m.gpu || o.gpu.code !== m.gpu.code) continue;
-    if (o.gpu.fn !== m.gpu.fn || o.gpu.wgsl !== m.gpu.wgsl) throw new Error(`synapse model '${m.name}': GPU code ${m.gpu.code} is taken by '${o.name}' with a different WGSL function`);
+    if (o.gpu.fn !== m.gpu.fn || o.gpu.joinFn !== m.gpu.joinFn || o.gpu.wgsl !== m.gpu.wgsl) throw new Error(`synapse model '${m.name}': GPU code ${m.gpu.code} is taken by '${o.name}' with a different WGSL function`);
   }
   models.set(m.name, m);
 }
@@ -92,30 +96,38 @@ export function synapseModelNames(): string[] {
 
 /**
  * The generated WGSL of the registered synapse models (joined to every module that holds trace_update.wgsl):
- * each step function once, the SYNAPSE_* codes, and synapse_step(c, x), which dispatches on
- * ChannelParams.model; code 0 (the exponential) is the fallback.
+ * each model's functions once, the SYNAPSE_* codes, synapse_step(c, i, x) and synapse_join(c, i, cur, inc),
+ * which dispatch on ChannelParams.model; code 0 (the exponential) is the fallback, cur + inc the default join.
  */
 export function synapseModelsWgsl(): string {
-  const byCode = new Map<number, { fn: string; wgsl: string; names: string[] }>();
+  const byCode = new Map<number, { fn: string; joinFn?: string; wgsl: string; names: string[] }>();
   const consts: string[] = [];
   for (const m of models.values()) {
     if (!m.gpu) continue;
     consts.push(`const SYNAPSE_${m.name.toUpperCase()}: u32 = ${m.gpu.code}u;`);
     const e = byCode.get(m.gpu.code);
     if (e) e.names.push(m.name);
-    else byCode.set(m.gpu.code, { fn: m.gpu.fn, wgsl: m.gpu.wgsl, names: [m.name] });
+    else byCode.set(m.gpu.code, { ...m.gpu, names: [m.name] });
   }
+  const joins = sorted0(byCode).filter(([, e]) => e.joinFn !== undefined);
   const sorted = [...byCode.entries()].sort((a, b) => a[0] - b[0]);
   const fallback = byCode.get(0);
   return [
     '// Generated from the synapse-model registry (src/synapses): do not edit.',
     ...consts,
     ...sorted.map(([, e]) => `// ${e.names.join(', ')}\n${e.wgsl.trim()}`),
-    'fn synapse_step(c: u32, x: f32) -> f32 {',
+    'fn synapse_step(c: u32, i: u32, x: f32) -> f32 {',
     '  let model = P.channels[c].model;',
-    ...sorted.filter(([code]) => code !== 0).map(([code, e]) => `  if (model == ${code}u) {\n    return ${e.fn}(c, x);\n  }`),
-    fallback ? `  return ${fallback.fn}(c, x);` : '  return x;',
+    ...sorted.filter(([code]) => code !== 0).map(([code, e]) => `  if (model == ${code}u) {\n    return ${e.fn}(c, i, x);\n  }`),
+    fallback ? `  return ${fallback.fn}(c, i, x);` : '  return x;',
+    '}',
+    'fn synapse_join(c: u32, i: u32, cur: f32, inc: f32) -> f32 {',
+    ...(joins.length ? ['  let model = P.channels[c].model;'] : []),
+    ...joins.map(([code, e]) => `  if (model == ${code}u) {\n    return ${e.joinFn}(c, i, cur, inc);\n  }`),
+    '  return cur + inc;',
     '}',
     '',
   ].join('\n');
 }
+
+const sorted0 = <T>(m: Map<number, T>): [number, T][] => [...m.entries()].sort((a, b) => a[0] - b[0]);

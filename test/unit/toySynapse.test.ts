@@ -5,7 +5,8 @@
 //    doubled it must give the exponential network's bits exactly (2/(2 tau) = 1/tau in f64); undoubled it
 //    must not (so the registry's constants are really what the engine runs).
 //  - 'toy_peak': the exponential plus a declared state variable (peak |I| per neuron and channel), CPU only:
-//    the state is allocated from the declaration, carried by snapshots, and named by the WebGPU refusal.
+//    the state is allocated from the declaration, carried by snapshots, and the WebGPU refusal names the model.
+//  - 'toy_late' (toySynapseModels.ts; on both engines in test/gpu/toySynapse.test.ts): declared state, own join.
 import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { gpuUnsupportedModels } from '../../src/engine/webgpu/plan.ts';
@@ -15,7 +16,7 @@ import { SpecError, validate } from '../../src/model/validate.ts';
 import { buildNetwork } from '../../src/network/network.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 import { hasSynapseModel, registerSynapseModel, synapseModelsWgsl } from '../../src/synapses/index.ts';
-import { toyFast, toyPeak, toySynapseSpec as spec } from './toySynapseModels.ts';
+import { toyFast, toyLate, toyPeak, toySynapseSpec as spec } from './toySynapseModels.ts';
 
 async function run(s: NetworkSpec, steps?: number): Promise<CpuEngine> {
   const e = new CpuEngine(buildNetwork(derive(validate(s))));
@@ -32,7 +33,7 @@ describe('a toy synapse model added through the registry alone', () => {
     bad.inputs[0]!.tauSyn_ms = 0;
     expect(() => validate(bad)).toThrow(SpecError);
     expect(() => validate(bad)).toThrow(/inputs\[0\]\.tauSyn_ms = 0/);
-    expect(synapseModelsWgsl()).toMatch(/if \(model == 5u\) \{\n {4}return toy_fast_step\(c, x\);/);
+    expect(synapseModelsWgsl()).toMatch(/if \(model == 5u\) \{\n {4}return toy_fast_step\(c, i, x\);/);
     expect(() => registerSynapseModel({ ...toyFast, name: 'toy_clash', gpu: { ...toyFast.gpu!, fn: 'other' } })).toThrow(/GPU code 5 is taken by 'toy_fast'/);
   });
 
@@ -66,7 +67,18 @@ describe('a toy synapse model added through the registry alone', () => {
     await resumed.advance(full.net.derived.nSteps);
     for (const k of keys) expect(Array.from(resumed.state.model[k]!)).toEqual(Array.from(full.state.model[k]!));
     expect(Array.from(resumed.state.v)).toEqual(Array.from(full.state.v));
-    expect(gpuUnsupportedModels(full.net)).toEqual(["synapse model 'toy_peak' (CPU only)", "synapse model 'toy_peak' (declares state, not on the GPU yet)"]);
+    expect(gpuUnsupportedModels(full.net)).toEqual(["synapse model 'toy_peak' (CPU only)"]);
     expect(gpuUnsupportedModels(buildNetwork(derive(validate(spec(undefined)))))).toEqual([]);
+  });
+
+  it('joins input into its declared state (toy_late: input reaches the current half per step)', async () => {
+    registerSynapseModel(toyLate);
+    const ref = await run(spec(undefined));
+    const late = await run(spec('toy_late'));
+    expect(Object.keys(late.state.model).sort()).toEqual(['synapse.0.pending', 'synapse.1.pending', 'synapse.2.pending']);
+    expect(Math.max(...late.state.model['synapse.2.pending']!.map(Math.abs))).toBeGreaterThan(0);
+    expect(late.recorder.rec.raster.count).toBeGreaterThan(100);
+    expect(Array.from(late.state.v)).not.toEqual(Array.from(ref.state.v));
+    expect(gpuUnsupportedModels(late.net)).toEqual([]);
   });
 });

@@ -35,7 +35,7 @@ export const toyFast: SynapseModel = {
   derive: (o, dt) => ({ decay: 0.5, invTau: f(2 / (o['tauSyn_ms'] as number)), params: [f(1 - (2 * dt) / (o['tauSyn_ms'] as number))] }),
   cpuUpdate: fastUpdate,
   cpuFastPath: false,
-  gpu: { code: 5, fn: 'toy_fast_step', wgsl: 'fn toy_fast_step(c: u32, x: f32) -> f32 {\n  return x * P.channels[c].p0;\n}' },
+  gpu: { code: 5, fn: 'toy_fast_step', wgsl: 'fn toy_fast_step(c: u32, i: u32, x: f32) -> f32 {\n  return x * P.channels[c].p0;\n}' },
 };
 
 function peakUpdate(d: Derived, st: StateLayout, c: number, step: number): void {
@@ -62,3 +62,61 @@ export function toySynapseSpec(synapse: string | undefined, tauFactor = 1): Netw
   return { ...s, populations: s.populations.map(syn), inputs: s.inputs.map(syn) };
 }
 
+
+/**
+ * Its input goes to a declared state variable `pending` (join), and each step half of the pending input
+ * reaches the current: moved = pending / 2 (all of it below 1e-30), pending -= moved, I <- f32(f32(I + moved) * decay). On the GPU
+ * through its own joinFn and fn, reading and writing fstate[stateOff + i] (exact halvings: identical bits).
+ */
+export const toyLate: SynapseModel = {
+  ...exponential,
+  name: 'toy_late',
+  description: 'test: input reaches the current half per step, through a declared state variable',
+  state: [{ name: 'pending', type: 'f32', doc: 'input not yet in the current (mV/ms)' }],
+  cpuJoinInput: (d, st, c) => lateJoin(d, st, c),
+  cpuUpdate: (d, st, c) => {
+    if (d.channels[c]!.kind === 'recurrent') lateJoin(d, st, c);
+    const pend = st.model[`synapse.${c}.pending`]!;
+    const dec = d.channels[c]!.decay;
+    for (let i = 0; i < d.N; i++) {
+      const p = pend[i]!;
+      const moved = Math.abs(p) < f(1e-30) ? p : f(p * 0.5); // no subnormals: GPUs may flush them
+      pend[i] = f(p - moved);
+      st.current[c * d.N + i] = f(f(st.current[c * d.N + i]! + moved) * dec);
+    }
+  },
+  cpuFastPath: false,
+  gpu: {
+    code: 6,
+    fn: 'toy_late_step',
+    joinFn: 'toy_late_join',
+    wgsl: `
+fn toy_late_join(c: u32, i: u32, cur: f32, inc: f32) -> f32 {
+  let at = P.channels[c].stateOff + i;
+  fstate[at] = fstate[at] + inc;
+  return cur;
+}
+fn toy_late_step(c: u32, i: u32, x: f32) -> f32 {
+  let at = P.channels[c].stateOff + i;
+  let p = fstate[at];
+  var moved = p * 0.5;
+  if (abs(p) < 1e-30) {
+    moved = p;
+  }
+  fstate[at] = p - moved;
+  return (x + moved) * P.channels[c].decay;
+}`,
+  },
+};
+
+/** toy_late's join: acc of channel c (zeroed) into `pending`. */
+function lateJoin(d: Derived, st: StateLayout, c: number): void {
+  const pend = st.model[`synapse.${c}.pending`]!;
+  for (let i = 0; i < d.N; i++) {
+    const a = st.acc[c * d.N + i]!;
+    if (a !== 0) {
+      pend[i] = f(pend[i]! + f(a) * FIXED_INV_SCALE);
+      st.acc[c * d.N + i] = 0;
+    }
+  }
+}

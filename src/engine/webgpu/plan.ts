@@ -53,7 +53,11 @@ export interface ProjPlan {
 export class GpuPlan {
   readonly N: number;
   readonly nCh: number;
-  readonly fstate = new Sections<'v' | 'current' | 'traces' | 'curAcc' | 'signal'>();
+  readonly fstate = new Sections<'v' | 'current' | 'traces' | 'curAcc' | 'signal' | 'synState'>();
+  /** Declared synapse-model state (StateLayout.model 'synapse.<c>.<var>'): each key's offset in fstate (N values). */
+  readonly synStateOff = new Map<string, number>();
+  /** Per channel: fstate offset of its first declared state variable (variable k at + k N), 0 when none. */
+  readonly chStateOff: number[] = [];
   readonly istate = new Sections<'refr' | 'last' | 'slot' | 'ring'>();
   readonly list = new Sections<'spikes' | 'events' | 'rec'>();
   readonly graph = new Sections<'rowPtr' | 'post' | 'colPtr' | 'colW' | 'colPre' | 'tables' | 'wsample'>();
@@ -100,7 +104,17 @@ export class GpuPlan {
     for (const x of d.inputs) if (x.size >= 2 ** 24) throw new Error(`WebGPU engine: input ${x.name} has ${x.size} neurons; events address at most 2^24`);
 
     this.nSlots = net.currentSample.length;
+    const synVars = d.channels.map((ch) => synapseModel(ch.synapse).state ?? []);
     this.fstate.add('v', N).add('current', this.nCh * N).add('traces', d.traces.length * N).add('curAcc', this.nSlots * this.nCh).add('signal', d.nSignalChannels);
+    this.fstate.add('synState', synVars.reduce((n, vs) => n + vs.length, 0) * N);
+    let at = this.fstate.offset.synState;
+    synVars.forEach((vs, c) => {
+      this.chStateOff.push(vs.length ? at : 0);
+      for (const v of vs) {
+        this.synStateOff.set(`synapse.${c}.${v.name}`, at);
+        at += N;
+      }
+    });
 
     let ring = 0;
     for (const x of d.inputs) {
@@ -264,7 +278,7 @@ export class GpuPlan {
         sigOffset: p.neuron.source?.sigOffset ?? 0,
         sigCount: p.neuron.source?.sigCount ?? 0,
       })),
-      channels: d.channels.map((c) => ({ decay: c.decay, invTau: c.invTau, isInput: c.kind === 'input' ? 1 : 0, reversal: c.reversal ?? 0, model: synapseModel(c.synapse).gpu!.code, p0: c.params?.[0] ?? 0, p1: c.params?.[1] ?? 0, p2: c.params?.[2] ?? 0 })),
+      channels: d.channels.map((c, i) => ({ decay: c.decay, invTau: c.invTau, isInput: c.kind === 'input' ? 1 : 0, reversal: c.reversal ?? 0, model: synapseModel(c.synapse).gpu!.code, stateOff: this.chStateOff[i]!, p0: c.params?.[0] ?? 0, p1: c.params?.[1] ?? 0, p2: c.params?.[2] ?? 0 })),
       signals: d.signals.map((g) => ({ offset: g.offset, channels: g.channels, decay: g.decay })),
       traces: d.traces.map((t) => ({ offset: d.pops[t.pop]!.offset, size: d.pops[t.pop]!.size, decay: t.decay })),
       inputs: d.inputs.map((x, i) => ({
@@ -375,10 +389,13 @@ export class GpuPlan {
 export { Params };
 
 /**
- * The models of a network the WebGPU engine cannot run, named ('synapse model x (CPU only)', or a model that
- * declares state: the GPU layout has no room for declared state yet); [] when it can run them all.
+ * The models of a network the WebGPU engine cannot run, named: CPU-only synapse models, synapse models with i32
+ * state, and neuron models that declare state (the GPU layout holds declared f32 synapse state only); [] if none.
  */
 export function gpuUnsupportedModels(net: BuiltNetwork): string[] {
-  const cpuOnly = [...new Set(net.derived.channels.map((c) => c.synapse))].filter((n) => !synapseModel(n).gpu).map((n) => `synapse model '${n}' (CPU only)`);
-  return [...cpuOnly, ...modelsWithState(net).map((m) => `${m} (declares state, not on the GPU yet)`)];
+  const names = [...new Set(net.derived.channels.map((c) => c.synapse))];
+  const cpuOnly = names.filter((n) => !synapseModel(n).gpu).map((n) => `synapse model '${n}' (CPU only)`);
+  const i32State = names.filter((n) => synapseModel(n).state?.some((v) => v.type !== 'f32')).map((n) => `synapse model '${n}' (declares i32 state: f32 only on the GPU)`);
+  const neuronState = modelsWithState(net).filter((m) => m.startsWith('neuron')).map((m) => `${m} (declares state, not on the GPU yet)`);
+  return [...cpuOnly, ...i32State, ...neuronState];
 }
