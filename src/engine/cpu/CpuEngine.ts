@@ -8,9 +8,8 @@ import { checkStep, restoreInto, restoreStateEntries, snapArray, stateEntries, t
 import { fixedIncrement } from '../fixed.ts';
 import { inputPass, primeInputs } from './input.ts';
 import { neuronUpdatePass } from './neuronUpdate.ts';
-import { plasticityPostPass, plasticityPrePass } from './plasticity.ts';
 import { createState, type CpuState } from './state.ts';
-import { synapsePropagatePass } from './synapsePropagate.ts';
+import { plasticityPostSlice, plasticityPreRest, synapseSlicePass, wholeSlices } from './synapsePass.ts';
 import { traceUpdatePass } from './traceUpdate.ts';
 import { arenaOf } from './wasmKernels.ts';
 import { weightRangeOf } from '../weightRange.ts';
@@ -66,12 +65,16 @@ export class CpuEngine implements Engine {
         return this.inputOverflowChannels.length ? (step) => this.checkInputOverflow(step) : () => {};
       case 'neuron_update':
         return () => neuronUpdatePass(d, st);
-      case 'synapse_propagate':
-        return () => synapsePropagatePass(net, st, this.qStatic);
+      case 'synapse_propagate': {
+        const all = wholeSlices(net);
+        return (step) => synapseSlicePass(net, st, this.qStatic, step, all);
+      }
       case 'plasticity_pre':
-        return (step) => plasticityPrePass(net, st, step);
-      case 'plasticity_post':
-        return (step) => plasticityPostPass(net, st, step);
+        return (step) => plasticityPreRest(net, st, step); // pair STDP's pre updates run in 'synapse_propagate' (same row walk)
+      case 'plasticity_post': {
+        const all = wholeSlices(net);
+        return (step) => plasticityPostSlice(net, st, step, all);
+      }
       case 'trace_update':
         return (step) => traceUpdatePass(d, st, step);
       case 'record':
