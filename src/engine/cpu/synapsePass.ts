@@ -31,7 +31,7 @@ export function rowsSorted(net: BuiltNetwork): boolean {
 export function sliceOf(net: BuiltNetwork, postLo: number, postHi: number): SynapseSlice[] {
   return net.derived.projections.map((p) => {
     const { rowPtr, post } = net.csr[p.index]!;
-    const n = rowPtr.length - 1;
+    const n = p.pre.kind === 'population' ? rowPtr.length - 1 : 0; // input projections: the input pass (one thread)
     const rowStart = new Int32Array(n);
     const rowEnd = new Int32Array(n);
     for (let k = 0; k < n; k++) {
