@@ -1,0 +1,69 @@
+// CPU engine threads (src/engine/cpu/threads, issue 24): the golden cases of bench/bitcheckCases.ts (static and
+// EI iSTDP, N = 2000, 2 s) on 2 and 3 threads (the size threshold lowered so that they really run threaded)
+// must give the one-thread reference, bit for bit: per-neuron spike counts, V, currents, traces, weights.
+// Also: the size threshold keeps small networks on one thread, and the row slices partition every row.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { cases, fingerprintThreads, REFERENCE, type Fingerprint } from '../../bench/bitcheckCases.ts';
+import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
+import { sliceOf } from '../../src/engine/cpu/synapsePass.ts';
+import { MIN_NEURONS_PER_THREAD, threadBounds, threadsFor } from '../../src/engine/cpu/threads/pool.ts';
+import { derive } from '../../src/model/derive.ts';
+import { validate } from '../../src/model/validate.ts';
+import { buildNetwork } from '../../src/network/network.ts';
+import { akilNetwork } from '../../src/presets/akil2021.ts';
+
+const reference = JSON.parse(readFileSync(REFERENCE, 'utf8')) as Record<string, Fingerprint>;
+
+describe('CPU engine on worker threads: bit-identical to one thread', () => {
+  for (const [name, spec] of Object.entries(cases)) {
+    for (const T of [2, 3]) {
+      it(`${name} on ${T} threads`, async () => {
+        const r = await fingerprintThreads(spec, T);
+        expect(r.threads, r.device).toBe(T);
+        expect(r.device).toContain(`${T} threads`);
+        expect(r.fp).toEqual(reference[name]);
+      }, 120_000);
+    }
+  }
+});
+
+describe('thread planning', () => {
+  const net = buildNetwork(derive(validate({ ...akilNetwork({ N: 1000, T_s: 0.01 }) })));
+
+  it('keeps a network below the size threshold on one thread, and says why', async () => {
+    expect(threadsFor(net, 8)).toEqual({ T: 1, why: expect.stringContaining(`${MIN_NEURONS_PER_THREAD} neurons per thread`) });
+    const eng = await CpuEngine.create(net, { threads: 4 });
+    expect(eng.threads).toBe(1);
+    expect(eng.device).toContain('1 thread: N = 1000');
+    eng.dispose();
+    expect(threadsFor(net, 1)).toEqual({ T: 1, why: '' });
+    expect(threadsFor(net, 3, 100).T).toBe(3);
+  });
+
+  it('splits neurons into ordered ranges covering [0, N) and rows into slices that partition them', () => {
+    for (const [N, T] of [[1000, 3], [2000, 2], [37, 5]] as const) {
+      const b = threadBounds(N, T);
+      expect(b[0]).toBe(0);
+      expect(b[T]).toBe(N);
+      for (let t = 0; t < T; t++) expect(b[t + 1]!).toBeGreaterThanOrEqual(b[t]!);
+    }
+    const b = threadBounds(net.derived.N, 3);
+    const parts = [0, 1, 2].map((t) => sliceOf(net, b[t]!, b[t + 1]!));
+    let bad = 0;
+    let checked = 0;
+    for (const p of net.derived.projections) {
+      if (p.pre.kind !== 'population') continue;
+      const { rowPtr, post } = net.csr[p.index]!;
+      const [s0, s1, s2] = parts.map((x) => x[p.index]!);
+      for (let k = 0; k < rowPtr.length - 1; k++) {
+        if (s0!.rowStart[k] !== rowPtr[k] || s2!.rowEnd[k] !== rowPtr[k + 1] || s0!.rowEnd[k] !== s1!.rowStart[k] || s1!.rowEnd[k] !== s2!.rowStart[k]) bad++;
+        [s0!, s1!, s2!].forEach((s, t) => {
+          for (let y = s.rowStart[k]!; y < s.rowEnd[k]!; y++, checked++) if (post[y]! < b[t]! || post[y]! >= b[t + 1]!) bad++;
+        });
+      }
+    }
+    expect(bad).toBe(0);
+    expect(checked).toBe(net.derived.projections.filter((p) => p.pre.kind === 'population').reduce((a, p) => a + net.csr[p.index]!.post.length, 0));
+  });
+});
