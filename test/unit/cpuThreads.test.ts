@@ -12,6 +12,10 @@ import { derive } from '../../src/model/derive.ts';
 import { validate } from '../../src/model/validate.ts';
 import { buildNetwork } from '../../src/network/network.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from './checkpointHelpers.ts';
 
 const reference = JSON.parse(readFileSync(REFERENCE, 'utf8')) as Record<string, Fingerprint>;
 
@@ -65,5 +69,28 @@ describe('thread planning', () => {
     }
     expect(bad).toBe(0);
     expect(checked).toBe(net.derived.projections.filter((p) => p.pre.kind === 'population').reduce((a, p) => a + net.csr[p.index]!.post.length, 0));
+  });
+});
+
+describe('--threads on run and sweep', () => {
+  for (const cmd of [['run', 'akil-static'], ['sweep', 'akil-static', '--N', '200']]) {
+    for (const bad of ['0', '1.5', 'two', '2000']) {
+      it(`${cmd[0]} --threads ${bad}: exit 2 naming the flag, its value and the range`, async () => {
+        const r = await cli([...cmd, '--threads', bad, '--quiet', '--out', join(tmpdir(), 'never-written')]);
+        expect(r.status).toBe(2);
+        expect(r.err).toContain(`--threads '${bad}'`);
+        expect(r.err).toContain('1 to 1024');
+      });
+    }
+  }
+
+  it('run --threads 2 runs (one thread at this size) and writes its outputs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pn-threads-'));
+    try {
+      const r = await cli(['run', 'akil-static', '--N', '300', '--T', '0.1s', '--backend', 'cpu', '--threads', '2', '--quiet', '--out', join(dir, 'out'), '--force']);
+      expect(r.status, r.err).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
