@@ -42,11 +42,11 @@ export function fingerprint(spec: NetworkSpec): Fingerprint {
 }
 
 /**
- * The same on `threads` threads (threads below the engine's size threshold too: minNeuronsPerThread 1), and
+ * The same on `threads` threads (threads below the engine's size thresholds too), and
  * how many ran; the engine is disposed.
  */
 export async function fingerprintThreads(spec: NetworkSpec, threads: number): Promise<{ fp: Fingerprint; threads: number; device: string }> {
-  const eng = await CpuEngine.create(buildNetwork(derive(validate(spec))), { threads, minNeuronsPerThread: 1 });
+  const eng = await CpuEngine.create(buildNetwork(derive(validate(spec))), { threads, minNeuronsPerThread: 1, minNeuronSteps: 0 });
   try {
     return { fp: fingerprintOf(eng), threads: eng.threads, device: eng.device };
   } finally {

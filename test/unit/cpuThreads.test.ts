@@ -36,13 +36,14 @@ describe('thread planning', () => {
   const net = buildNetwork(derive(validate({ ...akilNetwork({ N: 1000, T_s: 0.01 }) })));
 
   it('keeps a network below the size threshold on one thread, and says why', async () => {
-    expect(threadsFor(net, 8)).toEqual({ T: 1, why: expect.stringContaining(`${MIN_NEURONS_PER_THREAD} neurons per thread`) });
-    const eng = await CpuEngine.create(net, { threads: 4 });
+    expect(threadsFor(net, 8, MIN_NEURONS_PER_THREAD, 0)).toEqual({ T: 1, why: expect.stringContaining(`${MIN_NEURONS_PER_THREAD} neurons per thread`) });
+    const eng = await CpuEngine.create(net, { threads: 4, minNeuronSteps: 0 });
     expect(eng.threads).toBe(1);
     expect(eng.device).toContain('1 thread: N = 1000');
     eng.dispose();
     expect(threadsFor(net, 1)).toEqual({ T: 1, why: '' });
-    expect(threadsFor(net, 3, 100).T).toBe(3);
+    expect(threadsFor(net, 3, 100).why).toContain('a short run');
+    expect(threadsFor(net, 3, 100, 0).T).toBe(3);
   });
 
   it('splits neurons into ordered ranges covering [0, N) and rows into slices that partition them', () => {

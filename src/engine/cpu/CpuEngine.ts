@@ -21,6 +21,8 @@ export interface CpuEngineOptions {
   threads?: number;
   /** Fewest neurons per thread (default MIN_NEURONS_PER_THREAD; tests lower it to thread small networks). */
   minNeuronsPerThread?: number;
+  /** Fewest N x steps for threads (default MIN_NEURON_STEPS; tests lower it). */
+  minNeuronSteps?: number;
 }
 import { weightRangeOf } from '../weightRange.ts';
 
@@ -70,7 +72,7 @@ export class CpuEngine implements Engine {
   static async create(net: BuiltNetwork, opts: CpuEngineOptions = {}): Promise<CpuEngine> {
     const label = opts.label ?? 'CPU';
     const asked = opts.threads ?? (await availableThreads());
-    const { T, why } = threadsFor(net, asked, opts.minNeuronsPerThread);
+    const { T, why } = threadsFor(net, asked, opts.minNeuronsPerThread, opts.minNeuronSteps);
     const one = (note: string) => new CpuEngine(net, label, undefined, asked > 1 ? `, 1 thread: ${note}` : '');
     if (T <= 1) return one(why);
     const ts = createThreadedState(net, T);

@@ -17,6 +17,12 @@ import { CTRL, ctrlWords, MSG_BYTES, takeError, ThreadPart, waitWhile, type Part
  */
 export const MIN_NEURONS_PER_THREAD = 2500;
 
+/**
+ * Fewest neuron-steps (N x steps of the run) for threads: starting the workers costs ~0.1-0.5 s (more from the
+ * TypeScript sources, which each worker transpiles), about what one thread needs for 2 x 10^8 neuron-steps.
+ */
+export const MIN_NEURON_STEPS = 2e8;
+
 /** The machine's cores (os.availableParallelism in Node; navigator.hardwareConcurrency in a cross-origin-isolated page; else 1). */
 export async function availableThreads(): Promise<number> {
   const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
@@ -29,9 +35,10 @@ export async function availableThreads(): Promise<number> {
 }
 
 /** How many threads a network gets for `requested` (>= 1), and why fewer. */
-export function threadsFor(net: BuiltNetwork, requested: number, minPerThread = MIN_NEURONS_PER_THREAD): { T: number; why: string } {
+export function threadsFor(net: BuiltNetwork, requested: number, minPerThread = MIN_NEURONS_PER_THREAD, minNeuronSteps = MIN_NEURON_STEPS): { T: number; why: string } {
   const d = net.derived;
   if (requested <= 1) return { T: 1, why: '' };
+  if (d.N * d.nSteps < minNeuronSteps) return { T: 1, why: `a short run (N x steps = ${d.N * d.nSteps} < ${minNeuronSteps}: starting workers would cost more than they save)` };
   const T = Math.min(requested, Math.floor(d.N / Math.max(1, minPerThread)));
   if (T <= 1) return { T: 1, why: `N = ${d.N} < ${2 * minPerThread} (${minPerThread} neurons per thread at least)` };
   if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return { T: 1, why: 'no SharedArrayBuffer (a page must be cross-origin isolated)' };

@@ -10,7 +10,8 @@ import type { ThreadInit } from './pool.ts';
 async function receiveInit(): Promise<ThreadInit> {
   const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
   if (proc?.versions?.node !== undefined) {
-    const wt = await import(/* @vite-ignore */ 'node:worker_threads' as string) as typeof import('node:worker_threads');
+    const spec = 'node:worker_threads'; // a variable: Vite must not bundle it for the browser
+    const wt = (await import(/* @vite-ignore */ spec)) as typeof import('node:worker_threads');
     return (wt.workerData as { init: ThreadInit }).init;
   }
   return new Promise((resolve) => {
