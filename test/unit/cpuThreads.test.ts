@@ -32,6 +32,27 @@ describe('CPU engine on worker threads: bit-identical to one thread', () => {
   }
 });
 
+describe('run guards from worker threads', () => {
+  it("'overflow' in a recurrent channel: the same RunGuardError (step, neuron, value) on 3 threads as on 1", async () => {
+    const spec = akilNetwork({ N: 600, T_s: 0.3 });
+    // I<-E: J/tau * 2^20 = 1.3e12 per spike onto the I neurons (480 .. 599), all in the last thread's range
+    // [400, 600): the error comes from a worker, not from the main thread.
+    Object.assign(spec.projections[2]!, { j: 1e7, scaleBySqrtN: false });
+    const net = buildNetwork(derive(validate(spec)));
+    const errs: unknown[] = [];
+    for (const threads of [1, 3]) {
+      const eng = await CpuEngine.create(net, { threads, minNeuronsPerThread: 1, minNeuronSteps: 0 });
+      expect(eng.threads).toBe(threads);
+      errs.push(await eng.advance(net.derived.nSteps).then(() => null, (e: unknown) => e));
+      eng.dispose();
+    }
+    const [one, three] = errs as { guard: string; step: number; where: string; value: number; message: string }[];
+    expect(one).toMatchObject({ guard: 'overflow', where: expect.stringMatching(/neuron (4[89]\d|5\d\d), channel E/) });
+    expect(threadBounds(600, 3)[2]).toBeLessThanOrEqual(480);
+    expect(three).toMatchObject({ guard: one!.guard, step: one!.step, where: one!.where, value: one!.value, message: one!.message });
+  }, 60_000);
+});
+
 describe('thread planning', () => {
   const net = buildNetwork(derive(validate({ ...akilNetwork({ N: 1000, T_s: 0.01 }) })));
 

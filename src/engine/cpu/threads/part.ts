@@ -21,11 +21,12 @@ export const CTRL = {
   barrier: 3, // arrivals at the current barrier
   barrierGen: 4, // barrier generation (waited on)
   done: 5, // workers finished with the step
-  error: 6, // 1: a thread stored an error in the message buffer
+  error: 6, // unused (errors: per thread, below)
   ready: 7, // workers attached and waiting
-  counts: 8, // spikers per thread, counts + t
+  counts: 8, // spikers per thread, counts + t; then per thread: error flag (counts + T + t), error order key (counts + 2T + t)
 } as const;
-export const ctrlWords = (T: number): number => CTRL.counts + T;
+export const ctrlWords = (T: number): number => CTRL.counts + 3 * T;
+/** Bytes of one thread's error message (JSON); the message buffer holds T of them. */
 export const MSG_BYTES = 4096;
 
 /** Where a thread finds the state arrays in the shared memory (byte offsets) and its own scratch. */
@@ -49,6 +50,8 @@ export class ThreadPart {
   private readonly spikeSeg: Int32Array;
   private readonly lo: number;
   private readonly hi: number;
+  /** Order of this step's guard error among all threads' (channel * N + neuron; -1: other errors first). */
+  errorKey = -1;
 
   constructor(
     private readonly net: BuiltNetwork,
@@ -95,7 +98,8 @@ export class ThreadPart {
     try {
       fn();
     } catch (e) {
-      storeError(this.ctrl, this.msg, e);
+      storeError(this.ctrl, this.msg, this.t, this.T, e, this.errorKey);
+      this.errorKey = -1;
     }
   }
 
@@ -160,6 +164,7 @@ export class ThreadPart {
         const bad = k.joinDecay(this.layout.current + 4 * at, this.layout.acc + 8 * at, n, ch.decay);
         if (bad >= 0) {
           const a = st.acc[at + bad]!;
+          this.errorKey = at + bad; // one thread reports the first (channel, neuron) in its order: so does takeError
           throw new RunGuardError('overflow', step, `neuron ${this.lo + bad}, channel ${ch.name}`, a, `fixed-point input ${a} exceeds the i32 range (scale 2^20)`);
         }
       } else k.decay(this.layout.current + 4 * at, n, ch.decay);
@@ -186,22 +191,33 @@ export function waitWhile(c: Int32Array, i: number, value: number): void {
   while (Atomics.load(c, i) === value) Atomics.wait(c, i, value, 1000);
 }
 
-/** Stores the first error of a step (JSON in msg) for the main thread to throw. */
-function storeError(ctrl: Int32Array, msg: Uint8Array, e: unknown): void {
-  if (Atomics.compareExchange(ctrl, CTRL.error, 0, 2) !== 0) return;
+/** Stores this thread's first error of a step (JSON in its part of msg) for the main thread to throw. */
+function storeError(ctrl: Int32Array, msg: Uint8Array, t: number, T: number, e: unknown, key = -1): void {
+  if (Atomics.load(ctrl, CTRL.counts + T + t) !== 0) return;
   const g = e instanceof RunGuardError ? { guard: e.guard, step: e.step, where: e.where, value: e.value, message: e.message } : { message: e instanceof Error ? e.message : String(e) };
   const bytes = new TextEncoder().encode(JSON.stringify(g)).subarray(0, MSG_BYTES - 4);
-  new DataView(msg.buffer, msg.byteOffset).setInt32(0, bytes.length, true);
-  msg.set(bytes, 4);
-  Atomics.store(ctrl, CTRL.error, 1);
+  const at = t * MSG_BYTES;
+  new DataView(msg.buffer, msg.byteOffset + at).setInt32(0, bytes.length, true);
+  msg.set(bytes, at + 4);
+  Atomics.store(ctrl, CTRL.counts + 2 * T + t, key);
+  Atomics.store(ctrl, CTRL.counts + T + t, 1);
 }
 
-/** The stored error as the main thread throws it (a RunGuardError keeps its fields). */
-export function takeError(ctrl: Int32Array, msg: Uint8Array): Error | null {
-  if (Atomics.load(ctrl, CTRL.error) !== 1) return null;
-  const n = new DataView(msg.buffer, msg.byteOffset).getInt32(0, true);
-  const g = JSON.parse(new TextDecoder().decode(msg.slice(4, 4 + n))) as { guard?: RunGuardError['guard']; step?: number; where?: string; value?: number; message: string };
-  Atomics.store(ctrl, CTRL.error, 0);
+/**
+ * The error the one-thread engine would have thrown (smallest order key among the threads' errors), or null;
+ * the flags are cleared. A RunGuardError keeps its fields.
+ */
+export function takeError(ctrl: Int32Array, msg: Uint8Array, T: number): Error | null {
+  let best = -1;
+  for (let t = 0; t < T; t++) {
+    if (Atomics.load(ctrl, CTRL.counts + T + t) !== 1) continue;
+    if (best < 0 || ctrl[CTRL.counts + 2 * T + t]! < ctrl[CTRL.counts + 2 * T + best]!) best = t;
+  }
+  if (best < 0) return null;
+  for (let t = 0; t < T; t++) Atomics.store(ctrl, CTRL.counts + T + t, 0);
+  const at = best * MSG_BYTES;
+  const n = new DataView(msg.buffer, msg.byteOffset + at).getInt32(0, true);
+  const g = JSON.parse(new TextDecoder().decode(msg.slice(at + 4, at + 4 + n))) as { guard?: RunGuardError['guard']; step?: number; where?: string; value?: number; message: string };
   if (g.guard === undefined) return new Error(`CPU engine worker thread: ${g.message}`);
   const e = new RunGuardError(g.guard, g.step!, g.where!, g.value!, '');
   e.message = g.message;

@@ -135,7 +135,7 @@ export class ThreadPool {
     const d = net.derived;
     const bounds = threadBounds(d.N, T);
     const ctrl = new Int32Array(new SharedArrayBuffer(4 * ctrlWords(T)));
-    const msg = new Uint8Array(new SharedArrayBuffer(MSG_BYTES));
+    const msg = new Uint8Array(new SharedArrayBuffer(MSG_BYTES * T));
     const base = {
       derived: { N: d.N, pops: d.pops, channels: d.channels, projections: d.projections, traces: d.traces },
       csr: csrForWorkers(net),
@@ -174,7 +174,7 @@ export class ThreadPool {
       if (n === this.workers.length) break;
       waitWhile(c, CTRL.done, n);
     }
-    const e = takeError(c, this.msg);
+    const e = takeError(c, this.msg, this.T);
     if (e) throw e;
   }
 
