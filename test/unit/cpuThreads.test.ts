@@ -32,6 +32,26 @@ describe('CPU engine on worker threads: bit-identical to one thread', () => {
   }
 });
 
+describe('snapshots across thread counts', () => {
+  it('a 3-thread engine snapshotted half-way and resumed on 1 thread ends with the bits of a 1-thread run', async () => {
+    const spec = cases['fig3IstdpEi N2000 T2']!;
+    const net = buildNetwork(derive(validate({ ...spec, T_s: 0.4 })));
+    const steps = net.derived.nSteps;
+    const plain = new CpuEngine(net);
+    await plain.advance(steps);
+    const a = await CpuEngine.create(net, { threads: 3, minNeuronsPerThread: 1, minNeuronSteps: 0 });
+    expect(a.threads).toBe(3);
+    await a.advance(steps >> 1);
+    const b = new CpuEngine(net);
+    await b.restore(await a.snapshot());
+    a.dispose();
+    await b.advance(steps);
+    for (const k of ['v', 'current', 'acc', 'refr'] as const) expect(Buffer.from(b.state[k].buffer, b.state[k].byteOffset, b.state[k].byteLength).equals(Buffer.from(plain.state[k].buffer, plain.state[k].byteOffset, plain.state[k].byteLength)), k).toBe(true);
+    b.state.weights.forEach((w, i) => expect(Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(plain.state.weights[i]!.buffer, plain.state.weights[i]!.byteOffset, plain.state.weights[i]!.byteLength)), `weights ${i}`).toBe(true));
+    expect((await b.recordings()).neuronStats.spikeCount).toEqual((await plain.recordings()).neuronStats.spikeCount);
+  }, 60_000);
+});
+
 describe('run guards from worker threads', () => {
   it("'overflow' in a recurrent channel: the same RunGuardError (step, neuron, value) on 3 threads as on 1", async () => {
     const spec = akilNetwork({ N: 600, T_s: 0.3 });
