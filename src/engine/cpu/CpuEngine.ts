@@ -115,10 +115,16 @@ export class CpuEngine implements Engine {
         return () => neuronUpdatePass(d, st);
       case 'synapse_propagate': {
         const all = wholeSlices(net);
-        return (step) => synapseSlicePass(net, st, this.qStatic, step, all);
+        return (step) => synapseSlicePass(net, st, this.qStatic, step, all, 'plain');
       }
-      case 'plasticity_pre':
-        return (step) => plasticityPreRest(net, st, step); // pair STDP's pre updates run in 'synapse_propagate' (same row walk)
+      case 'plasticity_pre': {
+        // pair STDP: propagation and pre updates of a spiker's row in one walk (synapsePass.ts), then other families' pre updates
+        const all = wholeSlices(net);
+        return (step) => {
+          synapseSlicePass(net, st, this.qStatic, step, all, 'fused');
+          plasticityPreRest(net, st, step);
+        };
+      }
       case 'plasticity_post': {
         const all = wholeSlices(net);
         return (step) => plasticityPostSlice(net, st, step, all);

@@ -61,8 +61,13 @@ function active(net: BuiltNetwork, st: CpuState, pi: number, step: number): { fa
   return { fam: plasticityFamily(r.family), a: { pr, r, c: net.csr[pi]!, w: st.weights[pi]!, xPre: st.traces[r.preTrace]!, xPost: st.traces[r.postTrace]! } };
 }
 
-/** Pass 'synapse_propagate' over a slice: propagation of this step's spikes, fused with the pre-spike update where the family allows. */
-export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float64Array, step: number, slices: SynapseSlice[]): void {
+/**
+ * Propagation of this step's spikes over a slice, fused with the pre-spike update where the family allows.
+ * `which`: 'plain' the projections propagated alone (pass 'synapse_propagate'), 'fused' the propagate + pre
+ * walks (pass 'plasticity_pre', so the schedule's pre-before-post order still governs them: propagation reads
+ * the weights before any update of the step either way), 'all' both (the threads).
+ */
+export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float64Array, step: number, slices: SynapseSlice[], which: 'plain' | 'fused' | 'all' = 'all'): void {
   const d = net.derived;
   const N = d.N;
   const { spikes, nSpikes, acc } = st;
@@ -73,9 +78,10 @@ export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float
     const kick = pr.kick; // 1/tau into current-based posts, 1 into conductance-based ones
     const act = active(net, st, pr.index, step);
     if (act && act.fam.cpuPropagatePre) {
-      act.fam.cpuPropagatePre(act.a, st, sl, acc, base, kick);
+      if (which !== 'plain') act.fam.cpuPropagatePre(act.a, st, sl, acc, base, kick);
       continue;
     }
+    if (which === 'fused') continue;
     const post = net.csr[pr.index]!.post;
     const { rowStart, rowEnd } = sl;
     const lo = pr.pre.offset;
