@@ -89,7 +89,7 @@ function countEvents(net: BuiltNetwork, spikeCount: Uint32Array, from: number, t
 }
 
 /** One plain run on the normal engine (on `threads` threads); the timer covers the steps after the warm-up. */
-async function timedRun(net: BuiltNetwork, warmSteps: number, threads: number): Promise<{ wall_s: number; cpu_s: number; start_s: number; eng: CpuEngine }> {
+async function timedRun(net: BuiltNetwork, warmSteps: number, threads: number): Promise<{ wall_s: number; cpu_s: number; start_s: number; threads_used: number; eng: CpuEngine }> {
   const ts = performance.now();
   const eng = await CpuEngine.create(net, { threads, minNeuronSteps: 0 }); // short bench runs still thread (start-up: engine_start_s)
   const start_s = (performance.now() - ts) / 1000;
@@ -99,8 +99,9 @@ async function timedRun(net: BuiltNetwork, warmSteps: number, threads: number): 
   await eng.advance(net.derived.nSteps - warmSteps);
   const wall_s = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
+  const threads_used = eng.threads;
   eng.dispose();
-  return { wall_s, cpu_s: (c.user + c.system) / 1e6, start_s, eng };
+  return { wall_s, cpu_s: (c.user + c.system) / 1e6, start_s, threads_used, eng };
 }
 
 /**
@@ -247,6 +248,7 @@ async function benchOne(N: number, m: Mode, threads: number, o: Opts, meta: Retu
   const pWalls: number[] = [];
   const pCpus: number[] = [];
   const starts: number[] = [];
+  const used: number[] = [];
   let first: CpuEngine | null = null;
   for (let r = 0; r < o.repeats; r++) {
     const peerRun = (): void => {
@@ -257,8 +259,9 @@ async function benchOne(N: number, m: Mode, threads: number, o: Opts, meta: Retu
       process.stderr.write(`  N=${N} ${m} ${threads}t brian2 run ${r + 1}/${o.repeats}: ${p.wall_s.toFixed(2)} s wall, rtf ${(p.wall_s / sim_s).toFixed(3)}\n`);
     };
     if (r % 2 === 1) peerRun();
-    const { wall_s, cpu_s, start_s, eng } = await timedRun(net, warmSteps, threads);
+    const { wall_s, cpu_s, start_s, threads_used, eng } = await timedRun(net, warmSteps, threads);
     starts.push(start_s);
+    used.push(threads_used);
     walls.push(wall_s);
     cpus.push(cpu_s);
     first ??= eng;
@@ -300,7 +303,7 @@ async function benchOne(N: number, m: Mode, threads: number, o: Opts, meta: Retu
     network: 'akil2021',
     mode: m,
     threads,
-    threads_used: first!.threads,
+    threads_used: Math.min(...used),
     engine_start_s: round(median(starts), 4),
     N,
     synapses,
