@@ -18,8 +18,9 @@ import { CTRL, ctrlWords, MSG_BYTES, takeError, ThreadPart, waitWhile, type Part
 export const MIN_NEURONS_PER_THREAD = 2500;
 
 /**
- * Fewest neuron-steps (N x steps of the run) for threads: starting the workers costs ~0.1-0.5 s (more from the
- * TypeScript sources, which each worker transpiles), about what one thread needs for 2 x 10^8 neuron-steps.
+ * Fewest neuron-steps (N x steps of the run) for threads: starting one worker cost 0.23-0.31 s from the
+ * TypeScript sources (bench:cpu, load 2-5) and 0.53 s from the compiled library (load ~10) on the 2-core dev
+ * VM, about what one thread needs for 2 x 10^8 neuron-steps (at ~8 ns per neuron-step and more for synapses).
  */
 export const MIN_NEURON_STEPS = 2e8;
 
