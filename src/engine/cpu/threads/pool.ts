@@ -6,6 +6,9 @@
 import type { Derived } from '../../../model/derive.ts';
 import type { BuiltNetwork } from '../../../network/network.ts';
 import { neuronModel } from '../../../neurons/index.ts';
+import { currentBasedFastPath } from '../../../neurons/currentBasedFast.ts';
+import { synapseModel } from '../../../synapses/index.ts';
+import { exponential } from '../../../synapses/exponential.ts';
 import { createSharedState, type CpuState } from '../state.ts';
 import { rowsSorted, slicesSupported } from '../synapsePass.ts';
 import { kernelModule, MAX_INPUT_CHANNELS, type KernelArena } from '../wasmKernels.ts';
@@ -43,7 +46,9 @@ export function threadsFor(net: BuiltNetwork, requested: number, minPerThread = 
   const T = Math.min(requested, Math.floor(d.N / Math.max(1, minPerThread)));
   if (T <= 1) return { T: 1, why: `N = ${d.N} < ${2 * minPerThread} (${minPerThread} neurons per thread at least)` };
   if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return { T: 1, why: 'no SharedArrayBuffer (a page must be cross-origin isolated)' };
-  if (!d.pops.every((p) => neuronModel(p.neuron.model).cpuFastPath === true)) return { T: 1, why: 'a neuron model without the fused kernel' };
+  // part.ts runs the EIF/LIF WebAssembly kernel (currentBasedFastPath's) and the exponential synapse's join + decay.
+  if (!d.pops.every((p) => neuronModel(p.neuron.model).cpuFastPath === currentBasedFastPath)) return { T: 1, why: 'a neuron model without the EIF/LIF kernel' };
+  if (!d.channels.every((ch) => synapseModel(ch.synapse) === exponential)) return { T: 1, why: 'a synapse model other than exponential' };
   if (d.channels.filter((c) => c.kind === 'input').length > MAX_INPUT_CHANNELS) return { T: 1, why: 'too many input channels' };
   if (!kernelModule(true)) return { T: 1, why: 'no shared WebAssembly memory' };
   if (!slicesSupported(net)) return { T: 1, why: 'a plasticity family without slice methods' };
