@@ -20,7 +20,8 @@ function theoryRates(st: LiveState): Record<string, number> | null {
 /** Says why a time series shows no curve yet (fewer than two bins), or clears the note. */
 function binNote(id: string, st: LiveState): void {
   const n = st.t_s.length;
-  $(id).textContent = n === 1 && st.final ? `One time bin of ${st.info.bin_ms} ms in this run (T = ${st.T_s} s): a single point, no curve. A longer T or a smaller recording.bin_ms gives a curve.` : '';
+  const fix = 'A longer T or a smaller recording.bin_ms gives a curve.';
+  $(id).textContent = !st.final || n >= 2 ? '' : n === 1 ? `One time bin of ${st.info.bin_ms} ms in this run (T = ${st.T_s} s): a single point, no curve. ${fix}` : `No complete time bin: bins are ${st.info.bin_ms} ms, the run is T = ${st.T_s} s, so there is nothing to plot over time. ${fix}`;
 }
 
 export class LiveCharts {

@@ -59,12 +59,15 @@ const form = new SpecForm((valid) => {
   if (urlReady) syncUrl();
 });
 
+/** set= pairs of the opened address that were refused (unsafe key or no such field), said under the editor. */
+let urlRefused = '';
+
 /** Writes the preset and the changed form fields into the address bar (replaceState: no history entry per key). */
 function syncUrl(): void {
   const { preset, overrides } = form.shareable();
   const q = new URLSearchParams();
   const note = $('share-note');
-  note.textContent = '';
+  note.textContent = urlRefused;
   if (preset) q.set('preset', preset);
   else {
     // A spec from the editor or a file: its differences from the preset it started from, as set=path=value.
@@ -208,7 +211,7 @@ const sets = q.getAll('set');
 if (sets.length) {
   const { spec, refused } = applySets(form.spec, sets);
   form.loadText(JSON.stringify(spec, null, 2), 'the address (preset plus its set= fields)');
-  if (refused.length) $('share-note').textContent = `Not applied from the address: ${refused.join('; ')}`;
+  if (refused.length) urlRefused = `Not applied from the address: ${refused.join('; ')}.`;
 }
 // Form fields from the URL: N, T, seed, c and eta-i (the i-th projection's eta), as syncUrl writes them.
 for (const [k, v] of q) {

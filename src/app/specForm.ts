@@ -178,9 +178,14 @@ export class SpecForm {
       else if (f === 'trials') {
         const box = isObj(s['trials']) ? s['trials'] : isObj(s['protocol']) ? s['protocol'] : null; // rate: trials.count; binas: protocol.count
         if (box) box['count'] = val('trials');
+        // Traced trials past the new count would be refused: keep those within it (and the last trial).
         const rec = s['recording'];
-        if (isObj(box) && isObj(rec) && typeof box['count'] === 'number' && isObj(s['protocol']))
-          for (const k of ['traceFirst', 'traceLast']) if (typeof rec[k] === 'number') rec[k] = Math.min(rec[k] as number, box['count'] as number);
+        const n = box?.['count'];
+        if (isObj(rec) && typeof n === 'number' && Number.isInteger(n) && n >= 1) {
+          for (const k of ['traceFirst', 'traceLast']) if (typeof rec[k] === 'number') rec[k] = Math.min(rec[k] as number, n);
+          const tr = rec['traceTrials'];
+          if (Array.isArray(tr)) rec['traceTrials'] = [...new Set([...tr.filter((t) => typeof t === 'number' && t <= n), n])].sort((a, b) => a - b);
+        }
       }
       else if (f === 'T') {
         s['T_s'] = val('T');
@@ -289,7 +294,7 @@ export class SpecForm {
     }
     const limit = tabMemoryLimit();
     const why = resourceRefusal({ ...small, N }, limit, `what this tab can hold, ${formatBytes(limit)}`);
-    return why === null ? null : `${why.replace(', or raise --max-memory', '')} (allowed: N whose network fits, and at most 1000 expected input spikes per step)`;
+    return why === null ? null : `${why.replace(', or raise --max-memory', '')} (allowed: an N whose network fits in ${formatBytes(limit)} with at most 2147483647 synapses per projection)`;
   }
 
   /** Errors without a form field, the bad JSON line, pending fields. */

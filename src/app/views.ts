@@ -69,8 +69,10 @@ export function drawCurrents(cv: HTMLCanvasElement, st: LiveState, targets: stri
   if (cv.style.height !== want) cv.style.height = want;
   const { ctx, w, h } = begin(cv);
   if (chosen.length === 0) return message(ctx, w, h, 'no population chosen: tick one above');
-  if (st.final && st.t_s.length < 2)
-    return message(ctx, w, h, `One time bin of ${st.info.bin_ms} ms in this run (T = ${st.T_s} s): no current curve. A longer T or a smaller recording.bin_ms gives one.`);
+  // Fewer than two time bins in a finished run: each subplot says why it has no curve.
+  const noCurve = st.final && st.t_s.length < 2 ? `${st.t_s.length ? 'One time bin' : 'No complete time bin'} of ${st.info.bin_ms} ms in this run (T = ${st.T_s} s): no curve; a longer T or a smaller recording.bin_ms gives one` : null;
+  if (noCurve) cv.dataset['empty'] = noCurve;
+  else delete cv.dataset['empty'];
   const chans = st.info.channels;
   const kinds = kindsOf(st.info.spec);
   // One grouping for all subplots (same lines, same colours): the sign of a channel is that of its mean over the chosen targets.
@@ -93,6 +95,11 @@ export function drawCurrents(cv: HTMLCanvasElement, st: LiveState, targets: stri
     lines.forEach((ys, k) => line(a, st.t_s, ys, colorOf(k)));
     line(a, st.t_s, total, '#000', false, 2);
     line(a, [0, st.T_s], [0, 0], '#bbb', true, 1);
+    if (noCurve) {
+      ctx.fillStyle = '#777';
+      ctx.textAlign = 'center';
+      ctx.fillText(noCurve, a.box.x + a.box.w / 2, a.box.y + a.box.h / 2);
+    }
   });
   cv.dataset['subplots'] = JSON.stringify(boxes); // plotting boxes (x, y, w, h), for layout tests
 }
