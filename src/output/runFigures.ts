@@ -73,8 +73,7 @@ export function runFigures(r: RunResult, s: RunSummary, weightCurve: WeightCurve
     { x, y: keys.map((k) => Math.abs(s.pairs[k]!.cov)), label: '|simulated|', color: color(0), radius: 5 },
     { x, y: keys.map((k) => Math.abs(covTh(k))), label: `|theory| (${t0?.regime === 'correlated' ? 'Eq 7' : 'Eq 5, Fano-corrected'})`, color: color(1), radius: 4 },
   ];
-  // Pairs by name on the x axis (EE, EI, II), the legend under the plot so it covers no point (it hid the last pair).
-  const pairAxis = { xTickLabels: keys.map((k) => (/^[^-]-[^-]$/.test(k) ? k.replace('-', '') : k)), xLabel: 'population pair', legendPlace: 'below' as const, xRange: [0.5, keys.length + 0.5] as [number, number] };
+  const pairAxis = pairAxisOptions(keys);
   figs.push({ name: 'covariances', title: 'Spike-count covariances', svg: scatterPlot(covSets, { title: 'Mean pair covariance', yLabel: 'covariance (spikes²)', logY: true, ...pairAxis }) });
   const sd = (k: string) => {
     const [a, b] = k.split('-');
@@ -91,4 +90,12 @@ export function runFigures(r: RunResult, s: RunSummary, weightCurve: WeightCurve
     figs.push({ name: `weights_hist_${fw.name.replace('<-', '_from_')}`, title: `Final weights ${fw.name}`, svg: histogramPlot(h.edges, h.counts, { title: `Final weights ${fw.name}`, xLabel: 'j (J·√N)', yLabel: 'synapses', color: color(k) }) });
   });
   return figs;
+}
+
+/**
+ * Plot options of a per-pair figure: the pairs by name on the x axis (EE, EI, II; longer names as E1-E2), and the
+ * legend under the plot so it covers no point (inside, it hid the last pair).
+ */
+export function pairAxisOptions(keys: readonly string[]): { xTickLabels: string[]; xLabel: string; legendPlace: 'below'; xRange: [number, number] } {
+  return { xTickLabels: keys.map((k) => (/^[^-]-[^-]$/.test(k) ? k.replace('-', '') : k)), xLabel: 'population pair', legendPlace: 'below', xRange: [0.5, keys.length + 0.5] };
 }

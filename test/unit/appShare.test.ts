@@ -41,3 +41,25 @@ describe('categorical scatter plot with the legend below', () => {
     expect(Number(/height="(\d+)"/.exec(svg)![1])).toBeGreaterThan(300); // the figure grew for the legend
   });
 });
+
+describe("the report's covariance figure (akil-static, N = 1000, T = 1 s)", () => {
+  it('labels the pairs EE / EI / II and draws every pair, none under the legend', async () => {
+    const { runSimulation } = await import('../../src/pipeline/simulation.ts');
+    const { summarizeRun } = await import('../../src/output/runOutput.ts');
+    const { renderReportFor } = await import('../../src/output/runReport.ts');
+    const base = getPreset('akil-static');
+    const r = await runSimulation({ ...base, N: 1000, T_s: 1, recording: { ...base.recording, statsStart_s: 0.5 } }, { backend: 'cpu' });
+    const { summary } = summarizeRun(r, { commit: 'test', date: '', host: 'node' });
+    const html = renderReportFor(r, summary);
+    const at = html.indexOf('>Mean pair covariance<');
+    const svg = html.slice(html.lastIndexOf('<svg', at), html.indexOf('</svg>', at));
+    for (const t of ['EE', 'EI', 'II']) expect(svg).toContain(`>${t}</text>`);
+    expect(svg).toContain('>population pair</text>');
+    expect(svg).not.toContain('>pair</text>');
+    const legendY = Number(/<rect x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="[\d.]+" fill="#fff" fill-opacity/.exec(svg)![1]);
+    const simulated = /<path d="([^"]+)" stroke="#1f77b4"/.exec(svg)![1]!;
+    const ys = [...simulated.matchAll(/M[\d.]+ ([\d.]+)h0/g)].map((m) => Number(m[1]));
+    expect(ys).toHaveLength(3); // E-E, E-I and I-I all drawn
+    for (const y of ys) expect(y).toBeLessThan(legendY);
+  }, 60_000);
+});
