@@ -445,6 +445,27 @@ describe('browser app (headless Chromium, static build)', () => {
     await evil.close();
   });
 
+  it('a rate preset on the WebGPU rate twin (SwiftShader, chosen in the form) ends near the CPU worker run', async () => {
+    const page = await openPage('?preset=soldado-fig4&trials=12');
+    await page.select('#backend', 'cpu');
+    await waitFor(page, () => document.body.dataset['plan'] === 'cpu-worker', 30_000);
+    await page.click('#run');
+    await waitFor(page, () => document.body.dataset['state'] === 'done' || document.body.dataset['state'] === 'error', 120_000);
+    const cpu = Number(await page.$eval('#rv-final-E', (e) => (e as HTMLElement).dataset['value']));
+    await page.select('#backend', 'webgpu');
+    await waitFor(page, () => document.body.dataset['plan'] !== undefined, 60_000);
+    await page.click('#run');
+    await waitFor(page, () => document.body.dataset['state'] === 'running' || document.body.dataset['state'] === 'error', 60_000);
+    await waitFor(page, () => document.body.dataset['state'] === 'done' || document.body.dataset['state'] === 'error', 240_000);
+    expect(await page.$eval('#status-text', (e) => e.textContent)).toMatch(/^Done: soldado-fig4, 12 trials/);
+    expect(await page.$eval('#device', (e) => e.textContent)).toMatch(/^WebGPU rate engine on /);
+    const gpu = Number(await page.$eval('#rv-final-E', (e) => (e as HTMLElement).dataset['value']));
+    console.log(`[app.test] soldado-fig4, 12 trials: final E ${cpu} Hz (CPU worker) vs ${gpu} Hz (WebGPU twin, SwiftShader)`);
+    expect(cpu).toBeGreaterThan(0);
+    expect(Math.abs(gpu - cpu)).toBeLessThan(1e-3 * cpu); // same draws; floats differ by bounded amounts (test/gpu/rate.test.ts)
+    await page.close();
+  });
+
   it('a Binas WTA circuit runs in the page: rates over a pattern, winner accuracy and class weights over training', async () => {
     const page = await openPage('?preset=binas-wta&trials=40');
     expect(await page.$eval('body', (b) => b.dataset['kind'])).toBe('binas');
