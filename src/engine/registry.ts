@@ -12,6 +12,8 @@ export interface EngineOptions {
   label?: string;
   /** The WebGPU engine's schedule ('auto' | 'resident' | 'fused' | 'passes'; `--gpu-schedule`); other engines ignore it. */
   gpuSchedule?: string;
+  /** CPU engine: threads to use (default: the machine's cores; 1: no worker threads). */
+  threads?: number;
 }
 
 export interface EngineProvider {

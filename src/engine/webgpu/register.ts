@@ -4,6 +4,7 @@ import { registerEngine } from '../registry.ts';
 import { hasHardwareAdapter } from './device.ts';
 import { WebGpuEngine } from './WebGpuEngine.ts';
 import { isScheduleChoice, SCHEDULE_CHOICES } from './scheduleChoice.ts';
+import { gpuUnsupportedModels } from './plan.ts';
 import { gpuRunsRules } from '../../plasticity/index.ts';
 
 /** Registers the engine; idempotent. */
@@ -16,7 +17,7 @@ export function registerWebGpuEngine(): void {
       if (!isScheduleChoice(schedule)) throw new RangeError(`gpuSchedule = ${schedule}: allowed ${SCHEDULE_CHOICES.join(', ')}`);
       return WebGpuEngine.create(net, opts.device, { schedule });
     },
-    supports: (net) => gpuRunsRules(net.derived.projections),
+    supports: (net) => gpuRunsRules(net.derived.projections) && gpuUnsupportedModels(net).length === 0,
     autoRank: 10,
     autoProbe: async (opts) => opts.device !== undefined || (await hasHardwareAdapter()),
   });
