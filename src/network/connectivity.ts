@@ -1,8 +1,10 @@
-// Connectivity from the seed: Bernoulli(p) per pair or fixed in-degree, stored as CSR by presynaptic
+// Connectivity from the seed: Bernoulli(p) per pair (f64 skips, or u32-only 'bernoulli-counter' that the GPU
+// builds too: counterRows.ts) or fixed in-degree, stored as CSR by presynaptic
 // neuron (post index + f32 weight) plus a column index for postsynaptic walks (GeNN's "remap").
 import type { DerivedProjection } from '../model/derive.ts';
 import { RngStream, STREAM } from '../rng/streams.ts';
 import { geometricSkip, uniformIndex } from '../rng/dist.ts';
+import { counterRows } from './counterRows.ts';
 
 export interface Csr {
   nPre: number;
@@ -94,7 +96,8 @@ export function columnIndex(rowPtr: Int32Array, post: Int32Array, postOffset: nu
 
 /** Builds the CSR and column index of one projection from the seed; weights start at J. */
 export function buildProjection(seed: number, pr: DerivedProjection): Csr {
-  const { rowPtr, post } = pr.connectivity === 'bernoulli' ? bernoulliRows(seed, pr) : fixedIndegreeRows(seed, pr);
+  const rows = { bernoulli: bernoulliRows, 'bernoulli-counter': counterRows, 'fixed-indegree': fixedIndegreeRows }[pr.connectivity];
+  const { rowPtr, post } = rows(seed, pr);
   const nPre = pr.pre.size;
   const nPost = pr.post.size;
   const weight = new Float32Array(post.length).fill(pr.J);
