@@ -13,6 +13,8 @@
 //   col_sort    (thread per column) heapsort of each column by synapse id: the CPU's order (ascending
 //                                   s, hence ascending k), whatever order the atomics took
 //   weight_fill (thread per synapse) weight[s] = J
+//   shift_out   (thread per element) optional: rows += rowShift, colPtr and colSyn += colShift, colPre +=
+//                                   preShift, the engine's global ids (src/engine/webgpu/deviceGraph.ts)
 
 struct BuildParams {
   nPre: u32,
@@ -24,6 +26,9 @@ struct BuildParams {
   tableLen: u32, // L: survival thresholds in `table`
   nnz: u32, // synapses (weight_fill; known after the row scan)
   J: f32, // initial weight
+  rowShift: u32, // shift_out: added to rows (the projection's first global synapse id)
+  colShift: u32, // shift_out: added to colPtr and colSyn (its first weight index)
+  preShift: u32, // shift_out: added to colPre (its first global presynaptic neuron)
 }
 
 struct ScanParams {
@@ -208,6 +213,22 @@ fn weight_fill(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
   let s = flat_id(wid, nwg, lid, WORKGROUP_SIZE);
   if (s < B.nnz) {
     weight[s] = B.J;
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn shift_out(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = flat_id(wid, nwg, lid, WORKGROUP_SIZE);
+  if (i <= B.nPre) {
+    rows[i] += B.rowShift;
+  }
+  // Without a column index colPtr, colSyn and colPre are placeholders shorter than nPost and nnz.
+  if (i <= B.nPost && i < arrayLength(&colPtr)) {
+    atomicAdd(&colPtr[i], B.colShift);
+  }
+  if (i < B.nnz && i < arrayLength(&colSyn)) {
+    colSyn[i] += B.colShift;
+    colPre[i] += B.preShift;
   }
 }
 

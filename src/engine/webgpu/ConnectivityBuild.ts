@@ -14,7 +14,7 @@ import { WORKGROUP_SIZE } from './layout.ts';
 
 /** Elements per block of the scan (SCAN_BLOCK in the shader). */
 const SCAN_BLOCK = 256;
-/** Bytes of BuildParams (9 words, padded to 16). */
+/** Bytes of BuildParams (12 words). */
 const BUILD_PARAMS_BYTES = 48;
 
 /** One projection's CSR in device buffers (u32 words; weight f32). Destroy it when done. */
@@ -39,6 +39,11 @@ export function deviceCsrBytes(nPre: number, nPost: number, nnz: number, withCol
 export interface BuildOptions {
   columns?: boolean;
   weights?: boolean;
+  /**
+   * Engine layout: add these to the row pointers (first global synapse id), to colPtr and colSyn (first
+   * weight index) and to colPre (first global presynaptic neuron). Default none: local ids as in a Csr.
+   */
+  shift?: { row: number; col: number; pre: number };
 }
 
 const storage = (t: GPUBufferBindingType = 'storage'): { type: GPUBufferBindingType } => ({ type: t });
@@ -49,7 +54,7 @@ export class ConnectivityBuild {
     private readonly buildLayout: GPUBindGroupLayout,
     private readonly scanLayout: GPUBindGroupLayout,
     private readonly emptyGroup: GPUBindGroup,
-    private readonly pipes: Record<'row_count' | 'row_fill' | 'col_count' | 'col_fill' | 'col_sort' | 'weight_fill' | 'scan_local' | 'scan_blocks' | 'scan_add', GPUComputePipeline>,
+    private readonly pipes: Record<'row_count' | 'row_fill' | 'col_count' | 'col_fill' | 'col_sort' | 'weight_fill' | 'shift_out' | 'scan_local' | 'scan_blocks' | 'scan_add', GPUComputePipeline>,
   ) {}
 
   /** Compiles the build kernels on `device` (throws the compiler's messages when WGSL does not compile). */
@@ -83,7 +88,7 @@ export class ConnectivityBuild {
     const scanPl = device.createPipelineLayout({ label: 'ConnectivityBuild.scan', bindGroupLayouts: [emptyLayout, scanLayout] });
     const pipe = (entryPoint: string, layout: GPUPipelineLayout): Promise<GPUComputePipeline> =>
       device.createComputePipelineAsync({ label: `ConnectivityBuild.${entryPoint}`, layout, compute: { module, entryPoint } });
-    const names = ['row_count', 'row_fill', 'col_count', 'col_fill', 'col_sort', 'weight_fill'] as const;
+    const names = ['row_count', 'row_fill', 'col_count', 'col_fill', 'col_sort', 'weight_fill', 'shift_out'] as const;
     const scans = ['scan_local', 'scan_blocks', 'scan_add'] as const;
     const built = await Promise.all([...names.map((n) => pipe(n, buildPl)), ...scans.map((n) => pipe(n, scanPl))]);
     const pipes = Object.fromEntries([...names, ...scans].map((n, i) => [n, built[i]!])) as ConnectivityBuild['pipes'];
@@ -180,6 +185,8 @@ export class ConnectivityBuild {
     await popScopes(dev, `building projection ${pr.name} on the device (row lengths)`);
 
     u[7] = nnz;
+    const shift = opts.shift;
+    if (shift) u.set([shift.row, shift.col, shift.pre], 9);
     dev.queue.writeBuffer(params, 0, words);
     const post = this.buffer('post', nnz);
     const colPtr = this.buffer('colPtr', columns ? nPost + 1 : 1);
@@ -200,6 +207,7 @@ export class ConnectivityBuild {
       this.dispatch(enc, 'col_sort', [g], nPost, WORKGROUP_SIZE);
     }
     if (weights) this.dispatch(enc, 'weight_fill', [g], nnz, WORKGROUP_SIZE);
+    if (shift) this.dispatch(enc, 'shift_out', [g], Math.max(nPre + 1, nPost + 1, columns ? nnz : 0), WORKGROUP_SIZE);
     dev.queue.submit([enc.finish()]);
     await dev.queue.onSubmittedWorkDone();
     await popScopes(dev, `building projection ${pr.name} on the device (targets, columns, weights)`);

@@ -9,6 +9,7 @@ import { Recorder } from '../recorder.ts';
 import type { Recordings } from '../../record/recordings.ts';
 import { acquireDevice, releaseDevice, summarizeInfo, type AdapterSummary } from './device.ts';
 import type { MaxChunkBytes } from './chunks.ts';
+import { deviceBuiltProjections, installDeviceGraph } from './deviceGraph.ts';
 import { feedChunk } from './feed.ts';
 import { NO_OVERFLOW, WORKGROUP_SIZE } from './layout.ts';
 import { AdvancePass } from './passes/AdvancePass.ts';
@@ -52,6 +53,11 @@ export interface WebGpuEngineOptions {
   adapterInfo?: AdapterSummary;
   /** Time every pass with timestamp queries on every `profileEvery`-th step (bench). */
   profileEvery?: number;
+  /**
+   * Build 'bernoulli-counter' projections on the device instead of uploading the host's CSR (default
+   * true; deviceGraph.ts). false: upload them like every other projection (tests compare the two).
+   */
+  deviceBuild?: boolean;
 }
 
 /** The pass-by-pass schedule's passes (SCHEDULE order). */
@@ -153,7 +159,13 @@ export class WebGpuEngine implements Engine {
         spikeWorkgroups: opts.spikeWorkgroups ?? defaultSpikeWorkgroups(net, info?.isSoftware ?? false),
         inputWorkgroups: defaultInputWorkgroups(net),
       });
-      const state = await SimState.create(gpu, plan, name, opts.maxChunkBytes !== undefined ? { maxChunkBytes: opts.maxChunkBytes } : {});
+      const deviceBuilt = opts.deviceBuild === false ? new Set<number>() : deviceBuiltProjections(net);
+      const state = await SimState.create(gpu, plan, name, { deviceBuilt, ...(opts.maxChunkBytes !== undefined ? { maxChunkBytes: opts.maxChunkBytes } : {}) });
+      if (deviceBuilt.size > 0)
+        await installDeviceGraph(state, deviceBuilt).catch((e: unknown) => {
+          state.destroy();
+          throw e;
+        });
       const maxT = Math.min(gpu.limits.maxComputeInvocationsPerWorkgroup, gpu.limits.maxComputeWorkgroupSizeX);
       const rt: Threads = {
         // 256 threads per spiker row on hardware: on an NVIDIA H200 (N = 10^4, EI iSTDP) the step took

@@ -322,8 +322,9 @@ export class GpuPlan {
    * CSR targets go as they are (no copy); offset-shifted sections through one reused block of at most
    * GRAPH_BLOCK words, so a multi-GB graph needs no second host copy. `write` must consume the words
    * before it returns (queue.writeBuffer does); it returns true when the caller should await flush().
+   * Projections in `skip` are left out (their rows, targets and column index are built on the device).
    */
-  async writeGraph(write: (at: number, words: Uint32Array | Int32Array) => boolean, flush: () => Promise<void>): Promise<void> {
+  async writeGraph(write: (at: number, words: Uint32Array | Int32Array) => boolean, flush: () => Promise<void>, skip: ReadonlySet<number> = new Set()): Promise<void> {
     const d = this.net.derived;
     const g = this.graph.offset;
     const block = new Uint32Array(Math.min(GRAPH_BLOCK, Math.max(1, this.graph.total)));
@@ -341,6 +342,7 @@ export class GpuPlan {
     for (const [i, pr] of d.projections.entries()) {
       const c = this.net.csr[pr.index]!;
       const p = this.projs[i]!;
+      if (skip.has(pr.index)) continue; // built on the device (deviceGraph.ts)
       await shifted(p.rowOff, c.rowPtr.subarray(0, c.nPre + 1), p.synOff);
       await put(g.post + p.synOff, c.post); // global neuron indices >= 0: the same bits as u32
       if (!p.plastic) continue;

@@ -1,0 +1,103 @@
+// The WebGPU engine with 'bernoulli-counter' projections built on the device (deviceGraph.ts) against the
+// same network with the host's CSR uploaded (deviceBuild: false): the engines' graph and weight buffers
+// must be equal word for word, and a short run (N = 500, EI iSTDP on E<-I, 100 ms) must give identical
+// spike trains, window counts, currents and weights. Once more with graph and weight split into
+// chunks, so the device-built sections are copied across chunk boundaries.
+import { describe, expect, it } from 'vitest';
+import { buildNetwork } from '../../src/network/network.ts';
+import { derive } from '../../src/model/derive.ts';
+import { validate } from '../../src/model/validate.ts';
+import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';
+import { GpuPlan } from '../../src/engine/webgpu/plan.ts';
+import { SimState } from '../../src/engine/webgpu/simState.ts';
+import { deviceBuiltProjections } from '../../src/engine/webgpu/deviceGraph.ts';
+import type { Recordings } from '../../src/record/recordings.ts';
+import { akilSpec, exactDiff, firstDivergence } from './fixture.ts';
+import { useTestDevice } from './helpers.ts';
+
+function counterNet() {
+  const spec = akilSpec({ N: 500, T_s: 0.1, plastic: true, seed: 77 });
+  spec.projections = spec.projections.map((p) => ({ ...p, connectivity: 'bernoulli-counter' as const }));
+  spec.recording.rasterNeurons = spec.N;
+  return buildNetwork(derive(validate(spec)));
+}
+
+async function words(e: WebGpuEngine): Promise<{ graph: Uint32Array; weight: Float32Array }> {
+  const graph = new Uint32Array(e.state.plan.graph.total);
+  await e.state.graph.read(0, graph);
+  const weight = new Float32Array(e.state.plan.weightLen);
+  await e.state.weight.read(0, weight);
+  return { graph, weight };
+}
+
+function expectSameRun(name: string, got: Recordings, want: Recordings): void {
+  expect(want.raster.count).toBeGreaterThan(100);
+  expect(firstDivergence(got.raster, want.raster), name).toBeNull();
+  const diffs = [
+    exactDiff(`${name} window counts`, got.windows.counts, want.windows.counts),
+    exactDiff(`${name} currents`, got.series.currents, want.series.currents),
+    exactDiff(`${name} weight means`, got.series.jMean, want.series.jMean),
+    exactDiff(`${name} sampled weights`, got.series.jSample, want.series.jSample),
+    exactDiff(`${name} final weights`, got.finalWeights[0]!.j, want.finalWeights[0]!.j),
+  ];
+  expect(diffs.filter((m) => m !== '').join('\n')).toBe('');
+}
+
+describe('WebGPU engine: device-built bernoulli-counter network vs the host-built CSR upload', () => {
+  const dev = useTestDevice();
+
+  it('same graph and weight buffers, identical 100 ms run (unchunked and chunked)', async () => {
+    const net = counterNet();
+    expect([...deviceBuiltProjections(net)].sort()).toEqual(net.derived.projections.map((p) => p.index));
+    const opts = { adapterInfo: dev.info, stepsPerSubmit: 500 };
+    const host = await WebGpuEngine.create(net, dev.device, { ...opts, deviceBuild: false });
+    const device = await WebGpuEngine.create(net, dev.device, opts);
+    const plan = host.state.plan;
+    const chunked = await WebGpuEngine.create(net, dev.device, {
+      ...opts,
+      maxChunkBytes: { weight: 4 * Math.ceil(plan.weightLen / 3), graph: 4 * Math.ceil(plan.graph.total / 4) },
+    });
+    try {
+      expect(chunked.state.storage).toMatchObject({ weight: { count: 3 }, graph: { count: 4 } });
+      const want = await words(host);
+      for (const [name, e] of [['device', device], ['device chunked', chunked]] as const) {
+        const got = await words(e);
+        expect(exactDiff(`${name} graph`, got.graph, want.graph)).toBe('');
+        expect(exactDiff(`${name} weight`, got.weight, want.weight)).toBe('');
+      }
+      for (const e of [host, device, chunked]) await e.advance(net.derived.nSteps);
+      const ref = await host.recordings();
+      expectSameRun('device-built', await device.recordings(), ref);
+      expectSameRun('device-built chunked', await chunked.recordings(), ref);
+    } finally {
+      host.dispose();
+      device.dispose();
+      chunked.dispose();
+    }
+  });
+
+  it('the host uploads nothing of a device-built projection: its sections stay zero until the device fills them', async () => {
+    const net = counterNet();
+    const plan = new GpuPlan(net, { stepsPerSubmit: 500, spikeWorkgroups: 4, inputWorkgroups: 2 });
+    const state = await SimState.create(dev.device, plan, 'test', { deviceBuilt: new Set([1]) });
+    try {
+      const p = plan.projs[1]!;
+      expect(p.plastic && p.nnz > 0).toBe(true); // E<-I: rows, targets, column index and weights
+      const graph = new Uint32Array(plan.graph.total);
+      await state.graph.read(0, graph);
+      const weight = new Float32Array(plan.weightLen);
+      await state.weight.read(0, weight);
+      const pr = net.derived.projections[1]!;
+      const zero = (a: ArrayLike<number>) => Array.prototype.every.call(a, (x: number) => x === 0);
+      expect(zero(graph.subarray(p.rowOff, p.rowOff + pr.pre.size + 1))).toBe(true);
+      expect(zero(graph.subarray(plan.graph.offset.post + p.synOff, plan.graph.offset.post + p.synOff + p.nnz))).toBe(true);
+      expect(zero(graph.subarray(plan.graph.offset.colPre + p.wOff, plan.graph.offset.colPre + p.wOff + p.nnz))).toBe(true);
+      expect(zero(weight.subarray(p.wOff, p.wOff + p.nnz))).toBe(true);
+      // Projection 0 (not in the set) is uploaded as before.
+      const p0 = plan.projs[0]!;
+      expect(Array.from(graph.subarray(plan.graph.offset.post + p0.synOff, plan.graph.offset.post + p0.synOff + 5))).toEqual(Array.from(net.csr[0]!.post.subarray(0, 5)));
+    } finally {
+      state.destroy();
+    }
+  });
+});
