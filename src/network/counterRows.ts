@@ -77,17 +77,25 @@ export function counterRow(seed: number, pr: Pick<DerivedProjection, 'index' | '
   }
 }
 
-/** CSR rows (global post indices) of a 'bernoulli-counter' projection. */
+/** CSR rows (global post indices) of a 'bernoulli-counter' projection: one walk per row, into a growing buffer. */
 export function counterRows(seed: number, pr: DerivedProjection): { rowPtr: Int32Array; post: Int32Array } {
   const nPre = pr.pre.size;
   const rowPtr = new Int32Array(nPre + 1);
   const table = pr.p > 0 && pr.p < 1 ? skipTable(pr.p) : new Uint32Array(1);
-  for (let k = 0; k < nPre; k++) rowPtr[k + 1] = rowPtr[k]! + counterRow(seed, pr, table, k);
-  const post = new Int32Array(rowPtr[nPre]!);
+  let post = new Int32Array(Math.max(16, Math.ceil(nPre * pr.post.size * Math.min(1, pr.p) * 1.05 + 64)));
+  let n = 0;
   const off = pr.post.offset;
+  const emit = (j: number): void => {
+    if (n === post.length) {
+      const grown = new Int32Array(2 * post.length);
+      grown.set(post);
+      post = grown;
+    }
+    post[n++] = off + j;
+  };
   for (let k = 0; k < nPre; k++) {
-    let at = rowPtr[k]!;
-    counterRow(seed, pr, table, k, (j) => (post[at++] = off + j));
+    counterRow(seed, pr, table, k, emit);
+    rowPtr[k + 1] = n;
   }
-  return { rowPtr, post };
+  return { rowPtr, post: post.slice(0, n) };
 }
