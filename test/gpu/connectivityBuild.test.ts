@@ -8,7 +8,9 @@ import { buildProjection } from '../../src/network/connectivity.ts';
 import { derive, type DerivedProjection } from '../../src/model/derive.ts';
 import { validate } from '../../src/model/validate.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
-import { ConnectivityBuild, destroyDeviceCsr } from '../../src/engine/webgpu/ConnectivityBuild.ts';
+import { buildRefusal, ConnectivityBuild, destroyDeviceCsr } from '../../src/engine/webgpu/ConnectivityBuild.ts';
+import { deviceBuildBuffers } from '../../src/model/estimate.ts';
+import { skipTable } from '../../src/network/counterRows.ts';
 import { exactDiff } from './fixture.ts';
 import { useTestDevice } from './helpers.ts';
 
@@ -42,4 +44,24 @@ describe('device-built bernoulli-counter connectivity equals the CPU build bit f
     expect(diffs.filter((m) => m !== '').join('\n')).toBe('');
     if (pr.p > 0) expect(want.post.length).toBeGreaterThan(0);
   });
+
+  it('allocates exactly the bytes deviceBuildBuffers() lists; buildRefusal is exact at the binding limit', async () => {
+    const builder = await ConnectivityBuild.create(dev.device);
+    const pr = proj(200, 300, 0.05, 9, 0);
+    const L = skipTable(pr.p).length;
+    for (const o of [{ columns: true, weights: true }, { columns: false, weights: false }]) {
+      const dc = await builder.build(11, pr, o);
+      const listed = deviceBuildBuffers(200, 300, dc.nnz, o.columns, o.weights, L).reduce((a, b) => a + b.bytes, 0);
+      destroyDeviceCsr(dc);
+      expect(builder.lastBuildBytes, JSON.stringify(o)).toBe(listed);
+    }
+    // The largest build buffer is one of the nnz-word arrays: a limit one word below it refuses, naming
+    // the buffer and its bytes; at exactly its size, nothing is refused.
+    const nnz = 3000;
+    const limits = (binding: number) => ({ maxStorageBufferBindingSize: binding, maxBufferSize: 2 ** 40, maxStorageBuffersPerShaderStage: 8 }) as GPUSupportedLimits;
+    expect(buildRefusal(limits(4 * nnz), pr, nnz)).toBeNull();
+    expect(buildRefusal(limits(4 * nnz - 4), pr, nnz)).toMatch(/its post buffer needs 12,000 B in one binding.*maxStorageBufferBindingSize 11,996 B/);
+    expect(buildRefusal({ ...limits(2 ** 30), maxStorageBuffersPerShaderStage: 7 } as GPUSupportedLimits, pr, nnz)).toMatch(/bind 8 storage buffers, the device allows 7/);
+  });
 });
+

@@ -10,7 +10,7 @@ import { validate } from '../../src/model/validate.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';
 import { GpuPlan } from '../../src/engine/webgpu/plan.ts';
 import { SimState } from '../../src/engine/webgpu/simState.ts';
-import { deviceBuiltProjections } from '../../src/engine/webgpu/deviceGraph.ts';
+import { deviceBuiltProjections, planDeviceBuild } from '../../src/engine/webgpu/deviceGraph.ts';
 import type { Recordings } from '../../src/record/recordings.ts';
 import { akilSpec, exactDiff, firstDivergence } from './fixture.ts';
 import { useTestDevice } from './helpers.ts';
@@ -100,4 +100,19 @@ describe('WebGPU engine: device-built bernoulli-counter network vs the host-buil
       state.destroy();
     }
   });
+
+  it('a projection whose build buffers pass one binding is uploaded from the host (reason kept), or refused with its bytes under require', () => {
+    const net = counterNet();
+    const nnz = net.csr.map((c) => c.post.length);
+    const biggest = Math.max(...nnz);
+    const big = net.derived.projections[nnz.indexOf(biggest)]!;
+    const limits = { maxStorageBufferBindingSize: 4 * biggest - 4, maxBufferSize: 2 ** 40, maxStorageBuffersPerShaderStage: 8 } as GPUSupportedLimits;
+    const plan = planDeviceBuild(net, limits, true, 'test device');
+    expect(plan.built.has(big.index)).toBe(false);
+    expect(plan.built.size).toBe(net.derived.projections.length - plan.uploaded.length);
+    expect(plan.uploaded.find((u) => u.name === big.name)?.reason).toContain(`${(4 * biggest).toLocaleString('en')} B`);
+    expect(() => planDeviceBuild(net, limits, 'require', 'test device')).toThrow(new RegExp(`projection ${big.name.replace('<', '<')} cannot be built on test device: its \\w+ buffer needs`));
+    expect(planDeviceBuild(net, limits, false).built.size).toBe(0);
+  });
 });
+

@@ -12,6 +12,7 @@ import { derive, type DerivedProjection } from '../../src/model/derive.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 import { validate, SpecError } from '../../src/model/validate.ts';
 import { seMean, seVar, withinZ, Z } from '../tolerances.ts';
+import { estimateResources, deviceBuildBuffers } from '../../src/model/estimate.ts';
 
 /** A projection of nPre x nPost with probability p (only the fields the builders read). */
 function proj(nPre: number, nPost: number, p: number, index = 0, postOffset = 0): DerivedProjection {
@@ -162,3 +163,21 @@ describe('bernoulli-counter: CSR, determinism and independence (exact)', () => {
     expect(() => validate(bad)).toThrow(/projections\[2\]\.connectivity.*'bernoulli', 'bernoulli-counter' or 'fixed-indegree'/s);
   });
 });
+
+describe('bernoulli-counter: resource estimate', () => {
+  it('device bytes add the largest projection build (deviceBuildBuffers), nothing else changes', () => {
+    const plain = validate(akilNetwork({ N: 4000, T_s: 1 }));
+    const counter = structuredClone(plain);
+    counter.projections = counter.projections.map((x) => ({ ...x, connectivity: 'bernoulli-counter' as const }));
+    const a = estimateResources(plain);
+    const b = estimateResources(counter);
+    expect(a.deviceBuildBytes).toBe(0);
+    // E<-E (3200 x 3200, p = 0.1, static: no columns, no weights) is the largest build.
+    const ee = deviceBuildBuffers(3200, 3200, Math.round(0.1 * 3200 * 3200), false, false, 4096).reduce((x, y) => x + y.bytes, 0);
+    expect(b.deviceBuildBytes).toBe(ee);
+    expect(b.deviceBytes - a.deviceBytes).toBe(ee);
+    expect(b.hostBytes).toBe(a.hostBytes);
+    expect(b.synapses).toBe(a.synapses);
+  });
+});
+

@@ -7,13 +7,14 @@
 import type { Csr } from '../../network/connectivity.ts';
 import { skipTable } from '../../network/counterRows.ts';
 import type { DerivedProjection } from '../../model/derive.ts';
+import { BUILD_SCAN_BLOCK, deviceBuildBuffers } from '../../model/estimate.ts';
 import { popScopes, pushScopes } from './simState.ts';
 import { withPrelude, readShaderFile } from './shaderSource.ts';
 import { grid } from './passes/pass.ts';
 import { WORKGROUP_SIZE } from './layout.ts';
 
 /** Elements per block of the scan (SCAN_BLOCK in the shader). */
-const SCAN_BLOCK = 256;
+const SCAN_BLOCK = BUILD_SCAN_BLOCK;
 /** Bytes of BuildParams (12 words). */
 const BUILD_PARAMS_BYTES = 48;
 
@@ -30,9 +31,23 @@ export interface DeviceCsr {
   weight: GPUBuffer; // nnz f32: J
 }
 
-/** Device bytes of one device-built projection: rows, column pointers and 4 words per synapse. */
-export function deviceCsrBytes(nPre: number, nPost: number, nnz: number, withColumns = true): number {
-  return 4 * (nPre + 1) + (withColumns ? 4 * (nPost + 1) + 4 * (nPost + 1) + 8 * nnz : 0) + 8 * nnz;
+/** Storage buffers the build kernels bind at once (group 0: table, rows, targets, column index, weights). */
+export const BUILD_STORAGE_BINDINGS = 8;
+
+/**
+ * Why projection `pr` with nnz synapses cannot be built on a device with `limits` (a buffer past one
+ * binding or buffer, or too few storage bindings), with the bytes and the limit; null when it fits.
+ */
+export function buildRefusal(limits: GPUSupportedLimits, pr: DerivedProjection, nnz: number, opts: BuildOptions = {}): string | null {
+  if (limits.maxStorageBuffersPerShaderStage < BUILD_STORAGE_BINDINGS)
+    return `the build kernels bind ${BUILD_STORAGE_BINDINGS} storage buffers, the device allows ${limits.maxStorageBuffersPerShaderStage} (maxStorageBuffersPerShaderStage)`;
+  const cap = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  const L = pr.p > 0 && pr.p < 1 ? skipTable(pr.p).length : 1;
+  for (const b of deviceBuildBuffers(pr.pre.size, pr.post.size, nnz, opts.columns ?? true, opts.weights ?? true, L)) {
+    if (b.bytes > cap)
+      return `its ${b.name} buffer needs ${b.bytes.toLocaleString('en')} B in one binding, more than the device allows (maxStorageBufferBindingSize ${limits.maxStorageBufferBindingSize.toLocaleString('en')} B, maxBufferSize ${limits.maxBufferSize.toLocaleString('en')} B)`;
+  }
+  return null;
 }
 
 /** Build options: the column index and weights can be skipped (static projections need neither on the GPU). */
@@ -49,6 +64,9 @@ export interface BuildOptions {
 const storage = (t: GPUBufferBindingType = 'storage'): { type: GPUBufferBindingType } => ({ type: t });
 
 export class ConnectivityBuild {
+  /** Bytes of the buffers the last build() allocated (deviceBuildBuffers() lists them; the 4-byte count readback aside). */
+  lastBuildBytes = 0;
+
   private constructor(
     readonly device: GPUDevice,
     private readonly buildLayout: GPUBindGroupLayout,
@@ -103,7 +121,13 @@ export class ConnectivityBuild {
       throw new Error(
         `device connectivity build: ${label} needs ${bytes.toLocaleString('en')} B, more than this device allows in one buffer binding (maxStorageBufferBindingSize ${lim.maxStorageBufferBindingSize.toLocaleString('en')} B, maxBufferSize ${lim.maxBufferSize.toLocaleString('en')} B): lower N or p, or build on the host ('bernoulli')`,
       );
+    this.lastBuildBytes += bytes;
     return this.device.createBuffer({ label: `ConnectivityBuild.${label}`, size: bytes, usage });
+  }
+
+  private uniform(label: string, bytes: number): GPUBuffer {
+    this.lastBuildBytes += bytes;
+    return this.device.createBuffer({ label: `ConnectivityBuild.${label}`, size: bytes, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
 
   private dispatch(enc: GPUCommandEncoder, name: keyof ConnectivityBuild['pipes'], groups: [GPUBindGroup, GPUBindGroup?], n: number, size: number): void {
@@ -119,7 +143,7 @@ export class ConnectivityBuild {
   /** Encodes an exclusive prefix sum of the first n words of buf (the total lands in word n - 1 when it was 0). */
   private encodeScan(enc: GPUCommandEncoder, buf: GPUBuffer, n: number, temps: GPUBuffer[]): void {
     const nBlocks = Math.ceil(n / SCAN_BLOCK);
-    const params = this.device.createBuffer({ label: 'ConnectivityBuild.scanParams', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const params = this.uniform('scanParams', 16);
     this.device.queue.writeBuffer(params, 0, Uint32Array.of(n, nBlocks, 0, 0));
     const blocks = this.buffer('scanBlocks', nBlocks);
     temps.push(params, blocks);
@@ -147,7 +171,8 @@ export class ConnectivityBuild {
     const mode = pr.p <= 0 ? 0 : pr.p >= 1 ? 2 : 1;
     const table = mode === 1 ? skipTable(pr.p) : new Uint32Array(1);
     const temps: GPUBuffer[] = [];
-    const params = dev.createBuffer({ label: 'ConnectivityBuild.params', size: BUILD_PARAMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.lastBuildBytes = 0;
+    const params = this.uniform('params', BUILD_PARAMS_BYTES);
     const words = new ArrayBuffer(BUILD_PARAMS_BYTES);
     const u = new Uint32Array(words);
     u.set([nPre, nPost, pr.post.offset, pr.index, seed >>> 0, mode, table.length, 0]);

@@ -9,7 +9,7 @@ import { Recorder } from '../recorder.ts';
 import type { Recordings } from '../../record/recordings.ts';
 import { acquireDevice, releaseDevice, summarizeInfo, type AdapterSummary } from './device.ts';
 import type { MaxChunkBytes } from './chunks.ts';
-import { deviceBuiltProjections, installDeviceGraph } from './deviceGraph.ts';
+import { installDeviceGraph, planDeviceBuild } from './deviceGraph.ts';
 import { feedChunk } from './feed.ts';
 import { NO_OVERFLOW, WORKGROUP_SIZE } from './layout.ts';
 import { AdvancePass } from './passes/AdvancePass.ts';
@@ -54,10 +54,12 @@ export interface WebGpuEngineOptions {
   /** Time every pass with timestamp queries on every `profileEvery`-th step (bench). */
   profileEvery?: number;
   /**
-   * Build 'bernoulli-counter' projections on the device instead of uploading the host's CSR (default
-   * true; deviceGraph.ts). false: upload them like every other projection (tests compare the two).
+   * Build 'bernoulli-counter' projections on the device instead of uploading the host's CSR (deviceGraph.ts).
+   * true (default): those whose build buffers fit one binding, the others uploaded (engine.connectivityBuild
+   * says which and why); 'require': refuse one that does not fit, with its bytes and the limit; false:
+   * upload them like every other projection (tests compare the two).
    */
-  deviceBuild?: boolean;
+  deviceBuild?: boolean | 'require';
 }
 
 /** The pass-by-pass schedule's passes (SCHEDULE order). */
@@ -106,6 +108,8 @@ export class WebGpuEngine implements Engine {
   /** The last completed step's spikers (ascending), kept for snapshots. */
   private lastSpikes: Int32Array = new Int32Array(0);
   private lost: GPUDeviceLostInfo | null = null;
+  /** Projections built on the device (deviceGraph.ts), those of the scheme uploaded instead and why, the device build's wall time. */
+  connectivityBuild: { device: string[]; uploaded: { name: string; reason: string }[]; device_ms: number } = { device: [], uploaded: [], device_ms: 0 };
   private disposed = false;
 
   private constructor(
@@ -159,13 +163,16 @@ export class WebGpuEngine implements Engine {
         spikeWorkgroups: opts.spikeWorkgroups ?? defaultSpikeWorkgroups(net, info?.isSoftware ?? false),
         inputWorkgroups: defaultInputWorkgroups(net),
       });
-      const deviceBuilt = opts.deviceBuild === false ? new Set<number>() : deviceBuiltProjections(net);
+      const buildPlan = planDeviceBuild(net, gpu.limits, opts.deviceBuild ?? true, name);
+      const deviceBuilt = buildPlan.built;
       const state = await SimState.create(gpu, plan, name, { deviceBuilt, ...(opts.maxChunkBytes !== undefined ? { maxChunkBytes: opts.maxChunkBytes } : {}) });
-      if (deviceBuilt.size > 0)
-        await installDeviceGraph(state, deviceBuilt).catch((e: unknown) => {
-          state.destroy();
-          throw e;
-        });
+      const device_ms =
+        deviceBuilt.size > 0
+          ? await installDeviceGraph(state, deviceBuilt).catch((e: unknown) => {
+              state.destroy();
+              throw e;
+            })
+          : 0;
       const maxT = Math.min(gpu.limits.maxComputeInvocationsPerWorkgroup, gpu.limits.maxComputeWorkgroupSizeX);
       const rt: Threads = {
         // 256 threads per spiker row on hardware: on an NVIDIA H200 (N = 10^4, EI iSTDP) the step took
@@ -196,6 +203,7 @@ export class WebGpuEngine implements Engine {
       const record = await RecordPass.create(state, rt, recordParities);
       const profiler = opts.profileEvery && gpu.features.has('timestamp-query') ? new Profiler(gpu, opts.profileEvery) : null;
       const engine = new WebGpuEngine(net, gpu, name, state, schedule, passes, fused, record, input, owns, profiler);
+      engine.connectivityBuild = { device: net.derived.projections.filter((p) => deviceBuilt.has(p.index)).map((p) => p.name), uploaded: buildPlan.uploaded, device_ms };
       await engine.prime();
       return engine;
     } catch (e) {

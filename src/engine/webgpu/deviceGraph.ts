@@ -5,10 +5,36 @@
 import type { BuiltNetwork } from '../../network/network.ts';
 import { chunkLength } from './chunks.ts';
 import type { ChunkedBuffer } from './chunkedBuffer.ts';
-import { ConnectivityBuild, destroyDeviceCsr } from './ConnectivityBuild.ts';
+import { buildRefusal, ConnectivityBuild, destroyDeviceCsr } from './ConnectivityBuild.ts';
 import { popScopes, pushScopes, type SimState } from './simState.ts';
 
-/** Projections the engine builds on the device: every 'bernoulli-counter' one. */
+/** Which projections the engine builds on the device, and why the others of the scheme are uploaded. */
+export interface DeviceBuildPlan {
+  built: Set<number>;
+  /** 'bernoulli-counter' projections uploaded from the host instead, with the exact reason. */
+  uploaded: { name: string; reason: string }[];
+}
+
+/**
+ * The 'bernoulli-counter' projections of net that the device can build (buildRefusal: every build buffer
+ * within one binding); the others are uploaded from the host CSR, or with mode 'require' refused with the
+ * bytes and the limit. mode false: none is built on the device.
+ */
+export function planDeviceBuild(net: BuiltNetwork, limits: GPUSupportedLimits, mode: boolean | 'require' = true, deviceName = 'this device'): DeviceBuildPlan {
+  const out: DeviceBuildPlan = { built: new Set(), uploaded: [] };
+  if (mode === false) return out;
+  for (const pr of net.derived.projections) {
+    if (pr.connectivity !== 'bernoulli-counter') continue;
+    const plastic = pr.plastic !== null;
+    const why = buildRefusal(limits, pr, net.csr[pr.index]!.post.length, { columns: plastic, weights: plastic });
+    if (why === null) out.built.add(pr.index);
+    else if (mode === 'require') throw new Error(`WebGPU engine: projection ${pr.name} cannot be built on ${deviceName}: ${why}`);
+    else out.uploaded.push({ name: pr.name, reason: why });
+  }
+  return out;
+}
+
+/** Every 'bernoulli-counter' projection of net (what a device with unbounded limits builds). */
 export function deviceBuiltProjections(net: BuiltNetwork): Set<number> {
   return new Set(net.derived.projections.filter((p) => p.connectivity === 'bernoulli-counter').map((p) => p.index));
 }
