@@ -7,6 +7,12 @@
 //                        [--cpu]   (also time the CPU engine on the same network: the ratio from one run)
 //                        [--cpu-max-N 10000]   (time the CPU engine only up to this N)
 //                        [--row-threads 64,256] [--spike-groups 80,320]   (launch shapes to sweep; default: engine's)
+//                        [--connectivity bernoulli|bernoulli-counter]   (bernoulli-counter: the engine builds the
+//                        CSR on the device; each line then has device_build_s)
+// Memory per line: device_state_bytes (the engine's buffers, exact from its plan), device_build_peak_bytes
+// (transient buffers of the largest device build, on top of the state while it runs), host_rss_bytes
+// (resident set after the engine is created) and host_peak_rss_bytes (the process's peak RSS so far:
+// sizes run in ascending order, so it bounds this N's peak from above).
 // The first --warmup seconds of each run are simulated and discarded. The sweep stops at the first N
 // that does not fit the device (that line carries the error). On a software adapter (SwiftShader) the
 // defaults shrink to N <= 5000 and T = 0.2 s: those numbers say nothing about a real GPU.
@@ -53,6 +59,11 @@ const list = (name: string): (number | undefined)[] => (arg(name) ?? '').split('
 const rowThreadsList = list('row-threads').length > 0 ? list('row-threads') : [undefined];
 const spikeGroupsList = list('spike-groups').length > 0 ? list('spike-groups') : [undefined];
 const kinds = which === 'both' ? [false, true] : [which === 'plastic'];
+const connectivity = arg('connectivity', 'bernoulli') as 'bernoulli' | 'bernoulli-counter';
+if (connectivity !== 'bernoulli' && connectivity !== 'bernoulli-counter') {
+  console.error(`--connectivity: ${String(connectivity)}; allowed: bernoulli, bernoulli-counter`);
+  process.exit(2);
+}
 const EI_ISTDP = homeostaticInhibitory('istdp-ei', { eta: 1e-3, rho_Hz: 10, jNorm: -200, tauSTDP_ms: 200 });
 
 function emit(line: Record<string, unknown>): void {
@@ -88,7 +99,9 @@ const base = {
 
 sweep: for (const N of Ns) {
   for (const plastic of kinds) {
-    const spec = validate(akilNetwork({ N, T_s: warm_s + T_s, ...(plastic ? { plastic: { 'E<-I': EI_ISTDP } } : {}) }));
+    const akil = akilNetwork({ N, T_s: warm_s + T_s, ...(plastic ? { plastic: { 'E<-I': EI_ISTDP } } : {}) });
+    akil.projections = akil.projections.map((p) => ({ ...p, connectivity }));
+    const spec = validate(akil);
     const t0 = performance.now();
     let net;
     try {
@@ -111,6 +124,7 @@ sweep: for (const N of Ns) {
       let create_s = 0;
       let passTimes: Record<string, number> = {};
       let chunks = { graph: 1, weight: 1 }; // storage bindings of each (chunks.ts)
+      let mem = { device_state_bytes: 0, device_build_peak_bytes: 0, device_build_s: 0, host_rss_bytes: 0, device_built: [] as string[] };
       try {
         for (let r = 0; r < repeat + 1; r++) {
           // The last run times each pass (timestamp queries on every 10th step); the others time the wall.
@@ -119,6 +133,14 @@ sweep: for (const N of Ns) {
           const engine = await WebGpuEngine.create(net, device, { adapterInfo, schedule, ...shape, ...(profile ? { profileEvery: 10 } : {}) });
           create_s = (performance.now() - c0) / 1000;
           chunks = { graph: engine.state.storage.graph.count, weight: engine.state.storage.weight.count };
+          const cb = engine.connectivityBuild;
+          mem = {
+            device_state_bytes: Object.values(engine.state.plan.bytes()).reduce((a, b) => a + b, 0),
+            device_build_peak_bytes: cb.peakBuildBytes,
+            device_build_s: Number((cb.device_ms / 1000).toFixed(3)),
+            host_rss_bytes: process.memoryUsage().rss,
+            device_built: cb.device,
+          };
           try {
             await engine.advance(warmSteps);
             const before = Float64Array.from(engine.spikesByPop);
@@ -164,8 +186,11 @@ sweep: for (const N of Ns) {
         spike_groups: spikeWorkgroups ?? 'default',
         synapses,
         spikes: Math.round(spikes),
+        connectivity,
         build_s: Number(build_s.toFixed(3)),
         create_s: Number(create_s.toFixed(3)),
+        ...mem,
+        host_peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
         chunks,
         wall_s: Number(wall_s.toFixed(4)),
         walls_s: walls.map((w) => Number(w.toFixed(4))),

@@ -108,8 +108,11 @@ export class WebGpuEngine implements Engine {
   /** The last completed step's spikers (ascending), kept for snapshots. */
   private lastSpikes: Int32Array = new Int32Array(0);
   private lost: GPUDeviceLostInfo | null = null;
-  /** Projections built on the device (deviceGraph.ts), those of the scheme uploaded instead and why, the device build's wall time. */
-  connectivityBuild: { device: string[]; uploaded: { name: string; reason: string }[]; device_ms: number } = { device: [], uploaded: [], device_ms: 0 };
+  /**
+   * Projections built on the device (deviceGraph.ts), those of the scheme uploaded instead and why, the
+   * device builds' wall time and their largest transient buffers (bytes, freed before the run).
+   */
+  connectivityBuild: { device: string[]; uploaded: { name: string; reason: string }[]; device_ms: number; peakBuildBytes: number } = { device: [], uploaded: [], device_ms: 0, peakBuildBytes: 0 };
   private disposed = false;
 
   private constructor(
@@ -166,13 +169,13 @@ export class WebGpuEngine implements Engine {
       const buildPlan = planDeviceBuild(net, gpu.limits, opts.deviceBuild ?? true, name);
       const deviceBuilt = buildPlan.built;
       const state = await SimState.create(gpu, plan, name, { deviceBuilt, ...(opts.maxChunkBytes !== undefined ? { maxChunkBytes: opts.maxChunkBytes } : {}) });
-      const device_ms =
+      const built =
         deviceBuilt.size > 0
           ? await installDeviceGraph(state, deviceBuilt).catch((e: unknown) => {
               state.destroy();
               throw e;
             })
-          : 0;
+          : { ms: 0, peakBuildBytes: 0 };
       const maxT = Math.min(gpu.limits.maxComputeInvocationsPerWorkgroup, gpu.limits.maxComputeWorkgroupSizeX);
       const rt: Threads = {
         // 256 threads per spiker row on hardware: on an NVIDIA H200 (N = 10^4, EI iSTDP) the step took
@@ -203,7 +206,7 @@ export class WebGpuEngine implements Engine {
       const record = await RecordPass.create(state, rt, recordParities);
       const profiler = opts.profileEvery && gpu.features.has('timestamp-query') ? new Profiler(gpu, opts.profileEvery) : null;
       const engine = new WebGpuEngine(net, gpu, name, state, schedule, passes, fused, record, input, owns, profiler);
-      engine.connectivityBuild = { device: net.derived.projections.filter((p) => deviceBuilt.has(p.index)).map((p) => p.name), uploaded: buildPlan.uploaded, device_ms };
+      engine.connectivityBuild = { device: net.derived.projections.filter((p) => deviceBuilt.has(p.index)).map((p) => p.name), uploaded: buildPlan.uploaded, device_ms: built.ms, peakBuildBytes: built.peakBuildBytes };
       await engine.prime();
       return engine;
     } catch (e) {

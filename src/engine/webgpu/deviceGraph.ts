@@ -54,17 +54,20 @@ function copyInto(enc: GPUCommandEncoder, dst: ChunkedBuffer, at: number, src: G
 /**
  * Builds projections `which` of the state's network on its device into the graph and weight buffers.
  * The synapse counts must equal the plan's (taken from the host build): a mismatch is a bug, and throws.
- * Returns the wall time of the device builds (ms).
+ * Returns the wall time of the device builds (ms) and the largest build's transient buffers (bytes, held
+ * on top of the engine's state while it runs).
  */
-export async function installDeviceGraph(state: SimState, which: ReadonlySet<number>): Promise<number> {
+export async function installDeviceGraph(state: SimState, which: ReadonlySet<number>): Promise<{ ms: number; peakBuildBytes: number }> {
   const t0 = performance.now();
   const { plan, device } = state;
   const d = plan.net.derived;
   const builder = await ConnectivityBuild.create(device);
+  let peakBuildBytes = 0;
   for (const pr of d.projections) {
     if (!which.has(pr.index)) continue;
     const p = plan.projs[pr.index]!;
     const dc = await builder.build(d.spec.seed >>> 0, pr, { columns: p.plastic, weights: p.plastic, shift: { row: p.synOff, col: p.wOff, pre: pr.pre.offset } });
+    peakBuildBytes = Math.max(peakBuildBytes, builder.lastBuildBytes);
     try {
       if (dc.nnz !== p.nnz) throw new Error(`projection ${pr.name}: the device built ${dc.nnz} synapses, the host ${p.nnz} (device and host builders disagree)`);
       pushScopes(device);
@@ -84,5 +87,5 @@ export async function installDeviceGraph(state: SimState, which: ReadonlySet<num
       destroyDeviceCsr(dc);
     }
   }
-  return performance.now() - t0;
+  return { ms: performance.now() - t0, peakBuildBytes };
 }
