@@ -94,12 +94,45 @@ export function columnIndex(rowPtr: Int32Array, post: Int32Array, postOffset: nu
   return { colPtr, colSyn, colPre };
 }
 
-/** Builds the CSR and column index of one projection from the seed; weights start at J. */
+const allocated = new WeakSet<Csr>();
+
+/** Whether a CSR's weights exist on the host (static projections allocate them on first read). */
+export function hasHostWeights(c: Csr): boolean {
+  return allocated.has(c);
+}
+
+/**
+ * A CSR whose weights, all J, are allocated on first read of `weight` (and kept). An engine that holds a
+ * static projection's weight as one constant (the WebGPU engine's fixed-point increment) never reads them,
+ * so a WebGPU run keeps no host copy of static weights; the CPU engine, exports and snapshots read them.
+ */
+function lazyWeights(c: Omit<Csr, 'weight'>, J: number): Csr {
+  let w: Float32Array | null = null;
+  const csr = c as Csr;
+  Object.defineProperty(csr, 'weight', {
+    enumerable: true,
+    configurable: true,
+    get: (): Float32Array => {
+      allocated.add(csr);
+      return (w ??= new Float32Array(c.post.length).fill(J));
+    },
+    set: (v: Float32Array) => {
+      allocated.add(csr);
+      w = v;
+    },
+  });
+  return csr;
+}
+
+/** Builds the CSR and column index of one projection from the seed; weights start at J (static: on first read). */
 export function buildProjection(seed: number, pr: DerivedProjection): Csr {
   const rows = { bernoulli: bernoulliRows, 'bernoulli-counter': counterRows, 'fixed-indegree': fixedIndegreeRows }[pr.connectivity];
   const { rowPtr, post } = rows(seed, pr);
   const nPre = pr.pre.size;
   const nPost = pr.post.size;
-  const weight = new Float32Array(post.length).fill(pr.J);
-  return { nPre, nPost, rowPtr, post, weight, ...columnIndex(rowPtr, post, pr.post.offset, nPost) };
+  const shape = { nPre, nPost, rowPtr, post, ...columnIndex(rowPtr, post, pr.post.offset, nPost) };
+  if (!pr.plastic) return lazyWeights(shape, pr.J);
+  const csr: Csr = { ...shape, weight: new Float32Array(post.length).fill(pr.J) };
+  allocated.add(csr);
+  return csr;
 }

@@ -5,6 +5,7 @@
 // chunks, so the device-built sections are copied across chunk boundaries.
 import { describe, expect, it } from 'vitest';
 import { buildNetwork } from '../../src/network/network.ts';
+import { hasHostWeights } from '../../src/network/connectivity.ts';
 import { derive } from '../../src/model/derive.ts';
 import { validate } from '../../src/model/validate.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';
@@ -69,6 +70,11 @@ describe('WebGPU engine: device-built bernoulli-counter network vs the host-buil
       const ref = await host.recordings();
       expectSameRun('device-built', await device.recordings(), ref);
       expectSameRun('device-built chunked', await chunked.recordings(), ref);
+      // Three WebGPU runs and their recordings never read a static projection's host weights (all J).
+      const statics = net.derived.projections.filter((p) => !p.plastic);
+      expect(statics.length).toBe(5);
+      expect(statics.filter((p) => hasHostWeights(net.csr[p.index]!)).map((p) => p.name)).toEqual([]);
+      expect(hasHostWeights(net.csr[1]!)).toBe(true); // E<-I, plastic
     } finally {
       host.dispose();
       device.dispose();

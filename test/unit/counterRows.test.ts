@@ -5,7 +5,7 @@
 // post indices over 50 bins against uniform, for p in {1e-4 (the skip table's memoryless continuation
 // on most skips), 2e-3, 0.02, 0.1, 0.5, 0.9}: 6 p x 5 = 30 checks, plus 2 overlap checks.
 import { describe, expect, it } from 'vitest';
-import { buildProjection, type Csr } from '../../src/network/connectivity.ts';
+import { buildProjection, hasHostWeights, type Csr } from '../../src/network/connectivity.ts';
 import { counterRow, counterRows, skipOf, skipTable, SKIP_TABLE_MAX } from '../../src/network/counterRows.ts';
 import { buildNetwork } from '../../src/network/network.ts';
 import { derive, type DerivedProjection } from '../../src/model/derive.ts';
@@ -147,6 +147,19 @@ describe('bernoulli-counter: CSR, determinism and independence (exact)', () => {
       const nnz = a.post.length;
       expect(withinZ(overlap / nnz, p, seMean(p * (1 - p), nnz)), `overlap ${overlap / nnz} vs ${p}`).toBe(true);
     }
+  });
+
+  it('static weights are allocated on first read (all J, then kept); plastic ones at build', () => {
+    const st = buildProjection(2, proj(50, 60, 0.2));
+    expect(hasHostWeights(st)).toBe(false);
+    const w = st.weight;
+    expect(hasHostWeights(st)).toBe(true);
+    expect(w.length).toBe(st.post.length);
+    expect(w.every((x) => x === 1)).toBe(true);
+    expect(st.weight).toBe(w);
+    const plastic = buildProjection(2, { ...proj(50, 60, 0.2), plastic: {} } as unknown as DerivedProjection);
+    expect(hasHostWeights(plastic)).toBe(true);
+    expect(Object.keys(st).sort()).toEqual(Object.keys(plastic).sort());
   });
 
   it('p = 0 builds no synapse, p = 1 every pair', () => {

@@ -24,7 +24,7 @@ import { GpuPlan } from './plan.ts';
 import { Profiler, type PassTimes } from './profiler.ts';
 import { Readback } from './readback.ts';
 import { popScopes, pushScopes, SimState } from './simState.ts';
-import { downloadState, uploadState, type GpuSnapshot, type UploadableState } from './snapshot.ts';
+import { downloadState, plasticWeights, uploadState, type GpuSnapshot, type UploadableState } from './snapshot.ts';
 
 export type Schedule = 'fused' | 'passes';
 
@@ -388,8 +388,8 @@ export class WebGpuEngine implements Engine {
 
   async recordings(): Promise<Recordings> {
     this.checkLost();
-    const snap = await this.downloadState();
-    this.recorder.setFinalWeights(snap.weights);
+    // Plastic weights only: copying the static ones (all J) would double host memory at N = 10^5.
+    this.recorder.setFinalWeights(await plasticWeights(this.state));
     return this.recorder.rec;
   }
 
