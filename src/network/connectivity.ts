@@ -94,6 +94,11 @@ export function columnIndex(rowPtr: Int32Array, post: Int32Array, postOffset: nu
   return { colPtr, colSyn, colPre };
 }
 
+/** Synapses of a CSR (from its row pointers: a device-built CSR may hold no targets on the host). */
+export function nnzOf(c: Csr): number {
+  return c.rowPtr[c.nPre]!;
+}
+
 const allocated = new WeakSet<Csr>();
 
 /** Whether a CSR's weights exist on the host (static projections allocate them on first read). */
@@ -106,7 +111,7 @@ export function hasHostWeights(c: Csr): boolean {
  * static projection's weight as one constant (the WebGPU engine's fixed-point increment) never reads them,
  * so a WebGPU run keeps no host copy of static weights; the CPU engine, exports and snapshots read them.
  */
-function lazyWeights(c: Omit<Csr, 'weight'>, J: number): Csr {
+export function lazyWeights(c: Omit<Csr, 'weight'>, J: number): Csr {
   let w: Float32Array | null = null;
   const csr = c as Csr;
   Object.defineProperty(csr, 'weight', {
@@ -114,7 +119,7 @@ function lazyWeights(c: Omit<Csr, 'weight'>, J: number): Csr {
     configurable: true,
     get: (): Float32Array => {
       allocated.add(csr);
-      return (w ??= new Float32Array(c.post.length).fill(J));
+      return (w ??= new Float32Array(c.rowPtr[c.nPre]!).fill(J));
     },
     set: (v: Float32Array) => {
       allocated.add(csr);

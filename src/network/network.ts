@@ -1,6 +1,6 @@
 // The built network: everything the seed determines before step 0 (connectivity, initial V, samples).
 import type { Derived } from '../model/derive.ts';
-import { buildProjection, type Csr } from './connectivity.ts';
+import { buildProjection, nnzOf, type Csr } from './connectivity.ts';
 import { RngStream, STREAM } from '../rng/streams.ts';
 import { u01 } from '../rng/philox.ts';
 
@@ -23,10 +23,10 @@ function spread(n: number, k: number): number[] {
   return out;
 }
 
-/** Builds connectivity, initial state and recording samples from the seed. */
-export function buildNetwork(d: Derived): BuiltNetwork {
+/** Builds connectivity (or takes `prebuilt`, one CSR per projection), initial state and recording samples from the seed. */
+export function buildNetwork(d: Derived, prebuilt?: readonly Csr[]): BuiltNetwork {
   const seed = d.spec.seed >>> 0;
-  const csr = d.projections.map((p) => buildProjection(seed, p));
+  const csr = prebuilt ? [...prebuilt] : d.projections.map((p) => buildProjection(seed, p));
   const v0 = new Float32Array(d.N);
   for (const p of d.pops) {
     const rng = new RngStream(seed, STREAM.initialV, 0, p.index);
@@ -47,7 +47,7 @@ export function buildNetwork(d: Derived): BuiltNetwork {
   }
   const weightSample = d.projections.map((p, i) => {
     if (!p.plastic) return new Int32Array(0);
-    const nnz = csr[i]!.post.length;
+    const nnz = nnzOf(csr[i]!);
     return Int32Array.from(spread(nnz, rec.weightSamples));
   });
   return {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildNetwork } from '../../src/network/network.ts';
 import { hasHostWeights } from '../../src/network/connectivity.ts';
+import { buildNetworkOnDevice } from '../../src/engine/webgpu/deviceNetwork.ts';
 import { derive } from '../../src/model/derive.ts';
 import { validate } from '../../src/model/validate.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';
@@ -70,6 +71,24 @@ describe('WebGPU engine: device-built bernoulli-counter network vs the host-buil
       const ref = await host.recordings();
       expectSameRun('device-built', await device.recordings(), ref);
       expectSameRun('device-built chunked', await chunked.recordings(), ref);
+      // The same network built with buildNetworkOnDevice: the host holds row pointers only for static
+      // projections (their targets throw, naming the projection), the plastic CSR equals the host build's,
+      // and the run is identical.
+      const { net: light, info } = await buildNetworkOnDevice(net.derived, dev.device);
+      expect(info.deviceOnly.sort()).toEqual(['E<-E', 'E<-X', 'I<-E', 'I<-I', 'I<-X']);
+      expect(info.copiedBack).toEqual(['E<-I']);
+      expect(() => light.csr[0]!.post).toThrow(/projection E<-E was built on the GPU.*its post exists on the device only/);
+      for (const pr of net.derived.projections) expect(exactDiff(`${pr.name} rowPtr`, light.csr[pr.index]!.rowPtr, net.csr[pr.index]!.rowPtr)).toBe('');
+      for (const k of ['post', 'colPtr', 'colSyn', 'colPre', 'weight'] as const) expect(exactDiff(`E<-I ${k}`, light.csr[1]![k], net.csr[1]![k])).toBe('');
+      expect(exactDiff('weight sample', light.weightSample[1]!, net.weightSample[1]!)).toBe('');
+      const lightEngine = await WebGpuEngine.create(light, dev.device, opts);
+      try {
+        await lightEngine.advance(net.derived.nSteps);
+        expectSameRun('buildNetworkOnDevice', await lightEngine.recordings(), ref);
+      } finally {
+        lightEngine.dispose();
+      }
+      expect(light.derived.projections.filter((p) => !p.plastic && hasHostWeights(light.csr[p.index]!)).map((p) => p.name)).toEqual([]);
       // Three WebGPU runs and their recordings never read a static projection's host weights (all J).
       const statics = net.derived.projections.filter((p) => !p.plastic);
       expect(statics.length).toBe(5);

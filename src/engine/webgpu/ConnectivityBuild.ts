@@ -59,6 +59,8 @@ export interface BuildOptions {
    * weight index) and to colPre (first global presynaptic neuron). Default none: local ids as in a Csr.
    */
   shift?: { row: number; col: number; pre: number };
+  /** Stop after the row pointers (rowPointers()): no targets, columns or weights are built. */
+  rowsOnly?: boolean;
 }
 
 const storage = (t: GPUBufferBindingType = 'storage'): { type: GPUBufferBindingType } => ({ type: t });
@@ -209,6 +211,11 @@ export class ConnectivityBuild {
     staging.destroy();
     await popScopes(dev, `building projection ${pr.name} on the device (row lengths)`);
 
+    if (opts.rowsOnly) {
+      for (const t of temps) t.destroy();
+      const none = (label: string): GPUBuffer => this.buffer(label, 1);
+      return { nPre, nPost, nnz, rowPtr, post: none('post'), colPtr: none('colPtr'), colSyn: none('colSyn'), colPre: none('colPre'), weight: none('weight') };
+    }
     u[7] = nnz;
     const shift = opts.shift;
     if (shift) u.set([shift.row, shift.col, shift.pre], 9);
@@ -240,19 +247,36 @@ export class ConnectivityBuild {
     return { nPre, nPost, nnz, rowPtr, post, colPtr, colSyn, colPre, weight };
   }
 
-  /** Copies a device-built projection back into a host CSR (the layout of buildProjection()). */
-  async download(c: DeviceCsr): Promise<Csr> {
-    const read = async (b: GPUBuffer, words: number): Promise<ArrayBuffer> => {
-      const bytes = Math.max(4, 4 * words);
-      const staging = this.device.createBuffer({ label: `ConnectivityBuild.read(${b.label})`, size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  /**
+   * Row pointers of projection `pr` (nPre + 1 words, local synapse ids) from the row-length pass and the
+   * scan alone: what the host needs of a static projection the engine builds on the device.
+   */
+  async rowPointers(seed: number, pr: DerivedProjection): Promise<Int32Array> {
+    const dc = await this.build(seed, pr, { columns: false, weights: false, rowsOnly: true });
+    try {
+      return new Int32Array(await this.read(dc.rowPtr, dc.nPre + 1));
+    } finally {
+      destroyDeviceCsr(dc);
+    }
+  }
+
+  private async read(b: GPUBuffer, words: number): Promise<ArrayBuffer> {
+    const bytes = Math.max(4, 4 * words);
+    const staging = this.device.createBuffer({ label: `ConnectivityBuild.read(${b.label})`, size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    try {
       const enc = this.device.createCommandEncoder();
       enc.copyBufferToBuffer(b, 0, staging, 0, bytes);
       this.device.queue.submit([enc.finish()]);
       await staging.mapAsync(GPUMapMode.READ);
-      const out = staging.getMappedRange().slice(0, 4 * words);
+      return staging.getMappedRange().slice(0, 4 * words);
+    } finally {
       staging.destroy();
-      return out;
-    };
+    }
+  }
+
+  /** Copies a device-built projection back into a host CSR (the layout of buildProjection()). */
+  async download(c: DeviceCsr): Promise<Csr> {
+    const read = (b: GPUBuffer, words: number): Promise<ArrayBuffer> => this.read(b, words);
     return {
       nPre: c.nPre,
       nPost: c.nPost,

@@ -3,6 +3,7 @@
 // and for plastic projections the column index and the initial weights J), so their CSR is never
 // uploaded from the host. SimState skips those sections when it writes the host graph (plan.writeGraph).
 import type { BuiltNetwork } from '../../network/network.ts';
+import { nnzOf } from '../../network/connectivity.ts';
 import { chunkLength } from './chunks.ts';
 import type { ChunkedBuffer } from './chunkedBuffer.ts';
 import { buildRefusal, ConnectivityBuild, destroyDeviceCsr } from './ConnectivityBuild.ts';
@@ -26,7 +27,7 @@ export function planDeviceBuild(net: BuiltNetwork, limits: GPUSupportedLimits, m
   for (const pr of net.derived.projections) {
     if (pr.connectivity !== 'bernoulli-counter') continue;
     const plastic = pr.plastic !== null;
-    const why = buildRefusal(limits, pr, net.csr[pr.index]!.post.length, { columns: plastic, weights: plastic });
+    const why = buildRefusal(limits, pr, nnzOf(net.csr[pr.index]!), { columns: plastic, weights: plastic });
     if (why === null) out.built.add(pr.index);
     else if (mode === 'require') throw new Error(`WebGPU engine: projection ${pr.name} cannot be built on ${deviceName}: ${why}`);
     else out.uploaded.push({ name: pr.name, reason: why });

@@ -3,6 +3,7 @@
 // known before any allocation, so a network that does not fit is refused with its numbers.
 import type { BuiltNetwork } from '../../network/network.ts';
 import { weightRangeOf } from '../weightRange.ts';
+import { nnzOf } from '../../network/connectivity.ts';
 import { neuronModel } from '../../neurons/index.ts';
 import { gpuRunsRules } from '../../plasticity/index.ts';
 import { fixedIncrement } from '../fixed.ts';
@@ -123,7 +124,7 @@ export class GpuPlan {
     for (const pr of d.projections) {
       const c = net.csr[pr.index]!;
       const plastic = pr.plastic !== null;
-      const nnz = c.post.length;
+      const nnz = nnzOf(c);
       const nBlocks = plastic ? Math.ceil(nnz / REDUCE_BLOCK) : 0;
       const q = pr.plastic ? 0 : fixedIncrement(pr.J, pr.kick);
       if (!Number.isInteger(q) || Math.abs(q) > 2 ** 31 - 1)
