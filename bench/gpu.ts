@@ -28,6 +28,8 @@ import { akilNetwork } from '../src/presets/akil2021.ts';
 import { acquireDevice, releaseDevice } from '../src/engine/webgpu/device.ts';
 import { WebGpuEngine, type Schedule } from '../src/engine/webgpu/WebGpuEngine.ts';
 import { CpuEngine } from '../src/engine/cpu/CpuEngine.ts';
+import { buildNetworkOnDevice } from '../src/engine/webgpu/deviceNetwork.ts';
+import { nnzOf } from '../src/network/connectivity.ts';
 
 function arg(name: string, fallback?: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -105,14 +107,15 @@ sweep: for (const N of Ns) {
     const t0 = performance.now();
     let net;
     try {
-      net = buildNetwork(derive(spec));
+      // bernoulli-counter: the host keeps row pointers of static projections only (deviceNetwork.ts).
+      net = connectivity === 'bernoulli-counter' ? (await buildNetworkOnDevice(derive(spec), device)).net : buildNetwork(derive(spec));
     } catch (e) {
       emit({ ...base, N, plastic, error: `build: ${(e as Error).message}` });
       break sweep;
     }
     const build_s = (performance.now() - t0) / 1000;
     const d = net.derived;
-    const synapses = net.csr.reduce((s, c) => s + c.post.length, 0);
+    const synapses = net.csr.reduce((s, c) => s + nnzOf(c), 0);
     const warmSteps = Math.round((warm_s * 1000) / d.dt_ms);
     const steps = d.nSteps - warmSteps;
     let gpuWall_s = NaN; // the last launch shape's median wall, for the CPU ratio
@@ -158,12 +161,12 @@ sweep: for (const N of Ns) {
             events = 0;
             for (const p of d.pops) {
               const n = engine.spikesByPop[p.index]! - before[p.index]!;
-              const outDeg = d.projections.filter((pr) => pr.pre.kind === 'population' && pr.pre.index === p.index).reduce((s, pr) => s + net!.csr[pr.index]!.post.length, 0) / p.size;
+              const outDeg = d.projections.filter((pr) => pr.pre.kind === 'population' && pr.pre.index === p.index).reduce((s, pr) => s + nnzOf(net!.csr[pr.index]!), 0) / p.size;
               spikes += n;
               events += n * outDeg;
             }
             for (const x of d.inputs) {
-              const outDeg = d.projections.filter((pr) => pr.pre.kind === 'input' && pr.pre.index === x.index).reduce((s, pr) => s + net!.csr[pr.index]!.post.length, 0) / x.size;
+              const outDeg = d.projections.filter((pr) => pr.pre.kind === 'input' && pr.pre.index === x.index).reduce((s, pr) => s + nnzOf(net!.csr[pr.index]!), 0) / x.size;
               events += x.size * x.rate_Hz * T_s * outDeg; // expected input spikes (not counted on the GPU)
             }
           } finally {
@@ -203,7 +206,8 @@ sweep: for (const N of Ns) {
       });
     }
     if (withCpu && N <= cpuMaxN) {
-      const cpu = new CpuEngine(net);
+      // The CPU engine needs every target on the host: the host build of the same network.
+      const cpu = new CpuEngine(connectivity === 'bernoulli-counter' ? buildNetwork(derive(spec)) : net);
       await cpu.advance(warmSteps);
       const w0 = performance.now();
       await cpu.advance(steps);
