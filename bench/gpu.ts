@@ -9,6 +9,12 @@
 //                        [--row-threads 64,256] [--spike-groups 80,320]   (launch shapes to sweep; default: engine's)
 //   npx tsx bench/gpu.ts --suite issue19 [--smoke] [--schedule auto] [--T 2] [--warmup 0.5]
 //                        (issue 19's four lines: bench/gpuSuite.ts; --smoke: tiny sizes for a software adapter)
+//                        [--connectivity bernoulli|bernoulli-counter]   (bernoulli-counter: the engine builds the
+//                        CSR on the device; each line then has device_build_s)
+// Memory per line: device_state_bytes (the engine's buffers, exact from its plan), device_build_peak_bytes
+// (transient buffers of the largest device build, on top of the state while it runs), host_rss_bytes
+// (resident set after the engine is created) and host_peak_rss_bytes (the process's peak RSS so far:
+// sizes run in ascending order, so it bounds this N's peak from above).
 // The first --warmup seconds of each run are simulated and discarded. The sweep stops at the first N
 // that does not fit the device (that line carries the error). On a software adapter (SwiftShader) the
 // defaults shrink to N <= 5000 and T = 0.2 s: those numbers say nothing about a real GPU.
@@ -26,6 +32,8 @@ import { WebGpuEngine } from '../src/engine/webgpu/WebGpuEngine.ts';
 import { isScheduleChoice, SCHEDULE_CHOICES } from '../src/engine/webgpu/scheduleChoice.ts';
 import { issue19Suite } from './gpuSuite.ts';
 import { CpuEngine } from '../src/engine/cpu/CpuEngine.ts';
+import { buildNetworkOnDevice } from '../src/engine/webgpu/deviceNetwork.ts';
+import { nnzOf } from '../src/network/connectivity.ts';
 
 function arg(name: string, fallback?: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -61,6 +69,11 @@ const list = (name: string): (number | undefined)[] => (arg(name) ?? '').split('
 const rowThreadsList = list('row-threads').length > 0 ? list('row-threads') : [undefined];
 const spikeGroupsList = list('spike-groups').length > 0 ? list('spike-groups') : [undefined];
 const kinds = which === 'both' ? [false, true] : [which === 'plastic'];
+const connectivity = arg('connectivity', 'bernoulli') as 'bernoulli' | 'bernoulli-counter';
+if (connectivity !== 'bernoulli' && connectivity !== 'bernoulli-counter') {
+  console.error(`--connectivity: ${String(connectivity)}; allowed: bernoulli, bernoulli-counter`);
+  process.exit(2);
+}
 const EI_ISTDP = homeostaticInhibitory('istdp-ei', { eta: 1e-3, rho_Hz: 10, jNorm: -200, tauSTDP_ms: 200 });
 
 function emit(line: Record<string, unknown>): void {
@@ -108,18 +121,21 @@ if (suite === 'issue19') {
 
 sweep: for (const N of Ns) {
   for (const plastic of kinds) {
-    const spec = validate(akilNetwork({ N, T_s: warm_s + T_s, ...(plastic ? { plastic: { 'E<-I': EI_ISTDP } } : {}) }));
+    const akil = akilNetwork({ N, T_s: warm_s + T_s, ...(plastic ? { plastic: { 'E<-I': EI_ISTDP } } : {}) });
+    akil.projections = akil.projections.map((p) => ({ ...p, connectivity }));
+    const spec = validate(akil);
     const t0 = performance.now();
     let net;
     try {
-      net = buildNetwork(derive(spec));
+      // bernoulli-counter: the host keeps row pointers of static projections only (deviceNetwork.ts).
+      net = connectivity === 'bernoulli-counter' ? (await buildNetworkOnDevice(derive(spec), device)).net : buildNetwork(derive(spec));
     } catch (e) {
       emit({ ...base, N, plastic, error: `build: ${(e as Error).message}` });
       break sweep;
     }
     const build_s = (performance.now() - t0) / 1000;
     const d = net.derived;
-    const synapses = net.csr.reduce((s, c) => s + c.post.length, 0);
+    const synapses = net.csr.reduce((s, c) => s + nnzOf(c), 0);
     const warmSteps = Math.round((warm_s * 1000) / d.dt_ms);
     const steps = d.nSteps - warmSteps;
     let gpuWall_s = NaN; // the last launch shape's median wall, for the CPU ratio
@@ -132,6 +148,7 @@ sweep: for (const N of Ns) {
       let passTimes: Record<string, number> = {};
       let chunks = { graph: 1, weight: 1 }; // storage bindings of each (chunks.ts)
       let chosen = ''; // the schedule the engine ran ('auto' picks)
+      let mem = { device_state_bytes: 0, device_build_peak_bytes: 0, device_build_s: 0, host_rss_bytes: 0, device_built: [] as string[] };
       try {
         for (let r = 0; r < repeat + 1; r++) {
           // The last run times each pass (timestamp queries on every 10th step); the others time the wall.
@@ -143,6 +160,14 @@ sweep: for (const N of Ns) {
           create_s = (performance.now() - c0) / 1000;
           chunks = { graph: engine.state.storage.graph.count, weight: engine.state.storage.weight.count };
           if (!profile) chosen = engine.resident?.describe() ?? engine.schedule;
+          const cb = engine.connectivityBuild;
+          mem = {
+            device_state_bytes: Object.values(engine.state.plan.bytes()).reduce((a, b) => a + b, 0),
+            device_build_peak_bytes: cb.peakBuildBytes,
+            device_build_s: Number((cb.device_ms / 1000).toFixed(3)),
+            host_rss_bytes: process.memoryUsage().rss,
+            device_built: cb.device,
+          };
           try {
             await engine.advance(warmSteps);
             const before = Float64Array.from(engine.spikesByPop);
@@ -160,12 +185,12 @@ sweep: for (const N of Ns) {
             events = 0;
             for (const p of d.pops) {
               const n = engine.spikesByPop[p.index]! - before[p.index]!;
-              const outDeg = d.projections.filter((pr) => pr.pre.kind === 'population' && pr.pre.index === p.index).reduce((s, pr) => s + net!.csr[pr.index]!.post.length, 0) / p.size;
+              const outDeg = d.projections.filter((pr) => pr.pre.kind === 'population' && pr.pre.index === p.index).reduce((s, pr) => s + nnzOf(net!.csr[pr.index]!), 0) / p.size;
               spikes += n;
               events += n * outDeg;
             }
             for (const x of d.inputs) {
-              const outDeg = d.projections.filter((pr) => pr.pre.kind === 'input' && pr.pre.index === x.index).reduce((s, pr) => s + net!.csr[pr.index]!.post.length, 0) / x.size;
+              const outDeg = d.projections.filter((pr) => pr.pre.kind === 'input' && pr.pre.index === x.index).reduce((s, pr) => s + nnzOf(net!.csr[pr.index]!), 0) / x.size;
               events += x.size * x.rate_Hz * T_s * outDeg; // expected input spikes (not counted on the GPU)
             }
           } finally {
@@ -189,8 +214,11 @@ sweep: for (const N of Ns) {
         spike_groups: spikeWorkgroups ?? 'default',
         synapses,
         spikes: Math.round(spikes),
+        connectivity,
         build_s: Number(build_s.toFixed(3)),
         create_s: Number(create_s.toFixed(3)),
+        ...mem,
+        host_peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
         chunks,
         wall_s: Number(wall_s.toFixed(4)),
         walls_s: walls.map((w) => Number(w.toFixed(4))),
@@ -203,7 +231,8 @@ sweep: for (const N of Ns) {
       });
     }
     if (withCpu && N <= cpuMaxN) {
-      const cpu = new CpuEngine(net);
+      // The CPU engine needs every target on the host: the host build of the same network.
+      const cpu = new CpuEngine(connectivity === 'bernoulli-counter' ? buildNetwork(derive(spec)) : net);
       await cpu.advance(warmSteps);
       const w0 = performance.now();
       await cpu.advance(steps);

@@ -119,7 +119,7 @@ export interface DerivedProjection {
   name: string; // 'E<-I'
   pre: { kind: 'population' | 'input'; index: number; size: number; offset: number };
   post: DerivedPop;
-  connectivity: 'bernoulli' | 'fixed-indegree';
+  connectivity: 'bernoulli' | 'bernoulli-counter' | 'fixed-indegree';
   p: number;
   J: number; // scaled weight (f32)
   jScale: number; // J = j * jScale (1/sqrt(N) or 1)

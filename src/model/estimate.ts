@@ -15,11 +15,40 @@ const HOST_BYTES_PER_NEURON = 128;
 /** Synapse indices are i32: at most this many synapses in one projection. */
 export const MAX_SYNAPSES_PER_PROJECTION = 2 ** 31 - 1;
 
+/** Elements per block of the device build's prefix sum (SCAN_BLOCK in shaders/connectivity_build.wgsl). */
+export const BUILD_SCAN_BLOCK = 256;
+
+/**
+ * Every buffer the device build of one 'bernoulli-counter' projection holds at its peak
+ * (src/engine/webgpu/ConnectivityBuild.ts allocates exactly these; each at least 16 B): the skip table of
+ * tableLen words, row pointers, targets, and with `columns` the column index, with `weights` f32 weights.
+ */
+export function deviceBuildBuffers(nPre: number, nPost: number, nnz: number, columns: boolean, weights: boolean, tableLen: number): { name: string; bytes: number }[] {
+  const b = (words: number): number => Math.max(16, 4 * words);
+  const scan = (n: number): number => 16 + b(Math.ceil(n / BUILD_SCAN_BLOCK));
+  return [
+    { name: 'params', bytes: 48 },
+    { name: 'table', bytes: b(tableLen) },
+    { name: 'rowPtr', bytes: b(nPre + 1) },
+    { name: 'row-pass placeholders', bytes: 6 * 16 },
+    { name: 'row scan', bytes: scan(nPre + 1) },
+    { name: 'post', bytes: b(nnz) },
+    { name: 'colPtr', bytes: b(columns ? nPost + 1 : 1) },
+    { name: 'colFill', bytes: b(columns ? nPost + 1 : 1) },
+    { name: 'colSyn', bytes: b(columns ? nnz : 1) },
+    { name: 'colPre', bytes: b(columns ? nnz : 1) },
+    { name: 'weight', bytes: b(weights ? nnz : 1) },
+    ...(columns ? [{ name: 'column scan', bytes: scan(nPost + 1) }] : []),
+  ];
+}
+
 export interface ResourceEstimate {
   synapses: number;
   neurons: number; // population neurons plus input sources
   hostBytes: number;
   deviceBytes: number;
+  /** Of deviceBytes: the transient buffers of the largest device-built ('bernoulli-counter') projection's build. */
+  deviceBuildBytes: number;
   /** Projections whose synapse count exceeds the i32 index range. */
   oversized: { name: string; synapses: number }[];
 }
@@ -39,12 +68,18 @@ export function estimateResources(spec: NetworkSpec): ResourceEstimate {
     neurons += n;
   }
   let synapses = 0;
+  let deviceBuildBytes = 0;
   const oversized: ResourceEstimate['oversized'] = [];
   for (const pr of spec.projections) {
     const nPre = size.get(pr.pre) ?? 0;
     const nPost = size.get(pr.post) ?? 0;
     const k = pr.connectivity === 'fixed-indegree' ? Math.round(pr.p * nPre) * nPost : pr.p * nPre * nPost;
     synapses += k;
+    if (pr.connectivity === 'bernoulli-counter') {
+      // Table length at most 4096 (SKIP_TABLE_MAX): 16 KiB, an upper bound here.
+      const bytes = deviceBuildBuffers(nPre, nPost, Math.round(k), pr.plasticity !== undefined, pr.plasticity !== undefined, 4096).reduce((a, x) => a + x.bytes, 0);
+      deviceBuildBytes = Math.max(deviceBuildBytes, bytes);
+    }
     if (k > MAX_SYNAPSES_PER_PROJECTION) oversized.push({ name: `${pr.post}<-${pr.pre}`, synapses: k });
   }
   const r = spec.recording;
@@ -57,8 +92,8 @@ export function estimateResources(spec: NetworkSpec): ResourceEstimate {
   const nPlastic = spec.projections.filter((p) => p.plasticity).length;
   const recBytes = 2 * nWindows * popNeurons + 8 * nBins * spec.populations.length * (1 + nCh) + nBins * nPlastic * (8 + 4 * r.weightSamples);
   const hostBytes = HOST_BYTES_PER_SYNAPSE * synapses + HOST_BYTES_PER_NEURON * neurons + recBytes;
-  const deviceBytes = DEVICE_BYTES_PER_SYNAPSE * synapses + HOST_BYTES_PER_NEURON * neurons;
-  return { synapses: Math.round(synapses), neurons, hostBytes: Math.round(hostBytes), deviceBytes: Math.round(deviceBytes), oversized };
+  const deviceBytes = DEVICE_BYTES_PER_SYNAPSE * synapses + HOST_BYTES_PER_NEURON * neurons + deviceBuildBytes;
+  return { synapses: Math.round(synapses), neurons, hostBytes: Math.round(hostBytes), deviceBytes: Math.round(deviceBytes), deviceBuildBytes, oversized };
 }
 
 /** Bytes as text: 1.5 GiB, 300 MiB. */

@@ -144,7 +144,8 @@ export interface PlasticitySpec {
 export interface ProjectionSpec {
   pre: string; // population or input name
   post: string; // population name
-  connectivity: 'bernoulli' | 'fixed-indegree';
+  /** 'bernoulli-counter': Bernoulli(p) drawn with u32 arithmetic only, so the GPU can build it bit-identically (src/network/counterRows.ts). */
+  connectivity: 'bernoulli' | 'bernoulli-counter' | 'fixed-indegree';
   p: number; // connection probability; fixed-indegree uses K = round(p * N_pre)
   j: number; // unscaled weight; J = j / sqrt(N) when scaleBySqrtN
   scaleBySqrtN: boolean;

@@ -240,7 +240,8 @@ export function validate(spec: unknown): NetworkSpec {
       if (c.str(`${path}.pre`, p['pre']) && !names.has(p['pre'])) c.bad(`${path}.pre`, p['pre'], `a population or input name (${[...names.keys()].join(', ')})`);
       if (c.str(`${path}.post`, p['post']) && names.get(p['post']) !== 'population')
         c.bad(`${path}.post`, p['post'], `a population name (${[...names].filter(([, k]) => k === 'population').map(([n]) => n).join(', ')})`);
-      if (p['connectivity'] !== 'bernoulli' && p['connectivity'] !== 'fixed-indegree') c.bad(`${path}.connectivity`, p['connectivity'], "'bernoulli' or 'fixed-indegree'");
+      if (p['connectivity'] !== 'bernoulli' && p['connectivity'] !== 'bernoulli-counter' && p['connectivity'] !== 'fixed-indegree')
+        c.bad(`${path}.connectivity`, p['connectivity'], "'bernoulli', 'bernoulli-counter' or 'fixed-indegree'");
       c.num(`${path}.p`, p['p'], 0, 1);
       c.num(`${path}.j`, p['j'], -BIG, BIG);
       c.bool(`${path}.scaleBySqrtN`, p['scaleBySqrtN']);

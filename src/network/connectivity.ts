@@ -1,8 +1,10 @@
-// Connectivity from the seed: Bernoulli(p) per pair or fixed in-degree, stored as CSR by presynaptic
+// Connectivity from the seed: Bernoulli(p) per pair (f64 skips, or u32-only 'bernoulli-counter' that the GPU
+// builds too: counterRows.ts) or fixed in-degree, stored as CSR by presynaptic
 // neuron (post index + f32 weight) plus a column index for postsynaptic walks (GeNN's "remap").
 import type { DerivedProjection } from '../model/derive.ts';
 import { RngStream, STREAM } from '../rng/streams.ts';
 import { geometricSkip, uniformIndex } from '../rng/dist.ts';
+import { counterRows } from './counterRows.ts';
 
 export interface Csr {
   nPre: number;
@@ -92,11 +94,50 @@ export function columnIndex(rowPtr: Int32Array, post: Int32Array, postOffset: nu
   return { colPtr, colSyn, colPre };
 }
 
-/** Builds the CSR and column index of one projection from the seed; weights start at J. */
+/** Synapses of a CSR (from its row pointers: a device-built CSR may hold no targets on the host). */
+export function nnzOf(c: Csr): number {
+  return c.rowPtr[c.nPre]!;
+}
+
+const allocated = new WeakSet<Csr>();
+
+/** Whether a CSR's weights exist on the host (static projections allocate them on first read). */
+export function hasHostWeights(c: Csr): boolean {
+  return allocated.has(c);
+}
+
+/**
+ * A CSR whose weights, all J, are allocated on first read of `weight` (and kept). An engine that holds a
+ * static projection's weight as one constant (the WebGPU engine's fixed-point increment) never reads them,
+ * so a WebGPU run keeps no host copy of static weights; the CPU engine, exports and snapshots read them.
+ */
+export function lazyWeights(c: Omit<Csr, 'weight'>, J: number): Csr {
+  let w: Float32Array | null = null;
+  const csr = c as Csr;
+  Object.defineProperty(csr, 'weight', {
+    enumerable: true,
+    configurable: true,
+    get: (): Float32Array => {
+      allocated.add(csr);
+      return (w ??= new Float32Array(c.rowPtr[c.nPre]!).fill(J));
+    },
+    set: (v: Float32Array) => {
+      allocated.add(csr);
+      w = v;
+    },
+  });
+  return csr;
+}
+
+/** Builds the CSR and column index of one projection from the seed; weights start at J (static: on first read). */
 export function buildProjection(seed: number, pr: DerivedProjection): Csr {
-  const { rowPtr, post } = pr.connectivity === 'bernoulli' ? bernoulliRows(seed, pr) : fixedIndegreeRows(seed, pr);
+  const rows = { bernoulli: bernoulliRows, 'bernoulli-counter': counterRows, 'fixed-indegree': fixedIndegreeRows }[pr.connectivity];
+  const { rowPtr, post } = rows(seed, pr);
   const nPre = pr.pre.size;
   const nPost = pr.post.size;
-  const weight = new Float32Array(post.length).fill(pr.J);
-  return { nPre, nPost, rowPtr, post, weight, ...columnIndex(rowPtr, post, pr.post.offset, nPost) };
+  const shape = { nPre, nPost, rowPtr, post, ...columnIndex(rowPtr, post, pr.post.offset, nPost) };
+  if (!pr.plastic) return lazyWeights(shape, pr.J);
+  const csr: Csr = { ...shape, weight: new Float32Array(post.length).fill(pr.J) };
+  allocated.add(csr);
+  return csr;
 }

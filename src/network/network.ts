@@ -1,6 +1,6 @@
 // The built network: everything the seed determines before step 0 (connectivity, initial V, samples).
 import type { Derived } from '../model/derive.ts';
-import { buildProjection, type Csr } from './connectivity.ts';
+import { buildProjection, nnzOf, type Csr } from './connectivity.ts';
 import { RngStream, STREAM } from '../rng/streams.ts';
 import { u01 } from '../rng/philox.ts';
 
@@ -23,18 +23,23 @@ function spread(n: number, k: number): number[] {
   return out;
 }
 
-/** Builds connectivity, initial state and recording samples from the seed. */
-export function buildNetwork(d: Derived, onProgress?: (fraction: number, what: string) => void): BuiltNetwork {
+/**
+ * Builds connectivity (or takes `prebuilt`, one CSR per projection, e.g. from the device builder), initial state and
+ * recording samples from the seed; `onProgress` hears the fraction of expected synapses built before each projection.
+ */
+export function buildNetwork(d: Derived, onProgress?: (fraction: number, what: string) => void, prebuilt?: readonly Csr[]): BuiltNetwork {
   const seed = d.spec.seed >>> 0;
   // Progress by expected synapses (the build's cost), reported before each projection and at the end.
   const cost = d.projections.map((p) => p.p * p.pre.size * p.post.size);
   const total = cost.reduce((a, b) => a + b, 0) || 1;
   let done = 0;
-  const csr = d.projections.map((p, i) => {
-    onProgress?.(done / total, `projection ${p.name} (${i + 1} of ${d.projections.length})`);
-    done += cost[i]!;
-    return buildProjection(seed, p);
-  });
+  const csr = prebuilt
+    ? [...prebuilt]
+    : d.projections.map((p, i) => {
+        onProgress?.(done / total, `projection ${p.name} (${i + 1} of ${d.projections.length})`);
+        done += cost[i]!;
+        return buildProjection(seed, p);
+      });
   onProgress?.(1, 'samples and initial state');
   const v0 = new Float32Array(d.N);
   for (const p of d.pops) {
@@ -56,7 +61,7 @@ export function buildNetwork(d: Derived, onProgress?: (fraction: number, what: s
   }
   const weightSample = d.projections.map((p, i) => {
     if (!p.plastic) return new Int32Array(0);
-    const nnz = csr[i]!.post.length;
+    const nnz = nnzOf(csr[i]!);
     return Int32Array.from(spread(nnz, rec.weightSamples));
   });
   return {

@@ -9,6 +9,7 @@ import { Recorder } from '../recorder.ts';
 import type { Recordings } from '../../record/recordings.ts';
 import { acquireDevice, releaseDevice, summarizeInfo, type AdapterSummary } from './device.ts';
 import type { MaxChunkBytes } from './chunks.ts';
+import { installDeviceGraph, planDeviceBuild } from './deviceGraph.ts';
 import { feedChunk } from './feed.ts';
 import { NO_OVERFLOW, WORKGROUP_SIZE } from './layout.ts';
 import { AdvancePass } from './passes/AdvancePass.ts';
@@ -26,7 +27,7 @@ import { isScheduleChoice, SCHEDULE_CHOICES, type Schedule, type ScheduleChoice 
 import { DEFAULT_SUBMIT_TARGET_MS, SubmitPacer, type Clock } from './pacer.ts';
 import { RESIDENT_MAX_NEURONS, ResidentStep, residentFit } from './passes/ResidentStep.ts';
 import { popScopes, pushScopes, SimState } from './simState.ts';
-import { downloadState, uploadState, type GpuSnapshot, type UploadableState } from './snapshot.ts';
+import { downloadState, plasticWeights, uploadState, type GpuSnapshot, type UploadableState } from './snapshot.ts';
 
 export { SCHEDULE_CHOICES, type Schedule, type ScheduleChoice } from './scheduleChoice.ts';
 
@@ -72,6 +73,13 @@ export interface WebGpuEngineOptions {
   adapterInfo?: AdapterSummary;
   /** Time every pass with timestamp queries on every `profileEvery`-th step (bench). */
   profileEvery?: number;
+  /**
+   * Build 'bernoulli-counter' projections on the device instead of uploading the host's CSR (deviceGraph.ts).
+   * true (default): those whose build buffers fit one binding, the others uploaded (engine.connectivityBuild
+   * says which and why); 'require': refuse one that does not fit, with its bytes and the limit; false:
+   * upload them like every other projection (tests compare the two).
+   */
+  deviceBuild?: boolean | 'require';
 }
 
 /** The pass-by-pass schedule's passes (SCHEDULE order). */
@@ -120,6 +128,11 @@ export class WebGpuEngine implements Engine {
   /** The last completed step's spikers (ascending), kept for snapshots. */
   private lastSpikes: Int32Array = new Int32Array(0);
   private lost: GPUDeviceLostInfo | null = null;
+  /**
+   * Projections built on the device (deviceGraph.ts), those of the scheme uploaded instead and why, the
+   * device builds' wall time and their largest transient buffers (bytes, freed before the run).
+   */
+  connectivityBuild: { device: string[]; uploaded: { name: string; reason: string }[]; device_ms: number; peakBuildBytes: number } = { device: [], uploaded: [], device_ms: 0, peakBuildBytes: 0 };
   private disposed = false;
   /** Clock reading when the last submission's readback arrived (SubmitPacer). */
   private lastFinish_ms = -Infinity;
@@ -178,7 +191,16 @@ export class WebGpuEngine implements Engine {
         spikeWorkgroups: opts.spikeWorkgroups ?? defaultSpikeWorkgroups(net, info?.isSoftware ?? false),
         inputWorkgroups: defaultInputWorkgroups(net),
       });
-      const state = await SimState.create(gpu, plan, name, opts.maxChunkBytes !== undefined ? { maxChunkBytes: opts.maxChunkBytes } : {});
+      const buildPlan = planDeviceBuild(net, gpu.limits, opts.deviceBuild ?? true, name);
+      const deviceBuilt = buildPlan.built;
+      const state = await SimState.create(gpu, plan, name, { deviceBuilt, ...(opts.maxChunkBytes !== undefined ? { maxChunkBytes: opts.maxChunkBytes } : {}) });
+      const built =
+        deviceBuilt.size > 0
+          ? await installDeviceGraph(state, deviceBuilt).catch((e: unknown) => {
+              state.destroy();
+              throw e;
+            })
+          : { ms: 0, peakBuildBytes: 0 };
       const maxT = Math.min(gpu.limits.maxComputeInvocationsPerWorkgroup, gpu.limits.maxComputeWorkgroupSizeX);
       const rt: Threads = {
         // 256 threads per spiker row on hardware: on an NVIDIA H200 (N = 10^4, EI iSTDP) the step took
@@ -231,6 +253,7 @@ export class WebGpuEngine implements Engine {
       const pacer = target_ms > 0 ? new SubmitPacer({ target_ms, maxSteps: plan.opts.stepsPerSubmit }) : null;
       const clock = opts.clock ?? (() => performance.now());
       const engine = new WebGpuEngine(net, gpu, name, state, schedule, passes, fused, resident, record, input, owns, profiler, pacer, clock);
+      engine.connectivityBuild = { device: net.derived.projections.filter((p) => deviceBuilt.has(p.index)).map((p) => p.name), uploaded: buildPlan.uploaded, device_ms: built.ms, peakBuildBytes: built.peakBuildBytes };
       await engine.prime();
       return engine;
     } catch (e) {
@@ -466,8 +489,8 @@ export class WebGpuEngine implements Engine {
 
   async recordings(): Promise<Recordings> {
     this.checkLost();
-    const snap = await this.downloadState();
-    this.recorder.setFinalWeights(snap.weights);
+    // Plastic weights only: copying the static ones (all J) would double host memory at N = 10^5.
+    this.recorder.setFinalWeights(await plasticWeights(this.state));
     return this.recorder.rec;
   }
 

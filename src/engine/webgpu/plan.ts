@@ -3,6 +3,7 @@
 // known before any allocation, so a network that does not fit is refused with its numbers.
 import type { BuiltNetwork } from '../../network/network.ts';
 import { weightRangeOf } from '../weightRange.ts';
+import { nnzOf } from '../../network/connectivity.ts';
 import { neuronModel } from '../../neurons/index.ts';
 import { gpuRunsRules } from '../../plasticity/index.ts';
 import { synapseModel } from '../../synapses/index.ts';
@@ -141,7 +142,7 @@ export class GpuPlan {
     for (const pr of d.projections) {
       const c = net.csr[pr.index]!;
       const plastic = pr.plastic !== null;
-      const nnz = c.post.length;
+      const nnz = nnzOf(c);
       const nBlocks = plastic ? Math.ceil(nnz / REDUCE_BLOCK) : 0;
       const q = pr.plastic ? 0 : fixedIncrement(pr.J, pr.kick);
       if (!Number.isInteger(q) || Math.abs(q) > 2 ** 31 - 1)
@@ -340,8 +341,9 @@ export class GpuPlan {
    * CSR targets go as they are (no copy); offset-shifted sections through one reused block of at most
    * GRAPH_BLOCK words, so a multi-GB graph needs no second host copy. `write` must consume the words
    * before it returns (queue.writeBuffer does); it returns true when the caller should await flush().
+   * Projections in `skip` are left out (their rows, targets and column index are built on the device).
    */
-  async writeGraph(write: (at: number, words: Uint32Array | Int32Array) => boolean, flush: () => Promise<void>): Promise<void> {
+  async writeGraph(write: (at: number, words: Uint32Array | Int32Array) => boolean, flush: () => Promise<void>, skip: ReadonlySet<number> = new Set()): Promise<void> {
     const d = this.net.derived;
     const g = this.graph.offset;
     const block = new Uint32Array(Math.min(GRAPH_BLOCK, Math.max(1, this.graph.total)));
@@ -359,6 +361,7 @@ export class GpuPlan {
     for (const [i, pr] of d.projections.entries()) {
       const c = this.net.csr[pr.index]!;
       const p = this.projs[i]!;
+      if (skip.has(pr.index)) continue; // built on the device (deviceGraph.ts)
       await shifted(p.rowOff, c.rowPtr.subarray(0, c.nPre + 1), p.synOff);
       await put(g.post + p.synOff, c.post); // global neuron indices >= 0: the same bits as u32
       if (!p.plastic) continue;

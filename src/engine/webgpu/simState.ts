@@ -18,6 +18,8 @@ export interface SimStateOptions {
    * a small network exercises the chunked path. Default: the device's maxStorageBufferBindingSize.
    */
   maxChunkBytes?: MaxChunkBytes;
+  /** Projections whose graph sections and plastic weights the device builds (deviceGraph.ts): not uploaded. */
+  deviceBuilt?: ReadonlySet<number>;
 }
 
 /**
@@ -88,8 +90,8 @@ export class SimState {
     try {
       state = new SimState(device, plan, storage);
       const graph = state.graph;
-      await plan.writeGraph((at, words) => graph.write(at, words), () => graph.flush());
-      await state.reset();
+      await plan.writeGraph((at, words) => graph.write(at, words), () => graph.flush(), opts.deviceBuilt);
+      await state.reset(opts.deviceBuilt);
     } finally {
       const total = Object.values(plan.bytes()).reduce((a, b) => a + b, 0);
       await popScopes(device, `allocating ${total.toLocaleString('en')} bytes of network state on ${deviceName}`).catch((e: unknown) => {
@@ -100,8 +102,8 @@ export class SimState {
     return state;
   }
 
-  /** Initial state: V and weights from the built network, refractory 0, last spike -1, no overflow, step 0. */
-  async reset(): Promise<void> {
+  /** Initial state: V and weights from the built network (except projections the device builds), refractory 0, last spike -1, no overflow, step 0. */
+  async reset(deviceBuilt: ReadonlySet<number> = new Set()): Promise<void> {
     const { plan, device } = this;
     const net = plan.net;
     const f = new Float32Array(plan.fstate.total);
@@ -115,7 +117,7 @@ export class SimState {
     device.queue.writeBuffer(this.buffers.acc, 0, new Int32Array(plan.nCh * plan.N));
     for (const [i, pr] of net.derived.projections.entries()) {
       const p = plan.projs[i]!;
-      if (p.plastic && this.weight.write(p.wOff, net.csr[pr.index]!.weight)) await this.weight.flush();
+      if (p.plastic && !deviceBuilt.has(pr.index) && this.weight.write(p.wOff, net.csr[pr.index]!.weight)) await this.weight.flush();
     }
     this.writeHeader(0, 0);
   }

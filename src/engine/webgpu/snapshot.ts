@@ -89,6 +89,19 @@ async function readAll(device: GPUDevice, bufs: GPUBuffer[]): Promise<ArrayBuffe
   }
 }
 
+/** The plastic projections' weights from the device (static ones: empty arrays, no host copy). */
+export async function plasticWeights(state: SimState): Promise<Float32Array[]> {
+  const { plan } = state;
+  const out: Float32Array[] = [];
+  for (const i of plan.net.derived.projections.keys()) {
+    const p = plan.projs[i]!;
+    const w = new Float32Array(p.plastic ? p.nnz : 0);
+    if (p.plastic) await state.weight.read(p.wOff, w);
+    out.push(w);
+  }
+  return out;
+}
+
 /** The GPU state in the CPU reference's layout. */
 export async function downloadState(state: SimState): Promise<GpuSnapshot> {
   const { plan, buffers } = state;

@@ -1,0 +1,296 @@
+// ConnectivityBuild: builds 'bernoulli-counter' projections on the device (shaders/connectivity_build.wgsl),
+// bit-identical to the CPU builder (src/network/counterRows.ts + columnIndex): row lengths, a prefix sum,
+// post indices, the column index (colPtr, colSyn, colPre) and weights = J, all on the GPU. The host only
+// computes the u32 skip table (at most 16 KiB) and reads back one word per projection (its synapse count,
+// needed to size the buffers). The result stays on the device (DeviceCsr); download() copies it back for
+// tests and for consumers that need a host CSR.
+import type { Csr } from '../../network/connectivity.ts';
+import { skipTable } from '../../network/counterRows.ts';
+import type { DerivedProjection } from '../../model/derive.ts';
+import { BUILD_SCAN_BLOCK, deviceBuildBuffers } from '../../model/estimate.ts';
+import { popScopes, pushScopes } from './simState.ts';
+import { withPrelude, readShaderFile } from './shaderSource.ts';
+import { grid } from './passes/pass.ts';
+import { WORKGROUP_SIZE } from './layout.ts';
+
+/** Elements per block of the scan (SCAN_BLOCK in the shader). */
+const SCAN_BLOCK = BUILD_SCAN_BLOCK;
+/** Bytes of BuildParams (12 words). */
+const BUILD_PARAMS_BYTES = 48;
+
+/** One projection's CSR in device buffers (u32 words; weight f32). Destroy it when done. */
+export interface DeviceCsr {
+  nPre: number;
+  nPost: number;
+  nnz: number;
+  rowPtr: GPUBuffer; // nPre + 1 words: local synapse ids
+  post: GPUBuffer; // nnz words: global post index
+  colPtr: GPUBuffer; // nPost + 1 words
+  colSyn: GPUBuffer; // nnz words: local synapse ids, ascending within a column
+  colPre: GPUBuffer; // nnz words: local pre index
+  weight: GPUBuffer; // nnz f32: J
+}
+
+/** Storage buffers the build kernels bind at once (group 0: table, rows, targets, column index, weights). */
+export const BUILD_STORAGE_BINDINGS = 8;
+
+/**
+ * Why projection `pr` with nnz synapses cannot be built on a device with `limits` (a buffer past one
+ * binding or buffer, or too few storage bindings), with the bytes and the limit; null when it fits.
+ */
+export function buildRefusal(limits: GPUSupportedLimits, pr: DerivedProjection, nnz: number, opts: BuildOptions = {}): string | null {
+  if (limits.maxStorageBuffersPerShaderStage < BUILD_STORAGE_BINDINGS)
+    return `the build kernels bind ${BUILD_STORAGE_BINDINGS} storage buffers, the device allows ${limits.maxStorageBuffersPerShaderStage} (maxStorageBuffersPerShaderStage)`;
+  const cap = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  const L = pr.p > 0 && pr.p < 1 ? skipTable(pr.p).length : 1;
+  for (const b of deviceBuildBuffers(pr.pre.size, pr.post.size, nnz, opts.columns ?? true, opts.weights ?? true, L)) {
+    if (b.bytes > cap)
+      return `its ${b.name} buffer needs ${b.bytes.toLocaleString('en')} B in one binding, more than the device allows (maxStorageBufferBindingSize ${limits.maxStorageBufferBindingSize.toLocaleString('en')} B, maxBufferSize ${limits.maxBufferSize.toLocaleString('en')} B)`;
+  }
+  return null;
+}
+
+/** Build options: the column index and weights can be skipped (static projections need neither on the GPU). */
+export interface BuildOptions {
+  columns?: boolean;
+  weights?: boolean;
+  /**
+   * Engine layout: add these to the row pointers (first global synapse id), to colPtr and colSyn (first
+   * weight index) and to colPre (first global presynaptic neuron). Default none: local ids as in a Csr.
+   */
+  shift?: { row: number; col: number; pre: number };
+  /** Stop after the row pointers (rowPointers()): no targets, columns or weights are built. */
+  rowsOnly?: boolean;
+}
+
+const storage = (t: GPUBufferBindingType = 'storage'): { type: GPUBufferBindingType } => ({ type: t });
+
+export class ConnectivityBuild {
+  /** Bytes of the buffers the last build() allocated (deviceBuildBuffers() lists them; the 4-byte count readback aside). */
+  lastBuildBytes = 0;
+
+  private constructor(
+    readonly device: GPUDevice,
+    private readonly buildLayout: GPUBindGroupLayout,
+    private readonly scanLayout: GPUBindGroupLayout,
+    private readonly emptyGroup: GPUBindGroup,
+    private readonly pipes: Record<'row_count' | 'row_fill' | 'col_count' | 'col_fill' | 'col_sort' | 'weight_fill' | 'shift_out' | 'scan_local' | 'scan_blocks' | 'scan_add', GPUComputePipeline>,
+  ) {}
+
+  /** Compiles the build kernels on `device` (throws the compiler's messages when WGSL does not compile). */
+  static async create(device: GPUDevice): Promise<ConnectivityBuild> {
+    const code = withPrelude(readShaderFile('connectivity_build'));
+    pushScopes(device);
+    const module = device.createShaderModule({ label: 'connectivity_build', code });
+    const info = await module.getCompilationInfo();
+    const errors = info.messages.filter((m) => m.type === 'error');
+    if (errors.length) throw new Error(`connectivity_build.wgsl does not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
+    const C = GPUShaderStage.COMPUTE;
+    const buildLayout = device.createBindGroupLayout({
+      label: 'ConnectivityBuild.group0',
+      entries: [
+        { binding: 0, visibility: C, buffer: storage('uniform') },
+        { binding: 1, visibility: C, buffer: storage('read-only-storage') },
+        ...[2, 3, 4, 5, 6, 7, 8].map((binding) => ({ binding, visibility: C, buffer: storage() })),
+      ],
+    });
+    const scanLayout = device.createBindGroupLayout({
+      label: 'ConnectivityBuild.group1',
+      entries: [
+        { binding: 0, visibility: C, buffer: storage('uniform') },
+        { binding: 1, visibility: C, buffer: storage() },
+        { binding: 2, visibility: C, buffer: storage() },
+      ],
+    });
+    const emptyLayout = device.createBindGroupLayout({ label: 'ConnectivityBuild.empty', entries: [] });
+    const emptyGroup = device.createBindGroup({ label: 'ConnectivityBuild.empty', layout: emptyLayout, entries: [] });
+    const buildPl = device.createPipelineLayout({ label: 'ConnectivityBuild.build', bindGroupLayouts: [buildLayout] });
+    const scanPl = device.createPipelineLayout({ label: 'ConnectivityBuild.scan', bindGroupLayouts: [emptyLayout, scanLayout] });
+    const pipe = (entryPoint: string, layout: GPUPipelineLayout): Promise<GPUComputePipeline> =>
+      device.createComputePipelineAsync({ label: `ConnectivityBuild.${entryPoint}`, layout, compute: { module, entryPoint } });
+    const names = ['row_count', 'row_fill', 'col_count', 'col_fill', 'col_sort', 'weight_fill', 'shift_out'] as const;
+    const scans = ['scan_local', 'scan_blocks', 'scan_add'] as const;
+    const built = await Promise.all([...names.map((n) => pipe(n, buildPl)), ...scans.map((n) => pipe(n, scanPl))]);
+    const pipes = Object.fromEntries([...names, ...scans].map((n, i) => [n, built[i]!])) as ConnectivityBuild['pipes'];
+    await popScopes(device, 'compiling connectivity_build.wgsl');
+    return new ConnectivityBuild(device, buildLayout, scanLayout, emptyGroup, pipes);
+  }
+
+  private buffer(label: string, words: number, usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST): GPUBuffer {
+    const bytes = Math.max(16, 4 * words);
+    const lim = this.device.limits;
+    if (bytes > lim.maxStorageBufferBindingSize || bytes > lim.maxBufferSize)
+      throw new Error(
+        `device connectivity build: ${label} needs ${bytes.toLocaleString('en')} B, more than this device allows in one buffer binding (maxStorageBufferBindingSize ${lim.maxStorageBufferBindingSize.toLocaleString('en')} B, maxBufferSize ${lim.maxBufferSize.toLocaleString('en')} B): lower N or p, or build on the host ('bernoulli')`,
+      );
+    this.lastBuildBytes += bytes;
+    return this.device.createBuffer({ label: `ConnectivityBuild.${label}`, size: bytes, usage });
+  }
+
+  private uniform(label: string, bytes: number): GPUBuffer {
+    this.lastBuildBytes += bytes;
+    return this.device.createBuffer({ label: `ConnectivityBuild.${label}`, size: bytes, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  }
+
+  private dispatch(enc: GPUCommandEncoder, name: keyof ConnectivityBuild['pipes'], groups: [GPUBindGroup, GPUBindGroup?], n: number, size: number): void {
+    const pass = enc.beginComputePass({ label: `ConnectivityBuild.${name}` });
+    pass.setPipeline(this.pipes[name]);
+    pass.setBindGroup(0, groups[0]);
+    if (groups[1]) pass.setBindGroup(1, groups[1]);
+    const [x, y] = grid(n, size, this.device.limits.maxComputeWorkgroupsPerDimension);
+    pass.dispatchWorkgroups(x, y);
+    pass.end();
+  }
+
+  /** Encodes an exclusive prefix sum of the first n words of buf (the total lands in word n - 1 when it was 0). */
+  private encodeScan(enc: GPUCommandEncoder, buf: GPUBuffer, n: number, temps: GPUBuffer[]): void {
+    const nBlocks = Math.ceil(n / SCAN_BLOCK);
+    const params = this.uniform('scanParams', 16);
+    this.device.queue.writeBuffer(params, 0, Uint32Array.of(n, nBlocks, 0, 0));
+    const blocks = this.buffer('scanBlocks', nBlocks);
+    temps.push(params, blocks);
+    const g = this.device.createBindGroup({
+      label: 'ConnectivityBuild.scan',
+      layout: this.scanLayout,
+      entries: [params, buf, blocks].map((b, binding) => ({ binding, resource: { buffer: b } })),
+    });
+    this.dispatch(enc, 'scan_local', [this.emptyGroup, g], n, SCAN_BLOCK);
+    this.dispatch(enc, 'scan_blocks', [this.emptyGroup, g], 1, 1);
+    this.dispatch(enc, 'scan_add', [this.emptyGroup, g], n, SCAN_BLOCK);
+  }
+
+  /**
+   * Builds projection `pr` (connectivity 'bernoulli-counter') of a network with master seed `seed`.
+   * Two submissions: row lengths + scan, then (sized by the synapse count read back) rows, columns, weights.
+   */
+  async build(seed: number, pr: DerivedProjection, opts: BuildOptions = {}): Promise<DeviceCsr> {
+    if (pr.connectivity !== 'bernoulli-counter') throw new Error(`projection ${pr.name}: connectivity '${pr.connectivity}' is built on the host; the device builds 'bernoulli-counter' only`);
+    const columns = opts.columns ?? true;
+    const weights = opts.weights ?? true;
+    const dev = this.device;
+    const nPre = pr.pre.size;
+    const nPost = pr.post.size;
+    const mode = pr.p <= 0 ? 0 : pr.p >= 1 ? 2 : 1;
+    const table = mode === 1 ? skipTable(pr.p) : new Uint32Array(1);
+    const temps: GPUBuffer[] = [];
+    this.lastBuildBytes = 0;
+    const params = this.uniform('params', BUILD_PARAMS_BYTES);
+    const words = new ArrayBuffer(BUILD_PARAMS_BYTES);
+    const u = new Uint32Array(words);
+    u.set([nPre, nPost, pr.post.offset, pr.index, seed >>> 0, mode, table.length, 0]);
+    new Float32Array(words)[8] = pr.J;
+    dev.queue.writeBuffer(params, 0, words);
+    const tableBuf = this.buffer('table', table.length);
+    dev.queue.writeBuffer(tableBuf, 0, table as Uint32Array<ArrayBuffer>);
+    temps.push(params, tableBuf);
+    const rowPtr = this.buffer('rowPtr', nPre + 1);
+    // Writable bindings must not alias: the row-length pass gets one small placeholder per unused binding.
+    const slots = ['post', 'colPtr', 'colFill', 'colSyn', 'colPre', 'weight'] as const;
+    const group = (b: Partial<Record<(typeof slots)[number], GPUBuffer>>): GPUBindGroup => {
+      const bound = slots.map((name) => {
+        const x = b[name] ?? this.buffer(`unused.${name}`, 4);
+        if (!b[name]) temps.push(x);
+        return x;
+      });
+      return dev.createBindGroup({
+        label: 'ConnectivityBuild.group0',
+        layout: this.buildLayout,
+        entries: [params, tableBuf, rowPtr, ...bound].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      });
+    };
+
+    pushScopes(dev);
+    let enc = dev.createCommandEncoder({ label: 'ConnectivityBuild.rows' });
+    this.dispatch(enc, 'row_count', [group({})], nPre, WORKGROUP_SIZE);
+    this.encodeScan(enc, rowPtr, nPre + 1, temps);
+    const staging = dev.createBuffer({ label: 'ConnectivityBuild.nnz', size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    enc.copyBufferToBuffer(rowPtr, 4 * nPre, staging, 0, 4);
+    dev.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const nnz = new Uint32Array(staging.getMappedRange().slice(0))[0]!;
+    staging.destroy();
+    await popScopes(dev, `building projection ${pr.name} on the device (row lengths)`);
+
+    if (opts.rowsOnly) {
+      for (const t of temps) t.destroy();
+      const none = (label: string): GPUBuffer => this.buffer(label, 1);
+      return { nPre, nPost, nnz, rowPtr, post: none('post'), colPtr: none('colPtr'), colSyn: none('colSyn'), colPre: none('colPre'), weight: none('weight') };
+    }
+    u[7] = nnz;
+    const shift = opts.shift;
+    if (shift) u.set([shift.row, shift.col, shift.pre], 9);
+    dev.queue.writeBuffer(params, 0, words);
+    const post = this.buffer('post', nnz);
+    const colPtr = this.buffer('colPtr', columns ? nPost + 1 : 1);
+    const colFill = this.buffer('colFill', columns ? nPost + 1 : 1);
+    const colSyn = this.buffer('colSyn', columns ? nnz : 1);
+    const colPre = this.buffer('colPre', columns ? nnz : 1);
+    const weight = this.buffer('weight', weights ? nnz : 1);
+    temps.push(colFill);
+    const g = group({ post, colPtr, colFill, colSyn, colPre, weight });
+    pushScopes(dev);
+    enc = dev.createCommandEncoder({ label: 'ConnectivityBuild.fill' });
+    this.dispatch(enc, 'row_fill', [g], nPre, WORKGROUP_SIZE);
+    if (columns) {
+      this.dispatch(enc, 'col_count', [g], nPre, WORKGROUP_SIZE);
+      this.encodeScan(enc, colPtr, nPost + 1, temps);
+      enc.copyBufferToBuffer(colPtr, 0, colFill, 0, 4 * (nPost + 1));
+      this.dispatch(enc, 'col_fill', [g], nPre, WORKGROUP_SIZE);
+      this.dispatch(enc, 'col_sort', [g], nPost, WORKGROUP_SIZE);
+    }
+    if (weights) this.dispatch(enc, 'weight_fill', [g], nnz, WORKGROUP_SIZE);
+    if (shift) this.dispatch(enc, 'shift_out', [g], Math.max(nPre + 1, nPost + 1, columns ? nnz : 0), WORKGROUP_SIZE);
+    dev.queue.submit([enc.finish()]);
+    await dev.queue.onSubmittedWorkDone();
+    await popScopes(dev, `building projection ${pr.name} on the device (targets, columns, weights)`);
+    for (const t of temps) t.destroy();
+    return { nPre, nPost, nnz, rowPtr, post, colPtr, colSyn, colPre, weight };
+  }
+
+  /**
+   * Row pointers of projection `pr` (nPre + 1 words, local synapse ids) from the row-length pass and the
+   * scan alone: what the host needs of a static projection the engine builds on the device.
+   */
+  async rowPointers(seed: number, pr: DerivedProjection): Promise<Int32Array> {
+    const dc = await this.build(seed, pr, { columns: false, weights: false, rowsOnly: true });
+    try {
+      return new Int32Array(await this.read(dc.rowPtr, dc.nPre + 1));
+    } finally {
+      destroyDeviceCsr(dc);
+    }
+  }
+
+  private async read(b: GPUBuffer, words: number): Promise<ArrayBuffer> {
+    const bytes = Math.max(4, 4 * words);
+    const staging = this.device.createBuffer({ label: `ConnectivityBuild.read(${b.label})`, size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    try {
+      const enc = this.device.createCommandEncoder();
+      enc.copyBufferToBuffer(b, 0, staging, 0, bytes);
+      this.device.queue.submit([enc.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      return staging.getMappedRange().slice(0, 4 * words);
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  /** Copies a device-built projection back into a host CSR (the layout of buildProjection()). */
+  async download(c: DeviceCsr): Promise<Csr> {
+    const read = (b: GPUBuffer, words: number): Promise<ArrayBuffer> => this.read(b, words);
+    return {
+      nPre: c.nPre,
+      nPost: c.nPost,
+      rowPtr: new Int32Array(await read(c.rowPtr, c.nPre + 1)),
+      post: new Int32Array(await read(c.post, c.nnz)),
+      weight: new Float32Array(await read(c.weight, c.nnz)),
+      colPtr: new Int32Array(await read(c.colPtr, c.nPost + 1)),
+      colSyn: new Int32Array(await read(c.colSyn, c.nnz)),
+      colPre: new Int32Array(await read(c.colPre, c.nnz)),
+    };
+  }
+}
+
+/** Releases the buffers of a device-built projection. */
+export function destroyDeviceCsr(c: DeviceCsr): void {
+  for (const b of [c.rowPtr, c.post, c.colPtr, c.colSyn, c.colPre, c.weight]) b.destroy();
+}

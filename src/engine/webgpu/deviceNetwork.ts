@@ -1,0 +1,76 @@
+// A network whose 'bernoulli-counter' projections are built on the GPU, for the WebGPU engine: the host
+// keeps only what the engine reads there. Static projections: their row pointers (nPre + 1 words, from
+// the device's row-length pass) and nothing per synapse; their targets and column index exist on the
+// device only (the engine builds them into its graph, deviceGraph.ts), and their weights (all J) are
+// allocated only if something reads them. Plastic projections are built on the device and copied back
+// whole (the recorder and the run guards name their synapses). Every other projection, and any that
+// does not fit the device build (buildRefusal), is built on the host as buildNetwork does.
+// Such a network runs on the WebGPU engine only: the CPU engine, exports and run checkpoints read the
+// targets of every projection, and get an error naming the projection (use buildNetwork for those).
+import type { Derived } from '../../model/derive.ts';
+import { buildNetwork, type BuiltNetwork } from '../../network/network.ts';
+import { buildProjection, lazyWeights, type Csr } from '../../network/connectivity.ts';
+import { buildRefusal, ConnectivityBuild, destroyDeviceCsr } from './ConnectivityBuild.ts';
+
+/** What buildNetworkOnDevice did per projection, and the device time it took. */
+export interface DeviceNetworkInfo {
+  /** Static projections whose targets live on the device only. */
+  deviceOnly: string[];
+  /** Plastic projections built on the device and copied back. */
+  copiedBack: string[];
+  /** Projections built on the host, with the reason. */
+  host: { name: string; reason: string }[];
+  device_ms: number;
+}
+
+/** A CSR of which the host holds the row pointers only: reading a per-synapse array throws, naming the projection. */
+function rowsOnlyCsr(name: string, nPre: number, nPost: number, rowPtr: Int32Array, J: number): Csr {
+  const shape = { nPre, nPost, rowPtr } as Omit<Csr, 'weight'>;
+  for (const key of ['post', 'colPtr', 'colSyn', 'colPre'] as const) {
+    Object.defineProperty(shape, key, {
+      enumerable: false,
+      get: (): never => {
+        throw new Error(
+          `projection ${name} was built on the GPU (buildNetworkOnDevice): its ${key} exists on the device only; the CPU engine, exports and run checkpoints need the host build (buildNetwork)`,
+        );
+      },
+    });
+  }
+  return lazyWeights(shape, J);
+}
+
+/** Builds d's network with its 'bernoulli-counter' projections on `device` (see the file header). */
+export async function buildNetworkOnDevice(d: Derived, device: GPUDevice): Promise<{ net: BuiltNetwork; info: DeviceNetworkInfo }> {
+  const seed = d.spec.seed >>> 0;
+  const info: DeviceNetworkInfo = { deviceOnly: [], copiedBack: [], host: [], device_ms: 0 };
+  const builder = d.projections.some((p) => p.connectivity === 'bernoulli-counter') ? await ConnectivityBuild.create(device) : null;
+  const csr: Csr[] = [];
+  for (const pr of d.projections) {
+    if (!builder || pr.connectivity !== 'bernoulli-counter') {
+      csr.push(buildProjection(seed, pr));
+      continue;
+    }
+    const t0 = performance.now();
+    const rowPtr = await builder.rowPointers(seed, pr);
+    const nnz = rowPtr[pr.pre.size]!;
+    const plastic = pr.plastic !== null;
+    const why = buildRefusal(device.limits, pr, nnz, { columns: plastic, weights: plastic });
+    if (why !== null) {
+      info.host.push({ name: pr.name, reason: why });
+      csr.push(buildProjection(seed, pr));
+    } else if (plastic) {
+      const dc = await builder.build(seed, pr);
+      try {
+        csr.push(await builder.download(dc));
+      } finally {
+        destroyDeviceCsr(dc);
+      }
+      info.copiedBack.push(pr.name);
+    } else {
+      csr.push(rowsOnlyCsr(pr.name, pr.pre.size, pr.post.size, rowPtr, pr.J));
+      info.deviceOnly.push(pr.name);
+    }
+    info.device_ms += performance.now() - t0;
+  }
+  return { net: buildNetwork(d, undefined, csr), info };
+}

@@ -1,0 +1,143 @@
+// The WebGPU engine with 'bernoulli-counter' projections built on the device (deviceGraph.ts) against the
+// same network with the host's CSR uploaded (deviceBuild: false): the engines' graph and weight buffers
+// must be equal word for word, and a short run (N = 500, EI iSTDP on E<-I, 100 ms) must give identical
+// spike trains, window counts, currents and weights. Once more with graph and weight split into
+// chunks, so the device-built sections are copied across chunk boundaries.
+import { describe, expect, it } from 'vitest';
+import { buildNetwork } from '../../src/network/network.ts';
+import { hasHostWeights } from '../../src/network/connectivity.ts';
+import { buildNetworkOnDevice } from '../../src/engine/webgpu/deviceNetwork.ts';
+import { derive } from '../../src/model/derive.ts';
+import { validate } from '../../src/model/validate.ts';
+import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';
+import { GpuPlan } from '../../src/engine/webgpu/plan.ts';
+import { SimState } from '../../src/engine/webgpu/simState.ts';
+import { deviceBuiltProjections, planDeviceBuild } from '../../src/engine/webgpu/deviceGraph.ts';
+import type { Recordings } from '../../src/record/recordings.ts';
+import { akilSpec, exactDiff, firstDivergence } from './fixture.ts';
+import { useTestDevice } from './helpers.ts';
+
+function counterNet() {
+  const spec = akilSpec({ N: 500, T_s: 0.1, plastic: true, seed: 77 });
+  spec.projections = spec.projections.map((p) => ({ ...p, connectivity: 'bernoulli-counter' as const }));
+  spec.recording.rasterNeurons = spec.N;
+  return buildNetwork(derive(validate(spec)));
+}
+
+async function words(e: WebGpuEngine): Promise<{ graph: Uint32Array; weight: Float32Array }> {
+  const graph = new Uint32Array(e.state.plan.graph.total);
+  await e.state.graph.read(0, graph);
+  const weight = new Float32Array(e.state.plan.weightLen);
+  await e.state.weight.read(0, weight);
+  return { graph, weight };
+}
+
+function expectSameRun(name: string, got: Recordings, want: Recordings): void {
+  expect(want.raster.count).toBeGreaterThan(100);
+  expect(firstDivergence(got.raster, want.raster), name).toBeNull();
+  const diffs = [
+    exactDiff(`${name} window counts`, got.windows.counts, want.windows.counts),
+    exactDiff(`${name} currents`, got.series.currents, want.series.currents),
+    exactDiff(`${name} weight means`, got.series.jMean, want.series.jMean),
+    exactDiff(`${name} sampled weights`, got.series.jSample, want.series.jSample),
+    exactDiff(`${name} final weights`, got.finalWeights[0]!.j, want.finalWeights[0]!.j),
+  ];
+  expect(diffs.filter((m) => m !== '').join('\n')).toBe('');
+}
+
+describe('WebGPU engine: device-built bernoulli-counter network vs the host-built CSR upload', () => {
+  const dev = useTestDevice();
+
+  it('same graph and weight buffers, identical 100 ms run (unchunked and chunked)', async () => {
+    const net = counterNet();
+    expect([...deviceBuiltProjections(net)].sort()).toEqual(net.derived.projections.map((p) => p.index));
+    const opts = { adapterInfo: dev.info, stepsPerSubmit: 500 };
+    const host = await WebGpuEngine.create(net, dev.device, { ...opts, deviceBuild: false });
+    const device = await WebGpuEngine.create(net, dev.device, opts);
+    const plan = host.state.plan;
+    const chunked = await WebGpuEngine.create(net, dev.device, {
+      ...opts,
+      maxChunkBytes: { weight: 4 * Math.ceil(plan.weightLen / 3), graph: 4 * Math.ceil(plan.graph.total / 4) },
+    });
+    try {
+      expect(chunked.state.storage).toMatchObject({ weight: { count: 3 }, graph: { count: 4 } });
+      const want = await words(host);
+      for (const [name, e] of [['device', device], ['device chunked', chunked]] as const) {
+        const got = await words(e);
+        expect(exactDiff(`${name} graph`, got.graph, want.graph)).toBe('');
+        expect(exactDiff(`${name} weight`, got.weight, want.weight)).toBe('');
+      }
+      for (const e of [host, device, chunked]) await e.advance(net.derived.nSteps);
+      const ref = await host.recordings();
+      expectSameRun('device-built', await device.recordings(), ref);
+      expectSameRun('device-built chunked', await chunked.recordings(), ref);
+      // The same network built with buildNetworkOnDevice: the host holds row pointers only for static
+      // projections (their targets throw, naming the projection), the plastic CSR equals the host build's,
+      // and the run is identical.
+      const { net: light, info } = await buildNetworkOnDevice(net.derived, dev.device);
+      expect(info.deviceOnly.sort()).toEqual(['E<-E', 'E<-X', 'I<-E', 'I<-I', 'I<-X']);
+      expect(info.copiedBack).toEqual(['E<-I']);
+      expect(() => light.csr[0]!.post).toThrow(/projection E<-E was built on the GPU.*its post exists on the device only/);
+      for (const pr of net.derived.projections) expect(exactDiff(`${pr.name} rowPtr`, light.csr[pr.index]!.rowPtr, net.csr[pr.index]!.rowPtr)).toBe('');
+      for (const k of ['post', 'colPtr', 'colSyn', 'colPre', 'weight'] as const) expect(exactDiff(`E<-I ${k}`, light.csr[1]![k], net.csr[1]![k])).toBe('');
+      expect(exactDiff('weight sample', light.weightSample[1]!, net.weightSample[1]!)).toBe('');
+      const lightEngine = await WebGpuEngine.create(light, dev.device, opts);
+      try {
+        await lightEngine.advance(net.derived.nSteps);
+        expectSameRun('buildNetworkOnDevice', await lightEngine.recordings(), ref);
+      } finally {
+        lightEngine.dispose();
+      }
+      expect(light.derived.projections.filter((p) => !p.plastic && hasHostWeights(light.csr[p.index]!)).map((p) => p.name)).toEqual([]);
+      // Three WebGPU runs and their recordings never read a static projection's host weights (all J).
+      const statics = net.derived.projections.filter((p) => !p.plastic);
+      expect(statics.length).toBe(5);
+      expect(statics.filter((p) => hasHostWeights(net.csr[p.index]!)).map((p) => p.name)).toEqual([]);
+      expect(hasHostWeights(net.csr[1]!)).toBe(true); // E<-I, plastic
+    } finally {
+      host.dispose();
+      device.dispose();
+      chunked.dispose();
+    }
+  });
+
+  it('the host uploads nothing of a device-built projection: its sections stay zero until the device fills them', async () => {
+    const net = counterNet();
+    const plan = new GpuPlan(net, { stepsPerSubmit: 500, spikeWorkgroups: 4, inputWorkgroups: 2 });
+    const state = await SimState.create(dev.device, plan, 'test', { deviceBuilt: new Set([1]) });
+    try {
+      const p = plan.projs[1]!;
+      expect(p.plastic && p.nnz > 0).toBe(true); // E<-I: rows, targets, column index and weights
+      const graph = new Uint32Array(plan.graph.total);
+      await state.graph.read(0, graph);
+      const weight = new Float32Array(plan.weightLen);
+      await state.weight.read(0, weight);
+      const pr = net.derived.projections[1]!;
+      const zero = (a: ArrayLike<number>) => Array.prototype.every.call(a, (x: number) => x === 0);
+      expect(zero(graph.subarray(p.rowOff, p.rowOff + pr.pre.size + 1))).toBe(true);
+      expect(zero(graph.subarray(plan.graph.offset.post + p.synOff, plan.graph.offset.post + p.synOff + p.nnz))).toBe(true);
+      expect(zero(graph.subarray(plan.graph.offset.colPre + p.wOff, plan.graph.offset.colPre + p.wOff + p.nnz))).toBe(true);
+      expect(zero(weight.subarray(p.wOff, p.wOff + p.nnz))).toBe(true);
+      // Projection 0 (not in the set) is uploaded as before.
+      const p0 = plan.projs[0]!;
+      expect(Array.from(graph.subarray(plan.graph.offset.post + p0.synOff, plan.graph.offset.post + p0.synOff + 5))).toEqual(Array.from(net.csr[0]!.post.subarray(0, 5)));
+    } finally {
+      state.destroy();
+    }
+  });
+
+  it('a projection whose build buffers pass one binding is uploaded from the host (reason kept), or refused with its bytes under require', () => {
+    const net = counterNet();
+    const nnz = net.csr.map((c) => c.post.length);
+    const biggest = Math.max(...nnz);
+    const big = net.derived.projections[nnz.indexOf(biggest)]!;
+    const limits = { maxStorageBufferBindingSize: 4 * biggest - 4, maxBufferSize: 2 ** 40, maxStorageBuffersPerShaderStage: 8 } as GPUSupportedLimits;
+    const plan = planDeviceBuild(net, limits, true, 'test device');
+    expect(plan.built.has(big.index)).toBe(false);
+    expect(plan.built.size).toBe(net.derived.projections.length - plan.uploaded.length);
+    expect(plan.uploaded.find((u) => u.name === big.name)?.reason).toContain(`${(4 * biggest).toLocaleString('en')} B`);
+    expect(() => planDeviceBuild(net, limits, 'require', 'test device')).toThrow(new RegExp(`projection ${big.name.replace('<', '<')} cannot be built on test device: its \\w+ buffer needs`));
+    expect(planDeviceBuild(net, limits, false).built.size).toBe(0);
+  });
+});
+
