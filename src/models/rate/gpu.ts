@@ -6,9 +6,10 @@
 import { readShaderFile, withPrelude } from '../../engine/webgpu/shaderSource.ts';
 import { SpecError } from '../../model/validate.ts';
 import type { RateModel } from './derive.ts';
+import { checkRateGpuFits } from './resources.ts';
 import { initialWeights } from './derive.ts';
 import { rateParamsBytes, rateParamsStruct, rateParamValues, rateTable, RATE_PARAMS_BYTES } from './gpuLayout.ts';
-import type { RateEngineLike } from './run.ts';
+import type { RateEngineLike, RateState } from './engine.ts';
 
 const WORKGROUP_SIZE = 64; // shaders/common.wgsl
 const STATE_REGIONS = 6;
@@ -36,11 +37,8 @@ export class GpuRateEngine implements RateEngineLike {
     if (m.kicks.length) throw new SpecError([{ path: 'inputs', value: 'poisson-pulse', allowed: 'pulse or constant inputs on the WebGPU rate engine (kicks run on the CPU)' }]);
     if (m.rule?.kind === 'online') throw new SpecError([{ path: 'plasticity.kind', value: 'online', allowed: "'trial' on the WebGPU rate engine (the online rule runs on the CPU)" }]);
     const lim = device.limits;
-    const wBytes = m.B * m.nW * 4;
+    checkRateGpuFits(m, lim);
     const sBytes = STATE_REGIONS * m.B * m.U * 4;
-    for (const [what, bytes] of [['weights', wBytes], ['state', sBytes]] as const) {
-      if (bytes > lim.maxStorageBufferBindingSize) throw new SpecError([{ path: 'batch', value: m.B, allowed: `a batch whose ${what} (${bytes} bytes) fit this device's maxStorageBufferBindingSize (${lim.maxStorageBufferBindingSize} bytes)` }]);
-    }
     this.chunk = o.stepsPerDispatch ?? 2000;
     const { table, pulseStart, blockStart, patStart } = rateTable(m);
     if (table.byteLength > lim.maxStorageBufferBindingSize) throw new SpecError([{ path: 'trials.count', value: m.spec.trials.count, allowed: `a count whose pattern rows (trials x units x 4 bytes, ${table.byteLength} bytes in the table) fit this device's maxStorageBufferBindingSize (${lim.maxStorageBufferBindingSize} bytes)` }]);
@@ -112,6 +110,35 @@ export class GpuRateEngine implements RateEngineLike {
     const plane = m.B * m.U * 4;
     this.avg = new Float32Array(await this.read(this.stateBuf, plane, 3 * plane));
     this.mean = new Float32Array(await this.read(this.stateBuf, plane, 4 * plane));
+  }
+
+  /** The state at a trial boundary in the CPU reference's layout (regions 0, 1, 3, 4 of the state buffer). */
+  async exportState(): Promise<RateState> {
+    await this.sync();
+    const plane = this.m.B * this.m.U * 4;
+    const r = new Float32Array(await this.read(this.stateBuf, plane, 0));
+    return { W: this.W, r, ou: await this.noise(), avg: this.avg, mean: this.mean };
+  }
+
+  /**
+   * Restores exportState()'s layout before trial `trial`. The CPU reference resets the rates at a trial's start,
+   * this twin at the previous trial's end (rate_trial.wgsl): with trials.resetRates the rates are written as 0.
+   */
+  async importState(s: RateState, trial: number): Promise<void> {
+    const m = this.m;
+    const n = m.B * m.U;
+    const state = new Float32Array(STATE_REGIONS * n);
+    if (!m.spec.trials.resetRates) state.set(s.r, 0);
+    state.set(s.ou, n);
+    state.set(s.avg, 3 * n);
+    state.set(s.mean, 4 * n);
+    this.device.queue.writeBuffer(this.stateBuf, 0, state);
+    const W = Float32Array.from(s.W);
+    this.device.queue.writeBuffer(this.wBuf, 0, W);
+    this.W = W;
+    this.avg = Float32Array.from(s.avg);
+    this.mean = Float32Array.from(s.mean);
+    this.trial = trial;
   }
 
   /** The OU noise state (B x U), for tests. */
