@@ -1,8 +1,8 @@
 // WebGPU twin of the rate engine: the whole batch in one dispatch of rate_step.wgsl per chunk of steps (one thread
 // per network), then rate_trial.wgsl at the end of each trial. Same Philox draws and f32 order as the CPU
 // reference (cpu.ts); the Box-Muller log/cos and possible FMA fusion make floats differ by bounded amounts
-// (test/gpu/rate.test.ts, test/gpu/binas.test.ts). Not on the GPU yet: Poisson kicks and the online rule (Fig S4)
-// run on the CPU. Binas 2014's pattern inputs and continuous Eq 18 rule run here (rate_step.wgsl).
+// (test/gpu/rate.test.ts, test/gpu/binas.test.ts). Poisson kicks and the online rule (Fig S4), Binas 2014's pattern
+// inputs and continuous Eq 18 rule run here too (rate_step.wgsl).
 import { readShaderFile, withPrelude } from '../../engine/webgpu/shaderSource.ts';
 import { SpecError } from '../../model/validate.ts';
 import type { RateModel } from './derive.ts';
@@ -34,15 +34,15 @@ export class GpuRateEngine implements RateEngineLike {
   private readonly chunk: number;
 
   constructor(private readonly device: GPUDevice, private readonly m: RateModel, o: GpuRateOptions = {}) {
-    if (m.kicks.length) throw new SpecError([{ path: 'inputs', value: 'poisson-pulse', allowed: 'pulse or constant inputs on the WebGPU rate engine (kicks run on the CPU)' }]);
-    if (m.rule?.kind === 'online') throw new SpecError([{ path: 'plasticity.kind', value: 'online', allowed: "'trial' on the WebGPU rate engine (the online rule runs on the CPU)" }]);
+    const longest = m.trialSteps + Math.max(0, ...m.kicks.map((k) => k.steps)) + 1;
+    if (m.kicks.length && longest >= 2 ** 24) throw new SpecError([{ path: 'trials.duration_ms', value: m.spec.trials.duration_ms, allowed: `a trial of fewer than 2^24 steps with Poisson kicks on the WebGPU rate engine (the kick state is f32; this one needs ${longest})` }]);
     const lim = device.limits;
     checkRateGpuFits(m, lim);
-    const sBytes = STATE_REGIONS * m.B * m.U * 4;
+    const sBytes = (STATE_REGIONS * m.B * m.U + m.B * m.kicks.length) * 4;
     this.chunk = o.stepsPerDispatch ?? 2000;
-    const { table, pulseStart, blockStart, patStart } = rateTable(m);
+    const { table, pulseStart, blockStart, patStart, kickStart } = rateTable(m);
     if (table.byteLength > lim.maxStorageBufferBindingSize) throw new SpecError([{ path: 'trials.count', value: m.spec.trials.count, allowed: `a count whose pattern rows (trials x units x 4 bytes, ${table.byteLength} bytes in the table) fit this device's maxStorageBufferBindingSize (${lim.maxStorageBufferBindingSize} bytes)` }]);
-    this.values = rateParamValues(m, pulseStart, { blockStart, patStart });
+    this.values = rateParamValues(m, pulseStart, { blockStart, patStart, kickStart });
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     const mk = (label: string, data: ArrayBufferView | number, u = usage): GPUBuffer => {
       const size = Math.max(16, Math.ceil((typeof data === 'number' ? data : data.byteLength) / 16) * 16);
@@ -127,7 +127,7 @@ export class GpuRateEngine implements RateEngineLike {
   async importState(s: RateState, trial: number): Promise<void> {
     const m = this.m;
     const n = m.B * m.U;
-    const state = new Float32Array(STATE_REGIONS * n);
+    const state = new Float32Array(STATE_REGIONS * n + m.B * m.kicks.length); // kicks off at a trial boundary
     if (!m.spec.trials.resetRates) state.set(s.r, 0);
     state.set(s.ou, n);
     state.set(s.avg, 3 * n);
