@@ -10,6 +10,8 @@ import { GpuRateEngine, type GpuRateOptions } from '../../src/models/rate/gpu.ts
 import { constInit, SOLDADO, soldadoSpec } from '../../src/models/rate/presets.ts';
 import type { RateInit } from '../../src/models/rate/spec.ts';
 import { validateRateSpec } from '../../src/models/rate/validate.ts';
+import { runRate } from '../../src/models/rate/run.ts';
+import type { EngineSnapshot } from '../../src/engine/snapshot.ts';
 import { useTestDevice } from './helpers.ts';
 
 /** |difference of one N(0,1) draw| between WGSL (f32 log/cos/sqrt) and the host (f64 then rounded). */
@@ -131,6 +133,20 @@ describe('WebGPU rate engine vs CPU reference', () => {
     expect(moved).toBeLessThanOrEqual(bound);
     for (let i = 0; i < cpu.avg.length; i++) expect(Math.abs(gpu.avg[i]! - cpu.avg[i]!)).toBeLessThanOrEqual(1e-4 * Math.max(1, cpu.avg[i]!));
     gpu.destroy();
+  });
+
+  it("the registered 'webgpu' rate engine through runRate: a trial-3 checkpoint resumes bit-identically on the GPU", async () => {
+    const spec = validateRateSpec(soldadoSpec({ name: 'g', batch: 3, rule: 'cross-homeostatic', alphaE: 2e-3, trials: 6, trial_ms: 600, traceTrials: [2, 6], init: constInit(SOLDADO.codeInit) }));
+    const o = { backend: 'webgpu', engineOptions: { device: dev.device } };
+    const full = await runRate(spec, o);
+    expect(full.backend).toBe('webgpu');
+    const every = 3 * deriveRate(spec).trialSteps;
+    let snap: EngineSnapshot | null = null;
+    await runRate(spec, { ...o, checkpoint: { everySteps: every, write: (x) => void (snap ??= { ...x, arrays: Object.fromEntries(Object.entries(x.arrays).map(([k, v]) => [k, v.slice()])) }) }, shouldStop: () => (snap ? 'SIGTERM' : null) });
+    expect(snap!.backend).toBe('webgpu');
+    const resumed = await runRate(spec, { ...o, resumeFrom: { snapshot: snap!, wall_s: 0 } });
+    for (const k of ['trialMean_Hz', 'weightSum', 'finalWeights', 'finalAvg_Hz'] as const) expect(resumed.recordings[k], k).toEqual(full.recordings[k]);
+    expect(resumed.recordings.traces[1]!.data).toEqual(full.recordings.traces[1]!.data);
   });
 
   it('refuses a batch that does not fit the device, naming the field', () => {
