@@ -85,11 +85,17 @@ fn rate_step(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
     }
     // Binas 2014 Eq 18 on every block from the new rates (applyContinuous in src/models/rate/rules.ts)
     if (P.contOn == 1u) {
+      var wMax = P.contWMax;
+      var aExc = P.aExc;
+      if (P.netOn == 1u) {
+        wMax = bitcast<f32>(table[P.netStart + b]);
+        aExc = bitcast<f32>(table[P.netStart + P.B + b]);
+      }
       for (var k = 0u; k < P.nBlocks; k++) {
         let e = P.blockStart + 7u * k;
         let pos = table[e + 5u] == 2u;
         let theta = select(P.thetaInh, P.thetaExc, pos);
-        let A = select(P.aInh, P.aExc, pos);
+        let A = select(P.aInh, aExc, pos);
         let nPre = table[e + 4u];
         for (var i = 0u; i < table[e + 2u]; i++) {
           let xPost = state[st(0u, b, table[e + 1u] + i)];
@@ -98,10 +104,10 @@ fn rate_step(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
             if (table[e + 6u] == 1u && i == j) { continue; }
             let xPre = state[st(0u, b, table[e + 3u] + j)];
             let w = W[row + j];
-            let ltp = (P.contWMax - w) * xPost;
+            let ltp = (wMax - w) * xPost;
             let ltd = w * (theta + A * xPre);
             let w1 = w + P.contK * ((xPre * xPost) * (ltp - ltd));
-            W[row + j] = clamp(w1, 0.0, P.contWMax);
+            W[row + j] = clamp(w1, 0.0, wMax);
           }
         }
       }

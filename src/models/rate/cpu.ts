@@ -171,7 +171,7 @@ export class CpuRateEngine {
       for (let i = 0; i < U; i++) a[uBase + i] = f32(a[uBase + i]! + f32(f32(r[uBase + i]! - a[uBase + i]!) * m.rule.kCa));
       applyRule(m, this.W, wBase, a, uBase, this.rect);
     }
-    if (m.continuous) applyContinuous(m, this.W, wBase, r, uBase);
+    if (m.continuous) applyContinuous(m, this.W, wBase, r, uBase, b);
   }
 
   /** The state at a trial boundary (views of the live arrays; RateEngine copies them). */

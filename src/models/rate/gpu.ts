@@ -40,9 +40,9 @@ export class GpuRateEngine implements RateEngineLike {
     checkRateGpuFits(m, lim);
     const sBytes = (STATE_REGIONS * m.B * m.U + m.B * m.kicks.length) * 4;
     this.chunk = o.stepsPerDispatch ?? 2000;
-    const { table, pulseStart, blockStart, patStart, kickStart } = rateTable(m);
+    const { table, pulseStart, blockStart, patStart, kickStart, netStart } = rateTable(m);
     if (table.byteLength > lim.maxStorageBufferBindingSize) throw new SpecError([{ path: 'trials.count', value: m.spec.trials.count, allowed: `a count whose pattern rows (trials x units x 4 bytes, ${table.byteLength} bytes in the table) fit this device's maxStorageBufferBindingSize (${lim.maxStorageBufferBindingSize} bytes)` }]);
-    this.values = rateParamValues(m, pulseStart, { blockStart, patStart, kickStart });
+    this.values = rateParamValues(m, pulseStart, { blockStart, patStart, kickStart, netStart });
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     const mk = (label: string, data: ArrayBufferView | number, u = usage): GPUBuffer => {
       const size = Math.max(16, Math.ceil((typeof data === 'number' ? data : data.byteLength) / 16) * 16);

@@ -26,6 +26,8 @@ export const RATE_PARAMS: readonly Field[] = [
   // from kickState) and the online rule (calcium sensor every step, then the rule)
   ['nKicks', 'u32'], ['kickStart', 'u32'], ['streamKick', 'u32'], ['kickState', 'u32'],
   ['onlineOn', 'u32'], ['kCa', 'f32'],
+  // per-network w_max and A_exc of Eq 18 (plasticity.perNetwork): B f32 each from netStart (w_max) and netStart + B
+  ['netOn', 'u32'], ['netStart', 'u32'],
 ];
 export const RATE_PARAMS_BYTES = Math.ceil((RATE_PARAMS.length * 4) / 16) * 16;
 
@@ -62,14 +64,15 @@ export const KICK_WORDS = 7;
  * The u32 table (populations, incoming blocks, pulses; then, for the Binas hooks, the block list of the continuous
  * rule; the kicks and their forced onsets; one row of U f32 pattern inputs per trial) and where each part starts.
  */
-export function rateTable(m: RateModel): { table: Uint32Array; pulseStart: number; blockStart: number; patStart: number; kickStart: number } {
+export function rateTable(m: RateModel): { table: Uint32Array; pulseStart: number; blockStart: number; patStart: number; kickStart: number; netStart: number } {
   const ontoStart = m.pops.length * POP_WORDS;
   const nOnto = m.blocksOnto.reduce((a, l) => a + l.length, 0);
   const pulseStart = ontoStart + 4 * nOnto;
   const blockStart = pulseStart + 4 * m.pulses.length;
   const kickStart = blockStart + (m.continuous ? BLOCK_WORDS * m.blocks.length : 0);
   const forcedStart = kickStart + KICK_WORDS * m.kicks.length;
-  const patStart = forcedStart + m.kicks.reduce((a, k) => a + k.forced.length, 0);
+  const netStart = forcedStart + m.kicks.reduce((a, k) => a + k.forced.length, 0);
+  const patStart = netStart + (m.continuous?.perNetwork ? 2 * m.B : 0);
   const trials = m.spec.trials.count;
   const table = new Uint32Array(patStart + (m.patterns.length ? trials * m.U : 0));
   const f = new Float32Array(table.buffer);
@@ -120,6 +123,10 @@ export function rateTable(m: RateModel): { table: Uint32Array; pulseStart: numbe
     table.set(kk.forced, fo);
     fo += kk.forced.length;
   });
+  if (m.continuous?.perNetwork) {
+    f.set(m.continuous.wMaxB, netStart);
+    f.set(m.continuous.aExcB, netStart + m.B);
+  }
   // pattern rows summed per unit in spec order, as the CPU's loadPattern (f32 adds)
   for (let t = 0; m.patterns.length && t < trials; t++) {
     const o = patStart + t * m.U;
@@ -128,11 +135,11 @@ export function rateTable(m: RateModel): { table: Uint32Array; pulseStart: numbe
       p.units.forEach((u, k) => (f[o + u] = Math.fround(f[o + u]! + row[k]!)));
     }
   }
-  return { table, pulseStart, blockStart, patStart, kickStart };
+  return { table, pulseStart, blockStart, patStart, kickStart, netStart };
 }
 
 /** Named RateParams of a model (s0, s1, trial, traceOn are set per dispatch). */
-export function rateParamValues(m: RateModel, pulseStart: number, starts: { blockStart: number; patStart: number; kickStart?: number } = { blockStart: 0, patStart: 0 }): Record<string, number> {
+export function rateParamValues(m: RateModel, pulseStart: number, starts: { blockStart: number; patStart: number; kickStart?: number; netStart?: number } = { blockStart: 0, patStart: 0 }): Record<string, number> {
   const c = m.continuous;
   const r = m.rule;
   const blk = (k: number | undefined) => (k === undefined ? undefined : m.blocks[k]);
@@ -153,5 +160,6 @@ export function rateParamValues(m: RateModel, pulseStart: number, starts: { bloc
     contWMax: c?.wMax ?? 0, contK: c?.k ?? 0, thetaExc: c?.theta[0] ?? 0, thetaInh: c?.theta[1] ?? 0, aExc: c?.A[0] ?? 0, aInh: c?.A[1] ?? 0,
     nKicks: m.kicks.length, kickStart: starts.kickStart ?? 0, streamKick: STREAM.rateKick, kickState: KICK_STATE_REGION * m.B * m.U,
     onlineOn: r?.kind === 'online' ? 1 : 0, kCa: r?.kCa ?? 0,
+    netOn: c?.perNetwork ? 1 : 0, netStart: starts.netStart ?? 0,
   };
 }
