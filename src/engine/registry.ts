@@ -17,6 +17,8 @@ export interface EngineOptions {
   device?: GPUDevice;
   /** Where the engine runs, for Engine.device (e.g. 'Web Worker'). */
   label?: string;
+  /** CPU engine: threads to use (default: the machine's cores; 1: no worker threads). */
+  threads?: number;
 }
 
 /** An engine factory; `N` is what it simulates (BuiltNetwork for spiking engines, RateModel for rate engines). */

@@ -4,14 +4,13 @@ import type { NetworkSpec, NeuronSpec } from './spec.ts';
 import { PoissonTable, bernoulliThreshold } from '../rng/dist.ts';
 import { neuronModel } from '../neurons/index.ts';
 import { familyOfRule } from '../plasticity/index.ts';
+import { synapseModel } from '../synapses/index.ts';
 
 export { etaPerSpike } from '../plasticity/index.ts';
 
 const f32 = Math.fround;
 
-/** Fixed-point scale of synaptic input accumulators: increments are round(J/tau * 2^20) in i32. */
-export const FIXED_SCALE = 1048576;
-export const FIXED_INV_SCALE = 1 / FIXED_SCALE;
+export { FIXED_INV_SCALE, FIXED_SCALE } from './fixedScale.ts';
 
 export interface DerivedNeuron {
   model: string; // the neuron model's registered name (src/neurons): 'eif', 'lif', 'cond_lif', 'poisson', ...
@@ -77,8 +76,10 @@ export interface DerivedInput {
 export interface DerivedChannel {
   name: string; // source population or input
   kind: 'recurrent' | 'input';
-  decay: number; // f32(1 - dt/tau)
+  synapse: string; // the source's synapse model's registered name (src/synapses): 'exponential', ...
+  decay: number; // f32(1 - dt/tau) (the synapse model's derive())
   invTau: number; // f32(1/tau)
+  params?: readonly number[]; // further constants of synapse models other than the exponential
   reversal: number | null; // f32 reversal potential (mV) on cond_lif targets; null if the source has none
 }
 
@@ -123,7 +124,7 @@ export interface DerivedProjection {
   J: number; // scaled weight (f32)
   jScale: number; // J = j * jScale (1/sqrt(N) or 1)
   channel: number;
-  /** Per-spike increment factor: the channel's invTau into current-based posts (J/tau), 1 into cond_lif posts (g += w). */
+  /** Per-spike increment factor, the channel's synapse model's kick(): exponential: invTau into current-based posts (J/tau), 1 into cond_lif posts (g += w). */
   kick: number;
   plastic: DerivedRule | null;
 }
@@ -162,6 +163,13 @@ function deriveNeuron(n: NeuronSpec, dt: number, size: number, signals: DerivedS
   return neuronModel(n.model).derive(n as unknown as Record<string, unknown>, dt, base, { size, signals });
 }
 
+/** A source's channel: its synapse model's constants (src/synapses) and its reversal potential. */
+function deriveChannel(name: string, kind: DerivedChannel['kind'], src: { synapse?: string; reversal_mV?: number }, dt: number): DerivedChannel {
+  const m = synapseModel(src.synapse);
+  const s = m.derive(src as unknown as Record<string, unknown>, dt);
+  return { name, kind, synapse: m.name, decay: s.decay, invTau: s.invTau, ...(s.params ? { params: s.params } : {}), reversal: rev(src.reversal_mV) };
+}
+
 /** Derives sizes, channels and constants from a validated spec. */
 export function derive(spec: NetworkSpec): Derived {
   const dt = spec.dt_ms;
@@ -177,7 +185,7 @@ export function derive(spec: NetworkSpec): Derived {
   const pops: DerivedPop[] = spec.populations.map((p, index) => {
     const size = Math.round(p.fraction * spec.N);
     const neuron = deriveNeuron(p.neuron, dt, size, signals);
-    channels.push({ name: p.name, kind: 'recurrent', decay: f32(1 - dt / p.tauSyn_ms), invTau: f32(1 / p.tauSyn_ms), reversal: rev(p.reversal_mV) });
+    channels.push(deriveChannel(p.name, 'recurrent', p, dt));
     const d: DerivedPop = { name: p.name, index, offset, size, neuron, channel: channels.length - 1, condChannels: [] };
     offset += size;
     return d;
@@ -185,7 +193,7 @@ export function derive(spec: NetworkSpec): Derived {
   const N = offset;
   const inputs: DerivedInput[] = spec.inputs.map((x, index) => {
     const size = Math.round(x.fraction * spec.N);
-    channels.push({ name: x.name, kind: 'input', decay: f32(1 - dt / x.tauSyn_ms), invTau: f32(1 / x.tauSyn_ms), reversal: rev(x.reversal_mV) });
+    channels.push(deriveChannel(x.name, 'input', x, dt));
     const c = x.correlation;
     const perStep = (x.rate_Hz * dt) / 1000;
     const jitterSteps = x.jitter_ms / dt;
@@ -246,7 +254,7 @@ export function derive(spec: NetworkSpec): Derived {
       J: f32(pr.j * jScale),
       jScale,
       channel,
-      kick: conductance ? 1 : channels[channel]!.invTau,
+      kick: synapseModel(channels[channel]!.synapse).kick(channels[channel]!, conductance),
       plastic,
     };
   });

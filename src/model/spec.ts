@@ -86,6 +86,8 @@ export interface PopulationSpec {
   fraction: number; // size = round(fraction * N)
   neuron: NeuronSpec;
   tauSyn_ms: number; // decay time of the exponential current this population's spikes evoke
+  /** Synapse model of the current this population's spikes evoke (src/synapses); 'exponential' if absent. */
+  synapse?: string;
   /** Reversal potential of the conductance this population's spikes open on cond_lif targets (required there). */
   reversal_mV?: number;
 }
@@ -98,6 +100,8 @@ export interface InputSpec {
   correlation: number; // pairwise spike-count correlation c in [0, 1)
   jitter_ms: number; // s.d. of the Gaussian jitter of copied mother spikes (correlated only)
   tauSyn_ms: number;
+  /** Synapse model of this input's current (src/synapses); 'exponential' if absent. */
+  synapse?: string;
   /** Reversal potential on cond_lif targets (required there); see PopulationSpec.reversal_mV. */
   reversal_mV?: number;
   /** Active only inside [start_s, stop_s) (e.g. optogenetic stimulation); always active if absent. */

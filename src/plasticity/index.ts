@@ -8,5 +8,5 @@ registerPlasticityFamily(pair);
 
 export {
   defaultFamily, etaPerSpike, familyOfRule, gpuRunsRules, plasticityFamily, registerPlasticityFamily, ruleNames,
-  type ActiveProjection, type PlasticityFamily, type RuleChecker, type RuleCheckContext, type RuleDeriveContext,
+  type ActiveProjection, type PlasticityFamily, type RuleChecker, type RuleCheckContext, type RuleDeriveContext, type SynapseSlice,
 } from './registry.ts';

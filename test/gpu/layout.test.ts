@@ -33,7 +33,7 @@ function pattern(t: GpuType, k: { n: number }): HostValue {
 describe('layout schema (host)', () => {
   it('follows the WGSL rules: sizes and offsets pinned', () => {
     expect([Term.size, Term.align]).toEqual([32, 16]);
-    expect([PopParams.size, ChannelParams.size, TraceParams.size, InputParams.size, SignalParams.size]).toEqual([80, 16, 16, 64, 16]);
+    expect([PopParams.size, ChannelParams.size, TraceParams.size, InputParams.size, SignalParams.size]).toEqual([80, 32, 16, 64, 16]); // ChannelParams: 4 fields + synapse model, stateOff, p0, p1
     expect(field(ProjParams, 'onPre').offset).toBe(112); // 26 scalars (104 bytes), then @align(16)
     expect(field(ProjParams, 'onPost').offset).toBe(144);
     expect(ProjParams.size).toBe(176);

@@ -8,8 +8,10 @@ import { runMeta } from '../../cli/runInfo.ts';
 import { catchSignals } from '../../cli/interrupt.ts';
 import { terminalSafe } from '../../model/names.ts';
 import { writeOutputs } from '../../output/writeOutputs.ts';
-import { summarizeRate, writeRateOutputs } from './output.ts';
+import { summarizeRate } from './output.ts';
 import { runRate, type RateResult } from './run.ts';
+import { rateArrays, renderRateReport, type RateSummary } from './output.ts';
+import { runOutputList } from '../../output/writeOutputs.ts';
 import { validateRateSpec } from './validate.ts';
 import type { RateSpec } from './spec.ts';
 import { RateSession, type RateSessionOptions } from './checkpoint.ts';
@@ -101,4 +103,9 @@ export async function executeRateRun(spec: RateSpec, flags: Pick<RateRunFlags, '
   }
   session.finished();
   return 0;
+}
+
+/** Writes summary.json, the .npy arrays and report.html into dir. */
+export function writeRateOutputs(dir: string, r: RateResult, s: RateSummary): void {
+  writeOutputs(dir, runOutputList(r.spec, { summary: s, arrays: rateArrays(r), reportHtml: renderRateReport(r, s) })); // the one output writer
 }

@@ -79,6 +79,8 @@ const REC_KEYS = ['trialMean_Hz', 'trialAvg_Hz', 'weightSum', 'initialWeights'] 
 
 export class RateEngine implements Engine {
   private trials = 0; // completed
+  /** Called after every trial with the live recordings (trials 1..trial filled); awaited (a page can pause here). */
+  onTrial?: (trial: number, total: number, rec: RateRecordings) => unknown;
   private readonly rec: RateRecordings;
   private readonly T: number;
 
@@ -142,6 +144,7 @@ export class RateEngine implements Engine {
       blockWeightSums(m, eng.W, b, rec.weightSum, (b * this.T + t) * nB);
     }
     this.trials++;
+    await this.onTrial?.(this.trials, this.T, rec);
   }
 
   /** The rate recordings so far (final* = the current state). */

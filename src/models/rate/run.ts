@@ -31,7 +31,8 @@ export interface RateRunOptions extends Pick<RunOptions, 'onProgress' | 'checkpo
   device?: string;
   /** Handed to the registered engine (a GPUDevice for 'webgpu'). */
   engineOptions?: EngineOptions;
-  onTrial?: (trial: number, total: number) => void;
+  /** After each trial, with the recordings so far (trials 1..trial filled); awaited (a page can pause here). */
+  onTrial?: (trial: number, total: number, rec: RateRecordings) => unknown;
 }
 
 /** Trials per advance(): about 20 000 steps per chunk, at least one trial. */
@@ -43,7 +44,8 @@ export async function runRate(spec: RateSpec, o: RateRunOptions = {}): Promise<R
   const m = deriveRate(spec);
   const engine = o.engine ? new RateEngine(m, o.engine(m), o.backend ?? 'cpu', o.device ?? RATE_CPU_DEVICE) : ((await createModelEngine('rate', m, o.backend ?? 'cpu', o.engineOptions)) as RateEngine);
   const T = spec.trials.count;
-  const onProgress: RunOptions['onProgress'] = o.onTrial || o.onProgress ? (p) => (o.onProgress?.(p), o.onTrial?.(p.step / m.trialSteps, T)) : undefined;
+  if (o.onTrial) engine.onTrial = o.onTrial; // after every trial, awaited, with the recordings so far
+  const onProgress = o.onProgress;
   const r = await driveEngine<RateCoreRecordings>(engine, { nSteps: T * m.trialSteps, dt_ms: spec.dt_ms, chunkSteps: rateChunkSteps(m) }, { ...o, ...(onProgress ? { onProgress } : {}) });
   return {
     spec,
