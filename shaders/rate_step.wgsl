@@ -1,7 +1,8 @@
 // rate_step.wgsl: steps [P.s0, P.s1) of the current trial for every network (thread b), in the CPU reference's
-// order (src/models/rate/cpu.ts): OU noise of every unit, then the populations in order ('sequential': a later
-// population uses the updated earlier ones; within one, all units use the old values), clip, window sum, and
-// the trace of network 0.
+// order (src/models/rate/cpu.ts): OU noise of every unit, Poisson kick onsets, then the populations in order
+// ('sequential': a later population uses the updated earlier ones; within one, all units use the old values), clip,
+// the online rule (Fig S4: calcium sensor, then the rule of rate_trial.wgsl), Eq 18, window sum, and the trace of
+// network 0.
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn rate_step(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -24,6 +25,15 @@ fn rate_step(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
       let u = state[st(1u, b, i)];
       state[st(1u, b, i)] = (u + a * (0.0 - u)) + sg * xi;
     }
+    // kicks: Philox word x of counter (step, input, network, trial) below the onset threshold, or a forced onset;
+    // the kick state holds the last step of the running kick + 1 (0 = none), as f32 (exact: steps < 2^24)
+    for (var k = 0u; k < P.nKicks; k++) {
+      let e = P.kickStart + 7u * k;
+      let word = philox4x32(vec4<u32>(s, table[e], b, P.trial), vec2<u32>(P.seed, P.streamKick)).x;
+      var on = word < table[e + 2u];
+      for (var q = 0u; q < table[e + 6u]; q++) { if (table[table[e + 5u] + q] == s) { on = true; } }
+      if (on) { state[P.kickState + b * P.nKicks + k] = f32(s + table[e + 3u] + 1u); }
+    }
     // 2. populations
     for (var q = 0u; q < P.nPops; q++) {
       let off = popU(q, 0u);
@@ -34,6 +44,10 @@ fn rate_step(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
       for (var k = 0u; k < P.nPulses; k++) {
         let e = P.pulseStart + 4u * k;
         if (table[e] == q && s >= table[e + 1u] && s <= table[e + 2u]) { drive = drive + bitcast<f32>(table[e + 3u]); }
+      }
+      for (var k = 0u; k < P.nKicks; k++) {
+        let e = P.kickStart + 7u * k;
+        if (table[e + 1u] == q && f32(s) < state[P.kickState + b * P.nKicks + k]) { drive = drive + bitcast<f32>(table[e + 4u]); }
       }
       for (var i = 0u; i < n; i++) {
         var x = 0.0;
@@ -61,13 +75,27 @@ fn rate_step(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
     if (P.sequential == 0u) {
       for (var i = 0u; i < P.U; i++) { state[st(0u, b, i)] = state[st(5u, b, i)]; }
     }
+    // online rule (Fig S4): calcium sensor a += (r - a) kCa in region 3, then the rule from it (apply_rule, rate_trial.wgsl)
+    if (P.onlineOn == 1u) {
+      for (var i = 0u; i < P.U; i++) {
+        let a = state[st(3u, b, i)];
+        state[st(3u, b, i)] = a + (state[st(0u, b, i)] - a) * P.kCa;
+      }
+      apply_rule(b);
+    }
     // Binas 2014 Eq 18 on every block from the new rates (applyContinuous in src/models/rate/rules.ts)
     if (P.contOn == 1u) {
+      var wMax = P.contWMax;
+      var aExc = P.aExc;
+      if (P.netOn == 1u) {
+        wMax = bitcast<f32>(table[P.netStart + b]);
+        aExc = bitcast<f32>(table[P.netStart + P.B + b]);
+      }
       for (var k = 0u; k < P.nBlocks; k++) {
         let e = P.blockStart + 7u * k;
         let pos = table[e + 5u] == 2u;
         let theta = select(P.thetaInh, P.thetaExc, pos);
-        let A = select(P.aInh, P.aExc, pos);
+        let A = select(P.aInh, aExc, pos);
         let nPre = table[e + 4u];
         for (var i = 0u; i < table[e + 2u]; i++) {
           let xPost = state[st(0u, b, table[e + 1u] + i)];
@@ -76,10 +104,10 @@ fn rate_step(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
             if (table[e + 6u] == 1u && i == j) { continue; }
             let xPre = state[st(0u, b, table[e + 3u] + j)];
             let w = W[row + j];
-            let ltp = (P.contWMax - w) * xPost;
+            let ltp = (wMax - w) * xPost;
             let ltd = w * (theta + A * xPre);
             let w1 = w + P.contK * ((xPre * xPost) * (ltp - ltd));
-            W[row + j] = clamp(w1, 0.0, P.contWMax);
+            W[row + j] = clamp(w1, 0.0, wMax);
           }
         }
       }

@@ -1,6 +1,7 @@
 // rate_trial.wgsl: end of a trial for every network (thread b): trial mean = window sum / count, cross-trial
-// average avg += (mean - avg) / tauTrial, the trial rule (the twin of src/models/rate/rules.ts, same f32 order),
-// then the reset for the next trial (window sum 0; rates 0 when resetRates).
+// average avg += (mean - avg) / tauTrial (not with the online rule, whose calcium sensor lives in the same region),
+// the trial rule (apply_rule: the twin of src/models/rate/rules.ts, same f32 order; rate_step.wgsl calls it every
+// step for the online rule), then the reset for the next trial (window sum 0; rates 0 when resetRates; kicks off).
 
 fn rule_block(b: u32, wOff: u32, post: u32, pre: u32, postE: bool, preE: bool, noDiag: bool, floorW: f32, errE: f32, errI: f32) {
   let postOff = popU(post, 0u);
@@ -43,23 +44,29 @@ fn rate_trial(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
   for (var i = 0u; i < P.U; i++) {
     let mean = state[st(2u, b, i)] / f32(P.winCount);
     state[st(4u, b, i)] = mean;
-    let a = state[st(3u, b, i)];
-    state[st(3u, b, i)] = a + (mean - a) / P.tauTrial;
+    if (P.onlineOn == 0u) {
+      let a = state[st(3u, b, i)];
+      state[st(3u, b, i)] = a + (mean - a) / P.tauTrial;
+    }
   }
-  if (P.ruleOn == 1u) {
-    let pE = P.popE;
-    let pI = P.popI;
-    for (var i = 0u; i < popU(pE, 1u); i++) { state[st(5u, b, popU(pE, 0u) + i)] = max(P.rateFloor, state[st(3u, b, popU(pE, 0u) + i)]); }
-    for (var i = 0u; i < popU(pI, 1u); i++) { state[st(5u, b, popU(pI, 0u) + i)] = max(P.rateFloor, state[st(3u, b, popU(pI, 0u) + i)]); }
-    let errE = class_error(b, pE);
-    let errI = class_error(b, pI);
-    rule_block(b, P.wEE, pE, pE, true, true, P.diagEE == 1u, P.floorEE, errE, errI);
-    rule_block(b, P.wEI, pE, pI, true, false, false, P.floorEI, errE, errI);
-    rule_block(b, P.wIE, pI, pE, false, true, false, P.floorIE, errE, errI);
-    rule_block(b, P.wII, pI, pI, false, false, P.diagII == 1u, P.floorII, errE, errI);
-  }
+  if (P.ruleOn == 1u) { apply_rule(b); }
   for (var i = 0u; i < P.U; i++) {
     state[st(2u, b, i)] = 0.0;
     if (P.resetRates == 1u) { state[st(0u, b, i)] = 0.0; }
   }
+  for (var k = 0u; k < P.nKicks; k++) { state[P.kickState + b * P.nKicks + k] = 0.0; }
+}
+
+// The rule of rules.ts on network b from the averages in region 3 (rectified into region 5).
+fn apply_rule(b: u32) {
+  let pE = P.popE;
+  let pI = P.popI;
+  for (var i = 0u; i < popU(pE, 1u); i++) { state[st(5u, b, popU(pE, 0u) + i)] = max(P.rateFloor, state[st(3u, b, popU(pE, 0u) + i)]); }
+  for (var i = 0u; i < popU(pI, 1u); i++) { state[st(5u, b, popU(pI, 0u) + i)] = max(P.rateFloor, state[st(3u, b, popU(pI, 0u) + i)]); }
+  let errE = class_error(b, pE);
+  let errI = class_error(b, pI);
+  rule_block(b, P.wEE, pE, pE, true, true, P.diagEE == 1u, P.floorEE, errE, errI);
+  rule_block(b, P.wEI, pE, pI, true, false, false, P.floorEI, errE, errI);
+  rule_block(b, P.wIE, pI, pE, false, true, false, P.floorIE, errE, errI);
+  rule_block(b, P.wII, pI, pI, false, false, P.diagII == 1u, P.floorII, errE, errI);
 }

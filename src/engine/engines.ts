@@ -4,11 +4,19 @@
 import type { BuiltNetwork } from '../network/network.ts';
 import type { Engine } from './engine.ts';
 import './cpu/register.ts';
-import { createRegisteredEngine, engineProvider, type EngineOptions } from './registry.ts';
+import { createRegisteredEngine, engineProvider, type EngineOptions, type ModelKind } from './registry.ts';
 
 /** Optional engines by name: each loader imports a module that calls registerEngine() for its effect. */
 const OPTIONAL: Record<string, () => Promise<unknown>> = {
   webgpu: () => import('./webgpu/register.ts'),
+};
+
+/**
+ * Engines of the other model kinds, by kind: one module registers every engine of its kind (the rate
+ * networks' 'cpu' and 'webgpu', src/models/rate/register.ts; the WebGPU one imports its GPU code only when created).
+ */
+const MODEL_ENGINES: Record<Exclude<ModelKind, 'spiking'>, () => Promise<unknown>> = {
+  rate: () => import('../models/rate/register.ts'),
 };
 
 /** The names `--backend` accepts: 'auto', the CPU engine and the optional engines (whether or not they load here). */
@@ -39,6 +47,15 @@ export async function loadEngines(name?: string): Promise<boolean> {
     }),
   );
   return ok.every(Boolean);
+}
+
+/**
+ * Creates engine `backend` ('auto' picks, see EngineProvider.autoRank) for a model of another kind than spiking
+ * (a RateModel for 'rate'), loading that kind's engines first.
+ */
+export async function createModelEngine<N>(model: Exclude<ModelKind, 'spiking'>, net: N, backend: string, opts: EngineOptions = {}): Promise<Engine> {
+  await MODEL_ENGINES[model]();
+  return createRegisteredEngine(backend, net, opts, model);
 }
 
 /** Why optional engine `name` failed to load (after loadEngines), or undefined. */

@@ -84,6 +84,28 @@ export async function runSimulationCore(specIn: unknown, opts: RunOptions = {}):
   const { net, build_s } = prepared.build(opts.prepareNetwork);
   const engine = opts.engineFactory ? await opts.engineFactory(net) : await createEngine(net, opts.backend ?? 'auto', { ...(opts.device ? { device: opts.device } : {}), ...(opts.gpuSchedule ? { gpuSchedule: opts.gpuSchedule } : {}), ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
   const d = net.derived;
+  // Small chunks: the CPU engine computes synchronously, so this bounds the time between event-loop turns.
+  const r = await driveEngine(engine, { nSteps: d.nSteps, dt_ms: d.dt_ms, chunkSteps: opts.chunkSteps ?? Math.max(1, Math.min(d.binSteps * 10, 2000)) }, opts);
+  return { spec, net, build_s, ...r };
+}
+
+/** What driveEngine returns: the engine's recordings and how the run ended. */
+export type DriveResult<R extends CoreRecordings = CoreRecordings> = Pick<RunResult<R>, 'recordings' | 'backend' | 'device' | 'wall_s' | 'stoppedBy' | 'guardCheckpointError' | 'interrupted'>;
+
+/** The run's length in steps, its step and the steps per advance() between progress reports and checkpoints. */
+export interface DrivePlan {
+  nSteps: number;
+  dt_ms: number;
+  chunkSteps: number;
+}
+
+/**
+ * The run loop of every engine, whatever model it simulates (spiking networks through runSimulationCore, rate
+ * networks through src/models/rate/run.ts): restore (resume), advance in chunks with progress, periodic and
+ * guard checkpoints, stop requests, then the recordings. Disposes the engine.
+ */
+export async function driveEngine<R extends CoreRecordings = CoreRecordings>(engine: Engine, plan: DrivePlan, opts: Pick<RunOptions, 'onProgress' | 'resumeFrom' | 'checkpoint' | 'shouldStop'> = {}): Promise<DriveResult<R>> {
+  const d = plan;
   const ck = opts.checkpoint;
   const wall0 = opts.resumeFrom?.wall_s ?? 0;
   try {
@@ -97,8 +119,7 @@ export async function runSimulationCore(specIn: unknown, opts: RunOptions = {}):
     engine.dispose();
     throw e;
   }
-  // Small chunks: the CPU engine computes synchronously, so this bounds the time between event-loop turns.
-  const chunk = opts.chunkSteps ?? Math.max(1, Math.min(d.binSteps * 10, 2000));
+  const chunk = Math.max(1, d.chunkSteps);
   const step0 = engine.step;
   const t1 = performance.now();
   const wall = () => wall0 + (performance.now() - t1) / 1000;
@@ -151,7 +172,7 @@ export async function runSimulationCore(specIn: unknown, opts: RunOptions = {}):
   }
   const wall_s = wall();
   const recordings = await engine.recordings();
-  const result: RunResult<CoreRecordings> = { spec, net, recordings, backend: engine.backend, device: engine.device, wall_s, build_s, stoppedBy, ...(guardCheckpointError ? { guardCheckpointError } : {}), ...(interrupted ? { interrupted } : {}) };
+  const result: DriveResult<R> = { recordings: recordings as R, backend: engine.backend, device: engine.device, wall_s, stoppedBy, ...(guardCheckpointError ? { guardCheckpointError } : {}), ...(interrupted ? { interrupted } : {}) };
   engine.dispose();
   return result;
 }

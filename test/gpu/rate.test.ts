@@ -10,6 +10,8 @@ import { GpuRateEngine, type GpuRateOptions } from '../../src/models/rate/gpu.ts
 import { constInit, SOLDADO, soldadoSpec } from '../../src/models/rate/presets.ts';
 import type { RateInit } from '../../src/models/rate/spec.ts';
 import { validateRateSpec } from '../../src/models/rate/validate.ts';
+import { runRate } from '../../src/models/rate/run.ts';
+import type { EngineSnapshot } from '../../src/engine/snapshot.ts';
 import { useTestDevice } from './helpers.ts';
 
 /** |difference of one N(0,1) draw| between WGSL (f32 log/cos/sqrt) and the host (f64 then rounded). */
@@ -72,6 +74,79 @@ describe('WebGPU rate engine vs CPU reference', () => {
     expect(cpu.W[0]).toBe(0); // autapse stays 0
     expect(gpu.W[0]).toBe(0);
     gpu.destroy();
+  });
+
+  /** Fig S4's inputs: the kick every trial at 200 ms (forced) and Poisson kicks at rate_Hz (10 ms, amp 7). */
+  const kickSpec = (o: { rate_Hz: number; online: boolean; trial_ms: number; trials: number }) => {
+    const list = (k: number): RateInit => ({ kind: 'list', values: [SOLDADO.fig1[k]!, SOLDADO.setpointWeights[k]!, SOLDADO.codeInit[k]!] });
+    const s = soldadoSpec({ name: 'k', noise: false, batch: 3, trials: o.trials, trial_ms: o.trial_ms, traceTrials: [1], init: [list(0), list(1), list(2), list(3)], ...(o.online ? { rule: 'cross-homeostatic', kind: 'online', alphaE: 5e-6 } : {}) });
+    s.inputs = [{ kind: 'poisson-pulse', target: 'E', rate_Hz: o.rate_Hz, duration_ms: 10, amp: 7, forced_ms: [200] }];
+    s.trials.window_ms = 500;
+    return deriveRate(validateRateSpec(s));
+  };
+  /** Samples of network 0's trace (every 10 steps = 1 ms) where E starts rising by more than 0.2 Hz per ms: the kick onsets (noise-free, so E is flat between them). */
+  const onsets = (tr: Float32Array, U: number): number[] => {
+    const out: number[] = [];
+    const d = (k: number) => tr[k * U]! - tr[(k - 1) * U]!;
+    for (let k = 2; k < tr.length / U; k++) if (d(k) > 0.2 && d(k - 1) <= 0.2) out.push(k);
+    return out;
+  };
+
+  it('Poisson kicks and forced onsets (Fig S4): the same onsets as the CPU, trial means within the noise-free bound', async () => {
+    const m = kickSpec({ rate_Hz: 2, online: false, trial_ms: 2000, trials: 2 });
+    const cpu = new CpuRateEngine(m);
+    const gpu = new GpuRateEngine(dev.device, m);
+    const n = Math.ceil(m.trialSteps / m.traceEvery) * m.U;
+    const trC = new Float32Array(n);
+    const trG = new Float32Array(n);
+    for (let t = 0; t < 2; t++) {
+      cpu.runTrial(t === 1 ? trC : undefined);
+      await gpu.runTrial(t === 1 ? trG : undefined);
+    }
+    await gpu.sync();
+    const on = onsets(trC, m.U);
+    expect(on.length).toBeGreaterThan(1); // the forced onset and Poisson ones (2 Hz over 2 s)
+    expect(onsets(trG, m.U)).toEqual(on);
+    // noise-free: the same arithmetic up to FMA fusion of r + (f - r) k (1 ulp per step, contracted by the stable dynamics)
+    for (let i = 0; i < trC.length; i++) expect(Math.abs(trG[i]! - trC[i]!)).toBeLessThanOrEqual(1e-4 * Math.max(1, trC[i]!));
+    for (let i = 0; i < cpu.mean.length; i++) expect(Math.abs(gpu.mean[i]! - cpu.mean[i]!)).toBeLessThanOrEqual(1e-4 * Math.max(1, cpu.mean[i]!));
+    gpu.destroy();
+  });
+
+  it('online rule (Fig S4, calcium sensor and rule every step) with kicks: weights within the derived bound', async () => {
+    const m = kickSpec({ rate_Hz: 1, online: true, trial_ms: 3000, trials: 1 });
+    const { cpu, gpu } = await runBoth(dev.device, m, 1);
+    let moved = 0;
+    let worst = 0;
+    for (let i = 0; i < cpu.W.length; i++) {
+      moved = Math.max(moved, Math.abs(cpu.W[i]! - gpu.W[i]!));
+      worst = Math.max(worst, Math.abs(cpu.W[i]! - new CpuRateEngine(m).W[i]!));
+    }
+    expect(worst).toBeGreaterThan(1e-3); // the rule did move the weights
+    // Bound: the same f32 operations in the same order, except that a GPU may fuse a multiply-add (FMA): then each of
+    // the two rule terms of a step rounds once instead of twice, at most 1 ulp of W each. Noise-free, the rates are
+    // identical up to the same fusion (contracted by the stable dynamics), so over n steps |dW| <= 2 n ulp(max W).
+    // (SwiftShader does not fuse: 0 there.)
+    const maxW = Math.max(...cpu.W);
+    const ulp = 2 ** (Math.floor(Math.log2(maxW)) - 23);
+    const bound = 2 * m.trialSteps * ulp;
+    expect(moved).toBeLessThanOrEqual(bound);
+    for (let i = 0; i < cpu.avg.length; i++) expect(Math.abs(gpu.avg[i]! - cpu.avg[i]!)).toBeLessThanOrEqual(1e-4 * Math.max(1, cpu.avg[i]!));
+    gpu.destroy();
+  });
+
+  it("the registered 'webgpu' rate engine through runRate: a trial-3 checkpoint resumes bit-identically on the GPU", async () => {
+    const spec = validateRateSpec(soldadoSpec({ name: 'g', batch: 3, rule: 'cross-homeostatic', alphaE: 2e-3, trials: 6, trial_ms: 600, traceTrials: [2, 6], init: constInit(SOLDADO.codeInit) }));
+    const o = { backend: 'webgpu', engineOptions: { device: dev.device } };
+    const full = await runRate(spec, o);
+    expect(full.backend).toBe('webgpu');
+    const every = 3 * deriveRate(spec).trialSteps;
+    let snap: EngineSnapshot | null = null;
+    await runRate(spec, { ...o, checkpoint: { everySteps: every, write: (x) => void (snap ??= { ...x, arrays: Object.fromEntries(Object.entries(x.arrays).map(([k, v]) => [k, v.slice()])) }) }, shouldStop: () => (snap ? 'SIGTERM' : null) });
+    expect(snap!.backend).toBe('webgpu');
+    const resumed = await runRate(spec, { ...o, resumeFrom: { snapshot: snap!, wall_s: 0 } });
+    for (const k of ['trialMean_Hz', 'weightSum', 'finalWeights', 'finalAvg_Hz'] as const) expect(resumed.recordings[k], k).toEqual(full.recordings[k]);
+    expect(resumed.recordings.traces[1]!.data).toEqual(full.recordings.traces[1]!.data);
   });
 
   it('refuses a batch that does not fit the device, naming the field', () => {

@@ -4,7 +4,6 @@
 import { binasWta } from '../../src/models/binas/presets.ts';
 import { accuracyPanel, ratesPanel, weightsPanel, winnerPanel } from '../../src/models/binas/report.ts';
 import { runBinas } from '../../src/models/binas/run.ts';
-import { gpuEngine } from '../../src/models/rate/command.ts';
 import { composeFigure, fmtNum, rangeCheck, writeFigure, type Check, type ReproOptions } from './common.ts';
 
 /** Paper size: 1000 patterns (2000 s), 8 circuits with independent initial weights; reduced: 400 patterns, 2 circuits. */
@@ -14,8 +13,8 @@ export async function reproBinasWta(o: ReproOptions): Promise<void> {
   const cfg = wtaConfig(o.full);
   const spec = binasWta(cfg);
   o.log(`  ${cfg.batch} circuits x ${cfg.patterns} patterns of ${spec.protocol.pattern_ms} ms ...`);
-  const gpu = o.backend === 'webgpu' ? await gpuEngine() : undefined; // auto and cpu: the CPU reference (small circuits)
-  const { result: r, analysis: a } = await runBinas(spec, { ...(gpu ? { engine: gpu.engine, backend: 'webgpu', device: gpu.device } : {}), onTrial: (t, T) => t % Math.max(1, Math.round(T / 4)) === 0 && o.log(`    pattern ${t} / ${T}`) });
+  // auto and cpu: the CPU reference (small circuits)
+  const { result: r, analysis: a } = await runBinas(spec, { backend: o.backend === 'webgpu' ? 'webgpu' : 'cpu', onTrial: (t, T) => t % Math.max(1, Math.round(T / 4)) === 0 && o.log(`    pattern ${t} / ${T}`) });
   const T = r.recordings.trials;
   const first = Array.from({ length: spec.recording.traceFirst }, (_, k) => k + 1);
   const last = Array.from({ length: spec.recording.traceLast }, (_, k) => T - spec.recording.traceLast + k + 1);

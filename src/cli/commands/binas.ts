@@ -8,6 +8,7 @@ import { writeOutputs } from '../../output/writeOutputs.ts';
 import { binasWta } from '../../models/binas/presets.ts';
 import { accuracyPanel, ratesPanel, weightsPanel, winnerPanel } from '../../models/binas/report.ts';
 import { runBinas } from '../../models/binas/run.ts';
+import { runRateBackend } from '../../models/rate/command.ts';
 import type { BinasSpec } from '../../models/binas/spec.ts';
 import { validateBinasSpec } from '../../models/binas/validate.ts';
 import { loadSpec, UsageError } from '../loadSpec.ts';
@@ -42,13 +43,12 @@ export async function binasCommand(ref: string, f: BinasFlags): Promise<number> 
   const spec = binasSpecFrom(ref, f);
   if (existsSync(f.out) && readdirSync(f.out).length > 0 && !f.force) throw new UsageError(`output directory '${f.out}' exists and is not empty (use --force to overwrite)`);
   mkdirSync(f.out, { recursive: true });
-  const gpu = f.backend === 'webgpu' ? await (await import('../../models/rate/command.ts')).gpuEngine() : undefined;
-  const { result: r, analysis: a } = await runBinas(spec, {
-    ...(gpu ? { engine: gpu.engine, backend: 'webgpu', device: gpu.device } : {}),
+  const { result: r, analysis: a } = await runRateBackend(() => runBinas(spec, {
+    backend: f.backend === 'webgpu' ? 'webgpu' : 'cpu', // auto: the CPU reference (small circuits)
     onTrial: (t, T) => {
       if (!f.quiet && (t === T || t % Math.max(1, Math.round(T / 10)) === 0)) process.stderr.write(`pattern ${t} / ${T}\n`);
     },
-  });
+  }));
   const T = r.recordings.trials;
   const first = Array.from({ length: Math.min(spec.recording.traceFirst, T) }, (_, k) => k + 1);
   const last = Array.from({ length: Math.min(spec.recording.traceLast, T) }, (_, k) => T - Math.min(spec.recording.traceLast, T) + k + 1);

@@ -18,6 +18,13 @@ import { executeRun, type RunHooks } from './run.ts';
 import { acquireLock } from '../outDir.ts';
 import { terminalSafe } from '../../model/names.ts';
 import { checkResources } from '../resources.ts';
+import { totalmem } from 'node:os';
+import { isRateSpec } from '../../models/rate/spec.ts';
+import { validateRateSpec } from '../../models/rate/validate.ts';
+import { deriveRate } from '../../models/rate/derive.ts';
+import { checkRateBatchFits } from '../../models/rate/resources.ts';
+import { executeRateRun } from '../../models/rate/command.ts';
+import type { RateSessionOptions } from '../../models/rate/checkpoint.ts';
 
 export interface ResumeFlags {
   backend?: Backend; // default: the engine that wrote the checkpoint (refused by name when it is not available)
@@ -35,6 +42,22 @@ function diffPaths(a: unknown, b: unknown, path = '', out: string[] = [], max = 
     for (const k of keys) diffPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${path}[${k}]` : path ? `${path}.${k}` : k, out, max);
   } else if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${path || '(spec)'}: ${JSON.stringify(b)} -> ${JSON.stringify(a)}`);
   return out;
+}
+
+/** Resumes a rate run (kind 'rate') from its checkpoint on the rate engine it asks for (default: the one that wrote it). */
+async function resumeRate(dir: string, raw: unknown, flags: ResumeFlags, resume: NonNullable<RateSessionOptions['resume']>): Promise<number> {
+  const spec = validateRateSpec(raw);
+  const meta = resume.meta;
+  checkRateBatchFits(deriveRate(spec), flags.maxMemory, totalmem());
+  const backend = flags.backend ?? (meta.engine.backend === 'webgpu' ? 'webgpu' : 'cpu');
+  const every = flags.checkpointEvery ?? (meta.run.checkpointEvery !== undefined ? parseCheckpointEvery(meta.run.checkpointEvery) : undefined);
+  if (!flags.quiet) console.log(terminalSafe(`resuming ${dir} from step ${meta.step} of ${meta.nSteps} (rate network, written ${meta.createdAt} by ${meta.engine.backend}) on backend ${backend}`));
+  const lock = acquireLock(dir);
+  try {
+    return await executeRateRun(spec, { out: dir, backend, quiet: flags.quiet }, { ...(every ? { every } : {}), resume });
+  } finally {
+    lock.release();
+  }
 }
 
 /**
@@ -98,6 +121,7 @@ export async function resumeCommand(dir: string, flags: ResumeFlags, hooks: RunH
       );
     spec = onDisk as NetworkSpec;
   }
+  if (isRateSpec(spec)) return resumeRate(dir, spec, flags, { ck, meta, file });
   spec = validate(spec);
   checkResources(spec, flags.maxMemory);
   const backend: Backend = flags.backend ?? (await checkpointEngine(meta.engine.backend, what));

@@ -49,7 +49,7 @@ export function printTable(rows: string[][]): void {
 /** Runs one simulation and writes its outputs; returns the process exit status. */
 export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks = {}): Promise<number> {
   const loaded = loadSpec(ref);
-  // RATE-DISPATCH (issue 16): rate networks (kind 'rate') run on the rate engine; rewire onto the engine registry at merge.
+  // Rate networks (kind 'rate'): the same registry (model kind 'rate') and run loop (driveEngine), their own outputs.
   if (isRateSpec(loaded)) {
     checkOutPath(flags.out);
     return runRateCommand(loaded as unknown as Record<string, unknown>, flags, prepareOut);

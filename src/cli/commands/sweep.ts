@@ -15,6 +15,7 @@ import { checkOutPath, acquireLock } from '../outDir.ts';
 import { checkResources } from '../resources.ts';
 import { mkdirSync } from 'node:fs';
 import { OutputWriteError } from '../../io/checkpointFile.ts';
+import { isRateSpec } from '../../models/rate/spec.ts';
 
 export interface SweepFlags {
   N: number[];
@@ -47,6 +48,8 @@ export function writeSweepOutputs(out: string, cells: SweepCell[], info: Record<
 /** Runs the sweep; returns the exit status (3 when a cell was stopped by a guard). */
 export async function sweepCommand(ref: string, f: SweepFlags): Promise<number> {
   const base = loadSpec(ref);
+  if (isRateSpec(base))
+    throw new UsageError(`'${ref}' is a rate network (kind 'rate'): a rate spec is its own sweep, run as one batch on the rate engine (batch = networks; init.kind 'list' gives each network its own initial weights, e.g. a grid) with plasticnet run`);
   checkOutPath(f.out);
   const grid = { N: f.N, seeds: f.seeds, c: f.c, set: f.set };
   // Pre-flight: every cell's spec must build and validate before the first (long) run starts.

@@ -14,6 +14,7 @@ import { philox4x32 } from '../../rng/philox.ts';
 import { STREAM } from '../../rng/streams.ts';
 import { initialWeights, type RateModel } from './derive.ts';
 import { applyContinuous, applyRule } from './rules.ts';
+import type { RateState } from './engine.ts';
 
 const f32 = Math.fround;
 
@@ -170,7 +171,17 @@ export class CpuRateEngine {
       for (let i = 0; i < U; i++) a[uBase + i] = f32(a[uBase + i]! + f32(f32(r[uBase + i]! - a[uBase + i]!) * m.rule.kCa));
       applyRule(m, this.W, wBase, a, uBase, this.rect);
     }
-    if (m.continuous) applyContinuous(m, this.W, wBase, r, uBase);
+    if (m.continuous) applyContinuous(m, this.W, wBase, r, uBase, b);
   }
 
+  /** The state at a trial boundary (views of the live arrays; RateEngine copies them). */
+  async exportState(): Promise<RateState> {
+    return { W: this.W, r: this.r, ou: this.ou, avg: this.avg, mean: this.mean };
+  }
+
+  /** Restores exportState()'s layout before trial `trial` (sizes checked by RateEngine.restore). */
+  async importState(s: RateState, trial: number): Promise<void> {
+    for (const k of ['W', 'r', 'ou', 'avg', 'mean'] as const) this[k].set(s[k]);
+    this.trial = trial;
+  }
 }

@@ -69,6 +69,9 @@ export interface RateModel {
     k: number; // dt (s) / tauS (f32)
     theta: [number, number]; // per block sign: [excitatory, inhibitory] (f32)
     A: [number, number];
+    wMaxB: Float32Array; // per network: w_max (plasticity.perNetwork.wMax, else wMax)
+    aExcB: Float32Array; // per network: A_exc
+    perNetwork: boolean; // whether any per-network value was given (the WGSL twin then reads them from its table)
   };
   /** Trial-based or online Soldado-Magraner rule indices (null without such plasticity). */
   rule: null | {
@@ -149,7 +152,16 @@ export function deriveRate(spec: RateSpec): RateModel {
   let continuous: RateModel['continuous'] = null;
   const pl = spec.plasticity;
   if (pl?.kind === 'continuous') {
-    continuous = { wMax: f32(pl.wMax), k: f32(dt / 1000 / pl.tauS_Hz2), theta: [f32(pl.thetaExc_Hz), f32(pl.thetaInh_Hz)], A: [f32(pl.aExc), f32(pl.aInh)] };
+    const per = (v: number[] | undefined, d: number): Float32Array => Float32Array.from(v ?? Array.from({ length: spec.batch }, () => d));
+    continuous = {
+      wMax: f32(pl.wMax),
+      k: f32(dt / 1000 / pl.tauS_Hz2),
+      theta: [f32(pl.thetaExc_Hz), f32(pl.thetaInh_Hz)],
+      A: [f32(pl.aExc), f32(pl.aInh)],
+      wMaxB: per(pl.perNetwork?.wMax, pl.wMax),
+      aExcB: per(pl.perNetwork?.aExc, pl.aExc),
+      perNetwork: pl.perNetwork?.wMax !== undefined || pl.perNetwork?.aExc !== undefined,
+    };
   } else if (pl) {
     const E = idx(pl.excitatory);
     const I = idx(pl.inhibitory);

@@ -1,14 +1,15 @@
 // WebGPU twin of the rate engine: the whole batch in one dispatch of rate_step.wgsl per chunk of steps (one thread
 // per network), then rate_trial.wgsl at the end of each trial. Same Philox draws and f32 order as the CPU
 // reference (cpu.ts); the Box-Muller log/cos and possible FMA fusion make floats differ by bounded amounts
-// (test/gpu/rate.test.ts, test/gpu/binas.test.ts). Not on the GPU yet: Poisson kicks and the online rule (Fig S4)
-// run on the CPU. Binas 2014's pattern inputs and continuous Eq 18 rule run here (rate_step.wgsl).
+// (test/gpu/rate.test.ts, test/gpu/binas.test.ts). Poisson kicks and the online rule (Fig S4), Binas 2014's pattern
+// inputs and continuous Eq 18 rule run here too (rate_step.wgsl).
 import { readShaderFile, withPrelude } from '../../engine/webgpu/shaderSource.ts';
 import { SpecError } from '../../model/validate.ts';
 import type { RateModel } from './derive.ts';
+import { checkRateGpuFits } from './resources.ts';
 import { initialWeights } from './derive.ts';
 import { rateParamsBytes, rateParamsStruct, rateParamValues, rateTable, RATE_PARAMS_BYTES } from './gpuLayout.ts';
-import type { RateEngineLike } from './run.ts';
+import type { RateEngineLike, RateState } from './engine.ts';
 
 const WORKGROUP_SIZE = 64; // shaders/common.wgsl
 const STATE_REGIONS = 6;
@@ -33,18 +34,15 @@ export class GpuRateEngine implements RateEngineLike {
   private readonly chunk: number;
 
   constructor(private readonly device: GPUDevice, private readonly m: RateModel, o: GpuRateOptions = {}) {
-    if (m.kicks.length) throw new SpecError([{ path: 'inputs', value: 'poisson-pulse', allowed: 'pulse or constant inputs on the WebGPU rate engine (kicks run on the CPU)' }]);
-    if (m.rule?.kind === 'online') throw new SpecError([{ path: 'plasticity.kind', value: 'online', allowed: "'trial' on the WebGPU rate engine (the online rule runs on the CPU)" }]);
+    const longest = m.trialSteps + Math.max(0, ...m.kicks.map((k) => k.steps)) + 1;
+    if (m.kicks.length && longest >= 2 ** 24) throw new SpecError([{ path: 'trials.duration_ms', value: m.spec.trials.duration_ms, allowed: `a trial of fewer than 2^24 steps with Poisson kicks on the WebGPU rate engine (the kick state is f32; this one needs ${longest})` }]);
     const lim = device.limits;
-    const wBytes = m.B * m.nW * 4;
-    const sBytes = STATE_REGIONS * m.B * m.U * 4;
-    for (const [what, bytes] of [['weights', wBytes], ['state', sBytes]] as const) {
-      if (bytes > lim.maxStorageBufferBindingSize) throw new SpecError([{ path: 'batch', value: m.B, allowed: `a batch whose ${what} (${bytes} bytes) fit this device's maxStorageBufferBindingSize (${lim.maxStorageBufferBindingSize} bytes)` }]);
-    }
+    checkRateGpuFits(m, lim);
+    const sBytes = (STATE_REGIONS * m.B * m.U + m.B * m.kicks.length) * 4;
     this.chunk = o.stepsPerDispatch ?? 2000;
-    const { table, pulseStart, blockStart, patStart } = rateTable(m);
+    const { table, pulseStart, blockStart, patStart, kickStart, netStart } = rateTable(m);
     if (table.byteLength > lim.maxStorageBufferBindingSize) throw new SpecError([{ path: 'trials.count', value: m.spec.trials.count, allowed: `a count whose pattern rows (trials x units x 4 bytes, ${table.byteLength} bytes in the table) fit this device's maxStorageBufferBindingSize (${lim.maxStorageBufferBindingSize} bytes)` }]);
-    this.values = rateParamValues(m, pulseStart, { blockStart, patStart });
+    this.values = rateParamValues(m, pulseStart, { blockStart, patStart, kickStart, netStart });
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     const mk = (label: string, data: ArrayBufferView | number, u = usage): GPUBuffer => {
       const size = Math.max(16, Math.ceil((typeof data === 'number' ? data : data.byteLength) / 16) * 16);
@@ -112,6 +110,35 @@ export class GpuRateEngine implements RateEngineLike {
     const plane = m.B * m.U * 4;
     this.avg = new Float32Array(await this.read(this.stateBuf, plane, 3 * plane));
     this.mean = new Float32Array(await this.read(this.stateBuf, plane, 4 * plane));
+  }
+
+  /** The state at a trial boundary in the CPU reference's layout (regions 0, 1, 3, 4 of the state buffer). */
+  async exportState(): Promise<RateState> {
+    await this.sync();
+    const plane = this.m.B * this.m.U * 4;
+    const r = new Float32Array(await this.read(this.stateBuf, plane, 0));
+    return { W: this.W, r, ou: await this.noise(), avg: this.avg, mean: this.mean };
+  }
+
+  /**
+   * Restores exportState()'s layout before trial `trial`. The CPU reference resets the rates at a trial's start,
+   * this twin at the previous trial's end (rate_trial.wgsl): with trials.resetRates the rates are written as 0.
+   */
+  async importState(s: RateState, trial: number): Promise<void> {
+    const m = this.m;
+    const n = m.B * m.U;
+    const state = new Float32Array(STATE_REGIONS * n + m.B * m.kicks.length); // kicks off at a trial boundary
+    if (!m.spec.trials.resetRates) state.set(s.r, 0);
+    state.set(s.ou, n);
+    state.set(s.avg, 3 * n);
+    state.set(s.mean, 4 * n);
+    this.device.queue.writeBuffer(this.stateBuf, 0, state);
+    const W = Float32Array.from(s.W);
+    this.device.queue.writeBuffer(this.wBuf, 0, W);
+    this.W = W;
+    this.avg = Float32Array.from(s.avg);
+    this.mean = Float32Array.from(s.mean);
+    this.trial = trial;
   }
 
   /** The OU noise state (B x U), for tests. */

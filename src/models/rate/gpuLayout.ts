@@ -22,6 +22,12 @@ export const RATE_PARAMS: readonly Field[] = [
   ['patOn', 'u32'], ['patStart', 'u32'], ['contOn', 'u32'], ['blockStart', 'u32'],
   ['nBlocks', 'u32'], ['contWMax', 'f32'], ['contK', 'f32'], ['thetaExc', 'f32'],
   ['thetaInh', 'f32'], ['aExc', 'f32'], ['aInh', 'f32'],
+  // Poisson kicks (Fig S4; KICK_WORDS per kick from kickStart, their forced onsets after them; per-network kick state
+  // from kickState) and the online rule (calcium sensor every step, then the rule)
+  ['nKicks', 'u32'], ['kickStart', 'u32'], ['streamKick', 'u32'], ['kickState', 'u32'],
+  ['onlineOn', 'u32'], ['kCa', 'f32'],
+  // per-network w_max and A_exc of Eq 18 (plasticity.perNetwork): B f32 each from netStart (w_max) and netStart + B
+  ['netOn', 'u32'], ['netStart', 'u32'],
 ];
 export const RATE_PARAMS_BYTES = Math.ceil((RATE_PARAMS.length * 4) / 16) * 16;
 
@@ -45,19 +51,28 @@ export function rateParamsBytes(v: Record<string, number>): ArrayBuffer {
 
 const POP_WORDS = 12;
 
+/** The kick state (one f32 per network and kick: last step of the running kick + 1, 0 = none) follows the 6 state regions. */
+export const KICK_STATE_REGION = 6;
+
 /** Words per block of the continuous rule's list: wOff, postOffset, nPost, preOffset, nPre, sign + 1, noDiag. */
 export const BLOCK_WORDS = 7;
 
+/** Words per kick: input index (Philox counter word), population, onset threshold, steps, amp (f32 bits), forcedStart, forcedCount. */
+export const KICK_WORDS = 7;
+
 /**
  * The u32 table (populations, incoming blocks, pulses; then, for the Binas hooks, the block list of the continuous
- * rule and one row of U f32 pattern inputs per trial) and where the pulses, blocks and patterns start.
+ * rule; the kicks and their forced onsets; one row of U f32 pattern inputs per trial) and where each part starts.
  */
-export function rateTable(m: RateModel): { table: Uint32Array; pulseStart: number; blockStart: number; patStart: number } {
+export function rateTable(m: RateModel): { table: Uint32Array; pulseStart: number; blockStart: number; patStart: number; kickStart: number; netStart: number } {
   const ontoStart = m.pops.length * POP_WORDS;
   const nOnto = m.blocksOnto.reduce((a, l) => a + l.length, 0);
   const pulseStart = ontoStart + 4 * nOnto;
   const blockStart = pulseStart + 4 * m.pulses.length;
-  const patStart = blockStart + (m.continuous ? BLOCK_WORDS * m.blocks.length : 0);
+  const kickStart = blockStart + (m.continuous ? BLOCK_WORDS * m.blocks.length : 0);
+  const forcedStart = kickStart + KICK_WORDS * m.kicks.length;
+  const netStart = forcedStart + m.kicks.reduce((a, k) => a + k.forced.length, 0);
+  const patStart = netStart + (m.continuous?.perNetwork ? 2 * m.B : 0);
   const trials = m.spec.trials.count;
   const table = new Uint32Array(patStart + (m.patterns.length ? trials * m.U : 0));
   const f = new Float32Array(table.buffer);
@@ -98,6 +113,20 @@ export function rateTable(m: RateModel): { table: Uint32Array; pulseStart: numbe
       table.set([blk.wOff, m.pops[blk.post]!.offset, m.pops[blk.post]!.n, m.pops[blk.pre]!.offset, m.pops[blk.pre]!.n, blk.sign + 1, blk.noDiag ? 1 : 0], o);
     });
   }
+  let fo = forcedStart;
+  m.kicks.forEach((kk, k) => {
+    const o = kickStart + KICK_WORDS * k;
+    table.set([kk.input, kk.pop, kk.thr, kk.steps], o);
+    f[o + 4] = kk.amp;
+    table[o + 5] = fo;
+    table[o + 6] = kk.forced.length;
+    table.set(kk.forced, fo);
+    fo += kk.forced.length;
+  });
+  if (m.continuous?.perNetwork) {
+    f.set(m.continuous.wMaxB, netStart);
+    f.set(m.continuous.aExcB, netStart + m.B);
+  }
   // pattern rows summed per unit in spec order, as the CPU's loadPattern (f32 adds)
   for (let t = 0; m.patterns.length && t < trials; t++) {
     const o = patStart + t * m.U;
@@ -106,11 +135,11 @@ export function rateTable(m: RateModel): { table: Uint32Array; pulseStart: numbe
       p.units.forEach((u, k) => (f[o + u] = Math.fround(f[o + u]! + row[k]!)));
     }
   }
-  return { table, pulseStart, blockStart, patStart };
+  return { table, pulseStart, blockStart, patStart, kickStart, netStart };
 }
 
 /** Named RateParams of a model (s0, s1, trial, traceOn are set per dispatch). */
-export function rateParamValues(m: RateModel, pulseStart: number, starts: { blockStart: number; patStart: number } = { blockStart: 0, patStart: 0 }): Record<string, number> {
+export function rateParamValues(m: RateModel, pulseStart: number, starts: { blockStart: number; patStart: number; kickStart?: number; netStart?: number } = { blockStart: 0, patStart: 0 }): Record<string, number> {
   const c = m.continuous;
   const r = m.rule;
   const blk = (k: number | undefined) => (k === undefined ? undefined : m.blocks[k]);
@@ -129,5 +158,8 @@ export function rateParamValues(m: RateModel, pulseStart: number, starts: { bloc
     floorEE: fl(r?.bEE), floorEI: fl(r?.bEI), floorIE: fl(r?.bIE), floorII: fl(r?.bII), rateFloor: r?.rateFloor ?? 0,
     patOn: m.patterns.length ? 1 : 0, patStart: starts.patStart, contOn: c ? 1 : 0, blockStart: starts.blockStart, nBlocks: m.blocks.length,
     contWMax: c?.wMax ?? 0, contK: c?.k ?? 0, thetaExc: c?.theta[0] ?? 0, thetaInh: c?.theta[1] ?? 0, aExc: c?.A[0] ?? 0, aInh: c?.A[1] ?? 0,
+    nKicks: m.kicks.length, kickStart: starts.kickStart ?? 0, streamKick: STREAM.rateKick, kickState: KICK_STATE_REGION * m.B * m.U,
+    onlineOn: r?.kind === 'online' ? 1 : 0, kCa: r?.kCa ?? 0,
+    netOn: c?.perNetwork ? 1 : 0, netStart: starts.netStart ?? 0,
   };
 }

@@ -62,14 +62,15 @@ export function applyRule(m: RateModel, W: Float32Array, wBase: number, avg: Flo
 /**
  * Binas et al. 2014 Eq 18 (SPEC §4.2) on every block of network b, one Euler step from the current rates r:
  * w += k x_pre x_post ((wMax - w) x_post - w (Theta + A x_pre)), k = dt/tau_s, clamped to [0, wMax]; Theta and A by
- * the block's sign (excitatory/inhibitory presynaptic class). Autapses removed by noDiag stay 0. f32 in this order.
+ * the block's sign (excitatory/inhibitory presynaptic class); w_max and A_exc of network b (plasticity.perNetwork). Autapses removed by noDiag stay 0. f32 in this order.
  */
-export function applyContinuous(m: RateModel, W: Float32Array, wBase: number, r: Float32Array, uBase: number): void {
+export function applyContinuous(m: RateModel, W: Float32Array, wBase: number, r: Float32Array, uBase: number, b: number): void {
   const c = m.continuous!;
+  const wMax = c.wMaxB[b]!;
   for (const blk of m.blocks) {
     const s = blk.sign > 0 ? 0 : 1;
     const theta = c.theta[s]!;
-    const A = c.A[s]!;
+    const A = s === 0 ? c.aExcB[b]! : c.A[1];
     const post = m.pops[blk.post]!;
     const pre = m.pops[blk.pre]!;
     for (let i = 0; i < post.n; i++) {
@@ -79,11 +80,11 @@ export function applyContinuous(m: RateModel, W: Float32Array, wBase: number, r:
         if (blk.noDiag && i === j) continue;
         const xPre = r[uBase + pre.offset + j]!;
         const w = W[row + j]!;
-        const ltp = f32(f32(c.wMax - w) * xPost);
+        const ltp = f32(f32(wMax - w) * xPost);
         const ltd = f32(w * f32(theta + f32(A * xPre)));
         const dw = f32(c.k * f32(f32(xPre * xPost) * f32(ltp - ltd)));
         const w1 = f32(w + dw);
-        W[row + j] = w1 < 0 ? 0 : w1 > c.wMax ? c.wMax : w1;
+        W[row + j] = w1 < 0 ? 0 : w1 > wMax ? wMax : w1;
       }
     }
   }

@@ -74,6 +74,11 @@ export interface RateContinuousPlasticitySpec {
   aExc: number;
   aInh: number;
   tauS_Hz2: number; // Eq 18's tau_s in Hz^2 (s^-2)
+  /**
+   * Per-network rule parameters (one value per network of the batch), replacing wMax and aExc network by network: a
+   * grid of (w_max, A_exc) cells run as one batch (Binas 2014 Fig 5, src/models/binas/stabilitySweep.ts).
+   */
+  perNetwork?: { wMax?: number[]; aExc?: number[] };
 }
 
 export interface RateTrialSpec {

@@ -133,7 +133,7 @@ export function validateRateSpec(raw: unknown): RateSpec {
   }
 
   const pl = s['plasticity'];
-  if (isObj(pl) && pl['kind'] === 'continuous') checkContinuous(c, pl);
+  if (isObj(pl) && pl['kind'] === 'continuous') checkContinuous(c, pl, batchOk ? (s['batch'] as number) : NaN);
   else if (pl !== null && c.obj('plasticity', pl)) {
     c.oneOf('plasticity.kind', pl['kind'], ['trial', 'online', 'continuous']);
     c.oneOf('plasticity.rule', pl['rule'], RULES);
@@ -184,8 +184,8 @@ function checkPattern(c: Check, at: string, x: Obj, popRef: (path: string, v: un
   });
 }
 
-/** The continuous-time Eq 18 rule (Binas 2014): w_max > 0, thresholds and A >= 0, tau_s > 0. */
-function checkContinuous(c: Check, pl: Obj): void {
+/** The continuous-time Eq 18 rule (Binas 2014): w_max > 0, thresholds and A >= 0, tau_s > 0; per-network w_max, A_exc of batch length. */
+function checkContinuous(c: Check, pl: Obj, batchOf: number): void {
   c.oneOf('plasticity.rule', pl['rule'], ['binas']);
   c.num('plasticity.wMax', pl['wMax'], 0, 1e6, { loOpen: true });
   c.num('plasticity.thetaExc_Hz', pl['thetaExc_Hz'], 0, 1e6);
@@ -193,4 +193,16 @@ function checkContinuous(c: Check, pl: Obj): void {
   c.num('plasticity.aExc', pl['aExc'], 0, 1e6);
   c.num('plasticity.aInh', pl['aInh'], 0, 1e6);
   c.num('plasticity.tauS_Hz2', pl['tauS_Hz2'], 0, 1e15, { loOpen: true });
+  const per = pl['perNetwork'];
+  if (per === undefined) return;
+  if (!isObj(per)) {
+    c.bad('plasticity.perNetwork', per, 'an object { wMax?: number[], aExc?: number[] }');
+    return;
+  }
+  for (const [k, lo, loOpen] of [['wMax', 0, true], ['aExc', 0, false]] as const) {
+    const v = per[k];
+    if (v === undefined) continue;
+    if (!Array.isArray(v) || v.length !== batchOf) c.bad(`plasticity.perNetwork.${k}`, Array.isArray(v) ? `${v.length} values` : v, `one value per network of the batch (${batchOf})`);
+    else v.forEach((x, i) => c.num(`plasticity.perNetwork.${k}[${i}]`, x, lo, 1e6, { loOpen }));
+  }
 }
