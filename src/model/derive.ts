@@ -3,6 +3,7 @@
 import type { NetworkSpec, NeuronSpec } from './spec.ts';
 import { PoissonTable, bernoulliThreshold } from '../rng/dist.ts';
 import { neuronModel } from '../neurons/index.ts';
+import { adaptationTau_ms } from '../neurons/adaptiveLif.ts';
 import { familyOfRule } from '../plasticity/index.ts';
 
 export { etaPerSpike } from '../plasticity/index.ts';
@@ -28,6 +29,9 @@ export interface DerivedNeuron {
   vInitHigh: number;
   iBg: number; // cond_lif: f32 background current (pA); else 0
   source: DerivedSource | null; // poisson: spike probabilities; else null
+  adaptKick: number; // adaptive_lif: f32(-betaAdapt / tauAdapt) added to its adaptation channel per spike (pA); else 0
+  adaptChannel: number; // adaptive_lif with adaptKick != 0: its adaptation channel (set by derive); else 0
+  noiseAmp: number; // adaptive_lif: f32(sigma * sqrt(dt g_L / C)) (mV per unit draw); else 0
 }
 
 /** A Poisson source population: p = f32(pBase + f32(pGain * max(0, x[channel]))) per step. */
@@ -76,7 +80,8 @@ export interface DerivedInput {
 
 export interface DerivedChannel {
   name: string; // source population or input
-  kind: 'recurrent' | 'input';
+  /** 'adapt': an adaptive_lif population's adaptation current (kicked by its own spikes in neuron_update, decays only). */
+  kind: 'recurrent' | 'input' | 'adapt';
   decay: number; // f32(1 - dt/tau)
   invTau: number; // f32(1/tau)
   reversal: number | null; // f32 reversal potential (mV) on cond_lif targets; null if the source has none
@@ -158,7 +163,7 @@ const rev = (e: number | undefined): number | null => (e === undefined ? null : 
 
 /** Per-population neuron constants (f32 where kernels use them), by the neuron model's module (src/neurons). */
 function deriveNeuron(n: NeuronSpec, dt: number, size: number, signals: DerivedSignal[]): DerivedNeuron {
-  const base = { gLdT: 0, vT: 0, invDeltaT: 0, refSteps: Math.round(n.refractory_ms / dt), iBg: 0, source: null };
+  const base = { gLdT: 0, vT: 0, invDeltaT: 0, refSteps: Math.round(n.refractory_ms / dt), iBg: 0, source: null, adaptKick: 0, adaptChannel: 0, noiseAmp: 0 };
   return neuronModel(n.model).derive(n as unknown as Record<string, unknown>, dt, base, { size, signals });
 }
 
@@ -179,6 +184,11 @@ export function derive(spec: NetworkSpec): Derived {
     const neuron = deriveNeuron(p.neuron, dt, size, signals);
     channels.push({ name: p.name, kind: 'recurrent', decay: f32(1 - dt / p.tauSyn_ms), invTau: f32(1 / p.tauSyn_ms), reversal: rev(p.reversal_mV) });
     const d: DerivedPop = { name: p.name, index, offset, size, neuron, channel: channels.length - 1, condChannels: [] };
+    const tauA = adaptationTau_ms(p.neuron as unknown as Record<string, unknown>);
+    if (tauA !== null) {
+      channels.push({ name: `${p.name}_adapt`, kind: 'adapt', decay: f32(1 - dt / tauA), invTau: f32(1 / tauA), reversal: null });
+      neuron.adaptChannel = channels.length - 1;
+    }
     offset += size;
     return d;
   });

@@ -60,14 +60,36 @@ export interface PoissonSourceNeuron {
   modulation?: { signal: string; channel?: number; gain_Hz: number };
 }
 
-/** A neuron model of a population: EIF, LIF, conductance-based LIF, or a Poisson source (SPEC §2.1). */
-export type NeuronSpec = EifNeuron | LifNeuron | CondLifNeuron | PoissonSourceNeuron;
 /**
- * The built-in `neuron.model` values: 'eif', 'lif', 'cond_lif', 'poisson'. Each model's checks, derived
+ * Adaptive LIF with white noise (Soldado-Magraner 2022 Fig 7, the co-author's Brian2 network.py; src/neurons/adaptiveLif.ts):
+ *   C dV/dt = g_L (E_L - V) - a + sum_c I_c + I_b + noise,  da/dt = -a/tauAdapt,  a += betaAdapt/tauAdapt per spike.
+ * Input currents are in pA (a projection's j in pA ms: each spike adds j/tauSyn pA); noiseSigma_mV as Brian's
+ * noiseSigma * (C/g_L)^-0.5 * xi (free stationary s.d. of V: sigma/sqrt 2).
+ */
+export interface AdaptiveLifNeuron {
+  model: 'adaptive_lif';
+  C_pF: number;
+  gL_nS: number;
+  eL_mV: number;
+  vThresh_mV: number;
+  vReset_mV: number;
+  refractory_ms: number; // V held, currents keep integrating
+  iBg_pA: number; // constant background current
+  tauAdapt_ms: number; // > 0
+  betaAdapt_pAms: number; // adaptation increment per spike times tauAdapt (pA ms); 0: no adaptation
+  noiseSigma_mV: number; // 0: no noise
+  vInitLow_mV: number;
+  vInitHigh_mV: number;
+}
+
+/** A neuron model of a population: EIF, LIF, conductance-based LIF, adaptive LIF, or a Poisson source (SPEC §2.1). */
+export type NeuronSpec = EifNeuron | LifNeuron | CondLifNeuron | AdaptiveLifNeuron | PoissonSourceNeuron;
+/**
+ * The built-in `neuron.model` values: 'eif', 'lif', 'cond_lif', 'poisson', 'adaptive_lif'. Each model's checks, derived
  * constants, CPU update and WGSL live in its module in src/neurons (one table: neuronModelNames() lists
  * every registered model, including ones registered at run time).
  */
-export const NEURON_MODELS = ['eif', 'lif', 'cond_lif', 'poisson'] as const;
+export const NEURON_MODELS = ['eif', 'lif', 'cond_lif', 'poisson', 'adaptive_lif'] as const;
 
 /**
  * Rate-modulating signal: `channels` independent low-pass-filtered uniform noises, per step

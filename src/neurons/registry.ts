@@ -15,7 +15,7 @@ export interface FieldChecker {
 }
 
 /** Per-population constants every integrating model shares (refSteps is set from refractory_ms by derive). */
-export type NeuronBase = Pick<DerivedNeuron, 'gLdT' | 'vT' | 'invDeltaT' | 'refSteps' | 'iBg' | 'source'>;
+export type NeuronBase = Pick<DerivedNeuron, 'gLdT' | 'vT' | 'invDeltaT' | 'refSteps' | 'iBg' | 'source' | 'adaptKick' | 'adaptChannel' | 'noiseAmp'>;
 
 export interface NeuronModel {
   /** The spec's `neuron.model` value. */

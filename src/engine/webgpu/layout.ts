@@ -57,6 +57,9 @@ export const PopParams = struct(
     ['pGain', f32, 'Poisson source: probability per unit of max(0, signal)'],
     ['sigOffset', u32, 'Poisson source: signal channel of its first source'],
     ['sigCount', u32, 'Poisson source: 0 unmodulated, 1 one channel, else source k reads sigOffset + k * sigCount / size'],
+    ['adaptCh', u32, 'adaptive LIF: its adaptation channel (kicked by adaptKick per spike)'],
+    ['adaptKick', f32, 'adaptive LIF: f32(-betaAdapt / tauAdapt) per spike; 0: none'],
+    ['noiseAmp', f32, 'adaptive LIF: f32(sigma sqrt(dt g_L / C)) per unit noise draw; 0: none'],
   ],
   { uniform: true },
 );
@@ -67,7 +70,7 @@ export const ChannelParams = struct(
   [
     ['decay', f32, 'f32(1 - dt/tau)'],
     ['invTau', f32, 'f32(1/tau)'],
-    ['isInput', u32, '1: external input channel (joins before the neuron update)'],
+    ['isInput', u32, '1: not recurrent: external input (joins before the neuron update) or adaptation (decays only)'],
     ['reversal', f32, 'reversal potential (mV) on conductance-based targets (0 where none)'],
   ],
   { uniform: true },

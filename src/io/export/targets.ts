@@ -122,6 +122,14 @@ export function planPynn(d: Derived, simulator: Simulator): Plan {
     receptors.set(p.index, r);
     if (n.model === 'cond_lif') {
       cells.push({ name: p.name, size: p.size, source: false, offset: p.offset, type: 'sim.IF_cond_exp', params: condParams(n, r) });
+    } else if (n.model === 'adaptive_lif') {
+      // NEST's aeif_psc_exp with Delta_T = 0 and a = 0 is the adaptive LIF (b = betaAdapt / tauAdapt pA per spike).
+      if (n.noiseSigma_mV > 0) approximations.push(`population ${p.name}: white membrane noise (sigma ${n.noiseSigma_mV} mV) is not exported; add a noise_generator`);
+      if (simulator === 'neuron') approximations.push(`population ${p.name}: model 'adaptive_lif' is exported as NEST's aeif_psc_exp (native cell type), which simulator neuron lacks`);
+      cells.push({
+        name: p.name, size: p.size, source: false, offset: p.offset, type: "sim.native_cell_type('aeif_psc_exp')",
+        params: { C_m: n.C_pF, g_L: n.gL_nS, E_L: n.eL_mV, V_th: n.vThresh_mV, Delta_T: 0, V_peak: n.vThresh_mV, V_reset: n.vReset_mV, t_ref: n.refractory_ms, a: 0, b: n.betaAdapt_pAms / n.tauAdapt_ms, tau_w: n.tauAdapt_ms, I_e: n.iBg_pA, tau_syn_ex: r.tau.excitatory, tau_syn_in: r.tau.inhibitory },
+      });
     } else if (n.model === 'lif' || (n.model === 'eif' && simulator === 'neuron')) {
       if (n.model === 'eif')
         approximations.push(`population ${p.name}: model 'eif' (exponential integrate-and-fire, current synapses) has no equivalent on simulator neuron; exported as IF_curr_exp without the exponential term, threshold at V_T = ${n.vT_mV} mV (use --simulator nest for aeif_psc_exp)`);
