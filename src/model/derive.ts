@@ -238,8 +238,10 @@ export function derive(spec: NetworkSpec): Derived {
     let plastic: DerivedRule | null = null;
     if (pl && prePop) {
       // Trace groups first (pre, then post), then the family's constants (src/plasticity; pair.ts for the pair form).
-      const preTrace = traceOf(prePop.index, pl.tauSTDP_ms);
-      const postTrace = traceOf(post.index, pl.tauSTDP_ms);
+      // A rule without spike traces (family 'trial': tauSTDP_ms absent) takes no trace group.
+      const traced = typeof pl.tauSTDP_ms === 'number';
+      const preTrace = traced ? traceOf(prePop.index, pl.tauSTDP_ms) : 0;
+      const postTrace = traced ? traceOf(post.index, pl.tauSTDP_ms) : 0;
       const startStep = Math.round(((pl.startAt_s ?? 0) * 1000) / dt);
       plastic = familyOfRule(pl.rule)!.derive(pl as unknown as Record<string, unknown>, { dt_ms: dt, jScale, preTrace, postTrace, startStep });
     }
