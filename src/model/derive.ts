@@ -128,7 +128,7 @@ export interface DerivedProjection {
   J: number; // scaled weight (f32)
   jScale: number; // J = j * jScale (1/sqrt(N) or 1)
   channel: number;
-  /** Per-spike increment factor: the channel's invTau into current-based posts (J/tau), 1 into cond_lif posts (g += w). */
+  /** Per-spike increment factor: the channel's invTau into current-based posts (J/tau; times the post model's inputScale when not 1), 1 into cond_lif posts (g += w). */
   kick: number;
   plastic: DerivedRule | null;
 }
@@ -247,6 +247,7 @@ export function derive(spec: NetworkSpec): Derived {
     }
     const channel = prePop ? prePop.channel : preIn!.channel;
     const conductance = neuronModel(post.neuron.model).input === 'conductance';
+    const inputScale = neuronModel(post.neuron.model).inputScale ?? 1;
     if (conductance && !post.condChannels.includes(channel)) post.condChannels.push(channel);
     return {
       index,
@@ -258,7 +259,7 @@ export function derive(spec: NetworkSpec): Derived {
       J: f32(pr.j * jScale),
       jScale,
       channel,
-      kick: conductance ? 1 : channels[channel]!.invTau,
+      kick: conductance ? 1 : inputScale === 1 ? channels[channel]!.invTau : f32(channels[channel]!.invTau * inputScale),
       plastic,
     };
   });

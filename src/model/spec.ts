@@ -63,7 +63,7 @@ export interface PoissonSourceNeuron {
 /**
  * Adaptive LIF with white noise (Soldado-Magraner 2022 Fig 7, the co-author's Brian2 network.py; src/neurons/adaptiveLif.ts):
  *   C dV/dt = g_L (E_L - V) - a + sum_c I_c + I_b + noise,  da/dt = -a/tauAdapt,  a += betaAdapt/tauAdapt per spike.
- * Input currents are in pA (a projection's j in pA ms: each spike adds j/tauSyn pA); noiseSigma_mV as Brian's
+ * Input currents are in pA (a projection's j in pA ms: each spike adds j/tauSyn pA; held internally in nA, see adaptiveLif.ts); noiseSigma_mV as Brian's
  * noiseSigma * (C/g_L)^-0.5 * xi (free stationary s.d. of V: sigma/sqrt 2).
  */
 export interface AdaptiveLifNeuron {

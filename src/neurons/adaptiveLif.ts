@@ -3,6 +3,9 @@
 // co-author, mikejseay/spiking-upstates network.py; Brian units: V in mV, I in pA, C in pF, g in nS):
 //   C dV/dt = g_L (E_L - V) - a + sum_c I_c + I_b + sigma sqrt(C / g_L)^-1 C xi(t)    (V frozen while refractory)
 //   da/dt = -a / tauAdapt,   a += betaAdapt / tauAdapt at each spike.
+// Internal current unit nA (inputScale 1e-3): the spec gives pA, pA ms and pF, but channel currents, the
+// adaptation current and iBg are held in nA (C in nF, g_L in uS), so the fixed-point accumulators (scale 2^20,
+// i32) span +-2048 nA per step at a resolution of 1e-3 pA (in pA they would overflow at 2 nA).
 // Forward Euler in f32, in exactly this order (CPU and WGSL):
 //   itot = +0;  for every channel c (ascending): itot = f32(itot + I_c)
 //   vn   = f32(v + f32(dtOverC * f32(f32(f32(gL * f32(eL - v)) + itot) + iBg)))
@@ -10,7 +13,7 @@
 //   vn >= vThresh: spike, vn = vReset, refr = refSteps, I_adapt = f32(I_adapt + adaptKick).
 // The adaptation current lives in a channel of its own (kind 'adapt', one per adaptive population,
 // added by derive.ts after the population's recurrent channel): it holds -a, so it joins the channel sum
-// like any current, is kicked by adaptKick = f32(-betaAdapt / tauAdapt) at each spike and decays by
+// like any current, is kicked by adaptKick = f32(-betaAdapt / tauAdapt) (nA) at each spike and decays by
 // f32(1 - dt/tauAdapt) in 'trace_update' like every current (Brian applies a's decay in the step after the
 // reset; here the kick decays once at the end of the spike's step: one step earlier).
 // Noise: sigma in mV as the reference's noiseSigma * (C/g_L)^-0.5 * xi, so V's free stationary s.d. is
@@ -110,6 +113,7 @@ export const adaptiveLif: NeuronModel = {
   name: 'adaptive_lif',
   description: 'adaptive LIF, current based, with white noise (Jercog 2017 / Soldado-Magraner 2022 Fig 7; mV, pA, pF, nS)',
   input: 'current',
+  inputScale: 1e-3,
   meanField: false,
   validate: (c, path, n) =>
     checkMembrane(c, path, n, ['C_pF', 'gL_nS', 'iBg_pA', 'tauAdapt_ms', 'betaAdapt_pAms', 'noiseSigma_mV'], () => {
@@ -126,10 +130,10 @@ export const adaptiveLif: NeuronModel = {
       ...base,
       ...membraneConstants(n),
       model: 'adaptive_lif',
-      dtOverC: f(dt / C),
-      gL: f(gL),
-      iBg: f(n['iBg_pA'] as number),
-      adaptKick: f(-(n['betaAdapt_pAms'] as number) / tauA),
+      dtOverC: f((dt * 1000) / C),
+      gL: f(gL / 1000),
+      iBg: f((n['iBg_pA'] as number) / 1000),
+      adaptKick: f(-(n['betaAdapt_pAms'] as number) / tauA / 1000),
       noiseAmp: f((n['noiseSigma_mV'] as number) * Math.sqrt((dt * gL) / C)),
     };
   },

@@ -31,6 +31,11 @@ export interface NeuronModel {
    * spike and it sums g_c (E_c - V) over DerivedPop.condChannels; 'source': it takes no input (spike sources).
    */
   readonly input: 'current' | 'conductance' | 'source';
+  /**
+   * 'current' models: the factor from a projection's weight unit to the model's internal current unit (its
+   * channel currents); 1 when absent. adaptive_lif: 1e-3 (weights in pA ms, currents held in nA).
+   */
+  readonly inputScale?: number;
   /** The balanced-network theory (src/theory) applies (current-based EIF/LIF). */
   readonly meanField: boolean;
   /**

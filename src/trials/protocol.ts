@@ -6,7 +6,7 @@
 //
 // Engine-neutral: a trial is a chain of segments, each a fresh engine (createEngine, any backend) on the built
 // network, restored from the previous segment's snapshot (the recorder's state included) after the host's edit:
-//  - a kick at step k adds charge_pAms * invTau (pA) to the kicking population's own synaptic channel of each
+//  - a kick at step k adds charge_pAms * invTau (pA, held in the model's current unit) to the kicking population's own synaptic channel of each
 //    kicked unit (the first round(fraction * size) units) after step k - 1: a synaptic-like current pulse of
 //    total charge charge_pAms (the reference's uExt += 0.98 nA pulse through the E kernel);
 //  - a current step changes the population's constant background current iBg by current_pA over
@@ -19,6 +19,7 @@ import type { EngineSnapshot, SnapshotArray } from '../engine/snapshot.ts';
 import type { Derived, DerivedPop } from '../model/derive.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import type { BuiltNetwork } from '../network/network.ts';
+import { neuronModel } from '../neurons/index.ts';
 import { hasSpikes } from '../record/recordings.ts';
 import { philox4x32 } from '../rng/philox.ts';
 import { RngStream } from '../rng/streams.ts';
@@ -203,9 +204,10 @@ function kick(net: BuiltNetwork, k: NonNullable<TrialProtocol['kick']>, snap: En
   }
 }
 
-/** The channels and per-charge factors of a population's synaptic kernel (one exponential: invTau). */
+/** The channels and per-charge factors of a population's synaptic kernel (one exponential: invTau, in the model's current unit). */
 export function kickChannels(d: Derived, p: DerivedPop): { channel: number; factor: number }[] {
-  return [{ channel: p.channel, factor: d.channels[p.channel]!.invTau }];
+  const scale = neuronModel(p.neuron.model).inputScale ?? 1;
+  return [{ channel: p.channel, factor: d.channels[p.channel]!.invTau * scale }];
 }
 
 /**
