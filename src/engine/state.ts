@@ -16,6 +16,8 @@ export interface StateLayout {
   weights: Float32Array[]; // per projection (the CSR's weights, mutated by plasticity)
   signal: Float32Array; // values of the rate-modulating signals' channels (derived.signals), 0 at step 0
   step: number; // the step in progress, set by the input pass (Poisson sources key their draws on it)
+  /** Delayed recurrent input (projections with delays > 1 step): dring[(arrival % delaySlots) * nCh * N + ch * N + i], exact integers; empty when none. */
+  dring: Float64Array;
 }
 
 /** Allocates a typed array of n elements (an engine may place them in its own memory, e.g. a WebAssembly arena). */
@@ -43,5 +45,6 @@ export function createStateLayout(net: BuiltNetwork, alloc: Alloc = plain): Stat
     weights: net.csr.map((c) => Float32Array.from(c.weight)),
     signal: new Float32Array(d.nSignalChannels),
     step: 0,
+    dring: new Float64Array(d.delaySlots * nC * N),
   };
 }

@@ -10,6 +10,9 @@ export { etaPerSpike } from '../plasticity/index.ts';
 
 const f32 = Math.fround;
 
+/** The longest synaptic delay in steps (the ring's slots; validate.ts refuses longer ones). */
+export const MAX_DELAY_STEPS = 4096;
+
 /** Fixed-point scale of synaptic input accumulators: increments are round(J/tau * 2^20) in i32. */
 export const FIXED_SCALE = 1048576;
 export const FIXED_INV_SCALE = 1 / FIXED_SCALE;
@@ -131,6 +134,8 @@ export interface DerivedProjection {
   /** Per-spike increment factor: the channel's invTau into current-based posts (J/tau; times the post model's inputScale when not 1), 1 into cond_lif posts (g += w). */
   kick: number;
   plastic: DerivedRule | null;
+  /** Delay range in whole steps (1, 1 when absent): a spike at step t reaches V at step t + d. */
+  delay: { min: number; max: number };
 }
 
 export interface TraceGroup {
@@ -157,6 +162,8 @@ export interface Derived {
   nWindows: number;
   nBins: number;
   sqrtN: number;
+  /** Slots of the delayed-input ring (the largest delay of a projection with delays > 1 step), 0 when none. */
+  delaySlots: number;
 }
 
 const rev = (e: number | undefined): number | null => (e === undefined ? null : f32(e));
@@ -261,6 +268,7 @@ export function derive(spec: NetworkSpec): Derived {
       channel,
       kick: conductance ? 1 : inputScale === 1 ? channels[channel]!.invTau : f32(channels[channel]!.invTau * inputScale),
       plastic,
+      delay: pr.delay ? { min: Math.round(pr.delay.min_ms / dt), max: Math.round(pr.delay.max_ms / dt) } : { min: 1, max: 1 },
     };
   });
   for (const p of pops) p.condChannels.sort((a, b) => a - b);
@@ -286,5 +294,6 @@ export function derive(spec: NetworkSpec): Derived {
     nWindows: Math.floor((nSteps - statsStartStep) / windowSteps),
     nBins: Math.floor(nSteps / binSteps),
     sqrtN,
+    delaySlots: Math.max(0, ...projections.filter((p) => p.delay.max > 1).map((p) => p.delay.max)),
   };
 }

@@ -167,6 +167,13 @@ export interface ProjectionSpec {
   j: number; // unscaled weight; J = j / sqrt(N) when scaleBySqrtN
   scaleBySqrtN: boolean;
   plasticity?: PlasticitySpec;
+  /**
+   * Synaptic delay (spike to arrival): each synapse's delay is drawn once at build, uniformly among the whole
+   * steps in [round(min_ms/dt), round(max_ms/dt)] (min = max: one delay for the projection), at least one step
+   * and at most MAX_DELAY_STEPS. Absent: one step (a spike at step t reaches V at step t + 1, as before).
+   * A delay of d steps makes it reach V at step t + d. CPU engine only for d > 1 (the WebGPU engine refuses).
+   */
+  delay?: { min_ms: number; max_ms: number };
 }
 
 /** What is recorded during a run: statistics interval, count windows, time-series bins, raster, current and weight samples. */

@@ -121,7 +121,7 @@ function trialProjections(net: BuiltNetwork, pr: TrialProtocol, weights: Float32
     if (others.length !== 1) throw new TrialProtocolError(`projection ${p.name}: the cross-homeostatic error needs exactly one population of the other kind than ${p.post.name} (found ${others.length})`);
     const o = others[0]!;
     const c = net.csr[p.index]!;
-    const post = Int32Array.from(c.post, (j) => j + p.post.offset);
+    const post = c.post; // global indices
     return {
       preOffset: p.pre.offset, preSize: p.pre.size, preExc: exc(p.pre.index), postExc, postSet_Hz: rule.setpoints_Hz[p.post.name]!,
       other: { offset: o.offset, size: o.size, set_Hz: rule.setpoints_Hz[o.name]! }, rowPtr: c.rowPtr, post, w: weights[k]!, sign: p.J > 0 ? 1 : -1,

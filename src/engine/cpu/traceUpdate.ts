@@ -5,6 +5,7 @@ import { FIXED_INV_SCALE } from '../../model/derive.ts';
 import { RunGuardError } from '../engine.ts';
 import type { CpuState } from './state.ts';
 import { arenaOf } from './wasmKernels.ts';
+import { joinDelayed } from './delayedPropagate.ts';
 
 const f = Math.fround;
 const I32_MAX = 2147483647;
@@ -29,6 +30,7 @@ export function traceUpdatePass(d: Derived, st: CpuState, step: number): void {
     else for (let i = lo; i < hi; i++) x[i] = f(x[i]! * dec);
   }
   const { current, acc } = st;
+  if (d.delaySlots > 0) joinDelayed(d, st, step); // this step's arrivals of delayed input join acc (delayedPropagate.ts)
   for (let c = 0; c < d.channels.length; c++) {
     const ch = d.channels[c]!;
     const dec = ch.decay;

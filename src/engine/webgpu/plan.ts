@@ -79,6 +79,8 @@ export class GpuPlan {
       throw new Error(`the WebGPU engine cannot run plasticity rule '${r.rule}' (family '${r.family}' is CPU only): use --backend cpu`);
     }
     const d = net.derived;
+    const late = d.projections.find((p) => p.delay.max > 1);
+    if (late) throw new Error(`the WebGPU engine cannot run synaptic delays beyond one step yet (projection ${late.name}: up to ${late.delay.max} steps): use --backend cpu`);
     const N = (this.N = d.N);
     this.nCh = d.channels.length;
     if (d.pops.length > MAX_POPS) throw new Error(`WebGPU engine: ${d.pops.length} populations exceed MAX_POPS = ${MAX_POPS} (layout.ts)`);
