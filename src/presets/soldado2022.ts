@@ -82,3 +82,13 @@ export function soldadoTrainingProtocol(o: SoldadoSpikingOptions = {}): TrialPro
     initRelSd: 0.2,
   };
 }
+
+/**
+ * The Fig 7 network driven by background currents (E 130 pA, I 70 pA) from a spread of initial V, so it
+ * fires without training: the engine checks (GPU vs CPU: `plasticnet validate`, test/gpu) use it.
+ */
+export function soldadoDrivenNetwork(N: number, T_s: number, seed = 4): NetworkSpec {
+  const s = soldadoSpikingNetwork({ N, seed });
+  const populations = s.populations.map((p) => ({ ...p, neuron: { ...p.neuron, iBg_pA: p.name === 'E' ? 130 : 70, vInitLow_mV: 8, vInitHigh_mV: 19 } }));
+  return { ...s, name: `soldado-driven-N${N}`, T_s, populations };
+}

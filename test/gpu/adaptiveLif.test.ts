@@ -10,16 +10,12 @@ import { buildNetwork } from '../../src/network/network.ts';
 import { derive } from '../../src/model/derive.ts';
 import { validate } from '../../src/model/validate.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
-import { soldadoSpikingNetwork, soldadoTrainingProtocol } from '../../src/presets/soldado2022.ts';
+import { soldadoDrivenNetwork, soldadoSpikingNetwork, soldadoTrainingProtocol } from '../../src/presets/soldado2022.ts';
 import { runTrials } from '../../src/trials/protocol.ts';
 import { firstDivergence, runBothEngines } from './fixture.ts';
 import { useTestDevice } from './helpers.ts';
 
-function firing(N: number, T_s: number): NetworkSpec {
-  const s = soldadoSpikingNetwork({ N, seed: 4 });
-  const pops = s.populations.map((p) => ({ ...p, neuron: { ...p.neuron, iBg_pA: p.name === 'E' ? 130 : 70, vInitLow_mV: 8, vInitHigh_mV: 19 } }));
-  return validate({ ...s, T_s, populations: pops });
-}
+const firing = (N: number, T_s: number): NetworkSpec => validate(soldadoDrivenNetwork(N, T_s));
 
 describe('adaptive_lif on the WebGPU engine', () => {
   const dev = useTestDevice();

@@ -8,7 +8,8 @@ describe('plasticnet validate', () => {
     const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli/main.ts', 'validate', '--quick'], { encoding: 'utf8' });
     expect(r.stdout).toContain('check');
     expect(r.stdout).toContain('max error');
-    expect(r.stdout).toMatch(/all 3 checks passed/);
+    expect(r.stdout).toMatch(/all 4 checks passed/);
+    expect(r.stdout).toMatch(/adaptive LIF \+ noise.*identical +0 +0 +ok/);
     expect(r.status).toBe(0);
   });
 });
