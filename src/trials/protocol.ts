@@ -137,7 +137,9 @@ export function trialSeed(seed: number, t: number): number {
 /** A copy of the network whose derived constants have the trial's seed and background currents. */
 function segmentNet(net: BuiltNetwork, seed: number, iBgAdd: Map<number, number>): BuiltNetwork {
   const d = net.derived;
-  const pops = d.pops.map((p) => (iBgAdd.has(p.index) ? { ...p, neuron: { ...p.neuron, iBg: f32(p.neuron.iBg + iBgAdd.get(p.index)!) } } : p));
+  // current_pA in the model's internal current unit (adaptive_lif: nA)
+  const unit = (p: DerivedPop) => neuronModel(p.neuron.model).inputScale ?? 1;
+  const pops = d.pops.map((p) => (iBgAdd.has(p.index) ? { ...p, neuron: { ...p.neuron, iBg: f32(p.neuron.iBg + iBgAdd.get(p.index)! * unit(p)) } } : p));
   return { ...net, derived: { ...d, spec: { ...d.spec, seed }, pops } };
 }
 
@@ -241,6 +243,7 @@ export async function runTrials(spec: NetworkSpec, net: BuiltNetwork, pr: TrialP
   let avg: Float64Array | null = null;
   const out: TrialRecord[] = [];
   for (let t = 0; t < pr.trials; t++) {
+    await new Promise<void>((ok) => setTimeout(ok, 0)); // let the event loop run between trials (workers, progress)
     const r = await runTrial(net, pr, t, opts);
     const stats = trialStats(r.steps, r.ids, r.count, d.nSteps, d.dt_ms, pops, up, kicked);
     const meanAbsW = weights.map((w) => w.reduce((s, x) => s + Math.abs(x), 0) / Math.max(1, w.length));

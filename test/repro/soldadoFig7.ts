@@ -35,7 +35,7 @@ export function fig7Size(full: boolean): Size {
     const inits = [1, 1.25, 1.5].flatMap((k) => [0.75, 1, 1.25].map((l) => scaled(k, l)));
     return { N: 2000, trials: 6000, duration_s: 1.5, alpha: 0.0025, levels_pA: [0, 25, 50, 75, 100], trialsPerLevel: 40, inits, initTrials: 6000, last: 100 };
   }
-  return { N: 400, trials: 50, duration_s: 1.0, alpha: 0.1, levels_pA: [0, 40, 80], trialsPerLevel: 8, inits: [scaled(1.25, 0.75), scaled(0.8, 1.25)], initTrials: 40, last: 10 };
+  return { N: 400, trials: 50, duration_s: 1.0, alpha: 0.1, levels_pA: [0, 20, 40], trialsPerLevel: 10, inits: [scaled(1.25, 0.75), scaled(0.8, 1.25)], initTrials: 40, last: 10 };
 }
 
 /** Trains the network of size z from initial mean weights w; returns the trial records and final weights. */
@@ -61,9 +61,9 @@ const tail = (rs: TrialRecord[], n: number, f: (r: TrialRecord) => number): numb
 /** Mean I rate during the current step, over trials, per level (trained weights, no plasticity). */
 async function paradox(z: Size, trained: TrialRunResult, backend: string, log: (s: string) => void): Promise<{ level_pA: number; iRate_Hz: number; eRate_Hz: number; psthI: number[] }[]> {
   const out = [];
-  const step = { from_s: 0.15, to_s: Math.min(z.duration_s, 0.65) };
+  const step = { from_s: 0.11, to_s: Math.min(z.duration_s, 0.31) }; // inside the Up state the kick at 0.1 s starts
   for (const level of z.levels_pA) {
-    const spec = validate({ ...soldadoSpikingNetwork({ N: z.N, seed: 7 }), T_s: z.duration_s });
+    const spec = validate({ ...soldadoSpikingNetwork({ N: z.N, seed: 1 }), T_s: z.duration_s }); // the trained network's connectivity
     const net = buildNetwork(derive(spec));
     const plastic = net.derived.projections.filter((p) => p.plastic?.family === 'trial');
     plastic.forEach((p, k) => net.csr[p.index]!.weight.set(trained.weights[k]!));
@@ -126,7 +126,7 @@ export async function reproSoldadoFig7(o: ReproOptions): Promise<void> {
   const weights = linePlot(names.map((n, k) => ({ x, y: T.map((r) => r.meanAbsW[k]!), label: n, color: PALETTE[k]! })), { title: 'mean |weight| (pA ms)', xLabel: 'trial', yLabel: '|j|', width: 480, height: 320 });
   const nb = par[0]!.psthI.length;
   const tb = Array.from({ length: nb }, (_, b) => (b + 0.5) * 10);
-  const psth = linePlot(par.map((p, k) => ({ x: tb, y: p.psthI, label: `+${p.level_pA} pA`, color: PALETTE[k]! })), { title: 'I PSTH per current level (step 150-650 ms)', xLabel: 't (ms)', yLabel: 'I rate (Hz)', width: 480, height: 320 });
+  const psth = linePlot(par.map((p, k) => ({ x: tb, y: p.psthI, label: `+${p.level_pA} pA`, color: PALETTE[k]! })), { title: 'I PSTH per current level (step 110-310 ms)', xLabel: 't (ms)', yLabel: 'I rate (Hz)', width: 480, height: 320 });
   const svg = composeFigure('Soldado-Magraner 2022 Fig 7: spiking network trained per trial by the two-term rule', [rates, weights, psth], 3);
   writeFigure(o, {
     name: 'soldado-fig7', figure: 'Soldado 2022 Fig 7', title: 'adaptive LIF E/I network: silent -> Up states at 5 / 14 Hz, paradoxical I response (S7)',
