@@ -52,6 +52,11 @@ export function collect(from: string, results: string): string[] {
   return copied;
 }
 
+/** The check a figure's summary row shows: marked `headline`, else the first against the paper, else the first evaluated. */
+export function headlineOf(f: FigureNumbers): Check | undefined {
+  return f.checks.find((c) => c.headline) ?? f.checks.find((c) => c.source.includes('paper') && c.pass !== null) ?? f.checks.find((c) => c.pass !== null) ?? f.checks[0];
+}
+
 /** REPRODUCTION.md text from the figures' numbers. */
 export function render(figs: FigureNumbers[], results: string, missing: string[]): string {
   const L: string[] = [];
@@ -72,13 +77,19 @@ export function render(figs: FigureNumbers[], results: string, missing: string[]
   L.push('');
   L.push('## Summary');
   L.push('');
-  L.push('| figure | what | size | device | simulation time | checks passed |');
-  L.push('|---|---|---|---|---|---|');
+  L.push('One row per figure: its main claim (the check marked `headline`, else the first check against the paper, else the first evaluated one), our number, the verdict, the size that ran and all its checks.');
+  L.push('');
+  L.push('| figure | claim (paper / theory) | ours | verdict | size | checks passed | device, simulation time |');
+  L.push('|---|---|---|---|---|---|---|');
   for (const f of figs) {
     const ev = f.checks.filter((c) => c.pass !== null);
-    L.push(`| ${cell(f.figure)} | ${cell(f.title)} | ${f.size} | ${cell(f.device)} | ${dur(f.wall_s)} | ${ev.filter((c) => c.pass).length} / ${ev.length} |`);
+    const h = headlineOf(f);
+    const claim = h ? `${h.quantity}: ${h.referenceText}` : f.title;
+    L.push(
+      `| ${cell(f.figure)} | ${cell(claim)} | ${cell(h?.oursText ?? 'n/a')} | ${h ? verdict(h) : 'n/a'} | ${f.size} | ${ev.filter((c) => c.pass).length} / ${ev.length} | ${cell(f.device)}, ${dur(f.wall_s)} |`,
+    );
   }
-  for (const m of missing) L.push(`| ${m} | not run | | | | |`);
+  for (const m of missing) L.push(`| ${m} | not run | | | | | |`);
   L.push('');
   for (const f of figs) {
     L.push(`## ${f.figure}: ${f.title}`);

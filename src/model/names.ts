@@ -8,6 +8,9 @@ const NAME_RE = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 /** The rule as error messages state it. */
 export const NAME_RULE = "a name of 1 to 64 characters: a letter (A-Z, a-z), then letters, digits, '_', '.' or '-', without '..'";
 
+/** The key of the summed current in per-population current tables; no population or input may take this name. */
+export const TOTAL_CHANNEL = 'total';
+
 export function isSafeName(v: unknown): v is string {
   return typeof v === 'string' && NAME_RE.test(v) && !v.includes('..');
 }

@@ -3,7 +3,7 @@ import type { NetworkSpec } from './spec.ts';
 import { MAX_DELAY_STEPS } from './derive.ts';
 import { hasNeuronModel, neuronModel, neuronModelNames } from '../neurons/index.ts';
 import { defaultFamily, familyOfRule } from '../plasticity/index.ts';
-import { isSafeName, NAME_RULE } from './names.ts';
+import { isSafeName, NAME_RULE, TOTAL_CHANNEL } from './names.ts';
 
 /** One bad field of a spec: its path (e.g. `populations[0].neuron.tauMem_ms`), its value and the allowed range. */
 export interface SpecIssue {
@@ -186,6 +186,7 @@ export function validate(spec: unknown): NetworkSpec {
       c.known(path, p, ['name', 'fraction', 'neuron', 'tauSyn_ms', 'reversal_mV']);
       if (c.name(`${path}.name`, p['name'])) {
         if (names.has(p['name'])) c.bad(`${path}.name`, p['name'], 'a name not used by another population or input');
+        else if (p['name'] === TOTAL_CHANNEL) c.bad(`${path}.name`, p['name'], `a name other than '${TOTAL_CHANNEL}' (the sum of a population's current channels in summaries, tables and figures)`);
         names.set(p['name'], 'population');
         models.set(p['name'], (p['neuron'] as Record<string, unknown> | undefined)?.['model']);
         reversal.set(p['name'], p['reversal_mV']);
@@ -212,6 +213,7 @@ export function validate(spec: unknown): NetworkSpec {
       c.known(path, p, ['name', 'fraction', 'rate_Hz', 'correlation', 'jitter_ms', 'tauSyn_ms', 'reversal_mV', 'activeWindow_s']);
       if (c.name(`${path}.name`, p['name'])) {
         if (names.has(p['name'])) c.bad(`${path}.name`, p['name'], 'a name not used by another population or input');
+        else if (p['name'] === TOTAL_CHANNEL) c.bad(`${path}.name`, p['name'], `a name other than '${TOTAL_CHANNEL}' (the sum of a population's current channels in summaries, tables and figures)`);
         names.set(p['name'], 'input');
         reversal.set(p['name'], p['reversal_mV']);
       }

@@ -26,6 +26,7 @@ export interface Check {
   pass: boolean | null; // null: could not be evaluated
   at: string; // where it was measured, e.g. "N = 2680 (SPEC: N = 10^4)"
   note?: string;
+  headline?: boolean; // the figure's main claim: the row REPRODUCTION.md's summary table shows
 }
 
 /** The numbers.json of a figure. */

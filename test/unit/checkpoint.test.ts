@@ -4,7 +4,7 @@
 // refusal of a changed spec or a corrupt checkpoint (exit 2), and a lost (fake) WebGPU device resumed on
 // the CPU backend.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
@@ -227,6 +227,15 @@ describe('kill -9 mid-run, then `plasticnet resume`', () => {
     const e = await cli(['resume', join(root, 'whole'), '--quiet']);
     expect(e.status).toBe(2);
     expect(e.err).toMatch(/has finished .* nothing to resume/);
+
+    // an interrupted run without a checkpoint is not "finished": say what stopped it and where its data is
+    const stopped = join(root, 'stopped');
+    mkdirSync(stopped);
+    writeFileSync(join(stopped, 'summary.json'), JSON.stringify({ meta: { interrupted: { reason: 'SIGINT', step: 1234 } } }));
+    const s = await cli(['resume', stopped, '--quiet']);
+    expect(s.status).toBe(2);
+    expect(s.err).toMatch(/stopped by SIGINT at step 1234 and left no checkpoint/);
+    expect(s.err).not.toMatch(/has finished/);
   });
 });
 

@@ -57,6 +57,8 @@ const BAD: BadCase[] = [
   { what: 'unknown neuron model', mutate: (s) => (s.populations[1].neuron.model = 'hh'), path: 'populations[1].neuron.model', value: '"hh"', allowed: 'one of eif, lif', only: true },
   { what: 'unknown projection population', mutate: (s) => (s.projections[1].pre = 'Z'), path: 'projections[1].pre', value: '"Z"', allowed: 'a population or input name (E, I, X)', only: true },
   { what: 'input as a projection target', mutate: (s) => (s.projections[0].post = 'X'), path: 'projections[0].post', value: '"X"', allowed: 'a population name (E, I)', only: true },
+  { what: "a population named 'total' (the summed-current key)", mutate: (s) => (s.populations[0].name = 'total'), path: 'populations[0].name', value: '"total"', allowed: "a name other than 'total' (the sum of a population's current channels in summaries, tables and figures)" },
+  { what: "an input named 'total'", mutate: (s) => (s.inputs[0].name = 'total'), path: 'inputs[0].name', value: '"total"', allowed: "a name other than 'total' (the sum of a population's current channels in summaries, tables and figures)" },
   { what: 'missing population list', mutate: (s) => delete s.populations, path: 'populations', value: '(missing)', allowed: 'an array' },
   { what: 'unknown top-level field', mutate: (s) => (s.foo = 1), path: 'spec.foo', value: '1', allowed: 'no such field', only: true },
   { what: 'unknown nested field', mutate: (s) => (s.populations[0].neuron.tauRef_ms = 2), path: 'populations[0].neuron.tauRef_ms', value: '2', allowed: 'no such field', only: true },

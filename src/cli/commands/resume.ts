@@ -35,13 +35,31 @@ function diffPaths(a: unknown, b: unknown, path = '', out: string[] = [], max = 
   return out;
 }
 
+/** The `meta.interrupted` record of a summary.json (reason, step), or undefined when the run finished or the file is unreadable. */
+function interruptionOf(file: string): { reason: string; step: number } | undefined {
+  try {
+    const it = (readJson(file) as { meta?: { interrupted?: { reason?: unknown; step?: unknown } } }).meta?.interrupted;
+    if (it && typeof it.reason === 'string' && typeof it.step === 'number') return { reason: it.reason, step: it.step };
+  } catch {
+    // an unreadable summary says nothing about an interruption; the caller reports the missing checkpoint
+  }
+  return undefined;
+}
+
 export async function resumeCommand(dir: string, flags: ResumeFlags, hooks: RunHooks = {}): Promise<number> {
   if (!existsSync(dir)) throw new UsageError(`run directory '${dir}' does not exist`);
   const file = flags.checkpoint ?? join(dir, CHECKPOINT_FILE);
   if (!existsSync(file)) {
     if (flags.checkpoint === undefined && existsSync(join(dir, GUARD_CHECKPOINT_FILE)))
       throw new CheckpointError(`${dir} has no ${CHECKPOINT_FILE}, only ${GUARD_CHECKPOINT_FILE} (the state where a run guard fired, not resumable); start a new run`);
-    if (existsSync(join(dir, 'summary.json'))) throw new CheckpointError(`the run in ${dir} has finished (summary.json) and left no checkpoint: nothing to resume`);
+    if (existsSync(join(dir, 'summary.json'))) {
+      const stop = interruptionOf(join(dir, 'summary.json'));
+      if (stop)
+        throw new CheckpointError(
+          `the run in ${dir} was stopped by ${stop.reason} at step ${stop.step} and left no checkpoint (it was started without --checkpoint-every): it cannot be resumed; its recordings up to step ${stop.step} are in ${dir}; start a new run with --checkpoint-every to make a long run resumable`,
+        );
+      throw new CheckpointError(`the run in ${dir} has finished (summary.json) and left no checkpoint: nothing to resume`);
+    }
     throw new CheckpointError(`no checkpoint at '${file}' (was the run started with --checkpoint-every?)`);
   }
   const what = `checkpoint '${file}'`;

@@ -15,7 +15,7 @@
 // Node ids are local to each node population (0 .. size-1), as plasticnet's local indices.
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import h5wasm from 'h5wasm/node';
+import h5wasm, * as h5module from 'h5wasm/node';
 import { UsageError } from '../../cli/loadSpec.ts';
 import type { NetworkSpec } from '../../model/spec.ts';
 import { validate } from '../../model/validate.ts';
@@ -181,7 +181,12 @@ export interface SonataNetwork {
 }
 
 function dataset(f: InstanceType<typeof h5wasm.File>, file: string, path: string): Dataset {
-  const e = f.get(path);
+  let e: ReturnType<typeof f.get>;
+  try {
+    e = f.get(path);
+  } catch (err) {
+    throw new ImportError(`${file}: ${path} cannot be read: ${hdf5Reason((err as Error).message)}`);
+  }
   if (!(e instanceof h5wasm.Dataset)) throw new ImportError(`${file}: no dataset ${path}`);
   return e;
 }
@@ -196,8 +201,38 @@ function ids(ds: Dataset, file: string, size: number): Int32Array {
   return out;
 }
 
+/**
+ * The innermost HDF5 diagnostic of an error stack ("truncated file: eof = 2000, ... stored_eof = 95917808"), without
+ * the library's source paths; the whole text when it has no such line.
+ */
+export function hdf5Reason(message: string): string {
+  const lines = message.split('\n').filter((l) => /^\s*#\d+:/.test(l));
+  const last = lines.at(-1);
+  const m = last ? /\(\):\s*(.*)$/.exec(last) : null;
+  return m?.[1]?.trim() || message.trim();
+}
+
+/** h5wasm's module: its error handler turns HDF5 error stacks into exceptions instead of printing them. */
+type ErrorHandlers = { activate_throwing_error_handler(): number; deactivate_throwing_error_handler(): number };
+
 /** Reads a SONATA export of plasticnet back (the spec from plasticnet.json, arrays from the HDF5 files). */
 export async function readSonata(dir: string): Promise<SonataNetwork> {
+  await h5();
+  // HDF5 prints its error stack to stderr by default; while reading, it throws instead, and a damaged file is
+  // reported as one ImportError line naming the file's problem (exit 2).
+  const handlers = (h5module as unknown as { Module: ErrorHandlers }).Module;
+  handlers.activate_throwing_error_handler();
+  try {
+    return await readSonataFiles(dir);
+  } catch (e) {
+    if (e instanceof ImportError) throw e;
+    throw new ImportError(`${dir}: an HDF5 file cannot be read: ${hdf5Reason(e instanceof Error ? e.message : String(e))}`);
+  } finally {
+    handlers.deactivate_throwing_error_handler();
+  }
+}
+
+async function readSonataFiles(dir: string): Promise<SonataNetwork> {
   const lib = await h5();
   const meta = join(dir, 'plasticnet.json');
   if (!existsSync(meta)) throw new ImportError(`${dir}: no plasticnet.json (only SONATA directories written by \`plasticnet export --format sonata\` can be imported)`);
@@ -221,7 +256,7 @@ export async function readSonata(dir: string): Promise<SonataNetwork> {
     try {
       return { f: new lib.File(file, 'r'), file };
     } catch (e) {
-      throw new ImportError(`${file}: not an HDF5 file: ${(e as Error).message}`);
+      throw new ImportError(`${file}: not a readable HDF5 file: ${hdf5Reason((e as Error).message)}`);
     }
   };
   const v0 = new Map<string, Float32Array>();
