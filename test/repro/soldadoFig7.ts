@@ -107,7 +107,7 @@ export async function reproSoldadoFig7(o: ReproOptions): Promise<void> {
   const at = `N = ${z.N} (paper 2000), last ${z.last} of ${z.trials} trials`;
   const checks: Check[] = [
     rangeCheck({ id: 'S7', quantity: 'trial 1 (silent initial weights): E Up-state rate', ours: T[0]!.stats.popRate_Hz[0]!, lo: 0, hi: 2, refText: 'silent network (no Up state)', source: 'paper', at: 'trial 1' }),
-    rangeCheck({ id: 'S7', quantity: 'E Up-state rate, mean of the last trials', ours: eEnd, lo: 4, hi: 6, refText: '5 Hz (set point)', source: 'paper', at }),
+    rangeCheck({ id: 'S7', headline: true, quantity: 'E Up-state rate, mean of the last trials', ours: eEnd, lo: 4, hi: 6, refText: '5 Hz (set point)', source: 'paper', at }),
     rangeCheck({ id: 'S7', quantity: 'I Up-state rate, mean of the last trials', ours: iEnd, lo: 11.2, hi: 16.8, refText: '14 Hz (set point)', source: 'paper', at }),
     rangeCheck({ id: 'S7', quantity: 'CV_ISI of E units in the Up state (units with >= 3 spikes)', ours: cvE, lo: 0.5, hi: 1.5, refText: '~1 (asynchronous irregular)', source: 'paper', at }),
     rangeCheck({ id: 'S7', quantity: 'CV_ISI of I units in the Up state', ours: cvI, lo: 0.5, hi: 1.5, refText: '~1', source: 'paper', at }),
