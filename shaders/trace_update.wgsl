@@ -25,6 +25,17 @@ fn trace_update_at(i: u32, step: u32) {
     }
     fstate[at] = x * tr.decay;
   }
+  if (P.delaySlots > 0u) {
+    // Delayed input arriving now (delayedPropagate.ts joinDelayed): the ring's slot of this step joins acc.
+    let slot = P.nChannels * P.N * (1u + step % P.delaySlots);
+    for (var c = 0u; c < P.nChannels; c++) {
+      let at = c * P.N + i;
+      let r = atomicExchange(&acc[slot + at], 0);
+      if (r != 0) {
+        acc_add(at, r, step);
+      }
+    }
+  }
   for (var c = 0u; c < P.nChannels; c++) {
     let ch = &P.channels[c];
     let at = c * P.N + i;

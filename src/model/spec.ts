@@ -171,7 +171,7 @@ export interface ProjectionSpec {
    * Synaptic delay (spike to arrival): each synapse's delay is drawn once at build, uniformly among the whole
    * steps in [round(min_ms/dt), round(max_ms/dt)] (min = max: one delay for the projection), at least one step
    * and at most MAX_DELAY_STEPS. Absent: one step (a spike at step t reaches V at step t + 1, as before).
-   * A delay of d steps makes it reach V at step t + d. CPU engine only for d > 1 (the WebGPU engine refuses).
+   * A delay of d steps makes it reach V at step t + d (both engines; docs/trials-delays.md).
    */
   delay?: { min_ms: number; max_ms: number };
 }

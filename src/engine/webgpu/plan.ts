@@ -45,6 +45,7 @@ export interface ProjPlan {
   blockOff: number;
   nBlocks: number;
   q: number;
+  delayOff: number; // graph offset of its per-synapse delays (heterogeneous delays only)
 }
 
 /** Host-side layout of one network on the GPU. */
@@ -54,7 +55,7 @@ export class GpuPlan {
   readonly fstate = new Sections<'v' | 'current' | 'traces' | 'curAcc' | 'signal'>();
   readonly istate = new Sections<'refr' | 'last' | 'slot' | 'ring'>();
   readonly list = new Sections<'spikes' | 'events' | 'rec'>();
-  readonly graph = new Sections<'rowPtr' | 'post' | 'colPtr' | 'colW' | 'colPre' | 'tables' | 'wsample'>();
+  readonly graph = new Sections<'rowPtr' | 'post' | 'colPtr' | 'colW' | 'colPre' | 'tables' | 'wsample' | 'delays'>();
   readonly projs: ProjPlan[] = [];
   readonly ringOff: number[] = [];
   readonly tableOff: { count: number; mother: number }[] = [];
@@ -79,8 +80,6 @@ export class GpuPlan {
       throw new Error(`the WebGPU engine cannot run plasticity rule '${r.rule}' (family '${r.family}' is CPU only): use --backend cpu`);
     }
     const d = net.derived;
-    const late = d.projections.find((p) => p.delay.max > 1);
-    if (late) throw new Error(`the WebGPU engine cannot run synaptic delays beyond one step yet (projection ${late.name}: up to ${late.delay.max} steps): use --backend cpu`);
     const N = (this.N = d.N);
     this.nCh = d.channels.length;
     if (d.pops.length > MAX_POPS) throw new Error(`WebGPU engine: ${d.pops.length} populations exceed MAX_POPS = ${MAX_POPS} (layout.ts)`);
@@ -122,6 +121,7 @@ export class GpuPlan {
     let wts = 0;
     let cols = 0;
     let blocks = 0;
+    let dels = 0; // per-synapse delays (heterogeneous projections)
     for (const pr of d.projections) {
       const c = net.csr[pr.index]!;
       const plastic = pr.plastic !== null;
@@ -130,7 +130,9 @@ export class GpuPlan {
       const q = pr.plastic ? 0 : fixedIncrement(pr.J, pr.kick);
       if (!Number.isInteger(q) || Math.abs(q) > 2 ** 31 - 1)
         throw new Error(`WebGPU engine: projection ${pr.name}: fixed-point increment ${q} exceeds i32 (J/tau * 2^20)`);
-      this.projs.push({ rowOff: rows, synOff: syn, nnz, plastic, wOff: plastic ? wts : 0, colOff: plastic ? cols : 0, blockOff: blocks, nBlocks, q });
+      const hetero = net.delays[pr.index] ? nnz : 0;
+      this.projs.push({ rowOff: rows, synOff: syn, nnz, plastic, wOff: plastic ? wts : 0, colOff: plastic ? cols : 0, blockOff: blocks, nBlocks, q, delayOff: dels });
+      dels += hetero;
       rows += c.nPre + 1;
       syn += nnz;
       if (plastic) {
@@ -147,10 +149,11 @@ export class GpuPlan {
       tables += x.countTable.thresholds.length + x.motherTable.thresholds.length;
     }
     this.nWSamples = net.weightSample.reduce((s, w) => s + w.length, 0);
-    this.graph.add('rowPtr', rows).add('post', syn).add('colPtr', cols).add('colW', wts).add('colPre', wts).add('tables', tables).add('wsample', this.nWSamples);
+    this.graph.add('rowPtr', rows).add('post', syn).add('colPtr', cols).add('colW', wts).add('colPre', wts).add('tables', tables).add('wsample', this.nWSamples).add('delays', dels);
     for (const p of this.projs) {
       p.rowOff += this.graph.offset.rowPtr;
       p.colOff += this.graph.offset.colPtr;
+      p.delayOff += this.graph.offset.delays;
     }
     this.tableOff = this.tableOff.map((t) => ({ count: t.count + this.graph.offset.tables, mother: t.mother + this.graph.offset.tables }));
 
@@ -169,7 +172,7 @@ export class GpuPlan {
       ctl: this.ctlHeaderBytes + b(this.list.total),
       fstate: b(this.fstate.total),
       istate: b(this.istate.total),
-      acc: b(this.nCh * this.N),
+      acc: b(this.nCh * this.N * (1 + this.net.derived.delaySlots)),
       weight: b(this.weightLen),
       graph: b(this.graph.total),
       bins: b(this.binCap * this.binStride),
@@ -240,6 +243,7 @@ export class GpuPlan {
       sigOff: this.fstate.offset.signal,
       nSignals: d.signals.length,
       nSignalChannels: d.nSignalChannels,
+      delaySlots: d.delaySlots,
       pops: d.pops.map((p) => ({
         offset: p.offset,
         size: p.size,
@@ -315,6 +319,9 @@ export class GpuPlan {
           wLo: finite(weightRangeOf(pr).lo),
           wHi: finite(weightRangeOf(pr).hi),
           startStep: r ? Math.min(2 ** 31 - 1, r.startStep) : 0,
+          delayMin: pr.delay.min,
+          delayMax: pr.delay.max,
+          delayOff: p.delayOff,
           onPre: term(r?.onPre),
           onPost: term(r?.onPost),
         };
@@ -363,6 +370,10 @@ export class GpuPlan {
       for (const s of this.net.weightSample[pr.index]!) ws[at++] = this.projs[i]!.wOff + s;
     });
     await put(g.wsample, ws);
+    for (const [i, pr] of d.projections.entries()) {
+      const del = this.net.delays[pr.index];
+      if (del) await put(this.projs[i]!.delayOff, Uint32Array.from(del));
+    }
   }
 
   /** Weight-sample entries of plastic projection (in projection order) k: [start, count). */

@@ -11,7 +11,7 @@ export function registerWebGpuEngine(): void {
     name: 'webgpu',
     description: 'WebGPU engine (any adapter when asked by name; a hardware one for auto)',
     create: (net, opts) => WebGpuEngine.create(net, opts.device),
-    supports: (net) => gpuRunsRules(net.derived.projections) && net.derived.delaySlots === 0,
+    supports: (net) => gpuRunsRules(net.derived.projections),
     autoRank: 10,
     autoProbe: async (opts) => opts.device !== undefined || (await hasHardwareAdapter()),
   });
