@@ -7,9 +7,9 @@
 // From params.py (Paradoxical2022): C 200 / 100 pF, g_L 10 nS, E_L 7.6 / 6.5 mV, V_th 20 mV, V_reset 14 mV,
 // refractory 5 / 2 ms, adaptation tau 500 ms with beta 3 nA ms (E; the default branch has 4) and 0 (I),
 // noise 2.5 mV, dt 0.1 ms, synapses E rise/decay 8/23 ms, I 1/1 ms, delays 1 ms (E) / 0.5 ms (I).
-// Synapses here: a single exponential per source population with the kernel's mean delay as time constant
-// until double exponentials land (E: 23 ms decay, I: 2 ms = the mean of the 1/1 ms alpha kernel); each spike
-// delivers charge j (pA ms), as Brian's u += j / tauRise does.
+// Synapses here: a single exponential per source population (E: 23 ms decay, I: 2 ms = the mean of the 1/1 ms
+// alpha kernel); each spike delivers charge j (pA ms), as Brian's u += j / tauRise does. Delays per synapse as
+// network.py draws them.
 // Weights: trainer.py's 'goodCrossHomeoExamp' means W_EE 80, W_IE 100, W_EI 350, W_II 225 pA (a silent
 // network) times 500 / (N p) (its netSizeConnNorm: the same total input at every size), dispersed per synapse
 // by N(1, 0.2) floored at 0, bounded to [5, 750] pA (times the same factor).
@@ -43,8 +43,10 @@ export function soldadoSpikingNetwork(o: SoldadoSpikingOptions = {}): NetworkSpe
   const w = o.weights ?? SOLDADO_INITIAL_WEIGHTS;
   const s = connNorm(N, p);
   const bound = (sign: 1 | -1) => ({ rule: 'per-trial', bounds: sign > 0 ? { jMin: 5 * s, jMax: 750 * s, mode: 'clip' as const } : { jMin: -750 * s, jMax: -5 * s, mode: 'clip' as const } });
+  // network.py: delay = (floor(U * D / dt) + 1) dt per synapse, D = 1 ms (E) and 0.5 ms (I): 1..10 and 1..5 steps at dt = 0.1 ms.
+  const delay = (pre: string) => ({ min_ms: 0.1, max_ms: pre === 'E' ? 1 : 0.5 });
   const proj = (pre: string, post: string, j: number): ProjectionSpec => ({
-    pre, post, connectivity: 'bernoulli', p, j, scaleBySqrtN: false, plasticity: bound(j > 0 ? 1 : -1) as unknown as PlasticitySpec, // family 'trial': rule and bounds only
+    pre, post, connectivity: 'bernoulli', p, j, scaleBySqrtN: false, delay: delay(pre), plasticity: bound(j > 0 ? 1 : -1) as unknown as PlasticitySpec, // family 'trial': rule and bounds only
   });
   return {
     name: `soldado-fig7-N${N}`,
