@@ -16,7 +16,7 @@ fn join_inputs(i: u32) {
     let at = c * P.N + i;
     let a = atomicLoad(&acc[at]);
     if (a != 0) {
-      fstate[P.curOff + at] = fstate[P.curOff + at] + f32(a) * FIXED_INV_SCALE;
+      fstate[P.curOff + at] = synapse_join(c, i, fstate[P.curOff + at], f32(a) * FIXED_INV_SCALE);
       atomicStore(&acc[at], 0);
     }
   }

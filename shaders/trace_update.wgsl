@@ -1,6 +1,6 @@
 // Pass 'trace_update' (twin of src/engine/cpu/traceUpdate.ts), one thread per neuron: traces of this
-// step's spikers += 1, recurrent accumulators join their currents, then currents and traces decay by
-// f32(1 - dt/tau). Then the 'record' of sampled currents: each sampled neuron adds its decayed
+// step's spikers += 1, recurrent accumulators join their currents, then traces decay by f32(1 - dt/tau)
+// and currents advance by their synapse model (synapse_step; the exponential's decays by f32(1 - dt/tau)). Then the 'record' of sampled currents: each sampled neuron adds its decayed
 // currents to its per-bin sums (the CPU engine's recordStep reads the same values). At the last step of
 // a bin a non-finite V is a state fault (flagged; the host raises RunGuardError('nan')).
 
@@ -36,20 +36,21 @@ fn trace_update_at(i: u32, step: u32) {
       }
     }
   }
+  // Channels: recurrent accumulators join (synapse_join: cur + inc by default), then synapse_step advances the
+  // current one step (both generated from the synapse-model registry, src/synapses; the exponential's: x * decay).
   for (var c = 0u; c < P.nChannels; c++) {
-    let ch = &P.channels[c];
     let at = c * P.N + i;
     let cur = fstate[P.curOff + at];
-    if (ch.isInput != 0u) {
-      fstate[P.curOff + at] = cur * ch.decay;
+    if (P.channels[c].isInput != 0u) {
+      fstate[P.curOff + at] = synapse_step(c, i, cur);
       continue;
     }
     let a = atomicLoad(&acc[at]);
     if (a != 0) {
-      fstate[P.curOff + at] = (cur + f32(a) * FIXED_INV_SCALE) * ch.decay;
+      fstate[P.curOff + at] = synapse_step(c, i, synapse_join(c, i, cur, f32(a) * FIXED_INV_SCALE));
       atomicStore(&acc[at], 0);
     } else {
-      fstate[P.curOff + at] = cur * ch.decay;
+      fstate[P.curOff + at] = synapse_step(c, i, cur);
     }
   }
   let slot = istate[P.slotOff + i];

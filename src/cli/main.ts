@@ -120,7 +120,7 @@ export function program(): Command {
   p.command('resume')
     .description('continue a run from <dir>/checkpoint.pnck and finish it (same outputs as `run`; bit-identical on the same engine)')
     .argument('<dir>', 'the run directory (the --out of `plasticnet run`)')
-    .option('--backend <name>', 'cpu | webgpu | auto (default: the backend that wrote the checkpoint; pass cpu after a lost GPU device)', wrap((v) => {
+    .option('--backend <name>', 'cpu | webgpu | auto (default: the engine that wrote the checkpoint, refused by name where it is not available; pass cpu after a lost GPU device)', wrap((v) => {
       if (!ENGINE_CHOICES.includes(v)) throw new UsageError(`--backend '${v}': allowed ${ENGINE_CHOICES.join(', ')}`);
       return v;
     }))

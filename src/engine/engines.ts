@@ -41,6 +41,11 @@ export async function loadEngines(name?: string): Promise<boolean> {
   return ok.every(Boolean);
 }
 
+/** Why optional engine `name` failed to load (after loadEngines), or undefined. */
+export function engineLoadError(name: string): string | undefined {
+  return loadErrors.get(name);
+}
+
 /** Creates engine `backend` ('auto' picks, see EngineProvider.autoRank), loading optional engines first. */
 export async function createEngine(net: BuiltNetwork, backend: string, opts: EngineOptions = {}): Promise<Engine> {
   if (backend !== 'cpu' && !(await loadEngines(backend === 'auto' ? undefined : backend)) && backend !== 'auto' && loadErrors.has(backend))

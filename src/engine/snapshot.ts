@@ -10,6 +10,8 @@
 //   state.<field>.<i>    every array-of-typed-arrays field (traces.<t>, ring.<x>; weights.<p> for plastic
 //                        projections only: static weights never change)
 //   state.<field>        scalars: every number field (nSpikes, step, ...); number[] fields as f64 arrays
+//   state.model.<key>    the models' declared state (StateVar in state.ts: 'neuron.<model>.<var>',
+//                        'synapse.<channel>.<var>'); none for the built-in models
 //   engine.curSum        f64 [nPops*nCh] current sums of the bin in progress (Recorder series input)
 //   rec.*                the Recorder's state (Recorder.snapshot): counts, raster, series, ISI statistics,
 //                        lastSpike, bin spike counts, and scalars rec.*
@@ -70,6 +72,9 @@ export function stateEntries(state: object, keep: StateFilter = () => true): { a
     else if (Array.isArray(v)) v.forEach((x, i) => {
       if (ArrayBuffer.isView(x) && keep(k, i)) arrays[`state.${k}.${i}`] = x as SnapshotArray;
     });
+    else if (v !== null && typeof v === 'object') for (const [key, x] of Object.entries(v)) {
+      if (ArrayBuffer.isView(x)) arrays[`state.${k}.${key}`] = x as SnapshotArray;
+    }
   }
   return { arrays, scalars };
 }
@@ -97,6 +102,12 @@ export function restoreStateEntries(state: object, s: EngineSnapshot, keep: Stat
         const src = snapArray(s, `state.${k}.${i}`, (dst as SnapshotArray).constructor as Ctor, (dst as SnapshotArray).length);
         writes.push(() => (dst as SnapshotArray).set(src as never));
       });
+    } else if (v !== null && typeof v === 'object') {
+      for (const [key, dst] of Object.entries(v)) {
+        if (!ArrayBuffer.isView(dst)) continue;
+        const src = snapArray(s, `state.${k}.${key}`, (dst as SnapshotArray).constructor as Ctor, (dst as SnapshotArray).length);
+        writes.push(() => (dst as SnapshotArray).set(src as never));
+      }
     }
   }
   for (const w of writes) w();

@@ -2,6 +2,22 @@
 // computes on it (CpuState), the WebGPU engine uploads and downloads it, and snapshots (src/engine/snapshot.ts)
 // name their entries after its fields, so a checkpoint of one engine resumes on the other.
 import type { BuiltNetwork } from '../network/network.ts';
+import { neuronModel } from '../neurons/registry.ts';
+import { synapseModel } from '../synapses/registry.ts';
+
+/**
+ * One state variable a neuron or synapse model declares beyond the shared arrays (v and refr per neuron;
+ * current and acc per channel): one value per neuron, zero at step 0. Allocated in StateLayout.model as
+ * 'neuron.<model>.<name>' (size N, indexed by the global neuron index, when any population uses the model)
+ * or 'synapse.<channel>.<name>' (size N, per channel whose source uses the model); snapshots carry them as
+ * state.model.<key>.
+ */
+export interface StateVar {
+  name: string;
+  type: 'f32' | 'i32';
+  /** What it holds, with its unit. */
+  doc: string;
+}
 
 export interface StateLayout {
   v: Float32Array; // membrane potential per neuron (mV)
@@ -15,6 +31,7 @@ export interface StateLayout {
   ringLen: number[];
   weights: Float32Array[]; // per projection (the CSR's weights, mutated by plasticity)
   signal: Float32Array; // values of the rate-modulating signals' channels (derived.signals), 0 at step 0
+  model: Record<string, Float32Array | Int32Array>; // the models' declared state (StateVar), by key; {} for the built-in models
   step: number; // the step in progress, set by the input pass (Poisson sources key their draws on it)
   /** Delayed recurrent input (projections with delays > 1 step): dring[(arrival % delaySlots) * nCh * N + ch * N + i], exact integers; empty when none. */
   dring: Float64Array;
@@ -44,7 +61,29 @@ export function createStateLayout(net: BuiltNetwork, alloc: Alloc = plain): Stat
     ringLen: d.inputs.map((x) => (x.correlation > 0 ? 2 * x.delayOffset + 1 : 0)),
     weights: net.csr.map((c) => Float32Array.from(c.weight)),
     signal: new Float32Array(d.nSignalChannels),
+    model: modelState(net),
     step: 0,
     dring: new Float64Array(d.delaySlots * nC * N),
   };
+}
+
+/** The models' declared state arrays (see StateVar), zeroed, keyed 'neuron.<model>.<var>' and 'synapse.<channel>.<var>'. */
+export function modelState(net: BuiltNetwork): Record<string, Float32Array | Int32Array> {
+  const d = net.derived;
+  const out: Record<string, Float32Array | Int32Array> = {};
+  const make = (v: StateVar): Float32Array | Int32Array => (v.type === 'i32' ? new Int32Array(d.N) : new Float32Array(d.N));
+  for (const p of d.pops) for (const v of neuronModel(p.neuron.model).state ?? []) out[`neuron.${p.neuron.model}.${v.name}`] ??= make(v);
+  d.channels.forEach((ch, c) => {
+    for (const v of synapseModel(ch.synapse).state ?? []) out[`synapse.${c}.${v.name}`] = make(v);
+  });
+  return out;
+}
+
+/** The models of a network that declare state (the WebGPU layout has no room for it yet), as 'neuron model x' / 'synapse model y'. */
+export function modelsWithState(net: BuiltNetwork): string[] {
+  const d = net.derived;
+  const out = new Set<string>();
+  for (const p of d.pops) if (neuronModel(p.neuron.model).state?.length) out.add(`neuron model '${p.neuron.model}'`);
+  for (const ch of d.channels) if (synapseModel(ch.synapse).state?.length) out.add(`synapse model '${ch.synapse}'`);
+  return [...out];
 }

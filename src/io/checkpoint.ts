@@ -47,6 +47,18 @@ export class CheckpointError extends Error {
   }
 }
 
+/** A checkpoint whose engine (the one that wrote it, by its registered name) is not available to resume on. */
+export class CheckpointEngineError extends CheckpointError {
+  constructor(
+    /** The engine that wrote the checkpoint. */
+    readonly engine: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CheckpointEngineError';
+  }
+}
+
 export function dtypeOf(a: SnapshotArray): Dtype {
   if (a instanceof Float32Array) return 'f32';
   if (a instanceof Float64Array) return 'f64';

@@ -52,7 +52,7 @@ export function snapshotOf(ck: DecodedCheckpoint): EngineSnapshot {
   const m = ck.meta as unknown as RunCheckpointMeta;
   const arrays: Record<string, SnapshotArray> = {};
   for (const [k, v] of Object.entries(ck.arrays)) if (!k.startsWith('net.')) arrays[k] = v;
-  return { backend: m.snapshotBackend === 'webgpu' ? 'webgpu' : 'cpu', step: m.step, scalars: m.scalars ?? {}, arrays };
+  return { backend: typeof m.snapshotBackend === 'string' ? m.snapshotBackend : 'cpu', step: m.step, scalars: m.scalars ?? {}, arrays };
 }
 
 /** The run meta of a decoded checkpoint, with its fields checked. */

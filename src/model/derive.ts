@@ -5,6 +5,7 @@ import { PoissonTable, bernoulliThreshold } from '../rng/dist.ts';
 import { neuronModel } from '../neurons/index.ts';
 import { adaptationTau_ms } from '../neurons/adaptiveLif.ts';
 import { familyOfRule } from '../plasticity/index.ts';
+import { synapseModel } from '../synapses/index.ts';
 
 export { etaPerSpike } from '../plasticity/index.ts';
 
@@ -13,9 +14,7 @@ const f32 = Math.fround;
 /** The longest synaptic delay in steps (the ring's slots; validate.ts refuses longer ones). */
 export const MAX_DELAY_STEPS = 4096;
 
-/** Fixed-point scale of synaptic input accumulators: increments are round(J/tau * 2^20) in i32. */
-export const FIXED_SCALE = 1048576;
-export const FIXED_INV_SCALE = 1 / FIXED_SCALE;
+export { FIXED_INV_SCALE, FIXED_SCALE } from './fixedScale.ts';
 
 export interface DerivedNeuron {
   model: string; // the neuron model's registered name (src/neurons): 'eif', 'lif', 'cond_lif', 'poisson', ...
@@ -83,10 +82,12 @@ export interface DerivedInput {
 
 export interface DerivedChannel {
   name: string; // source population or input
-  /** 'adapt': an adaptive_lif population's adaptation current (kicked by its own spikes in neuron_update, decays only). */
+  /** 'adapt': an adaptive_lif population's adaptation current (kicked by its own spikes in neuron_update, decays only; exponential). */
   kind: 'recurrent' | 'input' | 'adapt';
-  decay: number; // f32(1 - dt/tau)
+  synapse: string; // the source's synapse model's registered name (src/synapses): 'exponential', ...
+  decay: number; // f32(1 - dt/tau) (the synapse model's derive())
   invTau: number; // f32(1/tau)
+  params?: readonly number[]; // further constants of synapse models other than the exponential
   reversal: number | null; // f32 reversal potential (mV) on cond_lif targets; null if the source has none
 }
 
@@ -131,7 +132,7 @@ export interface DerivedProjection {
   J: number; // scaled weight (f32)
   jScale: number; // J = j * jScale (1/sqrt(N) or 1)
   channel: number;
-  /** Per-spike increment factor: the channel's invTau into current-based posts (J/tau; times the post model's inputScale when not 1), 1 into cond_lif posts (g += w). */
+  /** Per-spike increment factor, the channel's synapse model's kick() (times the post model's inputScale when not 1): exponential: invTau into current-based posts (J/tau), 1 into cond_lif posts (g += w). */
   kick: number;
   plastic: DerivedRule | null;
   /** Delay range in whole steps (1, 1 when absent): a spike at step t reaches V at step t + d. */
@@ -174,6 +175,13 @@ function deriveNeuron(n: NeuronSpec, dt: number, size: number, signals: DerivedS
   return neuronModel(n.model).derive(n as unknown as Record<string, unknown>, dt, base, { size, signals });
 }
 
+/** A source's channel: its synapse model's constants (src/synapses) and its reversal potential. */
+function deriveChannel(name: string, kind: DerivedChannel['kind'], src: { synapse?: string; reversal_mV?: number }, dt: number): DerivedChannel {
+  const m = synapseModel(src.synapse);
+  const s = m.derive(src as unknown as Record<string, unknown>, dt);
+  return { name, kind, synapse: m.name, decay: s.decay, invTau: s.invTau, ...(s.params ? { params: s.params } : {}), reversal: rev(src.reversal_mV) };
+}
+
 /** Derives sizes, channels and constants from a validated spec. */
 export function derive(spec: NetworkSpec): Derived {
   const dt = spec.dt_ms;
@@ -189,11 +197,11 @@ export function derive(spec: NetworkSpec): Derived {
   const pops: DerivedPop[] = spec.populations.map((p, index) => {
     const size = Math.round(p.fraction * spec.N);
     const neuron = deriveNeuron(p.neuron, dt, size, signals);
-    channels.push({ name: p.name, kind: 'recurrent', decay: f32(1 - dt / p.tauSyn_ms), invTau: f32(1 / p.tauSyn_ms), reversal: rev(p.reversal_mV) });
+    channels.push(deriveChannel(p.name, 'recurrent', p, dt));
     const d: DerivedPop = { name: p.name, index, offset, size, neuron, channel: channels.length - 1, condChannels: [] };
     const tauA = adaptationTau_ms(p.neuron as unknown as Record<string, unknown>);
     if (tauA !== null) {
-      channels.push({ name: `${p.name}_adapt`, kind: 'adapt', decay: f32(1 - dt / tauA), invTau: f32(1 / tauA), reversal: null });
+      channels.push({ name: `${p.name}_adapt`, kind: 'adapt', synapse: 'exponential', decay: f32(1 - dt / tauA), invTau: f32(1 / tauA), reversal: null });
       neuron.adaptChannel = channels.length - 1;
     }
     offset += size;
@@ -202,7 +210,7 @@ export function derive(spec: NetworkSpec): Derived {
   const N = offset;
   const inputs: DerivedInput[] = spec.inputs.map((x, index) => {
     const size = Math.round(x.fraction * spec.N);
-    channels.push({ name: x.name, kind: 'input', decay: f32(1 - dt / x.tauSyn_ms), invTau: f32(1 / x.tauSyn_ms), reversal: rev(x.reversal_mV) });
+    channels.push(deriveChannel(x.name, 'input', x, dt));
     const c = x.correlation;
     const perStep = (x.rate_Hz * dt) / 1000;
     const jitterSteps = x.jitter_ms / dt;
@@ -266,7 +274,7 @@ export function derive(spec: NetworkSpec): Derived {
       J: f32(pr.j * jScale),
       jScale,
       channel,
-      kick: conductance ? 1 : inputScale === 1 ? channels[channel]!.invTau : f32(channels[channel]!.invTau * inputScale),
+      kick: inputScale === 1 || conductance ? synapseModel(channels[channel]!.synapse).kick(channels[channel]!, conductance) : f32(synapseModel(channels[channel]!.synapse).kick(channels[channel]!, conductance) * inputScale),
       plastic,
       delay: pr.delay ? { min: Math.round(pr.delay.min_ms / dt), max: Math.round(pr.delay.max_ms / dt) } : { min: 1, max: 1 },
     };

@@ -107,7 +107,13 @@ export interface PopulationSpec {
   name: string;
   fraction: number; // size = round(fraction * N)
   neuron: NeuronSpec;
-  tauSyn_ms: number; // decay time of the exponential current this population's spikes evoke
+  /** Decay time of the exponential current this population's spikes evoke (synapse 'exponential', the default). */
+  tauSyn_ms?: number;
+  /** Synapse model of the current this population's spikes evoke (src/synapses); 'exponential' if absent. */
+  synapse?: string;
+  /** synapse 'double_exponential': rise and decay times (tauRise_ms <= tauDecay_ms; src/synapses/doubleExponential.ts). */
+  tauRise_ms?: number;
+  tauDecay_ms?: number;
   /** Reversal potential of the conductance this population's spikes open on cond_lif targets (required there). */
   reversal_mV?: number;
 }
@@ -120,6 +126,8 @@ export interface InputSpec {
   correlation: number; // pairwise spike-count correlation c in [0, 1)
   jitter_ms: number; // s.d. of the Gaussian jitter of copied mother spikes (correlated only)
   tauSyn_ms: number;
+  /** Synapse model of this input's current (src/synapses); 'exponential' if absent. */
+  synapse?: string;
   /** Reversal potential on cond_lif targets (required there); see PopulationSpec.reversal_mV. */
   reversal_mV?: number;
   /** Active only inside [start_s, stop_s) (e.g. optogenetic stimulation); always active if absent. */

@@ -3,6 +3,7 @@ import type { NetworkSpec } from './spec.ts';
 import { MAX_DELAY_STEPS } from './derive.ts';
 import { hasNeuronModel, neuronModel, neuronModelNames } from '../neurons/index.ts';
 import { defaultFamily, familyOfRule } from '../plasticity/index.ts';
+import { DEFAULT_SYNAPSE, hasSynapseModel, synapseModel, synapseModelNames, type SynapseModel } from '../synapses/index.ts';
 import { isSafeName, NAME_RULE, TOTAL_CHANNEL } from './names.ts';
 
 /** One bad field of a spec: its path (e.g. `populations[0].neuron.tauMem_ms`), its value and the allowed range. */
@@ -86,6 +87,17 @@ class Checker {
 }
 
 const BIG = 1e9;
+
+/** A source's synapse model (src/synapses; 'exponential' when `synapse` is absent), or null after flagging an unknown name. */
+function synapseOf(c: Checker, path: string, o: Record<string, unknown>): SynapseModel | null {
+  const name = o['synapse'] ?? DEFAULT_SYNAPSE;
+  if (hasSynapseModel(name)) return synapseModel(name);
+  c.bad(`${path}.synapse`, o['synapse'], `one of ${synapseModelNames().join(', ')}`);
+  return null;
+}
+
+/** The source fields a synapse model owns (the exponential's when the model is unknown), for the known-field check. */
+const synFields = (m: SynapseModel | null): readonly string[] => ['synapse', ...(m ?? synapseModel()).fields];
 
 /** The neuron's model from the registry (src/neurons), which checks its fields. */
 function checkNeuron(c: Checker, path: string, n: unknown, signals: Map<string, number>): void {
@@ -183,7 +195,8 @@ export function validate(spec: unknown): NetworkSpec {
     s['populations'].forEach((p, i) => {
       const path = `populations[${i}]`;
       if (!c.obj(path, p)) return;
-      c.known(path, p, ['name', 'fraction', 'neuron', 'tauSyn_ms', 'reversal_mV']);
+      const syn = synapseOf(c, path, p);
+      c.known(path, p, ['name', 'fraction', 'neuron', ...synFields(syn), 'reversal_mV']);
       if (c.name(`${path}.name`, p['name'])) {
         if (names.has(p['name'])) c.bad(`${path}.name`, p['name'], 'a name not used by another population or input');
         else if (p['name'] === TOTAL_CHANNEL) c.bad(`${path}.name`, p['name'], `a name other than '${TOTAL_CHANNEL}' (the sum of a population's current channels in summaries, tables and figures)`);
@@ -194,7 +207,7 @@ export function validate(spec: unknown): NetworkSpec {
       if (p['reversal_mV'] !== undefined) c.num(`${path}.reversal_mV`, p['reversal_mV'], -1000, 1000);
       if (c.num(`${path}.fraction`, p['fraction'], 0, 1, { loOpen: true }) && NOk && Math.round((p['fraction'] as number) * N) < 1)
         c.bad(`${path}.fraction`, p['fraction'], `a fraction giving at least one neuron at N = ${N}`);
-      c.num(`${path}.tauSyn_ms`, p['tauSyn_ms'], 0, 1e6, { loOpen: true });
+      syn?.validate(c, path, p);
       checkNeuron(c, `${path}.neuron`, p['neuron'], signals);
     });
   }
@@ -210,7 +223,8 @@ export function validate(spec: unknown): NetworkSpec {
     s['inputs'].forEach((p, i) => {
       const path = `inputs[${i}]`;
       if (!c.obj(path, p)) return;
-      c.known(path, p, ['name', 'fraction', 'rate_Hz', 'correlation', 'jitter_ms', 'tauSyn_ms', 'reversal_mV', 'activeWindow_s']);
+      const syn = synapseOf(c, path, p);
+      c.known(path, p, ['name', 'fraction', 'rate_Hz', 'correlation', 'jitter_ms', ...synFields(syn), 'reversal_mV', 'activeWindow_s']);
       if (c.name(`${path}.name`, p['name'])) {
         if (names.has(p['name'])) c.bad(`${path}.name`, p['name'], 'a name not used by another population or input');
         else if (p['name'] === TOTAL_CHANNEL) c.bad(`${path}.name`, p['name'], `a name other than '${TOTAL_CHANNEL}' (the sum of a population's current channels in summaries, tables and figures)`);
@@ -223,7 +237,7 @@ export function validate(spec: unknown): NetworkSpec {
       c.num(`${path}.rate_Hz`, p['rate_Hz'], 0, 1000);
       c.num(`${path}.correlation`, p['correlation'], 0, 1, { hiOpen: true });
       c.num(`${path}.jitter_ms`, p['jitter_ms'], 0, 100);
-      c.num(`${path}.tauSyn_ms`, p['tauSyn_ms'], 0, 1e6, { loOpen: true });
+      syn?.validate(c, path, p);
       if (p['activeWindow_s'] !== undefined && c.obj(`${path}.activeWindow_s`, p['activeWindow_s'])) {
         const w = p['activeWindow_s'];
         c.known(`${path}.activeWindow_s`, w, ['start_s', 'stop_s']);
@@ -295,6 +309,10 @@ function checkLimits(c: Checker, s: Record<string, unknown>): void {
   const tauAtLeastDt = (path: string, v: unknown) => {
     if (isNum(v) && v > 0 && v < dt) c.bad(path, v, `>= dt_ms = ${dt} (forward Euler with a time constant below the step oscillates or diverges)`);
   };
+  const synTausAtLeastDt = (path: string, o: Record<string, unknown>) => {
+    const name = o['synapse'] ?? DEFAULT_SYNAPSE;
+    if (hasSynapseModel(name)) for (const k of synapseModel(name).timeConstants) tauAtLeastDt(`${path}.${k}`, o[k]);
+  };
   const pops = objs(s['populations']);
   const inputs = objs(s['inputs']);
   if (Array.isArray(s['populations']) && s['populations'].length > 256) c.bad('populations', `(${s['populations'].length} populations)`, 'at most 256 populations');
@@ -304,7 +322,7 @@ function checkLimits(c: Checker, s: Record<string, unknown>): void {
   for (const [i, p] of pops) {
     const path = `populations[${i}]`;
     if (isNum(p['fraction'])) nTotal += Math.round(p['fraction'] * N);
-    tauAtLeastDt(`${path}.tauSyn_ms`, p['tauSyn_ms']);
+    synTausAtLeastDt(path, p);
     const n = p['neuron'] as Record<string, unknown> | null;
     if (!n || typeof n !== 'object') continue;
     tauAtLeastDt(`${path}.neuron.tauMem_ms`, n['tauMem_ms']);
@@ -314,7 +332,7 @@ function checkLimits(c: Checker, s: Record<string, unknown>): void {
   let ringElements = 0;
   for (const [i, x] of inputs) {
     const path = `inputs[${i}]`;
-    tauAtLeastDt(`${path}.tauSyn_ms`, x['tauSyn_ms']);
+    synTausAtLeastDt(path, x);
     if (!isNum(x['fraction']) || !isNum(x['rate_Hz']) || !isNum(x['correlation'])) continue;
     const size = Math.round(x['fraction'] * N);
     if (x['correlation'] === 0) {

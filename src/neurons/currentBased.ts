@@ -1,11 +1,12 @@
 // Current-based integrate-and-fire models, 'eif' (SPEC §2.1) and 'lif' (the EIF without its exponential
 // term): C_m = 1, forward Euler in f32 in the reference's expression order,
 //   v + dtC * ((sum_c I_c + gL (eL - v)) + gLdT exp((v - vT) / DeltaT)),
-// threshold, reset, refractoriness. The CPU engine runs networks of only these two models through its
-// fused fast path and WebAssembly kernel (src/engine/cpu/neuronUpdate.ts), bit-identical to cpuUpdate here.
+// threshold, reset, refractoriness. Both name the fast-path kernel of currentBasedFast.ts (fused JavaScript
+// and WebAssembly), which the CPU engine runs for networks of only these two models, bit-identical to cpuUpdate here.
 import type { Derived, DerivedPop } from '../model/derive.ts';
 import type { StateLayout } from '../engine/state.ts';
 import { checkMembrane, membraneConstants } from './membrane.ts';
+import { currentBasedFastPath } from './currentBasedFast.ts';
 import type { NeuronModel } from './registry.ts';
 
 const f = Math.fround;
@@ -65,7 +66,7 @@ export const eif: NeuronModel = {
   description: 'exponential integrate-and-fire, current based (C_m = 1)',
   input: 'current',
   meanField: true,
-  cpuFastPath: true,
+  cpuFastPath: currentBasedFastPath,
   validate: (c, path, n) =>
     checkMembrane(c, path, n, ['tauMem_ms', 'vT_mV', 'deltaT_mV'], () => c.num(`${path}.tauMem_ms`, n['tauMem_ms'], 0, 1e6, { loOpen: true }), () => {
       c.num(`${path}.vT_mV`, n['vT_mV'], -1000, 1000);
@@ -87,7 +88,7 @@ export const lif: NeuronModel = {
   description: 'leaky integrate-and-fire, current based (C_m = 1)',
   input: 'current',
   meanField: true,
-  cpuFastPath: true,
+  cpuFastPath: currentBasedFastPath,
   validate: (c, path, n) => checkMembrane(c, path, n, ['tauMem_ms'], () => c.num(`${path}.tauMem_ms`, n['tauMem_ms'], 0, 1e6, { loOpen: true })),
   derive: (n, dt, base) => ({ ...base, ...membraneConstants(n), model: 'lif', dtOverC: f(dt), gL: f(1 / (n['tauMem_ms'] as number)), gLdT: 0, vT: 0, invDeltaT: 0 }),
   cpuUpdate: currentBasedUpdate,

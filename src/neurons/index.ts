@@ -9,4 +9,4 @@ import { registerNeuronModel } from './registry.ts';
 
 for (const m of [eif, lif, condLif, poisson, adaptiveLif]) registerNeuronModel(m);
 
-export { hasNeuronModel, neuronModel, neuronModelNames, neuronModelsWgsl, registerNeuronModel, type NeuronModel } from './registry.ts';
+export { hasNeuronModel, neuronModel, neuronModelNames, neuronModelsWgsl, registerNeuronModel, type CpuFastPath, type NeuronModel } from './registry.ts';

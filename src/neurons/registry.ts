@@ -3,7 +3,7 @@
 // CPU engine read. A model module holds its spec checks, its derived per-step constants, its CPU update
 // and its WGSL twin; adding a model is one new module plus a line in index.ts (docs/architecture.md).
 import type { Derived, DerivedNeuron, DerivedPop, DerivedSignal } from '../model/derive.ts';
-import type { StateLayout } from '../engine/state.ts';
+import type { StateLayout, StateVar } from '../engine/state.ts';
 
 /** What a model's spec check may use (validate.ts's Checker): every failure names the field, its value and the allowed range. */
 export interface FieldChecker {
@@ -16,6 +16,17 @@ export interface FieldChecker {
 
 /** Per-population constants every integrating model shares (refSteps is set from refractory_ms by derive). */
 export type NeuronBase = Pick<DerivedNeuron, 'gLdT' | 'vT' | 'invDeltaT' | 'refSteps' | 'iBg' | 'source' | 'adaptKick' | 'adaptChannel' | 'noiseAmp'>;
+
+/**
+ * A CPU fast-path kernel (NeuronModel.cpuFastPath): one step of every population of the network, each neuron's
+ * external input joined (acc of the input channels at inputBases[k] + i, zeroed) just before its own update;
+ * fills st.spikes (ascending) and st.nSpikes.
+ */
+export interface CpuFastPath {
+  /** For messages and docs. */
+  readonly name: string;
+  run(d: Derived, st: StateLayout, inputBases: Int32Array): void;
+}
 
 export interface NeuronModel {
   /** The spec's `neuron.model` value. */
@@ -44,8 +55,16 @@ export interface NeuronModel {
    * already joined the currents.
    */
   cpuUpdate(d: Derived, st: StateLayout, p: DerivedPop, nSpk: number): number;
-  /** The CPU engine's fused EIF/LIF fast path (and WebAssembly kernel) may run it. */
-  readonly cpuFastPath?: boolean;
+  /**
+   * State beyond v and refr (which every model has), one value per neuron: allocated as
+   * StateLayout.model['neuron.<model>.<name>'] (snapshots and checkpoints carry it). Not on the GPU yet.
+   */
+  readonly state?: readonly StateVar[];
+  /**
+   * A CPU fast-path kernel for networks whose populations all name this same kernel (and whose channels all
+   * allow it): the EIF/LIF one (currentBasedFast.ts, fused JavaScript and WebAssembly). Must give cpuUpdate's bits.
+   */
+  readonly cpuFastPath?: CpuFastPath;
   /**
    * The WebGPU twin: `code` goes to PopParams.model; `fn` names a WGSL function (p: u32, i: u32, vi: f32) -> f32
    * returning the membrane potential after one step (before threshold), defined in `wgsl` (which may use the

@@ -7,8 +7,8 @@
 // From params.py (Paradoxical2022): C 200 / 100 pF, g_L 10 nS, E_L 7.6 / 6.5 mV, V_th 20 mV, V_reset 14 mV,
 // refractory 5 / 2 ms, adaptation tau 500 ms with beta 3 nA ms (E; the default branch has 4) and 0 (I),
 // noise 2.5 mV, dt 0.1 ms, synapses E rise/decay 8/23 ms, I 1/1 ms, delays 1 ms (E) / 0.5 ms (I).
-// Synapses here: a single exponential per source population (E: 23 ms decay, I: 2 ms = the mean of the 1/1 ms
-// alpha kernel); each spike delivers charge j (pA ms), as Brian's u += j / tauRise does. Delays per synapse as
+// Synapses: the reference's double exponentials (E 8/23 ms, I 1/1 ms: src/synapses/doubleExponential.ts, Brian's
+// cascade); each spike delivers charge j (pA ms), as Brian's u += j / tauRise does. Delays per synapse as
 // network.py draws them.
 // Weights: trainer.py's 'goodCrossHomeoExamp' means W_EE 80, W_IE 100, W_EI 350, W_II 225 pA (a silent
 // network) times 500 / (N p) (its netSizeConnNorm: the same total input at every size), dispersed per synapse
@@ -56,8 +56,8 @@ export function soldadoSpikingNetwork(o: SoldadoSpikingOptions = {}): NetworkSpe
     T_s: 1.5,
     seed: o.seed ?? 1,
     populations: [
-      { name: 'E', fraction: 0.8, neuron: alif(200, 7.6, 5, 3000), tauSyn_ms: 23 },
-      { name: 'I', fraction: 0.2, neuron: alif(100, 6.5, 2, 0), tauSyn_ms: 2 },
+      { name: 'E', fraction: 0.8, neuron: alif(200, 7.6, 5, 3000), synapse: 'double_exponential', tauRise_ms: 8, tauDecay_ms: 23 },
+      { name: 'I', fraction: 0.2, neuron: alif(100, 6.5, 2, 0), synapse: 'double_exponential', tauRise_ms: 1, tauDecay_ms: 1 },
     ],
     inputs: [],
     projections: [proj('E', 'E', w.EE * s), proj('E', 'I', w.IE * s), proj('I', 'E', -w.EI * s), proj('I', 'I', -w.II * s)],

@@ -20,6 +20,7 @@ import type { Derived, DerivedPop } from '../model/derive.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import type { BuiltNetwork } from '../network/network.ts';
 import { neuronModel } from '../neurons/index.ts';
+import { synapseModel } from '../synapses/index.ts';
 import { hasSpikes } from '../record/recordings.ts';
 import { philox4x32 } from '../rng/philox.ts';
 import { RngStream } from '../rng/streams.ts';
@@ -193,23 +194,29 @@ async function runTrial(net: BuiltNetwork, pr: TrialProtocol, t: number, opts: T
   return { steps: rec.raster.steps, ids: rec.raster.ids, count: rec.raster.count };
 }
 
-/** The kick: charge_pAms * invTau (pA) into the kicking population's channel of each kicked unit (state.current). */
+/**
+ * The kick: charge_pAms times the channel's kick factor (the synapse model's kick(): 1/tau of an exponential,
+ * 1/tauRise of a double exponential; in the model's current unit) joins the kicking population's own channel
+ * of each kicked unit as a spike's input would: the exponential's current, the double exponential's rise state.
+ */
 function kick(net: BuiltNetwork, k: NonNullable<TrialProtocol['kick']>, snap: EngineSnapshot): void {
   const d = net.derived;
   const p = d.pops.find((q) => q.name === k.pop)!;
-  const cur = snap.arrays['state.current'] as Float32Array;
+  const ch = d.channels[p.channel]!;
+  const m = synapseModel(ch.synapse);
+  const factor = m.kick(ch, false) * (neuronModel(p.neuron.model).inputScale ?? 1);
+  const add = f32(k.charge_pAms * factor);
   const n = Math.round(k.fraction * p.size);
-  for (const ch of kickChannels(d, p)) {
-    const add = f32(k.charge_pAms * ch.factor);
-    const base = ch.channel * d.N + p.offset;
-    for (let i = 0; i < n; i++) cur[base + i] = f32(cur[base + i]! + add);
-  }
-}
-
-/** The channels and per-charge factors of a population's synaptic kernel (one exponential: invTau, in the model's current unit). */
-export function kickChannels(d: Derived, p: DerivedPop): { channel: number; factor: number }[] {
-  const scale = neuronModel(p.neuron.model).inputScale ?? 1;
-  return [{ channel: p.channel, factor: d.channels[p.channel]!.invTau * scale }];
+  let target: Float32Array;
+  let base: number;
+  if (m.name === 'exponential') {
+    target = snap.arrays['state.current'] as Float32Array;
+    base = p.channel * d.N + p.offset;
+  } else if (m.name === 'double_exponential') {
+    target = snap.arrays[`state.model.synapse.${p.channel}.rise`] as Float32Array;
+    base = p.offset;
+  } else throw new TrialProtocolError(`kick.pop: population ${p.name}'s synapse model '${m.name}' has no kick yet ('exponential' or 'double_exponential')`);
+  for (let i = 0; i < n; i++) target[base + i] = f32(target[base + i]! + add);
 }
 
 /**

@@ -1,6 +1,7 @@
 // The adaptive LIF ('adaptive_lif': adaptation channel, Irwin-Hall membrane noise) and the trial protocol on
 // the WebGPU engine against the CPU reference:
-//  1. whole runs of a small Fig 7-like network (E with adaptation, I without, noise 2.5 mV, a background
+//  1. whole runs of a small Fig 7 network (E with adaptation, I without, noise 2.5 mV, double-exponential
+//     synapses 8/23 and 1/1 ms, the reference's per-synapse delays, a background
 //     current so it fires) on both schedules: identical spike trains, step for step (the noise draw is
 //     exact integer arithmetic on both engines);
 //  2. two trials of the Fig 7 protocol (kick, segments restored from snapshots, the cross-homeostatic rule)

@@ -14,7 +14,7 @@ import { buildNetwork, type BuiltNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { fixedIncrement } from '../../src/engine/fixed.ts';
 import { inputPass } from '../../src/engine/cpu/input.ts';
-import { sourceProbability } from '../../src/engine/cpu/inputModulated.ts';
+import { sourceProbability } from '../../src/neurons/poisson.ts';
 import { neuronUpdatePass } from '../../src/engine/cpu/neuronUpdate.ts';
 import type { CpuState } from '../../src/engine/cpu/state.ts';
 import { synapsePropagatePass } from '../../src/engine/cpu/synapsePropagate.ts';

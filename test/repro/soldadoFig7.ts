@@ -134,7 +134,7 @@ export async function reproSoldadoFig7(o: ReproOptions): Promise<void> {
     config: { N: z.N, p: 0.25, trials: z.trials, duration_s: z.duration_s, alpha_pA_per_Hz2: z.alpha, rule: 'two-term (cross-homeo-pre-scalar-homeo)', levels_pA: z.levels_pA, trialsPerLevel: z.trialsPerLevel, inits: z.inits.length, initTrials: z.initTrials },
     deviations: [
       ...(o.full ? [] : [`reduced: N = ${z.N} (paper 2000), weights and bounds x 500/(N p) as trainer.py's netSizeConnNorm, alpha ${z.alpha} (reference 0.0025 pA/Hz), ${z.trials} trials of ${z.duration_s} s (paper 6000 of 1.5 s), ${z.inits.length} other initialisations (paper 9)`]),
-      'synapses: one exponential per source (E 23 ms, I 2 ms) instead of the reference double exponentials (8/23, 1/1 ms); delays as the reference (1..10 / 1..5 steps per synapse)',
+      'synapses and delays as the reference: double exponentials E 8/23 ms, I 1/1 ms (alpha); delays 1..10 (E) / 1..5 (I) steps per synapse',
       'Up-state rate: from the first to the last 10 ms bin of the I PSTH above 0.2 Hz after the kick (results.py find_upstates simplified); no Up: trainer.py fallback',
       'membrane noise: Irwin-Hall (12 uniforms) normal approximation, exact on both engines',
     ],

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
-import { advanceSignals, poissonSourceUpdate, sourceChannel, sourceProbability } from '../../src/engine/cpu/inputModulated.ts';
+import { advanceSignals } from '../../src/engine/cpu/inputModulated.ts';
+import { poissonSourceUpdate, sourceChannel, sourceProbability } from '../../src/neurons/poisson.ts';
 import { createState } from '../../src/engine/cpu/state.ts';
 import { derive, type Derived } from '../../src/model/derive.ts';
 import type { NetworkSpec, PoissonSourceNeuron } from '../../src/model/spec.ts';

@@ -4,7 +4,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend } from '../../pipeline/simulation.ts';
-import { CheckpointError, specHash } from '../../io/checkpoint.ts';
+import { CheckpointEngineError, CheckpointError, specHash } from '../../io/checkpoint.ts';
+import { engineLoadError, loadEngines } from '../../engine/engines.ts';
+import { engineProvider, registeredEngines } from '../../engine/registry.ts';
 import { readCheckpointFile } from '../../io/checkpointFile.ts';
 import { readJson } from '../../io/files.ts';
 import { runMetaOf } from '../../io/runCheckpoint.ts';
@@ -18,7 +20,7 @@ import { terminalSafe } from '../../model/names.ts';
 import { checkResources } from '../resources.ts';
 
 export interface ResumeFlags {
-  backend?: Backend; // default: the backend that wrote the checkpoint
+  backend?: Backend; // default: the engine that wrote the checkpoint (refused by name when it is not available)
   checkpointEvery?: CheckpointEvery; // default: the run's
   checkpoint?: string; // default: <dir>/checkpoint.pnck
   quiet: boolean;
@@ -33,6 +35,19 @@ function diffPaths(a: unknown, b: unknown, path = '', out: string[] = [], max = 
     for (const k of keys) diffPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${path}[${k}]` : path ? `${path}.${k}` : k, out, max);
   } else if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${path || '(spec)'}: ${JSON.stringify(b)} -> ${JSON.stringify(a)}`);
   return out;
+}
+
+/**
+ * The engine that wrote a checkpoint, when it is available here (loaded on demand through the engine registry);
+ * otherwise a CheckpointEngineError naming it: the run resumes on another engine only when asked (--backend).
+ */
+export async function checkpointEngine(name: string, what: string): Promise<Backend> {
+  if ((await loadEngines(name)) && engineProvider(name)) return name;
+  const why = engineLoadError(name);
+  throw new CheckpointEngineError(
+    name,
+    `${what} was written by engine '${terminalSafe(name)}', which is not available here (${why ? `it failed to load: ${why}` : `registered engines: ${registeredEngines().join(', ')}`}); resume on another engine with --backend <name>`,
+  );
 }
 
 /** The `meta.interrupted` record of a summary.json (reason, step), or undefined when the run finished or the file is unreadable. */
@@ -85,7 +100,7 @@ export async function resumeCommand(dir: string, flags: ResumeFlags, hooks: RunH
   }
   spec = validate(spec);
   checkResources(spec, flags.maxMemory);
-  const backend: Backend = flags.backend ?? (meta.engine.backend === 'webgpu' ? 'webgpu' : 'cpu');
+  const backend: Backend = flags.backend ?? (await checkpointEngine(meta.engine.backend, what));
   const every = flags.checkpointEvery ?? (meta.run.checkpointEvery !== undefined ? parseCheckpointEvery(meta.run.checkpointEvery) : undefined);
   const log = flags.quiet ? undefined : (l: string) => console.log(terminalSafe(l));
   log?.(`resuming ${dir} from step ${meta.step} of ${meta.nSteps} (t = ${meta.t_s} s, written ${meta.createdAt} by ${meta.engine.backend}) on backend ${backend}`);

@@ -1,4 +1,4 @@
-// f32(e^x) for the EIF membrane, shared by the JavaScript path (neuronUpdate.ts) and, through its tables,
+// f32(e^x) for the EIF membrane, shared by the JavaScript path (src/neurons/currentBasedFast.ts) and, through its tables,
 // by the WebAssembly kernel (kernels.wat, which repeats this arithmetic operation by operation).
 
 const f = Math.fround;

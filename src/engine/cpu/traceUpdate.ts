@@ -1,16 +1,15 @@
-// Pass 'trace_update' (twin of shaders/trace_update.wgsl): spikers' traces += 1, recurrent accumulators
-// join their currents, then currents and traces decay by f32(1 - dt/tau) (forward Euler, as the authors).
+// Pass 'trace_update' (twin of shaders/trace_update.wgsl): spikers' traces += 1 and traces decay by
+// f32(1 - dt/tau) (forward Euler, as the authors); then each channel's synapse model advances its current
+// (the exponential: recurrent accumulators join their currents, then currents decay by f32(1 - dt/tau)).
 import type { Derived } from '../../model/derive.ts';
-import { FIXED_INV_SCALE } from '../../model/derive.ts';
-import { RunGuardError } from '../engine.ts';
+import { synapseModel } from '../../synapses/index.ts';
 import type { CpuState } from './state.ts';
 import { arenaOf } from './wasmKernels.ts';
 import { joinDelayed } from './delayedPropagate.ts';
 
 const f = Math.fround;
-const I32_MAX = 2147483647;
 
-/** Increments traces of spikers, applies recurrent input, decays currents and traces. */
+/** Increments traces of spikers, decays traces, then advances every channel by its synapse model. */
 export function traceUpdatePass(d: Derived, st: CpuState, step: number): void {
   const N = d.N;
   const arena = arenaOf(st.current);
@@ -29,31 +28,7 @@ export function traceUpdatePass(d: Derived, st: CpuState, step: number): void {
     if (k && x.buffer === arena!.buffer) k.decay(x.byteOffset + 4 * lo, p.size, dec);
     else for (let i = lo; i < hi; i++) x[i] = f(x[i]! * dec);
   }
-  const { current, acc } = st;
   if (d.delaySlots > 0) joinDelayed(d, st, step); // this step's arrivals of delayed input join acc (delayedPropagate.ts)
-  for (let c = 0; c < d.channels.length; c++) {
-    const ch = d.channels[c]!;
-    const dec = ch.decay;
-    const base = c * N;
-    if (ch.kind === 'recurrent') {
-      if (k) {
-        const bad = k.joinDecay(current.byteOffset + 4 * base, acc.byteOffset + 8 * base, N, dec);
-        if (bad >= 0) overflow(step, ch.name, bad, acc[base + bad]!);
-        continue;
-      }
-      for (let i = base; i < base + N; i++) {
-        const a = acc[i]!;
-        if (a !== 0) {
-          if (a > I32_MAX || a < -I32_MAX - 1) overflow(step, ch.name, i - base, a);
-          current[i] = f(f(current[i]! + f(a) * FIXED_INV_SCALE) * dec);
-          acc[i] = 0;
-        } else current[i] = f(current[i]! * dec);
-      }
-    } else if (k) k.decay(current.byteOffset + 4 * base, N, dec);
-    else for (let i = base; i < base + N; i++) current[i] = f(current[i]! * dec);
-  }
-}
-
-function overflow(step: number, channel: string, i: number, a: number): never {
-  throw new RunGuardError('overflow', step, `neuron ${i}, channel ${channel}`, a, `fixed-point input ${a} exceeds the i32 range (scale 2^20)`);
+  // Channels: each one's synapse model (src/synapses; exponential.ts: join recurrent input, decay).
+  for (let c = 0; c < d.channels.length; c++) synapseModel(d.channels[c]!.synapse).cpuUpdate(d, st, c, step);
 }

@@ -2,7 +2,7 @@
 // state, over a memory of its own that holds the state's typed arrays, so the kernels work in place.
 // Where WebAssembly is missing or fails (compilation, memory allocation), createState allocates ordinary
 // typed arrays and the passes take their JavaScript paths; the results are the same bits either way.
-import { FIXED_INV_SCALE } from '../../model/derive.ts';
+import { FIXED_INV_SCALE } from '../../model/fixedScale.ts';
 import { BAND_DN, BAND_UP, EXP_P2, EXP_T, INV_LN2_64, LN2_64_HI, LN2_64_LO, ROUND_SHIFT } from './expF32.ts';
 import { KERNELS_WASM_BASE64 } from './kernels.wasm.ts';
 

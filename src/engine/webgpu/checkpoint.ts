@@ -28,6 +28,7 @@ export async function gpuSnapshot(state: SimState, recorder: Recorder, step: num
   g.traces.forEach((x, t) => st.traces[t]!.set(x));
   g.ring.forEach((r, x) => st.ring[x]!.set(r));
   st.signal.set(g.signal);
+  for (const [key, x] of Object.entries(g.model)) st.model[key]!.set(x);
   d.projections.forEach((pr, i) => {
     if (pr.plastic) st.weights[i]!.set(g.weights[i]!);
   });

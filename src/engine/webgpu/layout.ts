@@ -72,6 +72,11 @@ export const ChannelParams = struct(
     ['invTau', f32, 'f32(1/tau)'],
     ['isInput', u32, '1: not recurrent: external input (joins before the neuron update) or adaptation (decays only)'],
     ['reversal', f32, 'reversal potential (mV) on conductance-based targets (0 where none)'],
+    ['model', u32, 'its synapse model\'s GPU code (src/synapses; 0 exponential)'],
+    ['stateOff', u32, 'fstate offset of its synapse model\'s first declared state variable (variable k at + k N); 0 if none'],
+    ['p0', f32, 'synapse model constants beyond decay and invTau (DerivedChannel.params), else 0'],
+    ['p1', f32, ''],
+    ['p2', f32, ''],
   ],
   { uniform: true },
 );

@@ -5,6 +5,8 @@ import type { BuiltNetwork } from '../../network/network.ts';
 import { weightRangeOf } from '../weightRange.ts';
 import { neuronModel } from '../../neurons/index.ts';
 import { gpuRunsRules } from '../../plasticity/index.ts';
+import { synapseModel } from '../../synapses/index.ts';
+import { modelsWithState } from '../state.ts';
 import { fixedIncrement } from '../fixed.ts';
 import {
   MAX_CHANNELS,
@@ -52,7 +54,11 @@ export interface ProjPlan {
 export class GpuPlan {
   readonly N: number;
   readonly nCh: number;
-  readonly fstate = new Sections<'v' | 'current' | 'traces' | 'curAcc' | 'signal'>();
+  readonly fstate = new Sections<'v' | 'current' | 'traces' | 'curAcc' | 'signal' | 'synState'>();
+  /** Declared synapse-model state (StateLayout.model 'synapse.<c>.<var>'): each key's offset in fstate (N values). */
+  readonly synStateOff = new Map<string, number>();
+  /** Per channel: fstate offset of its first declared state variable (variable k at + k N), 0 when none. */
+  readonly chStateOff: number[] = [];
   readonly istate = new Sections<'refr' | 'last' | 'slot' | 'ring'>();
   readonly list = new Sections<'spikes' | 'events' | 'rec'>();
   readonly graph = new Sections<'rowPtr' | 'post' | 'colPtr' | 'colW' | 'colPre' | 'tables' | 'wsample' | 'delays'>();
@@ -80,6 +86,8 @@ export class GpuPlan {
       throw new Error(`the WebGPU engine cannot run plasticity rule '${r.rule}' (family '${r.family}' is CPU only): use --backend cpu`);
     }
     const d = net.derived;
+    const unsupported = gpuUnsupportedModels(net);
+    if (unsupported.length) throw new Error(`the WebGPU engine cannot run ${unsupported.join(', ')}: use --backend cpu`);
     const N = (this.N = d.N);
     this.nCh = d.channels.length;
     if (d.pops.length > MAX_POPS) throw new Error(`WebGPU engine: ${d.pops.length} populations exceed MAX_POPS = ${MAX_POPS} (layout.ts)`);
@@ -97,7 +105,17 @@ export class GpuPlan {
     for (const x of d.inputs) if (x.size >= 2 ** 24) throw new Error(`WebGPU engine: input ${x.name} has ${x.size} neurons; events address at most 2^24`);
 
     this.nSlots = net.currentSample.length;
+    const synVars = d.channels.map((ch) => synapseModel(ch.synapse).state ?? []);
     this.fstate.add('v', N).add('current', this.nCh * N).add('traces', d.traces.length * N).add('curAcc', this.nSlots * this.nCh).add('signal', d.nSignalChannels);
+    this.fstate.add('synState', synVars.reduce((n, vs) => n + vs.length, 0) * N);
+    let at = this.fstate.offset.synState;
+    synVars.forEach((vs, c) => {
+      this.chStateOff.push(vs.length ? at : 0);
+      for (const v of vs) {
+        this.synStateOff.set(`synapse.${c}.${v.name}`, at);
+        at += N;
+      }
+    });
 
     let ring = 0;
     for (const x of d.inputs) {
@@ -269,7 +287,7 @@ export class GpuPlan {
         sigOffset: p.neuron.source?.sigOffset ?? 0,
         sigCount: p.neuron.source?.sigCount ?? 0,
       })),
-      channels: d.channels.map((c) => ({ decay: c.decay, invTau: c.invTau, isInput: c.kind !== 'recurrent' ? 1 : 0, reversal: c.reversal ?? 0 })),
+      channels: d.channels.map((c, i) => ({ decay: c.decay, invTau: c.invTau, isInput: c.kind !== 'recurrent' ? 1 : 0, reversal: c.reversal ?? 0, model: synapseModel(c.synapse).gpu!.code, stateOff: this.chStateOff[i]!, p0: c.params?.[0] ?? 0, p1: c.params?.[1] ?? 0, p2: c.params?.[2] ?? 0 })),
       signals: d.signals.map((g) => ({ offset: g.offset, channels: g.channels, decay: g.decay })),
       traces: d.traces.map((t) => ({ offset: d.pops[t.pop]!.offset, size: d.pops[t.pop]!.size, decay: t.decay })),
       inputs: d.inputs.map((x, i) => ({
@@ -385,3 +403,15 @@ export class GpuPlan {
 }
 
 export { Params };
+
+/**
+ * The models of a network the WebGPU engine cannot run, named: CPU-only synapse models, synapse models with i32
+ * state, and neuron models that declare state (the GPU layout holds declared f32 synapse state only); [] if none.
+ */
+export function gpuUnsupportedModels(net: BuiltNetwork): string[] {
+  const names = [...new Set(net.derived.channels.map((c) => c.synapse))];
+  const cpuOnly = names.filter((n) => !synapseModel(n).gpu).map((n) => `synapse model '${n}' (CPU only)`);
+  const i32State = names.filter((n) => synapseModel(n).state?.some((v) => v.type !== 'f32')).map((n) => `synapse model '${n}' (declares i32 state: f32 only on the GPU)`);
+  const neuronState = modelsWithState(net).filter((m) => m.startsWith('neuron')).map((m) => `${m} (declares state, not on the GPU yet)`);
+  return [...cpuOnly, ...i32State, ...neuronState];
+}

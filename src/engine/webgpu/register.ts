@@ -3,6 +3,7 @@
 import { registerEngine } from '../registry.ts';
 import { hasHardwareAdapter } from './device.ts';
 import { WebGpuEngine } from './WebGpuEngine.ts';
+import { gpuUnsupportedModels } from './plan.ts';
 import { gpuRunsRules } from '../../plasticity/index.ts';
 
 /** Registers the engine; idempotent. */
@@ -11,7 +12,7 @@ export function registerWebGpuEngine(): void {
     name: 'webgpu',
     description: 'WebGPU engine (any adapter when asked by name; a hardware one for auto)',
     create: (net, opts) => WebGpuEngine.create(net, opts.device),
-    supports: (net) => gpuRunsRules(net.derived.projections),
+    supports: (net) => gpuRunsRules(net.derived.projections) && gpuUnsupportedModels(net).length === 0,
     autoRank: 10,
     autoProbe: async (opts) => opts.device !== undefined || (await hasHardwareAdapter()),
   });

@@ -6,6 +6,7 @@
 import { SHADERS } from './shaders.gen.ts';
 import { FIXED_INV_SCALE, FIXED_SCALE } from '../../model/derive.ts';
 import { neuronModelsWgsl } from '../../neurons/index.ts';
+import { synapseModelsWgsl } from '../../synapses/index.ts';
 import { STREAM } from '../../rng/streams.ts';
 import { WORKGROUP_SIZE } from './layout.ts';
 
@@ -58,10 +59,11 @@ export const ENGINE_PRELUDE: readonly string[] = ['common', 'rng', 'state'];
 /**
  * An engine module: the shared constants (sharedConstantsWgsl), the WGSL generated from layout.ts (structs, constants, bindings), then
  * common.wgsl, rng.wgsl, state.wgsl and shaders/<name>.wgsl for each name (one pass, or several for the
- * fused schedule), then, with neuron_update, the neuron models' WGSL (src/neurons, neuronModelsWgsl).
+ * fused schedule), then, with neuron_update, the neuron models' WGSL (src/neurons, neuronModelsWgsl) and, with
+ * neuron_update or trace_update, the synapse models' WGSL (src/synapses, synapseModelsWgsl: synapse_join, synapse_step).
  */
 export function loadPassShader(names: string | readonly string[], layoutText: string): string {
   const list = typeof names === 'string' ? [names] : names;
-  const models = list.includes('neuron_update') ? [neuronModelsWgsl()] : [];
+  const models = [...(list.includes('neuron_update') ? [neuronModelsWgsl()] : []), ...(list.includes('neuron_update') || list.includes('trace_update') ? [synapseModelsWgsl()] : [])];
   return [sharedConstantsWgsl(), layoutText, ...ENGINE_PRELUDE.map(readShaderFile), ...list.map(readShaderFile), ...models].join('\n');
 }

@@ -5,7 +5,7 @@ import { Ctl } from './layout.ts';
 import type { SimState } from './simState.ts';
 import { unpack } from './schema.ts';
 
-export type UploadableState = Pick<StateLayout, 'v' | 'refr' | 'current' | 'acc' | 'traces' | 'spikes' | 'nSpikes' | 'ring' | 'weights' | 'signal' | 'dring'>;
+export type UploadableState = Pick<StateLayout, 'v' | 'refr' | 'current' | 'acc' | 'traces' | 'spikes' | 'nSpikes' | 'ring' | 'weights' | 'signal' | 'model' | 'dring'>;
 
 export interface GpuSnapshot {
   step: number;
@@ -23,6 +23,7 @@ export interface GpuSnapshot {
   weights: Float32Array[]; // per projection (static ones: their constant CSR weights)
   curAcc: Float32Array; // per-bin current sums [slot][channel]
   signal: Float32Array; // rate-modulating signal values (of the last step whose input pass ran)
+  model: Record<string, Float32Array>; // declared synapse-model state (StateLayout.model keys)
   recCount: number;
   record: Uint32Array; // (step, id) pairs of the current submission
   ovfStep: number;
@@ -50,6 +51,7 @@ export function uploadState(state: SimState, st: UploadableState, step: number):
   f.set(st.current, plan.fstate.offset.current);
   st.traces.forEach((x, t) => f.set(x, plan.fstate.offset.traces + t * N));
   f.set(st.signal, plan.fstate.offset.signal);
+  for (const [key, off] of plan.synStateOff) f.set(st.model[key]!, off);
   device.queue.writeBuffer(buffers.fstate, 0, f);
   const s = new Int32Array(plan.istate.total);
   s.set(st.refr, plan.istate.offset.refr);
@@ -143,6 +145,7 @@ export async function downloadState(state: SimState): Promise<GpuSnapshot> {
     weights,
     curAcc: f.slice(plan.fstate.offset.curAcc, plan.fstate.offset.curAcc + plan.nSlots * plan.nCh),
     signal: f.slice(plan.fstate.offset.signal, plan.fstate.offset.signal + d.nSignalChannels),
+    model: Object.fromEntries([...plan.synStateOff].map(([key, off]) => [key, f.slice(off, off + N)])),
     recCount,
     record: list.slice(plan.list.offset.rec, plan.list.offset.rec + 2 * Math.min(recCount, plan.recCap)),
     ovfStep: h.ovfStep!,

@@ -55,7 +55,9 @@ function receptorsOf(d: Derived, spec: NetworkSpec, post: DerivedPop, approx: st
   const seen: Record<Receptor, number[]> = { excitatory: [], inhibitory: [] };
   const tauOf = (c: number) => {
     const name = d.channels[c]!.name;
-    return (spec.populations.find((p) => p.name === name) ?? spec.inputs.find((p) => p.name === name))!.tauSyn_ms;
+    const src = (spec.populations.find((p) => p.name === name) ?? spec.inputs.find((p) => p.name === name))! as { tauSyn_ms?: number; tauDecay_ms?: number };
+    // a double exponential is exported with its decay time (the PyNN cells here have single-exponential synapses)
+    return src.tauSyn_ms ?? src.tauDecay_ms!;
   };
   for (const pr of d.projections) {
     if (pr.post.index !== post.index || of.has(pr.channel)) continue;

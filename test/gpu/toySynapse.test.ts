@@ -1,0 +1,72 @@
+// A synapse model lives in one place, on the GPU too: the toy model 'toy_fast' (test/unit/toySynapseModels.ts:
+// decay from ChannelParams.p0 through its own WGSL function, dispatched by the generated synapse_step) runs
+// on both engines with identical spike trains, and with every tauSyn_ms doubled gives the exponential's.
+// 'toy_late' (declared f32 state 'pending', its own join) too; a WebGPU snapshot carries that state, and the
+// CPU engine resumes from it bit for bit.
+import { describe, expect, it } from 'vitest';
+import { buildNetwork } from '../../src/network/network.ts';
+import { derive } from '../../src/model/derive.ts';
+import { validate } from '../../src/model/validate.ts';
+import { registerSynapseModel } from '../../src/synapses/index.ts';
+import { toyFast, toyLate, toySynapseSpec } from '../unit/toySynapseModels.ts';
+import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
+import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';
+import { firstDivergence, runBothEngines } from './fixture.ts';
+import { useTestDevice } from './helpers.ts';
+
+describe('a toy synapse model added through the registry alone, on WebGPU', () => {
+  const dev = useTestDevice();
+
+  it.each(['fused', 'passes'] as const)('runs on the CPU and the WebGPU engine with identical spike trains (%s schedule)', async (schedule) => {
+    registerSynapseModel(toyFast);
+    const s = toySynapseSpec('toy_fast');
+    s.recording.rasterNeurons = s.N;
+    const net = buildNetwork(derive(validate(s)));
+    const { gpu, cpu } = await runBothEngines(net, dev.device, { schedule });
+    expect(cpu.raster.count).toBeGreaterThan(50);
+    expect(firstDivergence(gpu.raster, cpu.raster)).toBeNull();
+    expect(Array.from(gpu.neuronStats.spikeCount)).toEqual(Array.from(cpu.neuronStats.spikeCount));
+  });
+
+  it('with doubled taus spikes as the exponential on the GPU', async () => {
+    registerSynapseModel(toyFast);
+    const runGpu = async (synapse: string | undefined, k: number) => {
+      const s = toySynapseSpec(synapse, k);
+      s.recording.rasterNeurons = s.N;
+      return (await runBothEngines(buildNetwork(derive(validate(s))), dev.device, { schedule: 'fused' })).gpu;
+    };
+    const ref = await runGpu(undefined, 1);
+    const toy = await runGpu('toy_fast', 2);
+    expect(firstDivergence(toy.raster, ref.raster)).toBeNull();
+  });
+
+  it('toy_late (declared state, own join): identical spikes on both engines; a GPU snapshot resumes on the CPU', async () => {
+    registerSynapseModel(toyLate);
+    const s = toySynapseSpec('toy_late');
+    s.recording.rasterNeurons = s.N;
+    const net = buildNetwork(derive(validate(s)));
+    const { gpu, cpu } = await runBothEngines(net, dev.device, { schedule: 'fused' });
+    expect(cpu.raster.count).toBeGreaterThan(50);
+    expect(firstDivergence(gpu.raster, cpu.raster)).toBeNull();
+    const half = net.derived.nSteps / 2;
+    const g = await WebGpuEngine.create(net, dev.device, { schedule: 'passes' });
+    try {
+      await g.advance(half);
+      const snap = structuredClone(await g.snapshot());
+      const pending = snap.arrays['state.model.synapse.2.pending'] as Float32Array;
+      expect(pending).toBeInstanceOf(Float32Array);
+      expect(Math.max(...pending.map(Math.abs))).toBeGreaterThan(0);
+      const ref = new CpuEngine(net);
+      await ref.advance(half);
+      expect(Array.from(pending)).toEqual(Array.from(ref.state.model['synapse.2.pending']!));
+      const resumed = new CpuEngine(net);
+      await resumed.restore(snap);
+      await ref.advance(net.derived.nSteps);
+      await resumed.advance(net.derived.nSteps);
+      expect(Array.from(resumed.state.v)).toEqual(Array.from(ref.state.v));
+      expect(Array.from(resumed.state.model['synapse.0.pending']!)).toEqual(Array.from(ref.state.model['synapse.0.pending']!));
+    } finally {
+      g.dispose();
+    }
+  });
+});
