@@ -4,7 +4,7 @@
 // weights (W_EE 80, W_IE 100, W_EI 350, W_II 225 pA): Up-state rates -> 5 / 14 Hz, their CV_ISI; then, with the
 // trained weights, the paradoxical test (a current step into every I unit lowers the mean I rate; PSTHs over
 // trials per level) and other initial mean weights (the paper: nine, low final error after 6000 trials).
-// Reduced size (default): N = 400, alpha 40x the reference's (so tens of trials stand for thousands), trials of
+// Reduced size (default): N = 400, alpha 40x the reference's (so 80 trials stand for thousands), trials of
 // 1.0 s. --full: N = 2000, alpha 0.0025 pA/Hz^2, 6000 trials of 1.5 s, 40 trials per current level, nine inits
 // (hours: run it on a GPU with --backend webgpu).
 import { linePlot, PALETTE, type LineSeries } from '../../src/io/svg.ts';
@@ -35,7 +35,7 @@ export function fig7Size(full: boolean): Size {
     const inits = [1, 1.25, 1.5].flatMap((k) => [0.75, 1, 1.25].map((l) => scaled(k, l)));
     return { N: 2000, trials: 6000, duration_s: 1.5, alpha: 0.0025, levels_pA: [0, 25, 50, 75, 100], trialsPerLevel: 40, inits, initTrials: 6000, last: 100 };
   }
-  return { N: 400, trials: 50, duration_s: 1.0, alpha: 0.1, levels_pA: [0, 20, 40], trialsPerLevel: 10, inits: [scaled(1.25, 0.75), scaled(0.8, 1.25)], initTrials: 40, last: 10 };
+  return { N: 400, trials: 80, duration_s: 1.0, alpha: 0.1, levels_pA: [0, 20, 40], trialsPerLevel: 10, inits: [scaled(1.25, 0.75), scaled(0.8, 1.25)], initTrials: 60, last: 10 };
 }
 
 /** Trains the network of size z from initial mean weights w; returns the trial records and final weights. */
