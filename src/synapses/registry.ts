@@ -14,7 +14,7 @@ export interface DerivedSynapse {
   decay: number;
   /** f32 factor of the per-spike kick into current-based targets (the exponential's f32(1/tau)); ChannelParams.invTau. */
   invTau: number;
-  /** Further constants of models other than the exponential (ChannelParams.p0 .. p2 on the GPU, in this order; at most 3). */
+  /** Further constants of models other than the exponential (ChannelParams.p0, p1 on the GPU, in this order; at most 2). */
   params?: readonly number[];
 }
 

@@ -24,6 +24,8 @@ async function run(s: NetworkSpec, steps?: number): Promise<CpuEngine> {
   return e;
 }
 
+const f = Math.fround;
+
 describe('a toy synapse model added through the registry alone', () => {
   it('is unknown until registered, then owns its fields', () => {
     expect(hasSynapseModel('toy_fast')).toBe(false);
@@ -80,5 +82,12 @@ describe('a toy synapse model added through the registry alone', () => {
     expect(late.recorder.rec.raster.count).toBeGreaterThan(100);
     expect(Array.from(late.state.v)).not.toEqual(Array.from(ref.state.v));
     expect(gpuUnsupportedModels(late.net)).toEqual([]);
+  });
+
+  it('with more constants than ChannelParams holds is refused by the WebGPU engine by name (runs on the CPU)', async () => {
+    registerSynapseModel({ ...toyFast, name: 'toy_many', gpu: { ...toyFast.gpu!, code: 9 }, derive: (o, dt) => ({ ...toyFast.derive(o, dt), params: [f(1 - (2 * dt) / (o['tauSyn_ms'] as number)), 0, 0] }) });
+    const e = await run(spec('toy_many'));
+    expect(e.net.derived.channels[0]!.params).toHaveLength(3);
+    expect(gpuUnsupportedModels(e.net)).toEqual(["synapse model 'toy_many' (more than 2 params: ChannelParams has p0, p1)"]);
   });
 });

@@ -76,7 +76,6 @@ export const ChannelParams = struct(
     ['stateOff', u32, 'fstate offset of its synapse model\'s first declared state variable (variable k at + k N); 0 if none'],
     ['p0', f32, 'synapse model constants beyond decay and invTau (DerivedChannel.params), else 0'],
     ['p1', f32, ''],
-    ['p2', f32, ''],
   ],
   { uniform: true },
 );

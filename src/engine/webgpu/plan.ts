@@ -287,7 +287,7 @@ export class GpuPlan {
         sigOffset: p.neuron.source?.sigOffset ?? 0,
         sigCount: p.neuron.source?.sigCount ?? 0,
       })),
-      channels: d.channels.map((c, i) => ({ decay: c.decay, invTau: c.invTau, isInput: c.kind !== 'recurrent' ? 1 : 0, reversal: c.reversal ?? 0, model: synapseModel(c.synapse).gpu!.code, stateOff: this.chStateOff[i]!, p0: c.params?.[0] ?? 0, p1: c.params?.[1] ?? 0, p2: c.params?.[2] ?? 0 })),
+      channels: d.channels.map((c, i) => ({ decay: c.decay, invTau: c.invTau, isInput: c.kind !== 'recurrent' ? 1 : 0, reversal: c.reversal ?? 0, model: synapseModel(c.synapse).gpu!.code, stateOff: this.chStateOff[i]!, p0: c.params?.[0] ?? 0, p1: c.params?.[1] ?? 0 })),
       signals: d.signals.map((g) => ({ offset: g.offset, channels: g.channels, decay: g.decay })),
       traces: d.traces.map((t) => ({ offset: d.pops[t.pop]!.offset, size: d.pops[t.pop]!.size, decay: t.decay })),
       inputs: d.inputs.map((x, i) => ({
@@ -413,5 +413,6 @@ export function gpuUnsupportedModels(net: BuiltNetwork): string[] {
   const cpuOnly = names.filter((n) => !synapseModel(n).gpu).map((n) => `synapse model '${n}' (CPU only)`);
   const i32State = names.filter((n) => synapseModel(n).state?.some((v) => v.type !== 'f32')).map((n) => `synapse model '${n}' (declares i32 state: f32 only on the GPU)`);
   const neuronState = modelsWithState(net).filter((m) => m.startsWith('neuron')).map((m) => `${m} (declares state, not on the GPU yet)`);
-  return [...cpuOnly, ...i32State, ...neuronState];
+  const manyParams = [...new Set(net.derived.channels.filter((c) => (c.params?.length ?? 0) > 2).map((c) => c.synapse))].map((n) => `synapse model '${n}' (more than 2 params: ChannelParams has p0, p1)`);
+  return [...cpuOnly, ...i32State, ...manyParams, ...neuronState];
 }
