@@ -144,7 +144,7 @@ function checkDelay(c: Checker, path: string, v: unknown, dt: unknown, pl: unkno
   c.known(path, v, ['min_ms', 'max_ms']);
   if (!c.num(`${path}.min_ms`, v['min_ms'], 0, 1e7) || !c.num(`${path}.max_ms`, v['max_ms'], 0, 1e7) || typeof dt !== 'number' || !(dt > 0)) return;
   const lo = v['min_ms'] as number, hi = v['max_ms'] as number;
-  if (Math.round(lo / dt) < 1) c.bad(`${path}.min_ms`, lo, `>= one step (dt_ms = ${dt}): a delay shorter than one step`);
+  if (lo < dt * (1 - 1e-9)) c.bad(`${path}.min_ms`, lo, `>= one step (dt_ms = ${dt}): a delay shorter than one step`);
   if (hi < lo) c.bad(`${path}.max_ms`, hi, `>= min_ms (${lo})`);
   if (Math.round(hi / dt) > MAX_DELAY_STEPS) c.bad(`${path}.max_ms`, hi, `<= ${MAX_DELAY_STEPS} steps (${MAX_DELAY_STEPS * dt} ms at dt_ms = ${dt}): longer than the delay ring allows`);
   const rule = pl && typeof pl === 'object' ? (pl as Record<string, unknown>)['rule'] : undefined;

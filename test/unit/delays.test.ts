@@ -101,6 +101,7 @@ describe('synaptic delays: a spike arrives exactly d steps later', () => {
 describe('synaptic delays: bad input', () => {
   it.each([
     [{ min_ms: 0.04, max_ms: 0.1 }, /projections\[0\]\.delay\.min_ms.*one step/],
+    [{ min_ms: 0.05, max_ms: 1 }, /projections\[0\]\.delay\.min_ms = 0\.05.*shorter than one step/],
     [{ min_ms: 0, max_ms: 0 }, /projections\[0\]\.delay\.min_ms/],
     [{ min_ms: 0.5, max_ms: 0.2 }, /projections\[0\]\.delay\.max_ms.*>= min_ms/],
     [{ min_ms: 0.1, max_ms: (MAX_DELAY_STEPS + 1) * DT }, /projections\[0\]\.delay\.max_ms.*delay ring/],
