@@ -36,10 +36,26 @@ export interface Fingerprint {
   weights: string;
 }
 
-/** Runs a case on the CPU engine step by step and fingerprints it. */
+/** Runs a case on the CPU engine (one thread) step by step and fingerprints it. */
 export function fingerprint(spec: NetworkSpec): Fingerprint {
-  const net = buildNetwork(derive(validate(spec)));
-  const eng = new CpuEngine(net);
+  return fingerprintOf(new CpuEngine(buildNetwork(derive(validate(spec)))));
+}
+
+/**
+ * The same on `threads` threads (threads below the engine's size thresholds too), and
+ * how many ran; the engine is disposed.
+ */
+export async function fingerprintThreads(spec: NetworkSpec, threads: number): Promise<{ fp: Fingerprint; threads: number; device: string }> {
+  const eng = await CpuEngine.create(buildNetwork(derive(validate(spec))), { threads, minNeuronsPerThread: 1, minNeuronSteps: 0 });
+  try {
+    return { fp: fingerprintOf(eng), threads: eng.threads, device: eng.device };
+  } finally {
+    eng.dispose();
+  }
+}
+
+function fingerprintOf(eng: CpuEngine): Fingerprint {
+  const net = eng.net;
   const counts = new Uint32Array(net.derived.N);
   const st = eng.state;
   for (let s = 0; s < net.derived.nSteps; s++) {

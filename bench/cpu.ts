@@ -4,7 +4,7 @@
 // of the same network in the same invocation). Field meanings: bench/README.md.
 //
 //   npm run bench:cpu -- [--N 1000,2000,5000,10000] [--modes static,plastic] [--T 2] [--warmup 0.5]
-//                        [--repeats 3] [--pass-repeats 1] [--peer brian2] [--out bench/results/cpu.jsonl | --no-save]
+//                        [--repeats 3] [--pass-repeats 1] [--threads 1,<cores>] [--peer brian2] [--out bench/results/cpu.jsonl | --no-save]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -88,16 +88,20 @@ function countEvents(net: BuiltNetwork, spikeCount: Uint32Array, from: number, t
   return { events, inputSpikes };
 }
 
-/** One plain run on the normal engine; the timer covers the steps after the warm-up. */
-async function timedRun(net: BuiltNetwork, warmSteps: number): Promise<{ wall_s: number; cpu_s: number; eng: CpuEngine }> {
-  const eng = new CpuEngine(net);
+/** One plain run on the normal engine (on `threads` threads); the timer covers the steps after the warm-up. */
+async function timedRun(net: BuiltNetwork, warmSteps: number, threads: number): Promise<{ wall_s: number; cpu_s: number; start_s: number; threads_used: number; eng: CpuEngine }> {
+  const ts = performance.now();
+  const eng = await CpuEngine.create(net, { threads, minNeuronSteps: 0 }); // short bench runs still thread (start-up: engine_start_s)
+  const start_s = (performance.now() - ts) / 1000;
   await eng.advance(warmSteps);
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   await eng.advance(net.derived.nSteps - warmSteps);
   const wall_s = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
-  return { wall_s, cpu_s: (c.user + c.system) / 1e6, eng };
+  const threads_used = eng.threads;
+  eng.dispose();
+  return { wall_s, cpu_s: (c.user + c.system) / 1e6, start_s, threads_used, eng };
 }
 
 /**
@@ -149,8 +153,8 @@ function brian2Python(): { python: string; version: string } | { error: string }
 }
 
 /** Generates, compiles and runs the Brian2 peer once (bench/brian2/akil.py), keeping its build in `dir`. */
-function buildBrian2(py: string, N: number, mode: Mode, o: Opts, dir: string): PeerResult {
-  const args = [BRIAN2_SCRIPT, '--N', String(N), '--T', String(o.T), '--warmup', String(o.warmup), '--repeats', '1', '--plastic', mode, '--dir', dir];
+function buildBrian2(py: string, N: number, mode: Mode, threads: number, o: Opts, dir: string): PeerResult {
+  const args = [BRIAN2_SCRIPT, '--N', String(N), '--T', String(o.T), '--warmup', String(o.warmup), '--repeats', '1', '--plastic', mode, '--threads', String(threads), '--dir', dir];
   const r = spawnSync(py, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   const line = (r.stdout ?? '').trim().split('\n').reverse().find((l) => l.startsWith('{'));
   if (r.status !== 0 || !line) {
@@ -175,6 +179,7 @@ interface Opts {
   warmup: number;
   repeats: number;
   passRepeats: number;
+  threads: number[];
   peer: string | undefined;
   out: string | false;
 }
@@ -205,17 +210,19 @@ function parseArgs(argv: string[]): Opts {
     .option('--warmup <s>', 'simulated seconds discarded before the timer starts', posNum('warmup'), 0.5)
     .option('--repeats <n>', 'timed runs of the normal engine; the median is reported', posInt('repeats'), 3)
     .option('--pass-repeats <n>', 'instrumented runs for the per-pass breakdown (0: none)', posNum('pass-repeats'), 1)
+    .option('--threads <list>', 'thread counts (ours, and the Brian2 peer with OpenMP on as many); default 1 and the available cores', list(posInt('threads')))
     .option('--peer <name>', "also run a peer simulator on the same network ('brian2')")
     .option('--out <file>', 'JSON lines file to append to', path.join(HERE, 'results', 'cpu.jsonl'))
     .option('--no-save', 'print only, append nothing')
     .parse(argv);
-  const o = p.opts<{ N: number[]; modes: Mode[]; T: number; warmup: number; repeats: number; passRepeats: number; peer?: string; out: string; save: boolean }>();
+  const o = p.opts<{ N: number[]; modes: Mode[]; T: number; warmup: number; repeats: number; passRepeats: number; threads?: number[]; peer?: string; out: string; save: boolean }>();
   if (!(o.warmup < o.T)) p.error(`--warmup (${o.warmup}) must be below --T (${o.T})`);
   if (o.peer !== undefined && o.peer !== 'brian2') p.error(`--peer '${o.peer}': allowed brian2`);
-  return { N: o.N, modes: [...new Set(o.modes)], T: o.T, warmup: o.warmup, repeats: o.repeats, passRepeats: Math.floor(o.passRepeats), peer: o.peer, out: o.save ? o.out : false };
+  const threads = o.threads ?? [1, os.availableParallelism()];
+  return { N: o.N, modes: [...new Set(o.modes)], T: o.T, warmup: o.warmup, repeats: o.repeats, passRepeats: Math.floor(o.passRepeats), threads: [...new Set(threads)], peer: o.peer, out: o.save ? o.out : false };
 }
 
-async function benchOne(N: number, m: Mode, o: Opts, meta: ReturnType<typeof runMeta>, peerPy: { python: string; version: string } | { error: string } | null): Promise<Record<string, unknown>> {
+async function benchOne(N: number, m: Mode, threads: number, o: Opts, meta: ReturnType<typeof runMeta>, peerPy: { python: string; version: string } | { error: string } | null): Promise<Record<string, unknown>> {
   const load0 = os.loadavg()[0]!;
   const tb = performance.now();
   const net = buildNetwork(derive(validate(benchSpec(N, m, o.T, o.warmup))));
@@ -232,7 +239,7 @@ async function benchOne(N: number, m: Mode, o: Opts, meta: ReturnType<typeof run
   if (usePeer) {
     peerDir = mkdtempSync(path.join(os.tmpdir(), 'plasticnet-brian2-'));
     process.stderr.write(`  N=${N} ${m}: brian2 ${(peerPy as { version: string }).version} peer: generating and compiling...\n`);
-    peerBase = buildBrian2((peerPy as { python: string }).python, N, m, o, peerDir);
+    peerBase = buildBrian2((peerPy as { python: string }).python, N, m, threads, o, peerDir);
     if (typeof peerBase.rtf !== 'number') process.stderr.write(`  N=${N} ${m}: brian2 peer failed: ${String(peerBase['error'])}\n`);
   }
   const peerOk = peerBase !== null && typeof peerBase.rtf === 'number';
@@ -240,6 +247,8 @@ async function benchOne(N: number, m: Mode, o: Opts, meta: ReturnType<typeof run
   const cpus: number[] = [];
   const pWalls: number[] = [];
   const pCpus: number[] = [];
+  const starts: number[] = [];
+  const used: number[] = [];
   let first: CpuEngine | null = null;
   for (let r = 0; r < o.repeats; r++) {
     const peerRun = (): void => {
@@ -247,14 +256,16 @@ async function benchOne(N: number, m: Mode, o: Opts, meta: ReturnType<typeof run
       const p = rerunBrian2(peerDir!);
       pWalls.push(p.wall_s);
       pCpus.push(p.cpu_s);
-      process.stderr.write(`  N=${N} ${m} brian2 run ${r + 1}/${o.repeats}: ${p.wall_s.toFixed(2)} s wall, rtf ${(p.wall_s / sim_s).toFixed(3)}\n`);
+      process.stderr.write(`  N=${N} ${m} ${threads}t brian2 run ${r + 1}/${o.repeats}: ${p.wall_s.toFixed(2)} s wall, rtf ${(p.wall_s / sim_s).toFixed(3)}\n`);
     };
     if (r % 2 === 1) peerRun();
-    const { wall_s, cpu_s, eng } = await timedRun(net, warmSteps);
+    const { wall_s, cpu_s, start_s, threads_used, eng } = await timedRun(net, warmSteps, threads);
+    starts.push(start_s);
+    used.push(threads_used);
     walls.push(wall_s);
     cpus.push(cpu_s);
     first ??= eng;
-    process.stderr.write(`  N=${N} ${m} run ${r + 1}/${o.repeats}: ${wall_s.toFixed(2)} s wall, rtf ${(wall_s / sim_s).toFixed(3)}\n`);
+    process.stderr.write(`  N=${N} ${m} ${threads}t run ${r + 1}/${o.repeats}: ${wall_s.toFixed(2)} s wall, rtf ${(wall_s / sim_s).toFixed(3)}\n`);
     if (r % 2 === 0) peerRun();
   }
   if (peerDir) rmSync(peerDir, { recursive: true, force: true });
@@ -272,7 +283,7 @@ async function benchOne(N: number, m: Mode, o: Opts, meta: ReturnType<typeof run
 
   let passes: Record<string, { s: number; us_per_step: number; frac: number }> | null = null;
   let instrumented_wall_s: number | null = null;
-  if (o.passRepeats > 0) {
+  if (o.passRepeats > 0 && first!.threads === 1) {
     const runs = Array.from({ length: o.passRepeats }, () => instrumentedRun(net, warmSteps));
     for (const r of runs) if (r.spikes !== spikes) throw new Error(`instrumented loop diverged from the engine: ${r.spikes} vs ${spikes} spikes`);
     instrumented_wall_s = round(median(runs.map((r) => r.wall_s)), 5);
@@ -291,6 +302,9 @@ async function benchOne(N: number, m: Mode, o: Opts, meta: ReturnType<typeof run
     device: first!.device,
     network: 'akil2021',
     mode: m,
+    threads,
+    threads_used: Math.min(...used),
+    engine_start_s: round(median(starts), 4),
     N,
     synapses,
     spikes,
@@ -356,9 +370,11 @@ async function main(): Promise<void> {
   if (o.out) mkdirSync(path.dirname(o.out), { recursive: true });
   for (const N of o.N) {
     for (const m of o.modes) {
-      const line = JSON.stringify(await benchOne(N, m, o, meta, peerPy));
-      console.log(line);
-      if (o.out) appendFileSync(o.out, line + '\n');
+      for (const th of o.threads) {
+        const line = JSON.stringify(await benchOne(N, m, th, o, meta, peerPy));
+        console.log(line);
+        if (o.out) appendFileSync(o.out, line + '\n');
+      }
     }
   }
 }

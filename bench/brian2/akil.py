@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Brian2 peer for the plasticnet CPU benchmark: the Akil 2021 balanced EIF network (SPEC 2.1-2.5).
 
-C++ standalone mode, one thread, double precision (Brian2's default), forward Euler, dt = 0.1 ms.
+C++ standalone mode, one thread (--threads T > 1: OpenMP on T threads), double precision (Brian2's default), forward Euler, dt = 0.1 ms.
   N neurons, 80 % E / 20 % I, N_x = 0.2 N Poisson inputs at 10 Hz, Bernoulli p = 0.1 everywhere
   (autapses allowed, as in the authors' code), J = j / sqrt(N),
   j = [[25, -150], [112.5, -250]], j_x = [180, 135];
@@ -45,6 +45,8 @@ def main():
     ap.add_argument('--repeats', type=int, default=3, help='runs of the compiled binary (>= 1); the median is reported')
     ap.add_argument('--plastic', choices=['static', 'istdp-ei'], default='static')
     ap.add_argument('--seed', type=int, default=2538)
+    ap.add_argument('--threads', type=int, default=1,
+                    help='1: single-threaded; T > 1: OpenMP on T threads (prefs.devices.cpp_standalone.openmp_threads)')
     ap.add_argument('--dir', default=None, help='build directory, kept (default: a temporary one, removed afterwards); '
                     're-running DIR/main in DIR repeats the timed run and rewrites DIR/results/plasticnet_timed_run.txt '
                     '("wall_s cpu_s")')
@@ -56,7 +58,9 @@ def main():
 
     build_dir = args.dir or tempfile.mkdtemp(prefix='plasticnet-brian2-')
     set_device('cpp_standalone', directory=None, build_on_run=False)
-    prefs.devices.cpp_standalone.openmp_threads = 0  # single thread
+    if args.threads < 1:
+        ap.error(f'--threads: expected an integer >= 1, got {args.threads}')
+    prefs.devices.cpp_standalone.openmp_threads = 0 if args.threads == 1 else args.threads  # 0: no OpenMP
     prefs.devices.cpp_standalone.extra_make_args_unix = ['-j2']  # a good neighbour on a shared 2-core machine
     prefs.logging.console_log_level = 'WARNING'
     defaultclock.dt = 0.1 * ms
@@ -147,7 +151,8 @@ def main():
     out = {
         'simulator': 'brian2',
         'version': brian2.__version__,
-        'mode': 'cpp_standalone, 1 thread, float64, euler',
+        'mode': f"cpp_standalone, {'1 thread' if args.threads == 1 else f'OpenMP {args.threads} threads'}, float64, euler",
+        'threads': args.threads,
         'N': N,
         'plastic': args.plastic,
         'synapses': int(sum(len(s) for s in syn.values())),

@@ -25,7 +25,7 @@ export interface Mutant {
 }
 
 const DERIVE = 'src/model/derive.ts';
-const KICK = 'kick: conductance ? 1 : channels[channel]!.invTau,';
+const KICK = 'kick: synapseModel(channels[channel]!.synapse).kick(channels[channel]!, conductance),';
 const CURRENT_BASED = 'src/neurons/currentBased.ts'; // eif and lif: derived constants, CPU update, WGSL
 const SYNAPSE = 'test/unit/synapsePhysics.test.ts';
 const NETWORK = 'test/unit/akilPhysics.test.ts';
@@ -65,14 +65,14 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'tauSyn-recurrent-x1.2',
     description: 'synaptic time constant of the recurrent channels x1.2 (decay and 1/tau alike)',
-    edits: [{ file: DERIVE, search: 'decay: f32(1 - dt / p.tauSyn_ms), invTau: f32(1 / p.tauSyn_ms)', replace: 'decay: f32(1 - dt / (1.2 * p.tauSyn_ms)), invTau: f32(1 / (1.2 * p.tauSyn_ms))' }],
+    edits: [{ file: DERIVE, search: "channels.push(deriveChannel(p.name, 'recurrent', p, dt));", replace: "channels.push(deriveChannel(p.name, 'recurrent', { ...p, tauSyn_ms: 1.2 * p.tauSyn_ms }, dt));" }],
     killers: [SYNAPSE],
     ci: true,
   },
   {
     id: 'tauSyn-input-x1.2',
     description: 'synaptic time constant of the input channels x1.2 (decay and 1/tau alike)',
-    edits: [{ file: DERIVE, search: 'decay: f32(1 - dt / x.tauSyn_ms), invTau: f32(1 / x.tauSyn_ms)', replace: 'decay: f32(1 - dt / (1.2 * x.tauSyn_ms)), invTau: f32(1 / (1.2 * x.tauSyn_ms))' }],
+    edits: [{ file: DERIVE, search: "channels.push(deriveChannel(x.name, 'input', x, dt));", replace: "channels.push(deriveChannel(x.name, 'input', { ...x, tauSyn_ms: 1.2 * x.tauSyn_ms }, dt));" }],
     killers: [SYNAPSE, 'test/unit/neuron.test.ts'],
   },
   {

@@ -52,7 +52,7 @@ export async function drive(
   let engine: Engine | null = null;
   try {
     const prepared = PreparedRun.of(specIn);
-    const { net, build_s } = prepared.build();
+    const { net, build_s } = prepared.build(undefined, (fraction, what) => post({ type: 'progress', phase: 'build', fraction, what }, []));
     engine = await makeEngine(net);
     const run = new LiveRun(prepared.spec, net, engine, build_s);
     post({ type: 'info', info: run.info }, []);

@@ -51,12 +51,12 @@ function group(title: string, items: HTMLElement[]): HTMLElement {
  * Fills `root` with the download links of a finished run. Every file name starts with `stem` (spec name, spec
  * tag and run number), so downloads of different runs never overwrite each other; the link text is the plain name.
  */
-export function renderExports(root: HTMLElement, r: FinalResult, specText: string, stem: string): void {
+export function renderExports(root: HTMLElement, r: Pick<FinalResult, 'summary' | 'arrays' | 'figures'> & { reportHtml: string | null }, specText: string, stem: string): void {
   clearExports(root);
   const files = [
     blobLink(`${stem}.summary.json`, [JSON.stringify(r.summary, null, 2) + '\n'], 'application/json', 'summary.json'),
     blobLink(`${stem}.spec.json`, [specText], 'application/json', 'spec.json'),
-    blobLink(`${stem}.report.html`, [r.reportHtml], 'text/html', 'report.html'),
+    ...(r.reportHtml !== null ? [blobLink(`${stem}.report.html`, [r.reportHtml], 'text/html', 'report.html')] : []),
   ];
   files[0]!.id = 'dl-summary';
   const npy = r.arrays.map((a) => blobLink(`${stem}.${a.name}.npy`, [encodeNpy(a.data, a.shape) as Uint8Array<ArrayBuffer>], 'application/octet-stream', `${a.name}.npy`));
@@ -71,5 +71,5 @@ export function renderExports(root: HTMLElement, r: FinalResult, specText: strin
     span.append(`${f.title}: `, blobLink(`${stem}.${f.name}.svg`, [f.svg], 'image/svg+xml', 'SVG'), ' ', png);
     return span;
   });
-  root.append(group('Results', files), group('Arrays (.npy, numpy.load)', npy), group('Figures', figs));
+  root.append(group('Results', files), group('Arrays (.npy, numpy.load)', npy), ...(figs.length ? [group('Figures', figs)] : []));
 }

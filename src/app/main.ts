@@ -1,6 +1,8 @@
 // Page entry: wires the spec form, the Run / Pause / Reset buttons, the backend banner and the session.
-// URL parameters preset, N, T, seed, c, eta-i preselect a configuration (e.g. ?preset=akil-static&N=1000&T=1);
-// the address bar follows the form, so a copied URL reopens the same preset and overrides.
+// URL parameters preset, N, T, seed, c, eta-i (trials for rate models) preselect a configuration (e.g.
+// ?preset=akil-static&N=1000&T=1); a spec edited in the JSON editor or loaded from a file adds `set` pairs
+// (path=JSON value) against the preset it started from. The address bar follows the form, so a copied URL
+// reopens the same spec.
 import { planBackend, type BackendPref } from './backend.ts';
 import { blobLink } from './exports.ts';
 import { Session, type PageState } from './session.ts';
@@ -15,6 +17,10 @@ import { estimateResources, formatBytes } from '../model/estimate.ts';
 import { validate } from '../model/validate.ts';
 import { getPreset } from '../presets/index.ts';
 import type { NetworkSpec } from '../model/spec.ts';
+import { kindOf, prepareRate, type AppSpec } from './rateRun.ts';
+import { appPresets } from './specForm.ts';
+import { applySets, specDiff } from './shareUrl.ts';
+import { rasterHover } from './views.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const runBtn = $<HTMLButtonElement>('run');
@@ -23,7 +29,7 @@ const backendSel = $<HTMLSelectElement>('backend');
 let state: PageState = 'idle';
 let urlReady = false; // set once the URL's own parameters are applied
 let calibrating = false;
-let formSpec: NetworkSpec | null = null; // the valid spec in the form, if any
+let formSpec: AppSpec | null = null; // the valid spec in the form, if any
 const calibrations = new Map<string, Calibration>(); // per engine kind ('cpu-worker', 'webgpu')
 
 function setState(s: PageState, text: string): void {
@@ -53,12 +59,28 @@ const form = new SpecForm((valid) => {
   if (urlReady) syncUrl();
 });
 
+/** set= pairs of the opened address that were refused (unsafe key or no such field), said under the editor. */
+let urlRefused = '';
+
 /** Writes the preset and the changed form fields into the address bar (replaceState: no history entry per key). */
 function syncUrl(): void {
   const { preset, overrides } = form.shareable();
   const q = new URLSearchParams();
+  const note = $('share-note');
+  note.textContent = urlRefused;
   if (preset) q.set('preset', preset);
-  else q.set('custom', '1'); // a spec from the editor or a file: too large for a URL; download spec.json to share it
+  else {
+    // A spec from the editor or a file: its differences from the preset it started from, as set=path=value.
+    const base = appPresets.find((p) => p.name === form.base);
+    const diff = base ? specDiff(base.build(), form.spec) : null;
+    if (base && diff) {
+      q.set('preset', base.name);
+      for (const [path, v] of diff) q.append('set', `${path}=${v}`);
+    } else {
+      q.set('custom', '1');
+      note.textContent = 'This spec differs too much from any preset for a URL: share it as spec.json (Download spec.json).';
+    }
+  }
   for (const [k, v] of overrides) q.set(k, v);
   history.replaceState(null, '', `${location.pathname}?${q.toString()}`);
 }
@@ -76,13 +98,14 @@ function showEstimate(): void {
     el.textContent = 'No estimate: the spec has errors.';
     return;
   }
-  const r = estimateResources(spec);
+  if (kindOf(spec) !== 'spiking') return rateEstimate(el, spec as Exclude<AppSpec, NetworkSpec>);
+  const r = estimateResources(spec as NetworkSpec);
   const kind = document.body.dataset['plan'];
   const engine = kind === 'webgpu' ? 'the WebGPU engine' : 'the CPU engine';
   const c = kind ? calibrations.get(kind) : undefined;
   let time = `; time: not calibrated for ${engine} yet (Calibrate below, or run once)`;
   if (c) {
-    const t = estimateTime(spec, c);
+    const t = estimateTime(spec as NetworkSpec, c);
     const total = t.build_s + t.run_s;
     el.dataset['seconds'] = String(total);
     time = `; about ${formatDuration(total)} on ${engine} (build ${formatDuration(t.build_s)}; rough, within a few-fold; calibrated from ${c.from})`;
@@ -90,6 +113,22 @@ function showEstimate(): void {
   }
   el.textContent = `Before Run: ${r.synapses.toLocaleString('en')} synapses, ${formatBytes(r.hostBytes)} of memory${kind === 'webgpu' ? ` (${formatBytes(r.deviceBytes)} on the GPU)` : ''}${time}.`;
 }
+
+/** Rate models: weights x steps before Run, and a time from the last rate run's pace in this tab (ns per weight-step). */
+let ratePace: number | null = null;
+function rateEstimate(el: HTMLElement, spec: Exclude<AppSpec, NetworkSpec>): void {
+  const m = prepareRate(spec).model;
+  const work = m.B * m.nW * m.trialSteps * m.spec.trials.count;
+  const time = ratePace === null ? 'time: known after a first rate run in this tab' : `about ${formatDuration(work * ratePace)} on the CPU rate engine (from your last rate run)`;
+  if (ratePace !== null) el.dataset['seconds'] = String(work * ratePace);
+  el.textContent = `Before Run: ${m.B} network(s) x ${m.U} units, ${m.nW.toLocaleString('en')} weights each, ${m.spec.trials.count} ${spec.kind === 'binas' ? 'patterns' : 'trials'} of ${m.trialSteps.toLocaleString('en')} steps (${work.toExponential(2)} weight-steps); ${time}.`;
+  if (ratePace !== null && work * ratePace > WARN_ABOVE_S) (el.classList.add('warn'), (el.textContent += ' Long: consider fewer trials or a smaller batch.'));
+}
+session.onRateFinished = (spec, wall_s) => {
+  const m = prepareRate(spec).model;
+  ratePace = wall_s / Math.max(1, m.B * m.nW * m.trialSteps * m.spec.trials.count);
+  showEstimate();
+};
 
 session.onFinished = (spec, engine, build_s, advance_s) => {
   calibrations.set(engine, calibrationFrom(spec, engine, build_s, advance_s, `your last run (${spec.name})`));
@@ -167,9 +206,16 @@ backendSel.addEventListener('change', () => void showPlan());
 
 const q = new URLSearchParams(location.search);
 form.loadPreset(q.get('preset') ?? 'akil-istdp-demo');
+// set=path=value pairs: a custom spec's differences from its preset (unsafe keys and bad paths are refused, said).
+const sets = q.getAll('set');
+if (sets.length) {
+  const { spec, refused } = applySets(form.spec, sets);
+  form.loadText(JSON.stringify(spec, null, 2), 'the address (preset plus its set= fields)');
+  if (refused.length) urlRefused = `Not applied from the address: ${refused.join('; ')}.`;
+}
 // Form fields from the URL: N, T, seed, c and eta-i (the i-th projection's eta), as syncUrl writes them.
 for (const [k, v] of q) {
-  if (!/^(N|T|seed|c|eta-\d+)$/.test(k)) continue;
+  if (!/^(N|T|seed|c|trials|eta-\d+)$/.test(k)) continue;
   const el = document.getElementById(`f-${k}`) as HTMLInputElement | null;
   if (!el) continue;
   el.value = v;
@@ -177,5 +223,6 @@ for (const [k, v] of q) {
 }
 urlReady = true;
 syncUrl();
+rasterHover($<HTMLCanvasElement>('cv-raster'), $('raster-hover'));
 setState('idle', 'Pick a preset, adjust the parameters, press Run.');
 void showPlan();

@@ -1,5 +1,6 @@
 // One run on the page: starts it on the chosen engine, feeds its messages into a LiveState, redraws the
 // views at most 10 times a second (only when something changed), and shows status, results and exports.
+// Rate models (kind 'rate' or 'binas') run through rateRun.ts and draw into RateViews.
 import type { RunMeta } from '../output/runOutput.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { chooseBackend, type BackendPref } from './backend.ts';
@@ -12,7 +13,12 @@ import { defaultCurrentTargets, kindsOf } from './groups.ts';
 import { specTag } from './specTag.ts';
 import { HISTORY_MAX, renderHistory, type HistoryEntry } from './history.ts';
 import { formatDuration } from './timeEstimate.ts';
-import { drawCurrents, drawHistogram, drawRaster, drawRates, drawWeights } from './views.ts';
+import { drawCurrents, drawHistogram, drawRaster } from './views.ts';
+import { LiveCharts } from './liveCharts.ts';
+import { gpuUnsupported, prepareRate, type AppSpec, type RateInfo, type RateMessage } from './rateRun.ts';
+import { RateViews } from './rateViews.ts';
+import { runInWorker as runRateInWorker, runRateOnMainThread } from './runners.ts';
+import type { RunSummary } from '../output/runOutput.ts';
 
 export type PageState = 'idle' | 'invalid' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
 
@@ -35,8 +41,15 @@ export class Session {
   private what = ''; // the shown run's state, in words
   private readonly history: HistoryEntry[] = []; // finished runs of this tab (kept across Reset)
   private engineKind = ''; // 'cpu-worker' or 'webgpu' for the current run
+  private charts: LiveCharts | null = null; // interactive rates, weights and covariances (uPlot)
+  private rateViews: RateViews | null = null;
+  private rateInfo: RateInfo | null = null;
+  private rasterPop = -1; // population shown in the raster (-1: all recorded neurons)
   /** Called when a run finishes: its spec, engine kind, build and advance seconds (the page recalibrates its estimate). */
   onFinished: ((spec: NetworkSpec, engine: string, build_s: number, advance_s: number) => void) | null = null;
+  /** Called when a rate run finishes on the CPU: its spec and wall seconds (the page's rate estimate). */
+  onRateFinished: ((spec: Exclude<AppSpec, NetworkSpec>, wall_s: number) => void) | null = null;
+  private rateSpec: Exclude<AppSpec, NetworkSpec> | null = null;
 
   constructor(private readonly setState: (s: PageState, text: string) => void, private readonly banner: (text: string, warn: boolean) => void) {
     const tick = (now: number) => {
@@ -46,8 +59,9 @@ export class Session {
     requestAnimationFrame(tick);
   }
 
-  async start(spec: NetworkSpec, specText: string, pref: BackendPref): Promise<void> {
+  async start(spec: AppSpec, specText: string, pref: BackendPref): Promise<void> {
     this.reset();
+    if ('kind' in spec && (spec.kind === 'rate' || spec.kind === 'binas')) return this.startRate(spec, specText, pref);
     const gen = ++this.generation;
     this.specText = specText;
     this.shown = { name: spec.name, tag: specTag(spec), run: ++this.runs };
@@ -117,7 +131,15 @@ export class Session {
     this.device?.destroy();
     this.device = null;
     this.live = null;
-    for (const id of ['cv-raster', 'cv-rates', 'cv-weights', 'cv-currents', 'cv-hist']) {
+    this.charts?.destroy();
+    this.charts = null;
+    this.rateViews?.destroy();
+    this.rateViews = null;
+    this.rateInfo = null;
+    $('raster-pick').replaceChildren();
+    $('raster-hover').textContent = '';
+    delete document.body.dataset['build'];
+    for (const id of ['cv-raster', 'cv-currents', 'cv-hist']) {
       const c = $<HTMLCanvasElement>(id);
       c.getContext('2d')?.clearRect(0, 0, c.width, c.height);
     }
@@ -132,8 +154,15 @@ export class Session {
   }
 
   private onMessage(m: RunMessage): void {
-    if (m.type === 'info') {
+    if (m.type === 'progress') {
+      // Build progress (by expected synapses), before the engine exists.
+      document.body.dataset['build'] = m.fraction.toFixed(3);
+      $<HTMLProgressElement>('progress').value = m.fraction;
+      this.setState('starting', `Building the network: ${Math.round(100 * m.fraction)} % (${m.what})…`);
+    } else if (m.type === 'info') {
       this.live = new LiveState(m.info);
+      this.charts = new LiveCharts(m.info);
+      this.buildRasterPick(m.info.populations.map((p) => p.name));
       this.buildCurrentsPick(m.info.spec, m.info.populations.map((p) => p.name));
       $('device').textContent = `${m.info.device}${this.adapter ? ` on ${this.adapter}` : ''}; ${m.info.synapses.toLocaleString('en')} synapses, built in ${m.info.build_s.toFixed(2)} s`;
       this.setState('running', 'Running…');
@@ -150,23 +179,101 @@ export class Session {
       renderExports($('exports'), m.result, this.specText, this.stem());
       this.label(m.stoppedBy ? 'stopped early' : 'finished');
       $('eta').textContent = '–';
-      if (this.shown) {
-        this.history.push({ ...this.shown, T_s: live.info.spec.T_s, summary: m.result.summary, stopped: Boolean(m.stoppedBy) });
-        if (this.history.length > HISTORY_MAX) this.history.shift();
-        renderHistory($('history'), this.history);
-      }
+      if (this.shown) this.remember(spikingEntry(this.shown, live, m.result.summary, Boolean(m.stoppedBy)));
       if (!m.stoppedBy) this.onFinished?.(live.info.spec, this.engineKind, live.info.build_s, live.wall_s);
       const s = m.result.summary;
       $('result-json').textContent = JSON.stringify({ check: m.result.check, simTime_s: live.simTime_s, wall_s: live.wall_s, rtf: live.rtf, spec: live.info.spec }, null, 1);
       if (m.stoppedBy) this.setState('stopped', `Stopped early: ${m.stoppedBy.message}. Results cover what ran.`);
       else this.setState('done', `Done: ${s.meta.spec}, ${(s.T_ms / 1000).toFixed(2)} s simulated in ${s.meta.wall_s.toFixed(1)} s.`);
     } else {
-      this.handle = null;
-      this.label('failed');
-      this.setState('error', `Run failed: ${m.message}`);
+      this.fail(m.message);
     }
   }
 
+  private fail(message: string): void {
+    this.handle = null;
+    this.label('failed');
+    this.setState('error', `Run failed: ${message}`);
+  }
+
+  /** Adds a finished run to the tab's history (oldest dropped past HISTORY_MAX) and redraws the table. */
+  private remember(e: HistoryEntry): void {
+    this.history.push(e);
+    if (this.history.length > HISTORY_MAX) this.history.shift();
+    renderHistory($('history'), this.history, $('compare'));
+  }
+
+  /** A rate or Binas run: the CPU rate engine in the worker, or its WebGPU twin on the main thread. */
+  private async startRate(spec: Exclude<AppSpec, NetworkSpec>, specText: string, pref: BackendPref): Promise<void> {
+    const gen = ++this.generation;
+    this.specText = specText;
+    this.rateSpec = spec;
+    this.shown = { name: spec.name, tag: specTag(spec), run: ++this.runs };
+    this.label('running');
+    this.setState('starting', 'Starting the rate model…');
+    const meta: RunMeta = { commit: 'browser', date: new Date().toISOString(), host: navigator.userAgent };
+    const onMessage = (m: RateMessage) => gen === this.generation && this.onRateMessage(m);
+    const why = pref === 'cpu' ? null : gpuUnsupported(prepareRate(spec).model);
+    const choice = pref === 'cpu' || why ? null : await chooseBackend(pref);
+    if (gen !== this.generation) return;
+    if (choice?.kind === 'webgpu') {
+      this.device = choice.device;
+      this.engineKind = 'webgpu';
+      const { GpuRateEngine } = await import('../models/rate/gpu.ts');
+      this.banner(`WebGPU rate engine on ${choice.adapter}${choice.software ? ' (a software adapter)' : ''}.`, choice.software);
+      this.handle = runRateOnMainThread(structuredClone(spec), meta, { engine: (m) => new GpuRateEngine(choice.device, m), device: `WebGPU rate engine on ${choice.adapter}` }, onMessage);
+    } else {
+      this.engineKind = 'cpu-worker';
+      this.banner(why ? `CPU rate engine in a Web Worker: ${why}.` : choice ? choice.why : 'CPU rate engine in a Web Worker.', Boolean(why) || (choice !== null && pref !== 'cpu'));
+      this.handle = runRateInWorker(structuredClone(spec), meta, onMessage, true);
+    }
+  }
+
+  private onRateMessage(m: RateMessage): void {
+    if (m.type === 'rate-info') {
+      this.rateInfo = m.info;
+      this.rateViews = new RateViews($('rate-views'), m.info);
+      $('device').textContent = m.info.device;
+      this.setState('running', 'Running…');
+    } else if (m.type === 'rate-progress') {
+      const p = m.p;
+      this.rateViews?.update(p);
+      $('sim-time').textContent = `${this.rateInfo?.kind === 'binas' ? 'pattern' : 'trial'} ${p.trial} of ${p.trials}`;
+      $('wall-time').textContent = `${p.wall_s.toFixed(1)} s`;
+      $<HTMLProgressElement>('progress').value = p.trial / p.trials;
+      if (p.trial < p.trials) $('eta').textContent = `${formatDuration(((p.trials - p.trial) * p.wall_s) / p.trial)} (at the pace so far)`;
+    } else if (m.type === 'rate-done') {
+      this.handle = null;
+      this.device?.destroy();
+      this.device = null;
+      const info = this.rateInfo;
+      if (!info) return;
+      this.rateViews?.final(m.result);
+      renderExports($('exports'), { summary: m.result.summary as unknown as RunSummary, arrays: m.result.arrays, figures: [], reportHtml: m.result.reportHtml }, this.specText, this.stem());
+      this.label('finished');
+      $('eta').textContent = '–';
+      if (this.shown) this.remember(rateEntry(this.shown, info, m.result.recordings.trialMean_Hz, m.result.wall_s, this.engineKind));
+      $('result-json').textContent = JSON.stringify({ kind: info.kind, wall_s: m.result.wall_s, summary: m.result.summary }, null, 1);
+      if (this.engineKind === 'cpu-worker' && this.rateSpec) this.onRateFinished?.(this.rateSpec, m.result.wall_s);
+      this.setState('done', `Done: ${info.name}, ${info.trials} ${info.kind === 'binas' ? 'patterns' : 'trials'} in ${m.result.wall_s.toFixed(1)} s.`);
+    } else this.fail(m.message);
+  }
+
+  /** Population choice of the raster (all recorded neurons, or one population's) and its hover read-out. */
+  private buildRasterPick(names: string[]): void {
+    const sel = document.createElement('select');
+    sel.id = 'raster-pop';
+    sel.add(new Option('all recorded neurons', '-1'));
+    names.forEach((n, i) => sel.add(new Option(n, String(i))));
+    this.rasterPop = -1;
+    sel.addEventListener('change', () => {
+      this.rasterPop = Number(sel.value);
+      this.drawn = -1;
+    });
+    const label = document.createElement('label');
+    label.append('neurons: ', sel);
+    $('raster-pick').replaceChildren(label);
+  }
   /** Checkboxes choosing the populations of the currents panel, grouped neurons / inputs (labels are text nodes). */
   private buildCurrentsPick(spec: NetworkSpec, names: string[]): void {
     const kinds = kindsOf(spec);
@@ -205,12 +312,51 @@ export class Session {
     $<HTMLProgressElement>('progress').value = st.step / st.info.nSteps;
     // Time left at the pace so far (advance time per step; pauses excluded).
     if (!st.final && st.step > 0) $('eta').textContent = `${formatDuration(((st.info.nSteps - st.step) * st.wall_s) / st.step)} (at the pace so far)`;
-    drawRaster($('cv-raster'), st);
-    drawRates($('cv-rates'), st);
-    drawWeights($('cv-weights'), st);
+    drawRaster($('cv-raster'), st, this.rasterPop);
+    this.charts?.update(st);
     drawCurrents($('cv-currents'), st, this.currentTargets);
     drawHistogram($('cv-hist'), st);
     const stats = st.final ? statsFromSummary(st.final.summary) : st.stats;
     renderStats($('stats'), stats, { statsStart_s: st.info.statsStart_s, window_ms: st.info.spec.recording.window_ms, final: st.final !== null });
   }
+}
+
+/** History row and comparison series of a spiking run. */
+function spikingEntry(shown: { name: string; tag: string; run: number }, live: LiveState, s: RunSummary, stopped: boolean): HistoryEntry {
+  const fmt = (v: number | null | undefined): string => (typeof v === 'number' && Number.isFinite(v) ? v.toPrecision(4) : 'n/a');
+  return {
+    ...shown,
+    stopped,
+    cells: [
+      String(s.meta.N),
+      String(live.info.spec.T_s),
+      String(s.meta.seed),
+      s.meta.backend,
+      s.meta.wall_s.toFixed(2),
+      Object.entries(s.populations).map(([n, p]) => `${n} ${fmt(p.rate_Hz)}`).join(', '),
+      Object.entries(s.plastic).map(([n, p]) => `${n} ${fmt(p.jMeanFinal)}`).join(', ') || '–',
+    ],
+    series: { xLabel: 'time (s)', x: [...live.t_s], ys: live.info.populations.map((p, i) => ({ label: p.name, y: [...live.rate[i]!] })) },
+  };
+}
+
+/** History row and comparison series (network 1's trial means) of a rate or Binas run. */
+function rateEntry(shown: { name: string; tag: string; run: number }, info: RateInfo, trialMean: Float32Array, wall_s: number, engine: string): HistoryEntry {
+  const P = info.pops.length;
+  const T = info.trials;
+  const last = (k: number) => trialMean[(T - 1) * P + k]!;
+  return {
+    ...shown,
+    stopped: false,
+    cells: [
+      `${info.B} x ${info.U} units`,
+      `${T} ${info.kind === 'binas' ? 'patterns' : 'trials'}`,
+      String(info.seed),
+      engine === 'webgpu' ? 'webgpu (rate)' : 'cpu (rate)',
+      wall_s.toFixed(2),
+      info.pops.map((p, k) => `${p.name} ${last(k).toPrecision(4)}`).join(', '),
+      '–',
+    ],
+    series: { xLabel: 'trial', x: Array.from({ length: T }, (_, t) => t + 1), ys: info.pops.map((p, k) => ({ label: p.name, y: Array.from({ length: T }, (_, t) => trialMean[t * P + k]!) })) },
+  };
 }

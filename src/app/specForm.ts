@@ -7,6 +7,16 @@ import { presets } from '../presets/index.ts';
 import { etaField } from './etaField.ts';
 import { formatBytes, resourceRefusal } from '../model/estimate.ts';
 import { locateJsonError, type JsonErrorSpot } from './jsonError.ts';
+import { kindOf, validateRateLike, type AppSpec } from './rateRun.ts';
+import { ratePresets } from '../models/rate/presets.ts';
+import { binasWta } from '../models/binas/presets.ts';
+
+/** Presets of every model the app runs: spiking networks, Soldado-Magraner rate networks, Binas WTA circuits. */
+export const appPresets: { name: string; figure: string; build: () => object }[] = [
+  ...presets,
+  ...ratePresets,
+  { name: 'binas-wta', figure: 'Binas 2014 Figs 7-8: 2 groups x (2 E + 1 I), WTA learned by E and I plasticity, 1000 patterns of 2 s', build: () => binasWta() },
+];
 
 /** Memory a run in this tab may plan to use: half the device memory the browser reports, at most 2 GiB (typed arrays). */
 export function tabMemoryLimit(): number {
@@ -26,6 +36,7 @@ const show = (v: unknown): string => (typeof v === 'number' || typeof v === 'str
 /** The form field an issue path belongs to (its id suffix), or null. */
 function fieldOf(path: string): string | null {
   if (path === 'N' || path === 'seed') return path;
+  if (path === 'trials.count' || path === 'protocol.count') return 'trials';
   if (path === 'T_s' || path === 'recording.statsStart_s') return 'T';
   if (/^inputs\[\d+\]\.correlation$/.test(path)) return 'c';
   const m = /^projections\[(\d+)\]\.plasticity\.(eta|learningTimescale_ms)$/.exec(path);
@@ -42,16 +53,21 @@ export class SpecForm {
   private presetDefaults: Record<string, string> = {};
   private timer = 0;
   private readonly json = $<HTMLTextAreaElement>('spec-json');
+  /** The preset the spec started from (kept when the JSON is edited or a file loaded): a URL's overrides apply to it. */
+  base = '';
 
-  constructor(private readonly onChange: (valid: NetworkSpec | null) => void) {
+  constructor(private readonly onChange: (valid: AppSpec | null) => void) {
     const sel = $<HTMLSelectElement>('preset');
-    for (const p of presets) sel.add(new Option(`${p.name}: ${p.figure}`, p.name));
+    for (const p of appPresets) sel.add(new Option(`${p.name}: ${p.figure}`, p.name));
     sel.add(new Option('(custom spec from the JSON editor or a file)', ''));
     sel.addEventListener('change', () => sel.value && this.loadPreset(sel.value));
-    for (const f of ['N', 'T', 'seed', 'c']) $<HTMLInputElement>(`f-${f}`).addEventListener('input', () => this.fromForm(f));
+    for (const f of ['N', 'T', 'seed', 'c', 'trials']) $<HTMLInputElement>(`f-${f}`).addEventListener('input', () => this.fromForm(f));
     this.json.addEventListener('input', () => {
       clearTimeout(this.timer);
-      this.timer = window.setTimeout(() => this.fromJson(this.json.value), 250);
+      this.timer = window.setTimeout(() => {
+        $<HTMLSelectElement>('preset').value = ''; // an edited spec is custom; the URL carries its differences from `base`
+        this.fromJson(this.json.value);
+      }, 250);
     });
     $<HTMLInputElement>('spec-file').addEventListener('change', async (e) => {
       const file = (e.target as HTMLInputElement).files?.[0];
@@ -60,19 +76,24 @@ export class SpecForm {
   }
 
   loadPreset(name: string): void {
-    const p = presets.find((x) => x.name === name);
+    const p = appPresets.find((x) => x.name === name);
     if (!p) return;
     $<HTMLSelectElement>('preset').value = name;
-    $('preset-desc').textContent = p.build().description ?? p.figure;
+    this.base = name;
+    $('preset-desc').textContent = (p.build() as { description?: string }).description ?? p.figure;
     this.setSpec(p.build() as unknown as Obj);
     this.presetDefaults = this.fieldValues();
     this.check(); // once more, so listeners (the URL) see the new preset's defaults
   }
 
-  /** Current text of every form field, by key: N, T, seed, c, eta-i. */
+  /** Current text of every form field that applies to this model, by key: N, T, seed, c, eta-i; seed, trials. */
   fieldValues(): Record<string, string> {
     const out: Record<string, string> = {};
-    document.querySelectorAll<HTMLInputElement>('.form input[id^="f-"]').forEach((el) => (out[el.id.slice(2)] = el.value));
+    const rate = kindOf(this.spec) !== 'spiking';
+    document.querySelectorAll<HTMLInputElement>('.form input[id^="f-"]').forEach((el) => {
+      const k = el.id.slice(2);
+      if (rate ? k === 'seed' || k === 'trials' : k !== 'trials') out[k] = el.value;
+    });
     return out;
   }
 
@@ -154,6 +175,18 @@ export class SpecForm {
     for (const f of fields) {
       if (f === 'N') s['N'] = val('N');
       else if (f === 'seed') s['seed'] = val('seed');
+      else if (f === 'trials') {
+        const box = isObj(s['trials']) ? s['trials'] : isObj(s['protocol']) ? s['protocol'] : null; // rate: trials.count; binas: protocol.count
+        if (box) box['count'] = val('trials');
+        // Traced trials past the new count would be refused: keep those within it (and the last trial).
+        const rec = s['recording'];
+        const n = box?.['count'];
+        if (isObj(rec) && typeof n === 'number' && Number.isInteger(n) && n >= 1) {
+          for (const k of ['traceFirst', 'traceLast']) if (typeof rec[k] === 'number') rec[k] = Math.min(rec[k] as number, n);
+          const tr = rec['traceTrials'];
+          if (Array.isArray(tr)) rec['traceTrials'] = [...new Set([...tr.filter((t) => typeof t === 'number' && t <= n), n])].sort((a, b) => a - b);
+        }
+      }
       else if (f === 'T') {
         s['T_s'] = val('T');
         const rec = s['recording'];
@@ -177,6 +210,9 @@ export class SpecForm {
     put('T', s['T_s']);
     put('seed', s['seed']);
     put('c', arr(s['inputs'])[0]?.['correlation']);
+    const counts = isObj(s['trials']) ? s['trials'] : isObj(s['protocol']) ? s['protocol'] : {};
+    put('trials', counts['count']);
+    document.body.dataset['kind'] = kindOf(s);
     const box = $('eta-fields');
     const keep = new Map([...this.pending].filter((f) => f.startsWith('eta-')).map((f) => [f, (document.getElementById(`f-${f}`) as HTMLInputElement | null)?.value ?? '']));
     box.replaceChildren();
@@ -194,18 +230,25 @@ export class SpecForm {
   }
 
   /** Validates, shows every issue inline, and returns the valid spec or null. */
-  check(): NetworkSpec | null {
+  check(): AppSpec | null {
     document.querySelectorAll<HTMLElement>('.err').forEach((el) => (el.textContent = ''));
     document.querySelectorAll<HTMLElement>('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
     const rest: string[] = [];
-    let ok: NetworkSpec | null = null;
+    let ok: AppSpec | null = null;
     if (this.jsonProblem) rest.push(this.jsonProblem);
     else {
       try {
+        if (kindOf(this.spec) !== 'spiking') {
+          const r = validateRateLike(this.spec);
+          this.onChange(r);
+          this.finishCheck(rest);
+          return r;
+        }
         ok = validate(this.spec);
       } catch (e) {
         if (!(e instanceof SpecError)) throw e;
-        for (const i of e.issues) {
+        const nWhy = this.nRefusal(e);
+        for (const i of nWhy ? [] : e.issues) {
           const text = `${i.path} = ${JSON.stringify(i.value) ?? '(missing)'}: allowed ${i.allowed}`;
           const f = fieldOf(i.path);
           const err = f ? document.getElementById(`err-${f}`) : null;
@@ -213,6 +256,10 @@ export class SpecForm {
             err.textContent += (err.textContent ? '\n' : '') + text;
             document.getElementById(`f-${f}`)?.setAttribute('aria-invalid', 'true');
           } else rest.push(text);
+        }
+        if (nWhy) {
+          $('err-N').textContent = `refused before allocating: ${nWhy}`;
+          $('f-N').setAttribute('aria-invalid', 'true');
         }
       }
     }
@@ -226,15 +273,38 @@ export class SpecForm {
         ok = null;
       }
     }
+    this.finishCheck(rest);
+    const result = this.jsonProblem ? null : ok;
+    this.onChange(result);
+    return result;
+  }
+
+  /**
+   * N past what the tab can hold, when the other errors only follow from it (the same spec at a small N
+   * validates): the refusal on N (field, value, estimate, limit), instead of e.g. inputs[0].rate_Hz.
+   */
+  private nRefusal(e: SpecError): string | null {
+    const N = this.spec['N'];
+    if (typeof N !== 'number' || !Number.isFinite(N) || e.issues.some((i) => i.path === 'N')) return null;
+    let small: NetworkSpec;
+    try {
+      small = validate({ ...this.spec, N: 1000 });
+    } catch {
+      return null; // errors of their own, not caused by N
+    }
+    const limit = tabMemoryLimit();
+    const why = resourceRefusal({ ...small, N }, limit, `what this tab can hold, ${formatBytes(limit)}`);
+    return why === null ? null : `${why.replace(', or raise --max-memory', '')} (allowed: an N whose network fits in ${formatBytes(limit)} with at most 2147483647 synapses per projection)`;
+  }
+
+  /** Errors without a form field, the bad JSON line, pending fields. */
+  private finishCheck(rest: string[]): void {
     $('json-errors').textContent = rest.join('\n');
     this.showJsonSpot();
     for (const f of this.pending) {
       const err = document.getElementById(`err-${f}`);
       if (err) err.textContent = `not applied yet: the JSON editor has an error${this.jsonSpot ? ` on line ${this.jsonSpot.line}` : ''}; this value goes into the spec once the JSON parses`;
     }
-    const result = this.jsonProblem ? null : ok;
-    this.onChange(result);
-    return result;
   }
 
   /** The bad JSON line above the editor (with its neighbours), highlighted; a button selects it in the editor. */

@@ -1,74 +1,62 @@
-// The live canvas views: spike raster, population rates, mean plastic weights with the mean-field curve,
-// currents per population (balance), weight histogram. Each draws the whole panel from a LiveState.
+// The live canvas views: spike raster (population choice, hover read-out), currents per population (balance),
+// weight histogram. Each draws the whole panel from a LiveState. Rates, weights and covariances are interactive
+// uPlot charts (liveCharts.ts).
 import { histogram } from '../stats/weights.ts';
 import type { LiveState } from './liveState.ts';
 import { RASTER_WINDOW_S } from './liveState.ts';
 import { axes, begin, colorOf, extent, legendStrip, line, message, type LegendItem } from './plot.ts';
 import { channelGroups, kindsOf } from './groups.ts';
 
-export function drawRaster(cv: HTMLCanvasElement, st: LiveState): void {
+/** Row -> neuron id of the raster as last drawn, and its axes (for the hover read-out). */
+let rasterMap: { ids: number[]; pops: string[]; y0: number; rowH: number; x: (px: number) => number; box: { x: number; y: number; w: number; h: number } } | null = null;
+
+/**
+ * The spike raster of the last RASTER_WINDOW_S seconds: every recorded neuron, or (pop >= 0) those of one
+ * population, one row each. Hovering reads out the neuron, its population and the time (raster-hover).
+ */
+export function drawRaster(cv: HTMLCanvasElement, st: LiveState, pop = -1): void {
   const { ctx, w, h } = begin(cv);
-  const rows = st.info.rasterNeurons.length;
+  const pops = st.info.populations;
+  const all = Array.from(st.info.rasterNeurons);
+  const ids = all.filter((n) => pop < 0 || (n >= pops[pop]!.offset && n < pops[pop]!.offset + pops[pop]!.size));
+  const rowOf = new Map(ids.map((n, k) => [n, k]));
+  const rows = ids.length;
   const t1 = Math.max(RASTER_WINDOW_S, st.simTime_s);
-  const shown = st.info.populations.map((p) => st.info.rasterNeurons.filter((n) => n >= p.offset && n < p.offset + p.size).length);
-  const legend = st.info.populations.map((p, i) => ({ label: `${p.name} (${shown[i]} of ${p.size} neurons)`, color: colorOf(i) }));
-  const a = axes(ctx, { x: 0, y: 0, w, h }, [t1 - RASTER_WINDOW_S, t1], [rows, 0], { xLabel: 'time (s)', yLabel: 'neuron', legend });
+  const shown = pops.map((p) => ids.filter((n) => n >= p.offset && n < p.offset + p.size).length);
+  const legend = pops.map((p, i) => ({ label: `${p.name} (${shown[i]} of ${p.size} neurons)`, color: colorOf(i) })).filter((_, i) => shown[i]! > 0);
+  const a = axes(ctx, { x: 0, y: 0, w, h }, [t1 - RASTER_WINDOW_S, t1], [Math.max(1, rows), 0], { xLabel: 'time (s)', yLabel: 'neuron', legend });
   for (let i = 0; i < st.rasterT.length; i++) {
+    const row = rowOf.get(all[st.rasterRow[i]!]!);
+    if (row === undefined) continue;
     ctx.fillStyle = colorOf(st.rasterPop[i]!);
-    ctx.fillRect(a.x(st.rasterT[i]!) - 0.75, a.y(st.rasterRow[i]! + 0.5) - 0.75, 1.5, 1.5);
+    ctx.fillRect(a.x(st.rasterT[i]!) - 0.75, a.y(row + 0.5) - 0.75, 1.5, 1.5);
   }
+  if (rows === 0) message(ctx, w, h, 'no recorded neuron in this population (recording.rasterNeurons)');
+  const t0 = t1 - RASTER_WINDOW_S;
+  rasterMap = {
+    ids,
+    pops: ids.map((n) => pops.find((p) => n >= p.offset && n < p.offset + p.size)?.name ?? '?'),
+    y0: a.box.y,
+    rowH: a.box.h / Math.max(1, rows),
+    x: (px) => t0 + ((px - a.box.x) / a.box.w) * RASTER_WINDOW_S,
+    box: a.box,
+  };
+  cv.dataset['rows'] = String(rows);
 }
 
-/** Theory rates: at the current weights once statistics exist, else with the initial weights. */
-function theoryRates(st: LiveState): Record<string, number> | null {
-  if (st.stats?.theoryRates_Hz) return st.stats.theoryRates_Hz;
-  return 'error' in st.info.theory ? null : st.info.theory.rates_Hz;
-}
-
-export function drawRates(cv: HTMLCanvasElement, st: LiveState): void {
-  const { ctx, w, h } = begin(cv);
-  const th = theoryRates(st);
-  const thv = st.info.populations.map((p) => th?.[p.name] ?? NaN);
-  // Legend grouped: spiking populations first, then inputs (Poisson sources), each labelled.
-  const kinds = kindsOf(st.info.spec);
-  const order = st.info.populations.map((p, i) => ({ p, i, input: kinds.get(p.name) === 'input' })).sort((a, b) => Number(a.input) - Number(b.input));
-  const legend: LegendItem[] = order.flatMap(({ p, i, input }) => [
-    { label: input ? `${p.name} (input)` : p.name, color: colorOf(i) },
-    ...(Number.isFinite(thv[i]!) ? [{ label: `${p.name} theory (Eq 3)`, color: colorOf(i), dashed: true }] : []),
-  ]);
-  const a = axes(ctx, { x: 0, y: 0, w, h }, [0, st.T_s], extent([...st.rate, thv], 0.1, true), { xLabel: 'time (s)', yLabel: 'rate (Hz)', legend });
-  st.info.populations.forEach((_, i) => {
-    line(a, st.t_s, st.rate[i]!, colorOf(i));
-    if (Number.isFinite(thv[i]!)) line(a, [0, st.T_s], [thv[i]!, thv[i]!], colorOf(i), true);
+/** The raster's hover read-out: neuron id, population and time under the pointer (text, into `out`). */
+export function rasterHover(cv: HTMLCanvasElement, out: HTMLElement): void {
+  cv.addEventListener('mousemove', (e) => {
+    const m = rasterMap;
+    const r = cv.getBoundingClientRect();
+    const px = e.clientX - r.left;
+    const py = e.clientY - r.top;
+    if (!m || px < m.box.x || px > m.box.x + m.box.w || py < m.box.y || py > m.box.y + m.box.h) return void (out.textContent = '');
+    const row = Math.min(m.ids.length - 1, Math.floor((py - m.y0) / m.rowH));
+    if (row < 0) return void (out.textContent = '');
+    out.textContent = `neuron ${m.ids[row]} (${m.pops[row]}), t = ${m.x(px).toFixed(3)} s`;
   });
-}
-
-export function drawWeights(cv: HTMLCanvasElement, st: LiveState): void {
-  const { ctx, w, h } = begin(cv);
-  const names = st.info.plasticNames;
-  if (names.length === 0) return message(ctx, w, h, 'no plastic projection in this spec');
-  const wc = st.info.weightCurve;
-  const curve = 'error' in wc ? null : wc;
-  // A projection has a curve only where the theory produced finite points (it may stop, e.g. at t = 0).
-  const kc = names.map((n) => {
-    const k = curve ? curve.names.indexOf(n) : -1;
-    return k >= 0 && curve!.t_s.length > 1 && (curve!.j[k] ?? []).some(Number.isFinite) ? k : -1;
-  });
-  const ys: ArrayLike<number>[] = [...st.jMean, ...(curve ? curve.j : [])];
-  const legend: LegendItem[] = names.flatMap((n, k) => [
-    { label: `${n} simulated`, color: colorOf(k) },
-    ...(kc[k]! >= 0 ? [{ label: `${n} mean-field`, color: colorOf(k), dashed: true }] : []),
-  ]);
-  const a = axes(ctx, { x: 0, y: 0, w, h }, [0, st.T_s], extent(ys, 0.1), { xLabel: 'time (s)', yLabel: 'mean j = J·√N', legend });
-  names.forEach((_, k) => {
-    line(a, st.t_s, st.jMean[k]!, colorOf(k), false, 2);
-    if (curve && kc[k]! >= 0) line(a, curve.t_s, curve.j[kc[k]!]!, colorOf(k), true);
-  });
-  const why = 'error' in wc ? wc.error : kc.every((k) => k < 0) ? (wc.stopped ?? 'the theory gave no finite point') : wc.stopped;
-  const ends = curve && curve.t_s.length > 1 ? curve.t_s[curve.t_s.length - 1]! : 0;
-  if (why && kc.every((k) => k < 0)) message(ctx, w, h * 1.7, `no mean-field curve: ${why}`);
-  else if (why) message(ctx, w, h * 1.7, `mean-field curve stops at t = ${ends.toPrecision(3)} s: ${why}`);
-  cv.dataset['theory'] = why ? `no curve: ${why}` : 'curve';
+  cv.addEventListener('mouseleave', () => (out.textContent = ''));
 }
 
 /** Height of one current subplot (CSS px); the canvas grows with the number chosen. */
@@ -81,6 +69,10 @@ export function drawCurrents(cv: HTMLCanvasElement, st: LiveState, targets: stri
   if (cv.style.height !== want) cv.style.height = want;
   const { ctx, w, h } = begin(cv);
   if (chosen.length === 0) return message(ctx, w, h, 'no population chosen: tick one above');
+  // Fewer than two time bins in a finished run: each subplot says why it has no curve.
+  const noCurve = st.final && st.t_s.length < 2 ? `${st.t_s.length ? 'One time bin' : 'No complete time bin'} of ${st.info.bin_ms} ms in this run (T = ${st.T_s} s): no curve; a longer T or a smaller recording.bin_ms gives one` : null;
+  if (noCurve) cv.dataset['empty'] = noCurve;
+  else delete cv.dataset['empty'];
   const chans = st.info.channels;
   const kinds = kindsOf(st.info.spec);
   // One grouping for all subplots (same lines, same colours): the sign of a channel is that of its mean over the chosen targets.
@@ -103,6 +95,11 @@ export function drawCurrents(cv: HTMLCanvasElement, st: LiveState, targets: stri
     lines.forEach((ys, k) => line(a, st.t_s, ys, colorOf(k)));
     line(a, st.t_s, total, '#000', false, 2);
     line(a, [0, st.T_s], [0, 0], '#bbb', true, 1);
+    if (noCurve) {
+      ctx.fillStyle = '#777';
+      ctx.textAlign = 'center';
+      ctx.fillText(noCurve, a.box.x + a.box.w / 2, a.box.y + a.box.h / 2);
+    }
   });
   cv.dataset['subplots'] = JSON.stringify(boxes); // plotting boxes (x, y, w, h), for layout tests
 }

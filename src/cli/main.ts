@@ -1,4 +1,5 @@
 // plasticnet command line: argument parsing and commands only. Bad input exits 2 without a stack trace.
+import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SpecError } from '../model/validate.ts';
 import { presets } from '../presets/index.ts';
@@ -40,6 +41,14 @@ const BINAS_PRESETS: [string, string][] = [
   ['binas-wta-typical', "Binas 2014 Figs 7-8 with the seed's typical w_max 4, A_exc 2, tau_I = tau_E"],
 ];
 
+/** --threads: 1 .. 1024 (the CPU engine's threads; default: os.availableParallelism()). */
+const threadsFlag = wrap((v) => {
+  const x = Number(v);
+  if (!Number.isInteger(x) || x < 1 || x > 1024) throw new UsageError(`--threads '${v}': expected an integer from 1 to 1024`);
+  return x;
+});
+const THREADS_HELP = `CPU engine threads, 1 to 1024 (default: the available cores, ${os.availableParallelism()} here; networks under 5000 neurons use one)`;
+
 /** Builds the commander program. */
 export function program(): Command {
   const p = new Command('plasticnet').description('Simulate plastic balanced spiking networks on WebGPU or the CPU').exitOverride();
@@ -57,6 +66,7 @@ export function program(): Command {
       if (!ENGINE_CHOICES.includes(v)) throw new UsageError(`--backend '${v}': allowed ${ENGINE_CHOICES.join(', ')}`);
       return v;
     }), 'auto')
+    .option('--threads <n>', THREADS_HELP, threadsFlag)
     .option('--out <dir>', 'output directory', 'runs/latest')
     .option('--force', 'overwrite a non-empty output directory', false)
     .option('--quiet', 'no progress bar or table', false)
@@ -72,6 +82,7 @@ export function program(): Command {
         force: o['force'] as boolean,
         backend: o['backend'] as 'auto',
         quiet: o['quiet'] as boolean,
+        ...(o['threads'] !== undefined ? { threads: o['threads'] as number } : {}),
         ...(o['checkpointEvery'] !== undefined ? { checkpointEvery: o['checkpointEvery'] as ReturnType<typeof parseCheckpointEvery> } : {}),
         ...(o['initWeights'] !== undefined ? { initWeights: o['initWeights'] as string } : {}),
         ...(o['N'] !== undefined ? { N: o['N'] as number } : {}),
@@ -96,6 +107,7 @@ export function program(): Command {
       if (!ENGINE_CHOICES.includes(v)) throw new UsageError(`--backend '${v}': allowed ${ENGINE_CHOICES.join(', ')}`);
       return v;
     }), 'auto')
+    .option('--threads <n>', THREADS_HELP, threadsFlag)
     .option('--out <dir>', 'output directory (finished cells there are reused)', 'runs/sweep')
     .option('--force', 'recompute cells already finished', false)
     .option('--quiet', 'no progress output', false)
@@ -109,6 +121,7 @@ export function program(): Command {
         c: o['c'] as number[],
         set: sets,
         backend: o['backend'] as 'auto',
+        ...(o['threads'] !== undefined ? { threads: o['threads'] as number } : {}),
         out: o['out'] as string,
         force: o['force'] as boolean,
         quiet: o['quiet'] as boolean,

@@ -10,6 +10,8 @@ export interface EngineOptions {
   device?: GPUDevice;
   /** Where the engine runs, for Engine.device (e.g. 'Web Worker'). */
   label?: string;
+  /** CPU engine: threads to use (default: the machine's cores; 1: no worker threads). */
+  threads?: number;
 }
 
 export interface EngineProvider {

@@ -31,6 +31,10 @@ export interface PlotOptions {
   logY?: boolean;
   xRange?: [number, number];
   yRange?: [number, number];
+  /** Categorical x axis: tick k + 1 is labelled xTickLabels[k] (x values 1..n), instead of numeric ticks. */
+  xTickLabels?: readonly string[];
+  /** 'below': the legend sits under the x axis label (the figure grows), so it never covers a point. */
+  legendPlace?: 'inside' | 'below';
 }
 
 export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
@@ -125,26 +129,31 @@ interface Frame {
   open: string; // svg start, axes, grid, labels
   w: number;
   h: number;
+  /** Top of the legend when it sits below the plot (PlotOptions.legendPlace 'below'). */
+  legendBelowY?: number;
 }
 
 /** Axes, grid, tick labels, axis labels and title for the given data. */
-function frame(xs: ArrayLike<number>[], ys: ArrayLike<number>[], o: PlotOptions, padX: number, padY: number): Frame {
+function frame(xs: ArrayLike<number>[], ys: ArrayLike<number>[], o: PlotOptions, padX: number, padY: number, legendRows = 0): Frame {
   const w = o.width ?? 640;
-  const h = o.height ?? 400;
+  const below = o.legendPlace === 'below' ? legendRows * 16 + 10 : 0;
+  const h = (o.height ?? 400) + below;
   const x = makeScale(extent(xs, !!o.logX), o.xRange, !!o.logX, M.left, w - M.right, padX);
-  const y = makeScale(extent(ys, !!o.logY), o.yRange, !!o.logY, h - M.bottom, M.top, padY);
+  const y = makeScale(extent(ys, !!o.logY), o.yRange, !!o.logY, h - below - M.bottom, M.top, padY);
   const clip = `pn-clip-${clipCounter++}`;
   const pw = w - M.left - M.right;
-  const ph = h - M.top - M.bottom;
+  const ph = h - below - M.top - M.bottom;
+  const bottom = M.bottom + below; // the plot's bottom margin, legend included
+  const xTicks = o.xTickLabels ? o.xTickLabels.map((label, k) => ({ t: k + 1, label })) : x.ticks.map((t) => ({ t, label: formatTick(t) }));
   const s: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="sans-serif" font-size="12">`,
     `<defs><clipPath id="${clip}"><rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}"/></clipPath></defs>`,
     `<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="#fff" stroke="#444"/>`,
   ];
-  for (const t of x.ticks) {
+  for (const { t, label } of xTicks) {
     const px = x.map(t).toFixed(1);
-    s.push(`<line x1="${px}" y1="${M.top}" x2="${px}" y2="${h - M.bottom + 4}" stroke="#ddd"/>`);
-    s.push(`<text x="${px}" y="${h - M.bottom + 17}" text-anchor="middle">${escapeXml(formatTick(t))}</text>`);
+    s.push(`<line x1="${px}" y1="${M.top}" x2="${px}" y2="${h - bottom + 4}" stroke="#ddd"/>`);
+    s.push(`<text x="${px}" y="${h - bottom + 17}" text-anchor="middle">${escapeXml(label)}</text>`);
   }
   for (const t of y.ticks) {
     const py = y.map(t).toFixed(1);
@@ -152,11 +161,11 @@ function frame(xs: ArrayLike<number>[], ys: ArrayLike<number>[], o: PlotOptions,
     s.push(`<text x="${M.left - 7}" y="${py}" text-anchor="end" dominant-baseline="middle">${escapeXml(formatTick(t))}</text>`);
   }
   if (o.title) s.push(`<text x="${w / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(o.title)}</text>`);
-  if (o.xLabel) s.push(`<text x="${M.left + pw / 2}" y="${h - 12}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`);
+  if (o.xLabel) s.push(`<text x="${M.left + pw / 2}" y="${h - below - 12}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`);
   if (o.yLabel) {
     s.push(`<text transform="translate(16 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${escapeXml(o.yLabel)}</text>`);
   }
-  return { x, y, clip, open: s.join('\n'), w, h };
+  return { x, y, clip, open: s.join('\n'), w, h, ...(below ? { legendBelowY: h - below + 2 } : {}) };
 }
 
 /** Legend box in the top-right corner for the labelled entries. */
@@ -164,10 +173,11 @@ function legend(f: Frame, items: { label?: string; color: string; dashed?: boole
   const shown = items.filter((i) => i.label);
   if (!shown.length) return '';
   const bw = 34 + 7 * Math.max(...shown.map((i) => i.label!.length));
-  const x0 = f.w - M.right - bw - 6;
-  const s = [`<rect x="${x0}" y="${M.top + 6}" width="${bw}" height="${shown.length * 16 + 6}" fill="#fff" fill-opacity="0.85" stroke="#bbb"/>`];
+  const x0 = f.legendBelowY !== undefined ? M.left : f.w - M.right - bw - 6;
+  const y0 = f.legendBelowY ?? M.top + 6;
+  const s = [`<rect x="${x0}" y="${y0}" width="${bw}" height="${shown.length * 16 + 6}" fill="#fff" fill-opacity="0.85" stroke="#bbb"/>`];
   shown.forEach((it, k) => {
-    const y = M.top + 17 + k * 16;
+    const y = y0 + 11 + k * 16;
     s.push(
       it.mark === 'dot'
         ? `<circle cx="${x0 + 14}" cy="${y}" r="3" fill="${it.color}"/>`
@@ -206,7 +216,7 @@ export function linePlot(series: readonly LineSeries[], opts: PlotOptions = {}):
 
 /** Scatter plot; also a spike raster (x = time, y = neuron). Each set is one compact path of round dots. */
 export function scatterPlot(sets: readonly PointSeries[], opts: PlotOptions = {}): string {
-  const f = frame(sets.map((s) => s.x), sets.map((s) => s.y), opts, 0.03, 0.03);
+  const f = frame(sets.map((s) => s.x), sets.map((s) => s.y), opts, 0.03, 0.03, sets.filter((s) => s.label).length);
   const body = sets.map((s, k) => {
     const color = escapeXml(s.color ?? PALETTE[k % PALETTE.length]!);
     const parts: string[] = [];

@@ -44,9 +44,18 @@ function spread(n: number, k: number): number[] {
 }
 
 /** Builds connectivity, initial state and recording samples from the seed. */
-export function buildNetwork(d: Derived): BuiltNetwork {
+export function buildNetwork(d: Derived, onProgress?: (fraction: number, what: string) => void): BuiltNetwork {
   const seed = d.spec.seed >>> 0;
-  const csr = d.projections.map((p) => buildProjection(seed, p));
+  // Progress by expected synapses (the build's cost), reported before each projection and at the end.
+  const cost = d.projections.map((p) => p.p * p.pre.size * p.post.size);
+  const total = cost.reduce((a, b) => a + b, 0) || 1;
+  let done = 0;
+  const csr = d.projections.map((p, i) => {
+    onProgress?.(done / total, `projection ${p.name} (${i + 1} of ${d.projections.length})`);
+    done += cost[i]!;
+    return buildProjection(seed, p);
+  });
+  onProgress?.(1, 'samples and initial state');
   const v0 = new Float32Array(d.N);
   for (const p of d.pops) {
     const rng = new RngStream(seed, STREAM.initialV, 0, p.index);

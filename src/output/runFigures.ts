@@ -73,8 +73,8 @@ export function runFigures(r: RunResult, s: RunSummary, weightCurve: WeightCurve
     { x, y: keys.map((k) => Math.abs(s.pairs[k]!.cov)), label: '|simulated|', color: color(0), radius: 5 },
     { x, y: keys.map((k) => Math.abs(covTh(k))), label: `|theory| (${t0?.regime === 'correlated' ? 'Eq 7' : 'Eq 5, Fano-corrected'})`, color: color(1), radius: 4 },
   ];
-  const pairNote = keys.map((k, i) => `${i + 1}=${k}`).join(' ');
-  figs.push({ name: 'covariances', title: 'Spike-count covariances', svg: scatterPlot(covSets, { title: `Mean pair covariance (${pairNote})`, xLabel: 'pair', yLabel: 'covariance (spikes²)', logY: true, xRange: [0.5, keys.length + 0.5] }) });
+  const pairAxis = pairAxisOptions(keys);
+  figs.push({ name: 'covariances', title: 'Spike-count covariances', svg: scatterPlot(covSets, { title: 'Mean pair covariance', yLabel: 'covariance (spikes²)', logY: true, ...pairAxis }) });
   const sd = (k: string) => {
     const [a, b] = k.split('-');
     return Math.sqrt((s.populations[a!]?.meanVar ?? NaN) * (s.populations[b!]?.meanVar ?? NaN));
@@ -83,11 +83,19 @@ export function runFigures(r: RunResult, s: RunSummary, weightCurve: WeightCurve
     { x, y: keys.map((k) => s.pairs[k]!.corr), label: 'simulated', color: color(0), radius: 5 },
     { x, y: keys.map((k) => covTh(k) / sd(k)), label: 'theory (cov / count s.d.)', color: color(1), radius: 4 },
   ];
-  figs.push({ name: 'correlations', title: 'Spike-count correlations', svg: scatterPlot(corrSets, { title: `Mean pair correlation (${pairNote})`, xLabel: 'pair', yLabel: 'correlation', xRange: [0.5, keys.length + 0.5] }) });
+  figs.push({ name: 'correlations', title: 'Spike-count correlations', svg: scatterPlot(corrSets, { title: 'Mean pair correlation', yLabel: 'correlation', ...pairAxis }) });
 
   rec.finalWeights.forEach((fw, k) => {
     const h = histogram(fw.j, 60);
     figs.push({ name: `weights_hist_${fw.name.replace('<-', '_from_')}`, title: `Final weights ${fw.name}`, svg: histogramPlot(h.edges, h.counts, { title: `Final weights ${fw.name}`, xLabel: 'j (J·√N)', yLabel: 'synapses', color: color(k) }) });
   });
   return figs;
+}
+
+/**
+ * Plot options of a per-pair figure: the pairs by name on the x axis (EE, EI, II; longer names as E1-E2), and the
+ * legend under the plot so it covers no point (inside, it hid the last pair).
+ */
+export function pairAxisOptions(keys: readonly string[]): { xTickLabels: string[]; xLabel: string; legendPlace: 'below'; xRange: [number, number] } {
+  return { xTickLabels: keys.map((k) => (/^[^-]-[^-]$/.test(k) ? k.replace('-', '') : k)), xLabel: 'population pair', legendPlace: 'below', xRange: [0.5, keys.length + 0.5] };
 }

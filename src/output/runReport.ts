@@ -1,5 +1,6 @@
 // report.html of a run: raster, population rates vs theory, currents (balance), covariances vs theory,
 // plastic weights over time.
+import { pairAxisOptions } from './runFigures.ts';
 import type { RunResult } from '../pipeline/simulation.ts';
 import { renderReport, type ReportSection } from '../io/report.ts';
 import { linePlot, scatterPlot, PALETTE, histogramPlot } from '../io/svg.ts';
@@ -102,8 +103,8 @@ export function renderReportFor(r: RunResult, s: RunSummary): string {
   ];
   sections.push({
     heading: 'Spike-count covariances vs theory',
-    note: `Pairs (x axis): ${keys.map((k, i) => `${i + 1} = ${k}`).join(', ')}. Log scale of absolute values. Theory at the ${plasticRun ? 'final mean weights' : 'spec weights'}; the two Eq 5 variants coincide off the diagonal (E-I).`,
-    svgs: [scatterPlot(covSets, { title: 'Mean pair covariance', xLabel: 'pair', yLabel: 'covariance (spikes²)', logY: true, xRange: [0.5, keys.length + 0.5] })],
+    note: `Log scale of absolute values. Theory at the ${plasticRun ? 'final mean weights' : 'spec weights'}; the two Eq 5 variants coincide off the diagonal (E-I).`,
+    svgs: [scatterPlot(covSets, { title: 'Mean pair covariance', yLabel: 'covariance (spikes²)', logY: true, ...pairAxisOptions(keys) })],
   });
   if (rec.plasticNames.length) {
     const npl = rec.plasticNames.length;

@@ -22,10 +22,13 @@ export class PreparedRun {
     return new PreparedRun(spec, derive(spec));
   }
 
-  /** Builds the network (connectivity, initial V, samples); `edit` changes it before any engine sees it. */
-  build(edit?: (net: BuiltNetwork) => void): { net: BuiltNetwork; build_s: number } {
+  /**
+   * Builds the network (connectivity, initial V, samples); `edit` changes it before any engine sees it;
+   * `onProgress` hears the fraction built (by expected synapses) before each projection.
+   */
+  build(edit?: (net: BuiltNetwork) => void, onProgress?: (fraction: number, what: string) => void): { net: BuiltNetwork; build_s: number } {
     const t0 = performance.now();
-    const net = buildNetwork(this.derived);
+    const net = buildNetwork(this.derived, onProgress);
     edit?.(net);
     return { net, build_s: (performance.now() - t0) / 1000 };
   }

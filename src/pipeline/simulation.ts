@@ -25,6 +25,7 @@ export interface Progress {
 export interface RunOptions {
   backend?: Backend;
   device?: GPUDevice; // hand the engine a device (browser, tests)
+  threads?: number; // CPU engine threads (default: the machine's cores; small networks use one)
   chunkSteps?: number; // steps per advance() call between progress reports
   onProgress?: (p: Progress) => void;
   /** Creates the engine instead of `backend` (tests: fault injection; embedders: custom engines). */
@@ -79,7 +80,7 @@ export async function runSimulationCore(specIn: unknown, opts: RunOptions = {}):
   const prepared = PreparedRun.of(specIn);
   const spec = prepared.spec;
   const { net, build_s } = prepared.build(opts.prepareNetwork);
-  const engine = opts.engineFactory ? await opts.engineFactory(net) : await createEngine(net, opts.backend ?? 'auto', opts.device ? { device: opts.device } : {});
+  const engine = opts.engineFactory ? await opts.engineFactory(net) : await createEngine(net, opts.backend ?? 'auto', { ...(opts.device ? { device: opts.device } : {}), ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
   const d = net.derived;
   const ck = opts.checkpoint;
   const wall0 = opts.resumeFrom?.wall_s ?? 0;

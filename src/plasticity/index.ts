@@ -10,5 +10,5 @@ registerPlasticityFamily(perTrial);
 
 export {
   defaultFamily, etaPerSpike, familyOfRule, gpuRunsRules, plasticityFamily, registerPlasticityFamily, ruleNames,
-  type ActiveProjection, type PlasticityFamily, type RuleChecker, type RuleCheckContext, type RuleDeriveContext,
+  type ActiveProjection, type PlasticityFamily, type RuleChecker, type RuleCheckContext, type RuleDeriveContext, type SynapseSlice,
 } from './registry.ts';

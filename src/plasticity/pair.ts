@@ -7,7 +7,8 @@ import type { DerivedRule, DerivedTerm } from '../model/derive.ts';
 import type { PlasticitySpec, RuleTerm } from '../model/spec.ts';
 import { RULE_NAMES } from '../model/rules.ts';
 import type { StateLayout } from '../engine/state.ts';
-import { etaPerSpike, ruleNames, type ActiveProjection, type PlasticityFamily, type RuleChecker, type RuleCheckContext, type RuleDeriveContext } from './registry.ts';
+import { fixedIncrement } from '../engine/fixed.ts';
+import { etaPerSpike, ruleNames, type ActiveProjection, type SynapseSlice, type PlasticityFamily, type RuleChecker, type RuleCheckContext, type RuleDeriveContext } from './registry.ts';
 
 const f = Math.fround;
 const f32 = Math.fround;
@@ -170,18 +171,59 @@ function rowSweep(z: Sweep, w: Float32Array, y0: number, y1: number, post: Int32
   }
 }
 
+/**
+ * Propagation and pre-spike update in one walk of each spiker's row (the part in `sl`): the synapse's
+ * fixed-point increment from the weight before this step's update goes to acc[base + post], then the weight
+ * gets rowSweep's update. Exactly the separate passes: propagation reads only weights and the pre update of
+ * a synapse reads only its own weight and the traces, which neither pass writes.
+ */
+function pairPropagatePre({ pr, r, c, w, xPre, xPost }: ActiveProjection, st: StateLayout, sl: SynapseSlice, acc: Float64Array, base: number, kick: number): void {
+  const z = sweepOf(r, r.onPre);
+  const lo = pr.pre.offset;
+  const size = pr.pre.size;
+  const { rowStart, rowEnd } = sl;
+  const { spikes, nSpikes } = st;
+  for (let s = 0; s < nSpikes; s++) {
+    const g = spikes[s]!;
+    const k = g - lo;
+    if (k < 0 || k >= size) continue;
+    propagateRowSweep(z, w, rowStart[k]!, rowEnd[k]!, c.post, xPost, f(z.a + f(z.bPre * xPre[g]!)), acc, base, kick);
+  }
+}
+
+/** rowSweep with each synapse's propagation (from its weight before the update) fused in. */
+function propagateRowSweep(z: Sweep, w: Float32Array, y0: number, y1: number, post: Int32Array, xPost: Float32Array, pre: number, acc: Float64Array, base: number, kick: number): void {
+  const { gate, clip, jMin, jMax, jMinF, jMaxF, dep, eta, etaF, invJRef, bPost } = z;
+  for (let y = y0; y < y1; y++) {
+    const wy = w[y]!;
+    const p = post[y]!;
+    acc[base + p]! += fixedIncrement(wy, kick);
+    if (gate && !(wy > jMin && wy < jMax)) continue;
+    const drive = f(pre + f(bPost * xPost[p]!));
+    let wn = f(wy + f((dep ? f(eta * f(wy * invJRef)) : etaF) * drive));
+    if (clip) wn = wn < jMin ? jMinF : wn > jMax ? jMaxF : wn;
+    w[y] = wn;
+  }
+}
+
 /** Post-spike updates of one projection: for each spiker in its post population, its incoming column. */
-function pairPost({ pr, r, c, w, xPre, xPost }: ActiveProjection, st: StateLayout): void {
+function pairPost(a: ActiveProjection, st: StateLayout): void {
+  pairPostSlice(a, st, { rowStart: a.c.rowPtr, rowEnd: a.c.rowPtr, postLo: a.pr.post.offset, postHi: a.pr.post.offset + a.pr.post.size });
+}
+
+/** Post-spike updates of the spikers in [sl.postLo, sl.postHi) (a thread's posts) of one projection. */
+function pairPostSlice({ pr, r, c, w, xPre, xPost }: ActiveProjection, st: StateLayout, sl: SynapseSlice): void {
   const z = sweepOf(r, r.onPost);
-  const lo = pr.post.offset;
-  const size = pr.post.size;
+  const lo = Math.max(pr.post.offset, sl.postLo);
+  const hi = Math.min(pr.post.offset + pr.post.size, sl.postHi);
+  const off = pr.post.offset;
   const preOff = pr.pre.offset;
   const { colPtr, colSyn, colPre } = c;
   const { spikes, nSpikes } = st;
   for (let s = 0; s < nSpikes; s++) {
     const g = spikes[s]!;
-    const j = g - lo;
-    if (j < 0 || j >= size) continue;
+    if (g < lo || g >= hi) continue;
+    const j = g - off;
     colSweep(z, w, colPtr[j]!, colPtr[j + 1]!, colSyn, colPre, preOff, xPre, f(z.bPost * xPost[g]!));
   }
 }
@@ -208,5 +250,7 @@ export const pair: PlasticityFamily = {
   derive: derivePair,
   cpuPre: pairPre,
   cpuPost: pairPost,
+  cpuPropagatePre: pairPropagatePre,
+  cpuPostSlice: pairPostSlice,
   gpu: 'pair',
 };

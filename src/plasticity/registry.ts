@@ -42,6 +42,18 @@ export interface ActiveProjection {
   xPost: Float32Array;
 }
 
+/**
+ * The part of a projection one CPU thread owns (src/engine/cpu/synapsePass.ts): the synapses onto posts in
+ * [postLo, postHi) (global indices), i.e. of row k the synapses [rowStart[k], rowEnd[k]) (rows are sorted by
+ * post). One thread: the whole projection (rowStart = rowPtr, rowEnd = rowPtr shifted by one).
+ */
+export interface SynapseSlice {
+  rowStart: Int32Array;
+  rowEnd: Int32Array;
+  postLo: number;
+  postHi: number;
+}
+
 export interface PlasticityFamily {
   /** The family's name (DerivedRule.family). */
   readonly name: string;
@@ -64,6 +76,15 @@ export interface PlasticityFamily {
   cpuPre(a: ActiveProjection, st: StateLayout): void;
   /** Post-spike updates (pass 'plasticity_post'), after every pre-spike update of the step. */
   cpuPost(a: ActiveProjection, st: StateLayout): void;
+  /**
+   * Optional, for the CPU engine's one-walk row pass and its threads: for each spiker of the pre population,
+   * over its row's synapses in `sl`, first add the synapse's fixed-point increment (round(f32(w * kick) * 2^20),
+   * the weight before this step's update) to acc[base + post], then apply the pre-spike update; and the
+   * post-spike updates of the spikers in [sl.postLo, sl.postHi) only. Families without them run single-threaded,
+   * with propagation and cpuPre as two walks.
+   */
+  cpuPropagatePre?(a: ActiveProjection, st: StateLayout, sl: SynapseSlice, acc: Float64Array, base: number, kick: number): void;
+  cpuPostSlice?(a: ActiveProjection, st: StateLayout, sl: SynapseSlice): void;
   /** 'pair': the shared WGSL runs the rule from DerivedRule's pair fields; null: CPU only. */
   readonly gpu: 'pair' | null;
 }

@@ -60,6 +60,7 @@ export interface SweepOptions extends SweepEvents {
   T_s?: number; // overrides the spec's T (statistics start follows at T/2 unless statsStart_s)
   statsStart_s?: number;
   backend?: Backend;
+  threads?: number; // CPU engine threads (default: the machine's cores)
   force?: boolean; // recompute cells found on disk
   meta: { commit: string; date: string; host: string };
   /** Asked between chunks and cells: a reason stops the sweep (the unfinished cell is not saved). */
@@ -115,9 +116,9 @@ const numOr = (v: number | undefined | null): number => (v === undefined || v ==
 export async function runCell(
   spec: NetworkSpec,
   k: CellKey,
-  opts: { backend?: Backend; meta: SweepCell['meta']; onProgress?: (p: Progress) => void; shouldStop?: () => string | null },
+  opts: { backend?: Backend; threads?: number; meta: SweepCell['meta']; onProgress?: (p: Progress) => void; shouldStop?: () => string | null },
 ): Promise<SweepCell> {
-  const r = await runSimulation(spec, { backend: opts.backend ?? 'auto', ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}) });
+  const r = await runSimulation(spec, { backend: opts.backend ?? 'auto', ...(opts.threads !== undefined ? { threads: opts.threads } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}) });
   if (r.interrupted) throw new CellInterrupted(r.interrupted.reason);
   const a = analyze(spikingRecordings(r.recordings, 'a sweep cell (spike statistics)'), { covSample: spec.recording.covSample });
   const s = a.summary;
@@ -200,7 +201,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     o.onCellStart?.(k, id, i, keys.length, spec);
     let cell: SweepCell;
     try {
-      cell = await runCell(spec, k, { ...(o.backend ? { backend: o.backend } : {}), meta: o.meta, ...(o.onCellProgress ? { onProgress: o.onCellProgress } : {}), ...(o.shouldStop ? { shouldStop: o.shouldStop } : {}) });
+      cell = await runCell(spec, k, { ...(o.backend ? { backend: o.backend } : {}), ...(o.threads !== undefined ? { threads: o.threads } : {}), meta: o.meta, ...(o.onCellProgress ? { onProgress: o.onCellProgress } : {}), ...(o.shouldStop ? { shouldStop: o.shouldStop } : {}) });
     } catch (e) {
       if (e instanceof CellInterrupted) return { cells, ran, skipped, wall_s: (performance.now() - t0) / 1000, interrupted: e.message };
       throw e;

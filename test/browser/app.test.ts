@@ -139,8 +139,9 @@ describe('browser app (headless Chromium, static build)', () => {
   it('lists every preset and shows the engine banner', async () => {
     const page = await openPage('');
     const { presets } = await import('../../src/presets/index.ts');
+    const { ratePresets } = await import('../../src/models/rate/presets.ts');
     const options = await page.$$eval('#preset option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
-    expect(options).toEqual(presets.map((p) => p.name));
+    expect(options).toEqual([...presets, ...ratePresets].map((p) => p.name).concat('binas-wta')); // spiking, Soldado-Magraner rate, Binas
     // Headless Chromium's only adapter is SwiftShader (or none): 'auto' must say it uses the CPU worker.
     await waitFor(page, () => document.body.dataset['plan'] !== undefined, 60_000);
     expect(await page.$eval('body', (b) => b.dataset['plan'])).toBe('cpu-worker');
@@ -296,6 +297,16 @@ describe('browser app (headless Chromium, static build)', () => {
     await again.close();
   });
 
+  it('N = 1e7 is refused on N itself (value, estimate, limit), with no derived inputs[0].rate_Hz error', async () => {
+    const page = await openPage('?preset=akil-static');
+    await typeInto(page, '#f-N', '10000000');
+    await page.waitForFunction(() => (document.getElementById('err-N')?.textContent ?? '') !== '');
+    expect(await page.$eval('#err-N', (e) => e.textContent ?? '')).toMatch(/^refused before allocating: N = 10000000: about [\d.]+e\+\d+ synapses, .*\(allowed: an N whose network fits in [\d.]+ [KMG]iB/);
+    expect(await page.$eval('#json-errors', (e) => e.textContent)).toBe('');
+    expect(await page.$eval('#f-N', (e) => e.getAttribute('aria-invalid'))).toBe('true');
+    await page.close();
+  });
+
   it('a bad parameter shows its error beside the field and does not start a run', async () => {
     const page = await openPage('?preset=akil-static');
     await typeInto(page, '#f-N', '-5');
@@ -323,6 +334,11 @@ describe('browser app (headless Chromium, static build)', () => {
     await waitForResult(page);
     const height = await page.evaluate(() => document.documentElement.scrollHeight);
     await page.screenshot({ path: join(ARTIFACTS, 'app-vogels-single.png'), fullPage: true });
+    // T = 1 s is shorter than one 1500 ms bin: the rate and weight panels say so instead of staying empty.
+    expect(await page.$eval('#rates-note', (e) => e.textContent)).toMatch(/^No complete time bin: bins are 1500 ms, the run is T = 1 s/);
+    expect(await page.$eval('#weights-note', (e) => e.textContent)).toMatch(/No complete time bin|mean-field/);
+    expect(await page.$eval('#up-rates', (e) => (e as HTMLElement).dataset['points'])).toBe('0');
+    expect(await page.$eval('#cv-currents', (e) => (e as HTMLElement).dataset['empty'])).toMatch(/^No complete time bin of 1500 ms/);
     console.log(`[app.test] vogels-single page height ${height} px`);
     expect(height).toBeLessThan(4000);
     const boxes = JSON.parse(await page.$eval('#cv-currents', (c) => (c as HTMLCanvasElement).dataset['subplots'] ?? '[]')) as number[][];
@@ -351,7 +367,8 @@ describe('browser app (headless Chromium, static build)', () => {
     await typeInto(page, '#f-T', '0.2');
     await page.click('#run');
     await waitForResult(page);
-    expect(await page.$eval('#cv-weights', (c) => (c as HTMLCanvasElement).dataset['theory'])).toMatch(/no curve: .*matrix is singular/);
+    expect(await page.$eval('#weights-note', (c) => (c as HTMLElement).dataset['theory'])).toMatch(/no curve: .*matrix is singular/);
+    expect(await page.$eval('#weights-note', (c) => c.textContent)).toMatch(/^No mean-field curve: .*matrix is singular/);
     const run2 = await page.$eval('#dl-summary', (a) => (a as HTMLAnchorElement).download);
     expect(run2).toMatch(/^akil-fig4-opto-[0-9a-f]{8}-run2\.summary\.json$/);
     // Both runs stay listed in the tab's history (newest first), side by side, across the preset switch.
@@ -369,6 +386,102 @@ describe('browser app (headless Chromium, static build)', () => {
     await page.close();
   });
 
+  it('a Soldado-Magraner rate preset runs in the page: rates against the set points, weights, weight plane; two runs overlaid from the history; a custom spec in the URL', async () => {
+    const page = await openPage('?preset=soldado-fig4');
+    expect(await page.$eval('body', (b) => b.dataset['kind'])).toBe('rate');
+    expect(await page.$eval('#f-trials', (e) => (e as HTMLInputElement).value)).toBe('500');
+    await typeInto(page, '#f-trials', '30');
+    expect(new URL(page.url()).searchParams.get('trials')).toBe('30');
+    // Before Run: the size of the work (no time yet: the first rate run calibrates it).
+    expect(await page.$eval('#estimate', (e) => e.textContent)).toMatch(/^Before Run: 1 network\(s\) x 2 units, 4 weights each, 30 trials of 20,000 steps/);
+    await page.click('#run');
+    await waitFor(page, () => document.body.dataset['state'] === 'done' || document.body.dataset['state'] === 'error', 150_000);
+    expect(await page.$eval('#status-text', (e) => e.textContent)).toMatch(/^Done: soldado-fig4, 30 trials/);
+    // The view holds the set points (E 5 Hz, I 14 Hz) as series beside the rates, 30 trials drawn.
+    expect(JSON.parse(await page.$eval('#rate-views', (e) => (e as HTMLElement).dataset['setpoints'] ?? '{}'))).toEqual({ E: 5, I: 14 });
+    expect(await page.$eval('#rv-rates', (e) => (e as HTMLElement).dataset['points'])).toBe('30');
+    const legend = await page.$eval('#rv-rates', (e) => e.textContent ?? '');
+    expect(legend).toContain('E set point 5 Hz');
+    expect(legend).toContain('I set point 14 Hz');
+    expect(await page.$eval('#rv-weights', (e) => e.textContent ?? '')).toContain('W E<-I on the set-point line');
+    expect(await page.$('#rv-plane')).not.toBeNull();
+    expect(await page.$eval('#cv-raster', (e) => getComputedStyle(e.closest('figure')!).display)).toBe('none'); // spiking panels hidden
+    // The final E rate moves from the initial weights' rate toward the set point (alpha 5e-4, 30 trials: on its way).
+    const e30 = Number(await page.$eval('#rv-final-E', (e) => (e as HTMLElement).dataset['value']));
+    expect(Number.isFinite(e30)).toBe(true);
+    // After one rate run the estimate has a time.
+    expect(await page.$eval('#estimate', (e) => e.textContent)).toMatch(/about .* on the CPU rate engine/);
+    // A second run with another seed; tick both in the history: their rates overlaid in one chart.
+    await typeInto(page, '#f-seed', '7');
+    await page.click('#run');
+    await waitFor(page, () => document.body.dataset['state'] === 'done' && document.querySelectorAll('#history tbody tr').length === 2, 150_000);
+    await page.click('#history input[data-run="1"]');
+    await page.click('#history input[data-run="2"]');
+    await waitFor(page, () => (document.getElementById('compare') as HTMLElement).dataset['runs'] === '1,2', 5_000);
+    const cmp = await page.$eval('#compare', (e) => e.textContent ?? '');
+    expect(cmp).toContain('run 1 E');
+    expect(cmp).toContain('run 2 I');
+    expect(await page.$eval('#compare .chart', (e) => (e as HTMLElement).dataset['points'])).toBe('30');
+    await page.screenshot({ path: join(ARTIFACTS, 'app-soldado.png'), fullPage: true });
+    // A custom edit in the JSON editor (a nested field) goes into the URL as set=path=value against the preset.
+    const spec = JSON.parse(await page.$eval('#spec-json', (e) => (e as HTMLTextAreaElement).value));
+    spec.populations[0].tau_ms = 12;
+    await page.$eval('#spec-json', (el, t) => {
+      (el as HTMLTextAreaElement).value = t as string;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, JSON.stringify(spec, null, 2));
+    await waitFor(page, () => new URL(location.href).searchParams.getAll('set').length > 0, 5_000);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('preset')).toBe('soldado-fig4');
+    expect(url.searchParams.getAll('set')).toContain('populations[0].tau_ms=12');
+    await page.close();
+    const again = await openPage(url.href.slice(base.length + 1));
+    expect(JSON.parse(await again.$eval('#spec-json', (e) => (e as HTMLTextAreaElement).value))).toEqual(spec);
+    await again.close();
+    // A hostile set= key is refused and said, not applied.
+    const evil = await openPage('?preset=soldado-fig1&set=__proto__.x=1&set=name="<img src=y onerror=alert(1)>"');
+    expect(await evil.$eval('#share-note', (e) => e.textContent)).toContain('__proto__');
+    expect(await evil.$$eval('img', (els) => els.length)).toBe(0);
+    await evil.close();
+  });
+
+  it('a rate preset on the WebGPU rate twin (SwiftShader, chosen in the form) ends near the CPU worker run', async () => {
+    const page = await openPage('?preset=soldado-fig4&trials=12');
+    await page.select('#backend', 'cpu');
+    await waitFor(page, () => document.body.dataset['plan'] === 'cpu-worker', 30_000);
+    await page.click('#run');
+    await waitFor(page, () => document.body.dataset['state'] === 'done' || document.body.dataset['state'] === 'error', 120_000);
+    const cpu = Number(await page.$eval('#rv-final-E', (e) => (e as HTMLElement).dataset['value']));
+    await page.select('#backend', 'webgpu');
+    await waitFor(page, () => document.body.dataset['plan'] !== undefined, 60_000);
+    await page.click('#run');
+    await waitFor(page, () => document.body.dataset['state'] === 'running' || document.body.dataset['state'] === 'error', 60_000);
+    await waitFor(page, () => document.body.dataset['state'] === 'done' || document.body.dataset['state'] === 'error', 240_000);
+    expect(await page.$eval('#status-text', (e) => e.textContent)).toMatch(/^Done: soldado-fig4, 12 trials/);
+    expect(await page.$eval('#device', (e) => e.textContent)).toMatch(/^WebGPU rate engine on /);
+    const gpu = Number(await page.$eval('#rv-final-E', (e) => (e as HTMLElement).dataset['value']));
+    console.log(`[app.test] soldado-fig4, 12 trials: final E ${cpu} Hz (CPU worker) vs ${gpu} Hz (WebGPU twin, SwiftShader)`);
+    expect(cpu).toBeGreaterThan(0);
+    expect(Math.abs(gpu - cpu)).toBeLessThan(1e-3 * cpu); // same draws; floats differ by bounded amounts (test/gpu/rate.test.ts)
+    await page.close();
+  });
+
+  it('a Binas WTA circuit runs in the page: rates over a pattern, winner accuracy and class weights over training', async () => {
+    const page = await openPage('?preset=binas-wta&trials=40');
+    expect(await page.$eval('body', (b) => b.dataset['kind'])).toBe('binas');
+    await page.click('#run');
+    await waitFor(page, () => document.body.dataset['state'] === 'done' || document.body.dataset['state'] === 'error', 150_000);
+    expect(await page.$eval('#status-text', (e) => e.textContent)).toMatch(/^Done: binas-wta, 40 patterns/);
+    expect(await page.$eval('#rv-pattern', (e) => e.textContent ?? '')).toContain('I1');
+    expect(Number(await page.$eval('#rv-pattern', (e) => (e as HTMLElement).dataset['points']))).toBeGreaterThan(10);
+    expect(Number(await page.$eval('#rv-accuracy', (e) => (e as HTMLElement).dataset['points']))).toBe(20); // blocks of 2 patterns
+    expect(await page.$eval('#rv-classes', (e) => e.textContent ?? '')).toContain('I->E');
+    expect(await page.$eval('#rv-summary', (e) => e.textContent ?? '')).toMatch(/correct winners, last 20 s/);
+    expect(await page.$eval('#exports', (e) => e.textContent ?? '')).toContain('summary.json');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
   it('runs akil-static (N = 1000, T = 1 s) on the CPU worker with the same spikes as a Node run', async () => {
     const page = await openPage('');
     const t0 = performance.now();
@@ -381,6 +494,23 @@ describe('browser app (headless Chromium, static build)', () => {
     expect(web.spec.T_s).toBe(1);
     expect(web.check.backend).toBe('cpu');
     expect(web.check.steps).toBe(10_000);
+    // Build progress reached the end; the covariance plot on the page holds the three pairs with finite values.
+    expect(await page.$eval('body', (b) => b.dataset['build'])).toBe('1.000');
+    expect(await page.$eval('#up-cov', (e) => (e as HTMLElement).dataset['pairs'])).toBe('E-E,E-I,I-I');
+    const covs = (await page.$eval('#up-cov', (e) => (e as HTMLElement).dataset['simulated'] ?? '')).split(',');
+    expect(covs).toHaveLength(3);
+    expect(covs.every((v) => Number.isFinite(Number(v)))).toBe(true);
+    // Neuron choice in the raster: one population's recorded neurons only.
+    const allRows = Number(await page.$eval('#cv-raster', (e) => (e as HTMLElement).dataset['rows']));
+    await page.select('#raster-pop', '1');
+    await waitFor(page, () => Number((document.getElementById('cv-raster') as HTMLElement).dataset['rows']) > 0 && (document.getElementById('raster-pop') as HTMLSelectElement).value === '1', 5_000);
+    await new Promise((r) => setTimeout(r, 300));
+    const iRows = Number(await page.$eval('#cv-raster', (e) => (e as HTMLElement).dataset['rows']));
+    expect(iRows).toBeGreaterThan(0);
+    expect(iRows).toBeLessThan(allRows);
+    const box = (await (await page.$('#cv-raster'))!.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await waitFor(page, () => /^neuron \d+ \(I\), t = [\d.]+ s$/.test(document.getElementById('raster-hover')?.textContent ?? ''), 5_000);
     // The worker's engine ran its WebAssembly kernels (src/engine/cpu/kernels.wat), not the JS fallback.
     expect(await page.$eval('#device', (e) => e.textContent)).toContain('WebAssembly kernels');
     // The page shows the rates it computed, to 4 significant digits.

@@ -23,6 +23,7 @@ export interface RunFlags extends Overrides {
   force: boolean;
   backend: Backend;
   quiet: boolean;
+  threads?: number; // --threads: CPU engine threads (default: the machine's cores)
   checkpointEvery?: CheckpointEvery; // --checkpoint-every
   initWeights?: string; // --init-weights: a weights directory, run directory or .pnck
   maxMemory?: number; // --max-memory in bytes (default: 80% of this machine's memory)
@@ -70,12 +71,12 @@ export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks =
 }
 
 /** Runs a validated spec in a session (fresh or resumed), writes the outputs; returns the exit status. */
-export async function executeRun(spec: NetworkSpec, flags: Pick<RunFlags, 'out' | 'backend' | 'quiet'>, session: RunSession, hooks: RunHooks = {}): Promise<number> {
+export async function executeRun(spec: NetworkSpec, flags: Pick<RunFlags, 'out' | 'backend' | 'quiet' | 'threads'>, session: RunSession, hooks: RunHooks = {}): Promise<number> {
   const bar = progressBar(spec.name, spec.T_s, flags.quiet);
   const intr = catchSignals();
   let result;
   try {
-    result = await runSimulation(hooks.prepared ?? spec, { backend: flags.backend, onProgress: bar.update, shouldStop: intr.requested, ...session.simOptions(), ...(hooks.engineFactory ? { engineFactory: hooks.engineFactory } : {}) });
+    result = await runSimulation(hooks.prepared ?? spec, { backend: flags.backend, ...(flags.threads !== undefined ? { threads: flags.threads } : {}), onProgress: bar.update, shouldStop: intr.requested, ...session.simOptions(), ...(hooks.engineFactory ? { engineFactory: hooks.engineFactory } : {}) });
   } catch (e) {
     intr.dispose();
     bar.stop();

@@ -24,6 +24,7 @@ export interface SweepFlags {
   T_s?: number;
   statsStart_s?: number;
   backend: Backend;
+  threads?: number; // --threads: CPU engine threads per cell (default: the machine's cores)
   out: string;
   force: boolean;
   quiet: boolean;
@@ -102,6 +103,7 @@ async function sweepLocked(
     grid,
     out: f.out,
     backend: f.backend,
+    ...(f.threads !== undefined ? { threads: f.threads } : {}),
     force: f.force,
     meta: runMeta(),
     ...(f.T_s !== undefined ? { T_s: f.T_s } : {}),

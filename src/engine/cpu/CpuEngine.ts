@@ -8,11 +8,22 @@ import { checkStep, restoreInto, restoreStateEntries, snapArray, stateEntries, t
 import { fixedIncrement } from '../fixed.ts';
 import { inputPass, primeInputs } from './input.ts';
 import { neuronUpdatePass } from './neuronUpdate.ts';
-import { plasticityPostPass, plasticityPrePass } from './plasticity.ts';
 import { createState, type CpuState } from './state.ts';
-import { synapsePropagatePass } from './synapsePropagate.ts';
+import { plasticityPostSlice, plasticityPreRest, synapseSlicePass, wholeSlices } from './synapsePass.ts';
 import { traceUpdatePass } from './traceUpdate.ts';
 import { arenaOf } from './wasmKernels.ts';
+import { availableThreads, createThreadedState, ThreadPool, threadsFor } from './threads/pool.ts';
+import type { PartLayout } from './threads/part.ts';
+
+/** CpuEngine.create's options: where it runs (Engine.device) and how many threads it may use (default: all cores). */
+export interface CpuEngineOptions {
+  label?: string;
+  threads?: number;
+  /** Fewest neurons per thread (default MIN_NEURONS_PER_THREAD; tests lower it to thread small networks). */
+  minNeuronsPerThread?: number;
+  /** Fewest N x steps for threads (default MIN_NEURON_STEPS; tests lower it). */
+  minNeuronSteps?: number;
+}
 import { weightRangeOf } from '../weightRange.ts';
 
 export class CpuEngine implements Engine {
@@ -30,10 +41,17 @@ export class CpuEngine implements Engine {
   /** Allowed J interval per projection (plastic ones): clip bounds, else the sign of the initial weight. */
   private readonly weightRange: { lo: number; hi: number; what: string }[];
 
-  constructor(readonly net: BuiltNetwork, cpuName = 'CPU') {
+  /** The worker threads (null: this thread does all the work). */
+  private pool: ThreadPool | null = null;
+
+  /**
+   * A one-thread engine; CpuEngine.create() starts threads. `shared`: a state from createThreadedState (for
+   * create), `threadNote` what the device string says about threads.
+   */
+  constructor(readonly net: BuiltNetwork, cpuName = 'CPU', shared?: CpuState, threadNote = '') {
     const d = net.derived;
-    this.state = createState(net);
-    this.device = `cpu (JavaScript reference engine${arenaOf(this.state.v) ? ' + WebAssembly kernels' : ''}, ${cpuName})`;
+    this.state = shared ?? createState(net);
+    this.device = `cpu (JavaScript reference engine${arenaOf(this.state.v) ? ' + WebAssembly kernels' : ''}, ${cpuName}${threadNote})`;
     this.recorder = new Recorder(net);
     this.qStatic = Float64Array.from(d.projections, (p) => fixedIncrement(p.J, p.kick));
     this.curSum = new Float64Array(d.pops.length * d.channels.length);
@@ -43,6 +61,35 @@ export class CpuEngine implements Engine {
     this.inputOverflowChannels = inputChannelsThatCanOverflow(net, this.qStatic);
     this.weightRange = d.projections.map((p) => weightRangeOf(p));
     this.passes = SCHEDULE.map((name) => ({ name, run: this.passFor(name) }));
+  }
+
+  /**
+   * An engine on up to `threads` threads (default: the machine's cores): the main thread and worker threads
+   * split the neurons and the synapses onto them (src/engine/cpu/threads), with results bit-identical to one
+   * thread. One thread where threads cannot help or run (threadsFor: small networks, other neuron models, no
+   * shared memory); the device string says how many run and, when fewer than asked, why.
+   */
+  static async create(net: BuiltNetwork, opts: CpuEngineOptions = {}): Promise<CpuEngine> {
+    const label = opts.label ?? 'CPU';
+    const asked = opts.threads ?? (await availableThreads());
+    const { T, why } = threadsFor(net, asked, opts.minNeuronsPerThread, opts.minNeuronSteps);
+    const one = (note: string) => new CpuEngine(net, label, undefined, asked > 1 ? `, 1 thread: ${note}` : '');
+    if (T <= 1) return one(why);
+    const ts = createThreadedState(net, T);
+    if (!ts) return one('no shared WebAssembly memory');
+    const eng = new CpuEngine(net, label, ts.st, `, ${T} threads`);
+    if (!(await eng.startThreads(ts.arena, ts.layouts))) return one('worker threads failed to start');
+    return eng;
+  }
+
+  private async startThreads(arena: Parameters<typeof ThreadPool.start>[2], layouts: PartLayout[]): Promise<boolean> {
+    this.pool = await ThreadPool.start(this.net, this.state, arena, layouts, this.qStatic);
+    return this.pool !== null;
+  }
+
+  /** Threads in use (1 without workers). */
+  get threads(): number {
+    return this.pool?.T ?? 1;
   }
 
   get step(): number {
@@ -66,12 +113,22 @@ export class CpuEngine implements Engine {
         return this.inputOverflowChannels.length ? (step) => this.checkInputOverflow(step) : () => {};
       case 'neuron_update':
         return () => neuronUpdatePass(d, st);
-      case 'synapse_propagate':
-        return () => synapsePropagatePass(net, st, this.qStatic);
-      case 'plasticity_pre':
-        return (step) => plasticityPrePass(net, st, step);
-      case 'plasticity_post':
-        return (step) => plasticityPostPass(net, st, step);
+      case 'synapse_propagate': {
+        const all = wholeSlices(net);
+        return (step) => synapseSlicePass(net, st, this.qStatic, step, all, 'plain');
+      }
+      case 'plasticity_pre': {
+        // pair STDP: propagation and pre updates of a spiker's row in one walk (synapsePass.ts), then other families' pre updates
+        const all = wholeSlices(net);
+        return (step) => {
+          synapseSlicePass(net, st, this.qStatic, step, all, 'fused');
+          plasticityPreRest(net, st, step);
+        };
+      }
+      case 'plasticity_post': {
+        const all = wholeSlices(net);
+        return (step) => plasticityPostSlice(net, st, step, all);
+      }
       case 'trace_update':
         return (step) => traceUpdatePass(d, st, step);
       case 'record':
@@ -79,10 +136,15 @@ export class CpuEngine implements Engine {
     }
   }
 
-  /** One time step: the passes in SCHEDULE order. */
+  /** One time step: the passes in SCHEDULE order (with threads: input and check here, then the threads' share, then record). */
   stepOnce(): void {
     const step = this._step;
-    for (const p of this.passes) p.run(step);
+    if (this.pool) {
+      for (const p of this.passes) {
+        if (p.name === 'neuron_update') this.pool.step(step); // neuron_update .. trace_update on every thread
+        else if (!THREADED_PASSES.has(p.name)) p.run(step); // input, check, record
+      }
+    } else for (const p of this.passes) p.run(step);
     this._step = step + 1;
   }
 
@@ -198,8 +260,14 @@ export class CpuEngine implements Engine {
     return this.recorder.rec;
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.pool?.dispose();
+    this.pool = null;
+  }
 }
+
+/** The passes the threads run (ThreadPart.run), in SCHEDULE order from 'neuron_update'. */
+const THREADED_PASSES = new Set<PassName>(['neuron_update', 'synapse_propagate', 'plasticity_pre', 'plasticity_post', 'trace_update']);
 
 const popName = (d: BuiltNetwork['derived'], i: number): string => `population ${d.pops.find((p) => i >= p.offset && i < p.offset + p.size)?.name ?? '?'}`;
 const fmtT = (d: BuiltNetwork['derived'], step: number): string => `${(((step + 1) * d.dt_ms) / 1000).toFixed(4)} s`;

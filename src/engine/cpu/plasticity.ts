@@ -1,7 +1,8 @@
 // Passes 'plasticity_pre' and 'plasticity_post' (twins of shaders/plasticity_{pre,post}.wgsl): each plastic
 // projection whose rule has started is updated by its rule family's CPU update (src/plasticity; the pair
 // form in pair.ts), with traces from before this step; pre-spike updates first, then post-spike updates
-// (the authors' order).
+// (the authors' order). CpuEngine runs synapsePass.ts (the pre updates fused into the propagation walk,
+// bit-identical); these separate passes are the reference that tests call directly.
 import type { BuiltNetwork } from '../../network/network.ts';
 import { plasticityFamily, type ActiveProjection, type PlasticityFamily } from '../../plasticity/index.ts';
 import type { CpuState } from './state.ts';

@@ -5,6 +5,6 @@ import { CpuEngine } from './CpuEngine.ts';
 registerEngine({
   name: 'cpu',
   description: 'CPU reference engine (JavaScript + WebAssembly kernels)',
-  create: async (net, opts) => new CpuEngine(net, opts.label),
+  create: async (net, opts) => CpuEngine.create(net, { ...(opts.label !== undefined ? { label: opts.label } : {}), ...(opts.threads !== undefined ? { threads: opts.threads } : {}) }),
   autoRank: 0,
 });

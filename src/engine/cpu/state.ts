@@ -17,3 +17,24 @@ export function createState(net: BuiltNetwork): CpuState {
   const arena = KernelArena.create(KernelArena.bytesFor([4 * N, 4 * N, 4 * nC * N, 8 * nC * N, 4 * N, ...d.traces.map(() => 4 * N)]));
   return createStateLayout(net, arena ? (ctor, n) => arena.alloc(ctor, n) : undefined);
 }
+
+/**
+ * The same state in a shared KernelArena (src/engine/cpu/threads), with room for `extra` more bytes of arrays
+ * (the threads' spike segments and scratch), and the plastic projections' weights in SharedArrayBuffers; null
+ * when a shared WebAssembly memory is unavailable.
+ */
+export function createSharedState(net: BuiltNetwork, extra: number[]): { st: CpuState; arena: KernelArena } | null {
+  const d = net.derived;
+  const N = d.N;
+  const nC = d.channels.length;
+  const arena = KernelArena.create(KernelArena.bytesFor([4 * N, 4 * N, 4 * nC * N, 8 * nC * N, 4 * N, ...d.traces.map(() => 4 * N), ...extra]), true);
+  if (!arena) return null;
+  const st = createStateLayout(net, (ctor, n) => arena.alloc(ctor, n));
+  st.weights = st.weights.map((w, i) => {
+    if (!d.projections[i]!.plastic) return w;
+    const s = new Float32Array(new SharedArrayBuffer(w.byteLength));
+    s.set(w);
+    return s;
+  });
+  return { st, arena };
+}

@@ -1,5 +1,7 @@
 // Pass 'synapse_propagate' (twin of shaders/synapse_propagate.wgsl): each recurrent spiker adds the
 // fixed-point increment round(J/tau * 2^20) of each outgoing synapse to its target's accumulator.
+// CpuEngine runs synapseSlicePass (synapsePass.ts: the same sums, fused with the pair-STDP pre updates, over a
+// thread's slice); this whole-network form is what tests call directly.
 import type { BuiltNetwork } from '../../network/network.ts';
 import { fixedIncrement } from '../fixed.ts';
 import type { CpuState } from './state.ts';

@@ -4,7 +4,7 @@
 // typed arrays and the passes take their JavaScript paths; the results are the same bits either way.
 import { FIXED_INV_SCALE } from '../../model/fixedScale.ts';
 import { BAND_DN, BAND_UP, EXP_P2, EXP_T, INV_LN2_64, LN2_64_HI, LN2_64_LO, ROUND_SHIFT } from './expF32.ts';
-import { KERNELS_WASM_BASE64 } from './kernels.wasm.ts';
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.wasm.ts';
 
 interface KernelExports {
   neurons(
@@ -47,15 +47,16 @@ export class KernelArena {
   readonly exPtr = EX_SCRATCH;
   private next = FIRST_ARRAY;
 
-  private constructor(readonly memory: WebAssembly.Memory, instance: WebAssembly.Instance) {
+  private constructor(readonly memory: WebAssembly.Memory, instance: WebAssembly.Instance, fill = true) {
     this.k = instance.exports as unknown as KernelExports;
-    this.buffer = memory.buffer;
+    this.buffer = memory.buffer as ArrayBuffer;
+    this.inTab = new Int32Array(this.buffer, IN_TAB, MAX_INPUT_CHANNELS);
+    arenas.set(this.buffer, this);
+    if (!fill) return;
     new Float64Array(this.buffer, 0, 256).set(EXP_P2);
     new Float64Array(this.buffer, 2048, 64).set(EXP_T);
     for (const [k, c] of F64_CONSTS) new Float64Array(this.buffer, CONSTS + 16 * k, 2).fill(c);
     for (const [k, c] of I32_CONSTS) new Int32Array(this.buffer, CONSTS + 16 * k, 4).fill(c);
-    this.inTab = new Int32Array(this.buffer, IN_TAB, MAX_INPUT_CHANNELS);
-    arenas.set(this.buffer, this);
   }
 
   /** Bytes an arena needs for arrays of these byte sizes. */
@@ -63,18 +64,32 @@ export class KernelArena {
     return sizes.reduce((s, b) => s + alignUp(b), FIRST_ARRAY);
   }
 
-  /** An arena of `bytes` (see bytesFor), or null when WebAssembly is unavailable, disabled or fails. */
-  static create(bytes: number): KernelArena | null {
-    const mod = kernelModule();
+  /**
+   * An arena of `bytes` (see bytesFor), or null when WebAssembly is unavailable, disabled or fails. `shared`:
+   * its memory is a SharedArrayBuffer that the engine's worker threads attach to (src/engine/cpu/threads).
+   */
+  static create(bytes: number, shared = false): KernelArena | null {
+    const mod = kernelModule(shared);
     if (!mod) return null;
     const pages = Math.ceil(bytes / PAGE);
     if (pages > 65536) return null;
     try {
-      const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+      const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, ...(shared ? { shared: true } : {}) });
       const instance = new WebAssembly.Instance(mod, { env: { memory, exp: Math.exp } });
       return new KernelArena(memory, instance);
     } catch {
       return null; // e.g. address space for another memory refused: ordinary arrays then
+    }
+  }
+
+  /** The kernels on a shared memory that another thread's arena created and filled (no allocation from it). */
+  static attach(memory: WebAssembly.Memory): KernelArena | null {
+    const mod = kernelModule(true);
+    if (!mod) return null;
+    try {
+      return new KernelArena(memory, new WebAssembly.Instance(mod, { env: { memory, exp: Math.exp } }), false);
+    } catch {
+      return null;
     }
   }
 
@@ -99,15 +114,26 @@ export function arenaOf(a: ArrayBufferView): KernelArena | undefined {
 
 let enabled = true;
 let compiled: WebAssembly.Module | null | undefined;
+let compiledShared: WebAssembly.Module | null | undefined;
 
 /** Turns the WebAssembly kernels off (states created afterwards use ordinary arrays) or back on; for tests. */
 export function setWasmKernels(on: boolean): void {
   enabled = on;
 }
 
-/** The compiled kernels module, or null when WebAssembly is unavailable, disabled or fails to compile. */
-export function kernelModule(): WebAssembly.Module | null {
+/** The compiled kernels module (`shared`: its twin on a shared memory), or null when WebAssembly is unavailable, disabled or fails to compile. */
+export function kernelModule(shared = false): WebAssembly.Module | null {
   if (!enabled) return null;
+  if (shared) {
+    if (compiledShared === undefined) {
+      try {
+        compiledShared = typeof WebAssembly === 'object' && typeof SharedArrayBuffer === 'function' ? new WebAssembly.Module(decodeBase64(KERNELS_SHARED_WASM_BASE64)) : null;
+      } catch {
+        compiledShared = null;
+      }
+    }
+    return compiledShared;
+  }
   if (compiled === undefined) {
     try {
       compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64)) : null;

@@ -3,7 +3,9 @@
 // src/cli/commands/run.ts); the lead rewires that onto the engine registry at merge.
 import { UsageError } from '../../cli/loadSpec.ts';
 import { runMeta } from '../../cli/runInfo.ts';
-import { summarizeRate, writeRateOutputs } from './output.ts';
+import { rateArrays, renderRateReport, summarizeRate, type RateSummary } from './output.ts';
+import { runOutputList, writeOutputs } from '../../output/writeOutputs.ts';
+import type { RateResult } from './run.ts';
 import { runRate } from './run.ts';
 import { validateRateSpec } from './validate.ts';
 import type { RateSpec } from './spec.ts';
@@ -82,4 +84,9 @@ async function runAndWrite(spec: RateSpec, flags: RateRunFlags, gpu: { engine: (
     console.log(`\nwrote ${flags.out}/summary.json, report.html and .npy arrays`);
   }
   return 0;
+}
+
+/** Writes summary.json, the .npy arrays and report.html into dir. */
+export function writeRateOutputs(dir: string, r: RateResult, s: RateSummary): void {
+  writeOutputs(dir, runOutputList(r.spec, { summary: s, arrays: rateArrays(r), reportHtml: renderRateReport(r, s) })); // the one output writer
 }

@@ -1,6 +1,6 @@
 // Outputs of a rate run: summary.json (numbers, theory beside them), .npy arrays and report.html (SVG plots via
 // src/io/svg.ts; every text from the spec is escaped by renderReport/svg.ts, no HTML is built from data).
-import { runOutputList, writeOutputs } from '../../output/writeOutputs.ts';
+// Node-free, so the browser app builds the same files; command.ts writes them on disk.
 import { renderReport, type ReportSection } from '../../io/report.ts';
 import { linePlot, scatterPlot, PALETTE, type LineSeries } from '../../io/svg.ts';
 import { SOLDADO_PARAMS, eig2, neuralJacobian, setpointWeights, staticRates, type SoldadoParams, type W4 } from '../../theory/soldado.ts';
@@ -162,9 +162,4 @@ export function renderRateReport(r: RateResult, s: RateSummary): string {
     });
   }
   return renderReport(`plasticnet rate run: ${r.spec.name}`, sections, `${s.meta.commit} ${s.meta.date} ${s.meta.host}`);
-}
-
-/** Writes summary.json, the .npy arrays and report.html into dir. */
-export function writeRateOutputs(dir: string, r: RateResult, s: RateSummary): void {
-  writeOutputs(dir, runOutputList(r.spec, { summary: s, arrays: rateArrays(r), reportHtml: renderRateReport(r, s) })); // the one output writer
 }

@@ -44,7 +44,8 @@ export interface RateRunOptions {
   engine?: (m: RateModel) => RateEngineLike; // default: CPU reference
   backend?: string;
   device?: string;
-  onTrial?: (trial: number, total: number) => void;
+  /** After each trial, with the recordings so far (trials 1..trial filled); awaited (a page can pause here). */
+  onTrial?: (trial: number, total: number, rec: RateRecordings) => unknown;
 }
 
 /** Row sums of every post unit, averaged over post units, for each block of network b. */
@@ -103,7 +104,7 @@ export async function runRate(spec: RateSpec, o: RateRunOptions = {}): Promise<R
       popMeans(m, eng.avg, b, rec.trialAvg_Hz, (b * T + t) * P);
       blockWeightSums(m, eng.W, b, rec.weightSum, (b * T + t) * nB);
     }
-    o.onTrial?.(t + 1, T);
+    await o.onTrial?.(t + 1, T, rec);
   }
   rec.finalWeights = Float32Array.from(eng.W);
   rec.finalMean_Hz = Float32Array.from(eng.mean);
