@@ -10,8 +10,8 @@ import type { Derived, DerivedProjection } from '../../model/derive.ts';
 import { fixedIncrement } from '../fixed.ts';
 import type { CpuState } from './state.ts';
 
-/** Scatters this step's spikes of projection pr into the delay ring (its delays > 1 step). */
-export function delayedPropagate(net: BuiltNetwork, st: CpuState, pr: DerivedProjection, q: number): void {
+/** Scatters this step's spikes of projection pr into the delay ring (its delays > 1 step); `rows`: only synapses [rowStart[k], rowEnd[k]) of row k. */
+export function delayedPropagate(net: BuiltNetwork, st: CpuState, pr: DerivedProjection, q: number, rows?: { rowStart: Int32Array; rowEnd: Int32Array }): void {
   const d = net.derived;
   const N = d.N;
   const L = d.delaySlots;
@@ -29,8 +29,8 @@ export function delayedPropagate(net: BuiltNetwork, st: CpuState, pr: DerivedPro
     const g = st.spikes[s]!;
     if (g < lo || g >= hi) continue;
     const k = g - lo;
-    const end = c.rowPtr[k + 1]!;
-    for (let y = c.rowPtr[k]!; y < end; y++) {
+    const end = rows ? rows.rowEnd[k]! : c.rowPtr[k + 1]!;
+    for (let y = rows ? rows.rowStart[k]! : c.rowPtr[k]!; y < end; y++) {
       const inc = pr.plastic ? fixedIncrement(w[y]!, pr.kick) : q;
       const at = per ? ((t + per[y]! - 1) % L) * slotSize + base : fixedSlot;
       ring[at + c.post[y]!]! += inc;
