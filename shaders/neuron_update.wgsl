@@ -43,8 +43,12 @@ fn source_probability(p: u32, k: u32) -> f32 {
   return pp.pBase + pp.pGain * max(0.0, fstate[P.sigOff + c]);
 }
 
+// The step of the neuron update in progress, for models whose membrane function draws noise (adaptive_lif).
+var<private> NU_STEP: u32;
+
 // Neuron i at `step`; a spike goes to list `list`.
 fn neuron_update_at(i: u32, step: u32, list: u32) {
+  NU_STEP = step;
   join_inputs(i);
   let refr = istate[P.refrOff + i];
   if (refr > 0) {
@@ -67,6 +71,11 @@ fn neuron_update_at(i: u32, step: u32, list: u32) {
   if (vn >= pp.vThresh) {
     emit_spike(i, step, list, pp.refSteps);
     vn = pp.vReset;
+    if (pp.adaptKick != 0.0) {
+      // adaptive_lif: the spike-triggered adaptation current (its own channel; only this thread writes it).
+      let at = P.curOff + pp.adaptCh * P.N + i;
+      fstate[at] = fstate[at] + pp.adaptKick;
+    }
   }
   fstate[P.vOff + i] = vn;
 }

@@ -4,6 +4,18 @@
 // round(w * kick * 2^20) with the step's weight, before plasticity; kick = 1/tau) to its target's
 // accumulator. The spiker also goes into the submission's spike record (step, id): the 'record' of spikes.
 
+// Synaptic delays (twin of src/engine/cpu/delayedPropagate.ts): a projection with delays > 1 step adds to the
+// delay ring, slot (step + d - 1) % delaySlots, at acc[nChannels * N * (1 + slot) + at]; trace_update moves the
+// slot of its step into the accumulators first. d: the projection's delayMin, or synapse y's own delay.
+fn delayed_at(j: u32, y: u32, at: u32, step: u32) -> u32 {
+  let pj = &P.projs[j];
+  var dl = pj.delayMin;
+  if (pj.delayMax != pj.delayMin) {
+    dl = graph_at(pj.delayOff + y - pj.synOff);
+  }
+  return P.nChannels * P.N * (1u + (step + dl - 1u) % P.delaySlots) + at;
+}
+
 // Thread y of a row walks synapses start + lid, start + lid + ROW_THREADS, ...: plasticity_pre uses the
 // same mapping, so in the fused schedule each synapse is read here before it is updated there.
 fn propagate_spiker(g: u32, lid: u32, step: u32) {
@@ -28,11 +40,20 @@ fn propagate_spiker(g: u32, lid: u32, step: u32) {
       let w_base = pj.wOff - pj.synOff;
       let kick = pj.kick;
       for (var y = graph_at(pj.rowOff + k) + lid; y < end; y += ROW_THREADS) {
-        let at = base + graph_at(P.postOff + y);
+        var at = base + graph_at(P.postOff + y);
+        if (pj.delayMax > 1u) {
+          at = delayed_at(j, y, at, step);
+        }
         acc_add(at, fixed_increment(weight_at(w_base + y), kick, at, step), step);
       }
     } else {
       let q = pj.q;
+      if (pj.delayMax > 1u) {
+        for (var y = graph_at(pj.rowOff + k) + lid; y < end; y += ROW_THREADS) {
+          acc_add(delayed_at(j, y, base + graph_at(P.postOff + y), step), q, step);
+        }
+        continue;
+      }
       for (var y = graph_at(pj.rowOff + k) + lid; y < end; y += ROW_THREADS) {
         acc_add(base + graph_at(P.postOff + y), q, step);
       }

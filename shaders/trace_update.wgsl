@@ -25,6 +25,17 @@ fn trace_update_at(i: u32, step: u32) {
     }
     fstate[at] = x * tr.decay;
   }
+  if (P.delaySlots > 0u) {
+    // Delayed input arriving now (delayedPropagate.ts joinDelayed): the ring's slot of this step joins acc.
+    let slot = P.nChannels * P.N * (1u + step % P.delaySlots);
+    for (var c = 0u; c < P.nChannels; c++) {
+      let at = c * P.N + i;
+      let r = atomicExchange(&acc[slot + at], 0);
+      if (r != 0) {
+        acc_add(at, r, step);
+      }
+    }
+  }
   // Channels: recurrent accumulators join (synapse_join: cur + inc by default), then synapse_step advances the
   // current one step (both generated from the synapse-model registry, src/synapses; the exponential's: x * decay).
   for (var c = 0u; c < P.nChannels; c++) {

@@ -89,6 +89,8 @@ export function restoreStateEntries(state: object, s: EngineSnapshot, keep: Stat
       writes.push(() => (o[k] = x));
     } else if (ArrayBuffer.isView(v)) {
       const dst = v as SnapshotArray;
+      // An empty array that older snapshots lack (the delay ring of a network without delays) is no error.
+      if (dst.length === 0 && !(`state.${k}` in s.arrays)) continue;
       const src = snapArray(s, `state.${k}`, dst.constructor as Ctor, dst.length);
       writes.push(() => dst.set(src as never));
     } else if (Array.isArray(v) && v.every((x) => typeof x === 'number')) {

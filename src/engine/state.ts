@@ -33,6 +33,8 @@ export interface StateLayout {
   signal: Float32Array; // values of the rate-modulating signals' channels (derived.signals), 0 at step 0
   model: Record<string, Float32Array | Int32Array>; // the models' declared state (StateVar), by key; {} for the built-in models
   step: number; // the step in progress, set by the input pass (Poisson sources key their draws on it)
+  /** Delayed recurrent input (projections with delays > 1 step): dring[(arrival % delaySlots) * nCh * N + ch * N + i], exact integers; empty when none. */
+  dring: Float64Array;
 }
 
 /** Allocates a typed array of n elements (an engine may place them in its own memory, e.g. a WebAssembly arena). */
@@ -61,6 +63,7 @@ export function createStateLayout(net: BuiltNetwork, alloc: Alloc = plain): Stat
     signal: new Float32Array(d.nSignalChannels),
     model: modelState(net),
     step: 0,
+    dring: new Float64Array(d.delaySlots * nC * N),
   };
 }
 

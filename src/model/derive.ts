@@ -3,12 +3,16 @@
 import type { NetworkSpec, NeuronSpec } from './spec.ts';
 import { PoissonTable, bernoulliThreshold } from '../rng/dist.ts';
 import { neuronModel } from '../neurons/index.ts';
+import { adaptationTau_ms } from '../neurons/adaptiveLif.ts';
 import { familyOfRule } from '../plasticity/index.ts';
 import { synapseModel } from '../synapses/index.ts';
 
 export { etaPerSpike } from '../plasticity/index.ts';
 
 const f32 = Math.fround;
+
+/** The longest synaptic delay in steps (the ring's slots; validate.ts refuses longer ones). */
+export const MAX_DELAY_STEPS = 4096;
 
 export { FIXED_INV_SCALE, FIXED_SCALE } from './fixedScale.ts';
 
@@ -27,6 +31,9 @@ export interface DerivedNeuron {
   vInitHigh: number;
   iBg: number; // cond_lif: f32 background current (pA); else 0
   source: DerivedSource | null; // poisson: spike probabilities; else null
+  adaptKick: number; // adaptive_lif: f32(-betaAdapt / tauAdapt) added to its adaptation channel per spike (pA); else 0
+  adaptChannel: number; // adaptive_lif with adaptKick != 0: its adaptation channel (set by derive); else 0
+  noiseAmp: number; // adaptive_lif: f32(sigma * sqrt(dt g_L / C)) (mV per unit draw); else 0
 }
 
 /** A Poisson source population: p = f32(pBase + f32(pGain * max(0, x[channel]))) per step. */
@@ -75,7 +82,8 @@ export interface DerivedInput {
 
 export interface DerivedChannel {
   name: string; // source population or input
-  kind: 'recurrent' | 'input';
+  /** 'adapt': an adaptive_lif population's adaptation current (kicked by its own spikes in neuron_update, decays only; exponential). */
+  kind: 'recurrent' | 'input' | 'adapt';
   synapse: string; // the source's synapse model's registered name (src/synapses): 'exponential', ...
   decay: number; // f32(1 - dt/tau) (the synapse model's derive())
   invTau: number; // f32(1/tau)
@@ -124,9 +132,11 @@ export interface DerivedProjection {
   J: number; // scaled weight (f32)
   jScale: number; // J = j * jScale (1/sqrt(N) or 1)
   channel: number;
-  /** Per-spike increment factor, the channel's synapse model's kick(): exponential: invTau into current-based posts (J/tau), 1 into cond_lif posts (g += w). */
+  /** Per-spike increment factor, the channel's synapse model's kick() (times the post model's inputScale when not 1): exponential: invTau into current-based posts (J/tau), 1 into cond_lif posts (g += w). */
   kick: number;
   plastic: DerivedRule | null;
+  /** Delay range in whole steps (1, 1 when absent): a spike at step t reaches V at step t + d. */
+  delay: { min: number; max: number };
 }
 
 export interface TraceGroup {
@@ -153,13 +163,15 @@ export interface Derived {
   nWindows: number;
   nBins: number;
   sqrtN: number;
+  /** Slots of the delayed-input ring (the largest delay of a projection with delays > 1 step), 0 when none. */
+  delaySlots: number;
 }
 
 const rev = (e: number | undefined): number | null => (e === undefined ? null : f32(e));
 
 /** Per-population neuron constants (f32 where kernels use them), by the neuron model's module (src/neurons). */
 function deriveNeuron(n: NeuronSpec, dt: number, size: number, signals: DerivedSignal[]): DerivedNeuron {
-  const base = { gLdT: 0, vT: 0, invDeltaT: 0, refSteps: Math.round(n.refractory_ms / dt), iBg: 0, source: null };
+  const base = { gLdT: 0, vT: 0, invDeltaT: 0, refSteps: Math.round(n.refractory_ms / dt), iBg: 0, source: null, adaptKick: 0, adaptChannel: 0, noiseAmp: 0 };
   return neuronModel(n.model).derive(n as unknown as Record<string, unknown>, dt, base, { size, signals });
 }
 
@@ -187,6 +199,11 @@ export function derive(spec: NetworkSpec): Derived {
     const neuron = deriveNeuron(p.neuron, dt, size, signals);
     channels.push(deriveChannel(p.name, 'recurrent', p, dt));
     const d: DerivedPop = { name: p.name, index, offset, size, neuron, channel: channels.length - 1, condChannels: [] };
+    const tauA = adaptationTau_ms(p.neuron as unknown as Record<string, unknown>);
+    if (tauA !== null) {
+      channels.push({ name: `${p.name}_adapt`, kind: 'adapt', synapse: 'exponential', decay: f32(1 - dt / tauA), invTau: f32(1 / tauA), reversal: null });
+      neuron.adaptChannel = channels.length - 1;
+    }
     offset += size;
     return d;
   });
@@ -236,13 +253,16 @@ export function derive(spec: NetworkSpec): Derived {
     let plastic: DerivedRule | null = null;
     if (pl && prePop) {
       // Trace groups first (pre, then post), then the family's constants (src/plasticity; pair.ts for the pair form).
-      const preTrace = traceOf(prePop.index, pl.tauSTDP_ms);
-      const postTrace = traceOf(post.index, pl.tauSTDP_ms);
+      // A rule without spike traces (family 'trial': tauSTDP_ms absent) takes no trace group.
+      const traced = typeof pl.tauSTDP_ms === 'number';
+      const preTrace = traced ? traceOf(prePop.index, pl.tauSTDP_ms) : 0;
+      const postTrace = traced ? traceOf(post.index, pl.tauSTDP_ms) : 0;
       const startStep = Math.round(((pl.startAt_s ?? 0) * 1000) / dt);
       plastic = familyOfRule(pl.rule)!.derive(pl as unknown as Record<string, unknown>, { dt_ms: dt, jScale, preTrace, postTrace, startStep });
     }
     const channel = prePop ? prePop.channel : preIn!.channel;
     const conductance = neuronModel(post.neuron.model).input === 'conductance';
+    const inputScale = neuronModel(post.neuron.model).inputScale ?? 1;
     if (conductance && !post.condChannels.includes(channel)) post.condChannels.push(channel);
     return {
       index,
@@ -254,8 +274,9 @@ export function derive(spec: NetworkSpec): Derived {
       J: f32(pr.j * jScale),
       jScale,
       channel,
-      kick: synapseModel(channels[channel]!.synapse).kick(channels[channel]!, conductance),
+      kick: inputScale === 1 || conductance ? synapseModel(channels[channel]!.synapse).kick(channels[channel]!, conductance) : f32(synapseModel(channels[channel]!.synapse).kick(channels[channel]!, conductance) * inputScale),
       plastic,
+      delay: pr.delay ? { min: Math.round(pr.delay.min_ms / dt), max: Math.round(pr.delay.max_ms / dt) } : { min: 1, max: 1 },
     };
   });
   for (const p of pops) p.condChannels.sort((a, b) => a - b);
@@ -281,5 +302,6 @@ export function derive(spec: NetworkSpec): Derived {
     nWindows: Math.floor((nSteps - statsStartStep) / windowSteps),
     nBins: Math.floor(nSteps / binSteps),
     sqrtN,
+    delaySlots: Math.max(0, ...projections.filter((p) => p.delay.max > 1).map((p) => p.delay.max)),
   };
 }

@@ -60,14 +60,36 @@ export interface PoissonSourceNeuron {
   modulation?: { signal: string; channel?: number; gain_Hz: number };
 }
 
-/** A neuron model of a population: EIF, LIF, conductance-based LIF, or a Poisson source (SPEC §2.1). */
-export type NeuronSpec = EifNeuron | LifNeuron | CondLifNeuron | PoissonSourceNeuron;
 /**
- * The built-in `neuron.model` values: 'eif', 'lif', 'cond_lif', 'poisson'. Each model's checks, derived
+ * Adaptive LIF with white noise (Soldado-Magraner 2022 Fig 7, the co-author's Brian2 network.py; src/neurons/adaptiveLif.ts):
+ *   C dV/dt = g_L (E_L - V) - a + sum_c I_c + I_b + noise,  da/dt = -a/tauAdapt,  a += betaAdapt/tauAdapt per spike.
+ * Input currents are in pA (a projection's j in pA ms: each spike adds j/tauSyn pA; held internally in nA, see adaptiveLif.ts); noiseSigma_mV as Brian's
+ * noiseSigma * (C/g_L)^-0.5 * xi (free stationary s.d. of V: sigma/sqrt 2).
+ */
+export interface AdaptiveLifNeuron {
+  model: 'adaptive_lif';
+  C_pF: number;
+  gL_nS: number;
+  eL_mV: number;
+  vThresh_mV: number;
+  vReset_mV: number;
+  refractory_ms: number; // V held, currents keep integrating
+  iBg_pA: number; // constant background current
+  tauAdapt_ms: number; // > 0
+  betaAdapt_pAms: number; // adaptation increment per spike times tauAdapt (pA ms); 0: no adaptation
+  noiseSigma_mV: number; // 0: no noise
+  vInitLow_mV: number;
+  vInitHigh_mV: number;
+}
+
+/** A neuron model of a population: EIF, LIF, conductance-based LIF, adaptive LIF, or a Poisson source (SPEC §2.1). */
+export type NeuronSpec = EifNeuron | LifNeuron | CondLifNeuron | AdaptiveLifNeuron | PoissonSourceNeuron;
+/**
+ * The built-in `neuron.model` values: 'eif', 'lif', 'cond_lif', 'poisson', 'adaptive_lif'. Each model's checks, derived
  * constants, CPU update and WGSL live in its module in src/neurons (one table: neuronModelNames() lists
  * every registered model, including ones registered at run time).
  */
-export const NEURON_MODELS = ['eif', 'lif', 'cond_lif', 'poisson'] as const;
+export const NEURON_MODELS = ['eif', 'lif', 'cond_lif', 'poisson', 'adaptive_lif'] as const;
 
 /**
  * Rate-modulating signal: `channels` independent low-pass-filtered uniform noises, per step
@@ -85,9 +107,13 @@ export interface PopulationSpec {
   name: string;
   fraction: number; // size = round(fraction * N)
   neuron: NeuronSpec;
-  tauSyn_ms: number; // decay time of the exponential current this population's spikes evoke
+  /** Decay time of the exponential current this population's spikes evoke (synapse 'exponential', the default). */
+  tauSyn_ms?: number;
   /** Synapse model of the current this population's spikes evoke (src/synapses); 'exponential' if absent. */
   synapse?: string;
+  /** synapse 'double_exponential': rise and decay times (tauRise_ms <= tauDecay_ms; src/synapses/doubleExponential.ts). */
+  tauRise_ms?: number;
+  tauDecay_ms?: number;
   /** Reversal potential of the conductance this population's spikes open on cond_lif targets (required there). */
   reversal_mV?: number;
 }
@@ -150,6 +176,13 @@ export interface ProjectionSpec {
   j: number; // unscaled weight; J = j / sqrt(N) when scaleBySqrtN
   scaleBySqrtN: boolean;
   plasticity?: PlasticitySpec;
+  /**
+   * Synaptic delay (spike to arrival): each synapse's delay is drawn once at build, uniformly among the whole
+   * steps in [round(min_ms/dt), round(max_ms/dt)] (min = max: one delay for the projection), at least one step
+   * and at most MAX_DELAY_STEPS. Absent: one step (a spike at step t reaches V at step t + 1, as before).
+   * A delay of d steps makes it reach V at step t + d (both engines; docs/trials-delays.md).
+   */
+  delay?: { min_ms: number; max_ms: number };
 }
 
 /** What is recorded during a run: statistics interval, count windows, time-series bins, raster, current and weight samples. */

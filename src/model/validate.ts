@@ -1,5 +1,6 @@
 // validate(spec): rejects every bad field before any work, naming its path, value and allowed range.
 import type { NetworkSpec } from './spec.ts';
+import { MAX_DELAY_STEPS } from './derive.ts';
 import { hasNeuronModel, neuronModel, neuronModelNames } from '../neurons/index.ts';
 import { defaultFamily, familyOfRule } from '../plasticity/index.ts';
 import { DEFAULT_SYNAPSE, hasSynapseModel, synapseModel, synapseModelNames, type SynapseModel } from '../synapses/index.ts';
@@ -133,6 +134,24 @@ function checkConductanceTarget(c: Checker, path: string, p: Record<string, unkn
   }
 }
 
+/**
+ * A projection's delay: min_ms >= dt (a delay shorter than one step), max_ms >= min_ms, max_ms / dt at most
+ * MAX_DELAY_STEPS (the ring), and no delay beyond one step on a spike-driven (STDP) rule: its pre updates
+ * would need the arrival times (not supported yet; family 'trial' is fine).
+ */
+function checkDelay(c: Checker, path: string, v: unknown, dt: unknown, pl: unknown): void {
+  if (!c.obj(path, v)) return;
+  c.known(path, v, ['min_ms', 'max_ms']);
+  if (!c.num(`${path}.min_ms`, v['min_ms'], 0, 1e7) || !c.num(`${path}.max_ms`, v['max_ms'], 0, 1e7) || typeof dt !== 'number' || !(dt > 0)) return;
+  const lo = v['min_ms'] as number, hi = v['max_ms'] as number;
+  if (lo < dt * (1 - 1e-9)) c.bad(`${path}.min_ms`, lo, `>= one step (dt_ms = ${dt}): a delay shorter than one step`);
+  if (hi < lo) c.bad(`${path}.max_ms`, hi, `>= min_ms (${lo})`);
+  if (Math.round(hi / dt) > MAX_DELAY_STEPS) c.bad(`${path}.max_ms`, hi, `<= ${MAX_DELAY_STEPS} steps (${MAX_DELAY_STEPS * dt} ms at dt_ms = ${dt}): longer than the delay ring allows`);
+  const rule = pl && typeof pl === 'object' ? (pl as Record<string, unknown>)['rule'] : undefined;
+  if (rule !== undefined && rule !== 'per-trial' && Math.round(hi / dt) > 1)
+    c.bad(path, `[${lo}, ${hi}] ms`, `at most one step on a projection with spike-driven plasticity ('${String(rule)}'): STDP with delays is not supported yet (rule 'per-trial' is)`);
+}
+
 /** Throws SpecError listing every bad field; returns the spec typed when valid. */
 export function validate(spec: unknown): NetworkSpec {
   const c = new Checker();
@@ -236,7 +255,8 @@ export function validate(spec: unknown): NetworkSpec {
     s['projections'].forEach((p, i) => {
       const path = `projections[${i}]`;
       if (!c.obj(path, p)) return;
-      c.known(path, p, ['pre', 'post', 'connectivity', 'p', 'j', 'scaleBySqrtN', 'plasticity']);
+      c.known(path, p, ['pre', 'post', 'connectivity', 'p', 'j', 'scaleBySqrtN', 'plasticity', 'delay']);
+      if (p['delay'] !== undefined) checkDelay(c, `${path}.delay`, p['delay'], s['dt_ms'], p['plasticity']);
       if (c.str(`${path}.pre`, p['pre']) && !names.has(p['pre'])) c.bad(`${path}.pre`, p['pre'], `a population or input name (${[...names.keys()].join(', ')})`);
       if (c.str(`${path}.post`, p['post']) && names.get(p['post']) !== 'population')
         c.bad(`${path}.post`, p['post'], `a population name (${[...names].filter(([, k]) => k === 'population').map(([n]) => n).join(', ')})`);

@@ -2,7 +2,8 @@
 import type { Derived } from '../model/derive.ts';
 import { buildProjection, nnzOf, type Csr } from './connectivity.ts';
 import { RngStream, STREAM } from '../rng/streams.ts';
-import { u01 } from '../rng/philox.ts';
+import { philox4x32, u01 } from '../rng/philox.ts';
+import { uniformIndex } from '../rng/dist.ts';
 
 /** A network built from its spec and seed: derived constants, connectivity (one CSR per projection), initial potentials and the recorded samples. */
 export interface BuiltNetwork {
@@ -13,6 +14,25 @@ export interface BuiltNetwork {
   currentSample: Int32Array; // per population: its first currentSamples neurons (sorted by population)
   currentSamplePop: Int32Array; // population of each sampled neuron
   weightSample: Int32Array[]; // per projection: sampled synapse ids (empty if static)
+  /** Per projection: each synapse's delay in steps (CSR order) when its delays range over more than one value, else null (all pr.delay.min). */
+  delays: (Uint16Array | null)[];
+}
+
+/**
+ * Heterogeneous delays of projection p: synapse y's delay is min + uniformIndex(word, max - min + 1), word
+ * (y & 3) of Philox counter (y >> 2, 0, projection, 0), stream STREAM.synDelay (the reference draws
+ * floor(U * D / dt) + 1 steps per synapse).
+ */
+export function drawDelays(seed: number, p: Derived['projections'][number], nnz: number): Uint16Array | null {
+  const { min, max } = p.delay;
+  if (min === max) return null;
+  const out = new Uint16Array(nnz);
+  const w = new Uint32Array(4);
+  for (let y = 0; y < nnz; y++) {
+    if ((y & 3) === 0) philox4x32(w, y >>> 2, 0, p.index, 0, seed, STREAM.synDelay);
+    out[y] = min + uniformIndex(w[y & 3]!, max - min + 1);
+  }
+  return out;
 }
 
 /** Evenly spaced picks of up to k items of [0, n): deterministic and spread over the population. */
@@ -72,5 +92,6 @@ export function buildNetwork(d: Derived, onProgress?: (fraction: number, what: s
     currentSample: Int32Array.from(cur),
     currentSamplePop: Int32Array.from(curPop),
     weightSample,
+    delays: d.projections.map((p, i) => drawDelays(seed, p, csr[i]!.post.length)),
   };
 }

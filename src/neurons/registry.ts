@@ -15,7 +15,7 @@ export interface FieldChecker {
 }
 
 /** Per-population constants every integrating model shares (refSteps is set from refractory_ms by derive). */
-export type NeuronBase = Pick<DerivedNeuron, 'gLdT' | 'vT' | 'invDeltaT' | 'refSteps' | 'iBg' | 'source'>;
+export type NeuronBase = Pick<DerivedNeuron, 'gLdT' | 'vT' | 'invDeltaT' | 'refSteps' | 'iBg' | 'source' | 'adaptKick' | 'adaptChannel' | 'noiseAmp'>;
 
 /**
  * A CPU fast-path kernel (NeuronModel.cpuFastPath): one step of every population of the network, each neuron's
@@ -42,6 +42,11 @@ export interface NeuronModel {
    * spike and it sums g_c (E_c - V) over DerivedPop.condChannels; 'source': it takes no input (spike sources).
    */
   readonly input: 'current' | 'conductance' | 'source';
+  /**
+   * 'current' models: the factor from a projection's weight unit to the model's internal current unit (its
+   * channel currents); 1 when absent. adaptive_lif: 1e-3 (weights in pA ms, currents held in nA).
+   */
+  readonly inputScale?: number;
   /** The balanced-network theory (src/theory) applies (current-based EIF/LIF). */
   readonly meanField: boolean;
   /**

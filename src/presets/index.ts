@@ -3,6 +3,7 @@ import type { NetworkSpec } from '../model/spec.ts';
 import { akilNetwork } from './akil2021.ts';
 import { demoIstdp, fig1Kohonen, fig2KohonenCx, fig3fIstdpEiIi, fig3IstdpEi, fig4Opto } from './akilFigures.ts';
 import { vogelsAssembly, vogelsNetwork, vogelsSingle } from './vogels2011.ts';
+import { soldadoSpikingNetwork } from './soldado2022.ts';
 
 /** A named spec that reproduces a figure: name, the paper and figure, and a builder of its spec. */
 export interface Preset {
@@ -31,6 +32,12 @@ export const presets: Preset[] = [
   { name: 'akil-fig4-opto', figure: 'Akil 2021 Fig 4: optogenetic stimulation of 40% of E cells with iSTDP', build: () => fig4Opto() },
   { name: 'vogels-single', figure: 'Vogels 2011 Fig 2 / SOM: single neuron, 8 input channels, iSTDP -> detailed balance', build: () => vogelsSingle() },
   { name: 'vogels-network', figure: 'Vogels 2011 / Brian2 example: 8000 E + 2000 I cond LIF, iSTDP on E<-I, rate -> 3 Hz', build: () => vogelsNetwork() },
+  {
+    name: 'soldado-fig7',
+    figure: 'Soldado-Magraner 2022 Fig 7: 1600 E + 400 I adaptive LIF, p = 0.25, silent initial weights; one 1.5 s trial (training: npm run repro -- soldado-fig7)',
+    build: () => soldadoSpikingNetwork(),
+  },
+  { name: 'soldado-fig7-ci', figure: 'Soldado-Magraner 2022 Fig 7 at CI size (N = 400, weights x 500/(N p)); one 1.5 s trial', build: () => ({ ...soldadoSpikingNetwork({ N: 400 }), name: 'soldado-fig7-ci' }) },
   { name: 'vogels-assembly', figure: 'Vogels 2011 Fig 4: memory assembly, balance restored by iSTDP, recall by a partial cue', build: () => vogelsAssembly() },
 ];
 

@@ -15,7 +15,9 @@ export const STREAM = {
   rateInit: 11, // rate networks: counter (synapse, block, network, 0), word 0: uniform initial weight
   rateKick: 12, // rate networks: counter (stepInTrial, input, network, trial), word 0: Poisson kick onset
   ratePattern: 13, // Binas input patterns: RngStream counter (i, pattern, 0, 0): permutation draws, then jitters
-  connectivityCounter: 14, // 'bernoulli-counter' rows: counter (word >> 2, row, projectionIndex, 0), word & 3 (src/network/counterRows.ts)
+  membraneNoise: 14, // adaptive_lif white noise: counters (step, neuron, 0, 0) words 0-3 and (step, neuron, 1, 0) words 0-1
+  synDelay: 15, // heterogeneous synaptic delays: RngStream counter (synapse, 0, projectionIndex, 0), drawn at build
+  connectivityCounter: 16, // 'bernoulli-counter' rows: counter (word >> 2, row, projectionIndex, 0), word & 3 (src/network/counterRows.ts)
 } as const;
 
 /** A sequential host-side generator over one Philox stream: counter (i, a, b, c) with i incremented. */

@@ -33,12 +33,12 @@ function pattern(t: GpuType, k: { n: number }): HostValue {
 describe('layout schema (host)', () => {
   it('follows the WGSL rules: sizes and offsets pinned', () => {
     expect([Term.size, Term.align]).toEqual([32, 16]);
-    expect([PopParams.size, ChannelParams.size, TraceParams.size, InputParams.size, SignalParams.size]).toEqual([80, 32, 16, 64, 16]); // ChannelParams: 4 fields + synapse model, stateOff, p0, p1
-    expect(field(ProjParams, 'onPre').offset).toBe(112); // 26 scalars (104 bytes), then @align(16)
-    expect(field(ProjParams, 'onPost').offset).toBe(144);
-    expect(ProjParams.size).toBe(176);
+    expect([PopParams.size, ChannelParams.size, TraceParams.size, InputParams.size, SignalParams.size]).toEqual([96, 32, 16, 64, 16]); // PopParams: 23 scalars (adaptive LIF: adaptCh, adaptKick, noiseAmp); ChannelParams: 4 fields + synapse model, stateOff, p0, p1
+    expect(field(ProjParams, 'onPre').offset).toBe(128); // 29 scalars (116 bytes; delays: delayMin, delayMax, delayOff), then @align(16)
+    expect(field(ProjParams, 'onPost').offset).toBe(160);
+    expect(ProjParams.size).toBe(192);
     expect(field(Params, 'pops').offset % 16).toBe(0);
-    expect(Params.size).toBe(field(Params, 'projs').offset + MAX_PROJ * 176);
+    expect(Params.size).toBe(field(Params, 'projs').offset + MAX_PROJ * 192);
     expect(field(Ctl, 'nSpikes').offset).toBe(8);
     expect(field(Ctl, 'stopStep').offset).toBe(52); // the resident schedule's stop step (issue 19)
     expect(field(Ctl, 'list').offset).toBe(56);

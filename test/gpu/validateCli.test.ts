@@ -14,12 +14,13 @@ function run(cmd: string, args: string[]): Promise<{ stdout: string; status: num
 }
 
 describe('plasticnet validate', () => {
-  it('--quick: whole-run spike counts GPU vs CPU identical on the resident and fused schedules, table printed, exit 0', async () => {
+  it('--quick: whole-run spike counts GPU vs CPU identical on the resident and fused schedules, table printed, exit 0', { timeout: 600_000 }, async () => {
     // tsx's CLI through this Node binary, not `npx` (the GPU machines carry node and node_modules only).
     const r = await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli/main.ts', 'validate', '--quick']);
     expect(r.stdout).toContain('check');
     expect(r.stdout).toContain('max error');
-    expect(r.stdout).toMatch(/all 6 checks passed/); // 3 exact checks x (resident, fused)
+    expect(r.stdout).toMatch(/all 8 checks passed/); // 4 exact checks (incl. adaptive LIF + noise) x (resident, fused)
+    expect(r.stdout).toMatch(/adaptive LIF \+ noise.*identical +0 +0 +ok/);
     expect(r.stdout).toContain('[resident]');
     expect(r.status).toBe(0);
   });

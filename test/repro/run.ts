@@ -16,6 +16,7 @@ import { reproScaling } from './scaling.ts';
 import { reproVogelsAssembly } from './vogelsAssembly.ts';
 import { reproVogelsNetwork } from './vogelsNetwork.ts';
 import { reproVogelsSingle } from './vogelsSingle.ts';
+import { reproSoldadoFig7 } from './soldadoFig7.ts';
 import { reproSoldadoFig1, reproSoldadoFig2, reproSoldadoFig4, reproSoldadoFig5, reproSoldadoFig6, reproSoldadoFigS4 } from './soldado.ts';
 
 export const REPROS: Record<string, { what: string; run: (o: ReproOptions) => Promise<void> }> = {
@@ -37,6 +38,7 @@ export const REPROS: Record<string, { what: string; run: (o: ReproOptions) => Pr
   'soldado-fig5': { what: 'Soldado-Magraner 2022 Fig 5: multi-unit cross-homeostatic (S6)', run: reproSoldadoFig5 },
   'soldado-fig6': { what: 'Soldado-Magraner 2022 Fig 6: multi-unit two-term (S6)', run: reproSoldadoFig6 },
   'soldado-figS4': { what: 'Soldado-Magraner 2022 Fig S4: online rule', run: reproSoldadoFigS4 },
+  'soldado-fig7': { what: 'Soldado-Magraner 2022 Fig 7: spiking adaptive LIF network trained per trial, 5 / 14 Hz, paradoxical I (S7)', run: reproSoldadoFig7 },
 };
 
 function usage(): never {

@@ -40,7 +40,7 @@ export function campbellCurrent(spec: NetworkSpec, post: string, pre: string, ra
     const src = spec.populations.find((p) => p.name === pre) ?? spec.inputs.find((x) => x.name === pre)!;
     const size = Math.round(src.fraction * spec.N);
     const J = pr.scaleBySqrtN ? pr.j / Math.sqrt(spec.N) : pr.j;
-    sum += pr.p * size * J * (rate_Hz / 1000) * (1 - spec.dt_ms / src.tauSyn_ms);
+    sum += pr.p * size * J * (rate_Hz / 1000) * (1 - spec.dt_ms / src.tauSyn_ms!);
   }
   return sum;
 }

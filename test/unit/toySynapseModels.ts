@@ -58,7 +58,7 @@ export const toyPeak: SynapseModel = {
 /** A small Akil network whose sources (populations and the input) use `synapse`, tauSyn_ms times `tauFactor`. */
 export function toySynapseSpec(synapse: string | undefined, tauFactor = 1): NetworkSpec {
   const s = akilNetwork({ N: 300, T_s: 0.1, seed: 11 });
-  const syn = <T extends { tauSyn_ms: number }>(o: T): T => ({ ...o, tauSyn_ms: o.tauSyn_ms * tauFactor, ...(synapse ? { synapse } : {}) });
+  const syn = <T extends { tauSyn_ms?: number }>(o: T): T => ({ ...o, tauSyn_ms: o.tauSyn_ms! * tauFactor, ...(synapse ? { synapse } : {}) });
   return { ...s, populations: s.populations.map(syn), inputs: s.inputs.map(syn) };
 }
 

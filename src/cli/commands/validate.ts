@@ -10,6 +10,11 @@ import type { NetworkSpec } from '../../model/spec.ts';
 import { fig3IstdpEi } from '../../presets/akilFigures.ts';
 import { akilNetwork } from '../../presets/akil2021.ts';
 import { vogelsNetwork, vogelsSingle } from '../../presets/vogels2011.ts';
+import { soldadoDrivenNetwork, soldadoSpikingNetwork, soldadoTrainingProtocol } from '../../presets/soldado2022.ts';
+import { runTrials } from '../../trials/protocol.ts';
+import { derive } from '../../model/derive.ts';
+import { validate } from '../../model/validate.ts';
+import { buildNetwork } from '../../network/network.ts';
 import { summarize } from '../../stats/summary.ts';
 import { printTable } from './run.ts';
 import { spikingRecordings } from '../../record/recordings.ts';
@@ -40,6 +45,8 @@ async function wholeRunChecks(long: boolean): Promise<Row[]> {
     // Conductance-based LIF with background current and Vogels iSTDP on E<-I from t = 0 (inhibition
     // started at 3 nS, so the rates stay moderate in 200 ms).
     ['Vogels cond LIF + iSTDP, N = 500, 200 ms: spike counts per neuron identical', small(vogelsNetwork({ N: 500, T_s: 0.2, plasticFrom_s: 0, wIE0_nS: 3 }), 500, 0.2)],
+    // Adaptive LIF (adaptation channel, Irwin-Hall membrane noise), Soldado-Magraner 2022 Fig 7 network driven by background currents.
+    ['adaptive LIF + noise (Soldado Fig 7 network), N = 500, 200 ms: spike counts per neuron identical', soldadoDrivenNetwork(500, 0.2)],
   ];
   // The SOM single neuron: 1000 Poisson sources modulated by 8 filtered-noise signals, iSTDP on I inputs.
   if (long) exact.push(['Vogels SOM single neuron (modulated sources), 300 ms: spike counts per neuron identical', { ...vogelsSingle({ T_s: 0.3 }), recording: { ...vogelsSingle().recording, statsStart_s: 0 } }]);
@@ -53,6 +60,7 @@ async function wholeRunChecks(long: boolean): Promise<Row[]> {
       rows.push({ check: `${name} [${gpuSchedule}]`, maxError: diff, tolerance: 0, ok: diff === 0 });
     }
   }
+  if (long) rows.push(await trialCheck());
   if (long) {
     const spec = { ...fig3IstdpEi(), N: 2000, T_s: 4 };
     spec.recording = { ...spec.recording, statsStart_s: 2 };
@@ -69,6 +77,18 @@ async function wholeRunChecks(long: boolean): Promise<Row[]> {
     rows.push({ check: 'EI iSTDP N = 2000, 4 s: mean j_ei GPU vs CPU (relative)', maxError: e, tolerance: 0.01, ok: e <= 0.01 });
   }
   return rows;
+}
+
+/** The trial protocol (kick, segments restored from snapshots, the cross-homeostatic rule), 2 trials of the Fig 7 network, N = 200: final weights identical. */
+async function trialCheck(): Promise<Row> {
+  const N = 200;
+  const spec = validate({ ...soldadoSpikingNetwork({ N, seed: 2, weights: { EE: 200, IE: 150, EI: 250, II: 150 } }), T_s: 0.4 });
+  const pr = { ...soldadoTrainingProtocol({ N, trials: 2, alpha: 0.05 }), duration_s: 0.4 };
+  const c = await runTrials(spec, buildNetwork(derive(spec)), pr, { backend: 'cpu' });
+  const g = await runTrials(spec, buildNetwork(derive(spec)), pr, { backend: 'webgpu' });
+  let diff = 0;
+  c.weights.forEach((w, k) => w.forEach((x, y) => (diff = Math.max(diff, Math.abs(x - g.weights[k]![y]!)))));
+  return { check: 'trial protocol + cross-homeostatic rule (Soldado Fig 7), N = 200, 2 trials: weights identical', maxError: diff, tolerance: 0, ok: diff === 0 };
 }
 
 /** Runs test/gpu through vitest (when the dev dependencies are installed) and returns one row per test. */

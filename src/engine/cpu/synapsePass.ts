@@ -8,6 +8,7 @@ import type { BuiltNetwork } from '../../network/network.ts';
 import { plasticityFamily, type ActiveProjection, type PlasticityFamily, type SynapseSlice } from '../../plasticity/index.ts';
 import { fixedIncrement } from '../fixed.ts';
 import type { CpuState } from './state.ts';
+import { delayedPropagate } from './delayedPropagate.ts';
 
 /** Per projection, the whole projection as one slice (one thread). */
 export function wholeSlices(net: BuiltNetwork): SynapseSlice[] {
@@ -74,6 +75,11 @@ export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float
   for (const pr of d.projections) {
     if (pr.pre.kind !== 'population') continue;
     const sl = slices[pr.index]!;
+    if (pr.delay.max > 1) {
+      // delays > 1 step (never on spike-driven rules: validate.ts): into the delay ring (delayedPropagate.ts)
+      if (which !== 'fused') delayedPropagate(net, st, pr, qStatic[pr.index]!, sl);
+      continue;
+    }
     const base = pr.channel * N;
     const kick = pr.kick; // 1/tau into current-based posts, 1 into conductance-based ones
     const act = active(net, st, pr.index, step);
@@ -122,6 +128,7 @@ export function plasticityPostSlice(net: BuiltNetwork, st: CpuState, step: numbe
 
 /** Whether the passes above can run on thread slices: every plastic projection's family has the slice methods. */
 export function slicesSupported(net: BuiltNetwork): boolean {
+  if (net.derived.delaySlots > 0) return false; // the delay ring is not shared with the threads (one thread)
   return net.derived.projections.every((p) => {
     if (!p.plastic) return true;
     const f = plasticityFamily(p.plastic.family);

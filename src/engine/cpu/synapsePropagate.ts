@@ -5,6 +5,7 @@
 import type { BuiltNetwork } from '../../network/network.ts';
 import { fixedIncrement } from '../fixed.ts';
 import type { CpuState } from './state.ts';
+import { delayedPropagate } from './delayedPropagate.ts';
 
 /** Scatters this step's spikes through every recurrent projection (weights as they are before plasticity). */
 export function synapsePropagatePass(net: BuiltNetwork, st: CpuState, qStatic: Float64Array): void {
@@ -13,6 +14,10 @@ export function synapsePropagatePass(net: BuiltNetwork, st: CpuState, qStatic: F
   const { spikes, nSpikes, acc } = st;
   for (const pr of d.projections) {
     if (pr.pre.kind !== 'population') continue;
+    if (pr.delay.max > 1) {
+      delayedPropagate(net, st, pr, qStatic[pr.index]!); // delays > 1 step: into the delay ring (delayedPropagate.ts)
+      continue;
+    }
     const c = net.csr[pr.index]!;
     const base = pr.channel * N;
     const lo = pr.pre.offset;

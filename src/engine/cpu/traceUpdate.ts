@@ -5,6 +5,7 @@ import type { Derived } from '../../model/derive.ts';
 import { synapseModel } from '../../synapses/index.ts';
 import type { CpuState } from './state.ts';
 import { arenaOf } from './wasmKernels.ts';
+import { joinDelayed } from './delayedPropagate.ts';
 
 const f = Math.fround;
 
@@ -27,6 +28,7 @@ export function traceUpdatePass(d: Derived, st: CpuState, step: number): void {
     if (k && x.buffer === arena!.buffer) k.decay(x.byteOffset + 4 * lo, p.size, dec);
     else for (let i = lo; i < hi; i++) x[i] = f(x[i]! * dec);
   }
+  if (d.delaySlots > 0) joinDelayed(d, st, step); // this step's arrivals of delayed input join acc (delayedPropagate.ts)
   // Channels: each one's synapse model (src/synapses; exponential.ts: join recurrent input, decay).
   for (let c = 0; c < d.channels.length; c++) synapseModel(d.channels[c]!.synapse).cpuUpdate(d, st, c, step);
 }

@@ -24,6 +24,7 @@ export async function gpuSnapshot(state: SimState, recorder: Recorder, step: num
   st.refr.set(g.refr);
   st.current.set(g.current);
   g.acc.forEach((a, i) => (st.acc[i] = a));
+  g.dring.forEach((a, i) => (st.dring[i] = a));
   g.traces.forEach((x, t) => st.traces[t]!.set(x));
   g.ring.forEach((r, x) => st.ring[x]!.set(r));
   st.signal.set(g.signal);

@@ -21,8 +21,9 @@ const fmtT = (plan: GpuPlan, step: number): string => `${(((step + 1) * plan.net
 /** The fixed-point overflow flagged on the GPU, worded as the CPU engine's guards. */
 function overflowError(plan: GpuPlan, data: ChunkData): RunGuardError {
   const d = plan.net.derived;
-  const c = Math.floor(data.ovfIndex / plan.N);
-  const i = data.ovfIndex % plan.N;
+  const idx = data.ovfIndex % (plan.nCh * plan.N); // an index in the delay ring: its slot's channel and neuron
+  const c = Math.floor(idx / plan.N);
+  const i = idx % plan.N;
   const ch = d.channels[c];
   const where = ch?.kind === 'input' ? `neuron ${i} (${popName(plan, i)}), input channel ${ch.name}, t = ${fmtT(plan, data.ovfStep)}` : `neuron ${i}, channel ${ch?.name ?? c}`;
   return new RunGuardError('overflow', data.ovfStep, where, NaN, 'fixed-point input exceeds the i32 range (scale 2^20) on the GPU');

@@ -48,6 +48,7 @@ export interface ProjPlan {
   blockOff: number;
   nBlocks: number;
   q: number;
+  delayOff: number; // graph offset of its per-synapse delays (heterogeneous delays only)
 }
 
 /** Host-side layout of one network on the GPU. */
@@ -61,7 +62,7 @@ export class GpuPlan {
   readonly chStateOff: number[] = [];
   readonly istate = new Sections<'refr' | 'last' | 'slot' | 'ring'>();
   readonly list = new Sections<'spikes' | 'events' | 'rec'>();
-  readonly graph = new Sections<'rowPtr' | 'post' | 'colPtr' | 'colW' | 'colPre' | 'tables' | 'wsample'>();
+  readonly graph = new Sections<'rowPtr' | 'post' | 'colPtr' | 'colW' | 'colPre' | 'tables' | 'wsample' | 'delays'>();
   readonly projs: ProjPlan[] = [];
   readonly ringOff: number[] = [];
   readonly tableOff: { count: number; mother: number }[] = [];
@@ -139,6 +140,7 @@ export class GpuPlan {
     let wts = 0;
     let cols = 0;
     let blocks = 0;
+    let dels = 0; // per-synapse delays (heterogeneous projections)
     for (const pr of d.projections) {
       const c = net.csr[pr.index]!;
       const plastic = pr.plastic !== null;
@@ -147,7 +149,9 @@ export class GpuPlan {
       const q = pr.plastic ? 0 : fixedIncrement(pr.J, pr.kick);
       if (!Number.isInteger(q) || Math.abs(q) > 2 ** 31 - 1)
         throw new Error(`WebGPU engine: projection ${pr.name}: fixed-point increment ${q} exceeds i32 (J/tau * 2^20)`);
-      this.projs.push({ rowOff: rows, synOff: syn, nnz, plastic, wOff: plastic ? wts : 0, colOff: plastic ? cols : 0, blockOff: blocks, nBlocks, q });
+      const hetero = net.delays[pr.index] ? nnz : 0;
+      this.projs.push({ rowOff: rows, synOff: syn, nnz, plastic, wOff: plastic ? wts : 0, colOff: plastic ? cols : 0, blockOff: blocks, nBlocks, q, delayOff: dels });
+      dels += hetero;
       rows += c.nPre + 1;
       syn += nnz;
       if (plastic) {
@@ -164,10 +168,11 @@ export class GpuPlan {
       tables += x.countTable.thresholds.length + x.motherTable.thresholds.length;
     }
     this.nWSamples = net.weightSample.reduce((s, w) => s + w.length, 0);
-    this.graph.add('rowPtr', rows).add('post', syn).add('colPtr', cols).add('colW', wts).add('colPre', wts).add('tables', tables).add('wsample', this.nWSamples);
+    this.graph.add('rowPtr', rows).add('post', syn).add('colPtr', cols).add('colW', wts).add('colPre', wts).add('tables', tables).add('wsample', this.nWSamples).add('delays', dels);
     for (const p of this.projs) {
       p.rowOff += this.graph.offset.rowPtr;
       p.colOff += this.graph.offset.colPtr;
+      p.delayOff += this.graph.offset.delays;
     }
     this.tableOff = this.tableOff.map((t) => ({ count: t.count + this.graph.offset.tables, mother: t.mother + this.graph.offset.tables }));
 
@@ -186,7 +191,7 @@ export class GpuPlan {
       ctl: this.ctlHeaderBytes + b(this.list.total),
       fstate: b(this.fstate.total),
       istate: b(this.istate.total),
-      acc: b(this.nCh * this.N),
+      acc: b(this.nCh * this.N * (1 + this.net.derived.delaySlots)),
       weight: b(this.weightLen),
       graph: b(this.graph.total),
       bins: b(this.binCap * this.binStride),
@@ -257,6 +262,7 @@ export class GpuPlan {
       sigOff: this.fstate.offset.signal,
       nSignals: d.signals.length,
       nSignalChannels: d.nSignalChannels,
+      delaySlots: d.delaySlots,
       pops: d.pops.map((p) => ({
         offset: p.offset,
         size: p.size,
@@ -274,12 +280,15 @@ export class GpuPlan {
         vReset: p.neuron.vReset,
         condMask: p.condChannels.reduce((m, c) => (m | (1 << c)) >>> 0, 0),
         iBg: p.neuron.iBg,
+        adaptCh: p.neuron.adaptChannel,
+        adaptKick: p.neuron.adaptKick,
+        noiseAmp: p.neuron.noiseAmp,
         pBase: p.neuron.source?.pBase ?? 0,
         pGain: p.neuron.source?.pGain ?? 0,
         sigOffset: p.neuron.source?.sigOffset ?? 0,
         sigCount: p.neuron.source?.sigCount ?? 0,
       })),
-      channels: d.channels.map((c, i) => ({ decay: c.decay, invTau: c.invTau, isInput: c.kind === 'input' ? 1 : 0, reversal: c.reversal ?? 0, model: synapseModel(c.synapse).gpu!.code, stateOff: this.chStateOff[i]!, p0: c.params?.[0] ?? 0, p1: c.params?.[1] ?? 0 })),
+      channels: d.channels.map((c, i) => ({ decay: c.decay, invTau: c.invTau, isInput: c.kind !== 'recurrent' ? 1 : 0, reversal: c.reversal ?? 0, model: synapseModel(c.synapse).gpu!.code, stateOff: this.chStateOff[i]!, p0: c.params?.[0] ?? 0, p1: c.params?.[1] ?? 0 })),
       signals: d.signals.map((g) => ({ offset: g.offset, channels: g.channels, decay: g.decay })),
       traces: d.traces.map((t) => ({ offset: d.pops[t.pop]!.offset, size: d.pops[t.pop]!.size, decay: t.decay })),
       inputs: d.inputs.map((x, i) => ({
@@ -329,6 +338,9 @@ export class GpuPlan {
           wLo: finite(weightRangeOf(pr).lo),
           wHi: finite(weightRangeOf(pr).hi),
           startStep: r ? Math.min(2 ** 31 - 1, r.startStep) : 0,
+          delayMin: pr.delay.min,
+          delayMax: pr.delay.max,
+          delayOff: p.delayOff,
           onPre: term(r?.onPre),
           onPost: term(r?.onPost),
         };
@@ -379,6 +391,10 @@ export class GpuPlan {
       for (const s of this.net.weightSample[pr.index]!) ws[at++] = this.projs[i]!.wOff + s;
     });
     await put(g.wsample, ws);
+    for (const [i, pr] of d.projections.entries()) {
+      const del = this.net.delays[pr.index];
+      if (del) await put(this.projs[i]!.delayOff, Uint32Array.from(del));
+    }
   }
 
   /** Weight-sample entries of plastic projection (in projection order) k: [start, count). */

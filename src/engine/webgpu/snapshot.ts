@@ -5,7 +5,7 @@ import { Ctl } from './layout.ts';
 import type { SimState } from './simState.ts';
 import { unpack } from './schema.ts';
 
-export type UploadableState = Pick<StateLayout, 'v' | 'refr' | 'current' | 'acc' | 'traces' | 'spikes' | 'nSpikes' | 'ring' | 'weights' | 'signal' | 'model'>;
+export type UploadableState = Pick<StateLayout, 'v' | 'refr' | 'current' | 'acc' | 'traces' | 'spikes' | 'nSpikes' | 'ring' | 'weights' | 'signal' | 'model' | 'dring'>;
 
 export interface GpuSnapshot {
   step: number;
@@ -14,6 +14,7 @@ export interface GpuSnapshot {
   lastSpike: Int32Array;
   current: Float32Array;
   acc: Int32Array;
+  dring: Int32Array; // the delay ring [slot][channel][N] (empty without delays)
   traces: Float32Array[];
   spikes: Int32Array; // this step's spike list, ascending
   nSpikes: number;
@@ -66,6 +67,13 @@ export function uploadState(state: SimState, st: UploadableState, step: number):
     acc[i] = a;
   });
   device.queue.writeBuffer(buffers.acc, 0, acc);
+  if (st.dring.length) {
+    const ring = Int32Array.from(st.dring, (a, i) => {
+      if (!Number.isInteger(a) || a > 2 ** 31 - 1 || a < -(2 ** 31)) throw new RangeError(`uploadState: delay ring ${i} = ${a} is not an i32`);
+      return a;
+    });
+    device.queue.writeBuffer(buffers.acc, 4 * acc.length, ring);
+  }
   // Straight from the state's arrays into the weight chunks: no buffer of every weight on the host.
   plan.projs.forEach((p, i) => {
     if (!p.plastic) return;
@@ -138,6 +146,7 @@ export async function downloadState(state: SimState): Promise<GpuSnapshot> {
     lastSpike: s.slice(plan.istate.offset.last, plan.istate.offset.last + N),
     current: f.slice(plan.fstate.offset.current, plan.fstate.offset.current + plan.nCh * N),
     acc: new Int32Array(accB!).slice(0, plan.nCh * N),
+    dring: new Int32Array(accB!).slice(plan.nCh * N, plan.nCh * N * (1 + d.delaySlots)),
     traces: d.traces.map((_, t) => f.slice(plan.fstate.offset.traces + t * N, plan.fstate.offset.traces + (t + 1) * N)),
     spikes,
     nSpikes,

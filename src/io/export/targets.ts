@@ -55,7 +55,9 @@ function receptorsOf(d: Derived, spec: NetworkSpec, post: DerivedPop, approx: st
   const seen: Record<Receptor, number[]> = { excitatory: [], inhibitory: [] };
   const tauOf = (c: number) => {
     const name = d.channels[c]!.name;
-    return (spec.populations.find((p) => p.name === name) ?? spec.inputs.find((p) => p.name === name))!.tauSyn_ms;
+    const src = (spec.populations.find((p) => p.name === name) ?? spec.inputs.find((p) => p.name === name))! as { tauSyn_ms?: number; tauDecay_ms?: number };
+    // a double exponential is exported with its decay time (the PyNN cells here have single-exponential synapses)
+    return src.tauSyn_ms ?? src.tauDecay_ms!;
   };
   for (const pr of d.projections) {
     if (pr.post.index !== post.index || of.has(pr.channel)) continue;
@@ -122,6 +124,14 @@ export function planPynn(d: Derived, simulator: Simulator): Plan {
     receptors.set(p.index, r);
     if (n.model === 'cond_lif') {
       cells.push({ name: p.name, size: p.size, source: false, offset: p.offset, type: 'sim.IF_cond_exp', params: condParams(n, r) });
+    } else if (n.model === 'adaptive_lif') {
+      // NEST's aeif_psc_exp with Delta_T = 0 and a = 0 is the adaptive LIF (b = betaAdapt / tauAdapt pA per spike).
+      if (n.noiseSigma_mV > 0) approximations.push(`population ${p.name}: white membrane noise (sigma ${n.noiseSigma_mV} mV) is not exported; add a noise_generator`);
+      if (simulator === 'neuron') approximations.push(`population ${p.name}: model 'adaptive_lif' is exported as NEST's aeif_psc_exp (native cell type), which simulator neuron lacks`);
+      cells.push({
+        name: p.name, size: p.size, source: false, offset: p.offset, type: "sim.native_cell_type('aeif_psc_exp')",
+        params: { C_m: n.C_pF, g_L: n.gL_nS, E_L: n.eL_mV, V_th: n.vThresh_mV, Delta_T: 0, V_peak: n.vThresh_mV, V_reset: n.vReset_mV, t_ref: n.refractory_ms, a: 0, b: n.betaAdapt_pAms / n.tauAdapt_ms, tau_w: n.tauAdapt_ms, I_e: n.iBg_pA, tau_syn_ex: r.tau.excitatory, tau_syn_in: r.tau.inhibitory },
+      });
     } else if (n.model === 'lif' || (n.model === 'eif' && simulator === 'neuron')) {
       if (n.model === 'eif')
         approximations.push(`population ${p.name}: model 'eif' (exponential integrate-and-fire, current synapses) has no equivalent on simulator neuron; exported as IF_curr_exp without the exponential term, threshold at V_T = ${n.vT_mV} mV (use --simulator nest for aeif_psc_exp)`);
