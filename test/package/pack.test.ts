@@ -44,7 +44,7 @@ async function reference(): Promise<{ steps: number; spikes: number; rasterCount
 }
 
 /** What `npm pack` needs of a checkout (prepack = npm run build:lib); packing a copy leaves this checkout's dist/ alone. */
-const PACK_INPUTS = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'bin', 'src', 'shaders', 'scripts/build-shaders.ts'];
+const PACK_INPUTS = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'bin', 'src', 'shaders', 'scripts/build-shaders.ts', 'scripts/dist-worker-url.mjs'];
 
 beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), 'plasticnet-pack-'));

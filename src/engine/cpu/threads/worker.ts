@@ -19,34 +19,46 @@ async function receiveInit(): Promise<ThreadInit> {
   });
 }
 
-const init = await receiveInit();
-const arena = KernelArena.attach(init.memory);
-if (!arena) throw new Error('CPU worker: cannot instantiate the WebAssembly kernels on the shared memory');
-const buf = arena.buffer;
-const d = init.derived;
-const N = d.N;
-const nC = d.channels.length;
-const L = init.layout;
-const st = {
-  v: new Float32Array(buf, L.v, N),
-  refr: new Int32Array(buf, L.refr, N),
-  current: new Float32Array(buf, L.current, nC * N),
-  acc: new Float64Array(buf, L.acc, nC * N),
-  traces: L.traces.map((o) => new Float32Array(buf, o, N)),
-  spikes: new Int32Array(N), // this thread's joined spike list
-  nSpikes: 0,
-  weights: init.weights,
-} as unknown as CpuState;
-const net = { derived: d, csr: init.csr } as unknown as BuiltNetwork;
-const part = new ThreadPart(net, st, arena, L, init.ctrl, init.msg, init.t, init.bounds, init.q);
-const ctrl = init.ctrl;
-let gen = Atomics.load(ctrl, CTRL.go);
-Atomics.add(ctrl, CTRL.ready, 1);
-for (;;) {
-  waitWhile(ctrl, CTRL.go, gen);
-  gen = Atomics.load(ctrl, CTRL.go);
-  if (Atomics.load(ctrl, CTRL.stop) === 1) break;
-  part.run(Atomics.load(ctrl, CTRL.step));
-  Atomics.add(ctrl, CTRL.done, 1);
-  Atomics.notify(ctrl, CTRL.done);
+/** Attaches to the shared memory and serves steps until CTRL.stop. */
+function serve(init: ThreadInit): void {
+  const arena = KernelArena.attach(init.memory);
+  if (!arena) throw new Error('CPU worker: cannot instantiate the WebAssembly kernels on the shared memory');
+  const buf = arena.buffer;
+  const d = init.derived;
+  const N = d.N;
+  const nC = d.channels.length;
+  const L = init.layout;
+  const st = {
+    v: new Float32Array(buf, L.v, N),
+    refr: new Int32Array(buf, L.refr, N),
+    current: new Float32Array(buf, L.current, nC * N),
+    acc: new Float64Array(buf, L.acc, nC * N),
+    traces: L.traces.map((o) => new Float32Array(buf, o, N)),
+    spikes: new Int32Array(N), // this thread's joined spike list
+    nSpikes: 0,
+    weights: init.weights,
+  } as unknown as CpuState;
+  const net = { derived: d, csr: init.csr } as unknown as BuiltNetwork;
+  const part = new ThreadPart(net, st, arena, L, init.ctrl, init.msg, init.t, init.bounds, init.q);
+  const ctrl = init.ctrl;
+  let gen = Atomics.load(ctrl, CTRL.go);
+  Atomics.add(ctrl, CTRL.ready, 1);
+  for (;;) {
+    waitWhile(ctrl, CTRL.go, gen);
+    gen = Atomics.load(ctrl, CTRL.go);
+    if (Atomics.load(ctrl, CTRL.stop) === 1) break;
+    part.run(Atomics.load(ctrl, CTRL.step));
+    Atomics.add(ctrl, CTRL.done, 1);
+    Atomics.notify(ctrl, CTRL.done);
+  }
 }
+
+// No top-level await: bundlers build Web Workers as classic scripts (iife) unless told otherwise. An error is
+// rethrown outside the promise so it reaches the pool as the worker's error event in Node and in browsers.
+receiveInit()
+  .then(serve)
+  .catch((e: unknown) => {
+    setTimeout(() => {
+      throw e;
+    });
+  });
