@@ -92,6 +92,6 @@ export function buildNetwork(d: Derived, onProgress?: (fraction: number, what: s
     currentSample: Int32Array.from(cur),
     currentSamplePop: Int32Array.from(curPop),
     weightSample,
-    delays: d.projections.map((p, i) => drawDelays(seed, p, csr[i]!.post.length)),
+    delays: d.projections.map((p, i) => drawDelays(seed, p, nnzOf(csr[i]!))),
   };
 }
