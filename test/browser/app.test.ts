@@ -158,7 +158,10 @@ describe('browser app (headless Chromium, static build)', () => {
     const page = await openPage('?preset=akil-istdp-demo');
     const dialogs: string[] = [];
     page.on('dialog', (d) => (dialogs.push(d.message()), void d.dismiss()));
-    expect(await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.getAttribute('content'))).toContain("script-src 'self'");
+    const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.getAttribute('content'));
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self';"); // the built site: no inline styles (vite.config.ts strictCspForBuild)
+    expect(csp).not.toContain('unsafe-inline');
     const evil = '<img src=y onerror="alert(2)" class=pwned>';
     const spec = structuredClone(await page.evaluate(() => JSON.parse((document.getElementById('spec-json') as HTMLTextAreaElement).value))) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     spec['name'] = evil;
