@@ -13,6 +13,7 @@ import { validate } from '../../src/model/validate.ts';
 import { buildNetwork } from '../../src/network/network.ts';
 import { akilEif } from '../../src/presets/akil2021.ts';
 import { SpecError } from '../../src/model/validate.ts';
+import { gpuUnsupportedModels } from '../../src/engine/webgpu/plan.ts';
 
 const dt = 0.1;
 
@@ -134,5 +135,11 @@ describe('STDP with delays: updates at the arrival time (NEST convention)', () =
     const rule = rules[0]![1];
     expect(() => pairSpec(rule, 20, { min_ms: 0.2, max_ms: 0.5 })).toThrow(SpecError);
     expect(() => pairSpec(rule, 20, { min_ms: 0.2, max_ms: 0.5 })).toThrow(/projections\[0\]\.delay.*one delay per projection/);
+  });
+
+  it('the WebGPU engine refuses a delayed STDP projection by name (so auto picks the CPU); d = 1 it runs', () => {
+    const rule = rules[0]![1];
+    expect(gpuUnsupportedModels(buildNetwork(derive(pairSpec(rule, 20, { min_ms: 0.3, max_ms: 0.3 }))))).toEqual(["projection 'B<-A' (spike-driven plasticity with a delay of 3 steps: CPU only for now)"]);
+    expect(gpuUnsupportedModels(buildNetwork(derive(pairSpec(rule, 20, { min_ms: 0.1, max_ms: 0.1 }))))).toEqual([]);
   });
 });
