@@ -35,6 +35,9 @@ export interface StateLayout {
   step: number; // the step in progress, set by the input pass (Poisson sources key their draws on it)
   /** Delayed recurrent input (projections with delays > 1 step): dring[(arrival % delaySlots) * nCh * N + ch * N + i], exact integers; empty when none. */
   dring: Float64Array;
+  /** Spike history (delayed spike-driven plasticity, Derived.spikeHistory = H slots): step s's spikers, ascending, at shist[(s % H) * N ..], shistLen[s % H] of them; empty when none. */
+  shist: Int32Array;
+  shistLen: Int32Array;
 }
 
 /** Allocates a typed array of n elements (an engine may place them in its own memory, e.g. a WebAssembly arena). */
@@ -64,6 +67,8 @@ export function createStateLayout(net: BuiltNetwork, alloc: Alloc = plain): Stat
     model: modelState(net),
     step: 0,
     dring: new Float64Array(d.delaySlots * nC * N),
+    shist: new Int32Array(d.spikeHistory * N),
+    shistLen: new Int32Array(d.spikeHistory),
   };
 }
 

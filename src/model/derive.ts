@@ -137,12 +137,20 @@ export interface DerivedProjection {
   plastic: DerivedRule | null;
   /** Delay range in whole steps (1, 1 when absent): a spike at step t reaches V at step t + d. */
   delay: { min: number; max: number };
+  /**
+   * Spike-driven plasticity (traced rule) with a delay of d > 1 steps (one per projection): d - 1, else 0. Such a
+   * projection runs as undelayed on the spikers of step t - lag (the arrivals; Derived.spikeHistory), with a pre
+   * trace group of the same lag: the NEST convention, docs/trials-delays.md.
+   */
+  arrivalLag: number;
 }
 
 export interface TraceGroup {
   pop: number;
   tau_ms: number;
   decay: number; // f32(1 - dt/tau)
+  /** Steps by which the spikes driving it lag the emissions (0; d - 1 for a delayed plastic projection's pre trace). */
+  lag: number;
 }
 
 export interface Derived {
@@ -165,6 +173,8 @@ export interface Derived {
   sqrtN: number;
   /** Slots of the delayed-input ring (the largest delay of a projection with delays > 1 step), 0 when none. */
   delaySlots: number;
+  /** Slots of the spike history (the largest arrivalLag + 1 when any projection has one), 0 when none. */
+  spikeHistory: number;
 }
 
 const rev = (e: number | undefined): number | null => (e === undefined ? null : f32(e));
@@ -233,10 +243,10 @@ export function derive(spec: NetworkSpec): Derived {
   });
   const sqrtN = Math.sqrt(spec.N);
   const traces: TraceGroup[] = [];
-  const traceOf = (pop: number, tau: number): number => {
-    let i = traces.findIndex((t) => t.pop === pop && t.tau_ms === tau);
+  const traceOf = (pop: number, tau: number, lag = 0): number => {
+    let i = traces.findIndex((t) => t.pop === pop && t.tau_ms === tau && t.lag === lag);
     if (i < 0) {
-      traces.push({ pop, tau_ms: tau, decay: f32(1 - dt / tau) });
+      traces.push({ pop, tau_ms: tau, decay: f32(1 - dt / tau), lag });
       i = traces.length - 1;
     }
     return i;
@@ -251,11 +261,14 @@ export function derive(spec: NetworkSpec): Derived {
     const jScale = pr.scaleBySqrtN ? 1 / sqrtN : 1;
     const pl = pr.plasticity;
     let plastic: DerivedRule | null = null;
+    const delay = pr.delay ? { min: Math.round(pr.delay.min_ms / dt), max: Math.round(pr.delay.max_ms / dt) } : { min: 1, max: 1 };
+    // validate.ts allows a traced rule only with one delay per projection (min = max)
+    const arrivalLag = pl && prePop && typeof pl.tauSTDP_ms === 'number' && delay.max > 1 ? delay.max - 1 : 0;
     if (pl && prePop) {
       // Trace groups first (pre, then post), then the family's constants (src/plasticity; pair.ts for the pair form).
       // A rule without spike traces (family 'trial': tauSTDP_ms absent) takes no trace group.
       const traced = typeof pl.tauSTDP_ms === 'number';
-      const preTrace = traced ? traceOf(prePop.index, pl.tauSTDP_ms) : 0;
+      const preTrace = traced ? traceOf(prePop.index, pl.tauSTDP_ms, arrivalLag) : 0;
       const postTrace = traced ? traceOf(post.index, pl.tauSTDP_ms) : 0;
       const startStep = Math.round(((pl.startAt_s ?? 0) * 1000) / dt);
       plastic = familyOfRule(pl.rule)!.derive(pl as unknown as Record<string, unknown>, { dt_ms: dt, jScale, preTrace, postTrace, startStep });
@@ -276,7 +289,8 @@ export function derive(spec: NetworkSpec): Derived {
       channel,
       kick: inputScale === 1 || conductance ? synapseModel(channels[channel]!.synapse).kick(channels[channel]!, conductance) : f32(synapseModel(channels[channel]!.synapse).kick(channels[channel]!, conductance) * inputScale),
       plastic,
-      delay: pr.delay ? { min: Math.round(pr.delay.min_ms / dt), max: Math.round(pr.delay.max_ms / dt) } : { min: 1, max: 1 },
+      delay,
+      arrivalLag,
     };
   });
   for (const p of pops) p.condChannels.sort((a, b) => a - b);
@@ -302,6 +316,7 @@ export function derive(spec: NetworkSpec): Derived {
     nWindows: Math.floor((nSteps - statsStartStep) / windowSteps),
     nBins: Math.floor(nSteps / binSteps),
     sqrtN,
-    delaySlots: Math.max(0, ...projections.filter((p) => p.delay.max > 1).map((p) => p.delay.max)),
+    delaySlots: Math.max(0, ...projections.filter((p) => p.delay.max > 1 && p.arrivalLag === 0).map((p) => p.delay.max)),
+    spikeHistory: Math.max(0, ...projections.filter((p) => p.arrivalLag > 0).map((p) => p.arrivalLag + 1)),
   };
 }

@@ -136,8 +136,8 @@ function checkConductanceTarget(c: Checker, path: string, p: Record<string, unkn
 
 /**
  * A projection's delay: min_ms >= dt (a delay shorter than one step), max_ms >= min_ms, max_ms / dt at most
- * MAX_DELAY_STEPS (the ring), and no delay beyond one step on a spike-driven (STDP) rule: its pre updates
- * would need the arrival times (not supported yet; family 'trial' is fine).
+ * MAX_DELAY_STEPS (the ring), and one delay per projection (min = max) on a spike-driven (STDP) rule: its
+ * updates use the arrival times (docs/trials-delays.md), per projection only for now (family 'trial' is free).
  */
 function checkDelay(c: Checker, path: string, v: unknown, dt: unknown, pl: unknown): void {
   if (!c.obj(path, v)) return;
@@ -148,8 +148,8 @@ function checkDelay(c: Checker, path: string, v: unknown, dt: unknown, pl: unkno
   if (hi < lo) c.bad(`${path}.max_ms`, hi, `>= min_ms (${lo})`);
   if (Math.round(hi / dt) > MAX_DELAY_STEPS) c.bad(`${path}.max_ms`, hi, `<= ${MAX_DELAY_STEPS} steps (${MAX_DELAY_STEPS * dt} ms at dt_ms = ${dt}): longer than the delay ring allows`);
   const rule = pl && typeof pl === 'object' ? (pl as Record<string, unknown>)['rule'] : undefined;
-  if (rule !== undefined && rule !== 'per-trial' && Math.round(hi / dt) > 1)
-    c.bad(path, `[${lo}, ${hi}] ms`, `at most one step on a projection with spike-driven plasticity ('${String(rule)}'): STDP with delays is not supported yet (rule 'per-trial' is)`);
+  if (rule !== undefined && rule !== 'per-trial' && Math.round(hi / dt) > 1 && Math.round(lo / dt) !== Math.round(hi / dt))
+    c.bad(path, `[${lo}, ${hi}] ms`, `one delay per projection (min_ms = max_ms) on a projection with spike-driven plasticity ('${String(rule)}'): heterogeneous per-synapse delays with STDP are not supported yet (rule 'per-trial' allows them)`);
 }
 
 /** Throws SpecError listing every bad field; returns the spec typed when valid. */

@@ -6,6 +6,7 @@
 import type { BuiltNetwork } from '../../network/network.ts';
 import { plasticityFamily, type ActiveProjection, type PlasticityFamily } from '../../plasticity/index.ts';
 import type { CpuState } from './state.ts';
+import { arrivalView } from './spikeHistory.ts';
 
 export { applyTerm } from '../../plasticity/pair.ts';
 
@@ -20,7 +21,7 @@ function forActive(net: BuiltNetwork, st: CpuState, step: number, fn: (fam: Plas
 
 /** Pre-spike updates of every active plastic projection. */
 export function plasticityPrePass(net: BuiltNetwork, st: CpuState, step: number): void {
-  forActive(net, st, step, (fam, a) => fam.cpuPre(a, st));
+  forActive(net, st, step, (fam, a) => fam.cpuPre(a, arrivalView(net.derived, st, step, a.pr.arrivalLag))); // delayed: the arrivals (spikeHistory.ts)
 }
 
 /** Post-spike updates of every active plastic projection. */

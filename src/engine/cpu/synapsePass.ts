@@ -9,6 +9,7 @@ import { plasticityFamily, type ActiveProjection, type PlasticityFamily, type Sy
 import { fixedIncrement } from '../fixed.ts';
 import type { CpuState } from './state.ts';
 import { delayedPropagate } from './delayedPropagate.ts';
+import { arrivalView } from './spikeHistory.ts';
 
 /** Per projection, the whole projection as one slice (one thread). */
 export function wholeSlices(net: BuiltNetwork): SynapseSlice[] {
@@ -71,20 +72,23 @@ function active(net: BuiltNetwork, st: CpuState, pi: number, step: number): { fa
 export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float64Array, step: number, slices: SynapseSlice[], which: 'plain' | 'fused' | 'all' = 'all'): void {
   const d = net.derived;
   const N = d.N;
-  const { spikes, nSpikes, acc } = st;
+  const { acc } = st;
   for (const pr of d.projections) {
     if (pr.pre.kind !== 'population') continue;
     const sl = slices[pr.index]!;
-    if (pr.delay.max > 1) {
-      // delays > 1 step (never on spike-driven rules: validate.ts): into the delay ring (delayedPropagate.ts)
+    if (pr.delay.max > 1 && pr.arrivalLag === 0) {
+      // delays > 1 step without spike-driven plasticity: into the delay ring (delayedPropagate.ts)
       if (which !== 'fused') delayedPropagate(net, st, pr, qStatic[pr.index]!, sl);
       continue;
     }
+    // spike-driven plasticity with a delay: undelayed, on the arrivals (spikeHistory.ts); else this step's spikers
+    const sv = arrivalView(d, st, step, pr.arrivalLag);
+    const { spikes, nSpikes } = sv;
     const base = pr.channel * N;
     const kick = pr.kick; // 1/tau into current-based posts, 1 into conductance-based ones
     const act = active(net, st, pr.index, step);
     if (act && act.fam.cpuPropagatePre) {
-      if (which !== 'plain') act.fam.cpuPropagatePre(act.a, st, sl, acc, base, kick);
+      if (which !== 'plain') act.fam.cpuPropagatePre(act.a, sv, sl, acc, base, kick);
       continue;
     }
     if (which === 'fused') continue;
@@ -112,7 +116,7 @@ export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float
 export function plasticityPreRest(net: BuiltNetwork, st: CpuState, step: number): void {
   for (const pr of net.derived.projections) {
     const act = active(net, st, pr.index, step);
-    if (act && !act.fam.cpuPropagatePre) act.fam.cpuPre(act.a, st);
+    if (act && !act.fam.cpuPropagatePre) act.fam.cpuPre(act.a, arrivalView(net.derived, st, step, pr.arrivalLag));
   }
 }
 
@@ -128,7 +132,7 @@ export function plasticityPostSlice(net: BuiltNetwork, st: CpuState, step: numbe
 
 /** Whether the passes above can run on thread slices: every plastic projection's family has the slice methods. */
 export function slicesSupported(net: BuiltNetwork): boolean {
-  if (net.derived.delaySlots > 0) return false; // the delay ring is not shared with the threads (one thread)
+  if (net.derived.delaySlots > 0 || net.derived.spikeHistory > 0) return false; // the delay ring and spike history are not shared with the threads (one thread)
   return net.derived.projections.every((p) => {
     if (!p.plastic) return true;
     const f = plasticityFamily(p.plastic.family);

@@ -6,15 +6,18 @@ import type { BuiltNetwork } from '../../network/network.ts';
 import { fixedIncrement } from '../fixed.ts';
 import type { CpuState } from './state.ts';
 import { delayedPropagate } from './delayedPropagate.ts';
+import { arrivalView } from './spikeHistory.ts';
 
 /** Scatters this step's spikes through every recurrent projection (weights as they are before plasticity). */
 export function synapsePropagatePass(net: BuiltNetwork, st: CpuState, qStatic: Float64Array): void {
   const d = net.derived;
   const N = d.N;
-  const { spikes, nSpikes, acc } = st;
+  const { acc } = st;
   for (const pr of d.projections) {
     if (pr.pre.kind !== 'population') continue;
-    if (pr.delay.max > 1) {
+    // spike-driven plasticity with a delay: undelayed, on the arrivals of step st.step (spikeHistory.ts)
+    const { spikes, nSpikes } = arrivalView(d, st, st.step, pr.arrivalLag);
+    if (pr.delay.max > 1 && pr.arrivalLag === 0) {
       delayedPropagate(net, st, pr, qStatic[pr.index]!); // delays > 1 step: into the delay ring (delayedPropagate.ts)
       continue;
     }

@@ -417,5 +417,6 @@ export function gpuUnsupportedModels(net: BuiltNetwork): string[] {
   const i32State = names.filter((n) => synapseModel(n).state?.some((v) => v.type !== 'f32')).map((n) => `synapse model '${n}' (declares i32 state: f32 only on the GPU)`);
   const neuronState = modelsWithState(net).filter((m) => m.startsWith('neuron')).map((m) => `${m} (declares state, not on the GPU yet)`);
   const manyParams = [...new Set(net.derived.channels.filter((c) => (c.params?.length ?? 0) > 2).map((c) => c.synapse))].map((n) => `synapse model '${n}' (more than 2 params: ChannelParams has p0, p1)`);
-  return [...cpuOnly, ...i32State, ...manyParams, ...neuronState];
+  const delayedStdp = net.derived.projections.filter((p) => p.arrivalLag > 0).map((p) => `projection '${p.name}' (spike-driven plasticity with a delay of ${p.delay.max} steps: CPU only for now)`);
+  return [...cpuOnly, ...i32State, ...manyParams, ...neuronState, ...delayedStdp];
 }

@@ -51,6 +51,7 @@ export function threadsFor(net: BuiltNetwork, requested: number, minPerThread = 
   if (!d.channels.every((ch) => synapseModel(ch.synapse) === exponential)) return { T: 1, why: 'a synapse model other than exponential' };
   if (d.channels.filter((c) => c.kind === 'input').length > MAX_INPUT_CHANNELS) return { T: 1, why: 'too many input channels' };
   if (!kernelModule(true)) return { T: 1, why: 'no shared WebAssembly memory' };
+  if (d.delaySlots > 0 || d.spikeHistory > 0) return { T: 1, why: 'synaptic delays beyond one step (the delay ring and spike history are not shared with the threads)' };
   if (!slicesSupported(net)) return { T: 1, why: 'a plasticity family without slice methods' };
   if (!rowsSorted(net)) return { T: 1, why: 'connectivity rows not sorted by post' };
   return { T, why: '' };
