@@ -7,7 +7,6 @@ import { nnzOf } from '../../network/connectivity.ts';
 import { neuronModel } from '../../neurons/index.ts';
 import { gpuRunsRules } from '../../plasticity/index.ts';
 import { synapseModel } from '../../synapses/index.ts';
-import { modelsWithState } from '../state.ts';
 import { fixedIncrement } from '../fixed.ts';
 import {
   MAX_CHANNELS,
@@ -55,12 +54,20 @@ export interface ProjPlan {
 export class GpuPlan {
   readonly N: number;
   readonly nCh: number;
-  readonly fstate = new Sections<'v' | 'current' | 'traces' | 'curAcc' | 'signal' | 'synState'>();
+  readonly fstate = new Sections<'v' | 'current' | 'traces' | 'curAcc' | 'signal' | 'synState' | 'neuronState'>();
   /** Declared synapse-model state (StateLayout.model 'synapse.<c>.<var>'): each key's offset in fstate (N values). */
   readonly synStateOff = new Map<string, number>();
   /** Per channel: fstate offset of its first declared state variable (variable k at + k N), 0 when none. */
   readonly chStateOff: number[] = [];
-  readonly istate = new Sections<'refr' | 'last' | 'slot' | 'ring'>();
+  /**
+   * Declared neuron-model state (StateLayout.model 'neuron.<model>.<var>'): each key's offset (N values) in
+   * fstate (f32 variables) or istate (i32 ones). A model's f32 variable k (counted among its f32 ones) is at
+   * PopParams.stateOff + k N, its i32 variable k at PopParams.istateOff + k N (neuronStateWgsl's accessors).
+   */
+  readonly neuronStateOff = new Map<string, { type: 'f32' | 'i32'; off: number }>();
+  /** Per neuron model with declared state: fstate and istate offsets of its first f32 and i32 variable. */
+  readonly modelStateOff = new Map<string, { f: number; i: number }>();
+  readonly istate = new Sections<'refr' | 'last' | 'slot' | 'ring' | 'neuronState'>();
   readonly list = new Sections<'spikes' | 'events' | 'rec'>();
   readonly graph = new Sections<'rowPtr' | 'post' | 'colPtr' | 'colW' | 'colPre' | 'tables' | 'wsample' | 'delays'>();
   readonly projs: ProjPlan[] = [];
@@ -118,12 +125,25 @@ export class GpuPlan {
       }
     });
 
+    const neuronVars = [...new Set(d.pops.map((p) => p.neuron.model))].map((m) => [m, neuronModel(m).state ?? []] as const);
+    const count = (t: 'f32' | 'i32'): number => neuronVars.reduce((n, [, vs]) => n + vs.filter((v) => v.type === t).length, 0) * N;
+    this.fstate.add('neuronState', count('f32'));
+
     let ring = 0;
     for (const x of d.inputs) {
       this.ringOff.push(ring);
       ring += x.correlation > 0 ? (2 * x.delayOffset + 1) * x.size : 0;
     }
-    this.istate.add('refr', N).add('last', N).add('slot', N).add('ring', ring);
+    this.istate.add('refr', N).add('last', N).add('slot', N).add('ring', ring).add('neuronState', count('i32'));
+    const next = { f32: this.fstate.offset.neuronState, i32: this.istate.offset.neuronState };
+    for (const [m, vs] of neuronVars) {
+      if (!vs.length) continue;
+      this.modelStateOff.set(m, { f: next.f32, i: next.i32 });
+      for (const v of vs) {
+        this.neuronStateOff.set(`neuron.${m}.${v.name}`, { type: v.type, off: next[v.type] });
+        next[v.type] += N;
+      }
+    }
     this.ringOff = this.ringOff.map((o) => o + this.istate.offset.ring);
 
     // Correlated layers emit at most one event per child and step; independent ones need no list.
@@ -268,6 +288,8 @@ export class GpuPlan {
         size: p.size,
         channel: p.channel,
         model: neuronModel(p.neuron.model).gpu.code,
+        stateOff: this.modelStateOff.get(p.neuron.model)?.f ?? 0,
+        istateOff: this.modelStateOff.get(p.neuron.model)?.i ?? 0,
         isEif: p.neuron.gLdT > 0 ? 1 : 0,
         refSteps: p.neuron.refSteps,
         dtOverC: p.neuron.dtOverC,
@@ -408,14 +430,13 @@ export class GpuPlan {
 export { Params };
 
 /**
- * The models of a network the WebGPU engine cannot run, named: CPU-only synapse models, synapse models with i32
- * state, and neuron models that declare state (the GPU layout holds declared f32 synapse state only); [] if none.
+ * The models of a network the WebGPU engine cannot run, named: CPU-only synapse models and synapse models with
+ * i32 state (the GPU layout holds declared f32 synapse state and f32/i32 neuron state); [] if none.
  */
 export function gpuUnsupportedModels(net: BuiltNetwork): string[] {
   const names = [...new Set(net.derived.channels.map((c) => c.synapse))];
   const cpuOnly = names.filter((n) => !synapseModel(n).gpu).map((n) => `synapse model '${n}' (CPU only)`);
   const i32State = names.filter((n) => synapseModel(n).state?.some((v) => v.type !== 'f32')).map((n) => `synapse model '${n}' (declares i32 state: f32 only on the GPU)`);
-  const neuronState = modelsWithState(net).filter((m) => m.startsWith('neuron')).map((m) => `${m} (declares state, not on the GPU yet)`);
   const manyParams = [...new Set(net.derived.channels.filter((c) => (c.params?.length ?? 0) > 2).map((c) => c.synapse))].map((n) => `synapse model '${n}' (more than 2 params: ChannelParams has p0, p1)`);
-  return [...cpuOnly, ...i32State, ...manyParams, ...neuronState];
+  return [...cpuOnly, ...i32State, ...manyParams];
 }
