@@ -55,10 +55,14 @@ export class GpuPlan {
   readonly N: number;
   readonly nCh: number;
   readonly fstate = new Sections<'v' | 'current' | 'traces' | 'curAcc' | 'signal' | 'synState' | 'neuronState'>();
-  /** Declared synapse-model state (StateLayout.model 'synapse.<c>.<var>'): each key's offset in fstate (N values). */
+  /** Declared f32 synapse-model state (StateLayout.model 'synapse.<c>.<var>'): each key's offset in fstate (N values). */
   readonly synStateOff = new Map<string, number>();
-  /** Per channel: fstate offset of its first declared state variable (variable k at + k N), 0 when none. */
+  /** Declared i32 synapse-model state: each key's offset in istate (N values). */
+  readonly synIStateOff = new Map<string, number>();
+  /** Per channel: fstate offset of its first declared f32 state variable (f32 variable k at + k N), 0 when none. */
   readonly chStateOff: number[] = [];
+  /** Per channel: istate offset of its first declared i32 state variable (i32 variable k at + k N), 0 when none. */
+  readonly chIStateOff: number[] = [];
   /**
    * Declared neuron-model state (StateLayout.model 'neuron.<model>.<var>'): each key's offset (N values) in
    * fstate (f32 variables) or istate (i32 ones). A model's f32 variable k (counted among its f32 ones) is at
@@ -67,7 +71,7 @@ export class GpuPlan {
   readonly neuronStateOff = new Map<string, { type: 'f32' | 'i32'; off: number }>();
   /** Per neuron model with declared state: fstate and istate offsets of its first f32 and i32 variable. */
   readonly modelStateOff = new Map<string, { f: number; i: number }>();
-  readonly istate = new Sections<'refr' | 'last' | 'slot' | 'ring' | 'neuronState'>();
+  readonly istate = new Sections<'refr' | 'last' | 'slot' | 'ring' | 'neuronState' | 'synState'>();
   readonly list = new Sections<'spikes' | 'events' | 'rec'>();
   readonly graph = new Sections<'rowPtr' | 'post' | 'colPtr' | 'colW' | 'colPre' | 'tables' | 'wsample' | 'delays'>();
   readonly projs: ProjPlan[] = [];
@@ -115,11 +119,13 @@ export class GpuPlan {
     this.nSlots = net.currentSample.length;
     const synVars = d.channels.map((ch) => synapseModel(ch.synapse).state ?? []);
     this.fstate.add('v', N).add('current', this.nCh * N).add('traces', d.traces.length * N).add('curAcc', this.nSlots * this.nCh).add('signal', d.nSignalChannels);
-    this.fstate.add('synState', synVars.reduce((n, vs) => n + vs.length, 0) * N);
+    const synCount = (t: 'f32' | 'i32'): number => synVars.reduce((n, vs) => n + vs.filter((v) => v.type === t).length, 0) * N;
+    this.fstate.add('synState', synCount('f32'));
     let at = this.fstate.offset.synState;
     synVars.forEach((vs, c) => {
-      this.chStateOff.push(vs.length ? at : 0);
-      for (const v of vs) {
+      const fv = vs.filter((v) => v.type === 'f32');
+      this.chStateOff.push(fv.length ? at : 0);
+      for (const v of fv) {
         this.synStateOff.set(`synapse.${c}.${v.name}`, at);
         at += N;
       }
@@ -134,7 +140,16 @@ export class GpuPlan {
       this.ringOff.push(ring);
       ring += x.correlation > 0 ? (2 * x.delayOffset + 1) * x.size : 0;
     }
-    this.istate.add('refr', N).add('last', N).add('slot', N).add('ring', ring).add('neuronState', count('i32'));
+    this.istate.add('refr', N).add('last', N).add('slot', N).add('ring', ring).add('neuronState', count('i32')).add('synState', synCount('i32'));
+    let iat = this.istate.offset.synState;
+    synVars.forEach((vs, c) => {
+      const iv = vs.filter((v) => v.type === 'i32');
+      this.chIStateOff.push(iv.length ? iat : 0);
+      for (const v of iv) {
+        this.synIStateOff.set(`synapse.${c}.${v.name}`, iat);
+        iat += N;
+      }
+    });
     const next = { f32: this.fstate.offset.neuronState, i32: this.istate.offset.neuronState };
     for (const [m, vs] of neuronVars) {
       if (!vs.length) continue;
@@ -310,7 +325,7 @@ export class GpuPlan {
         sigOffset: p.neuron.source?.sigOffset ?? 0,
         sigCount: p.neuron.source?.sigCount ?? 0,
       })),
-      channels: d.channels.map((c, i) => ({ decay: c.decay, invTau: c.invTau, isInput: c.kind !== 'recurrent' ? 1 : 0, reversal: c.reversal ?? 0, model: synapseModel(c.synapse).gpu!.code, stateOff: this.chStateOff[i]!, p0: c.params?.[0] ?? 0, p1: c.params?.[1] ?? 0 })),
+      channels: d.channels.map((c, i) => ({ decay: c.decay, invTau: c.invTau, isInput: c.kind !== 'recurrent' ? 1 : 0, reversal: c.reversal ?? 0, model: synapseModel(c.synapse).gpu!.code, stateOff: this.chStateOff[i]!, istateOff: this.chIStateOff[i]!, p0: c.params?.[0] ?? 0, p1: c.params?.[1] ?? 0 })),
       signals: d.signals.map((g) => ({ offset: g.offset, channels: g.channels, decay: g.decay })),
       traces: d.traces.map((t) => ({ offset: d.pops[t.pop]!.offset, size: d.pops[t.pop]!.size, decay: t.decay })),
       inputs: d.inputs.map((x, i) => ({
@@ -431,12 +446,11 @@ export { Params };
 
 /**
  * The models of a network the WebGPU engine cannot run, named: CPU-only synapse models and synapse models with
- * i32 state (the GPU layout holds declared f32 synapse state and f32/i32 neuron state); [] if none.
+ * more than 2 params (declared f32 and i32 state of neuron and synapse models lives on the GPU); [] if none.
  */
 export function gpuUnsupportedModels(net: BuiltNetwork): string[] {
   const names = [...new Set(net.derived.channels.map((c) => c.synapse))];
   const cpuOnly = names.filter((n) => !synapseModel(n).gpu).map((n) => `synapse model '${n}' (CPU only)`);
-  const i32State = names.filter((n) => synapseModel(n).state?.some((v) => v.type !== 'f32')).map((n) => `synapse model '${n}' (declares i32 state: f32 only on the GPU)`);
   const manyParams = [...new Set(net.derived.channels.filter((c) => (c.params?.length ?? 0) > 2).map((c) => c.synapse))].map((n) => `synapse model '${n}' (more than 2 params: ChannelParams has p0, p1)`);
-  return [...cpuOnly, ...i32State, ...manyParams];
+  return [...cpuOnly, ...manyParams];
 }
