@@ -84,7 +84,7 @@ export function modelState(net: BuiltNetwork): Record<string, Float32Array | Int
   return out;
 }
 
-/** The models of a network that declare state (the WebGPU layout has no room for it yet), as 'neuron model x' / 'synapse model y'. */
+/** The models of a network that declare state, as 'neuron model x' / 'synapse model y'. */
 export function modelsWithState(net: BuiltNetwork): string[] {
   const d = net.derived;
   const out = new Set<string>();

@@ -57,7 +57,9 @@ export interface NeuronModel {
   cpuUpdate(d: Derived, st: StateLayout, p: DerivedPop, nSpk: number): number;
   /**
    * State beyond v and refr (which every model has), one value per neuron: allocated as
-   * StateLayout.model['neuron.<model>.<name>'] (snapshots and checkpoints carry it). Not on the GPU yet.
+   * StateLayout.model['neuron.<model>.<name>'] (snapshots and checkpoints carry it; on the GPU too, f32 in
+   * fstate, i32 in istate). The model's WGSL reads and writes it through generated accessors
+   * <model>_<name>(p, i) and <model>_set_<name>(p, i, x) (neuronModelsWgsl); names are WGSL identifiers.
    */
   readonly state?: readonly StateVar[];
   /**
@@ -78,6 +80,9 @@ const models = new Map<string, NeuronModel>();
 
 /** Registers a neuron model (replaces one of the same name); a GPU code may only be shared with the same WGSL function. */
 export function registerNeuronModel(m: NeuronModel): void {
+  const ident = /^[A-Za-z][A-Za-z0-9_]*$/;
+  for (const v of m.state ?? [])
+    if (!ident.test(m.name) || !ident.test(v.name)) throw new Error(`neuron model '${m.name}': state variable '${v.name}': model and variable names must match ${ident} (they name WGSL accessors)`);
   for (const o of models.values()) {
     if (o.name === m.name || o.gpu.code !== m.gpu.code) continue;
     const same = 'fn' in o.gpu && 'fn' in m.gpu && o.gpu.fn === m.gpu.fn && o.gpu.wgsl === m.gpu.wgsl;
@@ -121,6 +126,7 @@ export function neuronModelsWgsl(): string {
   return [
     '// Generated from the neuron-model registry (src/neurons): do not edit.',
     ...consts,
+    ...neuronStateWgsl(),
     ...[...byCode.entries()].sort((a, b) => a[0] - b[0]).map(([, e]) => `// ${e.names.join(', ')}\n${e.wgsl.trim()}`),
     'fn membrane_v(p: u32, i: u32, vi: f32) -> f32 {',
     '  let model = P.pops[p].model;',
@@ -129,4 +135,23 @@ export function neuronModelsWgsl(): string {
     '}',
     '',
   ].join('\n');
+}
+
+/**
+ * Accessors of the declared neuron state (NeuronModel.state) for the models' WGSL: per variable,
+ * <model>_<name>(p, i) and <model>_set_<name>(p, i, x), neuron i (global index) of population p. A model's
+ * f32 variable k lives at fstate[P.pops[p].stateOff + k N + i], its i32 variable k at istate[istateOff + ...].
+ */
+function neuronStateWgsl(): string[] {
+  const out: string[] = [];
+  for (const m of models.values()) {
+    const k = { f32: 0, i32: 0 };
+    for (const v of m.state ?? []) {
+      const [buf, off] = v.type === 'f32' ? ['fstate', 'stateOff'] : ['istate', 'istateOff'];
+      const at = `P.pops[p].${off} + ${k[v.type]++}u * P.N + i`;
+      out.push(`fn ${m.name}_${v.name}(p: u32, i: u32) -> ${v.type} {\n  return ${buf}[${at}];\n}`);
+      out.push(`fn ${m.name}_set_${v.name}(p: u32, i: u32, x: ${v.type}) {\n  ${buf}[${at}] = x;\n}`);
+    }
+  }
+  return out;
 }

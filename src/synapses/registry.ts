@@ -51,8 +51,9 @@ export interface SynapseModel {
   /** The CPU engine's fused EIF/LIF fast path may run networks whose channels all use this model. */
   readonly cpuFastPath?: boolean;
   /**
-   * The WebGPU twin, defined in `wgsl` (which may read P.channels[c] and its declared state, variable k of
-   * neuron i at fstate[P.channels[c].stateOff + k * P.N + i]; f32 state only). `code` goes to ChannelParams.model.
+   * The WebGPU twin, defined in `wgsl` (which may read P.channels[c] and its declared state: its f32 variable k
+   * (counted among its f32 ones) of neuron i at fstate[P.channels[c].stateOff + k * P.N + i], its i32 variable k
+   * at istate[P.channels[c].istateOff + k * P.N + i]). `code` goes to ChannelParams.model.
    * - `fn` names a function (c: u32, i: u32, x: f32) -> f32: the current of neuron i after one step from x (the
    *   current with this step's input joined), in 'trace_update'.
    * - `joinFn` (optional) names a function (c: u32, i: u32, cur: f32, inc: f32) -> f32 that joins input inc

@@ -33,7 +33,7 @@ function pattern(t: GpuType, k: { n: number }): HostValue {
 describe('layout schema (host)', () => {
   it('follows the WGSL rules: sizes and offsets pinned', () => {
     expect([Term.size, Term.align]).toEqual([32, 16]);
-    expect([PopParams.size, ChannelParams.size, TraceParams.size, InputParams.size, SignalParams.size]).toEqual([96, 32, 16, 64, 16]); // PopParams: 23 scalars (adaptive LIF: adaptCh, adaptKick, noiseAmp); ChannelParams: 4 fields + synapse model, stateOff, p0, p1
+    expect([PopParams.size, ChannelParams.size, TraceParams.size, InputParams.size, SignalParams.size]).toEqual([112, 48, 16, 64, 16]); // PopParams: 26 scalars (adaptive LIF: adaptCh, adaptKick, noiseAmp; declared neuron state: stateOff, istateOff), 104 bytes rounded to 16; ChannelParams: 4 fields + synapse model, stateOff, istateOff, p0, p1 (36 bytes rounded to 16)
     expect(field(ProjParams, 'onPre').offset).toBe(128); // 29 scalars (116 bytes; delays: delayMin, delayMax, delayOff), then @align(16)
     expect(field(ProjParams, 'onPost').offset).toBe(160);
     expect(ProjParams.size).toBe(192);

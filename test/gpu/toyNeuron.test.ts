@@ -1,6 +1,9 @@
 // A neuron model lives in one place: this file adds a toy model ('toy_lif', a leaky integrator written
 // v + dtC (I - gL (v - eL))) through the registry alone (src/neurons: spec check, derived constants, CPU
 // update, WGSL twin) and runs it on both engines: the spike trains must be identical, step for step.
+// 'toy_stateful' adds declared state (f32 'drift', i32 'beats') read and written by both twins, the WGSL
+// through the generated accessors: identical spikes on every GPU schedule, and a WebGPU snapshot carries
+// the state and resumes on the CPU bit for bit.
 import { describe, expect, it } from 'vitest';
 import { buildNetwork } from '../../src/network/network.ts';
 import type { StateLayout } from '../../src/engine/state.ts';
@@ -10,6 +13,8 @@ import { SpecError, validate } from '../../src/model/validate.ts';
 import { hasNeuronModel, neuronModelNames, registerNeuronModel, type NeuronModel } from '../../src/neurons/index.ts';
 import { checkMembrane, membraneConstants } from '../../src/neurons/membrane.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
+import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
+import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';
 import { firstDivergence, runBothEngines } from './fixture.ts';
 import { useTestDevice } from './helpers.ts';
 
@@ -61,10 +66,74 @@ fn toy_lif_v(p: u32, i: u32, vi: f32) -> f32 {
   },
 };
 
-function toySpec(): NetworkSpec {
+/**
+ * toy_lif with state: 'beats' counts the neuron's integrated (non-refractory) steps; every 7th one kicks
+ * 'drift' by 0.05, which decays by 0.95 per step and is subtracted from the input current.
+ */
+function statefulUpdate(d: Derived, st: StateLayout, p: DerivedPop, nSpk: number): number {
+  const { v, refr, current, spikes } = st;
+  const drift = st.model['neuron.toy_stateful.drift'] as Float32Array;
+  const beats = st.model['neuron.toy_stateful.beats'] as Int32Array;
+  const { gL, eL, dtOverC, vThresh, vReset, refSteps } = p.neuron;
+  const nCh = d.channels.length;
+  for (let i = p.offset; i < p.offset + p.size; i++) {
+    if (refr[i]! > 0) {
+      refr[i]!--;
+      continue;
+    }
+    let itot = 0;
+    for (let c = 0; c < nCh; c++) itot = f(itot + current[c * d.N + i]!);
+    const b = (beats[i] = beats[i]! + 1);
+    const dr = (drift[i] = f(f(drift[i]! * f(0.95)) + (b % 7 === 0 ? f(0.05) : 0)));
+    const vi = v[i]!;
+    let vn = f(vi + f(dtOverC * f(f(itot - f(gL * f(vi - eL))) - dr)));
+    if (vn >= vThresh) {
+      spikes[nSpk++] = i;
+      vn = vReset;
+      refr[i] = refSteps;
+    }
+    v[i] = vn;
+  }
+  return nSpk;
+}
+
+const stateful: NeuronModel = {
+  ...toy,
+  name: 'toy_stateful',
+  description: 'test: toy_lif with a declared f32 and i32 state variable',
+  derive: (n, dt, base) => ({ ...toy.derive(n, dt, base, { size: 0, signals: [] }), model: 'toy_stateful' }),
+  cpuUpdate: statefulUpdate,
+  state: [
+    { name: 'drift', type: 'f32', doc: 'subtracted current (mV/ms)' },
+    { name: 'beats', type: 'i32', doc: 'integrated steps' },
+  ],
+  gpu: {
+    code: 8,
+    fn: 'toy_stateful_v',
+    wgsl: `
+fn toy_stateful_v(p: u32, i: u32, vi: f32) -> f32 {
+  let pp = &P.pops[p];
+  var itot = 0.0;
+  for (var c = 0u; c < P.nChannels; c++) {
+    itot = itot + fstate[P.curOff + c * P.N + i];
+  }
+  let b = toy_stateful_beats(p, i) + 1;
+  toy_stateful_set_beats(p, i, b);
+  var kick = 0.0;
+  if (b % 7 == 0) {
+    kick = 0.05;
+  }
+  let dr = toy_stateful_drift(p, i) * 0.95 + kick;
+  toy_stateful_set_drift(p, i, dr);
+  return vi + pp.dtOverC * ((itot - pp.gL * (vi - pp.eL)) - dr);
+}`,
+  },
+};
+
+function toySpec(model = 'toy_lif'): NetworkSpec {
   const s = akilNetwork({ N: 400, T_s: 0.15, seed: 5 });
   const { vT_mV: _vT, deltaT_mV: _dT, ...lif } = s.populations[0]!.neuron as unknown as Record<string, unknown>;
-  const neuron = { ...lif, model: 'toy_lif' } as unknown as NeuronSpec;
+  const neuron = { ...lif, model } as unknown as NeuronSpec;
   return { ...s, populations: s.populations.map((p) => ({ ...p, neuron })), recording: { ...s.recording, statsStart_s: 0, rasterNeurons: 400 } };
 }
 
@@ -97,5 +166,54 @@ describe('a toy neuron model added through the registry alone', () => {
     expect(cpu.raster.dropped).toBe(0);
     expect(firstDivergence(gpu.raster, cpu.raster)).toBeNull();
     expect(Array.from(gpu.neuronStats.spikeCount)).toEqual(Array.from(cpu.neuronStats.spikeCount));
+  });
+
+  it.each(['fused', 'passes', 'resident'] as const)('toy_stateful (declared f32 and i32 state): identical spike trains on both engines (%s schedule)', async (schedule) => {
+    registerNeuronModel(toy);
+    registerNeuronModel(stateful);
+    // Population 0 stateful, population 1 toy_lif: the state is indexed by the global neuron index.
+    const s = toySpec('toy_stateful');
+    s.populations[1]!.neuron = { ...s.populations[1]!.neuron, model: 'toy_lif' } as unknown as NeuronSpec;
+    const net = buildNetwork(derive(validate(s)));
+    const { gpu, cpu } = await runBothEngines(net, dev.device, { schedule });
+    expect(cpu.raster.count).toBeGreaterThan(50);
+    expect(firstDivergence(gpu.raster, cpu.raster)).toBeNull();
+    // The state changes the dynamics: toy_lif everywhere spikes differently.
+    const plain = buildNetwork(derive(validate(toySpec())));
+    const ref = new CpuEngine(plain);
+    await ref.advance(plain.derived.nSteps);
+    const other = new CpuEngine(net);
+    await other.advance(net.derived.nSteps);
+    expect(Array.from(other.state.v)).not.toEqual(Array.from(ref.state.v));
+  });
+
+  it('a WebGPU snapshot carries toy_stateful state and resumes on the CPU bit for bit', async () => {
+    registerNeuronModel(stateful);
+    const net = buildNetwork(derive(validate(toySpec('toy_stateful'))));
+    const half = Math.floor(net.derived.nSteps / 2);
+    const g = await WebGpuEngine.create(net, dev.device, { schedule: 'passes' });
+    try {
+      await g.advance(half);
+      const snap = structuredClone(await g.snapshot());
+      const drift = snap.arrays['state.model.neuron.toy_stateful.drift'] as Float32Array;
+      const beats = snap.arrays['state.model.neuron.toy_stateful.beats'] as Int32Array;
+      expect(drift).toBeInstanceOf(Float32Array);
+      expect(beats).toBeInstanceOf(Int32Array);
+      expect(Math.max(...beats)).toBeGreaterThan(7);
+      expect(Math.max(...drift)).toBeGreaterThan(0);
+      const ref = new CpuEngine(net);
+      await ref.advance(half);
+      expect(Array.from(drift)).toEqual(Array.from(ref.state.model['neuron.toy_stateful.drift']!));
+      expect(Array.from(beats)).toEqual(Array.from(ref.state.model['neuron.toy_stateful.beats']!));
+      const resumed = new CpuEngine(net);
+      await resumed.restore(snap);
+      await ref.advance(net.derived.nSteps);
+      await resumed.advance(net.derived.nSteps);
+      expect(Array.from(resumed.state.v)).toEqual(Array.from(ref.state.v));
+      expect(Array.from(resumed.state.model['neuron.toy_stateful.beats']!)).toEqual(Array.from(ref.state.model['neuron.toy_stateful.beats']!));
+      expect(Array.from(resumed.state.model['neuron.toy_stateful.drift']!)).toEqual(Array.from(ref.state.model['neuron.toy_stateful.drift']!));
+    } finally {
+      g.dispose();
+    }
   });
 });

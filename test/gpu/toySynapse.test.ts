@@ -2,13 +2,13 @@
 // decay from ChannelParams.p0 through its own WGSL function, dispatched by the generated synapse_step) runs
 // on both engines with identical spike trains, and with every tauSyn_ms doubled gives the exponential's.
 // 'toy_late' (declared f32 state 'pending', its own join) too; a WebGPU snapshot carries that state, and the
-// CPU engine resumes from it bit for bit.
+// CPU engine resumes from it bit for bit. 'toy_hits' (declared i32 state 'hits') likewise.
 import { describe, expect, it } from 'vitest';
 import { buildNetwork } from '../../src/network/network.ts';
 import { derive } from '../../src/model/derive.ts';
 import { validate } from '../../src/model/validate.ts';
 import { registerSynapseModel } from '../../src/synapses/index.ts';
-import { toyFast, toyLate, toySynapseSpec } from '../unit/toySynapseModels.ts';
+import { toyFast, toyHits, toyLate, toySynapseSpec } from '../unit/toySynapseModels.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';
 import { firstDivergence, runBothEngines } from './fixture.ts';
@@ -65,6 +65,35 @@ describe('a toy synapse model added through the registry alone, on WebGPU', () =
       await resumed.advance(net.derived.nSteps);
       expect(Array.from(resumed.state.v)).toEqual(Array.from(ref.state.v));
       expect(Array.from(resumed.state.model['synapse.0.pending']!)).toEqual(Array.from(ref.state.model['synapse.0.pending']!));
+    } finally {
+      g.dispose();
+    }
+  });
+
+  it('toy_hits (declared i32 state): its GPU state equals the CPU engine state; a GPU snapshot resumes on the CPU bit for bit', async () => {
+    registerSynapseModel(toyHits);
+    const s = toySynapseSpec('toy_hits');
+    s.recording.rasterNeurons = s.N;
+    const net = buildNetwork(derive(validate(s)));
+    const half = net.derived.nSteps / 2;
+    const g = await WebGpuEngine.create(net, dev.device, { schedule: 'passes' });
+    try {
+      await g.advance(half);
+      const snap = structuredClone(await g.snapshot());
+      const ref = new CpuEngine(net);
+      await ref.advance(half);
+      for (const c of [0, 2]) {
+        const hits = snap.arrays[`state.model.synapse.${c}.hits`] as Int32Array;
+        expect(hits).toBeInstanceOf(Int32Array);
+        expect(Math.max(...hits)).toBeGreaterThan(0);
+        expect(Array.from(hits)).toEqual(Array.from(ref.state.model[`synapse.${c}.hits`]!));
+      }
+      const resumed = new CpuEngine(net);
+      await resumed.restore(snap);
+      await ref.advance(net.derived.nSteps);
+      await resumed.advance(net.derived.nSteps);
+      expect(Array.from(resumed.state.v)).toEqual(Array.from(ref.state.v));
+      expect(Array.from(resumed.state.model['synapse.2.hits']!)).toEqual(Array.from(ref.state.model['synapse.2.hits']!));
     } finally {
       g.dispose();
     }

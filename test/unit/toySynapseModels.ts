@@ -120,3 +120,40 @@ function lateJoin(d: Derived, st: StateLayout, c: number): void {
     }
   }
 }
+
+/** Counts the joins of nonzero input of channel c into its i32 state `hits` (before they are joined). */
+function countHits(d: Derived, st: StateLayout, c: number): void {
+  const hits = st.model[`synapse.${c}.hits`] as Int32Array;
+  for (let i = 0; i < d.N; i++) if (st.acc[c * d.N + i] !== 0) hits[i] = hits[i]! + 1;
+}
+
+/**
+ * The exponential plus a declared i32 state variable `hits`: per neuron, the steps whose input was nonzero
+ * (on the GPU its joinFn increments istate[istateOff + i], synapse_join runs only for nonzero input).
+ */
+export const toyHits: SynapseModel = {
+  ...exponential,
+  name: 'toy_hits',
+  description: 'test: the exponential counting its nonzero joins in a declared i32 state variable',
+  state: [{ name: 'hits', type: 'i32', doc: 'steps with nonzero input' }],
+  cpuJoinInput: (d, st, c) => {
+    countHits(d, st, c);
+    exponential.cpuJoinInput(d, st, c);
+  },
+  cpuUpdate: (d, st, c, step) => {
+    if (d.channels[c]!.kind === 'recurrent') countHits(d, st, c);
+    exponential.cpuUpdate(d, st, c, step);
+  },
+  cpuFastPath: false,
+  gpu: {
+    code: 10,
+    fn: 'exponential_step',
+    joinFn: 'toy_hits_join',
+    wgsl: `
+fn toy_hits_join(c: u32, i: u32, cur: f32, inc: f32) -> f32 {
+  let at = P.channels[c].istateOff + i;
+  istate[at] = istate[at] + 1;
+  return cur + inc;
+}`,
+  },
+};

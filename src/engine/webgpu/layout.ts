@@ -60,6 +60,8 @@ export const PopParams = struct(
     ['adaptCh', u32, 'adaptive LIF: its adaptation channel (kicked by adaptKick per spike)'],
     ['adaptKick', f32, 'adaptive LIF: f32(-betaAdapt / tauAdapt) per spike; 0: none'],
     ['noiseAmp', f32, 'adaptive LIF: f32(sigma sqrt(dt g_L / C)) per unit noise draw; 0: none'],
+    ['stateOff', u32, "fstate offset of its neuron model's first declared f32 state variable (f32 variable k at + k N); 0 if none"],
+    ['istateOff', u32, "istate offset of its neuron model's first declared i32 state variable (i32 variable k at + k N); 0 if none"],
   ],
   { uniform: true },
 );
@@ -73,7 +75,8 @@ export const ChannelParams = struct(
     ['isInput', u32, '1: not recurrent: external input (joins before the neuron update) or adaptation (decays only)'],
     ['reversal', f32, 'reversal potential (mV) on conductance-based targets (0 where none)'],
     ['model', u32, 'its synapse model\'s GPU code (src/synapses; 0 exponential)'],
-    ['stateOff', u32, 'fstate offset of its synapse model\'s first declared state variable (variable k at + k N); 0 if none'],
+    ['stateOff', u32, 'fstate offset of its synapse model\'s first declared f32 state variable (f32 variable k at + k N); 0 if none'],
+    ['istateOff', u32, 'istate offset of its synapse model\'s first declared i32 state variable (i32 variable k at + k N); 0 if none'],
     ['p0', f32, 'synapse model constants beyond decay and invTau (DerivedChannel.params), else 0'],
     ['p1', f32, ''],
   ],

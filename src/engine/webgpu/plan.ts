@@ -7,7 +7,6 @@ import { nnzOf } from '../../network/connectivity.ts';
 import { neuronModel } from '../../neurons/index.ts';
 import { gpuRunsRules } from '../../plasticity/index.ts';
 import { synapseModel } from '../../synapses/index.ts';
-import { modelsWithState } from '../state.ts';
 import { fixedIncrement } from '../fixed.ts';
 import {
   MAX_CHANNELS,
@@ -55,12 +54,24 @@ export interface ProjPlan {
 export class GpuPlan {
   readonly N: number;
   readonly nCh: number;
-  readonly fstate = new Sections<'v' | 'current' | 'traces' | 'curAcc' | 'signal' | 'synState'>();
-  /** Declared synapse-model state (StateLayout.model 'synapse.<c>.<var>'): each key's offset in fstate (N values). */
+  readonly fstate = new Sections<'v' | 'current' | 'traces' | 'curAcc' | 'signal' | 'synState' | 'neuronState'>();
+  /** Declared f32 synapse-model state (StateLayout.model 'synapse.<c>.<var>'): each key's offset in fstate (N values). */
   readonly synStateOff = new Map<string, number>();
-  /** Per channel: fstate offset of its first declared state variable (variable k at + k N), 0 when none. */
+  /** Declared i32 synapse-model state: each key's offset in istate (N values). */
+  readonly synIStateOff = new Map<string, number>();
+  /** Per channel: fstate offset of its first declared f32 state variable (f32 variable k at + k N), 0 when none. */
   readonly chStateOff: number[] = [];
-  readonly istate = new Sections<'refr' | 'last' | 'slot' | 'ring'>();
+  /** Per channel: istate offset of its first declared i32 state variable (i32 variable k at + k N), 0 when none. */
+  readonly chIStateOff: number[] = [];
+  /**
+   * Declared neuron-model state (StateLayout.model 'neuron.<model>.<var>'): each key's offset (N values) in
+   * fstate (f32 variables) or istate (i32 ones). A model's f32 variable k (counted among its f32 ones) is at
+   * PopParams.stateOff + k N, its i32 variable k at PopParams.istateOff + k N (neuronStateWgsl's accessors).
+   */
+  readonly neuronStateOff = new Map<string, { type: 'f32' | 'i32'; off: number }>();
+  /** Per neuron model with declared state: fstate and istate offsets of its first f32 and i32 variable. */
+  readonly modelStateOff = new Map<string, { f: number; i: number }>();
+  readonly istate = new Sections<'refr' | 'last' | 'slot' | 'ring' | 'neuronState' | 'synState'>();
   readonly list = new Sections<'spikes' | 'events' | 'rec'>();
   readonly graph = new Sections<'rowPtr' | 'post' | 'colPtr' | 'colW' | 'colPre' | 'tables' | 'wsample' | 'delays'>();
   readonly projs: ProjPlan[] = [];
@@ -108,22 +119,46 @@ export class GpuPlan {
     this.nSlots = net.currentSample.length;
     const synVars = d.channels.map((ch) => synapseModel(ch.synapse).state ?? []);
     this.fstate.add('v', N).add('current', this.nCh * N).add('traces', d.traces.length * N).add('curAcc', this.nSlots * this.nCh).add('signal', d.nSignalChannels);
-    this.fstate.add('synState', synVars.reduce((n, vs) => n + vs.length, 0) * N);
+    const synCount = (t: 'f32' | 'i32'): number => synVars.reduce((n, vs) => n + vs.filter((v) => v.type === t).length, 0) * N;
+    this.fstate.add('synState', synCount('f32'));
     let at = this.fstate.offset.synState;
     synVars.forEach((vs, c) => {
-      this.chStateOff.push(vs.length ? at : 0);
-      for (const v of vs) {
+      const fv = vs.filter((v) => v.type === 'f32');
+      this.chStateOff.push(fv.length ? at : 0);
+      for (const v of fv) {
         this.synStateOff.set(`synapse.${c}.${v.name}`, at);
         at += N;
       }
     });
+
+    const neuronVars = [...new Set(d.pops.map((p) => p.neuron.model))].map((m) => [m, neuronModel(m).state ?? []] as const);
+    const count = (t: 'f32' | 'i32'): number => neuronVars.reduce((n, [, vs]) => n + vs.filter((v) => v.type === t).length, 0) * N;
+    this.fstate.add('neuronState', count('f32'));
 
     let ring = 0;
     for (const x of d.inputs) {
       this.ringOff.push(ring);
       ring += x.correlation > 0 ? (2 * x.delayOffset + 1) * x.size : 0;
     }
-    this.istate.add('refr', N).add('last', N).add('slot', N).add('ring', ring);
+    this.istate.add('refr', N).add('last', N).add('slot', N).add('ring', ring).add('neuronState', count('i32')).add('synState', synCount('i32'));
+    let iat = this.istate.offset.synState;
+    synVars.forEach((vs, c) => {
+      const iv = vs.filter((v) => v.type === 'i32');
+      this.chIStateOff.push(iv.length ? iat : 0);
+      for (const v of iv) {
+        this.synIStateOff.set(`synapse.${c}.${v.name}`, iat);
+        iat += N;
+      }
+    });
+    const next = { f32: this.fstate.offset.neuronState, i32: this.istate.offset.neuronState };
+    for (const [m, vs] of neuronVars) {
+      if (!vs.length) continue;
+      this.modelStateOff.set(m, { f: next.f32, i: next.i32 });
+      for (const v of vs) {
+        this.neuronStateOff.set(`neuron.${m}.${v.name}`, { type: v.type, off: next[v.type] });
+        next[v.type] += N;
+      }
+    }
     this.ringOff = this.ringOff.map((o) => o + this.istate.offset.ring);
 
     // Correlated layers emit at most one event per child and step; independent ones need no list.
@@ -268,6 +303,8 @@ export class GpuPlan {
         size: p.size,
         channel: p.channel,
         model: neuronModel(p.neuron.model).gpu.code,
+        stateOff: this.modelStateOff.get(p.neuron.model)?.f ?? 0,
+        istateOff: this.modelStateOff.get(p.neuron.model)?.i ?? 0,
         isEif: p.neuron.gLdT > 0 ? 1 : 0,
         refSteps: p.neuron.refSteps,
         dtOverC: p.neuron.dtOverC,
@@ -288,7 +325,7 @@ export class GpuPlan {
         sigOffset: p.neuron.source?.sigOffset ?? 0,
         sigCount: p.neuron.source?.sigCount ?? 0,
       })),
-      channels: d.channels.map((c, i) => ({ decay: c.decay, invTau: c.invTau, isInput: c.kind !== 'recurrent' ? 1 : 0, reversal: c.reversal ?? 0, model: synapseModel(c.synapse).gpu!.code, stateOff: this.chStateOff[i]!, p0: c.params?.[0] ?? 0, p1: c.params?.[1] ?? 0 })),
+      channels: d.channels.map((c, i) => ({ decay: c.decay, invTau: c.invTau, isInput: c.kind !== 'recurrent' ? 1 : 0, reversal: c.reversal ?? 0, model: synapseModel(c.synapse).gpu!.code, stateOff: this.chStateOff[i]!, istateOff: this.chIStateOff[i]!, p0: c.params?.[0] ?? 0, p1: c.params?.[1] ?? 0 })),
       signals: d.signals.map((g) => ({ offset: g.offset, channels: g.channels, decay: g.decay })),
       traces: d.traces.map((t) => ({ offset: d.pops[t.pop]!.offset, size: d.pops[t.pop]!.size, decay: t.decay })),
       inputs: d.inputs.map((x, i) => ({
@@ -408,15 +445,13 @@ export class GpuPlan {
 export { Params };
 
 /**
- * The models of a network the WebGPU engine cannot run, named: CPU-only synapse models, synapse models with i32
- * state, and neuron models that declare state (the GPU layout holds declared f32 synapse state only); [] if none.
+ * The models of a network the WebGPU engine cannot run, named: CPU-only synapse models and synapse models with
+ * more than 2 params (declared f32 and i32 state of neuron and synapse models lives on the GPU); [] if none.
  */
 export function gpuUnsupportedModels(net: BuiltNetwork): string[] {
   const names = [...new Set(net.derived.channels.map((c) => c.synapse))];
   const cpuOnly = names.filter((n) => !synapseModel(n).gpu).map((n) => `synapse model '${n}' (CPU only)`);
-  const i32State = names.filter((n) => synapseModel(n).state?.some((v) => v.type !== 'f32')).map((n) => `synapse model '${n}' (declares i32 state: f32 only on the GPU)`);
-  const neuronState = modelsWithState(net).filter((m) => m.startsWith('neuron')).map((m) => `${m} (declares state, not on the GPU yet)`);
   const manyParams = [...new Set(net.derived.channels.filter((c) => (c.params?.length ?? 0) > 2).map((c) => c.synapse))].map((n) => `synapse model '${n}' (more than 2 params: ChannelParams has p0, p1)`);
   const delayedStdp = net.derived.projections.filter((p) => p.arrivalLag > 0).map((p) => `projection '${p.name}' (spike-driven plasticity with a delay of ${p.delay.max} steps: CPU only for now)`);
-  return [...cpuOnly, ...i32State, ...manyParams, ...neuronState, ...delayedStdp];
+  return [...cpuOnly, ...manyParams, ...delayedStdp];
 }

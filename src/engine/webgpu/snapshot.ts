@@ -23,7 +23,7 @@ export interface GpuSnapshot {
   weights: Float32Array[]; // per projection (static ones: their constant CSR weights)
   curAcc: Float32Array; // per-bin current sums [slot][channel]
   signal: Float32Array; // rate-modulating signal values (of the last step whose input pass ran)
-  model: Record<string, Float32Array>; // declared synapse-model state (StateLayout.model keys)
+  model: Record<string, Float32Array | Int32Array>; // declared model state (StateLayout.model keys), f32 and i32
   recCount: number;
   record: Uint32Array; // (step, id) pairs of the current submission
   ovfStep: number;
@@ -52,6 +52,7 @@ export function uploadState(state: SimState, st: UploadableState, step: number):
   st.traces.forEach((x, t) => f.set(x, plan.fstate.offset.traces + t * N));
   f.set(st.signal, plan.fstate.offset.signal);
   for (const [key, off] of plan.synStateOff) f.set(st.model[key]!, off);
+  for (const [key, { type, off }] of plan.neuronStateOff) if (type === 'f32') f.set(st.model[key]!, off);
   device.queue.writeBuffer(buffers.fstate, 0, f);
   const s = new Int32Array(plan.istate.total);
   s.set(st.refr, plan.istate.offset.refr);
@@ -60,6 +61,8 @@ export function uploadState(state: SimState, st: UploadableState, step: number):
   s.fill(-1, plan.istate.offset.slot, plan.istate.offset.slot + N);
   net.currentSample.forEach((i, slot) => (s[plan.istate.offset.slot + i] = slot));
   st.ring.forEach((r, x) => s.set(r, plan.ringOff[x]!));
+  for (const [key, { type, off }] of plan.neuronStateOff) if (type === 'i32') s.set(st.model[key]!, off);
+  for (const [key, off] of plan.synIStateOff) s.set(st.model[key]!, off);
   device.queue.writeBuffer(buffers.istate, 0, s);
   const acc = new Int32Array(st.acc.length);
   st.acc.forEach((a, i) => {
@@ -158,7 +161,11 @@ export async function downloadState(state: SimState): Promise<GpuSnapshot> {
     weights,
     curAcc: f.slice(plan.fstate.offset.curAcc, plan.fstate.offset.curAcc + plan.nSlots * plan.nCh),
     signal: f.slice(plan.fstate.offset.signal, plan.fstate.offset.signal + d.nSignalChannels),
-    model: Object.fromEntries([...plan.synStateOff].map(([key, off]) => [key, f.slice(off, off + N)])),
+    model: Object.fromEntries([
+      ...[...plan.synStateOff].map(([key, off]) => [key, f.slice(off, off + N)] as const),
+      ...[...plan.synIStateOff].map(([key, off]) => [key, s.slice(off, off + N)] as const),
+      ...[...plan.neuronStateOff].map(([key, { type, off }]) => [key, (type === 'f32' ? f : s).slice(off, off + N)] as const),
+    ]),
     recCount,
     record: list.slice(plan.list.offset.rec, plan.list.offset.rec + 2 * Math.min(recCount, plan.recCap)),
     ovfStep: h.ovfStep!,
