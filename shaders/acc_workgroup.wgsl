@@ -1,5 +1,5 @@
 // acc_workgroup.wgsl: the input accumulators of the resident kernel (resident.wgsl) in workgroup memory,
-// ACC_WORDS = nChannels * N of them (the host picks this variant only when they fit the device's
+// ACC_WORDS = nChannels * N (1 + delay ring slots) of them (the host picks this variant only when they fit the device's
 // maxComputeWorkgroupStorageSize). acc_enter copies `acc` in at the start of a dispatch and acc_leave
 // copies it back at the end, so between dispatches the state is in `acc` as on every other path.
 

@@ -39,6 +39,11 @@ export interface ResidentRequest {
 }
 
 /** Whether plan runs on the resident schedule with these limits, and its shape; else why not. */
+/** Accumulator words the kernel touches: nChannels * N, plus the delay ring's slots (synapse_propagate.wgsl) when delays exceed one step. */
+function accWords(plan: GpuPlan): number {
+  return plan.nCh * plan.N * (1 + plan.net.derived.delaySlots);
+}
+
 export function residentFit(plan: GpuPlan, limits: GPUSupportedLimits, r: ResidentRequest): ResidentFit {
   if (r.profiling) return { ok: false, why: 'per-pass profiling (profileEvery) needs the fused schedule: one resident dispatch has no passes to time' };
   if (plan.N > r.maxNeurons) return { ok: false, why: `N = ${plan.N} exceeds the resident limit of ${r.maxNeurons} neurons (one workgroup)` };
@@ -48,7 +53,7 @@ export function residentFit(plan: GpuPlan, limits: GPUSupportedLimits, r: Reside
   if (threads < WORKGROUP_SIZE || threads % WORKGROUP_SIZE !== 0)
     return { ok: false, why: `resident threads = ${threads}: must be a multiple of ${WORKGROUP_SIZE} (the record pass's block) within the device's ${maxT} invocations` };
   if (threads % rowThreads !== 0) return { ok: false, why: `resident threads = ${threads} is not a multiple of rowThreads = ${rowThreads}` };
-  const accBytes = 4 * plan.nCh * plan.N;
+  const accBytes = 4 * accWords(plan);
   const accInWorkgroup = !r.accInStorage && accBytes + RESIDENT_FIXED_WG_BYTES <= limits.maxComputeWorkgroupStorageSize;
   return { ok: true, shape: { threads, rowThreads, accInWorkgroup } };
 }
@@ -66,7 +71,7 @@ export class ResidentStep extends SimplePass {
     const threads: Threads = { row: shape.rowThreads, neuron: shape.threads };
     const files = shape.accInWorkgroup ? [...FILES, 'acc_workgroup'] : FILES;
     const constants: Record<string, number> = { ...threadConstants(threads, 0), RESIDENT_THREADS: shape.threads, RESIDENT_CORR: plan.corrThreads };
-    if (shape.accInWorkgroup) constants.ACC_WORDS = plan.nCh * plan.N;
+    if (shape.accInWorkgroup) constants.ACC_WORDS = accWords(plan);
     return new ResidentStep(await state.pipeline('ResidentStep', files, 'step_resident', constants), shape);
   }
 
