@@ -46,7 +46,7 @@ const SCAN_BLOCK: u32 = 256u;
 @group(0) @binding(5) var<storage, read_write> colFill: array<atomic<u32>>;
 @group(0) @binding(6) var<storage, read_write> colSyn: array<u32>;
 @group(0) @binding(7) var<storage, read_write> colPre: array<u32>;
-@group(0) @binding(8) var<storage, read_write> weight: array<f32>;
+@group(0) @binding(8) var<storage, read_write> weightOut: array<f32>; // the engine binds the slice of its weight chunk this projection fills
 
 @group(1) @binding(0) var<uniform> S: ScanParams;
 @group(1) @binding(1) var<storage, read_write> scanBuf: array<u32>;
@@ -212,7 +212,7 @@ fn col_sort(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
 fn weight_fill(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let s = flat_id(wid, nwg, lid, WORKGROUP_SIZE);
   if (s < B.nnz) {
-    weight[s] = B.J;
+    weightOut[s] = B.J;
   }
 }
 
