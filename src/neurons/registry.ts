@@ -1,7 +1,7 @@
 // The neuron-model registry: one module per model (eif/lif in currentBased.ts, condLif.ts, poisson.ts),
 // registered in one table (index.ts) that validate, derive, the WebGPU plan and shader source and the
 // CPU engine read. A model module holds its spec checks, its derived per-step constants, its CPU update
-// and its WGSL twin; adding a model is one new module plus a line in index.ts (docs/architecture.md).
+// and its WGSL twin; adding a model is one new module plus a line in index.ts (docs/extending.md).
 import type { Derived, DerivedNeuron, DerivedPop, DerivedSignal } from '../model/derive.ts';
 import type { StateLayout, StateVar } from '../engine/state.ts';
 

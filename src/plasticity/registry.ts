@@ -3,7 +3,7 @@
 // table (index.ts) that validate, derive and both engines read. A family owns a set of `plasticity.rule`
 // names and holds their spec check, their derived per-projection constants and their CPU update; on the GPU
 // it either fills the pair parameters that the shared WGSL (apply_term in state.wgsl, plasticity_{pre,post}.wgsl)
-// reads, or declares itself CPU-only (the WebGPU engine then refuses the network). docs/architecture.md says how
+// reads, or declares itself CPU-only (the WebGPU engine then refuses the network). docs/extending.md says how
 // to add one.
 import type { DerivedProjection, DerivedRule } from '../model/derive.ts';
 import type { StateLayout } from '../engine/state.ts';

@@ -3,7 +3,7 @@
 // passes and the shader source read. A source (population or input) picks its model with `synapse`
 // (default 'exponential'); every channel is one source's current into every neuron. A model holds its spec
 // fields and checks, its derived per-step constants, the per-spike kick, its extra state, its CPU update and
-// its WGSL twin; adding a model is one new module plus a line in index.ts (docs/architecture.md).
+// its WGSL twin; adding a model is one new module plus a line in index.ts (docs/extending.md).
 import type { FieldChecker } from '../neurons/registry.ts';
 import type { Derived } from '../model/derive.ts';
 import type { StateLayout, StateVar } from '../engine/state.ts';

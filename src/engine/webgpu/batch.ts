@@ -6,7 +6,7 @@
 // GPU runs them side by side is up to the implementation (Dawn may still place barriers between them):
 // unmeasured, as no GPU was available (bench/gpu.ts --suite issue19 prints the batch line where one is).
 // A single dispatch of B workgroups would need the B networks' state packed in shared buffers with a
-// per-workgroup base offset in every pass function: see docs/architecture.md "Resident schedule".
+// per-workgroup base offset in every pass function: see docs/gpu-schedules.md "Resident schedule".
 import { popScopes, pushScopes } from './simState.ts';
 import { DEFAULT_SUBMIT_TARGET_MS, SubmitPacer, type Clock } from './pacer.ts';
 import type { Readback } from './readback.ts';
