@@ -20,7 +20,8 @@ describe('plasticnet validate', () => {
     expect(r.stdout).toContain('check');
     expect(r.stdout).toContain('max error');
     expect(r.stdout).toMatch(/all 8 checks passed/); // 4 exact checks (incl. adaptive LIF + noise) x (resident, fused)
-    expect(r.stdout).toMatch(/adaptive LIF \+ noise.*identical +0 +0 +ok/);
+    expect(r.stdout).toMatch(/adaptive LIF \+ noise.*identical \[resident\] +0 +0 +ok/);
+    expect(r.stdout).toMatch(/adaptive LIF \+ noise.*identical \[fused\] +0 +0 +ok/);
     expect(r.stdout).toContain('[resident]');
     expect(r.status).toBe(0);
   });
