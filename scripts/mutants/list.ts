@@ -25,7 +25,10 @@ export interface Mutant {
 }
 
 const DERIVE = 'src/model/derive.ts';
-const KICK = 'kick: synapseModel(channels[channel]!.synapse).kick(channels[channel]!, conductance),';
+// The kick expression of derive.ts; a mutant wraps the whole of it (a ternary) in parentheses before scaling it.
+const KICK_EXPR = 'inputScale === 1 || conductance ? synapseModel(channels[channel]!.synapse).kick(channels[channel]!, conductance) : f32(synapseModel(channels[channel]!.synapse).kick(channels[channel]!, conductance) * inputScale)';
+const KICK = `kick: ${KICK_EXPR},`;
+const scaledKick = (factor: string): string => `kick: (${KICK_EXPR}) * ${factor},`;
 const CURRENT_BASED = 'src/neurons/currentBased.ts'; // eif and lif: derived constants, CPU update, WGSL
 const SYNAPSE = 'test/unit/synapsePhysics.test.ts';
 const NETWORK = 'test/unit/akilPhysics.test.ts';
@@ -41,7 +44,7 @@ const kicks: Mutant[] = CLASSES.flatMap(([cls, name]) =>
   ([1.2, 0.8] as const).map((factor) => ({
     id: `kick-${cls}-x${factor}`,
     description: `every recurrent kick J/tau of the ${name} projection class multiplied by ${factor}`,
-    edits: [{ file: DERIVE, search: KICK, replace: KICK.replace(/,$/, ` * (\`\${pr.post}<-\${pr.pre}\` === '${name}' ? ${factor} : 1),`) }],
+    edits: [{ file: DERIVE, search: KICK, replace: scaledKick(`(\`\${pr.post}<-\${pr.pre}\` === '${name}' ? ${factor} : 1)`) }],
     killers: [SYNAPSE, NETWORK],
     ci: cls === 'EI' && factor === 1.2,
   })),
@@ -52,7 +55,7 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'external-drive-x1.2',
     description: 'external drive x1.2: every feedforward (input layer) kick J_x/tau_x multiplied by 1.2',
-    edits: [{ file: DERIVE, search: KICK, replace: KICK.replace(/,$/, ' * (preIn ? 1.2 : 1),') }],
+    edits: [{ file: DERIVE, search: KICK, replace: scaledKick('(preIn ? 1.2 : 1)') }],
     killers: [NETWORK],
     ci: true,
   },
