@@ -143,6 +143,8 @@ export interface DerivedProjection {
    * trace group of the same lag: the NEST convention, docs/trials-delays.md.
    */
   arrivalLag: number;
+  /** 'procedural': no synapse memory, rows regenerated from their counters per spike (spec storage; 'auto' resolves to 'stored' here, see resolveAutoStorage). */
+  storage: 'stored' | 'procedural';
 }
 
 export interface TraceGroup {
@@ -291,6 +293,7 @@ export function derive(spec: NetworkSpec): Derived {
       plastic,
       delay,
       arrivalLag,
+      storage: pr.storage === 'procedural' ? 'procedural' : 'stored',
     };
   });
   for (const p of pops) p.condChannels.sort((a, b) => a - b);

@@ -49,6 +49,8 @@ export interface ResourceEstimate {
   deviceBytes: number;
   /** Of deviceBytes: the transient buffers of the largest device-built ('bernoulli-counter') projection's build. */
   deviceBuildBytes: number;
+  /** Of synapses: those of procedural projections (storage 'procedural'), regenerated per spike and held nowhere. */
+  proceduralSynapses: number;
   /** Projections whose synapse count exceeds the i32 index range. */
   oversized: { name: string; synapses: number }[];
 }
@@ -68,6 +70,7 @@ export function estimateResources(spec: NetworkSpec): ResourceEstimate {
     neurons += n;
   }
   let synapses = 0;
+  let procedural = 0;
   let deviceBuildBytes = 0;
   const oversized: ResourceEstimate['oversized'] = [];
   for (const pr of spec.projections) {
@@ -75,6 +78,10 @@ export function estimateResources(spec: NetworkSpec): ResourceEstimate {
     const nPost = size.get(pr.post) ?? 0;
     const k = pr.connectivity === 'fixed-indegree' ? Math.round(pr.p * nPre) * nPost : pr.p * nPre * nPost;
     synapses += k;
+    if (pr.storage === 'procedural') {
+      procedural += k; // no synapse memory, no build: only a skip table (counted in the neuron bytes' margin)
+      continue;
+    }
     if (pr.connectivity === 'bernoulli-counter') {
       // Table length at most 4096 (SKIP_TABLE_MAX): 16 KiB, an upper bound here.
       const bytes = deviceBuildBuffers(nPre, nPost, Math.round(k), pr.plasticity !== undefined, pr.plasticity !== undefined, 4096).reduce((a, x) => a + x.bytes, 0);
@@ -91,9 +98,10 @@ export function estimateResources(spec: NetworkSpec): ResourceEstimate {
   const nCh = spec.populations.length + spec.inputs.length;
   const nPlastic = spec.projections.filter((p) => p.plasticity).length;
   const recBytes = 2 * nWindows * popNeurons + 8 * nBins * spec.populations.length * (1 + nCh) + nBins * nPlastic * (8 + 4 * r.weightSamples);
-  const hostBytes = HOST_BYTES_PER_SYNAPSE * synapses + HOST_BYTES_PER_NEURON * neurons + recBytes;
-  const deviceBytes = DEVICE_BYTES_PER_SYNAPSE * synapses + HOST_BYTES_PER_NEURON * neurons + deviceBuildBytes;
-  return { synapses: Math.round(synapses), neurons, hostBytes: Math.round(hostBytes), deviceBytes: Math.round(deviceBytes), deviceBuildBytes, oversized };
+  const stored = synapses - procedural;
+  const hostBytes = HOST_BYTES_PER_SYNAPSE * stored + HOST_BYTES_PER_NEURON * neurons + recBytes;
+  const deviceBytes = DEVICE_BYTES_PER_SYNAPSE * stored + HOST_BYTES_PER_NEURON * neurons + deviceBuildBytes;
+  return { synapses: Math.round(synapses), neurons, hostBytes: Math.round(hostBytes), deviceBytes: Math.round(deviceBytes), deviceBuildBytes, proceduralSynapses: procedural, oversized };
 }
 
 /** Bytes as text: 1.5 GiB, 300 MiB. */

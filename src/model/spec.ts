@@ -183,6 +183,14 @@ export interface ProjectionSpec {
    * A delay of d steps makes it reach V at step t + d (both engines; docs/trials-delays.md).
    */
   delay?: { min_ms: number; max_ms: number };
+  /**
+   * Where the synapses live (docs/device-build.md). 'stored' (default): CSR in memory. 'procedural': a static
+   * 'bernoulli-counter' projection from a population, with one delay for all its synapses, keeps no synapse
+   * memory; a spiker's row is regenerated from its counter (the builder's scheme, so the same targets in the
+   * same order). 'auto': procedural when the stored network would not fit the memory budget
+   * (resolveAutoStorage in src/model/estimate.ts), else stored; never procedural where not allowed.
+   */
+  storage?: 'stored' | 'procedural' | 'auto';
 }
 
 /** What is recorded during a run: statistics interval, count windows, time-series bins, raster, current and weight samples. */

@@ -9,6 +9,7 @@ import type { BuiltNetwork } from '../../network/network.ts';
 import type { Derived, DerivedProjection } from '../../model/derive.ts';
 import { fixedIncrement } from '../fixed.ts';
 import type { CpuState } from './state.ts';
+import { proceduralSpikes } from '../../network/procedural.ts';
 
 /** Scatters this step's spikes of projection pr into the delay ring (its delays > 1 step); `rows`: only synapses [rowStart[k], rowEnd[k]) of row k. */
 export function delayedPropagate(net: BuiltNetwork, st: CpuState, pr: DerivedProjection, q: number, rows?: { rowStart: Int32Array; rowEnd: Int32Array }): void {
@@ -25,6 +26,12 @@ export function delayedPropagate(net: BuiltNetwork, st: CpuState, pr: DerivedPro
   const ring = st.dring;
   const t = st.step;
   const fixedSlot = ((t + pr.delay.min - 1) % L) * slotSize + base;
+  if (pr.storage === 'procedural') {
+    // one delay for every synapse (validate.ts): the row regenerated into the slot (postLo/postHi: the thread's posts)
+    const sl = rows as { postLo?: number; postHi?: number } | undefined;
+    proceduralSpikes(c, pr, st.spikes, st.nSpikes, ring, fixedSlot, q, sl?.postLo ?? 0, sl?.postHi ?? N);
+    return;
+  }
   for (let s = 0; s < st.nSpikes; s++) {
     const g = st.spikes[s]!;
     if (g < lo || g >= hi) continue;

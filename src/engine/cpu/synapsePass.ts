@@ -10,6 +10,7 @@ import { fixedIncrement } from '../fixed.ts';
 import type { CpuState } from './state.ts';
 import { delayedPropagate } from './delayedPropagate.ts';
 import { arrivalView } from './spikeHistory.ts';
+import { proceduralSpikes } from '../../network/procedural.ts';
 
 /** Per projection, the whole projection as one slice (one thread). */
 export function wholeSlices(net: BuiltNetwork): SynapseSlice[] {
@@ -92,6 +93,10 @@ export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float
       continue;
     }
     if (which === 'fused') continue;
+    if (pr.storage === 'procedural') {
+      proceduralSpikes(net.csr[pr.index]!, pr, spikes, nSpikes, acc, base, qStatic[pr.index]!, sl.postLo, sl.postHi);
+      continue;
+    }
     const post = net.csr[pr.index]!.post;
     const { rowStart, rowEnd } = sl;
     const lo = pr.pre.offset;
@@ -139,3 +144,4 @@ export function slicesSupported(net: BuiltNetwork): boolean {
     return f.cpuPropagatePre !== undefined && f.cpuPostSlice !== undefined;
   });
 }
+

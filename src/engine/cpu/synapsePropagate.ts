@@ -7,6 +7,7 @@ import { fixedIncrement } from '../fixed.ts';
 import type { CpuState } from './state.ts';
 import { delayedPropagate } from './delayedPropagate.ts';
 import { arrivalView } from './spikeHistory.ts';
+import { proceduralSpikes } from '../../network/procedural.ts';
 
 /** Scatters this step's spikes through every recurrent projection (weights as they are before plasticity). */
 export function synapsePropagatePass(net: BuiltNetwork, st: CpuState, qStatic: Float64Array): void {
@@ -22,6 +23,10 @@ export function synapsePropagatePass(net: BuiltNetwork, st: CpuState, qStatic: F
       continue;
     }
     const c = net.csr[pr.index]!;
+    if (pr.storage === 'procedural') {
+      proceduralSpikes(c, pr, spikes, nSpikes, acc, pr.channel * N, qStatic[pr.index]!, 0, N);
+      continue;
+    }
     const base = pr.channel * N;
     const lo = pr.pre.offset;
     const hi = lo + pr.pre.size;

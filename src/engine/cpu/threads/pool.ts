@@ -109,7 +109,7 @@ function csrForWorkers(net: BuiltNetwork): ThreadInit['csr'] {
     const c = net.csr[p.index]!;
     if (p.pre.kind !== 'population') return { nPre: 0, nPost: 0, rowPtr: none, post: none, colPtr: none, colSyn: none, colPre: none };
     const plastic = p.plastic !== null;
-    return { nPre: c.nPre, nPost: c.nPost, rowPtr: share(c.rowPtr), post: share(c.post), colPtr: plastic ? share(c.colPtr) : none, colSyn: plastic ? share(c.colSyn) : none, colPre: plastic ? share(c.colPre) : none };
+    return { nPre: c.nPre, nPost: c.nPost, rowPtr: share(c.rowPtr), post: share(c.post), colPtr: plastic ? share(c.colPtr) : none, colSyn: plastic ? share(c.colSyn) : none, colPre: plastic ? share(c.colPre) : none, ...(c.procedural ? { procedural: c.procedural } : {}) };
   });
   sharedCsr.set(net, out);
   return out;

@@ -1,0 +1,30 @@
+// Procedural static projections (storage 'procedural', docs/device-build.md): no synapse memory; when pre k
+// spikes, its row is regenerated from its counter by counterRow(), the walk the 'bernoulli-counter' builder
+// makes, so the targets and their order are the stored CSR's. The CPU engine's twin of the procedural branch
+// of propagate_spiker() in shaders/synapse_propagate.wgsl. Pure (no engine imports): the CPU engine and its threads call it.
+import type { DerivedProjection } from '../model/derive.ts';
+import type { Csr } from './connectivity.ts';
+import { counterRow } from './counterRows.ts';
+
+/**
+ * Adds q at out[at + post] for every target post (global index) of row k in [postLo, postHi) of the procedural
+ * projection pr (csr.procedural set). Returns the row's length (all its targets, in range or not).
+ */
+export function proceduralRow(c: Csr, pr: DerivedProjection, k: number, out: Float64Array, at: number, q: number, postLo: number, postHi: number): number {
+  const pc = c.procedural!;
+  const off = pr.post.offset;
+  return counterRow(pc.seed, pr, pc.table, k, (j) => {
+    const g = off + j;
+    if (g >= postLo && g < postHi) out[at + g]! += q;
+  });
+}
+
+/** A procedural projection's spikers: each row regenerated from its counter, q into out[at + post] for posts in [postLo, postHi). */
+export function proceduralSpikes(c: Csr, pr: DerivedProjection, spikes: ArrayLike<number>, nSpikes: number, out: Float64Array, at: number, q: number, postLo: number, postHi: number): void {
+  const lo = pr.pre.offset;
+  const hi = lo + pr.pre.size;
+  for (let s = 0; s < nSpikes; s++) {
+    const g = spikes[s]!;
+    if (g >= lo && g < hi) proceduralRow(c, pr, g - lo, out, at, q, postLo, postHi);
+  }
+}
