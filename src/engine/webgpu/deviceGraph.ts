@@ -25,7 +25,7 @@ export function planDeviceBuild(net: BuiltNetwork, limits: GPUSupportedLimits, m
   const out: DeviceBuildPlan = { built: new Set(), uploaded: [] };
   if (mode === false) return out;
   for (const pr of net.derived.projections) {
-    if (pr.connectivity !== 'bernoulli-counter') continue;
+    if (pr.connectivity !== 'bernoulli-counter' || pr.storage === 'procedural') continue; // procedural: nothing to build
     const plastic = pr.plastic !== null;
     const why = buildRefusal(limits, pr, nnzOf(net.csr[pr.index]!), { columns: plastic, weights: plastic });
     if (why === null) out.built.add(pr.index);
@@ -35,9 +35,9 @@ export function planDeviceBuild(net: BuiltNetwork, limits: GPUSupportedLimits, m
   return out;
 }
 
-/** Every 'bernoulli-counter' projection of net (what a device with unbounded limits builds). */
+/** Every stored 'bernoulli-counter' projection of net (what a device with unbounded limits builds). */
 export function deviceBuiltProjections(net: BuiltNetwork): Set<number> {
-  return new Set(net.derived.projections.filter((p) => p.connectivity === 'bernoulli-counter').map((p) => p.index));
+  return new Set(net.derived.projections.filter((p) => p.connectivity === 'bernoulli-counter' && p.storage !== 'procedural').map((p) => p.index));
 }
 
 /** Encodes copies of words [0, n) of src into dst's elements [at, at + n), split at its chunk boundaries. */

@@ -173,6 +173,8 @@ export const ProjParams = struct(
     ['delayMin', u32, 'synaptic delay in steps (all synapses when delayMax == delayMin); 1: undelayed'],
     ['delayMax', u32, '> 1: spikes go through the delay ring (acc beyond nChannels * N)'],
     ['delayOff', u32, 'graph offset of the per-synapse delays (synapse y at delayOff + y - synOff) when delayMax > delayMin'],
+    ['procedural', u32, '0: stored rows; procedural (storage): 1 row regenerated against the skip table at rowOff, 2 p = 1 (every post), 3 p = 0'],
+    ['tableLen', u32, 'procedural 1: survival thresholds at rowOff'],
     ['onPre', Term, 'applied to the row of a presynaptic spiker'],
     ['onPost', Term, 'applied to the column of a postsynaptic spiker'],
   ],

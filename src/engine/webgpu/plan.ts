@@ -48,6 +48,9 @@ export interface ProjPlan {
   nBlocks: number;
   q: number;
   delayOff: number; // graph offset of its per-synapse delays (heterogeneous delays only)
+  /** 0 stored; procedural: 1 skip table at rowOff, 2 p = 1, 3 p = 0 (ProjParams.procedural). */
+  procedural: number;
+  tableLen: number;
 }
 
 /** Host-side layout of one network on the GPU. */
@@ -185,9 +188,12 @@ export class GpuPlan {
       if (!Number.isInteger(q) || Math.abs(q) > 2 ** 31 - 1)
         throw new Error(`WebGPU engine: projection ${pr.name}: fixed-point increment ${q} exceeds i32 (J/tau * 2^20)`);
       const hetero = net.delays[pr.index] ? nnz : 0;
-      this.projs.push({ rowOff: rows, synOff: syn, nnz, plastic, wOff: plastic ? wts : 0, colOff: plastic ? cols : 0, blockOff: blocks, nBlocks, q, delayOff: dels });
+      // A procedural projection keeps no row pointers and no targets: its skip table takes the rows' place.
+      const table = c.procedural?.table;
+      const procedural = !c.procedural ? 0 : pr.p >= 1 ? 2 : pr.p <= 0 ? 3 : 1;
+      this.projs.push({ rowOff: rows, synOff: syn, nnz, plastic, wOff: plastic ? wts : 0, colOff: plastic ? cols : 0, blockOff: blocks, nBlocks, q, delayOff: dels, procedural, tableLen: procedural === 1 ? table!.length : 0 });
       dels += hetero;
-      rows += c.nPre + 1;
+      rows += table ? table.length : c.nPre + 1;
       syn += nnz;
       if (plastic) {
         wts += nnz;
@@ -378,6 +384,8 @@ export class GpuPlan {
           delayMin: pr.delay.min,
           delayMax: pr.delay.max,
           delayOff: p.delayOff,
+          procedural: p.procedural,
+          tableLen: p.tableLen,
           onPre: term(r?.onPre),
           onPost: term(r?.onPost),
         };
@@ -411,6 +419,10 @@ export class GpuPlan {
       const c = this.net.csr[pr.index]!;
       const p = this.projs[i]!;
       if (skip.has(pr.index)) continue; // built on the device (deviceGraph.ts)
+      if (c.procedural) {
+        await put(p.rowOff, c.procedural.table); // regenerated per spike (synapse_propagate.wgsl): only the skip table
+        continue;
+      }
       await shifted(p.rowOff, c.rowPtr.subarray(0, c.nPre + 1), p.synOff);
       await put(g.post + p.synOff, c.post); // global neuron indices >= 0: the same bits as u32
       if (!p.plastic) continue;
