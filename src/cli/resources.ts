@@ -15,9 +15,14 @@ export function parseMaxMemory(v: string): number {
   return b;
 }
 
+/** The memory a run may plan to use: --max-memory, else DEFAULT_MEMORY_SHARE of the machine's. */
+export function memoryLimit(maxMemory?: number): number {
+  return maxMemory ?? DEFAULT_MEMORY_SHARE * totalmem();
+}
+
 /** Throws a UsageError with the estimate when the spec does not fit. */
 export function checkResources(spec: NetworkSpec, maxMemory?: number): void {
-  const limit = maxMemory ?? DEFAULT_MEMORY_SHARE * totalmem();
+  const limit = memoryLimit(maxMemory);
   const why = resourceRefusal(spec, limit, maxMemory !== undefined ? '--max-memory' : `${DEFAULT_MEMORY_SHARE * 100}% of this machine's ${formatBytes(totalmem())}`);
   if (why !== null) throw new UsageError(`refused before allocating: ${why}`);
 }

@@ -104,6 +104,33 @@ export function estimateResources(spec: NetworkSpec): ResourceEstimate {
   return { synapses: Math.round(synapses), neurons, hostBytes: Math.round(hostBytes), deviceBytes: Math.round(deviceBytes), deviceBuildBytes, proceduralSynapses: procedural, oversized };
 }
 
+/** Whether projection pr of spec may be procedural (what validate.ts allows for storage 'procedural'). */
+export function proceduralAllowed(spec: NetworkSpec, pr: NetworkSpec['projections'][number]): boolean {
+  const fromPop = spec.populations.some((p) => p.name === pr.pre);
+  return pr.connectivity === 'bernoulli-counter' && pr.plasticity === undefined && fromPop && (!pr.delay || pr.delay.min_ms === pr.delay.max_ms);
+}
+
+/**
+ * Resolves storage 'auto': stored while the network's estimated host memory (estimateResources().hostBytes)
+ * fits budgetBytes; otherwise the 'auto' projections that may be procedural become procedural, largest first,
+ * until it fits (or none is left). Every other 'auto' becomes 'stored'. Returns a copy; specs without 'auto'
+ * come back unchanged. Which choice runs faster is not measured (no GPU was lent): procedural trades one
+ * memory read per synapse for about one Philox word and a 12-step table search per synapse.
+ */
+export function resolveAutoStorage(spec: NetworkSpec, budgetBytes: number): NetworkSpec {
+  if (!spec.projections.some((p) => p.storage === 'auto')) return spec;
+  const out: NetworkSpec = { ...spec, projections: spec.projections.map((p) => ({ ...p })) };
+  const auto = out.projections.filter((p) => p.storage === 'auto');
+  for (const p of auto) p.storage = 'stored';
+  const size = (name: string): number => Math.round((spec.populations.find((p) => p.name === name)?.fraction ?? 0) * spec.N);
+  const candidates = auto.filter((p) => proceduralAllowed(spec, p)).sort((a, b) => b.p * size(b.pre) * size(b.post) - a.p * size(a.pre) * size(a.post));
+  for (const p of candidates) {
+    if (estimateResources(out).hostBytes <= budgetBytes) break;
+    p.storage = 'procedural';
+  }
+  return out;
+}
+
 /** Bytes as text: 1.5 GiB, 300 MiB. */
 export function formatBytes(b: number): string {
   const u = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];

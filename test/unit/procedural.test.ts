@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { derive } from '../../src/model/derive.ts';
 import { validate, SpecError } from '../../src/model/validate.ts';
-import { estimateResources, DEVICE_BYTES_PER_SYNAPSE, HOST_BYTES_PER_SYNAPSE } from '../../src/model/estimate.ts';
+import { estimateResources, resolveAutoStorage, DEVICE_BYTES_PER_SYNAPSE, HOST_BYTES_PER_SYNAPSE } from '../../src/model/estimate.ts';
 import { buildNetwork } from '../../src/network/network.ts';
 import { nnzOf } from '../../src/network/connectivity.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
@@ -17,7 +17,7 @@ import type { NetworkSpec, ProjectionSpec } from '../../src/model/spec.ts';
 const EI_ISTDP = homeostaticInhibitory('istdp-ei', { eta: 1e-3, rho_Hz: 10, jNorm: -200, tauSTDP_ms: 200 });
 
 /** Akil EI network, every projection 'bernoulli-counter', E<-I plastic (iSTDP); the static ones with `storage`. */
-function spec(storage: 'stored' | 'procedural', o: { N?: number; delay_ms?: number } = {}): NetworkSpec {
+function spec(storage: 'stored' | 'procedural' | 'auto', o: { N?: number; delay_ms?: number } = {}): NetworkSpec {
   const s = akilNetwork({ N: o.N ?? 400, T_s: 0.15, seed: 31, plastic: { 'E<-I': EI_ISTDP } });
   s.projections = s.projections.map((p): ProjectionSpec => {
     const q: ProjectionSpec = { ...p, connectivity: 'bernoulli-counter' };
@@ -109,5 +109,31 @@ describe('resource estimate', () => {
     expect(pr.proceduralSynapses).toBeCloseTo(proc, 6);
     expect(st.hostBytes - pr.hostBytes).toBeCloseTo(HOST_BYTES_PER_SYNAPSE * proc, -2);
     expect(st.deviceBytes - pr.deviceBytes).toBeGreaterThanOrEqual(DEVICE_BYTES_PER_SYNAPSE * proc - 1);
+  });
+});
+
+describe("storage 'auto'", () => {
+  const autoSpec = (): NetworkSpec => {
+    const s = spec('auto', { N: 10000 });
+    const ei = s.projections.find((p) => p.plasticity)!;
+    ei.storage = 'auto'; // plastic: may never become procedural
+    return s;
+  };
+  const storages = (s: NetworkSpec): string[] => s.projections.map((p) => `${p.post}<-${p.pre}:${p.storage ?? '-'}`);
+  it('stored while the estimate fits the budget; else procedural, largest first, until it fits', () => {
+    const s = autoSpec();
+    const all = estimateResources(resolveAutoStorage(s, Infinity));
+    expect(storages(resolveAutoStorage(s, Infinity))).toEqual(['E<-E:stored', 'E<-I:stored', 'I<-E:stored', 'I<-I:stored', 'E<-X:-', 'I<-X:-']);
+    expect(derive(s).projections.map((p) => p.storage)).toEqual(['stored', 'stored', 'stored', 'stored', 'stored', 'stored']); // unresolved: stored
+    // E<-E (6.4e6 synapses) alone brings it under this budget
+    const eeBytes = HOST_BYTES_PER_SYNAPSE * 0.1 * 8000 * 8000;
+    const one = resolveAutoStorage(s, all.hostBytes - eeBytes + 1);
+    expect(storages(one)).toEqual(['E<-E:procedural', 'E<-I:stored', 'I<-E:stored', 'I<-I:stored', 'E<-X:-', 'I<-X:-']);
+    expect(estimateResources(one).hostBytes).toBeLessThanOrEqual(all.hostBytes - eeBytes + 1);
+    // one byte less: the next largest (I<-E, 1.6e6) goes too
+    expect(storages(resolveAutoStorage(s, all.hostBytes - eeBytes))[2]).toBe('I<-E:procedural');
+    // nothing fits: every projection that may be procedural is, the plastic one stays stored
+    expect(storages(resolveAutoStorage(s, 1))).toEqual(['E<-E:procedural', 'E<-I:stored', 'I<-E:procedural', 'I<-I:procedural', 'E<-X:-', 'I<-X:-']);
+    expect(() => validate(resolveAutoStorage(s, 1))).not.toThrow();
   });
 });

@@ -11,7 +11,9 @@ import { PreparedRun } from '../../pipeline/session.ts';
 import { applyOverrides, loadSpec, UsageError, type Overrides } from '../loadSpec.ts';
 import { catchSignals } from '../interrupt.ts';
 import { checkOutPath, prepareOut } from '../outDir.ts';
-import { checkResources } from '../resources.ts';
+import { checkResources, memoryLimit } from '../resources.ts';
+import { resolveAutoStorage } from '../../model/estimate.ts';
+import { validate } from '../../model/validate.ts';
 import { RunSession, type CheckpointEvery } from '../runSession.ts';
 import { progressBar } from '../progress.ts';
 import { runRateCommand } from '../../models/rate/command.ts';
@@ -54,7 +56,8 @@ export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks =
     checkOutPath(flags.out);
     return runRateCommand(loaded as unknown as Record<string, unknown>, flags, prepareOut);
   }
-  const prepared = PreparedRun.of(applyOverrides(loaded, flags)); // validated and derived once
+  // validated and derived once; storage 'auto' resolved against the memory budget first (spec.json records the choice)
+  const prepared = PreparedRun.of(resolveAutoStorage(validate(applyOverrides(loaded, flags)), memoryLimit(flags.maxMemory)));
   const spec = prepared.spec;
   checkResources(spec, flags.maxMemory);
   checkOutPath(flags.out);
