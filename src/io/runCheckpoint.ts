@@ -1,6 +1,7 @@
 // What a run checkpoint holds beyond the engine snapshot: the spec and its hash, a fingerprint of the
 // connectivity, the run's options, and (after --init-weights) the imported synapses. Pure (no Node).
 import { buildNetwork, type BuiltNetwork } from '../network/network.ts';
+import { fingerprintRows } from '../network/procedural.ts';
 import { csrFromSynapses, preOfCsr, replaceProjection } from '../network/initWeights.ts';
 import type { EngineSnapshot, SnapshotArray } from '../engine/snapshot.ts';
 import { derive } from '../model/derive.ts';
@@ -28,10 +29,18 @@ export interface RunCheckpointMeta {
   stoppedBy?: { guard: string; step: number; where: string; value: number; message: string };
 }
 
-/** CRC-32 of each projection's CSR structure (rowPtr, post): detects a connectivity change between versions. */
+/**
+ * CRC-32 of each projection's CSR structure (rowPtr, post): detects a connectivity change between versions. A
+ * procedural projection stores nothing: the CRC of rows regenerated from the seed (fingerprintRows), nnz 0.
+ */
 export function connectivityFingerprint(net: BuiltNetwork): RunCheckpointMeta['connectivity'] {
   return net.derived.projections.map((p) => {
     const c = net.csr[p.index]!;
+    if (c.procedural) {
+      // no synapse stored: the CRC of a few regenerated rows (fingerprintRows), nnz 0
+      const rows = fingerprintRows(c, p);
+      return { name: p.name, nnz: 0, crc32: crc32(new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength)).toString(16).padStart(8, '0') };
+    }
     const crc = crc32(new Uint8Array(c.post.buffer, c.post.byteOffset, c.post.byteLength), crc32(new Uint8Array(c.rowPtr.buffer, c.rowPtr.byteOffset, c.rowPtr.byteLength)));
     return { name: p.name, nnz: c.post.length, crc32: crc.toString(16).padStart(8, '0') };
   });

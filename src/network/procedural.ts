@@ -28,3 +28,18 @@ export function proceduralSpikes(c: Csr, pr: DerivedProjection, spikes: ArrayLik
     if (g >= lo && g < hi) proceduralRow(c, pr, g - lo, out, at, q, postLo, postHi);
   }
 }
+
+/**
+ * A procedural projection's fingerprint rows: the lengths and targets (local) of rows 0, 1, nPre / 2 and nPre - 1,
+ * regenerated (a checkpoint's connectivity fingerprint: a change of the scheme or the seed changes them).
+ */
+export function fingerprintRows(c: Csr, pr: DerivedProjection): Int32Array {
+  const pc = c.procedural!;
+  const out: number[] = [];
+  for (const k of new Set([0, 1, c.nPre >> 1, c.nPre - 1])) {
+    if (k < 0 || k >= c.nPre) continue;
+    const at = out.push(0) - 1;
+    out[at] = counterRow(pc.seed, pr, pc.table, k, (j) => void out.push(j));
+  }
+  return Int32Array.from(out);
+}

@@ -46,7 +46,7 @@ export async function buildNetworkOnDevice(d: Derived, device: GPUDevice): Promi
   const builder = d.projections.some((p) => p.connectivity === 'bernoulli-counter') ? await ConnectivityBuild.create(device) : null;
   const csr: Csr[] = [];
   for (const pr of d.projections) {
-    if (!builder || pr.connectivity !== 'bernoulli-counter') {
+    if (!builder || pr.connectivity !== 'bernoulli-counter' || pr.storage === 'procedural') {
       csr.push(buildProjection(seed, pr));
       continue;
     }
