@@ -11,6 +11,9 @@
 //                        (issue 19's four lines: bench/gpuSuite.ts; --smoke: tiny sizes for a software adapter)
 //                        [--connectivity bernoulli|bernoulli-counter]   (bernoulli-counter: the engine builds the
 //                        CSR on the device; each line then has device_build_s)
+//                        [--storage stored|procedural]   (procedural: with bernoulli-counter, the static projections
+//                        among populations keep no synapse and regenerate rows per spike; a line per storage:
+//                        compare build_s, device_state_bytes and host_peak_rss_bytes of the two)
 // Memory per line: device_state_bytes (the engine's buffers, exact from its plan), device_build_peak_bytes
 // (transient buffers of the largest device build, on top of the state while it runs), host_rss_bytes
 // (resident set after the engine is created) and host_peak_rss_bytes (the process's peak RSS so far:
@@ -74,6 +77,17 @@ if (connectivity !== 'bernoulli' && connectivity !== 'bernoulli-counter') {
   console.error(`--connectivity: ${String(connectivity)}; allowed: bernoulli, bernoulli-counter`);
   process.exit(2);
 }
+const storage = arg('storage', 'stored') as 'stored' | 'procedural';
+if ((storage !== 'stored' && storage !== 'procedural') || (storage === 'procedural' && connectivity !== 'bernoulli-counter')) {
+  console.error(`--storage: ${String(storage)}; allowed: stored, or procedural with --connectivity bernoulli-counter`);
+  process.exit(2);
+}
+/** Synapses of projection i: stored, or for a procedural one the expected count p * nPre * nPost (none is held). */
+const synapsesOf = (net: Awaited<ReturnType<typeof buildNetwork>>, i: number): number => {
+  const c = net.csr[i]!;
+  const pr = net.derived.projections[i]!;
+  return c.procedural ? pr.p * pr.pre.size * pr.post.size : nnzOf(c);
+};
 const EI_ISTDP = homeostaticInhibitory('istdp-ei', { eta: 1e-3, rho_Hz: 10, jNorm: -200, tauSTDP_ms: 200 });
 
 function emit(line: Record<string, unknown>): void {
@@ -122,7 +136,8 @@ if (suite === 'issue19') {
 sweep: for (const N of Ns) {
   for (const plastic of kinds) {
     const akil = akilNetwork({ N, T_s: warm_s + T_s, ...(plastic ? { plastic: { 'E<-I': EI_ISTDP } } : {}) });
-    akil.projections = akil.projections.map((p) => ({ ...p, connectivity }));
+    const pops = new Set(akil.populations.map((p) => p.name));
+    akil.projections = akil.projections.map((p) => ({ ...p, connectivity, ...(storage === 'procedural' && !p.plasticity && pops.has(p.pre) ? { storage } : {}) }));
     const spec = validate(akil);
     const t0 = performance.now();
     let net;
@@ -135,7 +150,7 @@ sweep: for (const N of Ns) {
     }
     const build_s = (performance.now() - t0) / 1000;
     const d = net.derived;
-    const synapses = net.csr.reduce((s, c) => s + nnzOf(c), 0);
+    const synapses = Math.round(net.csr.reduce((s, _, i) => s + synapsesOf(net!, i), 0)); // procedural: expected
     const warmSteps = Math.round((warm_s * 1000) / d.dt_ms);
     const steps = d.nSteps - warmSteps;
     let gpuWall_s = NaN; // the last launch shape's median wall, for the CPU ratio
@@ -185,12 +200,12 @@ sweep: for (const N of Ns) {
             events = 0;
             for (const p of d.pops) {
               const n = engine.spikesByPop[p.index]! - before[p.index]!;
-              const outDeg = d.projections.filter((pr) => pr.pre.kind === 'population' && pr.pre.index === p.index).reduce((s, pr) => s + nnzOf(net!.csr[pr.index]!), 0) / p.size;
+              const outDeg = d.projections.filter((pr) => pr.pre.kind === 'population' && pr.pre.index === p.index).reduce((s, pr) => s + synapsesOf(net!, pr.index), 0) / p.size;
               spikes += n;
               events += n * outDeg;
             }
             for (const x of d.inputs) {
-              const outDeg = d.projections.filter((pr) => pr.pre.kind === 'input' && pr.pre.index === x.index).reduce((s, pr) => s + nnzOf(net!.csr[pr.index]!), 0) / x.size;
+              const outDeg = d.projections.filter((pr) => pr.pre.kind === 'input' && pr.pre.index === x.index).reduce((s, pr) => s + synapsesOf(net!, pr.index), 0) / x.size;
               events += x.size * x.rate_Hz * T_s * outDeg; // expected input spikes (not counted on the GPU)
             }
           } finally {
@@ -215,6 +230,7 @@ sweep: for (const N of Ns) {
         synapses,
         spikes: Math.round(spikes),
         connectivity,
+        storage,
         build_s: Number(build_s.toFixed(3)),
         create_s: Number(create_s.toFixed(3)),
         ...mem,
