@@ -1,7 +1,7 @@
 // Procedural static projections on the WebGPU engine (SwiftShader): E<-E, I<-E and I<-I regenerated per
 // spike by procedural_row() in shaders/synapse_propagate.wgsl, E<-I plastic (iSTDP) and stored. A short run
 // (N = 400, 100 ms) must give the spike trains, window counts, currents and plastic weights of the same
-// network with every projection stored, on the passes and fused schedules, chunked graph too, and with a
+// network with every projection stored, on the passes, fused and resident schedules, chunked graph too, and with a
 // uniform 3 ms delay on the E projections; and the graph buffer must hold no synapse of them.
 import { describe, expect, it } from 'vitest';
 import { buildNetwork } from '../../src/network/network.ts';
@@ -41,7 +41,7 @@ describe('WebGPU engine: procedural static projections vs stored', () => {
   const dev = useTestDevice();
 
   for (const [what, delay_ms] of [['undelayed', undefined], ['uniform 3 ms delay on E', 3]] as const) {
-    it(`identical run, passes and fused (${what})`, async () => {
+    it(`identical run, passes, fused (and resident, chunked) (${what})`, async () => {
       const stored = buildNetwork(derive(spec('stored', delay_ms)));
       const proc = buildNetwork(derive(spec('procedural', delay_ms)));
       const opts = { adapterInfo: dev.info, stepsPerSubmit: 250 };
@@ -59,6 +59,7 @@ describe('WebGPU engine: procedural static projections vs stored', () => {
         expect(p.graph.length.post).toBeLessThan(ref.state.plan.graph.length.post / 3);
         engines.push(['fused', await WebGpuEngine.create(proc, dev.device, { ...opts, schedule: 'fused' })]);
         if (delay_ms === undefined) {
+          engines.push(['resident', await WebGpuEngine.create(proc, dev.device, { ...opts, schedule: 'resident' })]);
           const total = p.graph.total;
           engines.push(['passes chunked', await WebGpuEngine.create(proc, dev.device, { ...opts, schedule: 'passes', maxChunkBytes: { graph: 4 * Math.ceil(total / 3) } })]);
         }

@@ -13,6 +13,7 @@ import { nnzOf } from '../../src/network/connectivity.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 import { homeostaticInhibitory } from '../../src/model/rules.ts';
 import type { NetworkSpec, ProjectionSpec } from '../../src/model/spec.ts';
+import { projectionsOf } from '../../src/io/export/network.ts';
 
 const EI_ISTDP = homeostaticInhibitory('istdp-ei', { eta: 1e-3, rho_Hz: 10, jNorm: -200, tauSTDP_ms: 200 });
 
@@ -70,6 +71,17 @@ describe('procedural static projections on the CPU engine', () => {
       b.e.dispose?.();
     }, 120_000);
   }
+});
+
+describe('exports', () => {
+  it('list every synapse of a procedural projection, as the stored network would', () => {
+    const a = projectionsOf(buildNetwork(derive(spec('stored'))));
+    const b = projectionsOf(buildNetwork(derive(spec('procedural'))));
+    for (const [i, x] of a.entries()) {
+      expect(x.post.length, x.pr.name).toBeGreaterThan(0);
+      for (const k of ['pre', 'post', 'J'] as const) expect(bytes(b[i]![k]).equals(bytes(x[k])), `${x.pr.name} ${k}`).toBe(true);
+    }
+  });
 });
 
 describe('storage validation', () => {

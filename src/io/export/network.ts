@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyInitWeights, preOfCsr } from '../../network/initWeights.ts';
 import { buildNetwork, type BuiltNetwork } from '../../network/network.ts';
+import { buildProjection } from '../../network/connectivity.ts';
 import { UsageError, loadSpec } from '../../cli/loadSpec.ts';
 import { derive, type DerivedProjection } from '../../model/derive.ts';
 import type { NetworkSpec } from '../../model/spec.ts';
@@ -42,7 +43,8 @@ export function checkSpecNames(spec: NetworkSpec): void {
 /** Projections of a built network in local indices. */
 export function projectionsOf(net: BuiltNetwork): ExportProjection[] {
   return net.derived.projections.map((pr) => {
-    const c = net.csr[pr.index]!;
+    // A procedural projection stores no synapse: an export lists them all, built here from the seed (the same rows).
+    const c = net.csr[pr.index]!.procedural ? buildProjection(net.csr[pr.index]!.procedural!.seed, { ...pr, storage: 'stored' }) : net.csr[pr.index]!;
     const pre = preOfCsr(pr, c);
     for (let s = 0; s < pre.length; s++) pre[s]! -= pr.pre.offset;
     const post = Int32Array.from(c.post, (x) => x - pr.post.offset);
