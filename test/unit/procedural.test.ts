@@ -59,6 +59,7 @@ describe('procedural static projections on the CPU engine', () => {
     it(`bit-identical to the stored CSR: ${what}`, async () => {
       const a = await run(spec('stored', o), threads);
       const b = await run(spec('procedural', o), threads);
+      expect([a.e.threads, b.e.threads]).toEqual([threads, threads]);
       expect(a.spikes.length).toBeGreaterThan(200);
       expect(b.spikes).toEqual(a.spikes);
       for (const k of ['v', 'current', 'acc', 'refr'] as const) expect(bytes(b.e.state[k]).equals(bytes(a.e.state[k])), k).toBe(true);
