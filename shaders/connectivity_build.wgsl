@@ -6,7 +6,8 @@
 // Order of dispatches for one projection:
 //   row_count   (thread per row k)  rows[k] = length of row k
 //   scan_*      (group 1 on rows)   rows = exclusive prefix sum, rows[nPre] = nnz; the host reads nnz
-//   row_fill    (thread per row)    post[rows[k] ..] = postOffset + j, ascending j
+//   row_fill    (thread per row)    post[rows[k] - postBase ..] = postOffset + j, ascending j, rows
+//                                   [rowLo, rowHi) (chunked targets: one dispatch per chunk of rows)
 //   col_count   (thread per row)    colPtr[j] += 1 for each synapse onto local post j (atomic)
 //   scan_*      (group 1 on colPtr) colPtr = exclusive prefix sum; the host copies it into colFill
 //   col_fill    (thread per row)    colSyn[colFill[j]++] = s, colPre[...] = k (atomic order)
@@ -29,6 +30,10 @@ struct BuildParams {
   rowShift: u32, // shift_out: added to rows (the projection's first global synapse id)
   colShift: u32, // shift_out: added to colPtr and colSyn (its first weight index)
   preShift: u32, // shift_out: added to colPre (its first global presynaptic neuron)
+  rowLo: u32, // row_fill: rows [rowLo, rowHi) (a chunk of the targets; 0, nPre for all)
+  rowHi: u32,
+  postBase: u32, // row_fill: synapse id of post[0] (the chunk's first synapse; 0 for all)
+  pad: u32,
 }
 
 struct ScanParams {
@@ -131,9 +136,9 @@ fn row_count(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn row_fill(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let k = flat_id(wid, nwg, lid, WORKGROUP_SIZE);
-  if (k < B.nPre) {
-    _ = row_walk(k, true, rows[k]);
+  let k = B.rowLo + flat_id(wid, nwg, lid, WORKGROUP_SIZE);
+  if (k < B.rowHi) {
+    _ = row_walk(k, true, rows[k] - B.postBase);
   }
 }
 

@@ -27,7 +27,7 @@ export function deviceBuildBuffers(nPre: number, nPost: number, nnz: number, col
   const b = (words: number): number => Math.max(16, 4 * words);
   const scan = (n: number): number => 16 + b(Math.ceil(n / BUILD_SCAN_BLOCK));
   return [
-    { name: 'params', bytes: 48 },
+    { name: 'params', bytes: 64 },
     { name: 'table', bytes: b(tableLen) },
     { name: 'rowPtr', bytes: b(nPre + 1) },
     { name: 'row-pass placeholders', bytes: 6 * 16 },

@@ -126,18 +126,49 @@ describe('WebGPU engine: device-built bernoulli-counter network vs the host-buil
     }
   });
 
-  it('a projection whose build buffers pass one binding is uploaded from the host (reason kept), or refused with its bytes under require', () => {
+  it('a plastic projection whose build buffers pass one binding is uploaded from the host (reason kept), or refused with its bytes under require; a static one is built in chunks', () => {
     const net = counterNet();
     const nnz = net.csr.map((c) => c.post.length);
-    const biggest = Math.max(...nnz);
-    const big = net.derived.projections[nnz.indexOf(biggest)]!;
-    const limits = { maxStorageBufferBindingSize: 4 * biggest - 4, maxBufferSize: 2 ** 40, maxStorageBuffersPerShaderStage: 8 } as GPUSupportedLimits;
+    const ei = net.derived.projections.find((p) => p.plastic)!;
+    const ee = net.derived.projections.find((p) => p.name === 'E<-E')!;
+    const n = nnz[ei.index]!;
+    expect(nnz[ee.index]!).toBeGreaterThan(n);
+    const limits = { maxStorageBufferBindingSize: 4 * n - 4, maxBufferSize: 2 ** 40, maxStorageBuffersPerShaderStage: 8 } as GPUSupportedLimits;
     const plan = planDeviceBuild(net, limits, true, 'test device');
-    expect(plan.built.has(big.index)).toBe(false);
+    expect(plan.built.has(ei.index)).toBe(false);
     expect(plan.built.size).toBe(net.derived.projections.length - plan.uploaded.length);
-    expect(plan.uploaded.find((u) => u.name === big.name)?.reason).toContain(`${(4 * biggest).toLocaleString('en')} B`);
-    expect(() => planDeviceBuild(net, limits, 'require', 'test device')).toThrow(new RegExp(`projection ${big.name.replace('<', '<')} cannot be built on test device: its \\w+ buffer needs`));
+    expect(plan.uploaded.find((u) => u.name === ei.name)?.reason).toContain(`${(4 * n).toLocaleString('en')} B`);
+    expect(plan.chunked.get(ee.index)).toBe(n - 1); // its targets (4 * nnz B) pass the binding: chunks of n - 1 words
+    expect(() => planDeviceBuild(net, limits, 'require', 'test device')).toThrow(new RegExp(`projection E<-I cannot be built on test device: its \\w+ buffer needs`));
     expect(planDeviceBuild(net, limits, false).built.size).toBe(0);
+    // A chunk must hold a whole row: below nPost words the static projection is uploaded too.
+    const tiny = { ...limits, maxStorageBufferBindingSize: 4 * ee.post.size - 4 } as GPUSupportedLimits;
+    expect(planDeviceBuild(net, tiny, true).chunked.has(ee.index)).toBe(false);
+  });
+
+  it('chunked device build (artificially small chunks): the graph equals the host upload word for word', async () => {
+    const net = counterNet();
+    const opts = { adapterInfo: dev.info, stepsPerSubmit: 500 };
+    const host = await WebGpuEngine.create(net, dev.device, { ...opts, deviceBuild: false });
+    const whole = await WebGpuEngine.create(net, dev.device, opts);
+    const ee = net.derived.projections.find((p) => p.name === 'E<-E')!;
+    const bytes = 4 * Math.ceil(net.csr[ee.index]!.post.length / 5); // E<-E in about 5 chunks, E<-X and I<-E in 2
+    const chunked = await WebGpuEngine.create(net, dev.device, { ...opts, buildChunkBytes: bytes, maxChunkBytes: { graph: 4 * Math.ceil(host.state.plan.graph.total / 3) } });
+    try {
+      expect(chunked.connectivityBuild.device).toEqual(whole.connectivityBuild.device);
+      // what the engine planned: E<-E, E<-X and I<-E in chunks (the plastic E<-I, whose build peak dominates here, whole)
+      const planned = planDeviceBuild(net, dev.device.limits, true, 'test', bytes).chunked;
+      expect([...planned.keys()].map((i) => net.derived.projections[i]!.name).sort()).toEqual(['E<-E', 'E<-X', 'I<-E']);
+      expect(chunked.connectivityBuild.peakBuildBytes).toBeLessThanOrEqual(whole.connectivityBuild.peakBuildBytes);
+      const want = await words(host);
+      const got = await words(chunked);
+      expect(exactDiff('chunked graph', got.graph, want.graph)).toBe('');
+      expect(exactDiff('chunked weight', got.weight, want.weight)).toBe('');
+    } finally {
+      host.dispose();
+      whole.dispose();
+      chunked.dispose();
+    }
   });
 });
 

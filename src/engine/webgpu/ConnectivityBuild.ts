@@ -15,8 +15,8 @@ import { WORKGROUP_SIZE } from './layout.ts';
 
 /** Elements per block of the scan (SCAN_BLOCK in the shader). */
 const SCAN_BLOCK = BUILD_SCAN_BLOCK;
-/** Bytes of BuildParams (12 words). */
-const BUILD_PARAMS_BYTES = 48;
+/** Bytes of BuildParams (16 words). */
+const BUILD_PARAMS_BYTES = 64;
 
 /** One projection's CSR in device buffers (u32 words; weight f32). Destroy it when done. */
 export interface DeviceCsr {
@@ -61,6 +61,12 @@ export interface BuildOptions {
   shift?: { row: number; col: number; pre: number };
   /** Stop after the row pointers (rowPointers()): no targets, columns or weights are built. */
   rowsOnly?: boolean;
+  /**
+   * Chunked targets (static projections: no columns, no weights): the targets are filled a chunk of whole rows
+   * of at most `words` synapses at a time into one transient buffer, and `sink` encodes the copies of each chunk
+   * (its buffer, its first synapse id, its synapses) before the next; the returned post is a placeholder.
+   */
+  postChunks?: { words: number; sink: (enc: GPUCommandEncoder, post: GPUBuffer, firstSyn: number, n: number) => void };
 }
 
 const storage = (t: GPUBufferBindingType = 'storage'): { type: GPUBufferBindingType } => ({ type: t });
@@ -178,6 +184,7 @@ export class ConnectivityBuild {
     const words = new ArrayBuffer(BUILD_PARAMS_BYTES);
     const u = new Uint32Array(words);
     u.set([nPre, nPost, pr.post.offset, pr.index, seed >>> 0, mode, table.length, 0]);
+    u.set([0, nPre, 0], 12); // row_fill: every row, post[0] = synapse 0
     new Float32Array(words)[8] = pr.J;
     dev.queue.writeBuffer(params, 0, words);
     const tableBuf = this.buffer('table', table.length);
@@ -216,6 +223,7 @@ export class ConnectivityBuild {
       const none = (label: string): GPUBuffer => this.buffer(label, 1);
       return { nPre, nPost, nnz, rowPtr, post: none('post'), colPtr: none('colPtr'), colSyn: none('colSyn'), colPre: none('colPre'), weight: none('weight') };
     }
+    if (opts.postChunks) return await this.fillChunked(pr, nnz, rowPtr, params, words, group, temps, opts.postChunks);
     u[7] = nnz;
     const shift = opts.shift;
     if (shift) u.set([shift.row, shift.col, shift.pre], 9);
@@ -245,6 +253,56 @@ export class ConnectivityBuild {
     await popScopes(dev, `building projection ${pr.name} on the device (targets, columns, weights)`);
     for (const t of temps) t.destroy();
     return { nPre, nPost, nnz, rowPtr, post, colPtr, colSyn, colPre, weight };
+  }
+
+  /**
+   * The targets of a static projection chunk by chunk (BuildOptions.postChunks): whole rows of at most
+   * chunk.words synapses per chunk (a row longer than that throws), each filled into one transient buffer and
+   * handed to chunk.sink. lastBuildBytes counts the largest chunk only (one is alive at a time).
+   */
+  private async fillChunked(
+    pr: DerivedProjection,
+    nnz: number,
+    rowPtr: GPUBuffer,
+    params: GPUBuffer,
+    words: ArrayBuffer,
+    group: (b: { post?: GPUBuffer }) => GPUBindGroup,
+    temps: GPUBuffer[],
+    chunk: NonNullable<BuildOptions['postChunks']>,
+  ): Promise<DeviceCsr> {
+    const dev = this.device;
+    const nPre = pr.pre.size;
+    const rows = new Int32Array(await this.read(rowPtr, nPre + 1));
+    const u = new Uint32Array(words);
+    const before = this.lastBuildBytes;
+    let peak = 0;
+    for (let k0 = 0; k0 < nPre; ) {
+      let k1 = k0;
+      while (k1 < nPre && rows[k1 + 1]! - rows[k0]! <= chunk.words) k1++;
+      if (k1 === k0) throw new Error(`projection ${pr.name}: row ${k0} has ${rows[k0 + 1]! - rows[k0]!} synapses, more than a chunk of ${chunk.words}`);
+      const n = rows[k1]! - rows[k0]!;
+      u.set([k0, k1, rows[k0]!], 12);
+      dev.queue.writeBuffer(params, 0, words);
+      this.lastBuildBytes = before;
+      const post = this.buffer('post chunk', n);
+      peak = Math.max(peak, this.lastBuildBytes - before);
+      const g = group({ post });
+      pushScopes(dev);
+      const enc = dev.createCommandEncoder({ label: 'ConnectivityBuild.fillChunk' });
+      this.dispatch(enc, 'row_fill', [g], k1 - k0, WORKGROUP_SIZE);
+      chunk.sink(enc, post, rows[k0]!, n);
+      dev.queue.submit([enc.finish()]);
+      await dev.queue.onSubmittedWorkDone();
+      await popScopes(dev, `building projection ${pr.name} on the device (targets of rows ${k0} to ${k1 - 1})`);
+      post.destroy();
+      k0 = k1;
+    }
+    this.lastBuildBytes = before + peak;
+    for (const t of temps) t.destroy();
+    const none = (label: string): GPUBuffer => this.buffer(label, 1);
+    const out = { nPre, nPost: pr.post.size, nnz, rowPtr, post: none('post'), colPtr: none('colPtr'), colSyn: none('colSyn'), colPre: none('colPre'), weight: none('weight') };
+    this.lastBuildBytes = before + peak;
+    return out;
   }
 
   /**

@@ -80,6 +80,11 @@ export interface WebGpuEngineOptions {
    * upload them like every other projection (tests compare the two).
    */
   deviceBuild?: boolean | 'require';
+  /**
+   * Largest target chunk of a device build in bytes (default: one binding, maxStorageBufferBindingSize): a static
+   * projection with more targets is built in chunks of whole rows (deviceGraph.ts). Tests set it small.
+   */
+  buildChunkBytes?: number;
 }
 
 /** The pass-by-pass schedule's passes (SCHEDULE order). */
@@ -191,12 +196,12 @@ export class WebGpuEngine implements Engine {
         spikeWorkgroups: opts.spikeWorkgroups ?? defaultSpikeWorkgroups(net, info?.isSoftware ?? false),
         inputWorkgroups: defaultInputWorkgroups(net),
       });
-      const buildPlan = planDeviceBuild(net, gpu.limits, opts.deviceBuild ?? true, name);
+      const buildPlan = planDeviceBuild(net, gpu.limits, opts.deviceBuild ?? true, name, opts.buildChunkBytes);
       const deviceBuilt = buildPlan.built;
       const state = await SimState.create(gpu, plan, name, { deviceBuilt, ...(opts.maxChunkBytes !== undefined ? { maxChunkBytes: opts.maxChunkBytes } : {}) });
       const built =
         deviceBuilt.size > 0
-          ? await installDeviceGraph(state, deviceBuilt).catch((e: unknown) => {
+          ? await installDeviceGraph(state, deviceBuilt, buildPlan.chunked).catch((e: unknown) => {
               state.destroy();
               throw e;
             })

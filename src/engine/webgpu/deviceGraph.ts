@@ -3,6 +3,7 @@
 // and for plastic projections the column index and the initial weights J), so their CSR is never
 // uploaded from the host. SimState skips those sections when it writes the host graph (plan.writeGraph).
 import type { BuiltNetwork } from '../../network/network.ts';
+import type { DerivedProjection } from '../../model/derive.ts';
 import { nnzOf } from '../../network/connectivity.ts';
 import { chunkLength } from './chunks.ts';
 import type { ChunkedBuffer } from './chunkedBuffer.ts';
@@ -12,6 +13,8 @@ import { popScopes, pushScopes, type SimState } from './simState.ts';
 /** Which projections the engine builds on the device, and why the others of the scheme are uploaded. */
 export interface DeviceBuildPlan {
   built: Set<number>;
+  /** Of built: static projections whose targets pass one binding, built in chunks of whole rows (words per chunk). */
+  chunked: Map<number, number>;
   /** 'bernoulli-counter' projections uploaded from the host instead, with the exact reason. */
   uploaded: { name: string; reason: string }[];
 }
@@ -21,18 +24,38 @@ export interface DeviceBuildPlan {
  * within one binding); the others are uploaded from the host CSR, or with mode 'require' refused with the
  * bytes and the limit. mode false: none is built on the device.
  */
-export function planDeviceBuild(net: BuiltNetwork, limits: GPUSupportedLimits, mode: boolean | 'require' = true, deviceName = 'this device'): DeviceBuildPlan {
-  const out: DeviceBuildPlan = { built: new Set(), uploaded: [] };
+export function planDeviceBuild(net: BuiltNetwork, limits: GPUSupportedLimits, mode: boolean | 'require' = true, deviceName = 'this device', chunkBytes = Infinity): DeviceBuildPlan {
+  const out: DeviceBuildPlan = { built: new Set(), chunked: new Map(), uploaded: [] };
   if (mode === false) return out;
   for (const pr of net.derived.projections) {
     if (pr.connectivity !== 'bernoulli-counter' || pr.storage === 'procedural') continue; // procedural: nothing to build
     const plastic = pr.plastic !== null;
-    const why = buildRefusal(limits, pr, nnzOf(net.csr[pr.index]!), { columns: plastic, weights: plastic });
+    const nnz = nnzOf(net.csr[pr.index]!);
+    const why = buildRefusal(limits, pr, nnz, { columns: plastic, weights: plastic });
+    // A static projection whose targets pass one binding (or chunkBytes): built in chunks of whole rows when the
+    // other build buffers fit and a chunk holds a whole row (at most nPost synapses).
+    const words = plastic ? null : chunkedBuildWords(limits, pr, nnz, chunkBytes);
+    if (words !== null) {
+      out.built.add(pr.index);
+      out.chunked.set(pr.index, words);
+      continue;
+    }
     if (why === null) out.built.add(pr.index);
     else if (mode === 'require') throw new Error(`WebGPU engine: projection ${pr.name} cannot be built on ${deviceName}: ${why}`);
     else out.uploaded.push({ name: pr.name, reason: why });
   }
   return out;
+}
+
+/**
+ * Words per target chunk when static projection pr (nnz synapses) is built in chunks: its targets pass one binding
+ * (or chunkBytes), the other build buffers fit, and a chunk holds a whole row (nPost words); else null.
+ */
+export function chunkedBuildWords(limits: GPUSupportedLimits, pr: DerivedProjection, nnz: number, chunkBytes = Infinity): number | null {
+  const cap = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize, chunkBytes);
+  const words = Math.floor(cap / 4);
+  if (4 * nnz <= cap || pr.post.size > words) return null;
+  return buildRefusal(limits, pr, Math.min(nnz, words), { columns: false, weights: false }) === null ? words : null;
 }
 
 /** Every stored 'bernoulli-counter' projection of net (what a device with unbounded limits builds). */
@@ -58,7 +81,7 @@ function copyInto(enc: GPUCommandEncoder, dst: ChunkedBuffer, at: number, src: G
  * Returns the wall time of the device builds (ms) and the largest build's transient buffers (bytes, held
  * on top of the engine's state while it runs).
  */
-export async function installDeviceGraph(state: SimState, which: ReadonlySet<number>): Promise<{ ms: number; peakBuildBytes: number }> {
+export async function installDeviceGraph(state: SimState, which: ReadonlySet<number>, chunked: ReadonlyMap<number, number> = new Map()): Promise<{ ms: number; peakBuildBytes: number }> {
   const t0 = performance.now();
   const { plan, device } = state;
   const d = plan.net.derived;
@@ -67,6 +90,21 @@ export async function installDeviceGraph(state: SimState, which: ReadonlySet<num
   for (const pr of d.projections) {
     if (!which.has(pr.index)) continue;
     const p = plan.projs[pr.index]!;
+    const words = chunked.get(pr.index);
+    if (words !== undefined) {
+      // Targets chunk by chunk straight into the graph; the row pointers (nPre + 1 words) shifted on the host.
+      const postAt = plan.graph.offset.post + p.synOff;
+      const dc = await builder.build(d.spec.seed >>> 0, pr, { columns: false, weights: false, postChunks: { words, sink: (enc, post, first, n) => copyInto(enc, state.graph, postAt + first, post, n) } });
+      peakBuildBytes = Math.max(peakBuildBytes, builder.lastBuildBytes);
+      try {
+        if (dc.nnz !== p.nnz) throw new Error(`projection ${pr.name}: the device built ${dc.nnz} synapses, the host ${p.nnz} (device and host builders disagree)`);
+        state.graph.write(p.rowOff, shiftedRows(plan.net.csr[pr.index]!.rowPtr, p.synOff));
+        await state.graph.flush();
+      } finally {
+        destroyDeviceCsr(dc);
+      }
+      continue;
+    }
     const dc = await builder.build(d.spec.seed >>> 0, pr, { columns: p.plastic, weights: p.plastic, shift: { row: p.synOff, col: p.wOff, pre: pr.pre.offset } });
     peakBuildBytes = Math.max(peakBuildBytes, builder.lastBuildBytes);
     try {
@@ -89,4 +127,11 @@ export async function installDeviceGraph(state: SimState, which: ReadonlySet<num
     }
   }
   return { ms: performance.now() - t0, peakBuildBytes };
+}
+
+/** Row pointers shifted by the projection's first global synapse id (the engine's layout), as u32 words. */
+function shiftedRows(rowPtr: Int32Array, shift: number): Uint32Array {
+  const out = new Uint32Array(rowPtr.length);
+  for (let k = 0; k < rowPtr.length; k++) out[k] = rowPtr[k]! + shift;
+  return out;
 }

@@ -11,6 +11,7 @@ import type { Derived } from '../../model/derive.ts';
 import { buildNetwork, type BuiltNetwork } from '../../network/network.ts';
 import { buildProjection, lazyWeights, type Csr } from '../../network/connectivity.ts';
 import { buildRefusal, ConnectivityBuild, destroyDeviceCsr } from './ConnectivityBuild.ts';
+import { chunkedBuildWords } from './deviceGraph.ts';
 
 /** What buildNetworkOnDevice did per projection, and the device time it took. */
 export interface DeviceNetworkInfo {
@@ -54,7 +55,8 @@ export async function buildNetworkOnDevice(d: Derived, device: GPUDevice): Promi
     const rowPtr = await builder.rowPointers(seed, pr);
     const nnz = rowPtr[pr.pre.size]!;
     const plastic = pr.plastic !== null;
-    const why = buildRefusal(device.limits, pr, nnz, { columns: plastic, weights: plastic });
+    // A static projection whose targets pass one binding is still device-only: the engine builds it in chunks.
+    const why = !plastic && chunkedBuildWords(device.limits, pr, nnz) !== null ? null : buildRefusal(device.limits, pr, nnz, { columns: plastic, weights: plastic });
     if (why !== null) {
       info.host.push({ name: pr.name, reason: why });
       csr.push(buildProjection(seed, pr));
