@@ -137,9 +137,8 @@ describe('STDP with delays: updates at the arrival time (NEST convention)', () =
     expect(() => pairSpec(rule, 20, { min_ms: 0.2, max_ms: 0.5 })).toThrow(/projections\[0\]\.delay.*one delay per projection/);
   });
 
-  it('the WebGPU engine refuses a delayed STDP projection by name (so auto picks the CPU); d = 1 it runs', () => {
+  it('the WebGPU engine runs a delayed STDP projection (no refusal; its twin: test/gpu/delayedStdp.test.ts)', () => {
     const rule = rules[0]![1];
-    expect(gpuUnsupportedModels(buildNetwork(derive(pairSpec(rule, 20, { min_ms: 0.3, max_ms: 0.3 }))))).toEqual(["projection 'B<-A' (spike-driven plasticity with a delay of 3 steps: CPU only for now)"]);
-    expect(gpuUnsupportedModels(buildNetwork(derive(pairSpec(rule, 20, { min_ms: 0.1, max_ms: 0.1 }))))).toEqual([]);
+    expect(gpuUnsupportedModels(buildNetwork(derive(pairSpec(rule, 20, { min_ms: 0.3, max_ms: 0.3 }))))).toEqual([]);
   });
 });
