@@ -457,11 +457,14 @@ export { Params };
 
 /**
  * The models of a network the WebGPU engine cannot run, named: CPU-only synapse models and synapse models with
- * more than 2 params (declared f32 and i32 state of neuron and synapse models lives on the GPU); [] if none.
+ * more than 2 params (declared f32 and i32 state of neuron and synapse models lives on the GPU), spike-driven plasticity
+ * with per-synapse delays; [] if none.
  */
 export function gpuUnsupportedModels(net: BuiltNetwork): string[] {
   const names = [...new Set(net.derived.channels.map((c) => c.synapse))];
   const cpuOnly = names.filter((n) => !synapseModel(n).gpu).map((n) => `synapse model '${n}' (CPU only)`);
   const manyParams = [...new Set(net.derived.channels.filter((c) => (c.params?.length ?? 0) > 2).map((c) => c.synapse))].map((n) => `synapse model '${n}' (more than 2 params: ChannelParams has p0, p1)`);
-  return [...cpuOnly, ...manyParams];
+  // spike-driven plasticity with per-synapse delays (src/engine/cpu/heteroDelayed.ts) has no WGSL twin yet
+  const heteroStdp = net.derived.projections.filter((p) => p.arrivalLagMin < p.arrivalLag).map((p) => `projection '${p.name}' (spike-driven plasticity with per-synapse delays of ${p.delay.min}..${p.delay.max} steps: CPU only for now)`);
+  return [...cpuOnly, ...manyParams, ...heteroStdp];
 }
