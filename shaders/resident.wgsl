@@ -70,6 +70,8 @@ fn step_resident(@builtin(local_invocation_index) lid: u32) {
       propagate_spiker(g, slid, t);
       plasticity_pre_spiker(g, slid, t);
     }
+    propagate_arrivals(sub, nsub, slid, t); // delayed plastic projections: their arrivals (state.wgsl)
+    plasticity_pre_arrivals(sub, nsub, slid, t);
     phase_barrier();
     for (var s = sub; s < n; s += nsub) {
       plasticity_post_spiker(ctl.list[P.spikeOff + s], slid, t);
@@ -78,6 +80,7 @@ fn step_resident(@builtin(local_invocation_index) lid: u32) {
     for (var i = lid; i < P.N; i += RESIDENT_THREADS) {
       trace_update_at(i, t);
     }
+    hist_record(lid, RESIDENT_THREADS, t);
     phase_barrier();
     if (lid == 0u) {
       atomicStore(&ctl.nSpikes[0], 0u);

@@ -124,3 +124,55 @@ fn apply_term(j: u32, t: Term, w: f32, x_pre: f32, x_post: f32) -> f32 {
   }
   return wn;
 }
+
+// Spike history of delayed spike-driven plasticity (the NEST convention, docs/trials-delays.md; twin of
+// src/engine/cpu/spikeHistory.ts): step s's spike list in slot s % H of ctl.list at P.histOff (H counts, then H
+// lists of N), and one bit per neuron and slot in istate (the lagged trace groups of trace_update.wgsl). H > every
+// arrival lag, so the slot a step writes is never one that step reads.
+
+// Entries first, first + stride, ... of this step's spike list into the history; first == 0 writes the count.
+// Any order of the entries: their readers accumulate integers or update disjoint rows.
+fn hist_record(first: u32, stride: u32, step: u32) {
+  if (P.histSlots == 0u) {
+    return;
+  }
+  let n = spike_count();
+  let slot = step % P.histSlots;
+  let base = P.histOff + P.histSlots + slot * P.N;
+  for (var s = first; s < n; s += stride) {
+    ctl.list[base + s] = spike_at(s);
+  }
+  if (first == 0u) {
+    ctl.list[P.histOff + slot] = n;
+  }
+}
+
+// Spikers of step `step - lag` (1 <= lag < H): their count (0 before step lag) and entry s.
+fn hist_count(step: u32, lag: u32) -> u32 {
+  if (step < lag) {
+    return 0u;
+  }
+  return ctl.list[P.histOff + (step - lag) % P.histSlots];
+}
+
+fn hist_at(step: u32, lag: u32, s: u32) -> u32 {
+  return ctl.list[P.histOff + P.histSlots + ((step - lag) % P.histSlots) * P.N + s];
+}
+
+// Neuron i's bit of step `step - lag` (false before step lag); hist_bit_set writes the bit of `step` (only
+// neuron i's own thread touches its words).
+fn hist_bit(i: u32, step: u32, lag: u32) -> bool {
+  if (step < lag) {
+    return false;
+  }
+  let slot = (step - lag) % P.histSlots;
+  return ((bitcast<u32>(istate[P.histBitsOff + i * P.histWords + slot / 32u]) >> (slot % 32u)) & 1u) != 0u;
+}
+
+fn hist_bit_set(i: u32, step: u32, spiked: bool) {
+  let slot = step % P.histSlots;
+  let at = P.histBitsOff + i * P.histWords + slot / 32u;
+  let m = 1u << (slot % 32u);
+  let w = bitcast<u32>(istate[at]);
+  istate[at] = bitcast<i32>(select(w & ~m, w | m, spiked));
+}

@@ -31,6 +31,11 @@ fn step_spikers(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
       propagate_spiker(g, lid, step);
       plasticity_pre_spiker(g, lid, step);
     }
+    // delayed plastic projections: their arrivals (one workgroup reads a synapse before it updates it), and
+    // this step's list into the spike history (a slot no reader of this step reads)
+    propagate_arrivals(w, SPIKE_GROUPS, lid, step);
+    plasticity_pre_arrivals(w, SPIKE_GROUPS, lid, step);
+    hist_record(w * ROW_THREADS + lid, SPIKE_GROUPS * ROW_THREADS, step);
   } else if (w < SPIKE_GROUPS + INPUT_GROUPS) {
     deliver_inputs_independent(w - SPIKE_GROUPS, INPUT_GROUPS, lid, step + 1u);
   } else if (w < SPIKE_GROUPS + INPUT_GROUPS + CORR_GROUPS) {

@@ -99,37 +99,67 @@ fn propagate_spiker(g: u32, lid: u32, step: u32) {
   for (var j = 0u; j < P.nProj; j++) {
     let pj = &P.projs[j];
     let k = g - pj.preOffset; // wraps for g below the range
-    if (pj.preIsInput != 0u || k >= pj.preSize) {
+    if (pj.preIsInput != 0u || k >= pj.preSize || pj.arrivalLag != 0u) {
+      continue; // (a delayed plastic projection runs on its arrivals: propagate_arrivals)
+    }
+    propagate_row(j, k, lid, step);
+  }
+}
+
+// Projection j's row k (local presynaptic index) at `step`.
+fn propagate_row(j: u32, k: u32, lid: u32, step: u32) {
+  let pj = &P.projs[j];
+  let base = pj.channel * P.N;
+  if (pj.procedural != 0u) {
+    if (lid == 0u) {
+      procedural_row(j, k, base, step); // a row's draws are sequential: one thread walks it
+    }
+    return;
+  }
+  let end = graph_at(pj.rowOff + k + 1u);
+  if (pj.plastic != 0u) {
+    let w_base = pj.wOff - pj.synOff;
+    let kick = pj.kick;
+    let ring = pj.delayMax > 1u && pj.arrivalLag == 0u;
+    for (var y = graph_at(pj.rowOff + k) + lid; y < end; y += ROW_THREADS) {
+      var at = base + graph_at(P.postOff + y);
+      if (ring) {
+        at = delayed_at(j, y, at, step);
+      }
+      acc_add(at, fixed_increment(weight_at(w_base + y), kick, at, step), step);
+    }
+  } else {
+    let q = pj.q;
+    if (pj.delayMax > 1u) {
+      for (var y = graph_at(pj.rowOff + k) + lid; y < end; y += ROW_THREADS) {
+        acc_add(delayed_at(j, y, base + graph_at(P.postOff + y), step), q, step);
+      }
+      return;
+    }
+    for (var y = graph_at(pj.rowOff + k) + lid; y < end; y += ROW_THREADS) {
+      acc_add(base + graph_at(P.postOff + y), q, step);
+    }
+  }
+}
+
+// Delayed spike-driven plasticity (NEST convention, docs/trials-delays.md): projection j with arrivalLag L
+// delivers, undelayed, the spikers of step - L (the history, state.wgsl) at `step`. Worker w of nw takes
+// arrivals w, w + nw, ... (plasticity_pre_arrivals the same ones, with the same thread per synapse).
+fn propagate_arrivals(w: u32, nw: u32, lid: u32, step: u32) {
+  if (P.histSlots == 0u) {
+    return;
+  }
+  for (var j = 0u; j < P.nProj; j++) {
+    let pj = &P.projs[j];
+    let lag = pj.arrivalLag;
+    if (lag == 0u) {
       continue;
     }
-    let base = pj.channel * P.N;
-    if (pj.procedural != 0u) {
-      if (lid == 0u) {
-        procedural_row(j, k, base, step); // a row's draws are sequential: one thread walks it
-      }
-      continue;
-    }
-    let end = graph_at(pj.rowOff + k + 1u);
-    if (pj.plastic != 0u) {
-      let w_base = pj.wOff - pj.synOff;
-      let kick = pj.kick;
-      for (var y = graph_at(pj.rowOff + k) + lid; y < end; y += ROW_THREADS) {
-        var at = base + graph_at(P.postOff + y);
-        if (pj.delayMax > 1u) {
-          at = delayed_at(j, y, at, step);
-        }
-        acc_add(at, fixed_increment(weight_at(w_base + y), kick, at, step), step);
-      }
-    } else {
-      let q = pj.q;
-      if (pj.delayMax > 1u) {
-        for (var y = graph_at(pj.rowOff + k) + lid; y < end; y += ROW_THREADS) {
-          acc_add(delayed_at(j, y, base + graph_at(P.postOff + y), step), q, step);
-        }
-        continue;
-      }
-      for (var y = graph_at(pj.rowOff + k) + lid; y < end; y += ROW_THREADS) {
-        acc_add(base + graph_at(P.postOff + y), q, step);
+    let n = hist_count(step, lag);
+    for (var s = w; s < n; s += nw) {
+      let k = hist_at(step, lag, s) - pj.preOffset;
+      if (k < pj.preSize) {
+        propagate_row(j, k, lid, step);
       }
     }
   }
@@ -145,4 +175,5 @@ fn synapse_propagate(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgro
   for (var s = wid.x; s < n; s += nwg.x) {
     propagate_spiker(spike_at(s), lid, step);
   }
+  propagate_arrivals(wid.x, nwg.x, lid, step);
 }

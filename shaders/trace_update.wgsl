@@ -20,17 +20,25 @@ fn trace_update_at(i: u32, step: u32) {
     }
     let at = P.trOff + t * P.N + i;
     var x = fstate[at];
-    if (spiked) {
+    // a lagged group (a delayed plastic projection's pre trace) counts the arrivals: i's spike of step - lag
+    var counted = spiked;
+    if (tr.lag != 0u) {
+      counted = hist_bit(i, step, tr.lag);
+    }
+    if (counted) {
       x = x + 1.0;
     }
     fstate[at] = x * tr.decay;
+  }
+  if (P.histSlots > 0u) {
+    hist_bit_set(i, step, spiked);
   }
   if (P.delaySlots > 0u) {
     // Delayed input arriving now (delayedPropagate.ts joinDelayed): the ring's slot of this step joins acc.
     let slot = P.nChannels * P.N * (1u + step % P.delaySlots);
     for (var c = 0u; c < P.nChannels; c++) {
       let at = c * P.N + i;
-      let r = atomicExchange(&acc[slot + at], 0);
+      let r = acc_take(slot + at); // (the ring is in workgroup memory with the accumulators on that path)
       if (r != 0) {
         acc_add(at, r, step);
       }
@@ -67,7 +75,9 @@ fn trace_update(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
     return;
   }
   let i = neuron_index(gid, nwg);
+  let step = current_step();
   if (i < P.N) {
-    trace_update_at(i, current_step());
+    trace_update_at(i, step);
   }
+  hist_record(i, P.N, step); // (one thread per neuron: at least as many as spikers)
 }

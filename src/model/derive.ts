@@ -140,11 +140,20 @@ export interface DerivedProjection {
   /**
    * Spike-driven plasticity (traced rule) with a delay of d > 1 steps (one per projection): d - 1, else 0. Such a
    * projection runs as undelayed on the spikers of step t - lag (the arrivals; Derived.spikeHistory), with a pre
-   * trace group of the same lag: the NEST convention, docs/trials-delays.md.
+   * trace group of the same lag: the NEST convention, docs/trials-delays.md. With per-synapse delays
+   * (delay.min < delay.max): the largest lag, delay.max - 1.
    */
   arrivalLag: number;
   /** 'procedural': no synapse memory, rows regenerated from their counters per spike (spec storage; 'auto' resolves to 'stored' here, see resolveAutoStorage). */
   storage: 'stored' | 'procedural';
+  /** The smallest lag, delay.min - 1 (= arrivalLag with one delay per projection; 0 when arrivalLag is 0). */
+  arrivalLagMin: number;
+  /**
+   * Per-synapse delays on a spike-driven plastic projection (arrivalLagMin < arrivalLag): the pre trace group of
+   * each lag L in [arrivalLagMin, arrivalLag] at [L - arrivalLagMin] (a synapse of delay d reads lag d - 1's); else [].
+   * src/engine/cpu/heteroDelayed.ts.
+   */
+  preTraceByLag: number[];
 }
 
 export interface TraceGroup {
@@ -264,14 +273,17 @@ export function derive(spec: NetworkSpec): Derived {
     const pl = pr.plasticity;
     let plastic: DerivedRule | null = null;
     const delay = pr.delay ? { min: Math.round(pr.delay.min_ms / dt), max: Math.round(pr.delay.max_ms / dt) } : { min: 1, max: 1 };
-    // validate.ts allows a traced rule only with one delay per projection (min = max)
+    // a traced rule with delays: arrival lags delay.min - 1 .. delay.max - 1 (one per projection: min = max)
     const arrivalLag = pl && prePop && typeof pl.tauSTDP_ms === 'number' && delay.max > 1 ? delay.max - 1 : 0;
+    const arrivalLagMin = arrivalLag > 0 ? delay.min - 1 : 0;
+    const preTraceByLag: number[] = [];
     if (pl && prePop) {
       // Trace groups first (pre, then post), then the family's constants (src/plasticity; pair.ts for the pair form).
       // A rule without spike traces (family 'trial': tauSTDP_ms absent) takes no trace group.
       const traced = typeof pl.tauSTDP_ms === 'number';
       const preTrace = traced ? traceOf(prePop.index, pl.tauSTDP_ms, arrivalLag) : 0;
       const postTrace = traced ? traceOf(post.index, pl.tauSTDP_ms) : 0;
+      if (traced && arrivalLagMin < arrivalLag) for (let L = arrivalLagMin; L <= arrivalLag; L++) preTraceByLag.push(traceOf(prePop.index, pl.tauSTDP_ms, L));
       const startStep = Math.round(((pl.startAt_s ?? 0) * 1000) / dt);
       plastic = familyOfRule(pl.rule)!.derive(pl as unknown as Record<string, unknown>, { dt_ms: dt, jScale, preTrace, postTrace, startStep });
     }
@@ -294,6 +306,8 @@ export function derive(spec: NetworkSpec): Derived {
       delay,
       arrivalLag,
       storage: pr.storage === 'procedural' ? 'procedural' : 'stored',
+      arrivalLagMin,
+      preTraceByLag,
     };
   });
   for (const p of pops) p.condChannels.sort((a, b) => a - b);

@@ -136,9 +136,12 @@ function checkConductanceTarget(c: Checker, path: string, p: Record<string, unkn
 
 /**
  * A projection's delay: min_ms >= dt (a delay shorter than one step), max_ms >= min_ms, max_ms / dt at most
- * MAX_DELAY_STEPS (the ring), and one delay per projection (min = max) on a spike-driven (STDP) rule: its
- * updates use the arrival times (docs/trials-delays.md), per projection only for now (family 'trial' is free).
+ * MAX_DELAY_STEPS (the ring); on a spike-driven (STDP) rule, whose updates use the arrival times (docs/trials-delays.md),
+ * per-synapse delays span at most MAX_STDP_DELAY_SPAN steps (one pre trace group per delay; family 'trial' is free).
  */
+/** Distinct per-synapse delays (in steps) a spike-driven plastic projection may have: one pre trace group each. */
+export const MAX_STDP_DELAY_SPAN = 64;
+
 function checkDelay(c: Checker, path: string, v: unknown, dt: unknown, pl: unknown): void {
   if (!c.obj(path, v)) return;
   c.known(path, v, ['min_ms', 'max_ms']);
@@ -148,8 +151,9 @@ function checkDelay(c: Checker, path: string, v: unknown, dt: unknown, pl: unkno
   if (hi < lo) c.bad(`${path}.max_ms`, hi, `>= min_ms (${lo})`);
   if (Math.round(hi / dt) > MAX_DELAY_STEPS) c.bad(`${path}.max_ms`, hi, `<= ${MAX_DELAY_STEPS} steps (${MAX_DELAY_STEPS * dt} ms at dt_ms = ${dt}): longer than the delay ring allows`);
   const rule = pl && typeof pl === 'object' ? (pl as Record<string, unknown>)['rule'] : undefined;
-  if (rule !== undefined && rule !== 'per-trial' && Math.round(hi / dt) > 1 && Math.round(lo / dt) !== Math.round(hi / dt))
-    c.bad(path, `[${lo}, ${hi}] ms`, `one delay per projection (min_ms = max_ms) on a projection with spike-driven plasticity ('${String(rule)}'): heterogeneous per-synapse delays with STDP are not supported yet (rule 'per-trial' allows them)`);
+  const span = Math.round(hi / dt) - Math.round(lo / dt) + 1;
+  if (rule !== undefined && rule !== 'per-trial' && span > MAX_STDP_DELAY_SPAN)
+    c.bad(path, `[${lo}, ${hi}] ms (${span} delays of whole steps)`, `at most ${MAX_STDP_DELAY_SPAN} distinct delays (max - min <= ${MAX_STDP_DELAY_SPAN - 1} steps) on a projection with spike-driven plasticity ('${String(rule)}'): each delay needs its own presynaptic trace of arrivals`);
 }
 
 /** Throws SpecError listing every bad field; returns the spec typed when valid. */

@@ -34,7 +34,7 @@ describe('layout schema (host)', () => {
   it('follows the WGSL rules: sizes and offsets pinned', () => {
     expect([Term.size, Term.align]).toEqual([32, 16]);
     expect([PopParams.size, ChannelParams.size, TraceParams.size, InputParams.size, SignalParams.size]).toEqual([112, 48, 16, 64, 16]); // PopParams: 26 scalars (adaptive LIF: adaptCh, adaptKick, noiseAmp; declared neuron state: stateOff, istateOff), 104 bytes rounded to 16; ChannelParams: 4 fields + synapse model, stateOff, istateOff, p0, p1 (36 bytes rounded to 16)
-    expect(field(ProjParams, 'onPre').offset).toBe(128); // 29 scalars (116 bytes; delays: delayMin, delayMax, delayOff), then @align(16)
+    expect(field(ProjParams, 'onPre').offset).toBe(128); // 30 scalars (120 bytes; delays: delayMin, delayMax, delayOff, arrivalLag), then @align(16)
     expect(field(ProjParams, 'onPost').offset).toBe(160);
     expect(ProjParams.size).toBe(192);
     expect(field(Params, 'pops').offset % 16).toBe(0);

@@ -131,15 +131,83 @@ describe('STDP with delays: updates at the arrival time (NEST convention)', () =
     expect(Array.from(a.state.weights[0]!)).not.toEqual(w0); // plasticity acted after the snapshot
   });
 
-  it('heterogeneous per-synapse delays on an STDP projection are refused by name', () => {
+  it('per-synapse delays spanning more than MAX_STDP_DELAY_SPAN steps on an STDP projection are refused by name', () => {
     const rule = rules[0]![1];
-    expect(() => pairSpec(rule, 20, { min_ms: 0.2, max_ms: 0.5 })).toThrow(SpecError);
-    expect(() => pairSpec(rule, 20, { min_ms: 0.2, max_ms: 0.5 })).toThrow(/projections\[0\]\.delay.*one delay per projection/);
+    expect(() => pairSpec(rule, 20, { min_ms: 0.1, max_ms: 6.5 })).toThrow(SpecError);
+    expect(() => pairSpec(rule, 20, { min_ms: 0.1, max_ms: 6.5 })).toThrow(/projections\[0\]\.delay.*65 delays.*at most 64 distinct delays/);
+    expect(() => pairSpec(rule, 20, { min_ms: 0.1, max_ms: 6.4 })).not.toThrow();
   });
 
-  it('the WebGPU engine refuses a delayed STDP projection by name (so auto picks the CPU); d = 1 it runs', () => {
+  it('the WebGPU engine runs a delayed STDP projection (its twin: test/gpu/delayedStdp.test.ts), refuses per-synapse delays by name', () => {
     const rule = rules[0]![1];
-    expect(gpuUnsupportedModels(buildNetwork(derive(pairSpec(rule, 20, { min_ms: 0.3, max_ms: 0.3 }))))).toEqual(["projection 'B<-A' (spike-driven plasticity with a delay of 3 steps: CPU only for now)"]);
-    expect(gpuUnsupportedModels(buildNetwork(derive(pairSpec(rule, 20, { min_ms: 0.1, max_ms: 0.1 }))))).toEqual([]);
+    expect(gpuUnsupportedModels(buildNetwork(derive(pairSpec(rule, 20, { min_ms: 0.3, max_ms: 0.3 }))))).toEqual([]);
+    // per-synapse delays with STDP: CPU only (auto picks the CPU)
+    expect(gpuUnsupportedModels(buildNetwork(derive(pairSpec(rule, 20, { min_ms: 0.2, max_ms: 0.5 }))))).toEqual(["projection 'B<-A' (spike-driven plasticity with per-synapse delays of 2..5 steps: CPU only for now)"]);
   });
+});
+
+// Per-synapse delays (src/engine/cpu/heteroDelayed.ts): one pre A onto two posts B0, B1 whose synapses got different
+// delays d0 != d1 (drawn at build). Each synapse follows the pair rule at its own arrival times a = t + d_y - 1, so
+// (forced spikes: synapses independent) its weight and its post's input are, bit for bit, those of a run with one
+// delay d_y for the whole projection, and within 1e-6 of the f64 pair rule at those arrivals.
+describe('STDP with per-synapse delays: each synapse at its own arrival time', () => {
+  function twoPostSpec(rule: PlasticitySpec, j: number, seed: number, delay: ProjectionSpec['delay']): NetworkSpec {
+    const s = pairSpec(rule, j, delay);
+    return validate({ ...s, N: 3, seed, populations: [{ ...s.populations[0]!, fraction: 1 / 3 }, { ...s.populations[1]!, fraction: 2 / 3 }] });
+  }
+
+  /** Forced spikes (pre: A; post: both B); per synapse y the final weight and post's A-channel current per step. */
+  function run(spec: NetworkSpec, preSteps: number[], postSteps: number[], nSteps: number) {
+    const net = buildNetwork(derive(spec));
+    const e = new CpuEngine(net);
+    const st = e.state;
+    const chA = net.derived.pops[0]!.channel;
+    const cur: number[][] = [[], []];
+    for (let s = 0; s < nSteps; s++) {
+      st.step = s;
+      for (const p of e.passes) {
+        if (p.name === 'input' || p.name === 'check' || p.name === 'record') continue;
+        if (p.name === 'neuron_update') {
+          st.nSpikes = 0;
+          if (preSteps.includes(s)) st.spikes[st.nSpikes++] = 0;
+          if (postSteps.includes(s)) (st.spikes[st.nSpikes++] = 1), (st.spikes[st.nSpikes++] = 2);
+          continue;
+        }
+        p.run(s);
+      }
+      for (const b of [0, 1]) cur[b]!.push(st.current[chA * 3 + 1 + b]!);
+    }
+    return { net, w: Array.from(st.weights[0]!), cur };
+  }
+
+  for (const [name, rule, j0] of rules) for (const [dMin, dMax] of [[2, 9], [1, 4]] as const) {
+    it(`${name}: two synapses with delays d0 != d1 in [${dMin}, ${dMax}] steps`, () => {
+      const delay = { min_ms: dMin * dt, max_ms: dMax * dt };
+      const seed = [...Array(50).keys()].map((k) => k + 1).find((sd) => {
+        const del = buildNetwork(derive(twoPostSpec(rule, j0, sd, delay))).delays[0];
+        return !!del && del[0] !== del[1];
+      });
+      expect(seed).toBeDefined();
+      const post = [100, 300, 310];
+      const pre = [97, 290, 305, 320];
+      const n = 420;
+      const got = run(twoPostSpec(rule, j0, seed!, delay), pre, post, n);
+      const del = got.net.delays[0]!;
+      const c = got.net.csr[0]!;
+      expect(got.net.derived.projections[0]!.preTraceByLag.length).toBe(dMax - dMin + 1); // one pre trace group per lag
+      for (let y = 0; y < 2; y++) {
+        const d = del[y]!;
+        const b = c.post[y]! - 1; // B0 or B1
+        const want = expected(rule, j0, pre.map((t) => t + d - 1), post, n);
+        expect(Math.abs(got.w[y]! - want)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(want)));
+        expect(got.w[y]).not.toBe(Math.fround(j0));
+        // bit for bit: the same synapse in a run with one delay d for the whole projection
+        const one = run(twoPostSpec(rule, j0, seed!, { min_ms: d * dt, max_ms: d * dt }), pre, post, n);
+        expect(got.w[y]).toBe(one.w[y]);
+        expect(got.cur[b]).toEqual(one.cur[b]);
+        expect(got.cur[b]!.findIndex((x) => x !== 0)).toBe(pre[0]! + d - 1); // the first input joins at its arrival step
+      }
+      expect(got.w[0]).not.toBe(got.w[1]); // the two delays gave two different histories
+    });
+  }
 });

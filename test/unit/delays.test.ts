@@ -109,10 +109,13 @@ describe('synaptic delays: bad input', () => {
     expect(() => validate(spec(delay))).toThrow(re);
   });
 
-  it('heterogeneous delays on an STDP projection are refused by name (one delay per projection is allowed: delayedStdp.test.ts)', () => {
+  it('heterogeneous delays on an STDP projection are allowed within 64 distinct delays, beyond refused by name (delayedStdp.test.ts)', () => {
     const s = spec({ min_ms: 0.2, max_ms: 0.4 });
     s.projections[0]!.plasticity = hebbian({ eta: 1e-3, tauSTDP_ms: 20 });
-    expect(() => validate(s)).toThrow(/projections\[0\]\.delay.*one delay per projection/);
+    expect(() => validate(s)).not.toThrow();
+    const w = spec({ min_ms: 0.1, max_ms: 10 });
+    w.projections[0]!.plasticity = hebbian({ eta: 1e-3, tauSTDP_ms: 20 });
+    expect(() => validate(w)).toThrow(/projections\[0\]\.delay.*at most 64 distinct delays/);
     const h = spec({ min_ms: 0.2, max_ms: 0.2 });
     h.projections[0]!.plasticity = hebbian({ eta: 1e-3, tauSTDP_ms: 20 });
     expect(() => validate(h)).not.toThrow();

@@ -201,3 +201,61 @@ describe('PyNN export', () => {
     expect(under(root, 'data/E_v0.npy')).toBe(join(root, 'data/E_v0.npy'));
   });
 });
+
+// Synaptic delays (docs/trials-delays.md): both formats write each synapse's delay (its whole steps x dt), a
+// per-projection one on the plastic E<-I (5 steps) and per-synapse ones on the static E<-E (1..10 steps).
+describe('exports with synaptic delays', () => {
+  const delayed = (): NetworkSpec => {
+    const s = spec();
+    const delay = (pre: string, post: string) => (post === 'E' && pre === 'I' ? { min_ms: 0.5, max_ms: 0.5 } : post === 'E' && pre === 'E' ? { min_ms: 0.1, max_ms: 1.0 } : undefined);
+    return { ...s, T_s: 0.05, recording: { ...s.recording, statsStart_s: 0 }, projections: s.projections.map((p) => ({ ...p, ...(delay(p.pre, p.post) ? { delay: delay(p.pre, p.post)! } : {}) })) };
+  };
+
+  it('SONATA: the per-edge delays (ms) are the built ones; import accepts them and refuses other delays by name', async () => {
+    const f = file('delayed.json', delayed());
+    const D = join(root, 'D');
+    const e = await cli(['export', f, '--format', 'sonata', '--out', D]);
+    expect(e.status, e.err).toBe(0);
+    const x = collectNetwork(f);
+    const s = await readSonata(D);
+    const byName = new Map(x.projections.map((p) => [p.pr.name, p]));
+    for (const q of s.projections) {
+      const p = byName.get(q.name)!;
+      const del = x.net.delays[p.pr.index];
+      const want = Array.from({ length: p.post.length }, (_, y) => (del ? del[y]! : p.pr.delay.min) * 0.1);
+      expect(Array.from(q.delay_ms), q.name).toEqual(want);
+    }
+    const ee = s.projections.find((q) => q.name === 'E<-E')!;
+    expect(new Set(Array.from(ee.delay_ms, (v) => Math.round(v / 0.1))).size).toBe(10); // 1..10 steps all drawn
+    expect(new Set(s.projections.find((q) => q.name === 'E<-I')!.delay_ms)).toEqual(new Set([5 * 0.1]));
+    const i = await cli(['import', D, '--out', join(root, 'DW')]);
+    expect(i.status, i.err).toBe(0);
+    // the same export with every delay one step: the seed builds other delays
+    const one = join(root, 'D1');
+    const e1 = await cli(['export', file('one.json', { ...delayed(), projections: spec().projections }), '--format', 'sonata', '--out', one]);
+    expect(e1.status, e1.err).toBe(0);
+    writeFileSync(join(one, 'plasticnet.json'), readFileSync(join(D, 'plasticnet.json')));
+    const i1 = await cli(['import', one, '--out', join(root, 'DW1')]);
+    expect(i1.status).toBe(2);
+    expect(i1.err).toMatch(/the delays of projection E<-E differ from what seed \d+ builds \(projections\[\d\]\.delay\)/);
+  });
+
+  it('PyNN: a delay file per projection, max_delay the longest, no approximation on NEURON; NEST names its dendritic delay', async () => {
+    const f = file('delayed-pynn.json', delayed());
+    const P = join(root, 'PD');
+    const r = await cli(['export', f, '--format', 'pynn', '--out', P]);
+    expect(r.status, r.err).toBe(0);
+    const x = collectNetwork(f);
+    for (const p of x.projections) expect(Array.from(readNpy(join(P, 'data', `${p.tag}_delay.npy`)).data as Float64Array), p.pr.name).toEqual(Array.from(p.delay_ms));
+    const text = readFileSync(join(P, 'run_pynn.py'), 'utf8');
+    expect(text).toContain('MAX_DELAY_MS = 1.0');
+    expect(text).toContain('max_delay=MAX_DELAY_MS');
+    expect(text).toContain("data(tag + '_delay.npy')");
+    expect(spawnSync(PY, ['-m', 'py_compile', join(P, 'run_pynn.py')]).status).toBe(0);
+    expect(JSON.parse(readFileSync(join(P, 'export.json'), 'utf8')).approximations).toEqual([]);
+    const n = await cli(['export', f, '--format', 'pynn', '--simulator', 'nest', '--out', join(root, 'PN')]);
+    expect(n.status).toBe(2);
+    expect(n.err).toMatch(/projection E<-I: NEST's STDP synapses count the synaptic delay \(5 steps here\) as dendritic/);
+  });
+});
+

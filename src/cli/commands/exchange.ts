@@ -76,6 +76,8 @@ export async function importCommand(dir: string, o: { out: string; force: boolea
   for (const [i, e] of s.projections.entries()) {
     const pr = d.projections[i]!;
     const b = seedBuilt[i]!;
+    if (!same(e.delay_ms, b.delay_ms))
+      throw new ImportError(`${dir}: the delays of projection ${pr.name} differ from what seed ${s.spec.seed} builds (projections[${i}].delay); plasticnet draws delays from the seed, so these cannot be reproduced`);
     const identical = same(e.pre, b.pre) && same(e.post, b.post) && same(e.J, b.J);
     if (!pr.plastic) {
       if (!identical) throw new ImportError(`${dir}: static projection ${pr.name} differs from what seed ${s.spec.seed} builds; plasticnet loads synapses and weights into plastic projections only`);

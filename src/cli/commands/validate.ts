@@ -36,6 +36,12 @@ function small(spec: NetworkSpec, N: number, T_s: number): NetworkSpec {
   return { ...spec, N, T_s, recording: { ...spec.recording, statsStart_s: 0, rasterNeurons: N } };
 }
 
+/** The spec with projection post<-pre delayed by `steps` steps (one delay for the projection). */
+function delayed(spec: NetworkSpec, pre: string, post: string, steps: number): NetworkSpec {
+  const delay = { min_ms: steps * spec.dt_ms, max_ms: steps * spec.dt_ms };
+  return { ...spec, projections: spec.projections.map((p) => (p.pre === pre && p.post === post ? { ...p, delay } : p)) };
+}
+
 /** Whole-run checks: identical spike counts on short runs, statistics on longer ones. */
 async function wholeRunChecks(long: boolean): Promise<Row[]> {
   const rows: Row[] = [];
@@ -47,6 +53,8 @@ async function wholeRunChecks(long: boolean): Promise<Row[]> {
     ['Vogels cond LIF + iSTDP, N = 500, 200 ms: spike counts per neuron identical', small(vogelsNetwork({ N: 500, T_s: 0.2, plasticFrom_s: 0, wIE0_nS: 3 }), 500, 0.2)],
     // Adaptive LIF (adaptation channel, Irwin-Hall membrane noise), Soldado-Magraner 2022 Fig 7 network driven by background currents.
     ['adaptive LIF + noise (Soldado Fig 7 network), N = 500, 200 ms: spike counts per neuron identical', soldadoDrivenNetwork(500, 0.2)],
+    // iSTDP with a synaptic delay on E<-I (NEST convention: updates at the arrival, docs/trials-delays.md).
+    ['delayed iSTDP (E<-I, 5 steps), N = 500, 200 ms: spike counts per neuron identical', small(delayed(fig3IstdpEi(), 'I', 'E', 5), 500, 0.2)],
   ];
   // The SOM single neuron: 1000 Poisson sources modulated by 8 filtered-noise signals, iSTDP on I inputs.
   if (long) exact.push(['Vogels SOM single neuron (modulated sources), 300 ms: spike counts per neuron identical', { ...vogelsSingle({ T_s: 0.3 }), recording: { ...vogelsSingle().recording, statsStart_s: 0 } }]);

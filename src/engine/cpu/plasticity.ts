@@ -7,6 +7,7 @@ import type { BuiltNetwork } from '../../network/network.ts';
 import { plasticityFamily, type ActiveProjection, type PlasticityFamily } from '../../plasticity/index.ts';
 import type { CpuState } from './state.ts';
 import { arrivalView } from './spikeHistory.ts';
+import { heteroPost, heteroPropagatePre, isHeteroDelayed } from './heteroDelayed.ts';
 
 export { applyTerm } from '../../plasticity/pair.ts';
 
@@ -21,10 +22,11 @@ function forActive(net: BuiltNetwork, st: CpuState, step: number, fn: (fam: Plas
 
 /** Pre-spike updates of every active plastic projection. */
 export function plasticityPrePass(net: BuiltNetwork, st: CpuState, step: number): void {
-  forActive(net, st, step, (fam, a) => fam.cpuPre(a, arrivalView(net.derived, st, step, a.pr.arrivalLag))); // delayed: the arrivals (spikeHistory.ts)
+  // delayed: the arrivals (spikeHistory.ts); per-synapse delays: heteroDelayed.ts
+  forActive(net, st, step, (fam, a) => (isHeteroDelayed(a.pr) ? heteroPropagatePre(net, st, a.pr, step, false, true) : fam.cpuPre(a, arrivalView(net.derived, st, step, a.pr.arrivalLag))));
 }
 
 /** Post-spike updates of every active plastic projection. */
 export function plasticityPostPass(net: BuiltNetwork, st: CpuState, step: number): void {
-  forActive(net, st, step, (fam, a) => fam.cpuPost(a, st));
+  forActive(net, st, step, (fam, a) => (isHeteroDelayed(a.pr) ? heteroPost(net, st, a.pr) : fam.cpuPost(a, st)));
 }

@@ -11,6 +11,7 @@ import type { CpuState } from './state.ts';
 import { delayedPropagate } from './delayedPropagate.ts';
 import { arrivalView } from './spikeHistory.ts';
 import { proceduralSpikes } from '../../network/procedural.ts';
+import { heteroPost, heteroPropagatePre, isHeteroDelayed } from './heteroDelayed.ts';
 
 /** Per projection, the whole projection as one slice (one thread). */
 export function wholeSlices(net: BuiltNetwork): SynapseSlice[] {
@@ -77,6 +78,11 @@ export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float
   for (const pr of d.projections) {
     if (pr.pre.kind !== 'population') continue;
     const sl = slices[pr.index]!;
+    if (isHeteroDelayed(pr)) {
+      // spike-driven plasticity with per-synapse delays (heteroDelayed.ts): propagate + pre in one walk (one thread)
+      if (which !== 'plain') heteroPropagatePre(net, st, pr, step, true, true);
+      continue;
+    }
     if (pr.delay.max > 1 && pr.arrivalLag === 0) {
       // delays > 1 step without spike-driven plasticity: into the delay ring (delayedPropagate.ts)
       if (which !== 'fused') delayedPropagate(net, st, pr, qStatic[pr.index]!, sl);
@@ -121,7 +127,7 @@ export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float
 export function plasticityPreRest(net: BuiltNetwork, st: CpuState, step: number): void {
   for (const pr of net.derived.projections) {
     const act = active(net, st, pr.index, step);
-    if (act && !act.fam.cpuPropagatePre) act.fam.cpuPre(act.a, arrivalView(net.derived, st, step, pr.arrivalLag));
+    if (act && !act.fam.cpuPropagatePre && !isHeteroDelayed(pr)) act.fam.cpuPre(act.a, arrivalView(net.derived, st, step, pr.arrivalLag));
   }
 }
 
@@ -130,7 +136,8 @@ export function plasticityPostSlice(net: BuiltNetwork, st: CpuState, step: numbe
   for (const pr of net.derived.projections) {
     const act = active(net, st, pr.index, step);
     if (!act) continue;
-    if (act.fam.cpuPostSlice) act.fam.cpuPostSlice(act.a, st, slices[pr.index]!);
+    if (isHeteroDelayed(pr)) heteroPost(net, st, pr);
+    else if (act.fam.cpuPostSlice) act.fam.cpuPostSlice(act.a, st, slices[pr.index]!);
     else act.fam.cpuPost(act.a, st);
   }
 }

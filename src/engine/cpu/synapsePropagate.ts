@@ -8,6 +8,7 @@ import type { CpuState } from './state.ts';
 import { delayedPropagate } from './delayedPropagate.ts';
 import { arrivalView } from './spikeHistory.ts';
 import { proceduralSpikes } from '../../network/procedural.ts';
+import { heteroPropagatePre, isHeteroDelayed } from './heteroDelayed.ts';
 
 /** Scatters this step's spikes through every recurrent projection (weights as they are before plasticity). */
 export function synapsePropagatePass(net: BuiltNetwork, st: CpuState, qStatic: Float64Array): void {
@@ -16,6 +17,10 @@ export function synapsePropagatePass(net: BuiltNetwork, st: CpuState, qStatic: F
   const { acc } = st;
   for (const pr of d.projections) {
     if (pr.pre.kind !== 'population') continue;
+    if (isHeteroDelayed(pr)) {
+      heteroPropagatePre(net, st, pr, st.step, true, false); // per-synapse delays with STDP (heteroDelayed.ts)
+      continue;
+    }
     // spike-driven plasticity with a delay: undelayed, on the arrivals of step st.step (spikeHistory.ts)
     const { spikes, nSpikes } = arrivalView(d, st, st.step, pr.arrivalLag);
     if (pr.delay.max > 1 && pr.arrivalLag === 0) {

@@ -25,6 +25,8 @@ export async function gpuSnapshot(state: SimState, recorder: Recorder, step: num
   st.current.set(g.current);
   g.acc.forEach((a, i) => (st.acc[i] = a));
   g.dring.forEach((a, i) => (st.dring[i] = a));
+  st.shist.set(g.shist);
+  st.shistLen.set(g.shistLen);
   g.traces.forEach((x, t) => st.traces[t]!.set(x));
   g.ring.forEach((r, x) => st.ring[x]!.set(r));
   st.signal.set(g.signal);

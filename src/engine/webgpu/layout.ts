@@ -90,6 +90,7 @@ export const TraceParams = struct(
     ['offset', u32, 'first neuron of its population'],
     ['size', u32, 'neurons of its population'],
     ['decay', f32, 'f32(1 - dt/tauSTDP)'],
+    ['lag', u32, '0: counts its population\'s spikes of the step; L > 0: those of step - L (the arrivals of a delayed plastic projection, from the history bits)'],
   ],
   { uniform: true },
 );
@@ -175,6 +176,7 @@ export const ProjParams = struct(
     ['delayOff', u32, 'graph offset of the per-synapse delays (synapse y at delayOff + y - synOff) when delayMax > delayMin'],
     ['procedural', u32, '0: stored rows; procedural (storage): 1 row regenerated against the skip table at rowOff, 2 p = 1 (every post), 3 p = 0'],
     ['tableLen', u32, 'procedural 1: survival thresholds at rowOff'],
+    ['arrivalLag', u32, '> 0: delayed spike-driven plasticity (NEST convention): runs undelayed on the spikers of step - arrivalLag (the spike history), not through the ring'],
     ['onPre', Term, 'applied to the row of a presynaptic spiker'],
     ['onPost', Term, 'applied to the column of a postsynaptic spiker'],
   ],
@@ -220,6 +222,10 @@ export const Params = struct(
     ['nSignals', u32, ''],
     ['nSignalChannels', u32, 'channels of all signals'],
     ['delaySlots', u32, 'slots of the delay ring in acc after the accumulators: slot s at nChannels * N * (1 + s); 0: none'],
+    ['histSlots', u32, 'H: slots of the spike history (delayed spike-driven plasticity; Derived.spikeHistory); 0: none'],
+    ['histOff', u32, 'ctl.list: spike history, H counts then H lists of N (step s: slot s % H)'],
+    ['histBitsOff', u32, 'istate: spike history bits of neuron i at histBitsOff + i * histWords + slot / 32 (bit slot % 32)'],
+    ['histWords', u32, 'words per neuron of the history bits: ceil(H / 32)'],
     ['pops', array(PopParams, MAX_POPS), ''],
     ['channels', array(ChannelParams, MAX_CHANNELS), ''],
     ['traces', array(TraceParams, MAX_TRACES), ''],
@@ -244,7 +250,7 @@ export const Ctl = struct('Ctl', 'GPU-side control words and the spike/event/rec
   ['vBadBits', atomicU32, 'its V (f32 bits)'],
   ['wBad', atomicU32, 'lowest weight index out of its range (or non-finite) at that step, or 0xffffffff'],
   ['stopStep', u32, 'resident schedule: the dispatch runs steps [steps[0], stopStep) (written by the host per submission)'],
-  ['list', array(u32, 0), 'sections at P.spikeOff (two lists), P.eventOff, P.recOff'],
+  ['list', array(u32, 0), 'sections at P.spikeOff (two lists), P.eventOff, P.recOff, P.histOff'],
 ]);
 
 export type BindingKind = 'uniform' | 'storage' | 'read-only-storage';

@@ -74,8 +74,10 @@ export class GpuPlan {
   readonly neuronStateOff = new Map<string, { type: 'f32' | 'i32'; off: number }>();
   /** Per neuron model with declared state: fstate and istate offsets of its first f32 and i32 variable. */
   readonly modelStateOff = new Map<string, { f: number; i: number }>();
-  readonly istate = new Sections<'refr' | 'last' | 'slot' | 'ring' | 'neuronState' | 'synState'>();
-  readonly list = new Sections<'spikes' | 'events' | 'rec'>();
+  readonly istate = new Sections<'refr' | 'last' | 'slot' | 'ring' | 'neuronState' | 'synState' | 'histBits'>();
+  readonly list = new Sections<'spikes' | 'events' | 'rec' | 'hist'>();
+  /** Words per neuron of the spike-history bits (Params.histWords): ceil(H / 32), 0 without a history. */
+  readonly histWords: number;
   readonly graph = new Sections<'rowPtr' | 'post' | 'colPtr' | 'colW' | 'colPre' | 'tables' | 'wsample' | 'delays'>();
   readonly projs: ProjPlan[] = [];
   readonly ringOff: number[] = [];
@@ -144,6 +146,10 @@ export class GpuPlan {
       ring += x.correlation > 0 ? (2 * x.delayOffset + 1) * x.size : 0;
     }
     this.istate.add('refr', N).add('last', N).add('slot', N).add('ring', ring).add('neuronState', count('i32')).add('synState', synCount('i32'));
+    // Spike history of delayed spike-driven plasticity (H = Derived.spikeHistory slots): a bit per neuron and slot
+    // for the lagged trace groups (trace_update.wgsl), and the spike lists (ctl.list) the arrivals are read from.
+    this.histWords = Math.ceil(d.spikeHistory / 32);
+    this.istate.add('histBits', N * this.histWords);
     let iat = this.istate.offset.synState;
     synVars.forEach((vs, c) => {
       const iv = vs.filter((v) => v.type === 'i32');
@@ -170,7 +176,7 @@ export class GpuPlan {
     // Record capacity: twice maxRate_Hz over a whole submission, plus one step of every neuron.
     const submit_s = (opts.stepsPerSubmit * d.dt_ms) / 1000;
     this.recCap = Math.ceil(2 * N * d.spec.maxRate_Hz * submit_s) + N;
-    this.list.add('spikes', 2 * N).add('events', 2 * this.maxEvents).add('rec', 2 * this.recCap);
+    this.list.add('spikes', 2 * N).add('events', 2 * this.maxEvents).add('rec', 2 * this.recCap).add('hist', d.spikeHistory * (1 + N));
 
     // Graph sections: row pointers of every projection, then targets, then the plastic column index.
     let rows = 0;
@@ -304,6 +310,10 @@ export class GpuPlan {
       nSignals: d.signals.length,
       nSignalChannels: d.nSignalChannels,
       delaySlots: d.delaySlots,
+      histSlots: d.spikeHistory,
+      histOff: this.list.offset.hist,
+      histBitsOff: this.istate.offset.histBits,
+      histWords: this.histWords,
       pops: d.pops.map((p) => ({
         offset: p.offset,
         size: p.size,
@@ -333,7 +343,7 @@ export class GpuPlan {
       })),
       channels: d.channels.map((c, i) => ({ decay: c.decay, invTau: c.invTau, isInput: c.kind !== 'recurrent' ? 1 : 0, reversal: c.reversal ?? 0, model: synapseModel(c.synapse).gpu!.code, stateOff: this.chStateOff[i]!, istateOff: this.chIStateOff[i]!, p0: c.params?.[0] ?? 0, p1: c.params?.[1] ?? 0 })),
       signals: d.signals.map((g) => ({ offset: g.offset, channels: g.channels, decay: g.decay })),
-      traces: d.traces.map((t) => ({ offset: d.pops[t.pop]!.offset, size: d.pops[t.pop]!.size, decay: t.decay })),
+      traces: d.traces.map((t) => ({ offset: d.pops[t.pop]!.offset, size: d.pops[t.pop]!.size, decay: t.decay, lag: t.lag })),
       inputs: d.inputs.map((x, i) => ({
         size: x.size,
         correlated: x.correlation > 0 ? 1 : 0,
@@ -386,6 +396,7 @@ export class GpuPlan {
           delayOff: p.delayOff,
           procedural: p.procedural,
           tableLen: p.tableLen,
+          arrivalLag: pr.arrivalLag,
           onPre: term(r?.onPre),
           onPost: term(r?.onPost),
         };
@@ -458,12 +469,14 @@ export { Params };
 
 /**
  * The models of a network the WebGPU engine cannot run, named: CPU-only synapse models and synapse models with
- * more than 2 params (declared f32 and i32 state of neuron and synapse models lives on the GPU); [] if none.
+ * more than 2 params (declared f32 and i32 state of neuron and synapse models lives on the GPU), spike-driven plasticity
+ * with per-synapse delays; [] if none.
  */
 export function gpuUnsupportedModels(net: BuiltNetwork): string[] {
   const names = [...new Set(net.derived.channels.map((c) => c.synapse))];
   const cpuOnly = names.filter((n) => !synapseModel(n).gpu).map((n) => `synapse model '${n}' (CPU only)`);
   const manyParams = [...new Set(net.derived.channels.filter((c) => (c.params?.length ?? 0) > 2).map((c) => c.synapse))].map((n) => `synapse model '${n}' (more than 2 params: ChannelParams has p0, p1)`);
-  const delayedStdp = net.derived.projections.filter((p) => p.arrivalLag > 0).map((p) => `projection '${p.name}' (spike-driven plasticity with a delay of ${p.delay.max} steps: CPU only for now)`);
-  return [...cpuOnly, ...manyParams, ...delayedStdp];
+  // spike-driven plasticity with per-synapse delays (src/engine/cpu/heteroDelayed.ts) has no WGSL twin yet
+  const heteroStdp = net.derived.projections.filter((p) => p.arrivalLagMin < p.arrivalLag).map((p) => `projection '${p.name}' (spike-driven plasticity with per-synapse delays of ${p.delay.min}..${p.delay.max} steps: CPU only for now)`);
+  return [...cpuOnly, ...manyParams, ...heteroStdp];
 }

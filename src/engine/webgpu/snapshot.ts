@@ -5,7 +5,7 @@ import { Ctl } from './layout.ts';
 import type { SimState } from './simState.ts';
 import { unpack } from './schema.ts';
 
-export type UploadableState = Pick<StateLayout, 'v' | 'refr' | 'current' | 'acc' | 'traces' | 'spikes' | 'nSpikes' | 'ring' | 'weights' | 'signal' | 'model' | 'dring'>;
+export type UploadableState = Pick<StateLayout, 'v' | 'refr' | 'current' | 'acc' | 'traces' | 'spikes' | 'nSpikes' | 'ring' | 'weights' | 'signal' | 'model' | 'dring' | 'shist' | 'shistLen'>;
 
 export interface GpuSnapshot {
   step: number;
@@ -15,6 +15,8 @@ export interface GpuSnapshot {
   current: Float32Array;
   acc: Int32Array;
   dring: Int32Array; // the delay ring [slot][channel][N] (empty without delays)
+  shist: Int32Array; // spike history of delayed spike-driven plasticity [slot][N], each slot's list ascending (empty without)
+  shistLen: Int32Array; // spikers per slot
   traces: Float32Array[];
   spikes: Int32Array; // this step's spike list, ascending
   nSpikes: number;
@@ -63,6 +65,7 @@ export function uploadState(state: SimState, st: UploadableState, step: number):
   st.ring.forEach((r, x) => s.set(r, plan.ringOff[x]!));
   for (const [key, { type, off }] of plan.neuronStateOff) if (type === 'i32') s.set(st.model[key]!, off);
   for (const [key, off] of plan.synIStateOff) s.set(st.model[key]!, off);
+  uploadHistory(state, st, s);
   device.queue.writeBuffer(buffers.istate, 0, s);
   const acc = new Int32Array(st.acc.length);
   st.acc.forEach((a, i) => {
@@ -84,6 +87,28 @@ export function uploadState(state: SimState, st: UploadableState, step: number):
     if (w.length !== p.nnz) throw new RangeError(`uploadState: projection ${i} has ${w.length} weights, expected ${p.nnz}`);
     state.weight.write(p.wOff, w);
   });
+}
+
+/** The spike history (StateLayout.shist, shistLen): the lists into ctl.list, a bit per spiker and slot into `istate` (written by the caller). */
+function uploadHistory(state: SimState, st: UploadableState, istate: Int32Array): void {
+  const { plan } = state;
+  const H = plan.net.derived.spikeHistory;
+  if (H === 0) return;
+  const N = plan.N;
+  if (st.shist.length !== H * N || st.shistLen.length !== H) throw new RangeError(`uploadState: spike history of ${st.shistLen.length} slots x ${st.shist.length / Math.max(1, st.shistLen.length)}, expected ${H} x ${N}`);
+  const words = new Uint32Array(H * (1 + N));
+  for (let slot = 0; slot < H; slot++) {
+    const n = st.shistLen[slot]!;
+    if (!(n >= 0 && n <= N)) throw new RangeError(`uploadState: spike history slot ${slot} has ${n} spikers (0..${N})`);
+    words[slot] = n;
+    for (let k = 0; k < n; k++) {
+      const i = st.shist[slot * N + k]!;
+      if (!(i >= 0 && i < N)) throw new RangeError(`uploadState: spike history slot ${slot} names neuron ${i} (0..${N - 1})`);
+      words[H + slot * N + k] = i;
+      istate[plan.istate.offset.histBits + i * plan.histWords + (slot >>> 5)]! |= 1 << (slot & 31);
+    }
+  }
+  state.device.queue.writeBuffer(state.buffers.ctl, plan.ctlHeaderBytes + 4 * plan.list.offset.hist, words);
 }
 
 /** Copies whole buffers back in one submission. */
@@ -141,6 +166,14 @@ export async function downloadState(state: SimState): Promise<GpuSnapshot> {
   events.sort((a, b) => a.input - b.input || a.source - b.source || a.times - b.times);
   const f = new Float32Array(fB!);
   const s = new Int32Array(iB!);
+  // The spike history: each slot's list in the CPU engine's (ascending) order (the GPU appends in any order).
+  const H = d.spikeHistory;
+  const shistLen = Int32Array.from(list.subarray(plan.list.offset.hist, plan.list.offset.hist + H));
+  const shist = new Int32Array(H * N);
+  for (let slot = 0; slot < H; slot++) {
+    const at = plan.list.offset.hist + H + slot * N;
+    shist.set(Int32Array.from(list.subarray(at, at + shistLen[slot]!)).sort(), slot * N);
+  }
   const recCount = h.recCount!;
   return {
     step: Math.max(h.steps[0]!, h.steps[1]!), // the fused schedule advances one slot at a time
@@ -150,6 +183,8 @@ export async function downloadState(state: SimState): Promise<GpuSnapshot> {
     current: f.slice(plan.fstate.offset.current, plan.fstate.offset.current + plan.nCh * N),
     acc: new Int32Array(accB!).slice(0, plan.nCh * N),
     dring: new Int32Array(accB!).slice(plan.nCh * N, plan.nCh * N * (1 + d.delaySlots)),
+    shist,
+    shistLen,
     traces: d.traces.map((_, t) => f.slice(plan.fstate.offset.traces + t * N, plan.fstate.offset.traces + (t + 1) * N)),
     spikes,
     nSpikes,

@@ -21,6 +21,7 @@ export interface ExportProjection {
   pre: Int32Array;
   post: Int32Array;
   J: Float32Array; // the engine's f32 weights (scaled units of the spec)
+  delay_ms: Float64Array; // each synapse's delay: its whole steps x dt (one step: a spike felt by V the next step)
 }
 
 export interface ExportNetwork {
@@ -49,7 +50,10 @@ export function projectionsOf(net: BuiltNetwork): ExportProjection[] {
     for (let s = 0; s < pre.length; s++) pre[s]! -= pr.pre.offset;
     const post = Int32Array.from(c.post, (x) => x - pr.post.offset);
     const sp = net.derived.spec.projections[pr.index]!;
-    return { pr, tag: projTag(sp.post, sp.pre), pre, post, J: c.weight };
+    const del = net.delays[pr.index];
+    const dt = net.derived.dt_ms;
+    const delay_ms = del ? Float64Array.from(del, (k) => k * dt) : new Float64Array(post.length).fill(pr.delay.min * dt);
+    return { pr, tag: projTag(sp.post, sp.pre), pre, post, J: c.weight, delay_ms };
   });
 }
 

@@ -7,6 +7,7 @@
 //   data/<tag>_pre.npy    i32   presynaptic index of each synapse within its population or input
 //   data/<tag>_post.npy   i32   postsynaptic index within its population
 //   data/<tag>_weight.npy f64   weight in the target's units (uS, nA, or pA for NEST native cells)
+//   data/<tag>_delay.npy  f64   synaptic delay (ms): the synapse's whole steps x dt (one step: felt by V the next step)
 //   export.json                 what was exported, the plan (types, parameters, factors), approximations
 //   README.md
 import { UsageError } from '../../cli/loadSpec.ts';
@@ -22,6 +23,7 @@ export function pynnScript(x: ExportNetwork, plan: Plan): string {
   const d = x.net.derived;
   const T_ms = d.nSteps * d.dt_ms;
   const stats_ms = d.statsStartStep * d.dt_ms;
+  const maxDelay_ms = Math.max(1, ...d.projections.map((p) => p.delay.max)) * d.dt_ms; // the delay_ms files' largest value (same f64 product)
   const pops = plan.cells.map((c) => `    (${pyStr(c.name)}, ${c.size}, ${c.type}, ${pyDict(c.params)}, ${c.source ? 'True' : 'False'}),`);
   const projs = plan.synapses.map((s) => {
     const sp = d.spec.projections[s.pr.index]!;
@@ -43,6 +45,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIMULATOR = ${pyStr(plan.simulator)}
 DT_MS = ${pyNum(d.dt_ms)}
+MAX_DELAY_MS = ${pyNum(maxDelay_ms)}
 T_MS = ${pyNum(T_ms)}
 STATS_START_MS = ${pyNum(stats_ms)}
 
@@ -70,7 +73,7 @@ POPULATIONS = [
 ${pops.join('\n')}
 ]
 
-sim.setup(timestep=args.timestep_ms, min_delay=DT_MS, max_delay=DT_MS, native_rng_baseseed=args.seed)
+sim.setup(timestep=args.timestep_ms, min_delay=DT_MS, max_delay=MAX_DELAY_MS, native_rng_baseseed=args.seed)
 rank = sim.rank()
 
 
@@ -103,19 +106,20 @@ def synapse(pl, eta):
 projs = {}
 for label, tag, pre, post, receptor, to_j, pl in PROJECTIONS:
     w = data(tag + '_weight.npy')
-    conns = np.column_stack([data(tag + '_pre.npy'), data(tag + '_post.npy'), w, np.full(len(w), DT_MS)])
+    conns = np.column_stack([data(tag + '_pre.npy'), data(tag + '_post.npy'), w, data(tag + '_delay.npy')])
     eta = 0.0 if pl is None or pl['start_ms'] > 0 else pl['eta']
     projs[label] = sim.Projection(pops[pre], pops[post], sim.FromListConnector(conns, column_names=['weight', 'delay']),
                                   synapse(pl, eta), receptor_type=receptor, label=label)
     if SIMULATOR == 'neuron' and pl is not None:
         # PyNN (dendritic_delay_fraction = 0) gives the weight adjuster the presynaptic spike 1e-9 ms before
         # the synapse and the postsynaptic spike without delay; both put NEURON's minimum delay below dt,
-        # which stops MPI runs. plasticnet's rule sees both spikes when they are emitted: delay both by the
-        # synaptic delay (same relative timing), the presynaptic one 1e-9 ms after the synapse used the
-        # weight (plasticnet uses the weight, then updates it).
+        # which stops MPI runs. plasticnet's rule sees the presynaptic spike at its arrival, d - 1 steps after
+        # it was emitted with a delay of d steps (docs/trials-delays.md), and the postsynaptic one when it is
+        # emitted: delay the presynaptic one by the synaptic delay, 1e-9 ms after the synapse used the weight
+        # (plasticnet uses the weight, then updates it), and the postsynaptic one by one step (same relative timing).
         for c in projs[label].connections:
             c.pre2wa.delay = c.nc.delay + 1e-9
-            c.post2wa.delay = c.nc.delay
+            c.post2wa.delay = DT_MS
 
 # Plasticity switched on at its start time (plasticnet's startAt_s): run in phases.
 t0 = time.time()
@@ -163,8 +167,9 @@ function readme(x: ExportNetwork, plan: Plan): string {
   return `# PyNN export of '${d.spec.name}' for ${plan.simulator}
 
 Written by \`plasticnet export --format pynn\` from \`${x.source}\`${x.learned.length ? ` (learned weights of ${x.learned.join(', ')})` : ' (weights as the spec builds them)'}.
-Synapses, weights (exact f32 values converted to the target's units in f64), delays (one step, ${d.dt_ms} ms,
-as in plasticnet where a spike reaches its targets the next step) and initial V are in \`data/\`.
+Synapses, weights (exact f32 values converted to the target's units in f64), delays (each synapse's whole steps
+x ${d.dt_ms} ms: one step where the spec gives none, as in plasticnet where a spike reaches its targets the next step)
+and initial V are in \`data/\`.
 Run: \`python3 run_pynn.py\` or \`mpirun -np 4 python3 run_pynn.py\`; results in \`results/\` (rates, mean weights in plasticnet's j units, spikes).
 Spike sources draw their own random numbers: spike trains are statistically, not spike-for-spike, the same.
 
@@ -217,6 +222,7 @@ export function exportPynn(x: ExportNetwork, out: string, o: { simulator: Simula
     put(`data/${e.tag}_pre.npy`, (p) => writeNpy(p, e.pre));
     put(`data/${e.tag}_post.npy`, (p) => writeNpy(p, e.post));
     put(`data/${e.tag}_weight.npy`, (p) => writeNpy(p, Float64Array.from(e.J, (J) => J * s.weightFactor)));
+    put(`data/${e.tag}_delay.npy`, (p) => writeNpy(p, e.delay_ms));
   }
   put('run_pynn.py', (p) => writeFileAtomic(p, pynnScript(x, plan)));
   put('README.md', (p) => writeFileAtomic(p, readme(x, plan)));

@@ -120,7 +120,7 @@ export async function exportSonata(x: ExportNetwork, out: string): Promise<strin
       const w = g0.create_dataset({ name: 'syn_weight', data: e.J });
       w.create_attribute('units', spec.populations[e.pr.post.index]!.neuron.model === 'cond_lif' ? 'nS' : 'mV (Akil units: charge per spike, C_m = 1)');
       w.create_attribute('j_scale', e.pr.jScale);
-      g0.create_dataset({ name: 'delay', data: new Float64Array(n).fill(d.dt_ms) }).create_attribute('units', 'ms');
+      g0.create_dataset({ name: 'delay', data: e.delay_ms }).create_attribute('units', 'ms'); // per edge: its whole steps x dt
     }
   });
   for (const e of x.projections) {
@@ -289,8 +289,9 @@ async function readSonataFiles(dir: string): Promise<SonataNetwork> {
       const delay = dataset(edges.f, edges.file, `${base}/0/delay`).value;
       if (!(J instanceof Float32Array) || J.length !== pre.length || post.length !== pre.length) throw new ImportError(`${edges.file}: ${base}: source_node_id, target_node_id and 0/syn_weight (f32) must have one entry per edge`);
       if (!(delay instanceof Float64Array) || delay.length !== pre.length) throw new ImportError(`${edges.file}: ${base}/0/delay must be f64[${pre.length}]`);
-      const bad = delay.findIndex((x) => x !== spec.dt_ms);
-      if (bad >= 0) throw new ImportError(`${edges.file}: ${base}/0/delay[${bad}] = ${delay[bad]} ms; plasticnet delivers every spike after one step (${spec.dt_ms} ms)`);
+      // whole steps of at least one (plasticnet's delays; importCommand compares them with the seed-built ones)
+      const bad = delay.findIndex((x) => !(Math.round(x / spec.dt_ms) >= 1 && Math.abs(x - Math.round(x / spec.dt_ms) * spec.dt_ms) <= 1e-9 * x));
+      if (bad >= 0) throw new ImportError(`${edges.file}: ${base}/0/delay[${bad}] = ${delay[bad]} ms; plasticnet delays are whole steps of dt_ms = ${spec.dt_ms}, at least one`);
       projections.push({ name: `${sp.post}<-${sp.pre}`, tag, pre, post, J, delay_ms: delay });
     }
   } finally {

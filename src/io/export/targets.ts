@@ -173,6 +173,8 @@ export function planPynn(d: Derived, simulator: Simulator): Plan {
         const eta = pr.plastic.eta * 1e-3; // nS -> uS
         // PyNN 0.10's NEURON mechanism computes alpha = 2 rho tau with tau in ms, so rho is in 1/ms there.
         vogels = { tau, eta, rho: alpha / (2 * tau), alpha, wMin: 0, wMax: pl.bounds!.jMax * 1e-3, start_ms: (pl.startAt_s ?? 0) * 1000 };
+        if (simulator === 'nest' && pr.delay.max > 1)
+          approximations.push(`projection ${pr.name}: NEST's STDP synapses count the synaptic delay (${pr.delay.min === pr.delay.max ? pr.delay.max : `${pr.delay.min}..${pr.delay.max}`} steps here) as dendritic (postsynaptic spikes reach the synapse d later), plasticnet as axonal (the rule sees a presynaptic spike at its arrival, docs/trials-delays.md): the rule pairs spikes 2d - 1 steps apart from plasticnet's pairing (the NEURON export keeps plasticnet's timing)`);
         if (simulator === 'neuron')
           notes.push(`projection ${pr.name}: PyNN's Vogels2011Rule on NEURON pairs each spike with the other side's most recent spike (nearest-spike); plasticnet and NEST's vogels_sprekeler_synapse sum over all earlier spikes (traces). They differ by O(rate x tau) (about ${((pl.onPre.a === 0 ? 0 : alpha / 2) * 100).toFixed(0)}% at the target rate)`);
       } else {
