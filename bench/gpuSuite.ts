@@ -1,7 +1,8 @@
 // The issue-19 lines of bench/gpu.ts (--suite issue19): the small- and mid-size regime where dispatch
 // cost, not arithmetic, sets the step time. One JSON line per case, with the schedule the engine chose
 // (or was told: --schedule) and its shape: per-step wall time, real-time factor, synaptic events per wall
-// second; the batch line also times one network of the batch alone (batch_over_single).
+// second; the batch line runs the one-dispatch batch (GpuBatch: 16 workgroups, one per network, schedule
+// 'batch') and also times one network of the batch alone (batch_over_single).
 //   N = 1000 static; N = 10^4 EI iSTDP; batch 16 x (N = 2000, EI iSTDP); N = 10^5 EI iSTDP.
 // --smoke shrinks every case (N / 10 or less, batch of 2, 20 ms) so a software adapter runs it in a
 // minute: those numbers say nothing about a GPU.

@@ -44,6 +44,7 @@ export async function runGpuBatches(specs: readonly NetworkSpec[], o: GpuBatchRu
   const { WebGpuEngine } = await import('../engine/webgpu/WebGpuEngine.ts');
   const { GpuBatch } = await import('../engine/webgpu/batch.ts');
   const { acquireDevice, releaseDevice } = await import('../engine/webgpu/device.ts');
+  const { RESIDENT_MAX_NEURONS } = await import('../engine/webgpu/passes/ResidentStep.ts');
   const results: (RunResult | null)[] = specs.map(() => null);
   const alone = new Map<number, string>();
   const owns = o.device === undefined;
@@ -102,6 +103,10 @@ export async function runGpuBatches(specs: readonly NetworkSpec[], o: GpuBatchRu
       const stop = o.shouldStop?.() ?? null;
       if (stop !== null) return { results, alone, interrupted: stop };
       const prepared = PreparedRun.of(spec);
+      if (prepared.derived.N > RESIDENT_MAX_NEURONS) {
+        alone.set(i, `N = ${prepared.derived.N} exceeds the resident limit of ${RESIDENT_MAX_NEURONS} neurons ('auto' runs it fused)`);
+        continue;
+      }
       const { net, build_s } = prepared.build();
       let e: WebGpuEngine;
       try {

@@ -14,6 +14,7 @@ import { validate } from '../../src/model/validate.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 import { build, exactDiff, expectIdentical, firstDivergence } from './fixture.ts';
 import { useTestDevice } from './helpers.ts';
+import { runGpuBatches } from '../../src/pipeline/gpuBatchRun.ts';
 
 /** The Akil network (N, 60 ms) with EI iSTDP at learning rate eta (0: static), every neuron rastered. */
 function net(seed: number, eta: number, N = 200): BuiltNetwork {
@@ -97,6 +98,15 @@ describe('GpuBatch: one dispatch of B workgroups', () => {
       batch?.dispose();
       e.dispose();
     }
+  });
+
+  it('runGpuBatches leaves alone (null, with the reason) a network without a partner and one above the resident limit', async () => {
+    const small = validate(akilNetwork({ N: 100, T_s: 0.01, seed: 1 }));
+    const big = validate(akilNetwork({ N: 10_001, T_s: 0.01, seed: 1 }));
+    const r = await runGpuBatches([small, big], { device: dev.device });
+    expect(r.results).toEqual([null, null]);
+    expect(r.alone.get(0)).toMatch(/no other network of its shape and length/);
+    expect(r.alone.get(1)).toMatch(/N = 10001 exceeds the resident limit of 10000 neurons/);
   });
 
   it('refuses what one batch kernel cannot run, naming the network and why', async () => {
