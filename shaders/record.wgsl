@@ -9,11 +9,13 @@ var<workgroup> partial: array<f32, WORKGROUP_SIZE>;
 // Block b of the record of the bin ending at `step` (all of a workgroup's threads call it, uniformly:
 // it has barriers). Thread lid < WORKGROUP_SIZE takes part; wider workgroups (the resident kernel) pass
 // their other threads through the barriers only, so each block sum is the same tree as in record_bin.
-fn record_block(b: u32, lid: u32, step: u32) {
+// nBlocks = P.nBlocks, handed in by the caller as a uniform value (the batch kernel reads P per network,
+// which the uniformity analysis cannot prove uniform, so it loads it with workgroupUniformLoad).
+fn record_block(b: u32, nBlocks: u32, lid: u32, step: u32) {
   let slot = ((step + 1u) / P.binSteps - 1u) % P.binCap;
   let base = slot * P.binStride;
   let on = lid < WORKGROUP_SIZE;
-  if (b < P.nBlocks) {
+  if (b < nBlocks) {
     var j = 0u;
     while (j + 1u < P.nProj && (P.projs[j].plastic == 0u || b >= P.projs[j].blockOff + P.projs[j].nBlocks)) {
       j++;
@@ -65,7 +67,14 @@ fn record_blocks() -> u32 {
   return P.nBlocks + (max(P.nSlots * P.nChannels, P.nWSamples) + WORKGROUP_SIZE - 1u) / WORKGROUP_SIZE;
 }
 
+// P.nBlocks for record_block, loaded uniformly (in the batch module, which holds this entry point too,
+// P is read per network, which the uniformity analysis cannot see as uniform).
+var<workgroup> rec_nblocks: u32;
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn record_bin(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  record_block(wid.x + wid.y * nwg.x, lid, current_step());
+  if (lid == 0u) {
+    rec_nblocks = P.nBlocks;
+  }
+  record_block(wid.x + wid.y * nwg.x, workgroupUniformLoad(&rec_nblocks), lid, current_step());
 }

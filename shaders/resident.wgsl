@@ -15,6 +15,11 @@ override RESIDENT_THREADS: u32 = 256u;
 var<workgroup> res_start: u32;
 var<workgroup> res_stop: u32;
 var<workgroup> res_halt: u32;
+// P.binSteps, record_blocks() and P.nBlocks, read by thread 0 and loaded uniformly (the batch kernel,
+// resident_batch.wgsl, reads P per network, which the uniformity analysis cannot see as uniform).
+var<workgroup> res_bin: u32;
+var<workgroup> res_nrec: u32;
+var<workgroup> res_nblocks: u32;
 
 // Every thread's writes to storage and workgroup memory are visible to the whole workgroup after it.
 fn phase_barrier() {
@@ -40,15 +45,26 @@ override RESIDENT_CORR: u32 = 0u;
 
 @compute @workgroup_size(RESIDENT_THREADS)
 fn step_resident(@builtin(local_invocation_index) lid: u32) {
+  resident_steps(lid);
+}
+
+// The steps of one network by one workgroup (the single kernel above, or one workgroup of the batch).
+fn resident_steps(lid: u32) {
   let nsub = RESIDENT_THREADS / ROW_THREADS;
   let sub = lid / ROW_THREADS;
   let slid = lid % ROW_THREADS;
   if (lid == 0u) {
     res_start = ctl.steps[0];
     res_stop = ctl.stopStep;
+    res_bin = P.binSteps;
+    res_nrec = record_blocks();
+    res_nblocks = P.nBlocks;
   }
   let start = workgroupUniformLoad(&res_start);
   let stop = workgroupUniformLoad(&res_stop);
+  let bin_steps = workgroupUniformLoad(&res_bin);
+  let nb = workgroupUniformLoad(&res_nrec);
+  let n_blocks = workgroupUniformLoad(&res_nblocks);
   acc_enter(lid, RESIDENT_THREADS);
   for (var t = start; t < stop; t++) {
     phase_barrier();
@@ -86,10 +102,9 @@ fn step_resident(@builtin(local_invocation_index) lid: u32) {
       atomicStore(&ctl.nSpikes[0], 0u);
       atomicStore(&ctl.nEvents, 0u);
     }
-    if ((t + 1u) % P.binSteps == 0u) {
-      let nb = record_blocks();
+    if ((t + 1u) % bin_steps == 0u) {
       for (var b = 0u; b < nb; b++) {
-        record_block(b, lid, t);
+        record_block(b, n_blocks, lid, t);
       }
     }
   }

@@ -3,7 +3,7 @@
 // The cell record holds the statistics the N-scaling analysis needs and the mean-field theory beside them.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runSimulation, type Backend, type Progress } from '../pipeline/simulation.ts';
+import { runSimulation, type Backend, type Progress, type RunResult } from '../pipeline/simulation.ts';
 import { writeOutputs } from '../output/writeOutputs.ts';
 import { safeJoin } from '../io/safePath.ts';
 import type { NetworkSpec } from '../model/spec.ts';
@@ -13,6 +13,7 @@ import { cellId, gridCells, groupLabel, setPath, specHash, type CellKey, type Sw
 import { cellTheory, type CellTheory } from './sweepTheory.ts';
 import { predictWeights, type WeightPrediction } from '../theory/adapters/weightTheory.ts';
 import { spikingRecordings } from '../record/recordings.ts';
+import { cellRunOptions, gpuBatchWanted, runSweepBatched } from './sweepBatch.ts';
 
 /** The saved result of one cell (cells/<id>.json). */
 export interface SweepCell {
@@ -60,6 +61,12 @@ export interface SweepOptions extends SweepEvents {
   T_s?: number; // overrides the spec's T (statistics start follows at T/2 unless statsStart_s)
   statsStart_s?: number;
   backend?: Backend;
+  /** A WebGPU device to run on (tests, browser); else the engines acquire one. */
+  device?: GPUDevice;
+  /** WebGPU cells as one-dispatch batches (sweepBatch.ts): default on where the backend is webgpu (or auto on a hardware adapter); false: cell by cell. */
+  gpuBatch?: boolean;
+  /** The WebGPU schedule of cells run alone (RunOptions.gpuSchedule). */
+  gpuSchedule?: string;
   threads?: number; // CPU engine threads (default: the machine's cores)
   force?: boolean; // recompute cells found on disk
   meta: { commit: string; date: string; host: string };
@@ -77,7 +84,7 @@ export interface SweepResult {
 }
 
 /** Thrown by runCell when shouldStop stopped its run. */
-class CellInterrupted extends Error {}
+export class CellInterrupted extends Error {}
 
 /** The validated spec of a cell: base + N, seed, T, c (every input layer) and the --set fields, in that order. */
 export function cellSpec(base: Record<string, unknown>, k: CellKey, o: { T_s?: number; statsStart_s?: number } = {}): NetworkSpec {
@@ -116,10 +123,22 @@ const numOr = (v: number | undefined | null): number => (v === undefined || v ==
 export async function runCell(
   spec: NetworkSpec,
   k: CellKey,
-  opts: { backend?: Backend; threads?: number; meta: SweepCell['meta']; onProgress?: (p: Progress) => void; shouldStop?: () => string | null },
+  opts: { backend?: Backend; device?: GPUDevice; gpuSchedule?: string; threads?: number; meta: SweepCell['meta']; onProgress?: (p: Progress) => void; shouldStop?: () => string | null },
 ): Promise<SweepCell> {
-  const r = await runSimulation(spec, { backend: opts.backend ?? 'auto', ...(opts.threads !== undefined ? { threads: opts.threads } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}) });
+  const r = await runSimulation(spec, {
+    backend: opts.backend ?? 'auto',
+    ...(opts.device ? { device: opts.device } : {}),
+    ...(opts.gpuSchedule ? { gpuSchedule: opts.gpuSchedule } : {}),
+    ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}),
+  });
   if (r.interrupted) throw new CellInterrupted(r.interrupted.reason);
+  return cellRecord(spec, k, r, opts.meta);
+}
+
+/** The record of a cell from its finished run (alone, or a member of a GPU batch: sweepBatch.ts). */
+export function cellRecord(spec: NetworkSpec, k: CellKey, r: Pick<RunResult, 'recordings' | 'backend' | 'device' | 'wall_s' | 'build_s' | 'stoppedBy'>, meta: SweepCell['meta']): SweepCell {
   const a = analyze(spikingRecordings(r.recordings, 'a sweep cell (spike statistics)'), { covSample: spec.recording.covSample });
   const s = a.summary;
   const names = spec.populations.map((p) => p.name);
@@ -173,12 +192,13 @@ export async function runCell(
     plastic,
     theory: safe(() => cellTheory(spec, fano, isPlastic ? jFinal : undefined)),
     ...(isPlastic ? { theoryInitial: safe(() => cellTheory(spec, fano)), weightFixedPoint: predictWeights(spec) } : {}),
-    meta: opts.meta,
+    meta,
   };
 }
 
 /** Runs the grid; finished cells (same id and spec hash) are loaded instead of rerun unless `force`. */
 export async function runSweep(o: SweepOptions): Promise<SweepResult> {
+  if (await gpuBatchWanted(o)) return runSweepBatched(o);
   const keys = gridCells(o.grid);
   const t0 = performance.now();
   const cells: SweepCell[] = [];
@@ -201,7 +221,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     o.onCellStart?.(k, id, i, keys.length, spec);
     let cell: SweepCell;
     try {
-      cell = await runCell(spec, k, { ...(o.backend ? { backend: o.backend } : {}), ...(o.threads !== undefined ? { threads: o.threads } : {}), meta: o.meta, ...(o.onCellProgress ? { onProgress: o.onCellProgress } : {}), ...(o.shouldStop ? { shouldStop: o.shouldStop } : {}) });
+      cell = await runCell(spec, k, { ...cellRunOptions(o), ...(o.threads !== undefined ? { threads: o.threads } : {}), meta: o.meta, ...(o.onCellProgress ? { onProgress: o.onCellProgress } : {}), ...(o.shouldStop ? { shouldStop: o.shouldStop } : {}) });
     } catch (e) {
       if (e instanceof CellInterrupted) return { cells, ran, skipped, wall_s: (performance.now() - t0) / 1000, interrupted: e.message };
       throw e;

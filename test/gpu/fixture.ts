@@ -159,3 +159,25 @@ export function expectSameStatistics(label: string, gpu: Recordings, cpu: Record
   expect(Math.abs(jg - jc)).toBeLessThanOrEqual(tol);
   expect(Math.abs(jc - j0)).toBeGreaterThan(0); // the rule did act
 }
+
+/** Same spike trains, windows and series (currents and weight means to f32 sums, as run.test.ts); with weights, the sampled and final weights too, and the rule acted. */
+export function expectIdentical(net: BuiltNetwork, gpu: Recordings, cpu: Recordings, weights: boolean): void {
+  const div = firstDivergence(gpu.raster, cpu.raster);
+  if (div) console.log(`first divergence at raster entry ${div.index}: GPU ${JSON.stringify(div.a)} CPU ${JSON.stringify(div.b)} (step, neuron)`);
+  expect(div).toBeNull();
+  console.log(`raster: ${cpu.raster.count} CPU spikes`);
+  expect(cpu.raster.count).toBeGreaterThan(20);
+  expect(exactDiff('window counts', gpu.windows.counts, cpu.windows.counts)).toBe('');
+  expect(exactDiff('rate_Hz', gpu.series.rate_Hz, cpu.series.rate_Hz)).toBe('');
+  const scale = Math.max(...Array.from(cpu.series.currents, Math.abs));
+  expect(boundDiff('currents', gpu.series.currents, cpu.series.currents, () => 1e-4 * scale).msg).toBe('');
+  if (!weights) return;
+  expect(boundDiff('jMean', gpu.series.jMean, cpu.series.jMean, (i) => 1e-6 * Math.abs(cpu.series.jMean[i]!)).msg).toBe('');
+  expect(exactDiff('sampled weights', gpu.series.jSample, cpu.series.jSample)).toBe('');
+  expect(exactDiff('final weights', gpu.finalWeights[0]!.j, cpu.finalWeights[0]!.j)).toBe('');
+  // The rule did act: some final weight differs from its initial value.
+  const fw = cpu.finalWeights[0]!;
+  const pr = net.derived.projections.find((p) => p.name === fw.name)!;
+  const w0 = net.csr[pr.index]!.weight;
+  expect(fw.J!.some((w, k) => w !== w0[k])).toBe(true);
+}

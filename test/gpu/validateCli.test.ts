@@ -19,9 +19,10 @@ describe('plasticnet validate', () => {
     const r = await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli/main.ts', 'validate', '--quick']);
     expect(r.stdout).toContain('check');
     expect(r.stdout).toContain('max error');
-    expect(r.stdout).toMatch(/all 10 checks passed/); // 5 exact checks (incl. adaptive LIF + noise, delayed iSTDP) x (resident, fused)
+    expect(r.stdout).toMatch(/all 11 checks passed/); // 5 exact checks (incl. adaptive LIF + noise, delayed iSTDP) x (resident, fused), and the batch row
     expect(r.stdout).toMatch(/delayed iSTDP.*identical \[resident\] +0 +0 +ok/);
     expect(r.stdout).toMatch(/delayed iSTDP.*identical \[fused\] +0 +0 +ok/);
+    expect(r.stdout).toMatch(/batch of 3 \(seeds 7, 8, 9\) in one dispatch.*\[batch\] +0 +0 +ok/);
     expect(r.stdout).toMatch(/adaptive LIF \+ noise.*identical \[resident\] +0 +0 +ok/);
     expect(r.stdout).toMatch(/adaptive LIF \+ noise.*identical \[fused\] +0 +0 +ok/);
     expect(r.stdout).toContain('[resident]');

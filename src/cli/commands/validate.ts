@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSimulation, type RunResult } from '../../pipeline/simulation.ts';
+import { runGpuBatches } from '../../pipeline/gpuBatchRun.ts';
 import type { NetworkSpec } from '../../model/spec.ts';
 import { fig3IstdpEi } from '../../presets/akilFigures.ts';
 import { akilNetwork } from '../../presets/akil2021.ts';
@@ -68,6 +69,7 @@ async function wholeRunChecks(long: boolean): Promise<Row[]> {
       rows.push({ check: `${name} [${gpuSchedule}]`, maxError: diff, tolerance: 0, ok: diff === 0 });
     }
   }
+  rows.push(await batchCheck(exact[1]![1]));
   if (long) rows.push(await trialCheck());
   if (long) {
     const spec = { ...fig3IstdpEi(), N: 2000, T_s: 4 };
@@ -97,6 +99,23 @@ async function trialCheck(): Promise<Row> {
   let diff = 0;
   c.weights.forEach((w, k) => w.forEach((x, y) => (diff = Math.max(diff, Math.abs(x - g.weights[k]![y]!)))));
   return { check: 'trial protocol + cross-homeostatic rule (Soldado Fig 7), N = 200, 2 trials: weights identical', maxError: diff, tolerance: 0, ok: diff === 0 };
+}
+
+/**
+ * The one-dispatch batch (GpuBatch): three realisations (seeds 7, 8, 9) of spec in one dispatch of three
+ * workgroups; every member's spike counts per neuron against its own CPU run (the largest difference).
+ */
+async function batchCheck(spec: NetworkSpec): Promise<Row> {
+  const specs = [7, 8, 9].map((seed) => ({ ...spec, seed }));
+  const check = 'EI iSTDP, N = 500, 200 ms, batch of 3 (seeds 7, 8, 9) in one dispatch: every member vs its CPU run, spike counts identical [batch]';
+  const { results, alone } = await runGpuBatches(specs);
+  let diff = 0;
+  for (const [k, r] of results.entries()) {
+    if (!r) return { check: `${check}: seed ${specs[k]!.seed} ran alone (${alone.get(k) ?? '?'})`, maxError: NaN, tolerance: 0, ok: false };
+    const c = spikeKey(await runSimulation(specs[k]!, { backend: 'cpu' }));
+    diff = spikeKey(r).reduce((m, v, i) => Math.max(m, Math.abs(v - c[i]!)), diff);
+  }
+  return { check, maxError: diff, tolerance: 0, ok: diff === 0 };
 }
 
 /** Runs test/gpu through vitest (when the dev dependencies are installed) and returns one row per test. */

@@ -352,17 +352,24 @@ export class WebGpuEngine implements Engine {
   }
 
   /**
-   * GpuBatch (batch.ts): this engine's part of a submission shared by several engines on one device,
-   * steps [start, start + n) (the resident schedule, whose submissions need no awaited prologue). The
-   * batch submits, sets rb.errors and maps rb, then calls batchFinish.
+   * GpuBatch (batch.ts): the start of this engine's part of a submission shared by the networks of a
+   * batch, steps [start, start + n) (the resident schedule, whose submissions need no awaited prologue):
+   * the queue writes and the record counter's reset. The batch then copies the engine's buffers into its
+   * packed ones, dispatches, copies them back, and calls batchEnd; it submits, sets rb.errors and maps
+   * rb, then calls batchFinish.
    */
-  batchEncode(enc: GPUCommandEncoder, start: number, n: number): Readback {
+  batchBegin(enc: GPUCommandEncoder, start: number, n: number): Readback {
     this.checkLost();
     if (this.stopped) throw this.stopped;
     if (!this.resident) throw new Error(`GpuBatch: every network must run the resident schedule (this one runs '${this.schedule}')`);
     const rb = this.prepareSubmission(start, n);
-    this.encodeSubmission(enc, rb, null, start, n);
+    enc.clearBuffer(this.state.buffers.ctl, SimState.ctlOffset('recCount'), 4);
     return rb;
+  }
+
+  /** GpuBatch: the readback copies of this engine's part of a shared submission (after the batch's copies back). */
+  batchEnd(enc: GPUCommandEncoder, rb: Readback, start: number, n: number): void {
+    rb.encodeCopies(enc, this.state.buffers.ctl, this.state.buffers.bins, start, n);
   }
 
   /** GpuBatch: reads back and records this engine's part of a shared submission; a failure stops the engine. */

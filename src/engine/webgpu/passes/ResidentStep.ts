@@ -61,17 +61,22 @@ export function residentFit(plan: GpuPlan, limits: GPUSupportedLimits, r: Reside
 /** The pass files of the resident module (the passes' functions, record's blocks, then the kernel). */
 const FILES = ['input', 'neuron_update', 'synapse_propagate', 'plasticity_pre', 'plasticity_post', 'trace_update', 'record', 'resident'] as const;
 
+/** The files and override constants of the resident module of plan with this shape (the batch kernel's too). */
+export function residentModule(plan: GpuPlan, shape: ResidentShape): { files: readonly string[]; constants: Record<string, number> } {
+  const threads: Threads = { row: shape.rowThreads, neuron: shape.threads };
+  const files = shape.accInWorkgroup ? [...FILES, 'acc_workgroup'] : FILES;
+  const constants: Record<string, number> = { ...threadConstants(threads, 0), RESIDENT_THREADS: shape.threads, RESIDENT_CORR: plan.corrThreads };
+  if (shape.accInWorkgroup) constants.ACC_WORDS = accWords(plan);
+  return { files, constants };
+}
+
 export class ResidentStep extends SimplePass {
   private constructor(pipeline: GPUComputePipeline, readonly shape: ResidentShape) {
     super('step_resident', pipeline, [1, 1]);
   }
 
   static async create(state: SimState, shape: ResidentShape): Promise<ResidentStep> {
-    const plan = state.plan;
-    const threads: Threads = { row: shape.rowThreads, neuron: shape.threads };
-    const files = shape.accInWorkgroup ? [...FILES, 'acc_workgroup'] : FILES;
-    const constants: Record<string, number> = { ...threadConstants(threads, 0), RESIDENT_THREADS: shape.threads, RESIDENT_CORR: plan.corrThreads };
-    if (shape.accInWorkgroup) constants.ACC_WORDS = accWords(plan);
+    const { files, constants } = residentModule(state.plan, shape);
     return new ResidentStep(await state.pipeline('ResidentStep', files, 'step_resident', constants), shape);
   }
 
