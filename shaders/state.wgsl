@@ -125,7 +125,7 @@ fn apply_term(j: u32, t: Term, w: f32, x_pre: f32, x_post: f32) -> f32 {
   return wn;
 }
 
-// Spike history of delayed spike-driven plasticity (the NEST convention, docs/trials-delays.md; twin of
+// Spike history of delayed spike-driven plasticity (the axonal-delay convention, docs/trials-delays.md; twin of
 // src/engine/cpu/spikeHistory.ts): step s's spike list in slot s % H of ctl.list at P.histOff (H counts, then H
 // lists of N), and one bit per neuron and slot in istate (the lagged trace groups of trace_update.wgsl). H > every
 // arrival lag, so the slot a step writes is never one that step reads.

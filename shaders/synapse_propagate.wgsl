@@ -142,7 +142,7 @@ fn propagate_row(j: u32, k: u32, lid: u32, step: u32) {
   }
 }
 
-// Delayed spike-driven plasticity (NEST convention, docs/trials-delays.md): projection j with arrivalLag L
+// Delayed spike-driven plasticity (axonal-delay convention, docs/trials-delays.md): projection j with arrivalLag L
 // delivers, undelayed, the spikers of step - L (the history, state.wgsl) at `step`. Worker w of nw takes
 // arrivals w, w + nw, ... (plasticity_pre_arrivals the same ones, with the same thread per synapse).
 fn propagate_arrivals(w: u32, nw: u32, lid: u32, step: u32) {

@@ -140,7 +140,7 @@ export interface DerivedProjection {
   /**
    * Spike-driven plasticity (traced rule) with a delay of d > 1 steps (one per projection): d - 1, else 0. Such a
    * projection runs as undelayed on the spikers of step t - lag (the arrivals; Derived.spikeHistory), with a pre
-   * trace group of the same lag: the NEST convention, docs/trials-delays.md. With per-synapse delays
+   * trace group of the same lag: the axonal-delay convention, docs/trials-delays.md. With per-synapse delays
    * (delay.min < delay.max): the largest lag, delay.max - 1.
    */
   arrivalLag: number;

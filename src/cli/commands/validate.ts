@@ -54,7 +54,7 @@ async function wholeRunChecks(long: boolean): Promise<Row[]> {
     ['Vogels cond LIF + iSTDP, N = 500, 200 ms: spike counts per neuron identical', small(vogelsNetwork({ N: 500, T_s: 0.2, plasticFrom_s: 0, wIE0_nS: 3 }), 500, 0.2)],
     // Adaptive LIF (adaptation channel, Irwin-Hall membrane noise), Soldado-Magraner 2022 Fig 7 network driven by background currents.
     ['adaptive LIF + noise (Soldado Fig 7 network), N = 500, 200 ms: spike counts per neuron identical', soldadoDrivenNetwork(500, 0.2)],
-    // iSTDP with a synaptic delay on E<-I (NEST convention: updates at the arrival, docs/trials-delays.md).
+    // iSTDP with a synaptic delay on E<-I (axonal-delay convention: updates at the arrival, docs/trials-delays.md).
     ['delayed iSTDP (E<-I, 5 steps), N = 500, 200 ms: spike counts per neuron identical', small(delayed(fig3IstdpEi(), 'I', 'E', 5), 500, 0.2)],
   ];
   // The SOM single neuron: 1000 Poisson sources modulated by 8 filtered-noise signals, iSTDP on I inputs.

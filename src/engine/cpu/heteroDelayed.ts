@@ -1,4 +1,4 @@
-// Spike-driven plasticity with per-synapse delays on the CPU engine (the NEST convention of spikeHistory.ts,
+// Spike-driven plasticity with per-synapse delays on the CPU engine (the axonal-delay convention of spikeHistory.ts,
 // docs/trials-delays.md, synapse by synapse): synapse y of delay d_y sees a presynaptic spike of step t at its
 // arrival a = t + d_y - 1. At step s, for each lag L in [arrivalLagMin, arrivalLag], the spikers of step s - L
 // (this step's when L = 0) deliver through, and get the pre-spike update on, exactly their synapses of delay

@@ -1,4 +1,4 @@
-// Delayed spike-driven plasticity on the CPU engine (the NEST convention, docs/trials-delays.md): a plastic
+// Delayed spike-driven plasticity on the CPU engine (the axonal-delay convention, docs/trials-delays.md): a plastic
 // projection with a delay of d > 1 steps (DerivedProjection.arrivalLag = d - 1) runs exactly as an undelayed
 // one on the arrivals, the spikers of step t - (d - 1), read from a ring of past spike lists
 // (StateLayout.shist, Derived.spikeHistory slots): propagation and the pre-spike update at the arrival step,

@@ -176,7 +176,7 @@ export const ProjParams = struct(
     ['delayOff', u32, 'graph offset of the per-synapse delays (synapse y at delayOff + y - synOff) when delayMax > delayMin'],
     ['procedural', u32, '0: stored rows; procedural (storage): 1 row regenerated against the skip table at rowOff, 2 p = 1 (every post), 3 p = 0'],
     ['tableLen', u32, 'procedural 1: survival thresholds at rowOff'],
-    ['arrivalLag', u32, '> 0: delayed spike-driven plasticity (NEST convention): runs undelayed on the spikers of step - arrivalLag (the spike history), not through the ring'],
+    ['arrivalLag', u32, '> 0: delayed spike-driven plasticity (axonal-delay convention): runs undelayed on the spikers of step - arrivalLag (the spike history), not through the ring'],
     ['onPre', Term, 'applied to the row of a presynaptic spiker'],
     ['onPost', Term, 'applied to the column of a postsynaptic spiker'],
   ],
