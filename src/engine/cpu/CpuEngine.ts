@@ -14,6 +14,7 @@ import { traceUpdatePass } from './traceUpdate.ts';
 import { arenaOf } from './wasmKernels.ts';
 import { availableThreads, createThreadedState, ThreadPool, threadsFor } from './threads/pool.ts';
 import type { PartLayout } from './threads/part.ts';
+import { PairDeferral } from '../../plasticity/pairDeferred.ts';
 
 /** CpuEngine.create's options: where it runs (Engine.device) and how many threads it may use (default: all cores). */
 export interface CpuEngineOptions {
@@ -43,6 +44,9 @@ export class CpuEngine implements Engine {
 
   /** The worker threads (null: this thread does all the work). */
   private pool: ThreadPool | null = null;
+
+  /** Pair-STDP post updates logged and applied in row walks (src/plasticity/pairDeferred.ts); null: eager. */
+  private deferral: PairDeferral | null = null;
 
   /**
    * A one-thread engine; CpuEngine.create() starts threads. `shared`: a state from createThreadedState (for
@@ -121,13 +125,13 @@ export class CpuEngine implements Engine {
         // pair STDP: propagation and pre updates of a spiker's row in one walk (synapsePass.ts), then other families' pre updates
         const all = wholeSlices(net);
         return (step) => {
-          synapseSlicePass(net, st, this.qStatic, step, all, 'fused');
+          synapseSlicePass(net, st, this.qStatic, step, all, 'fused', this.deferral);
           plasticityPreRest(net, st, step);
         };
       }
       case 'plasticity_post': {
         const all = wholeSlices(net);
-        return (step) => plasticityPostSlice(net, st, step, all);
+        return (step) => plasticityPostSlice(net, st, step, all, this.deferral);
       }
       case 'trace_update':
         return (step) => traceUpdatePass(d, st, step);
@@ -165,6 +169,7 @@ export class CpuEngine implements Engine {
 
   private closeBin(b: number): void {
     const d = this.net.derived;
+    this.deferral?.flushAll((b + 1) * d.binSteps); // the weights are read below
     const nCh = d.channels.length;
     for (const p of d.pops) {
       const n = Math.min(p.size, d.spec.recording.currentSamples) * d.binSteps;
@@ -235,6 +240,7 @@ export class CpuEngine implements Engine {
 
   /** The engine's dynamic state and the recorder's (see src/engine/snapshot.ts): views, valid until advance(). */
   async snapshot(): Promise<EngineSnapshot> {
+    this.deferral?.flushAll(this._step);
     const st = stateEntries(this.state, this.keepState);
     const rec = this.recorder.snapshot();
     return { backend: 'cpu', step: this._step, scalars: { ...st.scalars, ...rec.scalars }, arrays: { ...st.arrays, 'engine.curSum': this.curSum, ...rec.arrays } };
@@ -248,14 +254,45 @@ export class CpuEngine implements Engine {
     this.recorder.restore(s);
     restoreInto(s, 'engine.curSum', this.curSum);
     this._step = s.step;
+    if (this.deferral) {
+      // the log belongs to the state before the restore: start afresh from the restored weights and traces
+      this.deferral = null;
+      this.beginDeferredPost();
+    }
   }
 
   async advance(steps: number): Promise<void> {
     const end = Math.min(this._step + steps, this.net.derived.nSteps);
-    while (this._step < end) this.stepOnce();
+    const own = this.beginDeferredPost();
+    try {
+      while (this._step < end) this.stepOnce();
+    } finally {
+      if (own) this.endDeferredPost();
+    }
+  }
+
+  /**
+   * From now until endDeferredPost, pair-STDP post-spike updates are logged and applied when their row is next
+   * walked or every row is flushed (src/plasticity/pairDeferred.ts: the same bits, fewer cache misses): the
+   * plastic weights in `state` lag until endDeferredPost (bins, snapshots and recordings flush them). advance()
+   * does this itself. One thread only; false (nothing changes) with threads, when already deferring, or when no
+   * projection qualifies. `maxEpochSteps` and `capacity` (tests): flush every row at least this often / when
+   * this many post spikes are logged.
+   */
+  beginDeferredPost(maxEpochSteps?: number, capacity?: number): boolean {
+    if (this.pool || this.deferral) return false;
+    this.deferral = PairDeferral.create(this.net, this.state, this._step, maxEpochSteps, capacity);
+    return this.deferral !== null;
+  }
+
+  /** Applies every pending post update (the weights are current again) and returns to eager post updates. */
+  endDeferredPost(): void {
+    this.deferral?.flushAll(this._step);
+    this.deferral = null;
   }
 
   async recordings(): Promise<Recordings> {
+    this.deferral?.flushAll(this._step);
     this.recorder.setFinalWeights(this.state.weights);
     return this.recorder.rec;
   }
