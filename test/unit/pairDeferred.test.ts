@@ -10,6 +10,7 @@ import type { NetworkSpec } from '../../src/model/spec.ts';
 import { validate } from '../../src/model/validate.ts';
 import { buildNetwork } from '../../src/network/network.ts';
 import { fig3IstdpEi } from '../../src/presets/akilFigures.ts';
+import { PairDeferral } from '../../src/plasticity/pairDeferred.ts';
 
 const N = 600;
 const T_s = 0.3;
@@ -56,7 +57,7 @@ interface Run {
 
 function run(spec: NetworkSpec, deferred: { epoch: number; capacity: number } | null): { r: Run; used: boolean } {
   const eng = new CpuEngine(buildNetwork(derive(validate(spec))));
-  const used = deferred ? eng.beginDeferredPost(deferred.epoch, deferred.capacity) : false;
+  const used = deferred ? eng.beginDeferredPost({ maxEpochSteps: deferred.epoch, capacity: deferred.capacity }) : false;
   const spikes: number[] = [];
   for (let s = 0; s < eng.net.derived.nSteps; s++) {
     eng.stepOnce();
@@ -101,6 +102,9 @@ describe('deferred pair-STDP post updates: the eager bits', () => {
     const spec = small(fig3IstdpEi());
     const eager = run(spec, null).r;
     const eng = new CpuEngine(buildNetwork(derive(validate(spec))));
+    expect(PairDeferral.create(eng.net, eng.state, 0, eng.deferMinSynapses)).toBeNull(); // too small for advance() to defer by default
+    eng.deferMinSynapses = 0;
+    expect(PairDeferral.create(eng.net, eng.state, 0, eng.deferMinSynapses)).not.toBeNull();
     await eng.advance(1234); // ends between bins: the end of advance flushes
     await eng.advance(eng.net.derived.nSteps);
     eager.weights.forEach((w, i) => expect(Array.from(eng.state.weights[i]!)).toEqual(Array.from(w)));

@@ -14,7 +14,7 @@ import { traceUpdatePass } from './traceUpdate.ts';
 import { arenaOf } from './wasmKernels.ts';
 import { availableThreads, createThreadedState, ThreadPool, threadsFor } from './threads/pool.ts';
 import type { PartLayout } from './threads/part.ts';
-import { PairDeferral } from '../../plasticity/pairDeferred.ts';
+import { DEFER_MIN_SYNAPSES, PairDeferral } from '../../plasticity/pairDeferred.ts';
 
 /** CpuEngine.create's options: where it runs (Engine.device) and how many threads it may use (default: all cores). */
 export interface CpuEngineOptions {
@@ -47,6 +47,8 @@ export class CpuEngine implements Engine {
 
   /** Pair-STDP post updates logged and applied in row walks (src/plasticity/pairDeferred.ts); null: eager. */
   private deferral: PairDeferral | null = null;
+  /** Fewest synapses of a pair-STDP projection for advance() to defer its post updates (tests lower it). */
+  deferMinSynapses = DEFER_MIN_SYNAPSES;
 
   /**
    * A one-thread engine; CpuEngine.create() starts threads. `shared`: a state from createThreadedState (for
@@ -257,13 +259,13 @@ export class CpuEngine implements Engine {
     if (this.deferral) {
       // the log belongs to the state before the restore: start afresh from the restored weights and traces
       this.deferral = null;
-      this.beginDeferredPost();
+      this.beginDeferredPost({ minSynapses: this.deferMinSynapses });
     }
   }
 
   async advance(steps: number): Promise<void> {
     const end = Math.min(this._step + steps, this.net.derived.nSteps);
-    const own = this.beginDeferredPost();
+    const own = this.beginDeferredPost({ minSynapses: this.deferMinSynapses });
     try {
       while (this._step < end) this.stepOnce();
     } finally {
@@ -275,13 +277,14 @@ export class CpuEngine implements Engine {
    * From now until endDeferredPost, pair-STDP post-spike updates are logged and applied when their row is next
    * walked or every row is flushed (src/plasticity/pairDeferred.ts: the same bits, fewer cache misses): the
    * plastic weights in `state` lag until endDeferredPost (bins, snapshots and recordings flush them). advance()
-   * does this itself. One thread only; false (nothing changes) with threads, when already deferring, or when no
-   * projection qualifies. `maxEpochSteps` and `capacity` (tests): flush every row at least this often / when
-   * this many post spikes are logged.
+   * does this itself for projections of DEFER_MIN_SYNAPSES synapses or more (smaller ones stay in the caches).
+   * One thread only; false (nothing changes) with threads, when already deferring, or when no projection
+   * qualifies. `minSynapses` (default 0: every pair-STDP projection that qualifies); `maxEpochSteps` and
+   * `capacity` (tests): flush every row at least this often / when this many post spikes are logged.
    */
-  beginDeferredPost(maxEpochSteps?: number, capacity?: number): boolean {
+  beginDeferredPost(o: { minSynapses?: number; maxEpochSteps?: number; capacity?: number } = {}): boolean {
     if (this.pool || this.deferral) return false;
-    this.deferral = PairDeferral.create(this.net, this.state, this._step, maxEpochSteps, capacity);
+    this.deferral = PairDeferral.create(this.net, this.state, this._step, o.minSynapses, o.maxEpochSteps, o.capacity);
     return this.deferral !== null;
   }
 
