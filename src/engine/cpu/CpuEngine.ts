@@ -47,6 +47,13 @@ export class CpuEngine implements Engine {
 
   /** Pair-STDP post updates logged and applied in row walks (src/plasticity/pairDeferred.ts); null: eager. */
   private deferral: PairDeferral | null = null;
+  /**
+   * Inside advance() (null outside): the bin-end weight mean (jSample keeps its values) and the passed weight check
+   * of plastic projections whose rule never starts in this run (family 'trial': weights change only between
+   * trials), whose weights nothing changes until advance() returns. Soldado Fig 7: 1 M synapses per 10 ms bin.
+   */
+  private frozenMeans: Map<number, number> | null = null;
+  private frozenChecked: Set<number> | null = null;
   /** Fewest synapses of a pair-STDP projection for advance() to defer its post updates (tests lower it). */
   deferMinSynapses = DEFER_MIN_SYNAPSES;
 
@@ -179,6 +186,11 @@ export class CpuEngine implements Engine {
     }
     const ws = d.spec.recording.weightSamples;
     this.recorder.plasticIdx.forEach((pi, k) => {
+      const frozen = this.frozenMeans?.get(pi);
+      if (frozen !== undefined) {
+        this.jMean[k] = frozen; // weights that no rule changes in this advance(): the first bin's mean and samples
+        return;
+      }
       const w = this.state.weights[pi]!;
       const scale = 1 / d.projections[pi]!.jScale;
       let sum = 0;
@@ -186,6 +198,7 @@ export class CpuEngine implements Engine {
       this.jMean[k] = w.length ? (sum / w.length) * scale : 0;
       const ids = this.net.weightSample[pi]!;
       for (let s = 0; s < ws; s++) this.jSample[k * ws + s] = s < ids.length ? w[ids[s]!]! * scale : NaN;
+      if (this.frozenMeans && d.projections[pi]!.plastic!.startStep >= d.nSteps) this.frozenMeans.set(pi, this.jMean[k]!);
     });
     const fault = this.checkStateAtBinEnd(b);
     try {
@@ -220,6 +233,8 @@ export class CpuEngine implements Engine {
     for (let i = 0; i < v.length; i++)
       if (!Number.isFinite(v[i]!)) return new RunGuardError('nan', step, `bin ${b}, neuron ${i} (${popName(d, i)}), t = ${fmtT(d, step)}`, v[i]!, 'non-finite membrane potential');
     for (const pi of this.recorder.plasticIdx) {
+      if (this.frozenChecked?.has(pi)) continue; // unchanged since it passed at an earlier bin of this advance()
+      if (this.frozenChecked && this.net.derived.projections[pi]!.plastic!.startStep >= this.net.derived.nSteps) this.frozenChecked.add(pi); // (a fault returns below and stops the run)
       const w = this.state.weights[pi]!;
       const { lo, hi, what } = this.weightRange[pi]!;
       for (let s = 0; s < w.length; s++) {
@@ -266,10 +281,14 @@ export class CpuEngine implements Engine {
   async advance(steps: number): Promise<void> {
     const end = Math.min(this._step + steps, this.net.derived.nSteps);
     const own = this.beginDeferredPost({ minSynapses: this.deferMinSynapses });
+    this.frozenMeans = new Map();
+    this.frozenChecked = new Set();
     try {
       while (this._step < end) this.stepOnce();
     } finally {
       if (own) this.endDeferredPost();
+      this.frozenMeans = null;
+      this.frozenChecked = null;
     }
   }
 
