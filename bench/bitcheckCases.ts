@@ -58,10 +58,12 @@ function fingerprintOf(eng: CpuEngine): Fingerprint {
   const net = eng.net;
   const counts = new Uint32Array(net.derived.N);
   const st = eng.state;
+  eng.beginDeferredPost(); // one thread: every pair-STDP projection's post updates deferred (advance() does so for large ones), so the golden bits cover that path
   for (let s = 0; s < net.derived.nSteps; s++) {
     eng.stepOnce();
     for (let k = 0; k < st.nSpikes; k++) counts[st.spikes[k]!]!++;
   }
+  eng.endDeferredPost();
   return {
     totalSpikes: counts.reduce((a, b) => a + b, 0),
     spikeCounts: fnv(counts),

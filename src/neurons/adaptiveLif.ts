@@ -28,6 +28,8 @@ import { STREAM } from '../rng/streams.ts';
 import { checkMembrane, membraneConstants } from './membrane.ts';
 import type { NeuronModel } from './registry.ts';
 
+import { arenaOf, EX_SCRATCH_LENGTH } from '../engine/cpu/wasmKernels.ts';
+
 const f = Math.fround;
 const words = new Uint32Array(4);
 
@@ -51,29 +53,36 @@ export function adaptiveLifUpdate(d: Derived, st: StateLayout, p: DerivedPop, nS
   const noiseAmp = n.noiseAmp, kick = n.adaptKick, aBase = n.adaptChannel * N;
   const seed = d.spec.seed >>> 0;
   const step = st.step;
+  // the noise draws of a block of neurons from the WebAssembly kernel (the same values as membraneNoise,
+  // 3-5x faster: i64 products), where the state lives in a kernel arena; else membraneNoise per neuron
+  const arena = noiseAmp !== 0 ? arenaOf(v) : undefined;
+  const z = arena?.exScratch;
   const end = p.offset + p.size;
-  for (let i = p.offset; i < end; i++) {
-    if (refr[i]! > 0) {
-      refr[i]!--;
-      continue;
+  for (let b = p.offset; b < end; b += EX_SCRATCH_LENGTH) {
+    const bEnd = Math.min(end, b + EX_SCRATCH_LENGTH);
+    if (z) arena!.k.noise(arena!.exPtr, seed, STREAM.membraneNoise, step >>> 0, b, bEnd - b);
+    for (let i = b; i < bEnd; i++) {
+      if (refr[i]! > 0) {
+        refr[i]!--;
+        continue;
+      }
+      let itot = 0;
+      for (let at = i; at < nCh * N; at += N) itot = f(itot + current[at]!);
+      const vi = v[i]!;
+      let vn = f(vi + f(dtC * f(f(f(gL * f(eL - vi)) + itot) + iBg)));
+      if (noiseAmp !== 0) vn = f(vn + f(noiseAmp * (z ? z[i - b]! : membraneNoise(seed, step, i))));
+      if (vn >= vTh) {
+        spikes[nSpk++] = i;
+        vn = vRe;
+        refr[i] = refSteps;
+        if (kick !== 0) current[aBase + i] = f(current[aBase + i]! + kick);
+      }
+      v[i] = vn;
     }
-    let itot = 0;
-    for (let at = i; at < nCh * N; at += N) itot = f(itot + current[at]!);
-    const vi = v[i]!;
-    let vn = f(vi + f(dtC * f(f(f(gL * f(eL - vi)) + itot) + iBg)));
-    if (noiseAmp !== 0) vn = f(vn + f(noiseAmp * membraneNoise(seed, step, i)));
-    if (vn >= vTh) {
-      spikes[nSpk++] = i;
-      vn = vRe;
-      refr[i] = refSteps;
-      if (kick !== 0) current[aBase + i] = f(current[aBase + i]! + kick);
-    }
-    v[i] = vn;
   }
   return nSpk;
 }
 
-// The adaptation kick on a spike is applied by neuron_update.wgsl (PopParams.adaptKick != 0), the noise here.
 const WGSL = `
 // Adaptive LIF (adaptiveLifUpdate): v + dtC * ((gL (eL - v) + sum_c I_c) + iBg), then + noiseAmp * z.
 fn membrane_noise(i: u32, step: u32) -> f32 {

@@ -120,7 +120,7 @@ export function applyTerm(r: DerivedRule, t: DerivedTerm, w: number, xPre: numbe
 // against applyTerm on every synapse, bit for bit.
 
 /** A term's constants for a sweep: applyTerm's fields, read once. */
-interface Sweep {
+export interface Sweep {
   gate: boolean;
   clip: boolean; // bounded and not gated
   jMin: number;
@@ -136,7 +136,7 @@ interface Sweep {
   bPost: number;
 }
 
-function sweepOf(r: DerivedRule, t: DerivedTerm): Sweep {
+export function sweepOf(r: DerivedRule, t: DerivedTerm): Sweep {
   return {
     gate: r.gate, clip: r.bounded && !r.gate, jMin: r.jMin, jMax: r.jMax, jMinF: f(r.jMin), jMaxF: f(r.jMax),
     dep: t.dep === 1, eta: t.eta, etaF: f(t.eta * 1), invJRef: t.invJRef, a: t.a, bPre: t.bPre, bPost: t.bPost,
@@ -192,7 +192,7 @@ function pairPropagatePre({ pr, r, c, w, xPre, xPost }: ActiveProjection, st: St
 }
 
 /** rowSweep with each synapse's propagation (from its weight before the update) fused in. */
-function propagateRowSweep(z: Sweep, w: Float32Array, y0: number, y1: number, post: Int32Array, xPost: Float32Array, pre: number, acc: Float64Array, base: number, kick: number): void {
+export function propagateRowSweep(z: Sweep, w: Float32Array, y0: number, y1: number, post: Int32Array, xPost: Float32Array, pre: number, acc: Float64Array, base: number, kick: number): void {
   const { gate, clip, jMin, jMax, jMinF, jMaxF, dep, eta, etaF, invJRef, bPost } = z;
   for (let y = y0; y < y1; y++) {
     const wy = w[y]!;

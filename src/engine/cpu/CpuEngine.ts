@@ -14,6 +14,7 @@ import { traceUpdatePass } from './traceUpdate.ts';
 import { arenaOf } from './wasmKernels.ts';
 import { availableThreads, createThreadedState, ThreadPool, threadsFor } from './threads/pool.ts';
 import type { PartLayout } from './threads/part.ts';
+import { DEFER_MIN_SYNAPSES, PairDeferral } from '../../plasticity/pairDeferred.ts';
 
 /** CpuEngine.create's options: where it runs (Engine.device) and how many threads it may use (default: all cores). */
 export interface CpuEngineOptions {
@@ -43,6 +44,18 @@ export class CpuEngine implements Engine {
 
   /** The worker threads (null: this thread does all the work). */
   private pool: ThreadPool | null = null;
+
+  /** Pair-STDP post updates logged and applied in row walks (src/plasticity/pairDeferred.ts); null: eager. */
+  private deferral: PairDeferral | null = null;
+  /**
+   * Inside advance() (null outside): the bin-end weight mean (jSample keeps its values) and the passed weight check
+   * of plastic projections whose rule never starts in this run (family 'trial': weights change only between
+   * trials), whose weights nothing changes until advance() returns. Soldado Fig 7: 1 M synapses per 10 ms bin.
+   */
+  private frozenMeans: Map<number, number> | null = null;
+  private frozenChecked: Set<number> | null = null;
+  /** Fewest synapses of a pair-STDP projection for advance() to defer its post updates (tests lower it). */
+  deferMinSynapses = DEFER_MIN_SYNAPSES;
 
   /**
    * A one-thread engine; CpuEngine.create() starts threads. `shared`: a state from createThreadedState (for
@@ -121,13 +134,13 @@ export class CpuEngine implements Engine {
         // pair STDP: propagation and pre updates of a spiker's row in one walk (synapsePass.ts), then other families' pre updates
         const all = wholeSlices(net);
         return (step) => {
-          synapseSlicePass(net, st, this.qStatic, step, all, 'fused');
+          synapseSlicePass(net, st, this.qStatic, step, all, 'fused', this.deferral);
           plasticityPreRest(net, st, step);
         };
       }
       case 'plasticity_post': {
         const all = wholeSlices(net);
-        return (step) => plasticityPostSlice(net, st, step, all);
+        return (step) => plasticityPostSlice(net, st, step, all, this.deferral);
       }
       case 'trace_update':
         return (step) => traceUpdatePass(d, st, step);
@@ -165,6 +178,7 @@ export class CpuEngine implements Engine {
 
   private closeBin(b: number): void {
     const d = this.net.derived;
+    this.deferral?.flushAll((b + 1) * d.binSteps); // the weights are read below
     const nCh = d.channels.length;
     for (const p of d.pops) {
       const n = Math.min(p.size, d.spec.recording.currentSamples) * d.binSteps;
@@ -172,6 +186,11 @@ export class CpuEngine implements Engine {
     }
     const ws = d.spec.recording.weightSamples;
     this.recorder.plasticIdx.forEach((pi, k) => {
+      const frozen = this.frozenMeans?.get(pi);
+      if (frozen !== undefined) {
+        this.jMean[k] = frozen; // weights that no rule changes in this advance(): the first bin's mean and samples
+        return;
+      }
       const w = this.state.weights[pi]!;
       const scale = 1 / d.projections[pi]!.jScale;
       let sum = 0;
@@ -179,6 +198,7 @@ export class CpuEngine implements Engine {
       this.jMean[k] = w.length ? (sum / w.length) * scale : 0;
       const ids = this.net.weightSample[pi]!;
       for (let s = 0; s < ws; s++) this.jSample[k * ws + s] = s < ids.length ? w[ids[s]!]! * scale : NaN;
+      if (this.frozenMeans && d.projections[pi]!.plastic!.startStep >= d.nSteps) this.frozenMeans.set(pi, this.jMean[k]!);
     });
     const fault = this.checkStateAtBinEnd(b);
     try {
@@ -213,6 +233,8 @@ export class CpuEngine implements Engine {
     for (let i = 0; i < v.length; i++)
       if (!Number.isFinite(v[i]!)) return new RunGuardError('nan', step, `bin ${b}, neuron ${i} (${popName(d, i)}), t = ${fmtT(d, step)}`, v[i]!, 'non-finite membrane potential');
     for (const pi of this.recorder.plasticIdx) {
+      if (this.frozenChecked?.has(pi)) continue; // unchanged since it passed at an earlier bin of this advance()
+      if (this.frozenChecked && this.net.derived.projections[pi]!.plastic!.startStep >= this.net.derived.nSteps) this.frozenChecked.add(pi); // (a fault returns below and stops the run)
       const w = this.state.weights[pi]!;
       const { lo, hi, what } = this.weightRange[pi]!;
       for (let s = 0; s < w.length; s++) {
@@ -235,6 +257,7 @@ export class CpuEngine implements Engine {
 
   /** The engine's dynamic state and the recorder's (see src/engine/snapshot.ts): views, valid until advance(). */
   async snapshot(): Promise<EngineSnapshot> {
+    this.deferral?.flushAll(this._step);
     const st = stateEntries(this.state, this.keepState);
     const rec = this.recorder.snapshot();
     return { backend: 'cpu', step: this._step, scalars: { ...st.scalars, ...rec.scalars }, arrays: { ...st.arrays, 'engine.curSum': this.curSum, ...rec.arrays } };
@@ -248,14 +271,50 @@ export class CpuEngine implements Engine {
     this.recorder.restore(s);
     restoreInto(s, 'engine.curSum', this.curSum);
     this._step = s.step;
+    if (this.deferral) {
+      // the log belongs to the state before the restore: start afresh from the restored weights and traces
+      this.deferral = null;
+      this.beginDeferredPost({ minSynapses: this.deferMinSynapses });
+    }
   }
 
   async advance(steps: number): Promise<void> {
     const end = Math.min(this._step + steps, this.net.derived.nSteps);
-    while (this._step < end) this.stepOnce();
+    const own = this.beginDeferredPost({ minSynapses: this.deferMinSynapses });
+    this.frozenMeans = new Map();
+    this.frozenChecked = new Set();
+    try {
+      while (this._step < end) this.stepOnce();
+    } finally {
+      if (own) this.endDeferredPost();
+      this.frozenMeans = null;
+      this.frozenChecked = null;
+    }
+  }
+
+  /**
+   * From now until endDeferredPost, pair-STDP post-spike updates are logged and applied when their row is next
+   * walked or every row is flushed (src/plasticity/pairDeferred.ts: the same bits, fewer cache misses): the
+   * plastic weights in `state` lag until endDeferredPost (bins, snapshots and recordings flush them). advance()
+   * does this itself for projections of DEFER_MIN_SYNAPSES synapses or more (smaller ones stay in the caches).
+   * One thread only; false (nothing changes) with threads, when already deferring, or when no projection
+   * qualifies. `minSynapses` (default 0: every pair-STDP projection that qualifies); `maxEpochSteps` and
+   * `capacity` (tests): flush every row at least this often / when this many post spikes are logged.
+   */
+  beginDeferredPost(o: { minSynapses?: number; maxEpochSteps?: number; capacity?: number } = {}): boolean {
+    if (this.pool || this.deferral) return false;
+    this.deferral = PairDeferral.create(this.net, this.state, this._step, o.minSynapses, o.maxEpochSteps, o.capacity);
+    return this.deferral !== null;
+  }
+
+  /** Applies every pending post update (the weights are current again) and returns to eager post updates. */
+  endDeferredPost(): void {
+    this.deferral?.flushAll(this._step);
+    this.deferral = null;
   }
 
   async recordings(): Promise<Recordings> {
+    this.deferral?.flushAll(this._step);
     this.recorder.setFinalWeights(this.state.weights);
     return this.recorder.rec;
   }

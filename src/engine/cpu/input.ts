@@ -61,12 +61,15 @@ export function primeInputs(net: BuiltNetwork, st: CpuState): void {
 /** Adds one input spike of source k to every target of the projections from input x. */
 function deliver(net: BuiltNetwork, st: CpuState, x: DerivedInput, k: number, times: number, q: Float64Array): void {
   const N = net.derived.N;
+  const acc = st.acc;
   for (const pr of net.derived.projections) {
     if (pr.pre.kind !== 'input' || pr.pre.index !== x.index) continue;
-    const c = net.csr[pr.index]!;
+    // the arrays and bounds in locals: V8 reloaded them on every synapse otherwise (5x slower at N = 10^4)
+    const { rowPtr, post } = net.csr[pr.index]!;
     const base = pr.channel * N;
     const inc = q[pr.index]! * times;
-    for (let s = c.rowPtr[k]!; s < c.rowPtr[k + 1]!; s++) st.acc[base + c.post[s]!]! += inc;
+    const end = rowPtr[k + 1]!;
+    for (let s = rowPtr[k]!; s < end; s++) acc[base + post[s]!]! += inc;
   }
 }
 

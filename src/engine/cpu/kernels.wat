@@ -412,4 +412,52 @@
     (local.set $bad (call $join (local.get $c) (local.get $a) (local.get $n) (i32.const 1)))
     (call $decay (local.get $c) (select (local.get $n) (local.get $bad) (i32.lt_s (local.get $bad) (i32.const 0))) (local.get $dec))
     (local.get $bad))
+
+  ;; ---- membrane noise (adaptiveLif.ts membraneNoise) --------------------------------------------------
+  ;; $philoxHalves: Philox4x32-10 (philox.ts) of counter (c0, c1, c2, 0) and key (k0, k1), returning the sum
+  ;; of the 16-bit halves of its first nw words (4 or 2). The 32 x 32 -> 64-bit products are i64.mul of the
+  ;; zero-extended words: exactly philox.ts's mulhi32 / Math.imul (integer arithmetic, no rounding).
+  (func $philoxHalves (param $x0 i32) (param $x1 i32) (param $x2 i32) (param $k0 i32) (param $k1 i32) (param $nw i32) (result i32)
+    (local $x3 i32) (local $r i32) (local $p0 i64) (local $p1 i64) (local $s i32)
+    (loop $round
+      (local.set $p0 (i64.mul (i64.const 0xd2511f53) (i64.extend_i32_u (local.get $x0))))
+      (local.set $p1 (i64.mul (i64.const 0xcd9e8d57) (i64.extend_i32_u (local.get $x2))))
+      (local.set $x0 (i32.xor (i32.xor (i32.wrap_i64 (i64.shr_u (local.get $p1) (i64.const 32))) (local.get $x1)) (local.get $k0)))
+      (local.set $x1 (i32.wrap_i64 (local.get $p1)))
+      (local.set $x2 (i32.xor (i32.xor (i32.wrap_i64 (i64.shr_u (local.get $p0) (i64.const 32))) (local.get $x3)) (local.get $k1)))
+      (local.set $x3 (i32.wrap_i64 (local.get $p0)))
+      (local.set $k0 (i32.add (local.get $k0) (i32.const 0x9e3779b9)))
+      (local.set $k1 (i32.add (local.get $k1) (i32.const 0xbb67ae85)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $round (i32.lt_u (local.get $r) (i32.const 10))))
+    (local.set $s (i32.add
+      (i32.add (i32.and (local.get $x0) (i32.const 0xffff)) (i32.shr_u (local.get $x0) (i32.const 16)))
+      (i32.add (i32.and (local.get $x1) (i32.const 0xffff)) (i32.shr_u (local.get $x1) (i32.const 16)))))
+    (if (result i32) (i32.eq (local.get $nw) (i32.const 4))
+      (then (i32.add (local.get $s) (i32.add
+        (i32.add (i32.and (local.get $x2) (i32.const 0xffff)) (i32.shr_u (local.get $x2) (i32.const 16)))
+        (i32.add (i32.and (local.get $x3) (i32.const 0xffff)) (i32.shr_u (local.get $x3) (i32.const 16))))))
+      (else (local.get $s))))
+
+  ;; noise: out[m] = membraneNoise(seed, step, start + m) for m < n (f32 at byte offset out; stream =
+  ;; STREAM.membraneNoise): (halves of words 0-3 of counter (step, i, 0, 0) + halves of words 0-1 of
+  ;; (step, i, 1, 0) - 393216) / 65536, an integer below 2^20 in magnitude over 2^16: exact in f32.
+  (func (export "noise") (param $out i32) (param $seed i32) (param $stream i32) (param $step i32) (param $start i32) (param $n i32)
+    (local $i i32) (local $end i32)
+    (local.set $i (local.get $start))
+    (local.set $end (i32.add (local.get $start) (local.get $n)))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+      (loop $l
+        (f32.store (local.get $out)
+          (f32.mul
+            (f32.convert_i32_s (i32.sub
+              (i32.add
+                (call $philoxHalves (local.get $step) (local.get $i) (i32.const 0) (local.get $seed) (local.get $stream) (i32.const 4))
+                (call $philoxHalves (local.get $step) (local.get $i) (i32.const 1) (local.get $seed) (local.get $stream) (i32.const 2)))
+              (i32.const 393216)))
+            (f32.const 0x1p-16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $end))))))
 )

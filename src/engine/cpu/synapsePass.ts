@@ -10,6 +10,7 @@ import { fixedIncrement } from '../fixed.ts';
 import type { CpuState } from './state.ts';
 import { delayedPropagate } from './delayedPropagate.ts';
 import { arrivalView } from './spikeHistory.ts';
+import type { PairDeferral } from '../../plasticity/pairDeferred.ts';
 import { proceduralSpikes } from '../../network/procedural.ts';
 import { heteroPost, heteroPropagatePre, isHeteroDelayed } from './heteroDelayed.ts';
 
@@ -69,9 +70,10 @@ function active(net: BuiltNetwork, st: CpuState, pi: number, step: number): { fa
  * Propagation of this step's spikes over a slice, fused with the pre-spike update where the family allows.
  * `which`: 'plain' the projections propagated alone (pass 'synapse_propagate'), 'fused' the propagate + pre
  * walks (pass 'plasticity_pre', so the schedule's pre-before-post order still governs them: propagation reads
- * the weights before any update of the step either way), 'all' both (the threads).
+ * the weights before any update of the step either way), 'all' both (the threads). `deferral` (one thread, inside
+ * CpuEngine.advance): its projections' walks first apply the row's pending post updates (pairDeferred.ts).
  */
-export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float64Array, step: number, slices: SynapseSlice[], which: 'plain' | 'fused' | 'all' = 'all'): void {
+export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float64Array, step: number, slices: SynapseSlice[], which: 'plain' | 'fused' | 'all' = 'all', deferral: PairDeferral | null = null): void {
   const d = net.derived;
   const N = d.N;
   const { acc } = st;
@@ -95,7 +97,9 @@ export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float
     const kick = pr.kick; // 1/tau into current-based posts, 1 into conductance-based ones
     const act = active(net, st, pr.index, step);
     if (act && act.fam.cpuPropagatePre) {
-      if (which !== 'plain') act.fam.cpuPropagatePre(act.a, sv, sl, acc, base, kick);
+      if (which === 'plain') continue;
+      if (deferral?.has(pr.index)) deferral.propagatePre(pr.index, spikes, nSpikes, step, acc, base, kick);
+      else act.fam.cpuPropagatePre(act.a, sv, sl, acc, base, kick);
       continue;
     }
     if (which === 'fused') continue;
@@ -131,11 +135,15 @@ export function plasticityPreRest(net: BuiltNetwork, st: CpuState, step: number)
   }
 }
 
-/** Pass 'plasticity_post' over a slice: post-spike updates of the spikers among the slice's posts. */
-export function plasticityPostSlice(net: BuiltNetwork, st: CpuState, step: number, slices: SynapseSlice[]): void {
+/** Pass 'plasticity_post' over a slice: post-spike updates of the spikers among the slice's posts (`deferral`'s projections: logged). */
+export function plasticityPostSlice(net: BuiltNetwork, st: CpuState, step: number, slices: SynapseSlice[], deferral: PairDeferral | null = null): void {
   for (const pr of net.derived.projections) {
     const act = active(net, st, pr.index, step);
     if (!act) continue;
+    if (deferral?.has(pr.index)) {
+      deferral.logPost(pr.index, st.spikes, st.nSpikes, step);
+      continue;
+    }
     if (isHeteroDelayed(pr)) heteroPost(net, st, pr);
     else if (act.fam.cpuPostSlice) act.fam.cpuPostSlice(act.a, st, slices[pr.index]!);
     else act.fam.cpuPost(act.a, st);

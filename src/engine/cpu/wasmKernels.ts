@@ -15,6 +15,7 @@ interface KernelExports {
   decay(x: number, n: number, dec: number): void;
   joinDecay(cur: number, acc: number, n: number, dec: number): number;
   exBlock(v: number, ex: number, n: number, vT: number, invDT: number, gLdT: number): void;
+  noise(out: number, seed: number, stream: number, step: number, start: number, n: number): void;
 }
 
 /** Memory layout (kernels.wat's header): expF32's tables, the input-channel table, the neuron kernel's
@@ -24,7 +25,9 @@ const TABLES_BYTES = 2560;
 export const MAX_INPUT_CHANNELS = 64;
 const IN_TAB = TABLES_BYTES;
 const EX_SCRATCH = IN_TAB + 4 * MAX_INPUT_CHANNELS;
-const CONSTS = EX_SCRATCH + 4 * 256; // = 3840, hard-coded in kernels.wat
+/** f32 elements of the neuron kernels' scratch (one block). */
+export const EX_SCRATCH_LENGTH = 256;
+const CONSTS = EX_SCRATCH + 4 * EX_SCRATCH_LENGTH; // = 3840, hard-coded in kernels.wat
 /** The constants table at CONSTS + 16 k, k = 0 .. 16 (kernels.wat): f64 in both lanes, except k = 12, 13 (i32 x 4). */
 const F64_CONSTS: [number, number][] = [
   [0, -80], [1, 80], [2, INV_LN2_64], [3, ROUND_SHIFT], [4, LN2_64_HI], [5, LN2_64_LO], [6, 1 / 6], [7, 1 / 24],
@@ -45,12 +48,15 @@ export class KernelArena {
   readonly inTab: Int32Array;
   readonly inTabPtr = IN_TAB;
   readonly exPtr = EX_SCRATCH;
+  /** f32 view of the scratch at exPtr (EX_SCRATCH_LENGTH elements: one neuron block's values). */
+  readonly exScratch: Float32Array;
   private next = FIRST_ARRAY;
 
   private constructor(readonly memory: WebAssembly.Memory, instance: WebAssembly.Instance, fill = true) {
     this.k = instance.exports as unknown as KernelExports;
     this.buffer = memory.buffer as ArrayBuffer;
     this.inTab = new Int32Array(this.buffer, IN_TAB, MAX_INPUT_CHANNELS);
+    this.exScratch = new Float32Array(this.buffer, EX_SCRATCH, EX_SCRATCH_LENGTH);
     arenas.set(this.buffer, this);
     if (!fill) return;
     new Float64Array(this.buffer, 0, 256).set(EXP_P2);
