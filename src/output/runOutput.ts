@@ -5,6 +5,7 @@ import { analyze, type Analysis } from '../stats/summary.ts';
 import { theoryFor } from '../theory/adapters/theoryFor.ts';
 import { predictWeights } from '../theory/adapters/weightTheory.ts';
 import { renderReportFor } from './runReport.ts';
+import { estimateResources } from '../model/estimate.ts';
 import { spikingRecordings } from '../record/recordings.ts';
 
 /** Provenance written into summary.meta: commit, ISO date and host. */
@@ -20,7 +21,10 @@ export type RunSummary = Analysis['summary'] & {
     spec: string;
     N: number;
     seed: number;
+    /** Synapses held in memory (stored CSR rows). */
     synapses: number;
+    /** Expected synapses of procedural projections (p nPre nPost; regenerated per spike, not stored); absent when none. */
+    proceduralSynapses_expected?: number;
     backend: string;
     device: string;
     wall_s: number;
@@ -43,6 +47,7 @@ export function summarizeRun(r: RunResult, meta: RunMeta): { summary: RunSummary
     ...(Object.keys(jFinal).length ? { finalWeights: theoryFor(r.spec, fano, jFinal), weightFixedPoint: predictWeights(r.spec) } : {}),
   };
   const simT_s = (rec.steps * rec.dt_ms) / 1000;
+  const procedural = estimateResources(r.spec).proceduralSynapses;
   const summary: RunSummary = {
     ...s,
     meta: {
@@ -50,6 +55,7 @@ export function summarizeRun(r: RunResult, meta: RunMeta): { summary: RunSummary
       N: r.spec.N,
       seed: r.spec.seed,
       synapses: r.net.csr.reduce((a, c) => a + c.post.length, 0),
+      ...(procedural > 0 ? { proceduralSynapses_expected: Math.round(procedural) } : {}),
       backend: r.backend,
       device: r.device,
       wall_s: r.wall_s,

@@ -2,7 +2,7 @@
 // plastic weights (E<-I) and the spec (seed), no static weight and nothing per synapse of the procedural
 // projections; its connectivity fingerprint is the CRC of rows regenerated from the seed, so another seed or
 // scheme is refused; and `plasticnet resume` continues bit for bit (every .npy equal to an uninterrupted run).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +36,13 @@ describe('checkpoints of a procedural network', () => {
     const whole = join(root, 'whole');
     const r0 = await cli(['run', specPath, '--backend', 'cpu', '--quiet', '--out', whole]);
     expect(r0.status, r0.err).toBe(0);
+    // summary.json: `synapses` counts the stored ones (E<-I and the input projections), the procedural ones are
+    // reported apart as their expectation p nPre nPost (E<-E 320 x 320, I<-E 80 x 320, I<-I 80 x 80 at p = 0.1).
+    const meta0 = (JSON.parse(readFileSync(join(whole, 'summary.json'), 'utf8')) as { meta: { synapses: number; proceduralSynapses_expected?: number } }).meta;
+    const netW = buildNetwork(derive(s));
+    expect(meta0.synapses).toBe(netW.csr.reduce((a, c) => a + c.post.length, 0));
+    const pEE = s.projections.find((p) => p.pre === 'E' && p.post === 'E')!.p;
+    expect(meta0.proceduralSynapses_expected).toBe(Math.round(pEE * (320 * 320 + 320 * 80 + 80 * 80)));
 
     const cut = join(root, 'cut');
     const r1 = await cli(['run', specPath, '--backend', 'cpu', '--quiet', '--out', cut, '--T', '0.01s']); // the directory and its spec.json
