@@ -80,7 +80,7 @@ export async function reproSoldadoFig1(o: ReproOptions): Promise<void> {
 }
 
 export async function reproSoldadoFig2(o: ReproOptions): Promise<void> {
-  const nRand = o.full ? 100 : 4;
+  const nRand = o.inits ?? (o.full ? 100 : 4);
   const T = 1000;
   const inits: Weights4[] = [SOLDADO.codeInit, SOLDADO.setpointWeights, ...randomInits(nRand)];
   const r = await run(o, soldadoSpec({ name: 'fig2', rule: 'homeostatic', alphaE: 1e-4, trials: T, batch: inits.length, init: list(inits), traceTrials: [1, 200, 600, 1000] }), 'standard rule');
@@ -115,11 +115,11 @@ export async function reproSoldadoFig2(o: ReproOptions): Promise<void> {
     );
   };
   const svg = composeFigure('Soldado-Magraner 2022 Fig 2: standard homeostatic rules fail', [ratesPanel(r, 0, 'From (2.1, 3, 4, 1.5)'), weightsPanel(r, 0, 'Weights from (2.1, 3, 4, 1.5)'), ratesPanel(r, 1, 'Started on the set point (Fig 2E)'), mapPanel(0), mapPanel(1), mapPanel(2)], 3);
-  writeFigure(o, { name: 'soldado-fig2', figure: 'Soldado 2022 Fig 2', title: 'standard homeostatic rules fail; stability maps (S3, S4)', size: o.full ? 'full' : 'reduced', config: { alpha: 1e-4, trials: T, randomInits: nRand }, deviations: ['initial W_II = 1.5 (authors\' code) instead of the caption\'s 2', 'random initial weights uniform in RANDOM_INIT_2POP (the paper does not give its ranges)'], ...meta([r]), checks, data: { heldFrac, overlap } }, svg);
+  writeFigure(o, { name: 'soldado-fig2', figure: 'Soldado 2022 Fig 2', title: 'standard homeostatic rules fail; stability maps (S3, S4)', size: nRand >= 100 ? 'full' : 'reduced', config: { alpha: 1e-4, trials: T, randomInits: nRand }, deviations: ['initial W_II = 1.5 (authors\' code) instead of the caption\'s 2', 'random initial weights uniform in RANDOM_INIT_2POP (the paper does not give its ranges)', ...(nRand < 100 ? [`${nRand} of the paper's 100 random initialisations (CPU time)`] : [])], ...meta([r]), checks, data: { heldFrac, overlap } }, svg);
 }
 
 export async function reproSoldadoFig4(o: ReproOptions): Promise<void> {
-  const nRand = o.full ? 99 : 11;
+  const nRand = o.inits ?? (o.full ? 99 : 11);
   const T = 500;
   // Fig 4D: "for visualization purposes weights were initialized around the final stable weights": uniform within
   // +/- 30% of the set-point weights (5, 1.0857, 10, 1.5357) (host stream, seed 7); the paper gives no range.
@@ -169,9 +169,9 @@ export async function reproSoldadoFig4(o: ReproOptions): Promise<void> {
 }
 
 /** Multi-unit run at n = (nE, nI); alpha scaled by 80/nE so the total input weights move as in the 80 + 20 network. */
-async function multiUnit(o: ReproOptions, rule: 'cross-homeostatic' | 'two-term', alpha: number, trials: number, name: string): Promise<{ r: RateResult; nE: number; nI: number }> {
+async function multiUnit(o: ReproOptions, rule: 'cross-homeostatic' | 'two-term', alpha: number, trials: number, name: string, batch = 1): Promise<{ r: RateResult; nE: number; nI: number }> {
   const [nE, nI] = o.full ? [80, 20] : [20, 5];
-  const s = soldadoSpec({ name, n: [nE, nI], rule, alphaE: (alpha * 80) / nE, trials, seed: 44, traceTrials: [1, trials], init: [0, 1, 2, 3].map((k) => ({ kind: 'uniform', lo: 0, hi: 0.16 * (k % 2 === 0 ? 80 / nE : 20 / nI) })) as Init4 });
+  const s = soldadoSpec({ name, n: [nE, nI], rule, alphaE: (alpha * 80) / nE, trials, seed: 44, batch, traceTrials: [1, trials], init: [0, 1, 2, 3].map((k) => ({ kind: 'uniform', lo: 0, hi: 0.16 * (k % 2 === 0 ? 80 / nE : 20 / nI) })) as Init4 });
   return { r: await run(o, s, `${nE} E + ${nI} I, ${rule}`), nE, nI };
 }
 function unitPanels(r: RateResult, nE: number, title: string): string[] {
@@ -194,16 +194,27 @@ const plain = (v: Float32Array, a: number, n: number): number => Array.from(v.su
 const spread = (v: Float32Array, a: number, n: number): number => { const x = Array.from(v.subarray(a, a + n)); return Math.max(...x) - Math.min(...x); };
 
 export async function reproSoldadoFig5(o: ReproOptions): Promise<void> {
-  const { r, nE, nI } = await multiUnit(o, 'cross-homeostatic', 2e-5, 250, 'fig5');
+  const nInit = o.inits ?? 1;
+  const { r, nE, nI } = await multiUnit(o, 'cross-homeostatic', 2e-5, 250, 'fig5', nInit);
   const avg = r.recordings.finalAvg_Hz;
+  const U = nE + nI;
+  // every initialisation: class means of max(1, unit average) within 10% of the set points, E units dispersed
+  const classOk = Array.from({ length: nInit }, (_, b) => Math.abs(rect(avg, b * U, nE) - 5) / 5 <= 0.1 && Math.abs(rect(avg, b * U + nE, nI) - 14) / 14 <= 0.1);
+  const spreads = Array.from({ length: nInit }, (_, b) => spread(avg, b * U, nE));
   const checks: Check[] = [
     relCheck({ id: 'S6', quantity: 'E class mean of max(1, unit average) (what the rule drives)', ref: 5, ours: rect(avg, 0, nE), rel: 0.1, source: 'paper', at: 'trial 250' }),
     relCheck({ id: 'S6', quantity: 'I class mean of max(1, unit average)', ref: 14, ours: rect(avg, nE, nI), rel: 0.1, source: 'paper', at: 'trial 250' }),
     rangeCheck({ id: 'S6', quantity: 'E class mean of the unit averages (no rectification)', ours: plain(avg, 0, nE), lo: 4, hi: 6, refText: '~5 (Fig 5)', source: 'paper', at: 'trial 250' }),
     rangeCheck({ id: 'S6', quantity: 'spread of E unit averages, max - min (Hz): units dispersed', ours: spread(avg, 0, nE), lo: 2, hi: Infinity, refText: 'dispersed (global balance only)', source: 'paper', at: 'trial 250' }),
+    ...(nInit > 1
+      ? [
+          rangeCheck({ id: 'S6', quantity: `fraction of the ${nInit} initialisations with both class means of max(1, unit average) within 10% of 5 / 14 Hz`, ours: classOk.filter(Boolean).length / nInit, lo: 1, hi: 1, refText: 'all (population means reach the set points, n = 400)', source: 'paper', at: 'trial 250', headline: true }),
+          rangeCheck({ id: 'S6', quantity: `smallest spread of E unit averages over the ${nInit} initialisations (Hz)`, ours: Math.min(...spreads), lo: 2, hi: Infinity, refText: 'dispersed in every initialisation', source: 'paper', at: 'trial 250' }),
+        ]
+      : []),
   ];
   const svg = composeFigure('Soldado-Magraner 2022 Fig 5: multi-unit cross-homeostatic', [ratesPanel(r, 0, 'Population means'), weightsPanel(r, 0, 'Mean total input weights'), ...unitPanels(r, nE, 'cross-homeostatic')], 2);
-  writeFigure(o, { name: 'soldado-fig5', figure: 'Soldado 2022 Fig 5', title: 'multi-unit cross-homeostatic: population means at the set points, units dispersed (S6)', size: o.full ? 'full' : 'reduced', config: { nE, nI, alpha: (2e-5 * 80) / nE, trials: 250, init: 'uniform [0, 0.16 x 80/n]' }, deviations: ['initial weights uniform [0, 0.16] as in the authors\' code (SPEC says normal 0.1 +- 0.04)', ...(o.full ? [] : ['reduced: 20 E + 5 I units, initial weights and alpha scaled by 4 (same total input weights and rates of change)', 'one initialisation (the paper: 400, a GPU batch)'])], ...meta([r]), checks, data: {} }, svg);
+  writeFigure(o, { name: 'soldado-fig5', figure: 'Soldado 2022 Fig 5', title: 'multi-unit cross-homeostatic: population means at the set points, units dispersed (S6)', size: o.full && nInit >= 400 ? 'full' : 'reduced', config: { nE, nI, alpha: (2e-5 * 80) / nE, trials: 250, initialisations: nInit, init: 'uniform [0, 0.16 x 80/n]' }, deviations: ['initial weights uniform [0, 0.16] as in the authors\' code (SPEC says normal 0.1 +- 0.04)', ...(o.full ? [] : ['reduced: 20 E + 5 I units, initial weights and alpha scaled by 4 (same total input weights and rates of change)']), ...(nInit < 400 ? [`${nInit} initialisation${nInit === 1 ? '' : 's'} (the paper: 400, a GPU batch)`] : [])], ...meta([r]), checks, data: { classOk, spreads } }, svg);
 }
 
 export async function reproSoldadoFig6(o: ReproOptions): Promise<void> {
