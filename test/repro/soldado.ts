@@ -189,6 +189,33 @@ function unitPanels(r: RateResult, nE: number, title: string): string[] {
   const plane = scatterPlot([{ x: ee, y: ei, label: 'E units', color: PALETTE[2]!, radius: 3 }, { x: [lo, hi], y: [lo, hi].map((v) => 0.35714 * v - 0.7), label: 'Eq 4', color: PALETTE[1]!, radius: 2 }], { title: `${title}: per-unit total W_EI vs W_EE`, xLabel: 'sum_j W_EE[i,j]', yLabel: 'sum_j W_EI[i,j]', width: 480, height: 320 });
   return [rates, plane];
 }
+/** A number reported beside the checks (not gated: verdict n/a). */
+const reported = (c: Parameters<typeof rangeCheck>[0]): Check => ({ ...rangeCheck(c), tolerance: 'reported', pass: null });
+/**
+ * Why a multi-unit run does or does not converge: network 0's population means per trial, the trials in which E is
+ * silent, the initialisations whose trial 1 runs to the rate clips (100 / 250 Hz), and the two-population fixed
+ * point (Eqs 1-2, staticRates) at network 0's initial total input weights per unit.
+ */
+export function multiUnitDiagnostics(r: RateResult): { checks: Check[]; data: Record<string, unknown> } {
+  const T = r.recordings.trials;
+  const B = r.model.B;
+  const round = (x: number): number => Math.round(x * 1e4) / 1e4;
+  const E0 = Array.from({ length: T }, (_, t) => round(at(r, 0, t, 0)));
+  const I0 = Array.from({ length: T }, (_, t) => round(at(r, 0, t, 1)));
+  const silent = E0.filter((e) => e < 0.01).length;
+  const runaway = Array.from({ length: B }, (_, b) => at(r, b, 0, 0) >= 99.9 || at(r, b, 0, 1) >= 249.9).filter(Boolean).length;
+  const w0 = wAt(r, 0, 0); // after trial 1's rule update; the initial totals are below
+  const m = r.model;
+  const init = m.blocks.map((blk) => { const nPost = m.pops[blk.post]!.n; let a = 0; for (let q = 0; q < nPost * m.pops[blk.pre]!.n; q++) a += r.recordings.initialWeights[blk.wOff + q]!; return a / nPost; }) as unknown as Weights4;
+  const fp = staticRates(P, init);
+  const checks: Check[] = [
+    reported({ id: 'diag', quantity: `initialisations whose trial 1 runs to the rate clips (E >= 99.9 or I >= 249.9 Hz), of ${B}`, ours: runaway, lo: 0, hi: B, refText: 'runaway start (the rule then silences the network)', source: 'paper', at: 'trial 1' }),
+    reported({ id: 'diag', quantity: 'network 0: trial 1 population means E / I (Hz)', ours: E0[0]!, oursText: `${fmtNum(E0[0]!)} / ${fmtNum(I0[0]!)}`, lo: 0, hi: Infinity, refText: 'trial 1', source: 'paper', at: 'trial 1' }),
+    reported({ id: 'diag', quantity: 'network 0: trials with E silent (population mean < 0.01 Hz)', ours: silent, lo: 0, hi: T, refText: '0 expected when the start is not runaway', source: 'paper', at: `trials 1-${T}` }),
+    reported({ id: 'diag', quantity: 'two-population fixed point E / I (Hz) at network 0\'s initial total weights per unit', ours: fp?.E ?? NaN, oursText: fp ? `${fmtNum(fp.E)} / ${fmtNum(fp.I)} at (${init.map((x) => fmtNum(x)).join(', ')})` : 'none', lo: 0, hi: Infinity, refText: 'mean-field start (Eqs 1-2)', source: 'theory', at: 'initial weights' }),
+  ];
+  return { checks, data: { E_trial_Hz: E0, I_trial_Hz: I0, silentTrials: silent, runawayStarts: runaway, initialTotals: init, weightsAfterTrial1: w0 } };
+}
 const rect = (v: Float32Array, a: number, n: number): number => Array.from(v.subarray(a, a + n)).reduce((s, x) => s + Math.max(1, x), 0) / n;
 const plain = (v: Float32Array, a: number, n: number): number => Array.from(v.subarray(a, a + n)).reduce((s, x) => s + x, 0) / n;
 const spread = (v: Float32Array, a: number, n: number): number => { const x = Array.from(v.subarray(a, a + n)); return Math.max(...x) - Math.min(...x); };
@@ -213,8 +240,10 @@ export async function reproSoldadoFig5(o: ReproOptions): Promise<void> {
         ]
       : []),
   ];
+  const diag = multiUnitDiagnostics(r);
+  checks.push(...diag.checks);
   const svg = composeFigure('Soldado-Magraner 2022 Fig 5: multi-unit cross-homeostatic', [ratesPanel(r, 0, 'Population means'), weightsPanel(r, 0, 'Mean total input weights'), ...unitPanels(r, nE, 'cross-homeostatic')], 2);
-  writeFigure(o, { name: 'soldado-fig5', figure: 'Soldado 2022 Fig 5', title: 'multi-unit cross-homeostatic: population means at the set points, units dispersed (S6)', size: o.full && nInit >= 400 ? 'full' : 'reduced', config: { nE, nI, alpha: (2e-5 * 80) / nE, trials: 250, initialisations: nInit, init: 'uniform [0, 0.16 x 80/n]' }, deviations: ['initial weights uniform [0, 0.16] as in the authors\' code (SPEC says normal 0.1 +- 0.04)', ...(o.full ? [] : ['reduced: 20 E + 5 I units, initial weights and alpha scaled by 4 (same total input weights and rates of change)']), ...(nInit < 400 ? [`${nInit} initialisation${nInit === 1 ? '' : 's'} (the paper: 400, a GPU batch)`] : [])], ...meta([r]), checks, data: { classOk, spreads } }, svg);
+  writeFigure(o, { name: 'soldado-fig5', figure: 'Soldado 2022 Fig 5', title: 'multi-unit cross-homeostatic: population means at the set points, units dispersed (S6)', size: o.full && nInit >= 400 ? 'full' : 'reduced', config: { nE, nI, alpha: (2e-5 * 80) / nE, trials: 250, initialisations: nInit, init: 'uniform [0, 0.16 x 80/n]' }, deviations: ['initial weights uniform [0, 0.16] as in the authors\' code (SPEC says normal 0.1 +- 0.04)', ...(o.full ? [] : ['reduced: 20 E + 5 I units, initial weights and alpha scaled by 4 (same total input weights and rates of change)']), ...(nInit < 400 ? [`${nInit} initialisation${nInit === 1 ? '' : 's'} (the paper: 400, a GPU batch)`] : [])], ...meta([r]), checks, data: { classOk, spreads, ...diag.data } }, svg);
 }
 
 export async function reproSoldadoFig6(o: ReproOptions): Promise<void> {
@@ -230,8 +259,10 @@ export async function reproSoldadoFig6(o: ReproOptions): Promise<void> {
     rangeCheck({ id: 'S6', quantity: 'max over I units of |I_i - 14|/14', ours: maxErr(nE, nI, 14), lo: 0, hi: 0.1, refText: 'every unit at its set point', source: 'paper', at: 'trial 200' }),
     rangeCheck({ id: 'S6', quantity: 'max over E units of |sum W_EI - line(sum W_EE)| (Eq 4 per unit)', ours: lineDev, lo: 0, hi: 0.3, refText: 'on the line (local balance)', source: 'theory', at: 'trial 200' }),
   ];
+  const diag = multiUnitDiagnostics(r);
+  checks.push(...diag.checks);
   const svg = composeFigure('Soldado-Magraner 2022 Fig 6: multi-unit two-term rule', [ratesPanel(r, 0, 'Population means'), weightsPanel(r, 0, 'Mean total input weights'), ...unitPanels(r, nE, 'two-term')], 2);
-  writeFigure(o, { name: 'soldado-fig6', figure: 'Soldado 2022 Fig 6', title: 'two-term rule: every unit at its set point, per-unit weights on the line (S6)', size: o.full ? 'full' : 'reduced', config: { nE, nI, alpha: (1e-5 * 80) / nE, trials: 200 }, deviations: o.full ? [] : ['reduced: 20 E + 5 I units, initial weights and alpha scaled by 4'], ...meta([r]), checks, data: {} }, svg);
+  writeFigure(o, { name: 'soldado-fig6', figure: 'Soldado 2022 Fig 6', title: 'two-term rule: every unit at its set point, per-unit weights on the line (S6)', size: o.full ? 'full' : 'reduced', config: { nE, nI, alpha: (1e-5 * 80) / nE, trials: 200 }, deviations: ['initial weights uniform [0, 0.16] as in the authors\' Python port (their MATLAB: normal 0.1 +- 0.04)', ...(o.full ? [] : ['reduced: 20 E + 5 I units, initial weights and alpha scaled by 4'])], ...meta([r]), checks, data: diag.data }, svg);
 }
 
 export async function reproSoldadoFigS4(o: ReproOptions): Promise<void> {
