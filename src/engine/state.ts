@@ -83,12 +83,3 @@ export function modelState(net: BuiltNetwork): Record<string, Float32Array | Int
   });
   return out;
 }
-
-/** The models of a network that declare state, as 'neuron model x' / 'synapse model y'. */
-export function modelsWithState(net: BuiltNetwork): string[] {
-  const d = net.derived;
-  const out = new Set<string>();
-  for (const p of d.pops) if (neuronModel(p.neuron.model).state?.length) out.add(`neuron model '${p.neuron.model}'`);
-  for (const ch of d.channels) if (synapseModel(ch.synapse).state?.length) out.add(`synapse model '${ch.synapse}'`);
-  return [...out];
-}

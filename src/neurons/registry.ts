@@ -83,12 +83,27 @@ export function registerNeuronModel(m: NeuronModel): void {
   const ident = /^[A-Za-z][A-Za-z0-9_]*$/;
   for (const v of m.state ?? [])
     if (!ident.test(m.name) || !ident.test(v.name)) throw new Error(`neuron model '${m.name}': state variable '${v.name}': model and variable names must match ${ident} (they name WGSL accessors)`);
+  const mine = generatedWgslNames(m);
   for (const o of models.values()) {
-    if (o.name === m.name || o.gpu.code !== m.gpu.code) continue;
+    if (o.name === m.name) continue;
+    const clash = generatedWgslNames(o).find((g) => mine.includes(g));
+    if (clash !== undefined) throw new Error(`neuron model '${m.name}': its generated WGSL name '${clash}' is also generated for model '${o.name}' (rename the model or its state variable)`);
+    if (o.gpu.code !== m.gpu.code) continue;
     const same = 'fn' in o.gpu && 'fn' in m.gpu && o.gpu.fn === m.gpu.fn && o.gpu.wgsl === m.gpu.wgsl;
     if (!same) throw new Error(`neuron model '${m.name}': GPU code ${m.gpu.code} is taken by '${o.name}' with a different WGSL function`);
   }
   models.set(m.name, m);
+}
+
+/**
+ * The WGSL names the registry generates for model m: its MODEL_<NAME> constant and its state accessors
+ * <model>_<var>, <model>_set_<var>. Two models generating one name would make the joined module fail to compile
+ * (or, worse, call the other model's accessor), so registration refuses it.
+ */
+function generatedWgslNames(m: NeuronModel): string[] {
+  const names = [`MODEL_${m.name.toUpperCase()}`];
+  for (const v of m.state ?? []) names.push(`${m.name}_${v.name}`, `${m.name}_set_${v.name}`);
+  return names;
 }
 
 /** The registered model named `name`, or an error listing the known ones. */

@@ -68,7 +68,10 @@ const models = new Map<string, SynapseModel>();
 
 /** Registers a synapse model (replaces one of the same name); a GPU code may only be shared with the same WGSL function. */
 export function registerSynapseModel(m: SynapseModel): void {
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(m.name)) throw new Error(`synapse model '${m.name}': the name must match /^[A-Za-z][A-Za-z0-9_]*$/ (it names the WGSL constant SYNAPSE_<NAME>)`);
   for (const o of models.values()) {
+    if (o.name !== m.name && o.gpu && m.gpu && o.name.toUpperCase() === m.name.toUpperCase())
+      throw new Error(`synapse model '${m.name}': its generated WGSL constant 'SYNAPSE_${m.name.toUpperCase()}' is also generated for model '${o.name}'`);
     if (o.name === m.name || !o.gpu || !m.gpu || o.gpu.code !== m.gpu.code) continue;
     if (o.gpu.fn !== m.gpu.fn || o.gpu.joinFn !== m.gpu.joinFn || o.gpu.wgsl !== m.gpu.wgsl) throw new Error(`synapse model '${m.name}': GPU code ${m.gpu.code} is taken by '${o.name}' with a different WGSL function`);
   }

@@ -37,6 +37,9 @@ describe('a toy synapse model added through the registry alone', () => {
     expect(() => validate(bad)).toThrow(/inputs\[0\]\.tauSyn_ms = 0/);
     expect(synapseModelsWgsl()).toMatch(/if \(model == 5u\) \{\n {4}return toy_fast_step\(c, i, x\);/);
     expect(() => registerSynapseModel({ ...toyFast, name: 'toy_clash', gpu: { ...toyFast.gpu!, fn: 'other' } })).toThrow(/GPU code 5 is taken by 'toy_fast'/);
+    // Generated WGSL names: SYNAPSE_<NAME> must stay unique, and the name must be a WGSL identifier.
+    expect(() => registerSynapseModel({ ...toyFast, name: 'TOY_FAST', gpu: { ...toyFast.gpu!, code: 11 } })).toThrow(/'SYNAPSE_TOY_FAST'.*'toy_fast'/);
+    expect(() => registerSynapseModel({ ...toyFast, name: 'toy-dash', gpu: { ...toyFast.gpu!, code: 12 } })).toThrow(/'toy-dash'.*must match/);
   });
 
   it('runs on the CPU from its derived constants (doubled taus: the exponential bit for bit)', async () => {
