@@ -97,7 +97,7 @@ export function render(figs: FigureNumbers[], results: string, missing: string[]
     L.push(`![${f.name}](${results}/${f.name}/figure.svg)`);
     L.push('');
     L.push(`- size: **${f.size}**; device: ${f.device} (backend ${f.backend}); simulation wall time ${dur(f.wall_s)}; commit ${f.commit}, ${f.date}`);
-    L.push(`- host: ${f.host}`);
+    L.push(`- host: ${f.host}${f.machine ? ` (${f.machine})` : ''}`);
     L.push(`- configuration: \`${JSON.stringify(f.config)}\``);
     for (const d of f.deviations) L.push(`- deviation from the paper: ${d}`);
     L.push('');

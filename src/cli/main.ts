@@ -98,14 +98,14 @@ export function program(): Command {
       });
     });
   p.command('sweep')
-    .description('resumable grid of runs over N, seeds, input correlation and any spec field; writes table.csv/json and report.html')
+    .description('resumable grid of runs over N, seeds, input correlation and any spec field (a rate spec: seeds and --set fields, one rate run per cell); writes table.csv/json and report.html')
     .argument('<spec>', 'preset name or path to a spec .json')
     .option('--N <list>', 'network sizes, e.g. 1000,1390,1930,2680,3730,5180,7200,10000', wrap((v) => parseNumberList('N', v).map((x) => {
       if (!Number.isInteger(x) || x <= 0) throw new UsageError(`--N: '${x}' is not a positive integer`);
       return x;
     })))
-    .option('--seeds <list>', 'master seeds, e.g. 1,2', wrap((v) => parseNumberList('seeds', v)), [1])
-    .option('--c <list>', 'input correlations c_x, e.g. 0,0.1', wrap((v) => parseNumberList('c', v)), [0])
+    .option('--seeds <list>', 'master seeds, e.g. 1,2 (default: 1; a rate spec: its own seed)', wrap((v) => parseNumberList('seeds', v)))
+    .option('--c <list>', 'input correlations c_x, e.g. 0,0.1 (default 0; spiking networks)', wrap((v) => parseNumberList('c', v)))
     .option('--set <path=values>', 'spec field (dot path, [i] or [name] / [post<-pre] selectors) and value(s), repeatable; a comma list adds a grid dimension', (v: string, prev: SetDimension[] | undefined) => [...(prev ?? []), wrap(parseSetArg)(v)])
     .option('--T <duration>', 'simulated time per cell, e.g. 20s (statistics over [T/2, T] unless --stats-start)', wrap((v) => parseSeconds('T', v)))
     .option('--stats-start <duration>', 'start of the statistics interval', wrap((v) => parseSeconds('stats-start', v)))
@@ -120,11 +120,10 @@ export function program(): Command {
     .option('--max-memory <size>', 'refuse cells whose estimated host memory exceeds this (e.g. 8GiB; default 80% of this machine)', wrap(parseMaxMemory))
     .action(async (ref: string, o: Record<string, unknown>) => {
       const sets = (o['set'] as SetDimension[] | undefined) ?? [];
-      if (o['N'] === undefined) throw new UsageError('sweep: --N is required (e.g. --N 1000,2000)');
       process.exitCode = await sweepCommand(ref, {
-        N: o['N'] as number[],
-        seeds: o['seeds'] as number[],
-        c: o['c'] as number[],
+        ...(o['N'] !== undefined ? { N: o['N'] as number[] } : {}),
+        ...(o['seeds'] !== undefined ? { seeds: o['seeds'] as number[] } : {}),
+        ...(o['c'] !== undefined ? { c: o['c'] as number[] } : {}),
         set: sets,
         backend: o['backend'] as 'auto',
         ...(o['threads'] !== undefined ? { threads: o['threads'] as number } : {}),

@@ -149,6 +149,26 @@ describe('WebGPU rate engine vs CPU reference', () => {
     expect(resumed.recordings.traces[1]!.data).toEqual(full.recordings.traces[1]!.data);
   });
 
+  it("the 'webgpu' rate engine stopped after trial 2 of 5 without a checkpoint: B x 2 x ... arrays equal to the full run's first 2 trials, no zero rows", async () => {
+    // 1.1 s trials (11 000 steps): one trial per chunk, so the stop lands right after trial 2
+    const spec = validateRateSpec(soldadoSpec({ name: 'g', batch: 3, rule: 'cross-homeostatic', alphaE: 2e-3, trials: 5, trial_ms: 1100, init: constInit(SOLDADO.codeInit) }));
+    const o = { backend: 'webgpu', engineOptions: { device: dev.device } };
+    const full = await runRate(spec, o);
+    let done = 0;
+    const r = await runRate(spec, { ...o, onTrial: (t) => void (done = t), shouldStop: () => (done >= 2 ? 'SIGINT' : null) });
+    expect(r.backend).toBe('webgpu');
+    expect([r.recordings.trials, r.recordings.trialsRequested]).toEqual([2, 5]);
+    for (const [k, w] of [['trialMean_Hz', 2], ['trialAvg_Hz', 2], ['weightSum', 4]] as const) {
+      const a = r.recordings[k];
+      expect(a.length, k).toBe(3 * 2 * w);
+      for (let b = 0; b < 3; b++) {
+        const got = Array.from(a.subarray(b * 2 * w, (b + 1) * 2 * w));
+        expect(got, `${k} network ${b}`).toEqual(Array.from(full.recordings[k].subarray(b * 5 * w, (b * 5 + 2) * w)));
+        for (let t = 0; t < 2; t++) expect(got.slice(t * w, (t + 1) * w).some((x) => x !== 0), `${k} network ${b} trial ${t + 1}`).toBe(true);
+      }
+    }
+  });
+
   it('refuses a batch that does not fit the device, naming the field', () => {
     const spec = validateRateSpec(soldadoSpec({ name: 'g', n: [1000, 250], batch: 1 }));
     const m = { ...deriveRate(spec), B: Math.ceil(dev.device.limits.maxStorageBufferBindingSize / (deriveRate(spec).nW * 4)) + 1 };

@@ -43,6 +43,8 @@ export interface FigureNumbers {
   commit: string;
   date: string;
   host: string;
+  /** What the host was (e.g. "2-core dev VM, no GPU, shared with other jobs"), from `npm run repro -- --machine`. */
+  machine?: string;
   checks: Check[];
   data: Record<string, unknown>;
 }
@@ -53,6 +55,10 @@ export interface ReproOptions {
   backend: Backend;
   force: boolean;
   log: (s: string) => void;
+  /** --inits: number of (random) initialisations where a figure has them (Soldado Figs 2, 4, 5), overriding the size's default. */
+  inits?: number;
+  /** --machine: a description of the host, written into numbers.json. */
+  machine?: string;
 }
 
 const fmtNum = (v: number, d = 4): string => {
@@ -217,7 +223,7 @@ export async function simulate(spec: NetworkSpec, o: ReproOptions, label: string
 
 /** Writes numbers.json and figure.svg into o.out. */
 export function writeFigure(o: ReproOptions, numbers: Omit<FigureNumbers, 'commit' | 'date' | 'host'>, svg: string): FigureNumbers {
-  const full: FigureNumbers = { ...numbers, ...runMeta() };
+  const full: FigureNumbers = { ...numbers, ...runMeta(), ...(o.machine ? { machine: o.machine } : {}) };
   writeJson(join(o.out, 'numbers.json'), full);
   writeFileAtomic(join(o.out, 'figure.svg'), svg);
   return full;

@@ -42,7 +42,8 @@ export const REPROS: Record<string, { what: string; run: (o: ReproOptions) => Pr
 };
 
 function usage(): never {
-  console.error(`usage: npm run repro -- <${Object.keys(REPROS).join('|')}|all> [--full] [--out runs/repro] [--force] [--backend auto|cpu|webgpu]`);
+  console.error(`usage: npm run repro -- <${Object.keys(REPROS).join('|')}|all> [--full] [--inits N] [--machine TEXT] [--out runs/repro] [--force] [--backend auto|cpu|webgpu]`);
+  console.error('  --inits N: random initialisations of soldado-fig2 / soldado-fig4, initialisations of soldado-fig5 (a positive integer)');
   for (const [k, v] of Object.entries(REPROS)) console.error(`  ${k.padEnd(8)} ${v.what}`);
   process.exit(2);
 }
@@ -53,11 +54,21 @@ async function main(argv: string[]): Promise<void> {
   let force = false;
   let out = 'runs/repro';
   let backend: Backend = 'auto';
+  let inits: number | undefined;
+  let machine: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--full') full = true;
     else if (a === '--force') force = true;
     else if (a === '--out') out = argv[++i] ?? usage();
+    else if (a === '--inits') {
+      const v = argv[++i] ?? '';
+      inits = /^\d+$/.test(v) ? Number(v) : NaN;
+      if (!Number.isSafeInteger(inits) || inits < 1) {
+        console.error(`--inits = ${JSON.stringify(v)}: allowed a positive integer`);
+        process.exit(2);
+      }
+    } else if (a === '--machine') machine = argv[++i] ?? usage();
     else if (a === '--backend') {
       const b = argv[++i];
       if (b !== 'auto' && b !== 'cpu' && b !== 'webgpu') usage();
@@ -75,7 +86,7 @@ async function main(argv: string[]): Promise<void> {
     const t0 = performance.now();
     const log = (s: string) => process.stderr.write(`[${name} ${((performance.now() - t0) / 1000).toFixed(0)}s] ${s}\n`);
     log(`${REPROS[name]!.what} (${full ? 'paper size' : 'reduced size'})`);
-    await REPROS[name]!.run({ full, force, backend, out: join(out, name), log });
+    await REPROS[name]!.run({ full, force, backend, out: join(out, name), log, ...(inits !== undefined ? { inits } : {}), ...(machine !== undefined ? { machine } : {}) });
     log(`wrote ${join(out, name)}/figure.svg and numbers.json`);
   }
 }

@@ -80,7 +80,7 @@ export async function reproSoldadoFig1(o: ReproOptions): Promise<void> {
 }
 
 export async function reproSoldadoFig2(o: ReproOptions): Promise<void> {
-  const nRand = o.full ? 100 : 4;
+  const nRand = o.inits ?? (o.full ? 100 : 4);
   const T = 1000;
   const inits: Weights4[] = [SOLDADO.codeInit, SOLDADO.setpointWeights, ...randomInits(nRand)];
   const r = await run(o, soldadoSpec({ name: 'fig2', rule: 'homeostatic', alphaE: 1e-4, trials: T, batch: inits.length, init: list(inits), traceTrials: [1, 200, 600, 1000] }), 'standard rule');
@@ -115,11 +115,11 @@ export async function reproSoldadoFig2(o: ReproOptions): Promise<void> {
     );
   };
   const svg = composeFigure('Soldado-Magraner 2022 Fig 2: standard homeostatic rules fail', [ratesPanel(r, 0, 'From (2.1, 3, 4, 1.5)'), weightsPanel(r, 0, 'Weights from (2.1, 3, 4, 1.5)'), ratesPanel(r, 1, 'Started on the set point (Fig 2E)'), mapPanel(0), mapPanel(1), mapPanel(2)], 3);
-  writeFigure(o, { name: 'soldado-fig2', figure: 'Soldado 2022 Fig 2', title: 'standard homeostatic rules fail; stability maps (S3, S4)', size: o.full ? 'full' : 'reduced', config: { alpha: 1e-4, trials: T, randomInits: nRand }, deviations: ['initial W_II = 1.5 (authors\' code) instead of the caption\'s 2', 'random initial weights uniform in RANDOM_INIT_2POP (the paper does not give its ranges)'], ...meta([r]), checks, data: { heldFrac, overlap } }, svg);
+  writeFigure(o, { name: 'soldado-fig2', figure: 'Soldado 2022 Fig 2', title: 'standard homeostatic rules fail; stability maps (S3, S4)', size: nRand >= 100 ? 'full' : 'reduced', config: { alpha: 1e-4, trials: T, randomInits: nRand }, deviations: ['initial W_II = 1.5 (authors\' code) instead of the caption\'s 2', 'random initial weights uniform in RANDOM_INIT_2POP (the paper does not give its ranges)', ...(nRand < 100 ? [`${nRand} of the paper's 100 random initialisations (CPU time)`] : [])], ...meta([r]), checks, data: { heldFrac, overlap } }, svg);
 }
 
 export async function reproSoldadoFig4(o: ReproOptions): Promise<void> {
-  const nRand = o.full ? 99 : 11;
+  const nRand = o.inits ?? (o.full ? 99 : 11);
   const T = 500;
   // Fig 4D: "for visualization purposes weights were initialized around the final stable weights": uniform within
   // +/- 30% of the set-point weights (5, 1.0857, 10, 1.5357) (host stream, seed 7); the paper gives no range.
@@ -169,9 +169,9 @@ export async function reproSoldadoFig4(o: ReproOptions): Promise<void> {
 }
 
 /** Multi-unit run at n = (nE, nI); alpha scaled by 80/nE so the total input weights move as in the 80 + 20 network. */
-async function multiUnit(o: ReproOptions, rule: 'cross-homeostatic' | 'two-term', alpha: number, trials: number, name: string): Promise<{ r: RateResult; nE: number; nI: number }> {
+async function multiUnit(o: ReproOptions, rule: 'cross-homeostatic' | 'two-term', alpha: number, trials: number, name: string, batch = 1): Promise<{ r: RateResult; nE: number; nI: number }> {
   const [nE, nI] = o.full ? [80, 20] : [20, 5];
-  const s = soldadoSpec({ name, n: [nE, nI], rule, alphaE: (alpha * 80) / nE, trials, seed: 44, traceTrials: [1, trials], init: [0, 1, 2, 3].map((k) => ({ kind: 'uniform', lo: 0, hi: 0.16 * (k % 2 === 0 ? 80 / nE : 20 / nI) })) as Init4 });
+  const s = soldadoSpec({ name, n: [nE, nI], rule, alphaE: (alpha * 80) / nE, trials, seed: 44, batch, traceTrials: [1, trials], init: [0, 1, 2, 3].map((k) => ({ kind: 'uniform', lo: 0, hi: 0.16 * (k % 2 === 0 ? 80 / nE : 20 / nI) })) as Init4 });
   return { r: await run(o, s, `${nE} E + ${nI} I, ${rule}`), nE, nI };
 }
 function unitPanels(r: RateResult, nE: number, title: string): string[] {
@@ -189,21 +189,61 @@ function unitPanels(r: RateResult, nE: number, title: string): string[] {
   const plane = scatterPlot([{ x: ee, y: ei, label: 'E units', color: PALETTE[2]!, radius: 3 }, { x: [lo, hi], y: [lo, hi].map((v) => 0.35714 * v - 0.7), label: 'Eq 4', color: PALETTE[1]!, radius: 2 }], { title: `${title}: per-unit total W_EI vs W_EE`, xLabel: 'sum_j W_EE[i,j]', yLabel: 'sum_j W_EI[i,j]', width: 480, height: 320 });
   return [rates, plane];
 }
+/** A number reported beside the checks (not gated: verdict n/a). */
+const reported = (c: Parameters<typeof rangeCheck>[0]): Check => ({ ...rangeCheck(c), tolerance: 'reported', pass: null });
+/**
+ * Why a multi-unit run does or does not converge: network 0's population means per trial, the trials in which E is
+ * silent, the initialisations whose trial 1 runs to the rate clips (100 / 250 Hz), and the two-population fixed
+ * point (Eqs 1-2, staticRates) at network 0's initial total input weights per unit.
+ */
+export function multiUnitDiagnostics(r: RateResult): { checks: Check[]; data: Record<string, unknown> } {
+  const T = r.recordings.trials;
+  const B = r.model.B;
+  const round = (x: number): number => Math.round(x * 1e4) / 1e4;
+  const E0 = Array.from({ length: T }, (_, t) => round(at(r, 0, t, 0)));
+  const I0 = Array.from({ length: T }, (_, t) => round(at(r, 0, t, 1)));
+  const silent = E0.filter((e) => e < 0.01).length;
+  const runaway = Array.from({ length: B }, (_, b) => at(r, b, 0, 0) >= 99.9 || at(r, b, 0, 1) >= 249.9).filter(Boolean).length;
+  const w0 = wAt(r, 0, 0); // after trial 1's rule update; the initial totals are below
+  const m = r.model;
+  const init = m.blocks.map((blk) => { const nPost = m.pops[blk.post]!.n; let a = 0; for (let q = 0; q < nPost * m.pops[blk.pre]!.n; q++) a += r.recordings.initialWeights[blk.wOff + q]!; return a / nPost; }) as unknown as Weights4;
+  const fp = staticRates(P, init);
+  const checks: Check[] = [
+    reported({ id: 'diag', quantity: `initialisations whose trial 1 runs to the rate clips (E >= 99.9 or I >= 249.9 Hz), of ${B}`, ours: runaway, lo: 0, hi: B, refText: 'runaway start (the rule then silences the network)', source: 'paper', at: 'trial 1' }),
+    reported({ id: 'diag', quantity: 'network 0: trial 1 population means E / I (Hz)', ours: E0[0]!, oursText: `${fmtNum(E0[0]!)} / ${fmtNum(I0[0]!)}`, lo: 0, hi: Infinity, refText: 'trial 1', source: 'paper', at: 'trial 1' }),
+    reported({ id: 'diag', quantity: 'network 0: trials with E silent (population mean < 0.01 Hz)', ours: silent, lo: 0, hi: T, refText: '0 expected when the start is not runaway', source: 'paper', at: `trials 1-${T}` }),
+    reported({ id: 'diag', quantity: 'two-population fixed point E / I (Hz) at network 0\'s initial total weights per unit', ours: fp?.E ?? NaN, oursText: fp ? `${fmtNum(fp.E)} / ${fmtNum(fp.I)} at (${init.map((x) => fmtNum(x)).join(', ')})` : 'none', lo: 0, hi: Infinity, refText: 'mean-field start (Eqs 1-2)', source: 'theory', at: 'initial weights' }),
+  ];
+  return { checks, data: { E_trial_Hz: E0, I_trial_Hz: I0, silentTrials: silent, runawayStarts: runaway, initialTotals: init, weightsAfterTrial1: w0 } };
+}
 const rect = (v: Float32Array, a: number, n: number): number => Array.from(v.subarray(a, a + n)).reduce((s, x) => s + Math.max(1, x), 0) / n;
 const plain = (v: Float32Array, a: number, n: number): number => Array.from(v.subarray(a, a + n)).reduce((s, x) => s + x, 0) / n;
 const spread = (v: Float32Array, a: number, n: number): number => { const x = Array.from(v.subarray(a, a + n)); return Math.max(...x) - Math.min(...x); };
 
 export async function reproSoldadoFig5(o: ReproOptions): Promise<void> {
-  const { r, nE, nI } = await multiUnit(o, 'cross-homeostatic', 2e-5, 250, 'fig5');
+  const nInit = o.inits ?? 1;
+  const { r, nE, nI } = await multiUnit(o, 'cross-homeostatic', 2e-5, 250, 'fig5', nInit);
   const avg = r.recordings.finalAvg_Hz;
+  const U = nE + nI;
+  // every initialisation: class means of max(1, unit average) within 10% of the set points, E units dispersed
+  const classOk = Array.from({ length: nInit }, (_, b) => Math.abs(rect(avg, b * U, nE) - 5) / 5 <= 0.1 && Math.abs(rect(avg, b * U + nE, nI) - 14) / 14 <= 0.1);
+  const spreads = Array.from({ length: nInit }, (_, b) => spread(avg, b * U, nE));
   const checks: Check[] = [
     relCheck({ id: 'S6', quantity: 'E class mean of max(1, unit average) (what the rule drives)', ref: 5, ours: rect(avg, 0, nE), rel: 0.1, source: 'paper', at: 'trial 250' }),
     relCheck({ id: 'S6', quantity: 'I class mean of max(1, unit average)', ref: 14, ours: rect(avg, nE, nI), rel: 0.1, source: 'paper', at: 'trial 250' }),
     rangeCheck({ id: 'S6', quantity: 'E class mean of the unit averages (no rectification)', ours: plain(avg, 0, nE), lo: 4, hi: 6, refText: '~5 (Fig 5)', source: 'paper', at: 'trial 250' }),
     rangeCheck({ id: 'S6', quantity: 'spread of E unit averages, max - min (Hz): units dispersed', ours: spread(avg, 0, nE), lo: 2, hi: Infinity, refText: 'dispersed (global balance only)', source: 'paper', at: 'trial 250' }),
+    ...(nInit > 1
+      ? [
+          rangeCheck({ id: 'S6', quantity: `fraction of the ${nInit} initialisations with both class means of max(1, unit average) within 10% of 5 / 14 Hz`, ours: classOk.filter(Boolean).length / nInit, lo: 1, hi: 1, refText: 'all (population means reach the set points, n = 400)', source: 'paper', at: 'trial 250', headline: true }),
+          rangeCheck({ id: 'S6', quantity: `smallest spread of E unit averages over the ${nInit} initialisations (Hz)`, ours: Math.min(...spreads), lo: 2, hi: Infinity, refText: 'dispersed in every initialisation', source: 'paper', at: 'trial 250' }),
+        ]
+      : []),
   ];
+  const diag = multiUnitDiagnostics(r);
+  checks.push(...diag.checks);
   const svg = composeFigure('Soldado-Magraner 2022 Fig 5: multi-unit cross-homeostatic', [ratesPanel(r, 0, 'Population means'), weightsPanel(r, 0, 'Mean total input weights'), ...unitPanels(r, nE, 'cross-homeostatic')], 2);
-  writeFigure(o, { name: 'soldado-fig5', figure: 'Soldado 2022 Fig 5', title: 'multi-unit cross-homeostatic: population means at the set points, units dispersed (S6)', size: o.full ? 'full' : 'reduced', config: { nE, nI, alpha: (2e-5 * 80) / nE, trials: 250, init: 'uniform [0, 0.16 x 80/n]' }, deviations: ['initial weights uniform [0, 0.16] as in the authors\' code (SPEC says normal 0.1 +- 0.04)', ...(o.full ? [] : ['reduced: 20 E + 5 I units, initial weights and alpha scaled by 4 (same total input weights and rates of change)', 'one initialisation (the paper: 400, a GPU batch)'])], ...meta([r]), checks, data: {} }, svg);
+  writeFigure(o, { name: 'soldado-fig5', figure: 'Soldado 2022 Fig 5', title: 'multi-unit cross-homeostatic: population means at the set points, units dispersed (S6)', size: o.full && nInit >= 400 ? 'full' : 'reduced', config: { nE, nI, alpha: (2e-5 * 80) / nE, trials: 250, initialisations: nInit, init: 'uniform [0, 0.16 x 80/n]' }, deviations: ['initial weights uniform [0, 0.16] as in the authors\' code (SPEC says normal 0.1 +- 0.04)', ...(o.full ? [] : ['reduced: 20 E + 5 I units, initial weights and alpha scaled by 4 (same total input weights and rates of change)']), ...(nInit < 400 ? [`${nInit} initialisation${nInit === 1 ? '' : 's'} (the paper: 400, a GPU batch)`] : [])], ...meta([r]), checks, data: { classOk, spreads, ...diag.data } }, svg);
 }
 
 export async function reproSoldadoFig6(o: ReproOptions): Promise<void> {
@@ -219,8 +259,10 @@ export async function reproSoldadoFig6(o: ReproOptions): Promise<void> {
     rangeCheck({ id: 'S6', quantity: 'max over I units of |I_i - 14|/14', ours: maxErr(nE, nI, 14), lo: 0, hi: 0.1, refText: 'every unit at its set point', source: 'paper', at: 'trial 200' }),
     rangeCheck({ id: 'S6', quantity: 'max over E units of |sum W_EI - line(sum W_EE)| (Eq 4 per unit)', ours: lineDev, lo: 0, hi: 0.3, refText: 'on the line (local balance)', source: 'theory', at: 'trial 200' }),
   ];
+  const diag = multiUnitDiagnostics(r);
+  checks.push(...diag.checks);
   const svg = composeFigure('Soldado-Magraner 2022 Fig 6: multi-unit two-term rule', [ratesPanel(r, 0, 'Population means'), weightsPanel(r, 0, 'Mean total input weights'), ...unitPanels(r, nE, 'two-term')], 2);
-  writeFigure(o, { name: 'soldado-fig6', figure: 'Soldado 2022 Fig 6', title: 'two-term rule: every unit at its set point, per-unit weights on the line (S6)', size: o.full ? 'full' : 'reduced', config: { nE, nI, alpha: (1e-5 * 80) / nE, trials: 200 }, deviations: o.full ? [] : ['reduced: 20 E + 5 I units, initial weights and alpha scaled by 4'], ...meta([r]), checks, data: {} }, svg);
+  writeFigure(o, { name: 'soldado-fig6', figure: 'Soldado 2022 Fig 6', title: 'two-term rule: every unit at its set point, per-unit weights on the line (S6)', size: o.full ? 'full' : 'reduced', config: { nE, nI, alpha: (1e-5 * 80) / nE, trials: 200 }, deviations: ['initial weights uniform [0, 0.16] as in the authors\' Python port (their MATLAB: normal 0.1 +- 0.04)', ...(o.full ? [] : ['reduced: 20 E + 5 I units, initial weights and alpha scaled by 4'])], ...meta([r]), checks, data: diag.data }, svg);
 }
 
 export async function reproSoldadoFigS4(o: ReproOptions): Promise<void> {

@@ -55,7 +55,7 @@ describe('bad rate input is refused with the field, value and allowed range', ()
     expect(() => checkRateGpuFits(m, { maxStorageBufferBindingSize: g.state, maxBufferSize: g.state })).not.toThrow();
   });
 
-  it('on the CLI: exit 2 before the output directory is touched (batch over --max-memory), and sweep refuses a rate spec', () => {
+  it('on the CLI: exit 2 before the output directory is touched (batch over --max-memory, also for a sweep cell), and sweep refuses spiking-only flags on a rate spec', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pn-ratebad-'));
     const f = join(dir, 'big.json');
     writeFileSync(f, JSON.stringify({ ...base(), batch: 1000 }));
@@ -66,6 +66,10 @@ describe('bad rate input is refused with the field, value and allowed range', ()
     expect(existsSync(join(dir, 'o'))).toBe(false);
     const sw = cli(['sweep', 'soldado-fig4', '--N', '1000', '--out', join(dir, 's')]);
     expect(sw.status).toBe(2);
-    expect(sw.stderr).toContain("is a rate network (kind 'rate'): a rate spec is its own sweep");
+    expect(sw.stderr).toContain("--N does not apply to a rate network (kind 'rate'): sweep its fields with --set");
+    const sm = cli(['sweep', f, '--seeds', '1,2', '--max-memory', '10KiB', '--out', join(dir, 's')]);
+    expect(sm.status, sm.stderr).toBe(2);
+    expect(sm.stderr).toMatch(/batch = 1000: allowed a batch whose run needs at most 10.0 KiB/);
+    expect(existsSync(join(dir, 's'))).toBe(false);
   }, 120_000);
 });

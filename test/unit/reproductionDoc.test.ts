@@ -52,6 +52,12 @@ describe('REPRODUCTION.md summary', () => {
     expect(row).toContain('| -0.6 | **FAIL** | reduced | 1 / 2 |');
   });
 
+  it('names the machine beside the host when numbers.json has one (npm run repro -- --machine)', () => {
+    const f = fig([check({})]);
+    expect(render([f], 'repro-results', [])).toContain('- host: vm\n');
+    expect(render([{ ...f, machine: '2-core dev VM, no GPU' }], 'repro-results', [])).toContain('- host: vm (2-core dev VM, no GPU)\n');
+  });
+
   it('gives a figure with no evaluated check a row (n/a)', () => {
     const md = render([fig([check({ pass: null })])], 'repro-results', ['figy']);
     expect(md).toMatch(/\| Fig X \| q: 1 \| 1 \| n\/a \|/);

@@ -16,11 +16,12 @@ import { checkResources } from '../resources.ts';
 import { mkdirSync } from 'node:fs';
 import { OutputWriteError } from '../../io/checkpointFile.ts';
 import { isRateSpec } from '../../models/rate/spec.ts';
+import { rateSweepCommand } from './rateSweep.ts';
 
 export interface SweepFlags {
-  N: number[];
-  seeds: number[];
-  c: number[];
+  N?: number[]; // required for spiking networks; refused for rate networks
+  seeds?: number[]; // default: [1] (spiking), the spec's seed (rate)
+  c?: number[]; // default [0]; refused for rate networks
   set: SetDimension[];
   T_s?: number;
   statsStart_s?: number;
@@ -46,10 +47,11 @@ export function writeSweepOutputs(out: string, cells: SweepCell[], info: Record<
 }
 
 /** Runs the sweep; returns the exit status (3 when a cell was stopped by a guard). */
-export async function sweepCommand(ref: string, f: SweepFlags): Promise<number> {
+export async function sweepCommand(ref: string, flags: SweepFlags): Promise<number> {
   const base = loadSpec(ref);
-  if (isRateSpec(base))
-    throw new UsageError(`'${ref}' is a rate network (kind 'rate'): a rate spec is its own sweep, run as one batch on the rate engine (batch = networks; init.kind 'list' gives each network its own initial weights, e.g. a grid) with plasticnet run`);
+  if (isRateSpec(base)) return rateSweepCommand(ref, base, flags); // one rate run per cell (src/sweep/rateSweep.ts)
+  if (flags.N === undefined) throw new UsageError('sweep: --N is required (e.g. --N 1000,2000)');
+  const f: SpikingSweepFlags = { ...flags, N: flags.N, seeds: flags.seeds ?? [1], c: flags.c ?? [0] };
   checkOutPath(f.out);
   const grid = { N: f.N, seeds: f.seeds, c: f.c, set: f.set };
   // Pre-flight: every cell's spec must build and validate before the first (long) run starts.
@@ -84,9 +86,11 @@ export async function sweepCommand(ref: string, f: SweepFlags): Promise<number> 
   }
 }
 
+type SpikingSweepFlags = SweepFlags & Required<Pick<SweepFlags, 'N' | 'seeds' | 'c'>>;
+
 async function sweepLocked(
   ref: string,
-  f: SweepFlags,
+  f: SpikingSweepFlags,
   base: Record<string, unknown>,
   grid: Parameters<typeof gridCells>[0],
   total: number,

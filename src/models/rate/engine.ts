@@ -33,7 +33,10 @@ export interface RateEngineLike {
 }
 
 export interface RateRecordings {
+  /** Trials recorded: the trials that ran (fewer than trialsRequested when the run was stopped); the stride of the per-trial arrays. */
   trials: number;
+  /** The spec's trials.count. */
+  trialsRequested: number;
   popNames: string[];
   blockNames: string[]; // "post<-pre"
   /** Population mean of each unit's trial mean (B x trials x P). */
@@ -74,6 +77,14 @@ function popMeans(m: RateModel, v: Float32Array, b: number, out: Float32Array, a
   });
 }
 
+/** The first n of T trials of a B x T x k array (k = a.length / (B T)), as B x n x k. */
+export function truncateTrials(a: Float32Array, B: number, T: number, n: number): Float32Array {
+  const k = T > 0 ? a.length / (B * T) : 0;
+  const out = new Float32Array(B * n * k);
+  for (let b = 0; b < B; b++) out.set(a.subarray(b * T * k, (b * T + n) * k), b * n * k);
+  return out;
+}
+
 const STATE_KEYS = ['W', 'r', 'ou', 'avg', 'mean'] as const;
 const REC_KEYS = ['trialMean_Hz', 'trialAvg_Hz', 'weightSum', 'initialWeights'] as const;
 
@@ -94,6 +105,7 @@ export class RateEngine implements Engine {
     const P = m.pops.length;
     this.rec = {
       trials: this.T,
+      trialsRequested: this.T,
       popNames: m.pops.map((p) => p.name),
       blockNames: m.spec.weights.map((w) => `${w.post}<-${w.pre}`),
       trialMean_Hz: new Float32Array(m.B * this.T * P),
@@ -147,9 +159,24 @@ export class RateEngine implements Engine {
     await this.onTrial?.(this.trials, this.T, rec);
   }
 
-  /** The rate recordings so far (final* = the current state). */
+  /**
+   * The rate recordings so far (final* = the current state): the per-trial arrays hold the trials that ran only
+   * (B x trials x ..., trials = completed), so a stopped run has no rows of trials that never ran.
+   */
   rateRecordings(): RateRecordings {
-    return { ...this.rec, traces: [...this.rec.traces], finalWeights: Float32Array.from(this.inner.W), finalMean_Hz: Float32Array.from(this.inner.mean), finalAvg_Hz: Float32Array.from(this.inner.avg) };
+    const n = this.trials;
+    const rows = (a: Float32Array): Float32Array => (n === this.T ? Float32Array.from(a) : truncateTrials(a, this.m.B, this.T, n));
+    return {
+      ...this.rec,
+      trials: n,
+      trialMean_Hz: rows(this.rec.trialMean_Hz),
+      trialAvg_Hz: rows(this.rec.trialAvg_Hz),
+      weightSum: rows(this.rec.weightSum),
+      traces: [...this.rec.traces],
+      finalWeights: Float32Array.from(this.inner.W),
+      finalMean_Hz: Float32Array.from(this.inner.mean),
+      finalAvg_Hz: Float32Array.from(this.inner.avg),
+    };
   }
 
   async recordings(): Promise<RateCoreRecordings> {

@@ -22,7 +22,12 @@ export interface RateSummary {
   kind: 'rate';
   name: string;
   batch: number;
+  /** Trials that ran (recorded in every per-trial array); trialsRequested when the run finished. */
   trials: number;
+  /** The spec's trials.count. */
+  trialsRequested: number;
+  /** Why the run ended before trialsRequested (a stop request: SIGINT / SIGTERM / the page's stop; or a guard), else null. */
+  stopped: { reason: string; afterTrial: number } | null;
   populations: string[];
   blocks: string[];
   final: {
@@ -32,7 +37,7 @@ export interface RateSummary {
   };
   setpoints_Hz: Record<string, number | null>;
   theory?: { setpointLines: string; network0?: { WEI_line: number; WII_line: number; E_Hz: number | null; I_Hz: number | null; neuralEig_per_ms: number[] } };
-  meta: { backend: string; device: string; wall_s: number; commit: string; date: string; host: string };
+  meta: { backend: string; device: string; wall_s: number; commit: string; date: string; host: string; interrupted?: { reason: string; step: number } };
 }
 
 export function summarizeRate(r: RateResult, meta: { commit: string; date: string; host: string }): RateSummary {
@@ -41,12 +46,12 @@ export function summarizeRate(r: RateResult, meta: { commit: string; date: strin
   const P = m.pops.length;
   const nB = m.blocks.length;
   const final: RateSummary['final'] = { trialMean_Hz: {}, unitSd_Hz: {}, weightSum: {} };
-  m.pops.forEach((p, k) => {
+  if (T > 0) m.pops.forEach((p, k) => {
     const v = Array.from({ length: m.B }, (_, b) => rec.trialMean_Hz[(b * T + T - 1) * P + k]!);
     final.trialMean_Hz[p.name] = { mean: mean(v), sd: sd(v), min: Math.min(...v), max: Math.max(...v) };
     final.unitSd_Hz[p.name] = mean(Array.from({ length: m.B }, (_, b) => sd(Array.from(rec.finalMean_Hz.subarray(b * m.U + p.offset, b * m.U + p.offset + p.n)))));
   });
-  rec.blockNames.forEach((name, k) => {
+  if (T > 0) rec.blockNames.forEach((name, k) => {
     const v = Array.from({ length: m.B }, (_, b) => rec.weightSum[(b * T + T - 1) * nB + k]!);
     final.weightSum[name] = { mean: mean(v), sd: sd(v) };
   });
@@ -55,11 +60,13 @@ export function summarizeRate(r: RateResult, meta: { commit: string; date: strin
     name: r.spec.name,
     batch: m.B,
     trials: T,
+    trialsRequested: rec.trialsRequested,
+    stopped: r.interrupted ? { reason: r.interrupted.reason, afterTrial: T } : r.stoppedBy ? { reason: `guard ${r.stoppedBy.guard}: ${r.stoppedBy.message}`, afterTrial: T } : null,
     populations: rec.popNames,
     blocks: rec.blockNames,
     final,
     setpoints_Hz: Object.fromEntries(m.pops.map((p) => [p.name, Number.isFinite(p.setpoint) ? p.setpoint : null])),
-    meta: { backend: r.backend, device: r.device, wall_s: r.wall_s, ...meta },
+    meta: { backend: r.backend, device: r.device, wall_s: r.wall_s, ...meta, ...(r.interrupted ? { interrupted: r.interrupted } : {}) }, // meta.interrupted: as spiking runs (plasticnet resume reads it)
   };
   const sp = soldadoParamsOf(r);
   const w = fourWeights(r, 0);
@@ -77,6 +84,7 @@ export function summarizeRate(r: RateResult, meta: { commit: string; date: strin
 /** Total input weights per post unit (W_EE, W_EI, W_IE, W_II) of network b at the end, when the spec has the four E/I blocks. */
 export function fourWeights(r: RateResult, b: number): W4 | null {
   const T = r.recordings.trials;
+  if (T === 0) return null;
   const nB = r.model.blocks.length;
   const idx = ['E<-E', 'E<-I', 'I<-E', 'I<-I'].map((n) => r.recordings.blockNames.indexOf(n));
   if (idx.some((k) => k < 0)) return null;
@@ -115,11 +123,11 @@ export function renderRateReport(r: RateResult, s: RateSummary): string {
   const wSeries: LineSeries[] = rec.blockNames.map((n, k) => ({ x: trials, y: trials.map((_, t) => rec.weightSum[t * nB + k]!), label: n, color: PALETTE[k % PALETTE.length]! }));
   sections.push({
     heading: 'Trial by trial (network 0)',
-    note: `Population mean of the trial-mean rate (last ${r.spec.trials.window_ms} ms of each trial) and the total input weight per post unit. Batch of ${m.B} networks, ${T} trials, ${s.meta.device}, wall ${s.meta.wall_s.toFixed(1)} s.`,
+    note: `Population mean of the trial-mean rate (last ${r.spec.trials.window_ms} ms of each trial) and the total input weight per post unit. Batch of ${m.B} networks, ${T} trials${s.stopped ? ` of ${s.trialsRequested} requested (stopped by ${s.stopped.reason} after trial ${T})` : ''}, ${s.meta.device}, wall ${s.meta.wall_s.toFixed(1)} s.`,
     svgs: [linePlot(rateSeries, { title: 'Trial-mean rates', xLabel: 'trial', yLabel: 'rate (Hz)' }), linePlot(wSeries, { title: 'Weights', xLabel: 'trial', yLabel: 'total input weight' })],
     tableRows: [
       ['population', 'final trial mean (Hz), mean over networks', 'sd over networks', 'min', 'max', 'sd across units', 'set point (Hz)'],
-      ...rec.popNames.map((n) => {
+      ...rec.popNames.filter((n) => s.final.trialMean_Hz[n]).map((n) => {
         const f = s.final.trialMean_Hz[n]!;
         return [n, f.mean.toFixed(3), f.sd.toFixed(3), f.min.toFixed(3), f.max.toFixed(3), s.final.unitSd_Hz[n]!.toFixed(3), String(s.setpoints_Hz[n] ?? '-')];
       }),
@@ -136,7 +144,7 @@ export function renderRateReport(r: RateResult, s: RateSummary): string {
   }
   const sp = soldadoParamsOf(r);
   const idx = ['E<-E', 'E<-I', 'I<-E', 'I<-I'].map((n) => rec.blockNames.indexOf(n));
-  if (sp && idx.every((k) => k >= 0)) {
+  if (sp && T > 0 && idx.every((k) => k >= 0)) {
     const fin = (k: number): number[] => Array.from({ length: m.B }, (_, b) => rec.weightSum[(b * T + T - 1) * nB + idx[k]!]!);
     const ini = (k: number): number[] => Array.from({ length: m.B }, (_, b) => rec.weightSum[b * T * nB + idx[k]!]!);
     const plane = (a: number, c: number, line: (x: number) => number, title: string, xl: string, yl: string): string => {
