@@ -1,9 +1,11 @@
 // `plasticnet run --backend webgpu` builds stored 'bernoulli-counter' projections on the device (buildNetworkOnDevice;
 // --build auto) and gives the host build's outputs: every .npy identical. The connectivity fingerprint of a
 // device-built network (static targets on the device only) equals the host build's, so its checkpoints resume on
-// WebGPU (rebuilt on the device) and on the CPU (rebuilt on the host) bit for bit, and exports regenerate the
+// WebGPU (rebuilt on the device) bit for bit and on the CPU (rebuilt on the host) bit for bit but for the
+// f32-vs-f64 current and mean-weight sums, and exports regenerate the
 // synapses from the seed. SwiftShader, N = 400.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readNpy } from '../../src/io/files.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -100,6 +102,19 @@ describe('device-built networks end to end (CLI, checkpoints, exports)', () => {
     const cutC = await cutRun(root, 'cutC', specPath, s);
     const resC = await cli(['resume', cutC, '--backend', 'cpu', '--quiet']);
     expect(resC.status, resC.err).toBe(0);
-    expectSameNpy(device, cutC);
+    // The CPU records the sampled currents and the mean weights as f64 sums, the GPU as f32 sums (test/gpu/checkpoint.test.ts):
+    // those two within its bounds, everything else (spikes, windows, weights, V, ...) bit for bit.
+    const npy = readdirSync(device).filter((f) => f.endsWith('.npy')).sort();
+    expect(readdirSync(cutC).filter((f) => f.endsWith('.npy')).sort()).toEqual(npy);
+    for (const f of npy) {
+      const a = readNpy(join(device, f)).data;
+      const b = readNpy(join(cutC, f)).data;
+      if (f === 'currents.npy' || f === 'j_mean.npy') {
+        expect(b.length, f).toBe(a.length);
+        const scale = Math.max(...Array.from(a, (x) => Math.abs(Number(x))));
+        for (let i = 0; i < a.length; i++) expect(Math.abs(Number(b[i]) - Number(a[i])), `${f}[${i}]`).toBeLessThanOrEqual(f === 'currents.npy' ? 1e-4 * scale : 1e-6 * Math.abs(Number(a[i])));
+      } else expect(readFileSync(join(cutC, f)).equals(readFileSync(join(device, f))), f).toBe(true);
+    }
+    expect(npy).toContain('raster_step.npy');
   }, 600_000);
 });
