@@ -131,7 +131,7 @@ export async function resumeCommand(dir: string, flags: ResumeFlags, hooks: RunH
   const every = flags.checkpointEvery ?? (meta.run.checkpointEvery !== undefined ? parseCheckpointEvery(meta.run.checkpointEvery) : undefined);
   const log = flags.quiet ? undefined : (l: string) => console.log(terminalSafe(l));
   log?.(`resuming ${dir} from step ${meta.step} of ${meta.nSteps} (t = ${meta.t_s} s, written ${meta.createdAt} by ${meta.engine.backend}) on backend ${backend}`);
-  checkBuildChoice(PreparedRun.of(spec), backend, flags.build, meta.importedStructure.length > 0 ? 'the checkpoint\'s imported synapses (--init-weights)' : undefined);
+  if (flags.build === 'device') checkBuildChoice(PreparedRun.of(spec), backend, flags.build, meta.importedStructure.length > 0 ? 'the checkpoint\'s imported synapses (--init-weights)' : undefined);
   const lock = acquireLock(dir);
   try {
     const session = new RunSession(dir, spec, { ...(every ? { every } : {}), resume: { ck, meta, file }, ...(log ? { log } : {}) });
