@@ -21,6 +21,7 @@ import { applyOverrides, loadSpec, parseNumber, parseSeconds, UsageError } from 
 import { UnsafePathError } from '../io/safePath.ts';
 import { terminalSafe } from '../model/names.ts';
 import { parseMaxMemory } from './resources.ts';
+import { BUILD_CHOICES, isBuildChoice, type BuildChoice } from '../pipeline/networkBuild.ts';
 
 const wrap = <T>(f: (v: string) => T) => (v: string): T => {
   try {
@@ -48,6 +49,11 @@ const threadsFlag = wrap((v) => {
   if (!Number.isInteger(x) || x < 1 || x > 1024) throw new UsageError(`--threads '${v}': expected an integer from 1 to 1024`);
   return x;
 });
+/** --build: auto | host | device (where the network is built; src/pipeline/networkBuild.ts). */
+const buildFlag = wrap((v) => {
+  if (!isBuildChoice(v)) throw new UsageError(`--build '${v}': allowed ${BUILD_CHOICES.join(', ')}`);
+  return v;
+});
 const THREADS_HELP = `CPU engine threads, 1 to 1024 (default: the available cores, ${os.availableParallelism()} here; networks under 5000 neurons use one)`;
 
 /** Builds the commander program. */
@@ -72,6 +78,7 @@ export function program(): Command {
       return v;
     }))
     .option('--threads <n>', THREADS_HELP, threadsFlag)
+    .option('--build <where>', `where the network is built: ${BUILD_CHOICES.join(' | ')} (auto: stored 'bernoulli-counter' projections on the device with --backend webgpu, else the host)`, buildFlag)
     .option('--out <dir>', 'output directory', 'runs/latest')
     .option('--force', 'overwrite a non-empty output directory', false)
     .option('--quiet', 'no progress bar or table', false)
@@ -89,6 +96,7 @@ export function program(): Command {
         quiet: o['quiet'] as boolean,
         ...(o['gpuSchedule'] !== undefined ? { gpuSchedule: o['gpuSchedule'] as string } : {}),
         ...(o['threads'] !== undefined ? { threads: o['threads'] as number } : {}),
+        ...(o['build'] !== undefined ? { build: o['build'] as BuildChoice } : {}),
         ...(o['checkpointEvery'] !== undefined ? { checkpointEvery: o['checkpointEvery'] as ReturnType<typeof parseCheckpointEvery> } : {}),
         ...(o['initWeights'] !== undefined ? { initWeights: o['initWeights'] as string } : {}),
         ...(o['N'] !== undefined ? { N: o['N'] as number } : {}),
@@ -144,6 +152,7 @@ export function program(): Command {
     }))
     .option('--checkpoint-every <interval>', 'checkpoint interval from here on (default: the run\'s)', wrap(parseCheckpointEvery))
     .option('--checkpoint <file>', 'resume from this checkpoint file instead of <dir>/checkpoint.pnck')
+    .option('--build <where>', `where the network is rebuilt: ${BUILD_CHOICES.join(' | ')} (auto: on the device with the webgpu backend where it can)`, buildFlag)
     .option('--quiet', 'no progress bar or table', false)
     .option('--max-memory <size>', 'refuse a spec whose estimated host memory exceeds this (default 80% of this machine)', wrap(parseMaxMemory))
     .action(async (dir: string, o: Record<string, unknown>) => {
@@ -153,6 +162,7 @@ export function program(): Command {
         ...(o['backend'] !== undefined ? { backend: o['backend'] as 'cpu' } : {}),
         ...(o['checkpointEvery'] !== undefined ? { checkpointEvery: o['checkpointEvery'] as ReturnType<typeof parseCheckpointEvery> } : {}),
         ...(o['checkpoint'] !== undefined ? { checkpoint: o['checkpoint'] as string } : {}),
+        ...(o['build'] !== undefined ? { build: o['build'] as BuildChoice } : {}),
       });
     });
   p.command('export-weights')

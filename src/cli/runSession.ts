@@ -73,6 +73,13 @@ export class RunSession {
     return s === undefined ? undefined : Math.max(1, Math.round((s * 1000) / this.spec.dt_ms));
   }
 
+  /** Why this session's network must be built on the host (runSimulation's hostBuildReason), if it must. */
+  buildOptions(): Pick<RunOptions, 'hostBuildReason'> {
+    if (this.opts.initWeights) return { hostBuildReason: '--init-weights replaces synapses on the host' };
+    if (this.imported.length > 0) return { hostBuildReason: 'the checkpoint holds imported synapses (--init-weights)' };
+    return {};
+  }
+
   /** The runSimulation options of this session. */
   simOptions(): Pick<RunOptions, 'checkpoint' | 'prepareNetwork' | 'resumeFrom'> {
     const every = this.opts.every;

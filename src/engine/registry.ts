@@ -2,6 +2,7 @@
 // or a new kind of model (the rate networks of src/models/rate) plugs in by registering itself instead of
 // widening a closed union. An engine module calls registerEngine() once, for its effect;
 // src/engine/engines.ts loads the built-in ones.
+import type { AdapterSummary } from './webgpu/device.ts';
 import type { BuiltNetwork } from '../network/network.ts';
 import type { Engine } from './engine.ts';
 
@@ -15,6 +16,8 @@ export type ModelKind = 'spiking' | 'rate';
 export interface EngineOptions {
   /** A WebGPU device handed in by the caller (browser, tests); GPU engines take their own otherwise. */
   device?: GPUDevice;
+  /** The adapter behind `device` (acquireDevice's summary), for Engine.device; GPU engines only. */
+  adapterInfo?: AdapterSummary;
   /** Where the engine runs, for Engine.device (e.g. 'Web Worker'). */
   label?: string;
   /** The WebGPU engine's schedule ('auto' | 'resident' | 'fused' | 'passes'; `--gpu-schedule`); other engines ignore it. */

@@ -1,7 +1,9 @@
 // What a run checkpoint holds beyond the engine snapshot: the spec and its hash, a fingerprint of the
 // connectivity, the run's options, and (after --init-weights) the imported synapses. Pure (no Node).
 import { buildNetwork, type BuiltNetwork } from '../network/network.ts';
-import { fingerprintRows } from '../network/procedural.ts';
+import { counterFingerprintRows, fingerprintRows } from '../network/procedural.ts';
+import { skipTable } from '../network/counterRows.ts';
+import { nnzOf } from '../network/connectivity.ts';
 import { csrFromSynapses, preOfCsr, replaceProjection } from '../network/initWeights.ts';
 import type { EngineSnapshot, SnapshotArray } from '../engine/snapshot.ts';
 import { derive } from '../model/derive.ts';
@@ -29,20 +31,27 @@ export interface RunCheckpointMeta {
   stoppedBy?: { guard: string; step: number; where: string; value: number; message: string };
 }
 
+const bytesOf = (a: Int32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+const hex8 = (crc: number): string => crc.toString(16).padStart(8, '0');
+
 /**
- * CRC-32 of each projection's CSR structure (rowPtr, post): detects a connectivity change between versions. A
- * procedural projection stores nothing: the CRC of rows regenerated from the seed (fingerprintRows), nnz 0.
+ * CRC-32 of each projection's CSR structure: detects a connectivity change between versions. Default
+ * ('bernoulli', fixed-indegree): CRC of rowPtr then post, nnz = post.length. A 'bernoulli-counter' projection is
+ * fingerprinted without reading its targets, so a network whose targets live on the device only
+ * (buildNetworkOnDevice) gets the host build's fingerprint: stored, nnz from the row pointers and the CRC of the
+ * row pointers then of a few rows regenerated from the seed (counterFingerprintRows); procedural (nothing
+ * stored), nnz 0 and the CRC of the regenerated rows.
  */
 export function connectivityFingerprint(net: BuiltNetwork): RunCheckpointMeta['connectivity'] {
+  const seed = net.derived.spec.seed >>> 0;
   return net.derived.projections.map((p) => {
     const c = net.csr[p.index]!;
-    if (c.procedural) {
-      // no synapse stored: the CRC of a few regenerated rows (fingerprintRows), nnz 0
-      const rows = fingerprintRows(c, p);
-      return { name: p.name, nnz: 0, crc32: crc32(new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength)).toString(16).padStart(8, '0') };
+    if (c.procedural) return { name: p.name, nnz: 0, crc32: hex8(crc32(bytesOf(fingerprintRows(c, p)))) };
+    if (p.connectivity === 'bernoulli-counter') {
+      const rows = counterFingerprintRows(seed, p, p.p > 0 && p.p < 1 ? skipTable(p.p) : new Uint32Array(1), c.nPre); // the table proceduralCsr uses
+      return { name: p.name, nnz: nnzOf(c), crc32: hex8(crc32(bytesOf(rows), crc32(bytesOf(c.rowPtr)))) };
     }
-    const crc = crc32(new Uint8Array(c.post.buffer, c.post.byteOffset, c.post.byteLength), crc32(new Uint8Array(c.rowPtr.buffer, c.rowPtr.byteOffset, c.rowPtr.byteLength)));
-    return { name: p.name, nnz: c.post.length, crc32: crc.toString(16).padStart(8, '0') };
+    return { name: p.name, nnz: c.post.length, crc32: hex8(crc32(bytesOf(c.post), crc32(bytesOf(c.rowPtr)))) };
   });
 }
 

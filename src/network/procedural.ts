@@ -30,16 +30,23 @@ export function proceduralSpikes(c: Csr, pr: DerivedProjection, spikes: ArrayLik
 }
 
 /**
- * A procedural projection's fingerprint rows: the lengths and targets (local) of rows 0, 1, nPre / 2 and nPre - 1,
- * regenerated (a checkpoint's connectivity fingerprint: a change of the scheme or the seed changes them).
+ * The fingerprint rows of a 'bernoulli-counter' projection: the lengths and targets (local) of rows 0, 1, nPre / 2
+ * and nPre - 1, regenerated from the seed with the counter scheme (a checkpoint's connectivity fingerprint: a change
+ * of the scheme or the seed changes them). Needs no stored target, so a procedural projection and one whose targets
+ * live on the device only (buildNetworkOnDevice) get the same rows as the host build.
  */
-export function fingerprintRows(c: Csr, pr: DerivedProjection): Int32Array {
-  const pc = c.procedural!;
+export function counterFingerprintRows(seed: number, pr: Pick<DerivedProjection, 'index' | 'p' | 'post'>, table: Uint32Array, nPre: number): Int32Array {
   const out: number[] = [];
-  for (const k of new Set([0, 1, c.nPre >> 1, c.nPre - 1])) {
-    if (k < 0 || k >= c.nPre) continue;
+  for (const k of new Set([0, 1, nPre >> 1, nPre - 1])) {
+    if (k < 0 || k >= nPre) continue;
     const at = out.push(0) - 1;
-    out[at] = counterRow(pc.seed, pr, pc.table, k, (j) => void out.push(j));
+    out[at] = counterRow(seed, pr, table, k, (j) => void out.push(j));
   }
   return Int32Array.from(out);
+}
+
+/** A procedural projection's fingerprint rows (counterFingerprintRows from its seed and table). */
+export function fingerprintRows(c: Csr, pr: DerivedProjection): Int32Array {
+  const pc = c.procedural!;
+  return counterFingerprintRows(pc.seed, pr, pc.table, c.nPre);
 }

@@ -1,12 +1,14 @@
 // A finished run as files: summary.json (statistics with theory beside them), spec.json, arrays as .npy,
 // and report.html (SVG plots: raster, population rates, currents, covariances vs theory).
 import type { RunResult } from '../pipeline/simulation.ts';
+import type { NetworkBuildInfo } from '../pipeline/networkBuild.ts';
 import { analyze, type Analysis } from '../stats/summary.ts';
 import { theoryFor } from '../theory/adapters/theoryFor.ts';
 import { predictWeights } from '../theory/adapters/weightTheory.ts';
 import { renderReportFor } from './runReport.ts';
 import { estimateResources } from '../model/estimate.ts';
 import { spikingRecordings } from '../record/recordings.ts';
+import { nnzOf } from '../network/connectivity.ts';
 
 /** Provenance written into summary.meta: commit, ISO date and host. */
 export interface RunMeta {
@@ -21,7 +23,7 @@ export type RunSummary = Analysis['summary'] & {
     spec: string;
     N: number;
     seed: number;
-    /** Synapses held in memory (stored CSR rows). */
+    /** Synapses stored (CSR rows, on the host or, for a device build, on the device). */
     synapses: number;
     /** Expected synapses of procedural projections (p nPre nPost; regenerated per spike, not stored); absent when none. */
     proceduralSynapses_expected?: number;
@@ -29,6 +31,8 @@ export type RunSummary = Analysis['summary'] & {
     device: string;
     wall_s: number;
     build_s: number;
+    /** WebGPU backend: where the network was built (--build; docs/device-build.md); absent on other backends. */
+    networkBuild?: NetworkBuildInfo;
     rtf: number;
     stoppedBy: RunResult['stoppedBy'];
   } & RunMeta;
@@ -54,12 +58,13 @@ export function summarizeRun(r: RunResult, meta: RunMeta): { summary: RunSummary
       spec: r.spec.name,
       N: r.spec.N,
       seed: r.spec.seed,
-      synapses: r.net.csr.reduce((a, c) => a + c.post.length, 0),
+      synapses: r.net.csr.reduce((a, c) => a + nnzOf(c), 0), // row pointers: a device-built network holds no targets on the host
       ...(procedural > 0 ? { proceduralSynapses_expected: Math.round(procedural) } : {}),
       backend: r.backend,
       device: r.device,
       wall_s: r.wall_s,
       build_s: r.build_s,
+      ...(r.backend === 'webgpu' && r.networkBuild ? { networkBuild: r.networkBuild } : {}),
       rtf: simT_s > 0 ? r.wall_s / simT_s : 0,
       stoppedBy: r.stoppedBy,
       ...meta,

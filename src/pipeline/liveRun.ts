@@ -14,6 +14,7 @@ import { runCheck, type RunCheck } from '../output/runCheck.ts';
 import { liveStats, type LiveStats } from './liveStats.ts';
 import { theoryFor, type RunTheory } from '../theory/adapters/theoryFor.ts';
 import { weightTrajectory, type WeightCurve } from '../theory/adapters/weightTrajectory.ts';
+import { nnzOf } from '../network/connectivity.ts';
 
 /** What does not change during a run: sent once, before the first snapshot. */
 export interface RunInfo {
@@ -84,7 +85,7 @@ export class LiveRun {
       dt_ms: d.dt_ms,
       bin_ms: spec.recording.bin_ms,
       statsStart_s: spec.recording.statsStart_s,
-      synapses: net.csr.reduce((a, c) => a + c.post.length, 0),
+      synapses: net.csr.reduce((a, c) => a + nnzOf(c), 0),
       populations: d.pops.map((p) => ({ name: p.name, offset: p.offset, size: p.size })),
       channels: d.channels.map((c) => c.name),
       plasticNames: d.projections.filter((p) => p.plastic).map((p) => p.name),

@@ -7,6 +7,7 @@ import { buildNetwork, type BuiltNetwork } from '../network/network.ts';
 import { derive, type Derived } from '../model/derive.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { validate } from '../model/validate.ts';
+import type { NetworkBuildInfo } from './networkBuild.ts';
 
 /** A validated spec and its derived constants: validated and derived once, whatever runs it. */
 export class PreparedRun {
@@ -31,5 +32,17 @@ export class PreparedRun {
     const net = buildNetwork(this.derived, onProgress);
     edit?.(net);
     return { net, build_s: (performance.now() - t0) / 1000 };
+  }
+
+  /**
+   * Builds the network with its stored 'bernoulli-counter' projections on `device` (buildNetworkOnDevice, for the
+   * WebGPU engine on that device only: the host holds no target of a static one); `edit` as in build().
+   */
+  async buildOnDevice(device: GPUDevice, edit?: (net: BuiltNetwork) => void): Promise<{ net: BuiltNetwork; build_s: number; info: NetworkBuildInfo }> {
+    const t0 = performance.now();
+    const { buildNetworkOnDevice } = await import('../engine/webgpu/deviceNetwork.ts'); // WebGPU code only when asked
+    const { net, info } = await buildNetworkOnDevice(this.derived, device);
+    edit?.(net);
+    return { net, build_s: (performance.now() - t0) / 1000, info: { where: 'device', deviceOnly: info.deviceOnly, copiedBack: info.copiedBack, host: info.host } };
   }
 }

@@ -4,6 +4,8 @@
 import type { BuiltNetwork } from '../network/network.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { PreparedRun } from './session.ts';
+import { hostBuildReason, type BuildChoice, type NetworkBuildInfo } from './networkBuild.ts';
+import type { AdapterSummary } from '../engine/webgpu/device.ts';
 import { RunGuardError, type Engine } from '../engine/engine.ts';
 import { createEngine } from '../engine/engines.ts';
 import { spikingRecordings, type CoreRecordings, type Recordings } from '../record/recordings.ts';
@@ -32,6 +34,14 @@ export interface RunOptions {
   onProgress?: (p: Progress) => void;
   /** Creates the engine instead of `backend` (tests: fault injection; embedders: custom engines). */
   engineFactory?: (net: BuiltNetwork) => Promise<Engine>;
+  /**
+   * Where the network is built (networkBuild.ts): 'auto' (default) builds stored 'bernoulli-counter' projections
+   * on the device when the backend is 'webgpu', else on the host; 'host' always on the host; 'device' refuses a
+   * run it cannot build there.
+   */
+  build?: BuildChoice;
+  /** Why this run must build on the host (e.g. --init-weights, imported synapses); 'device' then refuses it. */
+  hostBuildReason?: string;
   /** Edits the built network before the engine is created (e.g. learned weights from --init-weights). */
   prepareNetwork?: (net: BuiltNetwork) => void;
   /** Continues a run from a snapshot (checkpoint resume); wall_s is the earlier segments' wall time. */
@@ -61,6 +71,8 @@ export interface RunResult<R extends CoreRecordings = Recordings> {
   device: string;
   wall_s: number;
   build_s: number;
+  /** Where the network was built (summary.json meta.networkBuild on the WebGPU backend). */
+  networkBuild?: NetworkBuildInfo;
   stoppedBy: { guard: string; step: number; where: string; value: number; message: string } | null;
   /** A guard checkpoint that could not be written (the guard is still reported). */
   guardCheckpointError?: string;
@@ -81,12 +93,38 @@ export async function runSimulation(specIn: unknown, opts: RunOptions = {}): Pro
 export async function runSimulationCore(specIn: unknown, opts: RunOptions = {}): Promise<RunResult<CoreRecordings>> {
   const prepared = PreparedRun.of(specIn);
   const spec = prepared.spec;
-  const { net, build_s } = prepared.build(opts.prepareNetwork);
-  const engine = opts.engineFactory ? await opts.engineFactory(net) : await createEngine(net, opts.backend ?? 'auto', { ...(opts.device ? { device: opts.device } : {}), ...(opts.gpuSchedule ? { gpuSchedule: opts.gpuSchedule } : {}), ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
-  const d = net.derived;
-  // Small chunks: the CPU engine computes synchronously, so this bounds the time between event-loop turns.
-  const r = await driveEngine(engine, { nSteps: d.nSteps, dt_ms: d.dt_ms, chunkSteps: opts.chunkSteps ?? Math.max(1, Math.min(d.binSteps * 10, 2000)) }, opts);
-  return { spec, net, build_s, ...r };
+  const choice = opts.build ?? 'auto';
+  const why = choice === 'host' ? 'build host asked' : opts.engineFactory ? 'a custom engine factory' : hostBuildReason(prepared, opts.backend ?? 'auto', opts.hostBuildReason);
+  if (choice === 'device' && why !== null) throw new Error(`build 'device': ${why}`);
+  let device = opts.device;
+  let adapterInfo: AdapterSummary | undefined;
+  let release: (() => void) | undefined;
+  try {
+    let built: { net: BuiltNetwork; build_s: number; info: NetworkBuildInfo };
+    if (why === null) {
+      if (device === undefined) {
+        // the engine runs on the device the network was built on: acquired here, released after the run
+        const gpu = await import('../engine/webgpu/device.ts');
+        const acquired = await gpu.acquireDevice({ allowSoftware: true, powerPreference: 'high-performance' });
+        device = acquired.device;
+        adapterInfo = acquired.adapterInfo;
+        release = () => gpu.releaseDevice(acquired.device);
+      }
+      built = await prepared.buildOnDevice(device, opts.prepareNetwork);
+    } else {
+      built = { ...prepared.build(opts.prepareNetwork), info: { where: 'host', reason: why, deviceOnly: [], copiedBack: [], host: [] } };
+    }
+    const { net, build_s } = built;
+    const engine = opts.engineFactory
+      ? await opts.engineFactory(net)
+      : await createEngine(net, opts.backend ?? 'auto', { ...(device ? { device } : {}), ...(adapterInfo ? { adapterInfo } : {}), ...(opts.gpuSchedule ? { gpuSchedule: opts.gpuSchedule } : {}), ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+    const d = net.derived;
+    // Small chunks: the CPU engine computes synchronously, so this bounds the time between event-loop turns.
+    const r = await driveEngine(engine, { nSteps: d.nSteps, dt_ms: d.dt_ms, chunkSteps: opts.chunkSteps ?? Math.max(1, Math.min(d.binSteps * 10, 2000)) }, opts);
+    return { spec, net, build_s, networkBuild: built.info, ...r };
+  } finally {
+    release?.();
+  }
 }
 
 /** What driveEngine returns: the engine's recordings and how the run ended. */

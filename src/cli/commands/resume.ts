@@ -14,7 +14,9 @@ import type { NetworkSpec } from '../../model/spec.ts';
 import { validate } from '../../model/validate.ts';
 import { UsageError } from '../loadSpec.ts';
 import { CHECKPOINT_FILE, GUARD_CHECKPOINT_FILE, parseCheckpointEvery, RunSession, type CheckpointEvery } from '../runSession.ts';
-import { executeRun, type RunHooks } from './run.ts';
+import { checkBuildChoice, executeRun, type RunHooks } from './run.ts';
+import { PreparedRun } from '../../pipeline/session.ts';
+import type { BuildChoice } from '../../pipeline/networkBuild.ts';
 import { acquireLock } from '../outDir.ts';
 import { terminalSafe } from '../../model/names.ts';
 import { checkResources } from '../resources.ts';
@@ -32,6 +34,7 @@ export interface ResumeFlags {
   checkpoint?: string; // default: <dir>/checkpoint.pnck
   quiet: boolean;
   maxMemory?: number; // --max-memory in bytes
+  build?: BuildChoice; // --build: where the network is rebuilt (default auto)
 }
 
 /** Leaf paths where two JSON values differ (at most `max`). */
@@ -128,10 +131,11 @@ export async function resumeCommand(dir: string, flags: ResumeFlags, hooks: RunH
   const every = flags.checkpointEvery ?? (meta.run.checkpointEvery !== undefined ? parseCheckpointEvery(meta.run.checkpointEvery) : undefined);
   const log = flags.quiet ? undefined : (l: string) => console.log(terminalSafe(l));
   log?.(`resuming ${dir} from step ${meta.step} of ${meta.nSteps} (t = ${meta.t_s} s, written ${meta.createdAt} by ${meta.engine.backend}) on backend ${backend}`);
+  if (flags.build === 'device') checkBuildChoice(PreparedRun.of(spec), backend, flags.build, meta.importedStructure.length > 0 ? 'the checkpoint\'s imported synapses (--init-weights)' : undefined);
   const lock = acquireLock(dir);
   try {
     const session = new RunSession(dir, spec, { ...(every ? { every } : {}), resume: { ck, meta, file }, ...(log ? { log } : {}) });
-    return await executeRun(spec, { out: dir, backend, quiet: flags.quiet }, session, hooks);
+    return await executeRun(spec, { out: dir, backend, quiet: flags.quiet, ...(flags.build ? { build: flags.build } : {}) }, session, hooks);
   } finally {
     lock.release();
   }

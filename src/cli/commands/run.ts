@@ -19,6 +19,7 @@ import { progressBar } from '../progress.ts';
 import { runRateCommand } from '../../models/rate/command.ts';
 import { isRateSpec } from '../../models/rate/spec.ts';
 import { runMeta } from '../runInfo.ts';
+import { BUILD_CHOICES, describeBuild, hostBuildReason, isBuildChoice, type BuildChoice } from '../../pipeline/networkBuild.ts';
 
 export interface RunFlags extends Overrides {
   out: string;
@@ -30,6 +31,7 @@ export interface RunFlags extends Overrides {
   initWeights?: string; // --init-weights: a weights directory, run directory or .pnck
   maxMemory?: number; // --max-memory in bytes (default: 80% of this machine's memory)
   gpuSchedule?: string; // --gpu-schedule: the WebGPU engine's schedule (auto | resident | fused | passes)
+  build?: BuildChoice; // --build: where the network is built (auto | host | device; src/pipeline/networkBuild.ts)
 }
 
 /** In-process hooks (tests): e.g. an engine factory that injects faults. */
@@ -61,6 +63,7 @@ export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks =
   const spec = prepared.spec;
   checkResources(spec, flags.maxMemory);
   checkOutPath(flags.out);
+  checkBuildChoice(prepared, flags.backend, flags.build, flags.initWeights !== undefined ? '--init-weights' : undefined);
   const init = flags.initWeights !== undefined ? { path: flags.initWeights, weights: loadWeights(flags.initWeights) } : undefined;
   if (init) checkInitWeights(prepared.derived, init.weights); // refuse before touching the output directory
   const lock = prepareOut(flags.out, flags.force);
@@ -74,13 +77,25 @@ export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks =
   }
 }
 
+/**
+ * Refuses --build device where the run cannot build on the device (exit 2), and names a bad --build value (the CLI
+ * parser already does; the library's callers may not).
+ */
+export function checkBuildChoice(prepared: PreparedRun, backend: string, build: string | undefined, hostReason: string | undefined): void {
+  if (build === undefined) return;
+  if (!isBuildChoice(build)) throw new UsageError(`--build '${build}': allowed ${BUILD_CHOICES.join(', ')}`);
+  if (build !== 'device') return;
+  const why = hostBuildReason(prepared, backend, hostReason !== undefined ? `${hostReason} needs the host build` : undefined);
+  if (why !== null) throw new UsageError(`--build device: ${why}`);
+}
+
 /** Runs a validated spec in a session (fresh or resumed), writes the outputs; returns the exit status. */
-export async function executeRun(spec: NetworkSpec, flags: Pick<RunFlags, 'out' | 'backend' | 'quiet' | 'gpuSchedule' | 'threads'>, session: RunSession, hooks: RunHooks = {}): Promise<number> {
+export async function executeRun(spec: NetworkSpec, flags: Pick<RunFlags, 'out' | 'backend' | 'quiet' | 'gpuSchedule' | 'threads' | 'build'>, session: RunSession, hooks: RunHooks = {}): Promise<number> {
   const bar = progressBar(spec.name, spec.T_s, flags.quiet);
   const intr = catchSignals();
   let result;
   try {
-    result = await runSimulation(hooks.prepared ?? spec, { backend: flags.backend, ...(flags.gpuSchedule ? { gpuSchedule: flags.gpuSchedule } : {}), ...(flags.threads !== undefined ? { threads: flags.threads } : {}), onProgress: bar.update, shouldStop: intr.requested, ...session.simOptions(), ...(hooks.engineFactory ? { engineFactory: hooks.engineFactory } : {}) });
+    result = await runSimulation(hooks.prepared ?? spec, { backend: flags.backend, ...(flags.gpuSchedule ? { gpuSchedule: flags.gpuSchedule } : {}), ...(flags.threads !== undefined ? { threads: flags.threads } : {}), ...(flags.build ? { build: flags.build } : {}), ...session.buildOptions(), onProgress: bar.update, shouldStop: intr.requested, ...session.simOptions(), ...(hooks.engineFactory ? { engineFactory: hooks.engineFactory } : {}) });
   } catch (e) {
     intr.dispose();
     bar.stop();
@@ -95,6 +110,7 @@ export async function executeRun(spec: NetworkSpec, flags: Pick<RunFlags, 'out' 
     return 4;
   }
   bar.stop();
+  if (!flags.quiet && result.networkBuild && result.backend === 'webgpu') console.log(terminalSafe(describeBuild(result.networkBuild)));
   let summary;
   try {
     summary = writeRunResult(flags.out, spec, result, runMeta()); // the one output list (src/output/writeOutputs.ts)

@@ -5,8 +5,10 @@
 // allocated only if something reads them. Plastic projections are built on the device and copied back
 // whole (the recorder and the run guards name their synapses). Every other projection, and any that
 // does not fit the device build (buildRefusal), is built on the host as buildNetwork does.
-// Such a network runs on the WebGPU engine only: the CPU engine, exports and run checkpoints read the
-// targets of every projection, and get an error naming the projection (use buildNetwork for those).
+// Such a network runs on the WebGPU engine only: the CPU engine and exports read the targets of every
+// projection, and get an error naming the projection (use buildNetwork for those). Run checkpoints read none
+// (connectivityFingerprint regenerates a few rows of a 'bernoulli-counter' projection on the host); the CLI
+// builds with it under --build auto|device (src/pipeline/networkBuild.ts).
 import type { Derived } from '../../model/derive.ts';
 import { buildNetwork, type BuiltNetwork } from '../../network/network.ts';
 import { buildProjection, lazyWeights, type Csr } from '../../network/connectivity.ts';
@@ -32,7 +34,7 @@ function rowsOnlyCsr(name: string, nPre: number, nPost: number, rowPtr: Int32Arr
       enumerable: false,
       get: (): never => {
         throw new Error(
-          `projection ${name} was built on the GPU (buildNetworkOnDevice): its ${key} exists on the device only; the CPU engine, exports and run checkpoints need the host build (buildNetwork)`,
+          `projection ${name} was built on the GPU (buildNetworkOnDevice): its ${key} exists on the device only; the CPU engine and exports need the host build (buildNetwork)`,
         );
       },
     });

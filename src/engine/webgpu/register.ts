@@ -15,7 +15,7 @@ export function registerWebGpuEngine(): void {
     create: (net, opts) => {
       const schedule = opts.gpuSchedule ?? 'auto';
       if (!isScheduleChoice(schedule)) throw new RangeError(`gpuSchedule = ${schedule}: allowed ${SCHEDULE_CHOICES.join(', ')}`);
-      return WebGpuEngine.create(net, opts.device, { schedule });
+      return WebGpuEngine.create(net, opts.device, { schedule, ...(opts.adapterInfo ? { adapterInfo: opts.adapterInfo } : {}) });
     },
     supports: (net) => gpuRunsRules(net.derived.projections) && gpuUnsupportedModels(net).length === 0,
     autoRank: 10,
