@@ -110,6 +110,20 @@ export function previousOutputs(dir: string): string[] {
 }
 
 /**
+ * Creates `dir` (and its parents): a write failure (isWriteError of its errno: the disk, quota, permissions)
+ * is an OutputWriteError, anything else (a file in the way, a bad name) a UsageError naming the directory.
+ */
+export function createOutDir(dir: string, isWriteError: (code: string) => boolean = (c) => WRITE_ERRNO.has(c)): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && isWriteError(code)) throw new OutputWriteError(dir, code, e);
+    throw new UsageError(`cannot create output directory '${dir}': ${(e as Error).message}`);
+  }
+}
+
+/**
  * Makes the output directory ready: refuses a non-empty one without --force, creates it, locks it and
  * (with --force) removes the previous outputs so none of them can be mistaken for the new run's.
  */
@@ -117,13 +131,7 @@ export function prepareOut(dir: string, force: boolean): OutLock {
   checkOutPath(dir);
   const entries = existsSync(dir) ? readdirSync(dir).filter((f) => f !== LOCK_FILE) : [];
   if (entries.length > 0 && !force) throw new UsageError(`output directory '${dir}' exists and is not empty (use --force to overwrite)`);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && WRITE_ERRNO.has(code)) throw new OutputWriteError(dir, code, e);
-    throw new UsageError(`cannot create output directory '${dir}': ${(e as Error).message}`);
-  }
+  createOutDir(dir);
   const lock = acquireLock(dir);
   if (force) {
     try {

@@ -1,10 +1,8 @@
 // `plasticnet sweep <rate spec>`: a resumable grid of rate runs over seeds and any spec field (--set), one rate run
 // per cell (src/sweep/rateSweep.ts). Writes <out>/cells/<id>.json and <out>/cells/<id>/ (the run's summary.json,
 // .npy arrays, report.html) per finished cell, then <out>/table.csv, table.json and report.html.
-import { mkdirSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { renderReport } from '../../io/report.ts';
-import { OutputWriteError } from '../../io/checkpointFile.ts';
 import { terminalSafe } from '../../model/names.ts';
 import { writeOutputs } from '../../output/writeOutputs.ts';
 import { deriveRate } from '../../models/rate/derive.ts';
@@ -14,7 +12,7 @@ import { preflightRateSweep, rateTableRows, runRateSweep, type RateSweepCell } f
 import { toCsv } from '../../sweep/sweepReport.ts';
 import { UsageError } from '../loadSpec.ts';
 import { catchSignals } from '../interrupt.ts';
-import { acquireLock, checkOutPath } from '../outDir.ts';
+import { acquireLock, checkOutPath, createOutDir } from '../outDir.ts';
 import { runMeta } from '../runInfo.ts';
 import type { SweepFlags } from './sweep.ts';
 
@@ -57,13 +55,7 @@ export async function rateSweepCommand(ref: string, base: Record<string, unknown
   }
   const log = (s: string) => !f.quiet && process.stderr.write(`${terminalSafe(s)}\n`);
   log(`sweep ${ref} (rate network): ${total} cells -> ${f.out}`);
-  try {
-    mkdirSync(f.out, { recursive: true });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && code !== 'ENOTDIR' && code !== 'EEXIST') throw new OutputWriteError(f.out, code, e);
-    throw new UsageError(`cannot create output directory '${f.out}': ${(e as Error).message}`);
-  }
+  createOutDir(f.out, (code) => code !== 'ENOTDIR' && code !== 'EEXIST');
   const lock = acquireLock(f.out);
   const intr = catchSignals();
   try {

@@ -11,10 +11,8 @@ import { progressBar } from '../progress.ts';
 import { runMeta } from '../runInfo.ts';
 import { printTable } from './run.ts';
 import { catchSignals } from '../interrupt.ts';
-import { checkOutPath, acquireLock } from '../outDir.ts';
+import { checkOutPath, acquireLock, createOutDir } from '../outDir.ts';
 import { checkResources } from '../resources.ts';
-import { mkdirSync } from 'node:fs';
-import { OutputWriteError } from '../../io/checkpointFile.ts';
 import { isRateSpec } from '../../models/rate/spec.ts';
 import { rateSweepCommand } from './rateSweep.ts';
 
@@ -69,13 +67,7 @@ export async function sweepCommand(ref: string, flags: SweepFlags): Promise<numb
   const T = f.T_s ?? (typeof base['T_s'] === 'number' ? (base['T_s'] as number) : NaN);
   const log = (s: string) => !f.quiet && process.stderr.write(`${terminalSafe(s)}\n`);
   log(`sweep ${ref}: ${total} cells -> ${f.out}`);
-  try {
-    mkdirSync(f.out, { recursive: true });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && code !== 'ENOTDIR' && code !== 'EEXIST') throw new OutputWriteError(f.out, code, e);
-    throw new UsageError(`cannot create output directory '${f.out}': ${(e as Error).message}`);
-  }
+  createOutDir(f.out, (code) => code !== 'ENOTDIR' && code !== 'EEXIST');
   const lock = acquireLock(f.out);
   const intr = catchSignals();
   try {
