@@ -12,7 +12,7 @@ export const STREAM = {
   signal: 8, // counter (step, signalChannel, 0, 0): uniform innovation of rate-modulating signals (word 0)
   source: 9, // counter (step, k >> 2, populationIndex, 0): Poisson source k of a population, word k & 3
   rateNoise: 10, // rate networks: counter (stepInTrial, unit >> 1, network, trial), words 2(unit & 1), +1 -> N(0,1)
-  rateInit: 11, // rate networks: counter (synapse, block, network, 0), word 0: uniform initial weight
+  rateInit: 11, // rate networks: counter (synapse, block, network, 0), word 0: uniform initial weight; (synapse, block, network, 1), words 0-1: normal
   rateKick: 12, // rate networks: counter (stepInTrial, input, network, trial), word 0: Poisson kick onset
   ratePattern: 13, // Binas input patterns: RngStream counter (i, pattern, 0, 0): permutation draws, then jitters
   membraneNoise: 14, // adaptive_lif white noise: counters (step, neuron, 0, 0) words 0-3 and (step, neuron, 1, 0) words 0-1

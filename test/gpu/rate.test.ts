@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CpuRateEngine } from '../../src/models/rate/cpu.ts';
 import { deriveRate, type RateModel } from '../../src/models/rate/derive.ts';
 import { GpuRateEngine, type GpuRateOptions } from '../../src/models/rate/gpu.ts';
-import { constInit, SOLDADO, soldadoSpec } from '../../src/models/rate/presets.ts';
+import { constInit, MULTI_INIT, SOLDADO, soldadoSpec } from '../../src/models/rate/presets.ts';
 import type { RateInit } from '../../src/models/rate/spec.ts';
 import { validateRateSpec } from '../../src/models/rate/validate.ts';
 import { runRate } from '../../src/models/rate/run.ts';
@@ -167,6 +167,18 @@ describe('WebGPU rate engine vs CPU reference', () => {
         for (let t = 0; t < 2; t++) expect(got.slice(t * w, (t + 1) * w).some((x) => x !== 0), `${k} network ${b} trial ${t + 1}`).toBe(true);
       }
     }
+  });
+
+  it('normal initial weights (authors\' multi-unit init): the GPU buffer holds exactly the host draws the CPU engine uses', async () => {
+    const spec = validateRateSpec(soldadoSpec({ name: 'g', n: [16, 4], batch: 3, seed: 44, rule: 'cross-homeostatic', trials: 1, init: MULTI_INIT }));
+    const m = deriveRate(spec);
+    const cpu = new CpuRateEngine(m);
+    const gpu = new GpuRateEngine(dev.device, m);
+    await gpu.sync(); // reads W back from the device buffer, no trial run
+    expect(gpu.W.length).toBe(cpu.W.length);
+    expect(Array.from(gpu.W)).toEqual(Array.from(cpu.W));
+    expect(new Set(cpu.W).size).toBeGreaterThan(m.B * (m.nW - 20) - 10); // drawn, not constant
+    gpu.destroy();
   });
 
   it('refuses a batch that does not fit the device, naming the field', () => {

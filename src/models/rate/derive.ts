@@ -1,5 +1,6 @@
 // deriveRate(spec): the per-step f32 constants and index tables of a validated rate spec, computed once on the
 // host (f64, then rounded to f32), shared by the CPU reference and the WGSL twin.
+import { normalFromWords } from '../../rng/dist.ts';
 import { philox4x32, u01 } from '../../rng/philox.ts';
 import { STREAM } from '../../rng/streams.ts';
 import type { RateRuleName, RateSpec } from './spec.ts';
@@ -203,7 +204,11 @@ export function deriveRate(spec: RateSpec): RateModel {
   };
 }
 
-/** Initial weights of the whole batch (B x nW, f32): constant, per-network list, or uniform (stream rateInit). */
+/**
+ * Initial weights of the whole batch (B x nW, f32), drawn on the host and shared by the CPU reference and the WGSL
+ * twin: constant, per-network list, uniform (stream rateInit, counter (synapse, block, network, 0), word 0) or normal
+ * (stream rateInit, counter (synapse, block, network, 1), words 0 and 1 by Box-Muller; no floor, as the authors' code).
+ */
 export function initialWeights(m: RateModel): Float32Array {
   const W = new Float32Array(m.B * m.nW);
   const buf = new Uint32Array(4);
@@ -217,7 +222,10 @@ export function initialWeights(m: RateModel): Float32Array {
         let v: number;
         if (w.init.kind === 'constant') v = w.init.value;
         else if (w.init.kind === 'list') v = w.init.values[b]!;
-        else v = w.init.lo + (w.init.hi - w.init.lo) * u01(philox4x32(buf, s, k, b, 0, m.spec.seed, STREAM.rateInit)[0]!);
+        else if (w.init.kind === 'normal') {
+          philox4x32(buf, s, k, b, 1, m.spec.seed, STREAM.rateInit);
+          v = w.init.mean + w.init.sd * normalFromWords(buf[0]!, buf[1]!);
+        } else v = w.init.lo + (w.init.hi - w.init.lo) * u01(philox4x32(buf, s, k, b, 0, m.spec.seed, STREAM.rateInit)[0]!);
         W[base + s] = blk.noDiag && Math.floor(s / nPre) === s % nPre ? 0 : f32(v);
       }
     }

@@ -97,7 +97,8 @@ export const RANDOM_INIT_2POP: [RateInit, RateInit, RateInit, RateInit] = [
   { kind: 'uniform', lo: 0.5, hi: 2.5 },
 ];
 
-const multiInit: [RateInit, RateInit, RateInit, RateInit] = [0, 0, 0, 0].map(() => ({ kind: 'uniform', lo: 0, hi: 0.16 })) as [RateInit, RateInit, RateInit, RateInit];
+/** Multi-unit initial weights of the authors' MATLAB (Fig5/Fig6 scripts, lines 58-69): N(0.1, 0.04), no autapses, no floor. */
+export const MULTI_INIT: [RateInit, RateInit, RateInit, RateInit] = [0, 0, 0, 0].map(() => ({ kind: 'normal', mean: 0.1, sd: 0.04 })) as [RateInit, RateInit, RateInit, RateInit];
 
 export const ratePresets: { name: string; figure: string; build: () => RateSpec }[] = [
   { name: 'soldado-fig1', figure: 'Soldado-Magraner 2022 Fig 1B/C: static (5, 1.52, 10, 2.25), one trial with the kick', build: () => soldadoSpec({ name: 'soldado-fig1', init: constInit(SOLDADO.fig1) }) },
@@ -105,13 +106,13 @@ export const ratePresets: { name: string; figure: string; build: () => RateSpec 
   { name: 'soldado-fig4', figure: 'Soldado-Magraner 2022 Fig 4: cross-homeostatic from (2.1, 3, 4, 1.5), alpha 5e-4, 500 trials', build: () => soldadoSpec({ name: 'soldado-fig4', rule: 'cross-homeostatic', alphaE: 5e-4, trials: 500, traceTrials: [1, 20, 100, 500] }) },
   {
     name: 'soldado-fig5',
-    figure: 'Soldado-Magraner 2022 Fig 5: 80 E + 20 I units, cross-homeostatic, alpha 2e-5, 250 trials',
-    build: () => soldadoSpec({ name: 'soldado-fig5', n: [80, 20], init: multiInit, rule: 'cross-homeostatic', alphaE: 2e-5, trials: 250, seed: 44, traceTrials: [1, 250] }),
+    figure: 'Soldado-Magraner 2022 Fig 5: 80 E + 20 I units, normal initial weights (0.1, sd 0.04), cross-homeostatic, alpha 2e-5, 250 trials',
+    build: () => soldadoSpec({ name: 'soldado-fig5', n: [80, 20], init: MULTI_INIT, rule: 'cross-homeostatic', alphaE: 2e-5, trials: 250, seed: 44, traceTrials: [1, 250] }),
   },
   {
     name: 'soldado-fig6',
-    figure: 'Soldado-Magraner 2022 Fig 6: 80 E + 20 I units, two-term rule, alpha 1e-5, 200 trials',
-    build: () => soldadoSpec({ name: 'soldado-fig6', n: [80, 20], init: multiInit, rule: 'two-term', alphaE: 1e-5, trials: 200, seed: 44, traceTrials: [1, 200] }),
+    figure: 'Soldado-Magraner 2022 Fig 6: 80 E + 20 I units, normal initial weights (0.1, sd 0.04), two-term rule, alpha 1e-5, 250 trials',
+    build: () => soldadoSpec({ name: 'soldado-fig6', n: [80, 20], init: MULTI_INIT, rule: 'two-term', alphaE: 1e-5, trials: 250, seed: 44, traceTrials: [1, 250] }),
   },
   {
     name: 'soldado-figS4',

@@ -22,6 +22,12 @@ export interface RatePopulationSpec {
 export type RateInit =
   | { kind: 'constant'; value: number } // every synapse of the block, every network of the batch
   | { kind: 'uniform'; lo: number; hi: number } // i.i.d. per synapse and per network (Philox stream rateInit)
+  /**
+   * i.i.d. normal per synapse and per network, mean + sd * N(0,1) (Philox stream rateInit, counter word 3 = 1), with no
+   * floor and no absolute value, as the authors' multi-unit MATLAB (`meanw + randn*sigmaw`): a negative draw stays
+   * negative for trial 1 and the first rule update floors it (W_MIN / fan-in). Autapses are 0 as for every kind.
+   */
+  | { kind: 'normal'; mean: number; sd: number }
   | { kind: 'list'; values: number[] }; // one value per network of the batch (a grid of initial weights)
 
 /** Dense block post <- pre: input to post unit i is sign * sum_j W[i][j] r_j (weights stored >= 0). */

@@ -84,10 +84,13 @@ export function validateRateSpec(raw: unknown): RateSpec {
     }
     const init = w['init'];
     if (!c.obj(`${at}.init`, init)) return;
-    if (!c.oneOf(`${at}.init.kind`, init['kind'], ['constant', 'uniform', 'list'])) return;
+    if (!c.oneOf(`${at}.init.kind`, init['kind'], ['constant', 'uniform', 'normal', 'list'])) return;
     if (init['kind'] === 'constant') c.num(`${at}.init.value`, init['value'], 0, 1e6);
     else if (init['kind'] === 'uniform') {
       if (c.num(`${at}.init.lo`, init['lo'], 0, 1e6) && c.num(`${at}.init.hi`, init['hi'], 0, 1e6) && (init['hi'] as number) < (init['lo'] as number)) c.bad(`${at}.init.hi`, init['hi'], `>= init.lo (${String(init['lo'])})`);
+    } else if (init['kind'] === 'normal') {
+      c.num(`${at}.init.mean`, init['mean'], 0, 1e6);
+      c.num(`${at}.init.sd`, init['sd'], 0, 1e6);
     } else {
       const v = init['values'];
       if (!Array.isArray(v) || (batchOk && v.length !== s['batch'])) c.bad(`${at}.init.values`, Array.isArray(v) ? `${v.length} values` : v, `an array of batch (${String(s['batch'])}) weights`);
