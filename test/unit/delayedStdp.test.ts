@@ -4,6 +4,7 @@
 // as for d = 1 at a = t): the pre-spike update happens at a with the post trace before a, and the post-spike
 // update at step q reads a pre trace of arrivals (sum over a < q of decay^(q - a)). Checked against the f64
 // pair rule at the arrival times, and bit for bit against an undelayed run whose pre spikes are shifted by d - 1.
+import { expectedPairRule } from './pairRule.ts';
 import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { derive } from '../../src/model/derive.ts';
@@ -57,21 +58,8 @@ function probe(spec: NetworkSpec, preSteps: number[], postSteps: number[], nStep
   return { w, cur };
 }
 
-const traceAt = (spikes: number[], s: number, tau: number) => spikes.filter((t) => t < s).reduce((a, t) => a + Math.fround(1 - dt / tau) ** (s - t), 0);
-
-/** f64 pair rule (unscaled, no bounds) with the pre spikes taken at their arrival steps. */
-function expected(rule: PlasticitySpec, j0: number, arrivals: number[], post: number[], nSteps: number): number {
-  const eta = rule.eta!;
-  let J = j0;
-  const term = (t: PlasticitySpec['onPre'], xPre: number, xPost: number) => J + eta * (t.weightDep === 'linear' ? J / t.jRef! : 1) * (t.a + t.bPre * xPre + t.bPost * xPost);
-  for (let s = 0; s < nSteps; s++) {
-    const xPre = traceAt(arrivals, s, rule.tauSTDP_ms);
-    const xPost = traceAt(post, s, rule.tauSTDP_ms);
-    if (arrivals.includes(s)) J = term(rule.onPre, xPre, xPost);
-    if (post.includes(s)) J = term(rule.onPost, xPre, xPost);
-  }
-  return J;
-}
+/** The f64 pair rule (unscaled: jScale 1) with the pre spikes taken at their arrival steps. */
+const expected = (rule: PlasticitySpec, j0: number, arrivals: number[], post: number[], nSteps: number): number => expectedPairRule(rule, j0, 1, arrivals, post, nSteps);
 
 const rules: [string, PlasticitySpec, number][] = [
   ['hebbian (STDP)', R.hebbian({ eta: 1e-2, tauSTDP_ms: 20 }), 20],

@@ -1,5 +1,6 @@
 // Closed-form checks of every plasticity rule with one presynaptic and one postsynaptic probe neuron
 // spiking at chosen steps (pass code: plasticityPrePass, plasticityPostPass, traceUpdatePass).
+import { expectedPairRule as expected } from './pairRule.ts';
 import { describe, expect, it } from 'vitest';
 import { buildNetwork } from '../../src/network/network.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
@@ -45,29 +46,6 @@ function probe(spec: NetworkSpec, preSteps: number[], postSteps: number[], nStep
   return out;
 }
 
-/** Trace value just before step s of a neuron that spiked at steps < s: sum of d^(s - t). */
-const traceAt = (spikes: number[], s: number, tau: number) => spikes.filter((t) => t < s).reduce((a, t) => a + Math.fround(1 - dt / tau) ** (s - t), 0);
-
-/** f64 closed form of the general rule for one pre and one post spike train. */
-function expected(rule: PlasticitySpec, j0: number, jScale: number, pre: number[], post: number[], nSteps: number): number {
-  const eta = rule.eta ?? 1 / rule.learningTimescale_ms!;
-  let J = j0 * jScale;
-  const term = (t: PlasticitySpec['onPre'], xPre: number, xPost: number) => {
-    const f = t.weightDep === 'linear' ? J / (t.jRef! * jScale) : 1;
-    let Jn = J + eta * (t.scaled ? jScale : 1) * f * (t.a + t.bPre * xPre + t.bPost * xPost);
-    const b = rule.bounds;
-    if (b && b.mode === 'gate' && !(J > b.jMin * jScale && J < b.jMax * jScale)) Jn = J;
-    if (b && b.mode === 'clip') Jn = Math.min(b.jMax * jScale, Math.max(b.jMin * jScale, Jn));
-    return Jn;
-  };
-  for (let s = 0; s < nSteps; s++) {
-    const xPre = traceAt(pre, s, rule.tauSTDP_ms);
-    const xPost = traceAt(post, s, rule.tauSTDP_ms);
-    if (pre.includes(s)) J = term(rule.onPre, xPre, xPost);
-    if (post.includes(s)) J = term(rule.onPost, xPre, xPost);
-  }
-  return J;
-}
 
 const rules: [string, PlasticitySpec, number][] = [
   ['hebbian', R.hebbian({ eta: 1e-2 }), 20],
