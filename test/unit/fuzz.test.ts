@@ -38,7 +38,7 @@ function getAt(root: unknown, p: (string | number)[]): unknown {
 }
 
 const EDGE_NUMBERS = [0, -0, -1, 1, 0.5, 0.1, 1e-9, 1e-300, 1e9, 1e300, -1e300, 2 ** 31, 2 ** 32, 65535, 65536, 1e7, 1e4, 999, 1000, 1001, NaN, Infinity, -Infinity, 0.30000000000000004];
-const WORDS = ['eif', 'lif', 'cond_lif', 'poisson', 'bernoulli', 'fixed-indegree', 'kohonen', 'istdp-ei', 'vogels', 'general', 'clip', 'gate', 'none', 'linear', 'E', 'I', 'X', 'E<-I', '', 'constructor', '__proto__', 'toString'];
+const WORDS = ['eif', 'lif', 'cond_lif', 'adaptive_lif', 'poisson', 'bernoulli', 'bernoulli-counter', 'procedural', 'stored', 'auto', 'double_exponential', 'fixed-indegree', 'kohonen', 'istdp-ei', 'vogels', 'general', 'clip', 'gate', 'none', 'linear', 'E', 'I', 'X', 'E<-I', '', 'constructor', '__proto__', 'toString'];
 
 /** A replacement value: random JSON, edge numbers, a scaled copy of the old number, words, odd JS values. */
 const valueArb = (old: unknown): fc.Arbitrary<unknown> =>
@@ -57,7 +57,7 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.record({
   kind: fc.constantFrom<Mutation['kind']>('set', 'set', 'set', 'delete', 'add', 'swap', 'dup'),
   at: fc.nat(),
   other: fc.nat(),
-  key: fc.oneof(fc.constantFrom('name', 'N', 'j', 'plasticity', 'bounds', 'tauSyn_ms', 'extra', 'activeWindow_s', 'signals'), fc.string({ maxLength: 6 })),
+  key: fc.oneof(fc.constantFrom('name', 'N', 'j', 'plasticity', 'bounds', 'tauSyn_ms', 'extra', 'activeWindow_s', 'signals', 'storage', 'delay', 'synapse'), fc.string({ maxLength: 6 })),
   pick: fc.nat(),
 });
 
