@@ -7,6 +7,8 @@
 //                        [--cpu]   (also time the CPU engine on the same network: the ratio from one run)
 //                        [--cpu-max-N 10000]   (time the CPU engine only up to this N)
 //                        [--row-threads 64,256] [--spike-groups 80,320]   (launch shapes to sweep; default: engine's)
+//   npx tsx bench/gpu.ts --suite sync [--N 1000]   (device-wide synchronisations per simulated second, counted:
+//                        resident barriers with and without step blocks, fused dispatches; bench/syncCount.ts)
 //   npx tsx bench/gpu.ts --suite issue19 [--smoke] [--schedule auto] [--T 2] [--warmup 0.5]
 //                        (issue 19's four lines: bench/gpuSuite.ts; --smoke: tiny sizes for a software adapter)
 //                        [--connectivity bernoulli|bernoulli-counter]   (bernoulli-counter: the engine builds the
@@ -34,6 +36,7 @@ import { acquireDevice, releaseDevice } from '../src/engine/webgpu/device.ts';
 import { WebGpuEngine } from '../src/engine/webgpu/WebGpuEngine.ts';
 import { isScheduleChoice, SCHEDULE_CHOICES } from '../src/engine/webgpu/scheduleChoice.ts';
 import { issue19Suite } from './gpuSuite.ts';
+import { syncSuite } from './syncCount.ts';
 import { CpuEngine } from '../src/engine/cpu/CpuEngine.ts';
 import { buildNetworkOnDevice } from '../src/engine/webgpu/deviceNetwork.ts';
 import { nnzOf } from '../src/network/connectivity.ts';
@@ -51,6 +54,12 @@ const commit = (() => {
     return 'unknown';
   }
 })();
+
+if (arg('suite') === 'sync') {
+  // counts, no device: bench/syncCount.ts
+  for (const l of syncSuite(Number(arg('N', '1000')))) console.log(JSON.stringify({ bench: 'gpu', suite: 'sync', commit, ...l }));
+  process.exit(0);
+}
 
 const { device, adapterInfo } = await acquireDevice({ allowSoftware: true, powerPreference: 'high-performance' });
 const soft = adapterInfo.isSoftware;

@@ -21,10 +21,15 @@ fn join_inputs(i: u32) {
   }
 }
 
-// Appends spiker i to list `list`, stamps it and starts its refractory period.
+// No spike list: the resident kernel's step blocks (resident.wgsl) read the spikers from lastSpike instead.
+const NO_LIST: u32 = 0xffffffffu;
+
+// Appends spiker i to list `list` (none for NO_LIST), stamps it and starts its refractory period.
 fn emit_spike(i: u32, step: u32, list: u32, refSteps: i32) {
-  let s = atomicAdd(&ctl.nSpikes[list], 1u);
-  ctl.list[P.spikeOff + list * P.N + s] = i;
+  if (list != NO_LIST) {
+    let s = atomicAdd(&ctl.nSpikes[list], 1u);
+    ctl.list[P.spikeOff + list * P.N + s] = i;
+  }
   istate[P.lastOff + i] = i32(step);
   istate[P.refrOff + i] = refSteps;
 }

@@ -44,6 +44,8 @@ export class RunGuardError extends Error {
 export interface Engine {
   readonly backend: string; // the name it is registered under (src/engine/registry.ts)
   readonly device: string; // human-readable device description
+  /** Engine-specific choices worth keeping with a run (summary.json meta.engine), e.g. the WebGPU schedule and its step blocks. */
+  readonly meta?: Readonly<Record<string, string | number | boolean>>;
   readonly step: number; // steps completed
   /** Advances by `steps` steps (recording as it goes); throws RunGuardError when a guard fires. */
   advance(steps: number): Promise<void>;

@@ -29,6 +29,8 @@ export type RunSummary = Analysis['summary'] & {
     proceduralSynapses_expected?: number;
     backend: string;
     device: string;
+    /** Engine.meta: the WebGPU engine's schedule and step blocks (docs/gpu-schedules.md); absent on engines without one. */
+    engine?: Readonly<Record<string, string | number | boolean>>;
     wall_s: number;
     build_s: number;
     /** WebGPU backend: where the network was built (--build; docs/device-build.md); absent on other backends. */
@@ -62,6 +64,7 @@ export function summarizeRun(r: RunResult, meta: RunMeta): { summary: RunSummary
       ...(procedural > 0 ? { proceduralSynapses_expected: Math.round(procedural) } : {}),
       backend: r.backend,
       device: r.device,
+      ...(r.engineMeta ? { engine: r.engineMeta } : {}),
       wall_s: r.wall_s,
       build_s: r.build_s,
       ...(r.backend === 'webgpu' && r.networkBuild ? { networkBuild: r.networkBuild } : {}),

@@ -169,6 +169,7 @@ export class LiveRun {
       recordings,
       backend: this.engine.backend,
       device: this.engine.device,
+      ...(this.engine.meta ? { engineMeta: this.engine.meta } : {}),
       wall_s: this.wallMs / 1000,
       build_s: this.info.build_s,
       stoppedBy: this.stoppedBy,

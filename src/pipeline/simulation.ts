@@ -69,6 +69,8 @@ export interface RunResult<R extends CoreRecordings = Recordings> {
   recordings: R;
   backend: string; // the engine's registered name
   device: string;
+  /** Engine.meta of the engine that ran (summary.json meta.engine); absent when it has none. */
+  engineMeta?: Readonly<Record<string, string | number | boolean>>;
   wall_s: number;
   build_s: number;
   /** Where the network was built (summary.json meta.networkBuild on the WebGPU backend). */
@@ -128,7 +130,7 @@ export async function runSimulationCore(specIn: unknown, opts: RunOptions = {}):
 }
 
 /** What driveEngine returns: the engine's recordings and how the run ended. */
-export type DriveResult<R extends CoreRecordings = CoreRecordings> = Pick<RunResult<R>, 'recordings' | 'backend' | 'device' | 'wall_s' | 'stoppedBy' | 'guardCheckpointError' | 'interrupted'>;
+export type DriveResult<R extends CoreRecordings = CoreRecordings> = Pick<RunResult<R>, 'recordings' | 'backend' | 'device' | 'engineMeta' | 'wall_s' | 'stoppedBy' | 'guardCheckpointError' | 'interrupted'>;
 
 /** The run's length in steps, its step and the steps per advance() between progress reports and checkpoints. */
 export interface DrivePlan {
@@ -210,7 +212,7 @@ export async function driveEngine<R extends CoreRecordings = CoreRecordings>(eng
   }
   const wall_s = wall();
   const recordings = await engine.recordings();
-  const result: DriveResult<R> = { recordings: recordings as R, backend: engine.backend, device: engine.device, wall_s, stoppedBy, ...(guardCheckpointError ? { guardCheckpointError } : {}), ...(interrupted ? { interrupted } : {}) };
+  const result: DriveResult<R> = { recordings: recordings as R, backend: engine.backend, device: engine.device, ...(engine.meta ? { engineMeta: engine.meta } : {}), wall_s, stoppedBy, ...(guardCheckpointError ? { guardCheckpointError } : {}), ...(interrupted ? { interrupted } : {}) };
   engine.dispose();
   return result;
 }

@@ -26,6 +26,7 @@ import { Readback } from './readback.ts';
 import { isScheduleChoice, SCHEDULE_CHOICES, type Schedule, type ScheduleChoice } from './scheduleChoice.ts';
 import { DEFAULT_SUBMIT_TARGET_MS, SubmitPacer, type Clock } from './pacer.ts';
 import { RESIDENT_MAX_NEURONS, ResidentStep, residentFit } from './passes/ResidentStep.ts';
+import { chooseStepBlock, stepBlockFit, type StepBlockFit, type StepBlocksChoice } from './stepBlocks.ts';
 import { popScopes, pushScopes, SimState } from './simState.ts';
 import { downloadState, plasticWeights, uploadState, type GpuSnapshot, type UploadableState } from './snapshot.ts';
 
@@ -85,6 +86,15 @@ export interface WebGpuEngineOptions {
    * projection with more targets is built in chunks of whole rows (deviceGraph.ts). Tests set it small.
    */
   buildChunkBytes?: number;
+  /**
+   * Resident schedule: steps per block between propagations (stepBlocks.ts, resident_blocks in resident.wgsl).
+   * 'auto' (default): the longest exact block, the minimum delay of the population projections capped at
+   * MAX_BLOCK_STEPS when every one is delayed >= 2 steps and none is plastic, else 1 (the per-step loop); a
+   * number: that block (1: per step), an error when it exceeds the exact one. Other schedules: 1.
+   */
+  stepBlocks?: StepBlocksChoice;
+  /** Tests only: run blocks of this many steps even where they are not exact (the deliberately broken variant). */
+  stepBlocksUnchecked?: number;
 }
 
 /** The pass-by-pass schedule's passes (SCHEDULE order). */
@@ -138,6 +148,8 @@ export class WebGpuEngine implements Engine {
    * device builds' wall time and their largest transient buffers (bytes, freed before the run).
    */
   connectivityBuild: { device: string[]; uploaded: { name: string; reason: string }[]; device_ms: number; peakBuildBytes: number } = { device: [], uploaded: [], device_ms: 0, peakBuildBytes: 0 };
+  /** Steps per device-wide synchronisation of the resident kernel (stepBlocks.ts) and why: summary.json meta.engine. */
+  stepBlock: StepBlockFit = { steps: 1, why: '' };
   private disposed = false;
   /** Clock reading when the last submission's readback arrived (SubmitPacer). */
   private lastFinish_ms = -Infinity;
@@ -247,7 +259,11 @@ export class WebGpuEngine implements Engine {
             }
           : null;
       const fused = schedule === 'fused' ? await FusedStep.create(state, rt) : null;
-      const resident = schedule === 'resident' && fit?.ok ? await ResidentStep.create(state, fit.shape) : null;
+      const residentOk = schedule === 'resident' && fit?.ok === true;
+      const block: StepBlockFit = opts.stepBlocksUnchecked !== undefined
+        ? { steps: opts.stepBlocksUnchecked, why: `stepBlocksUnchecked = ${opts.stepBlocksUnchecked} (tests: not checked for exactness)` }
+        : chooseStepBlock(opts.stepBlocks ?? 'auto', stepBlockFit(net.derived), residentOk);
+      const resident = residentOk && fit?.ok ? await ResidentStep.create(state, fit.shape, block.steps) : null;
       // Bins end at steps k * binSteps - 1: one parity when binSteps is even (the pass-by-pass schedule
       // keeps both step slots equal and uses parity 0).
       const binSteps = net.derived.binSteps;
@@ -258,6 +274,7 @@ export class WebGpuEngine implements Engine {
       const pacer = target_ms > 0 ? new SubmitPacer({ target_ms, maxSteps: plan.opts.stepsPerSubmit }) : null;
       const clock = opts.clock ?? (() => performance.now());
       const engine = new WebGpuEngine(net, gpu, name, state, schedule, passes, fused, resident, record, input, owns, profiler, pacer, clock);
+      engine.stepBlock = block;
       engine.connectivityBuild = { device: net.derived.projections.filter((p) => deviceBuilt.has(p.index)).map((p) => p.name), uploaded: buildPlan.uploaded, device_ms: built.ms, peakBuildBytes: built.peakBuildBytes };
       await engine.prime();
       return engine;
@@ -269,6 +286,11 @@ export class WebGpuEngine implements Engine {
 
   get step(): number {
     return this._step;
+  }
+
+  /** summary.json meta.engine: the schedule, and the resident kernel's steps per block (1: synchronised every step) and why. */
+  get meta(): Readonly<Record<string, string | number | boolean>> {
+    return { schedule: this.schedule, stepBlocks: this.resident?.blockSteps ?? 1, stepBlocksWhy: this.stepBlock.why };
   }
 
   /** The dispatches of step t in order ('record' only at the last step of a bin); `last`: of a submission. */

@@ -14,8 +14,8 @@ import { SimplePass, threadConstants, type Threads } from './pass.ts';
  */
 export const RESIDENT_MAX_NEURONS = 10_000;
 
-/** Workgroup memory the resident module uses besides the accumulators (record.wgsl's partial sums, flags). */
-const RESIDENT_FIXED_WG_BYTES = 4 * WORKGROUP_SIZE + 16;
+/** Workgroup memory the resident module uses besides the accumulators (record.wgsl's partial sums, flags, the step blocks' two counters of 32). */
+const RESIDENT_FIXED_WG_BYTES = 4 * WORKGROUP_SIZE + 16 + 2 * 4 * 32;
 
 export interface ResidentShape {
   /** Threads of the workgroup (a multiple of rowThreads, at least WORKGROUP_SIZE). */
@@ -71,17 +71,22 @@ export function residentModule(plan: GpuPlan, shape: ResidentShape): { files: re
 }
 
 export class ResidentStep extends SimplePass {
-  private constructor(pipeline: GPUComputePipeline, readonly shape: ResidentShape) {
+  private constructor(pipeline: GPUComputePipeline, readonly shape: ResidentShape, readonly blockSteps: number) {
     super('step_resident', pipeline, [1, 1]);
   }
 
-  static async create(state: SimState, shape: ResidentShape): Promise<ResidentStep> {
+  /** blockSteps: steps per block (resident_blocks in resident.wgsl; stepBlocks.ts says which are exact), 1: the per-step loop. */
+  static async create(state: SimState, shape: ResidentShape, blockSteps = 1): Promise<ResidentStep> {
     const { files, constants } = residentModule(state.plan, shape);
-    return new ResidentStep(await state.pipeline('ResidentStep', files, 'step_resident', constants), shape);
+    const d = state.plan.net.derived;
+    const input = d.inputs.length > 0 || d.nSignalChannels > 0 || state.plan.corrThreads > 0;
+    const c = blockSteps > 1 ? { ...constants, RESIDENT_BLOCK: blockSteps, RESIDENT_INPUT: input ? 1 : 0 } : constants;
+    return new ResidentStep(await state.pipeline('ResidentStep', files, 'step_resident', c), shape, blockSteps);
   }
 
   /** A short description for the engine's device string and the bench lines. */
   describe(): string {
-    return `resident (1 workgroup x ${this.shape.threads} threads, rows of ${this.shape.rowThreads}, accumulators in ${this.shape.accInWorkgroup ? 'workgroup memory' : 'storage'})`;
+    const blocks = this.blockSteps > 1 ? `, blocks of ${this.blockSteps} steps` : '';
+    return `resident (1 workgroup x ${this.shape.threads} threads, rows of ${this.shape.rowThreads}, accumulators in ${this.shape.accInWorkgroup ? 'workgroup memory' : 'storage'}${blocks})`;
   }
 }
