@@ -19,6 +19,8 @@ import { soldadoDrivenNetwork } from '../../src/presets/soldado2022.ts';
 import type { Recordings } from '../../src/record/recordings.ts';
 import { akilSpec, exactDiff, expectIdentical, firstDivergence } from './fixture.ts';
 import { useTestDevice } from './helpers.ts';
+import { runSimulation } from '../../src/pipeline/simulation.ts';
+import { summarizeRun } from '../../src/output/runOutput.ts';
 
 const DT = 0.1;
 
@@ -144,6 +146,15 @@ describe('resident step blocks: identical to the CPU and to the per-step loop', 
     const div = firstDivergence(broken.rec.raster, cpu.rec.raster);
     console.log(`blocks of 4 with delays of 3: the raster parts at entry ${div?.index} (GPU ${JSON.stringify(div?.a)}, CPU ${JSON.stringify(div?.b)})`);
     expect(div).not.toBeNull();
+  });
+
+  it('summary.json meta.engine records the schedule and the blocks (runSimulation on the WebGPU backend)', async () => {
+    const s = akilSpec({ N: 100, T_s: 0.01 });
+    const spec = validate({ ...s, projections: s.projections.map((p) => ({ ...p, delay: { min_ms: 0.3, max_ms: 0.3 } })) });
+    const r = await runSimulation(spec, { backend: 'webgpu', gpuSchedule: 'resident', device: dev.device });
+    const { summary } = summarizeRun(r, { commit: 'test', date: 'now', host: 'test' });
+    expect(summary.meta.engine).toMatchObject({ schedule: 'resident', stepBlocks: 3 });
+    expect(String(summary.meta.engine?.['stepBlocksWhy'])).toMatch(/minimum delay 3 steps/);
   });
 
   it('asking for a block longer than the minimum delay is an error naming the field', async () => {
