@@ -4,6 +4,7 @@
 // currents to f32 sums) and the per-step resident loop (all of those, and the currents, bit for bit), on SwiftShader:
 //  1. Akil network (Poisson input: the per-step input barriers) with one delay d = 2, 3, 7 on every projection;
 //     37 steps per submission (no multiple of d: blocks are cut where a submission ends); bins of 5 ms end inside blocks;
+//     and with correlated input (c = 0.1; against the per-step loop, as resident.test.ts compares it with fused);
 //  2. Soldado driven network (adaptive LIF, noise, no input) with per-synapse delays: the minimum governs;
 //  3. a snapshot at a step inside a block, with spikes in flight, resumed on the GPU (blocked) and on the CPU;
 //  4. the deliberately broken variant (blocks of d + 1, stepBlocksUnchecked) parts from the CPU.
@@ -25,8 +26,8 @@ import { summarizeRun } from '../../src/output/runOutput.ts';
 const DT = 0.1;
 
 /** The Akil network (N, T; input at 20 Hz for activity from the start) with every projection delayed by d steps, bins of 5 ms, every neuron in the raster. */
-function akilDelayed(N: number, T_s: number, d: number): BuiltNetwork {
-  const s = akilSpec({ N, T_s });
+function akilDelayed(N: number, T_s: number, d: number, c = 0): BuiltNetwork {
+  const s = akilSpec({ N, T_s, c });
   const spec: NetworkSpec = validate({
     ...s,
     inputs: s.inputs.map((x) => ({ ...x, rate_Hz: 20 })),
@@ -96,6 +97,19 @@ describe('resident step blocks: identical to the CPU and to the per-step loop', 
       expect(exactDiff('currents', blocked.rec.series.currents, perStep.rec.series.currents)).toBe('');
       expectSameState(blocked.snap, perStep.snap, STATE_KEYS);
     }
+  });
+
+  it('correlated input (c = 0.1: generation, events and their delivery per step inside the blocks), delays of 3 steps', async () => {
+    // against the per-step loop: correlated jitter ties may order events otherwise than on the CPU (resident.test.ts)
+    const net = akilDelayed(200, 0.05, 3, 0.1);
+    const blocked = await runGpu(net, dev.device, {});
+    expect(blocked.block).toBe(3);
+    const perStep = await runGpu(net, dev.device, { stepBlocks: 1 });
+    expect(perStep.rec.raster.count).toBeGreaterThan(20);
+    expect(firstDivergence(blocked.rec.raster, perStep.rec.raster)).toBeNull();
+    expect(exactDiff('window counts', blocked.rec.windows.counts, perStep.rec.windows.counts)).toBe('');
+    expect(exactDiff('currents', blocked.rec.series.currents, perStep.rec.series.currents)).toBe('');
+    expectSameState(blocked.snap, perStep.snap, [...STATE_KEYS, ...Object.keys(perStep.snap.arrays).filter((k) => k.startsWith('state.ring'))]);
   });
 
   it('Soldado driven network (no input), per-trial weights, per-synapse E delays 3..9 steps and I 5 steps: blocks of 3 (the minimum)', async () => {
