@@ -153,7 +153,7 @@ describe('resident step blocks: identical to the CPU and to the per-step loop', 
   });
 
   it('the broken variant, blocks of d + 1 = 4 with delays of 3 steps, parts from the CPU', async () => {
-    const net = akilDelayed(200, 0.05, 3);
+    const net = akilDelayed(200, 0.02, 3);
     const broken = await runGpu(net, dev.device, { stepBlocksUnchecked: 4 });
     expect(broken.block).toBe(4);
     const cpu = await runCpu(net);
