@@ -19,6 +19,8 @@ export interface NetworkBuildInfo {
   deviceOnly: string[];
   /** Plastic projections built on the device and copied back. */
   copiedBack: string[];
+  /** Plastic projections past one binding, built on the device in chunks and not copied back (absent when none). */
+  plasticDeviceOnly?: string[];
   /** Projections built on the host in a device build (they do not fit the device build), with the reason. */
   host: { name: string; reason: string }[];
 }
@@ -40,6 +42,7 @@ export function hostBuildReason(prepared: PreparedRun, backend: string, other?: 
 export function describeBuild(b: NetworkBuildInfo): string {
   if (b.where === 'host') return `network built on the host: ${b.reason ?? ''}`;
   const parts = [`${b.deviceOnly.length} static projection(s) on the device only`, `${b.copiedBack.length} plastic one(s) built there and copied back`];
+  if (b.plasticDeviceOnly?.length) parts.push(`${b.plasticDeviceOnly.length} plastic one(s) on the device only (built in chunks)`);
   if (b.host.length > 0) parts.push(`on the host: ${b.host.map((h) => `${h.name} (${h.reason})`).join('; ')}`);
   return `network built on the device: ${parts.join(', ')}`;
 }
