@@ -102,7 +102,7 @@ export interface Passes {
 const HARDWARE_ROW_THREADS = 256;
 
 /** Workgroups striding over the spike list: ~8 spikers each at 100 Hz; software adapters pay per workgroup. */
-function defaultSpikeWorkgroups(net: BuiltNetwork, software: boolean): number {
+export function defaultSpikeWorkgroups(net: BuiltNetwork, software: boolean): number {
   const g = Math.ceil(net.derived.N / 125);
   return software ? Math.max(2, Math.min(8, Math.ceil(g / 8))) : Math.max(4, Math.min(1024, g));
 }
@@ -113,7 +113,7 @@ function deviceAdapterInfo(device: GPUDevice): AdapterSummary | undefined {
   return ai ? summarizeInfo(ai) : undefined;
 }
 
-function defaultInputWorkgroups(net: BuiltNetwork): number {
+export function defaultInputWorkgroups(net: BuiltNetwork): number {
   const d = net.derived;
   const expected = d.inputs.reduce((s, x) => s + (x.size * x.rate_Hz * d.dt_ms) / 1000, 0);
   return Math.max(2, Math.min(256, Math.ceil(2 * expected)));
