@@ -27,10 +27,11 @@ export interface NetworkBuildInfo {
 
 /**
  * Why this run's network is built on the host rather than the device, or null when the device builds it:
- * `backend` must be 'webgpu' (named, not 'auto': the engine must be known before the build) and the spec must
+ * `backend` must be 'webgpu' (runSimulation resolves 'auto' to it first where auto takes the WebGPU engine) and the spec must
  * have a stored 'bernoulli-counter' projection; `other` is a caller's reason (e.g. --init-weights).
  */
 export function hostBuildReason(prepared: PreparedRun, backend: string, other?: string): string | null {
+  if (backend === 'auto') return "backend 'auto' took no WebGPU engine before the build (no hardware adapter and no device handed in, or the WebGPU engine does not run this network)";
   if (backend !== 'webgpu') return `backend '${backend}': only --backend webgpu builds on the device`;
   if (other !== undefined) return other;
   if (!prepared.derived.projections.some((p) => p.connectivity === 'bernoulli-counter' && p.storage !== 'procedural'))

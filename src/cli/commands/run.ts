@@ -102,6 +102,8 @@ export function checkBuildChoice(prepared: PreparedRun, backend: string, build: 
   if (build === undefined) return;
   if (!isBuildChoice(build)) throw new UsageError(`--build '${build}': allowed ${BUILD_CHOICES.join(', ')}`);
   if (build !== 'device') return;
+  // auto builds on the device where it takes the WebGPU engine (a hardware adapter); a required device build names it.
+  if (backend === 'auto') throw new UsageError("--build device: name the engine (--backend webgpu); --backend auto builds on the device only where it finds a hardware adapter (--build auto)");
   const why = hostBuildReason(prepared, backend, hostReason !== undefined ? `${hostReason} needs the host build` : undefined);
   if (why !== null) throw new UsageError(`--build device: ${why}`);
 }
