@@ -137,7 +137,7 @@ export class WebGpuEngine implements Engine {
    * Projections built on the device (deviceGraph.ts), those of the scheme uploaded instead and why, the
    * device builds' wall time and their largest transient buffers (bytes, freed before the run).
    */
-  connectivityBuild: { device: string[]; uploaded: { name: string; reason: string }[]; device_ms: number; peakBuildBytes: number } = { device: [], uploaded: [], device_ms: 0, peakBuildBytes: 0 };
+  connectivityBuild: { device: string[]; chunked: string[]; uploaded: { name: string; reason: string }[]; device_ms: number; peakBuildBytes: number } = { device: [], chunked: [], uploaded: [], device_ms: 0, peakBuildBytes: 0 };
   private disposed = false;
   /** Clock reading when the last submission's readback arrived (SubmitPacer). */
   private lastFinish_ms = -Infinity;
@@ -258,7 +258,7 @@ export class WebGpuEngine implements Engine {
       const pacer = target_ms > 0 ? new SubmitPacer({ target_ms, maxSteps: plan.opts.stepsPerSubmit }) : null;
       const clock = opts.clock ?? (() => performance.now());
       const engine = new WebGpuEngine(net, gpu, name, state, schedule, passes, fused, resident, record, input, owns, profiler, pacer, clock);
-      engine.connectivityBuild = { device: net.derived.projections.filter((p) => deviceBuilt.has(p.index)).map((p) => p.name), uploaded: buildPlan.uploaded, device_ms: built.ms, peakBuildBytes: built.peakBuildBytes };
+      engine.connectivityBuild = { device: net.derived.projections.filter((p) => deviceBuilt.has(p.index)).map((p) => p.name), chunked: net.derived.projections.filter((p) => buildPlan.chunked.has(p.index)).map((p) => p.name), uploaded: buildPlan.uploaded, device_ms: built.ms, peakBuildBytes: built.peakBuildBytes };
       await engine.prime();
       return engine;
     } catch (e) {
