@@ -126,7 +126,7 @@ describe('WebGPU engine: device-built bernoulli-counter network vs the host-buil
     }
   });
 
-  it('projections past one binding are built in chunks (plastic ones too); below a whole row or column a plastic one is uploaded from the host (reason kept), or refused with its bytes under require', () => {
+  it('projections past one binding are built in chunks (plastic ones too); below a whole row or column a plastic one is uploaded from the host (reason kept), or refused with its bytes under require', async () => {
     const net = counterNet();
     const nnz = net.csr.map((c) => c.post.length);
     const ei = net.derived.projections.find((p) => p.plastic)!;
@@ -141,6 +141,7 @@ describe('WebGPU engine: device-built bernoulli-counter network vs the host-buil
     expect(plan.chunked.get(ee.index)).toBe(n - 1); // its targets (4 * nnz B) pass the binding: chunks of n - 1 words
     expect(planDeviceBuild(net, limits, 'require', 'test device').chunked.get(ei.index)).toBe(n - 1);
     expect(planDeviceBuild(net, limits, false).built.size).toBe(0);
+    for (const bad of [0, 15, 100.5, NaN]) await expect(WebGpuEngine.create(net, dev.device, { buildChunkBytes: bad })).rejects.toThrow(`buildChunkBytes = ${bad}: allowed an integer >= 16`);
     // A chunk must hold a whole row (and, plastic, a whole column): below nPost words neither is chunked, E<-I is
     // uploaded with the reason, or refused under require.
     const tiny = { ...limits, maxStorageBufferBindingSize: 4 * ee.post.size - 4 } as GPUSupportedLimits;

@@ -81,8 +81,9 @@ export interface WebGpuEngineOptions {
    */
   deviceBuild?: boolean | 'require';
   /**
-   * Largest target chunk of a device build in bytes (default: one binding, maxStorageBufferBindingSize): a static
-   * projection with more targets is built in chunks of whole rows (deviceGraph.ts). Tests set it small.
+   * Largest chunk of a device build in bytes (default: one binding, maxStorageBufferBindingSize): a projection
+   * with more targets is built in chunks of whole rows (and, plastic, of whole columns; deviceGraph.ts). Tests set
+   * it small. An integer of at least 16 bytes, else a RangeError naming it.
    */
   buildChunkBytes?: number;
 }
@@ -178,6 +179,9 @@ export class WebGpuEngine implements Engine {
    * the caller asked for WebGPU). Compiles every pass, uploads the network and primes correlated input.
    */
   static async create(net: BuiltNetwork, device?: GPUDevice, opts: WebGpuEngineOptions = {}): Promise<WebGpuEngine> {
+    const cb = opts.buildChunkBytes;
+    if (cb !== undefined && !(cb === Infinity || (Number.isInteger(cb) && cb >= 16)))
+      throw new RangeError(`buildChunkBytes = ${cb}: allowed an integer >= 16 (bytes per build chunk) or Infinity`);
     let gpu = device;
     let info = opts.adapterInfo;
     const owns = gpu === undefined;
