@@ -16,6 +16,9 @@
 //                        [--storage stored|procedural]   (procedural: with bernoulli-counter, the static projections
 //                        among populations keep no synapse and regenerate rows per spike; a line per storage:
 //                        compare build_s, device_state_bytes and host_peak_rss_bytes of the two)
+//                        [--build-chunk-bytes <bytes>]   (bernoulli-counter: build projections whose per-synapse arrays
+//                        pass this many bytes in chunks of whole rows/columns, as past one binding; device_build_chunked
+//                        names them; for smoke runs of the chunked build on a software adapter)
 // Memory per line: device_state_bytes (the engine's buffers, exact from its plan), device_build_peak_bytes
 // (transient buffers of the largest device build, on top of the state while it runs), host_rss_bytes
 // (resident set after the engine is created) and host_peak_rss_bytes (the process's peak RSS so far:
@@ -91,6 +94,12 @@ if ((storage !== 'stored' && storage !== 'procedural') || (storage === 'procedur
   console.error(`--storage: ${String(storage)}; allowed: stored, or procedural with --connectivity bernoulli-counter`);
   process.exit(2);
 }
+const chunkArg = arg('build-chunk-bytes');
+const buildChunkBytes = chunkArg === undefined ? Infinity : Number(chunkArg);
+if (!(Number.isInteger(buildChunkBytes) || buildChunkBytes === Infinity) || buildChunkBytes < 64 || (chunkArg !== undefined && connectivity !== 'bernoulli-counter')) {
+  console.error(`--build-chunk-bytes: ${String(chunkArg)}; allowed an integer >= 64 (bytes), with --connectivity bernoulli-counter`);
+  process.exit(2);
+}
 /** Synapses of projection i: stored, or for a procedural one the expected count p * nPre * nPost (none is held). */
 const synapsesOf = (net: Awaited<ReturnType<typeof buildNetwork>>, i: number): number => {
   const c = net.csr[i]!;
@@ -152,7 +161,7 @@ sweep: for (const N of Ns) {
     let net;
     try {
       // bernoulli-counter: the host keeps row pointers of static projections only (deviceNetwork.ts).
-      net = connectivity === 'bernoulli-counter' ? (await buildNetworkOnDevice(derive(spec), device)).net : buildNetwork(derive(spec));
+      net = connectivity === 'bernoulli-counter' ? (await buildNetworkOnDevice(derive(spec), device, buildChunkBytes)).net : buildNetwork(derive(spec));
     } catch (e) {
       emit({ ...base, N, plastic, error: `build: ${(e as Error).message}` });
       break sweep;
@@ -172,7 +181,7 @@ sweep: for (const N of Ns) {
       let passTimes: Record<string, number> = {};
       let chunks = { graph: 1, weight: 1 }; // storage bindings of each (chunks.ts)
       let chosen = ''; // the schedule the engine ran ('auto' picks)
-      let mem = { device_state_bytes: 0, device_build_peak_bytes: 0, device_build_s: 0, host_rss_bytes: 0, device_built: [] as string[] };
+      let mem = { device_state_bytes: 0, device_build_peak_bytes: 0, device_build_s: 0, host_rss_bytes: 0, device_built: [] as string[], device_build_chunked: [] as string[] };
       try {
         for (let r = 0; r < repeat + 1; r++) {
           // The last run times each pass (timestamp queries on every 10th step); the others time the wall.
@@ -180,7 +189,7 @@ sweep: for (const N of Ns) {
           const profile = r === repeat && !chosen.startsWith('resident');
           if (r === repeat && !profile) continue;
           const c0 = performance.now();
-          const engine = await WebGpuEngine.create(net, device, { adapterInfo, schedule, ...shape, ...(profile ? { profileEvery: 10 } : {}) });
+          const engine = await WebGpuEngine.create(net, device, { adapterInfo, schedule, ...shape, ...(profile ? { profileEvery: 10 } : {}), ...(Number.isFinite(buildChunkBytes) ? { buildChunkBytes } : {}) });
           create_s = (performance.now() - c0) / 1000;
           chunks = { graph: engine.state.storage.graph.count, weight: engine.state.storage.weight.count };
           if (!profile) chosen = engine.resident?.describe() ?? engine.schedule;
@@ -191,6 +200,7 @@ sweep: for (const N of Ns) {
             device_build_s: Number((cb.device_ms / 1000).toFixed(3)),
             host_rss_bytes: process.memoryUsage().rss,
             device_built: cb.device,
+            device_build_chunked: cb.chunked,
           };
           try {
             await engine.advance(warmSteps);

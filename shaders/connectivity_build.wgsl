@@ -16,6 +16,14 @@
 //   weight_fill (thread per synapse) weight[s] = J
 //   shift_out   (thread per element) optional: rows += rowShift, colPtr and colSyn += colShift, colPre +=
 //                                   preShift, the engine's global ids (src/engine/webgpu/deviceGraph.ts)
+//
+// Chunked column index (a plastic projection past one binding; no whole post, colSyn or colPre buffer):
+//   col_count_walk (thread per row)  colPtr[j] += 1 per target j, the row regenerated (row_walk), no post read
+//   scan_*, colPtr -> colFill        as above; the host reads colPtr and cuts the columns into chunks
+//   col_fill_walk  (thread per row)  per chunk of columns [colLo, colHi): the rows regenerated, each target j
+//                                    in the chunk takes slot colFill[j]++ - colBase of the chunk's colSyn
+//                                    (= s + colShift) and colPre (= k + preShift): the engine's ids
+//   col_sort       (thread per column of the chunk) as above, entries at colPtr[j] - colBase
 
 struct BuildParams {
   nPre: u32,
@@ -33,7 +41,11 @@ struct BuildParams {
   rowLo: u32, // row_fill: rows [rowLo, rowHi) (a chunk of the targets; 0, nPre for all)
   rowHi: u32,
   postBase: u32, // row_fill: synapse id of post[0] (the chunk's first synapse; 0 for all)
-  pad: u32,
+  colLo: u32, // col_fill_walk, col_sort: columns [colLo, colHi) (0, nPost for all)
+  colHi: u32,
+  colBase: u32, // col_fill_walk, col_sort: column entry id of colSyn[0] and colPre[0] (0 for all)
+  pad0: u32,
+  pad1: u32,
 }
 
 struct ScanParams {
@@ -78,16 +90,38 @@ fn skip_of(w: u32) -> u32 {
   return lo;
 }
 
-// Row k: writes its targets from post[start] on when `fill`, returns its length. counterRow() twin:
+// What row_walk does with each target: nothing (count), write post, count its column, fill its column.
+const WALK_COUNT: u32 = 0u;
+const WALK_POST: u32 = 1u;
+const WALK_COL_COUNT: u32 = 2u;
+const WALK_COL_FILL: u32 = 3u;
+
+// Target n of row k is local post index j; start: post[start] is the row's first target (WALK_POST), or the
+// row's first local synapse id (WALK_COL_FILL).
+fn walk_emit(act: u32, k: u32, start: u32, n: u32, j: u32) {
+  if (act == WALK_POST) {
+    post[start + n] = B.postOffset + j;
+  } else if (act == WALK_COL_COUNT) {
+    atomicAdd(&colPtr[j], 1u);
+  } else if (act == WALK_COL_FILL) {
+    if (j >= B.colLo && j < B.colHi) {
+      let at = atomicAdd(&colFill[j], 1u) - B.colBase;
+      colSyn[at] = start + n + B.colShift;
+      colPre[at] = k + B.preShift;
+    }
+  }
+}
+
+// Row k: hands each target to walk_emit (act), returns its length. counterRow() twin:
 // word w of the row is word w & 3 of philox(counter (w >> 2, k, proj, 0), key (seed, stream)).
-fn row_walk(k: u32, fill: bool, start: u32) -> u32 {
+fn row_walk(k: u32, act: u32, start: u32) -> u32 {
   if (B.mode == 0u) {
     return 0u;
   }
   if (B.mode == 2u) {
-    if (fill) {
+    if (act != WALK_COUNT) {
       for (var j = 0u; j < B.nPost; j++) {
-        post[start + j] = B.postOffset + j;
+        walk_emit(act, k, start, j, j);
       }
     }
     return B.nPost;
@@ -113,8 +147,8 @@ fn row_walk(k: u32, fill: bool, start: u32) -> u32 {
     if (next >= B.nPost) {
       break;
     }
-    if (fill) {
-      post[start + n] = B.postOffset + next;
+    if (act != WALK_COUNT) {
+      walk_emit(act, k, start, n, next);
     }
     n++;
     pos = next + 1u;
@@ -130,7 +164,7 @@ fn flat_id(wid: vec3<u32>, nwg: vec3<u32>, lid: u32, size: u32) -> u32 {
 fn row_count(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let k = flat_id(wid, nwg, lid, WORKGROUP_SIZE);
   if (k < B.nPre) {
-    rows[k] = row_walk(k, false, 0u);
+    rows[k] = row_walk(k, WALK_COUNT, 0u);
   }
 }
 
@@ -138,7 +172,7 @@ fn row_count(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
 fn row_fill(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let k = B.rowLo + flat_id(wid, nwg, lid, WORKGROUP_SIZE);
   if (k < B.rowHi) {
-    _ = row_walk(k, true, rows[k] - B.postBase);
+    _ = row_walk(k, WALK_POST, rows[k] - B.postBase);
   }
 }
 
@@ -161,6 +195,22 @@ fn col_fill(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
       colSyn[at] = s;
       colPre[at] = k;
     }
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn col_count_walk(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let k = flat_id(wid, nwg, lid, WORKGROUP_SIZE);
+  if (k < B.nPre) {
+    _ = row_walk(k, WALK_COL_COUNT, 0u);
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn col_fill_walk(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let k = flat_id(wid, nwg, lid, WORKGROUP_SIZE);
+  if (k < B.nPre) {
+    _ = row_walk(k, WALK_COL_FILL, rows[k]);
   }
 }
 
@@ -190,12 +240,12 @@ fn sift_down(lo: u32, root0: u32, n: u32) {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn col_sort(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let j = flat_id(wid, nwg, lid, WORKGROUP_SIZE);
-  if (j >= B.nPost) {
+  let j = B.colLo + flat_id(wid, nwg, lid, WORKGROUP_SIZE);
+  if (j >= B.colHi) {
     return;
   }
-  let lo = atomicLoad(&colPtr[j]);
-  let n = atomicLoad(&colPtr[j + 1u]) - lo;
+  let lo = atomicLoad(&colPtr[j]) - B.colBase;
+  let n = atomicLoad(&colPtr[j + 1u]) - atomicLoad(&colPtr[j]);
   if (n < 2u) {
     return;
   }

@@ -86,8 +86,10 @@ export function program(): Command {
     .option('--init-weights <path>', 'start plastic projections from learned weights: a directory from export-weights, a finished run directory, or a .pnck checkpoint')
     .option('--set <path=value>', 'override any spec field (dot path, [i] or [name] / [post<-pre] selectors, as sweep --set), repeatable; e.g. projections[E<-I].plasticity.eta=1e-3', (v: string, prev: SetDimension[] | undefined) => [...(prev ?? []), wrap(parseSetArg)(v)])
     .option('--max-memory <size>', 'refuse a spec whose estimated host memory exceeds this (e.g. 8GiB; default 80% of this machine)', wrap(parseMaxMemory))
+    .option('--plan', 'dry run: print the memory estimate and the WebGPU engine\'s plan (buffers, chunks, bindings) on an NVIDIA H200\'s limits (assumed), then exit: 0 fits, 2 does not (with the limit)', false)
     .action(async (ref: string, o: Record<string, unknown>) => {
       process.exitCode = await runCommand(ref, {
+        ...(o['plan'] ? { plan: true } : {}),
         ...(o['set'] !== undefined ? { set: o['set'] as SetDimension[] } : {}),
         ...(o['maxMemory'] !== undefined ? { maxMemory: o['maxMemory'] as number } : {}),
         out: o['out'] as string,

@@ -15,6 +15,9 @@ const HOST_BYTES_PER_NEURON = 128;
 /** Synapse indices are i32: at most this many synapses in one projection. */
 export const MAX_SYNAPSES_PER_PROJECTION = 2 ** 31 - 1;
 
+/** Words of BuildParams in shaders/connectivity_build.wgsl (a uniform: a multiple of 4). */
+export const BUILD_PARAMS_WORDS = 20;
+
 /** Elements per block of the device build's prefix sum (SCAN_BLOCK in shaders/connectivity_build.wgsl). */
 export const BUILD_SCAN_BLOCK = 256;
 
@@ -27,7 +30,7 @@ export function deviceBuildBuffers(nPre: number, nPost: number, nnz: number, col
   const b = (words: number): number => Math.max(16, 4 * words);
   const scan = (n: number): number => 16 + b(Math.ceil(n / BUILD_SCAN_BLOCK));
   return [
-    { name: 'params', bytes: 64 },
+    { name: 'params', bytes: 4 * BUILD_PARAMS_WORDS },
     { name: 'table', bytes: b(tableLen) },
     { name: 'rowPtr', bytes: b(nPre + 1) },
     { name: 'row-pass placeholders', bytes: 6 * 16 },

@@ -47,7 +47,7 @@ function spread(n: number, k: number): number[] {
  * Builds connectivity (or takes `prebuilt`, one CSR per projection, e.g. from the device builder), initial state and
  * recording samples from the seed; `onProgress` hears the fraction of expected synapses built before each projection.
  */
-export function buildNetwork(d: Derived, onProgress?: (fraction: number, what: string) => void, prebuilt?: readonly Csr[]): BuiltNetwork {
+export function buildNetwork(d: Derived, onProgress?: (fraction: number, what: string) => void, prebuilt?: readonly Csr[], planOnly = false): BuiltNetwork {
   const seed = d.spec.seed >>> 0;
   // Progress by expected synapses (the build's cost), reported before each projection and at the end.
   const cost = d.projections.map((p) => p.p * p.pre.size * p.post.size);
@@ -92,6 +92,7 @@ export function buildNetwork(d: Derived, onProgress?: (fraction: number, what: s
     currentSample: Int32Array.from(cur),
     currentSamplePop: Int32Array.from(curPop),
     weightSample,
-    delays: d.projections.map((p, i) => drawDelays(seed, p, nnzOf(csr[i]!))),
+    // planOnly (src/engine/webgpu/fitPlan.ts): an empty array marks per-synapse delays without drawing them.
+    delays: d.projections.map((p, i) => (planOnly ? (p.delay.min === p.delay.max ? null : new Uint16Array(0)) : drawDelays(seed, p, nnzOf(csr[i]!)))),
   };
 }

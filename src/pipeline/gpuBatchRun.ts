@@ -4,12 +4,14 @@
 // networks with one dispatch of one workgroup each per submission. A spec that does not fit (no resident
 // engine, another shape, a packed batch over the device's limits) or whose batch fails (a run guard, an
 // error) gets null: the caller runs it alone, as it would have without batches, so a guard is reported
-// by the lone run exactly as before. The WebGPU modules are imported on demand (the CPU core never loads them).
+// by the lone run exactly as before. Networks with stored 'bernoulli-counter' projections are built on the device.
+// The WebGPU modules are imported on demand (the CPU core never loads them).
 import type { NetworkSpec } from '../model/spec.ts';
 import type { WebGpuEngine } from '../engine/webgpu/WebGpuEngine.ts';
 import type { GpuBatch } from '../engine/webgpu/batch.ts';
 import { spikingRecordings } from '../record/recordings.ts';
 import { PreparedRun } from './session.ts';
+import { hostBuildReason } from './networkBuild.ts';
 import type { RunResult } from './simulation.ts';
 
 export interface GpuBatchRunOptions {
@@ -107,7 +109,9 @@ export async function runGpuBatches(specs: readonly NetworkSpec[], o: GpuBatchRu
         alone.set(i, `N = ${prepared.derived.N} exceeds the resident limit of ${RESIDENT_MAX_NEURONS} neurons ('auto' runs it fused)`);
         continue;
       }
-      const { net, build_s } = prepared.build();
+      // Stored 'bernoulli-counter' projections are built on the batch's device (buildNetworkOnDevice): the host keeps
+      // the row pointers of static ones only; every other network is built on the host as before.
+      const { net, build_s } = hostBuildReason(prepared, 'webgpu') === null ? await prepared.buildOnDevice(device) : prepared.build();
       let e: WebGpuEngine;
       try {
         e = await WebGpuEngine.create(net, device, { schedule: 'resident' });

@@ -19,16 +19,19 @@ export interface NetworkBuildInfo {
   deviceOnly: string[];
   /** Plastic projections built on the device and copied back. */
   copiedBack: string[];
+  /** Plastic projections past one binding, built on the device in chunks and not copied back (absent when none). */
+  plasticDeviceOnly?: string[];
   /** Projections built on the host in a device build (they do not fit the device build), with the reason. */
   host: { name: string; reason: string }[];
 }
 
 /**
  * Why this run's network is built on the host rather than the device, or null when the device builds it:
- * `backend` must be 'webgpu' (named, not 'auto': the engine must be known before the build) and the spec must
+ * `backend` must be 'webgpu' (runSimulation resolves 'auto' to it first where auto takes the WebGPU engine) and the spec must
  * have a stored 'bernoulli-counter' projection; `other` is a caller's reason (e.g. --init-weights).
  */
 export function hostBuildReason(prepared: PreparedRun, backend: string, other?: string): string | null {
+  if (backend === 'auto') return "backend 'auto' took no WebGPU engine before the build (no hardware adapter and no device handed in, or the WebGPU engine does not run this network)";
   if (backend !== 'webgpu') return `backend '${backend}': only --backend webgpu builds on the device`;
   if (other !== undefined) return other;
   if (!prepared.derived.projections.some((p) => p.connectivity === 'bernoulli-counter' && p.storage !== 'procedural'))
@@ -40,6 +43,7 @@ export function hostBuildReason(prepared: PreparedRun, backend: string, other?: 
 export function describeBuild(b: NetworkBuildInfo): string {
   if (b.where === 'host') return `network built on the host: ${b.reason ?? ''}`;
   const parts = [`${b.deviceOnly.length} static projection(s) on the device only`, `${b.copiedBack.length} plastic one(s) built there and copied back`];
+  if (b.plasticDeviceOnly?.length) parts.push(`${b.plasticDeviceOnly.length} plastic one(s) on the device only (built in chunks)`);
   if (b.host.length > 0) parts.push(`on the host: ${b.host.map((h) => `${h.name} (${h.reason})`).join('; ')}`);
   return `network built on the device: ${parts.join(', ')}`;
 }

@@ -43,6 +43,6 @@ export class PreparedRun {
     const { buildNetworkOnDevice } = await import('../engine/webgpu/deviceNetwork.ts'); // WebGPU code only when asked
     const { net, info } = await buildNetworkOnDevice(this.derived, device);
     edit?.(net);
-    return { net, build_s: (performance.now() - t0) / 1000, info: { where: 'device', deviceOnly: info.deviceOnly, copiedBack: info.copiedBack, host: info.host } };
+    return { net, build_s: (performance.now() - t0) / 1000, info: { where: 'device', deviceOnly: info.deviceOnly, copiedBack: info.copiedBack, host: info.host, ...(info.plasticDeviceOnly ? { plasticDeviceOnly: info.plasticDeviceOnly } : {}) } };
   }
 }

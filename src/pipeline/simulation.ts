@@ -7,7 +7,8 @@ import { PreparedRun } from './session.ts';
 import { hostBuildReason, type BuildChoice, type NetworkBuildInfo } from './networkBuild.ts';
 import type { AdapterSummary } from '../engine/webgpu/device.ts';
 import { RunGuardError, type Engine } from '../engine/engine.ts';
-import { createEngine } from '../engine/engines.ts';
+import { createEngine, loadEngines } from '../engine/engines.ts';
+import { engineProvider } from '../engine/registry.ts';
 import { spikingRecordings, type CoreRecordings, type Recordings } from '../record/recordings.ts';
 import { SnapshotError, type EngineSnapshot } from '../engine/snapshot.ts';
 
@@ -96,7 +97,10 @@ export async function runSimulationCore(specIn: unknown, opts: RunOptions = {}):
   const prepared = PreparedRun.of(specIn);
   const spec = prepared.spec;
   const choice = opts.build ?? 'auto';
-  const why = choice === 'host' ? 'build host asked' : opts.engineFactory ? 'a custom engine factory' : hostBuildReason(prepared, opts.backend ?? 'auto', opts.hostBuildReason);
+  // backend 'auto' takes the WebGPU engine before the build where it would take it after (a hardware adapter or a
+  // handed-in device), so that the network is built on that device; otherwise the engine is chosen after a host build.
+  const backend = (choice !== 'host' && !opts.engineFactory ? await autoBackendBeforeBuild(prepared, opts) : null) ?? opts.backend ?? 'auto';
+  const why = choice === 'host' ? 'build host asked' : opts.engineFactory ? 'a custom engine factory' : hostBuildReason(prepared, backend, opts.hostBuildReason);
   if (choice === 'device' && why !== null) throw new Error(`build 'device': ${why}`);
   let device = opts.device;
   let adapterInfo: AdapterSummary | undefined;
@@ -119,7 +123,7 @@ export async function runSimulationCore(specIn: unknown, opts: RunOptions = {}):
     const { net, build_s } = built;
     const engine = opts.engineFactory
       ? await opts.engineFactory(net)
-      : await createEngine(net, opts.backend ?? 'auto', { ...(device ? { device } : {}), ...(adapterInfo ? { adapterInfo } : {}), ...(opts.gpuSchedule ? { gpuSchedule: opts.gpuSchedule } : {}), ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+      : await createEngine(net, backend, { ...(device ? { device } : {}), ...(adapterInfo ? { adapterInfo } : {}), ...(opts.gpuSchedule ? { gpuSchedule: opts.gpuSchedule } : {}), ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
     const d = net.derived;
     // Small chunks: the CPU engine computes synchronously, so this bounds the time between event-loop turns.
     const r = await driveEngine(engine, { nSteps: d.nSteps, dt_ms: d.dt_ms, chunkSteps: opts.chunkSteps ?? Math.max(1, Math.min(d.binSteps * 10, 2000)) }, opts);
@@ -127,6 +131,22 @@ export async function runSimulationCore(specIn: unknown, opts: RunOptions = {}):
   } finally {
     release?.();
   }
+}
+
+/**
+ * With backend 'auto': 'webgpu' when auto would take the WebGPU engine for this network (it loads, supports the
+ * network, and its probe passes: a device handed in or a hardware adapter; SwiftShader and other software adapters
+ * do not count) and the network has a projection to build on the device; else null (the engine is chosen after the
+ * build, as before).
+ */
+async function autoBackendBeforeBuild(prepared: PreparedRun, opts: RunOptions): Promise<string | null> {
+  if ((opts.backend ?? 'auto') !== 'auto') return null;
+  if (hostBuildReason(prepared, 'webgpu', opts.hostBuildReason) !== null) return null;
+  if (!(await loadEngines('webgpu'))) return null;
+  const p = engineProvider('webgpu');
+  // supports() reads the derived network only (rules, synapse models, delays): no synapse is built yet.
+  if (!p || !(p.supports?.({ derived: prepared.derived } as BuiltNetwork) ?? true)) return null;
+  return (await (p.autoProbe?.(opts.device ? { device: opts.device } : {}) ?? Promise.resolve(true))) ? 'webgpu' : null;
 }
 
 /** What driveEngine returns: the engine's recordings and how the run ended. */

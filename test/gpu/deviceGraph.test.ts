@@ -24,7 +24,7 @@ function counterNet() {
   return buildNetwork(derive(validate(spec)));
 }
 
-async function words(e: WebGpuEngine): Promise<{ graph: Uint32Array; weight: Float32Array }> {
+async function wordsOf(e: WebGpuEngine): Promise<{ graph: Uint32Array; weight: Float32Array }> {
   const graph = new Uint32Array(e.state.plan.graph.total);
   await e.state.graph.read(0, graph);
   const weight = new Float32Array(e.state.plan.weightLen);
@@ -61,9 +61,9 @@ describe('WebGPU engine: device-built bernoulli-counter network vs the host-buil
     });
     try {
       expect(chunked.state.storage).toMatchObject({ weight: { count: 3 }, graph: { count: 4 } });
-      const want = await words(host);
+      const want = await wordsOf(host);
       for (const [name, e] of [['device', device], ['device chunked', chunked]] as const) {
-        const got = await words(e);
+        const got = await wordsOf(e);
         expect(exactDiff(`${name} graph`, got.graph, want.graph)).toBe('');
         expect(exactDiff(`${name} weight`, got.weight, want.weight)).toBe('');
       }
@@ -126,7 +126,7 @@ describe('WebGPU engine: device-built bernoulli-counter network vs the host-buil
     }
   });
 
-  it('a plastic projection whose build buffers pass one binding is uploaded from the host (reason kept), or refused with its bytes under require; a static one is built in chunks', () => {
+  it('projections past one binding are built in chunks (plastic ones too); below a whole row or column a plastic one is uploaded from the host (reason kept), or refused with its bytes under require', async () => {
     const net = counterNet();
     const nnz = net.csr.map((c) => c.post.length);
     const ei = net.derived.projections.find((p) => p.plastic)!;
@@ -135,35 +135,61 @@ describe('WebGPU engine: device-built bernoulli-counter network vs the host-buil
     expect(nnz[ee.index]!).toBeGreaterThan(n);
     const limits = { maxStorageBufferBindingSize: 4 * n - 4, maxBufferSize: 2 ** 40, maxStorageBuffersPerShaderStage: 8 } as GPUSupportedLimits;
     const plan = planDeviceBuild(net, limits, true, 'test device');
-    expect(plan.built.has(ei.index)).toBe(false);
-    expect(plan.built.size).toBe(net.derived.projections.length - plan.uploaded.length);
-    expect(plan.uploaded.find((u) => u.name === ei.name)?.reason).toContain(`${(4 * n).toLocaleString('en')} B`);
+    expect(plan.built.size).toBe(net.derived.projections.length);
+    expect(plan.uploaded).toEqual([]);
+    expect(plan.chunked.get(ei.index)).toBe(n - 1); // plastic E<-I: targets, columns and weights in chunks of n - 1 words
     expect(plan.chunked.get(ee.index)).toBe(n - 1); // its targets (4 * nnz B) pass the binding: chunks of n - 1 words
-    expect(() => planDeviceBuild(net, limits, 'require', 'test device')).toThrow(new RegExp(`projection E<-I cannot be built on test device: its \\w+ buffer needs`));
+    expect(planDeviceBuild(net, limits, 'require', 'test device').chunked.get(ei.index)).toBe(n - 1);
     expect(planDeviceBuild(net, limits, false).built.size).toBe(0);
-    // A chunk must hold a whole row: below nPost words the static projection is uploaded too.
+    for (const bad of [0, 15, 100.5, NaN]) await expect(WebGpuEngine.create(net, dev.device, { buildChunkBytes: bad })).rejects.toThrow(`buildChunkBytes = ${bad}: allowed an integer >= 16`);
+    // A chunk must hold a whole row (and, plastic, a whole column): below nPost words neither is chunked, E<-I is
+    // uploaded with the reason, or refused under require.
     const tiny = { ...limits, maxStorageBufferBindingSize: 4 * ee.post.size - 4 } as GPUSupportedLimits;
-    expect(planDeviceBuild(net, tiny, true).chunked.has(ee.index)).toBe(false);
+    const small = planDeviceBuild(net, tiny, true, 'test device');
+    expect(small.chunked.has(ee.index)).toBe(false);
+    expect(small.built.has(ei.index)).toBe(false);
+    expect(small.uploaded.find((u) => u.name === ei.name)?.reason).toContain(`${(4 * n).toLocaleString('en')} B`);
+    expect(() => planDeviceBuild(net, tiny, 'require', 'test device')).toThrow(/projection E<-E cannot be built on test device: its rowPtr buffer needs 1,604 B in one binding, more than the device allows \(maxStorageBufferBindingSize 1,596 B/);
   });
 
-  it('chunked device build (artificially small chunks): the graph equals the host upload word for word', async () => {
+  it('chunked device build (artificially small chunks, the plastic E<-I too): graph and weights equal the host upload word for word, identical 100 ms run', async () => {
     const net = counterNet();
     const opts = { adapterInfo: dev.info, stepsPerSubmit: 500 };
     const host = await WebGpuEngine.create(net, dev.device, { ...opts, deviceBuild: false });
     const whole = await WebGpuEngine.create(net, dev.device, opts);
     const ee = net.derived.projections.find((p) => p.name === 'E<-E')!;
-    const bytes = 4 * Math.ceil(net.csr[ee.index]!.post.length / 5); // E<-E in about 5 chunks, E<-X and I<-E in 2
-    const chunked = await WebGpuEngine.create(net, dev.device, { ...opts, buildChunkBytes: bytes, maxChunkBytes: { graph: 4 * Math.ceil(host.state.plan.graph.total / 3) } });
+    const ei = net.derived.projections.find((p) => p.plastic)!;
+    // E<-E in about 16 chunks; the plastic E<-I (about 4000 synapses) in about 5 chunks of rows, of columns and of weights.
+    const words = Math.ceil(net.csr[ei.index]!.post.length / 5);
+    expect(words).toBeGreaterThanOrEqual(ee.post.size); // a chunk holds a whole row of every projection and a column of E<-I
+    const bytes = 4 * words;
+    const chunked = await WebGpuEngine.create(net, dev.device, { ...opts, buildChunkBytes: bytes, maxChunkBytes: { graph: 4 * Math.ceil(host.state.plan.graph.total / 3), weight: 4 * Math.ceil(host.state.plan.weightLen / 2) } });
     try {
       expect(chunked.connectivityBuild.device).toEqual(whole.connectivityBuild.device);
-      // what the engine planned: E<-E, E<-X and I<-E in chunks (the plastic E<-I, whose build peak dominates here, whole)
+      expect(chunked.state.storage).toMatchObject({ weight: { count: 2 }, graph: { count: 3 } });
       const planned = planDeviceBuild(net, dev.device.limits, true, 'test', bytes).chunked;
-      expect([...planned.keys()].map((i) => net.derived.projections[i]!.name).sort()).toEqual(['E<-E', 'E<-X', 'I<-E']);
-      expect(chunked.connectivityBuild.peakBuildBytes).toBeLessThanOrEqual(whole.connectivityBuild.peakBuildBytes);
-      const want = await words(host);
-      const got = await words(chunked);
+      expect([...planned.keys()].map((i) => net.derived.projections[i]!.name).sort()).toEqual(['E<-E', 'E<-I', 'E<-X', 'I<-E', 'I<-I', 'I<-X']);
+      expect(chunked.connectivityBuild.peakBuildBytes).toBeLessThan(whole.connectivityBuild.peakBuildBytes);
+      const want = await wordsOf(host);
+      const got = await wordsOf(chunked);
       expect(exactDiff('chunked graph', got.graph, want.graph)).toBe('');
       expect(exactDiff('chunked weight', got.weight, want.weight)).toBe('');
+      // buildNetworkOnDevice with the same chunks: E<-I stays on the device (row pointers on the host); reading its
+      // targets rebuilds them on the host from the seed, the host build's words.
+      const { net: light, info } = await buildNetworkOnDevice(net.derived, dev.device, bytes);
+      expect(info.plasticDeviceOnly).toEqual(['E<-I']);
+      expect(info.copiedBack).toEqual([]);
+      const lightEngine = await WebGpuEngine.create(light, dev.device, { ...opts, buildChunkBytes: bytes });
+      try {
+        expect(exactDiff('on-demand graph', (await wordsOf(lightEngine)).graph, want.graph)).toBe('');
+        for (const e of [host, chunked, lightEngine]) await e.advance(net.derived.nSteps);
+        const ref = await host.recordings();
+        expectSameRun('device-built, chunked plastic', await chunked.recordings(), ref);
+        expectSameRun('buildNetworkOnDevice, chunked plastic', await lightEngine.recordings(), ref);
+        for (const k of ['post', 'colPtr', 'colSyn', 'colPre'] as const) expect(exactDiff(`E<-I ${k} on demand`, light.csr[ei.index]![k], net.csr[ei.index]![k])).toBe('');
+      } finally {
+        lightEngine.dispose();
+      }
     } finally {
       host.dispose();
       whole.dispose();

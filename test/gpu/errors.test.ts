@@ -94,11 +94,14 @@ describe('WebGPU engine errors', () => {
     });
   }
 
-  for (const schedule of ['fused', 'resident'] as const) {
-    it(`${schedule}: a weight leaving its sign range: RunGuardError('weight-bounds') identical to the CPU reference's`, async () => {
+  for (const [schedule, connectivity] of [['fused', 'bernoulli'], ['resident', 'bernoulli'], ['fused', 'bernoulli-counter']] as const) {
+    it(`${schedule}, ${connectivity}: a weight leaving its sign range: RunGuardError('weight-bounds') identical to the CPU reference's`, async () => {
       // E<-I weights (negative) pushed up by an additive pre term until they change sign.
       const rule = { rule: 'general', tauSTDP_ms: 200, eta: 1e-3, onPre: { a: 3000, bPre: 0, bPost: 0, weightDep: 'none' as const }, onPost: { a: 0, bPre: 0, bPost: 0, weightDep: 'none' as const } };
-      const net = buildNetwork(derive(validate(akilNetwork({ N: 500, T_s: 0.3, plastic: { 'E<-I': rule } }))));
+      const spec = akilNetwork({ N: 500, T_s: 0.3, plastic: { 'E<-I': rule } });
+      spec.projections = spec.projections.map((p) => ({ ...p, connectivity }));
+      // 'bernoulli-counter': the message's post index comes from the row regenerated on the host (feed.ts postOf)
+      const net = buildNetwork(derive(validate(spec)));
       const cpu = new CpuEngine(net);
       const c = (await cpu.advance(net.derived.nSteps).then(() => null, (e: unknown) => e)) as RunGuardError;
       const engine = await WebGpuEngine.create(net, dev.device, { adapterInfo: dev.info, schedule });

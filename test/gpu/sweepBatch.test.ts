@@ -4,7 +4,8 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { PreparedRun } from '../../src/pipeline/session.ts';
 import { runSweep, type SweepCell } from '../../src/sweep/sweep.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 import { EI_ISTDP } from './fixture.ts';
@@ -38,5 +39,23 @@ describe('sweep through GPU batches', () => {
     batched.cells.forEach((c, k) => expect(physics(c)).toEqual(physics(alone.cells[k]!)));
     expect(batched.cells[0]!.rates_Hz['E']).toBeGreaterThan(0);
     expect(batched.cells[0]!.plastic['E<-I']!.jMeanFinal).not.toBe(batched.cells[1]!.plastic['E<-I']!.jMeanFinal); // other seeds
+  });
+
+  it("'bernoulli-counter' cells are built on the batch's device: the same cells as the sweep cell by cell", async () => {
+    const counter = { ...base, projections: (base['projections'] as Record<string, unknown>[]).map((p) => ({ ...p, connectivity: 'bernoulli-counter' })) };
+    const g = { N: [150], seeds: [1, 2], c: [0], set: [] };
+    const out = [mkdtempSync(join(tmpdir(), 'plasticnet-sweep-batch-')), mkdtempSync(join(tmpdir(), 'plasticnet-sweep-alone-'))];
+    dirs.push(...out);
+    const spy = vi.spyOn(PreparedRun.prototype, 'buildOnDevice');
+    try {
+      const batched = await runSweep({ base: counter, grid: g, out: out[0]!, backend: 'webgpu', device: dev.device, meta, statsStart_s: 0.02 });
+      expect(spy).toHaveBeenCalledTimes(2); // both cells of the batch
+      const alone = await runSweep({ base: counter, grid: g, out: out[1]!, backend: 'webgpu', device: dev.device, gpuBatch: false, gpuSchedule: 'resident', meta, statsStart_s: 0.02 });
+      for (const c of batched.cells) expect(c.device).toMatch(/batch: 1 dispatch of 2 workgroups/);
+      batched.cells.forEach((c, k) => expect(physics(c)).toEqual(physics(alone.cells[k]!)));
+      expect(batched.cells[0]!.rates_Hz['E']).toBeGreaterThan(0);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

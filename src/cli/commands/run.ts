@@ -32,6 +32,7 @@ export interface RunFlags extends Overrides {
   maxMemory?: number; // --max-memory in bytes (default: 80% of this machine's memory)
   gpuSchedule?: string; // --gpu-schedule: the WebGPU engine's schedule (auto | resident | fused | passes)
   build?: BuildChoice; // --build: where the network is built (auto | host | device; src/pipeline/networkBuild.ts)
+  plan?: boolean; // --plan: print the memory estimate and the WebGPU engine's plan on an assumed H200, run nothing
 }
 
 /** In-process hooks (tests): e.g. an engine factory that injects faults. */
@@ -61,6 +62,7 @@ export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks =
   // validated and derived once; storage 'auto' resolved against the memory budget first (spec.json records the choice)
   const prepared = PreparedRun.of(resolveAutoStorage(validate(applyOverrides(loaded, flags)), memoryLimit(flags.maxMemory)));
   const spec = prepared.spec;
+  if (flags.plan) return await printPlan(spec);
   checkResources(spec, flags.maxMemory);
   checkOutPath(flags.out);
   checkBuildChoice(prepared, flags.backend, flags.build, flags.initWeights !== undefined ? '--init-weights' : undefined);
@@ -78,6 +80,21 @@ export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks =
 }
 
 /**
+ * `run --plan`: the host estimate and the WebGPU engine's memory plan (src/engine/webgpu/fitPlan.ts) on an H200's
+ * limits (assumed: no device is asked), without building or writing anything. Exit 0 when it fits, 2 with the
+ * exact reason (bytes or elements against the limit) when it does not.
+ */
+async function printPlan(spec: NetworkSpec): Promise<number> {
+  const { estimateResources, formatBytes } = await import('../../model/estimate.ts');
+  const { deviceFit, describeFit, H200_LIMITS } = await import('../../engine/webgpu/fitPlan.ts');
+  const e = estimateResources(spec);
+  console.log(`${terminalSafe(spec.name)}: N = ${spec.N}, about ${e.synapses.toExponential(3)} synapses (${e.proceduralSynapses.toExponential(3)} procedural); host build about ${formatBytes(e.hostBytes)}`);
+  const fit = deviceFit(spec, H200_LIMITS);
+  console.log(terminalSafe(describeFit(fit)));
+  return fit.refusal === null ? 0 : 2;
+}
+
+/**
  * Refuses --build device where the run cannot build on the device (exit 2), and names a bad --build value (the CLI
  * parser already does; the library's callers may not).
  */
@@ -85,6 +102,8 @@ export function checkBuildChoice(prepared: PreparedRun, backend: string, build: 
   if (build === undefined) return;
   if (!isBuildChoice(build)) throw new UsageError(`--build '${build}': allowed ${BUILD_CHOICES.join(', ')}`);
   if (build !== 'device') return;
+  // auto builds on the device where it takes the WebGPU engine (a hardware adapter); a required device build names it.
+  if (backend === 'auto') throw new UsageError("--build device: name the engine (--backend webgpu); --backend auto builds on the device only where it finds a hardware adapter (--build auto)");
   const why = hostBuildReason(prepared, backend, hostReason !== undefined ? `${hostReason} needs the host build` : undefined);
   if (why !== null) throw new UsageError(`--build device: ${why}`);
 }

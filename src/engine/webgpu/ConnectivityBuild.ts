@@ -7,7 +7,7 @@
 import type { Csr } from '../../network/connectivity.ts';
 import { skipTable } from '../../network/counterRows.ts';
 import type { DerivedProjection } from '../../model/derive.ts';
-import { BUILD_SCAN_BLOCK, deviceBuildBuffers } from '../../model/estimate.ts';
+import { BUILD_PARAMS_WORDS, BUILD_SCAN_BLOCK, deviceBuildBuffers } from '../../model/estimate.ts';
 import { popScopes, pushScopes } from './simState.ts';
 import { withPrelude, readShaderFile } from './shaderSource.ts';
 import { grid } from './passes/pass.ts';
@@ -15,8 +15,8 @@ import { WORKGROUP_SIZE } from './layout.ts';
 
 /** Elements per block of the scan (SCAN_BLOCK in the shader). */
 const SCAN_BLOCK = BUILD_SCAN_BLOCK;
-/** Bytes of BuildParams (16 words). */
-const BUILD_PARAMS_BYTES = 64;
+/** Bytes of BuildParams (20 words). */
+const BUILD_PARAMS_BYTES = BUILD_PARAMS_WORDS * 4;
 
 /** One projection's CSR in device buffers (u32 words; weight f32). Destroy it when done. */
 export interface DeviceCsr {
@@ -29,6 +29,9 @@ export interface DeviceCsr {
   colSyn: GPUBuffer; // nnz words: local synapse ids, ascending within a column
   colPre: GPUBuffer; // nnz words: local pre index
   weight: GPUBuffer; // nnz f32: J
+  /** Chunked builds: the local row pointers (nPre + 1) and, for a plastic projection, column pointers (nPost + 1) on the host. */
+  hostRows?: Int32Array;
+  hostCols?: Int32Array;
 }
 
 /** Storage buffers the build kernels bind at once (group 0: table, rows, targets, column index, weights). */
@@ -67,7 +70,24 @@ export interface BuildOptions {
    * (its buffer, its first synapse id, its synapses) before the next; the returned post is a placeholder.
    */
   postChunks?: { words: number; sink: (enc: GPUCommandEncoder, post: GPUBuffer, firstSyn: number, n: number) => void };
+  /**
+   * With postChunks, a plastic projection's column index and weights in chunks of at most postChunks.words too
+   * (no whole post, colSyn, colPre or weight buffer): the column counts come from regenerated rows, each chunk of
+   * whole columns is filled (colSyn = local synapse id + colShift, colPre = local pre + preShift: the engine's ids)
+   * and sorted in two transient buffers handed to `columns` (its first column entry, its entries), and one
+   * transient buffer of J is handed to `weights` once per piece of the weights. The returned DeviceCsr's
+   * hostRows and hostCols hold the local row and column pointers.
+   */
+  plasticChunks?: {
+    colShift: number;
+    preShift: number;
+    columns: (enc: GPUCommandEncoder, colSyn: GPUBuffer, colPre: GPUBuffer, firstEntry: number, n: number) => void;
+    weights: (enc: GPUCommandEncoder, weight: GPUBuffer, firstSyn: number, n: number) => void;
+  };
 }
+
+/** Entry points of group-0 kernels in connectivity_build.wgsl. */
+const BUILD_KERNELS = ['row_count', 'row_fill', 'col_count', 'col_fill', 'col_count_walk', 'col_fill_walk', 'col_sort', 'weight_fill', 'shift_out'] as const;
 
 const storage = (t: GPUBufferBindingType = 'storage'): { type: GPUBufferBindingType } => ({ type: t });
 
@@ -80,7 +100,7 @@ export class ConnectivityBuild {
     private readonly buildLayout: GPUBindGroupLayout,
     private readonly scanLayout: GPUBindGroupLayout,
     private readonly emptyGroup: GPUBindGroup,
-    private readonly pipes: Record<'row_count' | 'row_fill' | 'col_count' | 'col_fill' | 'col_sort' | 'weight_fill' | 'shift_out' | 'scan_local' | 'scan_blocks' | 'scan_add', GPUComputePipeline>,
+    private readonly pipes: Record<(typeof BUILD_KERNELS)[number] | 'scan_local' | 'scan_blocks' | 'scan_add', GPUComputePipeline>,
   ) {}
 
   /** Compiles the build kernels on `device` (throws the compiler's messages when WGSL does not compile). */
@@ -114,7 +134,7 @@ export class ConnectivityBuild {
     const scanPl = device.createPipelineLayout({ label: 'ConnectivityBuild.scan', bindGroupLayouts: [emptyLayout, scanLayout] });
     const pipe = (entryPoint: string, layout: GPUPipelineLayout): Promise<GPUComputePipeline> =>
       device.createComputePipelineAsync({ label: `ConnectivityBuild.${entryPoint}`, layout, compute: { module, entryPoint } });
-    const names = ['row_count', 'row_fill', 'col_count', 'col_fill', 'col_sort', 'weight_fill', 'shift_out'] as const;
+    const names = BUILD_KERNELS;
     const scans = ['scan_local', 'scan_blocks', 'scan_add'] as const;
     const built = await Promise.all([...names.map((n) => pipe(n, buildPl)), ...scans.map((n) => pipe(n, scanPl))]);
     const pipes = Object.fromEntries([...names, ...scans].map((n, i) => [n, built[i]!])) as ConnectivityBuild['pipes'];
@@ -184,7 +204,7 @@ export class ConnectivityBuild {
     const words = new ArrayBuffer(BUILD_PARAMS_BYTES);
     const u = new Uint32Array(words);
     u.set([nPre, nPost, pr.post.offset, pr.index, seed >>> 0, mode, table.length, 0]);
-    u.set([0, nPre, 0], 12); // row_fill: every row, post[0] = synapse 0
+    u.set([0, nPre, 0, 0, nPost, 0], 12); // row_fill: every row, post[0] = synapse 0; col_sort: every column
     new Float32Array(words)[8] = pr.J;
     dev.queue.writeBuffer(params, 0, words);
     const tableBuf = this.buffer('table', table.length);
@@ -223,7 +243,7 @@ export class ConnectivityBuild {
       const none = (label: string): GPUBuffer => this.buffer(label, 1);
       return { nPre, nPost, nnz, rowPtr, post: none('post'), colPtr: none('colPtr'), colSyn: none('colSyn'), colPre: none('colPre'), weight: none('weight') };
     }
-    if (opts.postChunks) return await this.fillChunked(pr, nnz, rowPtr, params, words, group, temps, opts.postChunks);
+    if (opts.postChunks) return await this.fillChunked(pr, nnz, rowPtr, params, words, group, temps, opts.postChunks, opts.plasticChunks);
     u[7] = nnz;
     const shift = opts.shift;
     if (shift) u.set([shift.row, shift.col, shift.pre], 9);
@@ -256,9 +276,10 @@ export class ConnectivityBuild {
   }
 
   /**
-   * The targets of a static projection chunk by chunk (BuildOptions.postChunks): whole rows of at most
-   * chunk.words synapses per chunk (a row longer than that throws), each filled into one transient buffer and
-   * handed to chunk.sink. lastBuildBytes counts the largest chunk only (one is alive at a time).
+   * The targets of a projection chunk by chunk (BuildOptions.postChunks): whole rows of at most chunk.words
+   * synapses per chunk (a row longer than that throws), each filled into one transient buffer and handed to
+   * chunk.sink. With opts.plasticChunks, then the column index by chunks of whole columns and the weights
+   * (columnsAndWeightsChunked). lastBuildBytes counts what is alive at the peak (one chunk phase at a time).
    */
   private async fillChunked(
     pr: DerivedProjection,
@@ -266,9 +287,10 @@ export class ConnectivityBuild {
     rowPtr: GPUBuffer,
     params: GPUBuffer,
     words: ArrayBuffer,
-    group: (b: { post?: GPUBuffer }) => GPUBindGroup,
+    group: (b: Partial<Record<'post' | 'colPtr' | 'colFill' | 'colSyn' | 'colPre' | 'weight', GPUBuffer>>) => GPUBindGroup,
     temps: GPUBuffer[],
     chunk: NonNullable<BuildOptions['postChunks']>,
+    plastic?: BuildOptions['plasticChunks'],
   ): Promise<DeviceCsr> {
     const dev = this.device;
     const nPre = pr.pre.size;
@@ -276,10 +298,7 @@ export class ConnectivityBuild {
     const u = new Uint32Array(words);
     const before = this.lastBuildBytes;
     let peak = 0;
-    for (let k0 = 0; k0 < nPre; ) {
-      let k1 = k0;
-      while (k1 < nPre && rows[k1 + 1]! - rows[k0]! <= chunk.words) k1++;
-      if (k1 === k0) throw new Error(`projection ${pr.name}: row ${k0} has ${rows[k0 + 1]! - rows[k0]!} synapses, more than a chunk of ${chunk.words}`);
+    for (const [k0, k1] of wholeRuns(rows, chunk.words, (k, len) => `projection ${pr.name}: row ${k} has ${len} synapses, more than a chunk of ${chunk.words}`)) {
       const n = rows[k1]! - rows[k0]!;
       u.set([k0, k1, rows[k0]!], 12);
       dev.queue.writeBuffer(params, 0, words);
@@ -295,14 +314,104 @@ export class ConnectivityBuild {
       await dev.queue.onSubmittedWorkDone();
       await popScopes(dev, `building projection ${pr.name} on the device (targets of rows ${k0} to ${k1 - 1})`);
       post.destroy();
-      k0 = k1;
     }
-    this.lastBuildBytes = before + peak;
+    let hostCols: Int32Array | undefined;
+    if (plastic) {
+      this.lastBuildBytes = before;
+      hostCols = await this.columnsAndWeightsChunked(pr, nnz, params, words, group, chunk.words, plastic);
+      peak = Math.max(peak, this.lastBuildBytes - before);
+    }
     for (const t of temps) t.destroy();
     const none = (label: string): GPUBuffer => this.buffer(label, 1);
-    const out = { nPre, nPost: pr.post.size, nnz, rowPtr, post: none('post'), colPtr: none('colPtr'), colSyn: none('colSyn'), colPre: none('colPre'), weight: none('weight') };
+    const out: DeviceCsr = { nPre, nPost: pr.post.size, nnz, rowPtr, post: none('post'), colPtr: none('colPtr'), colSyn: none('colSyn'), colPre: none('colPre'), weight: none('weight'), hostRows: rows };
+    if (hostCols) out.hostCols = hostCols;
     this.lastBuildBytes = before + peak;
     return out;
+  }
+
+  /**
+   * A plastic projection's column index and weights without a whole buffer of either (BuildOptions.plasticChunks):
+   * column counts from regenerated rows (col_count_walk) and their scan, read back (nPost + 1 words); then per
+   * chunk of whole columns of at most `maxWords` entries, col_fill_walk and col_sort into two transient buffers;
+   * then one buffer of min(nnz, maxWords) J's, handed out piece by piece. Returns the local column pointers.
+   */
+  private async columnsAndWeightsChunked(
+    pr: DerivedProjection,
+    nnz: number,
+    params: GPUBuffer,
+    words: ArrayBuffer,
+    group: (b: Partial<Record<'post' | 'colPtr' | 'colFill' | 'colSyn' | 'colPre' | 'weight', GPUBuffer>>) => GPUBindGroup,
+    maxWords: number,
+    plastic: NonNullable<BuildOptions['plasticChunks']>,
+  ): Promise<Int32Array> {
+    const dev = this.device;
+    const nPre = pr.pre.size;
+    const nPost = pr.post.size;
+    const u = new Uint32Array(words);
+    const temps: GPUBuffer[] = [];
+    const colPtr = this.buffer('colPtr', nPost + 1);
+    const colFill = this.buffer('colFill', nPost + 1);
+    temps.push(colPtr, colFill);
+    try {
+      pushScopes(dev);
+      let enc = dev.createCommandEncoder({ label: 'ConnectivityBuild.colCount' });
+      this.dispatch(enc, 'col_count_walk', [group({ colPtr, colFill })], nPre, WORKGROUP_SIZE);
+      this.encodeScan(enc, colPtr, nPost + 1, temps);
+      enc.copyBufferToBuffer(colPtr, 0, colFill, 0, 4 * (nPost + 1));
+      dev.queue.submit([enc.finish()]);
+      await popScopes(dev, `building projection ${pr.name} on the device (column counts)`);
+      const cols = new Int32Array(await this.read(colPtr, nPost + 1));
+      if (cols[nPost] !== nnz) throw new Error(`projection ${pr.name}: the device's column counts add up to ${cols[nPost]} synapses, its row counts to ${nnz}`);
+      const fixed = this.lastBuildBytes;
+      let peak = fixed;
+      for (const [j0, j1] of wholeRuns(cols, maxWords, (j, len) => `projection ${pr.name}: column ${j} has ${len} synapses, more than a chunk of ${maxWords}`)) {
+        const base = cols[j0]!;
+        const n = cols[j1]! - base;
+        u.set([plastic.colShift, plastic.preShift], 10);
+        u.set([j0, j1, base], 15);
+        dev.queue.writeBuffer(params, 0, words);
+        this.lastBuildBytes = fixed;
+        const colSyn = this.buffer('colSyn chunk', n);
+        const colPre = this.buffer('colPre chunk', n);
+        peak = Math.max(peak, this.lastBuildBytes);
+        try {
+          const g = group({ colPtr, colFill, colSyn, colPre });
+          pushScopes(dev);
+          enc = dev.createCommandEncoder({ label: 'ConnectivityBuild.colChunk' });
+          this.dispatch(enc, 'col_fill_walk', [g], nPre, WORKGROUP_SIZE);
+          this.dispatch(enc, 'col_sort', [g], j1 - j0, WORKGROUP_SIZE);
+          plastic.columns(enc, colSyn, colPre, base, n);
+          dev.queue.submit([enc.finish()]);
+          await dev.queue.onSubmittedWorkDone();
+          await popScopes(dev, `building projection ${pr.name} on the device (columns ${j0} to ${j1 - 1})`);
+        } finally {
+          colSyn.destroy();
+          colPre.destroy();
+        }
+      }
+      // Weights: one buffer of J's, copied piece by piece.
+      const wWords = Math.max(1, Math.min(nnz, maxWords));
+      u[7] = wWords;
+      dev.queue.writeBuffer(params, 0, words);
+      this.lastBuildBytes = fixed;
+      const weight = this.buffer('weight chunk', wWords);
+      peak = Math.max(peak, this.lastBuildBytes);
+      try {
+        pushScopes(dev);
+        enc = dev.createCommandEncoder({ label: 'ConnectivityBuild.weights' });
+        this.dispatch(enc, 'weight_fill', [group({ weight })], wWords, WORKGROUP_SIZE);
+        for (let s0 = 0; s0 < nnz; s0 += wWords) plastic.weights(enc, weight, s0, Math.min(wWords, nnz - s0));
+        dev.queue.submit([enc.finish()]);
+        await dev.queue.onSubmittedWorkDone();
+        await popScopes(dev, `building projection ${pr.name} on the device (weights)`);
+      } finally {
+        weight.destroy();
+      }
+      this.lastBuildBytes = peak;
+      return cols;
+    } finally {
+      for (const t of temps) t.destroy();
+    }
   }
 
   /**
@@ -346,6 +455,23 @@ export class ConnectivityBuild {
       colPre: new Int32Array(await read(c.colPre, c.nnz)),
     };
   }
+}
+
+/**
+ * Consecutive runs [i0, i1) of the segments of `ptr` (a row or column pointer array) holding at most maxWords
+ * entries each, whole segments only; a segment longer than maxWords throws tooLong(its index, its length).
+ */
+export function wholeRuns(ptr: Int32Array, maxWords: number, tooLong: (i: number, len: number) => string): [number, number][] {
+  const n = ptr.length - 1;
+  const out: [number, number][] = [];
+  for (let i0 = 0; i0 < n; ) {
+    let i1 = i0;
+    while (i1 < n && ptr[i1 + 1]! - ptr[i0]! <= maxWords) i1++;
+    if (i1 === i0) throw new Error(tooLong(i0, ptr[i0 + 1]! - ptr[i0]!));
+    out.push([i0, i1]);
+    i0 = i1;
+  }
+  return out;
 }
 
 /** Releases the buffers of a device-built projection. */

@@ -82,8 +82,9 @@ export interface WebGpuEngineOptions {
    */
   deviceBuild?: boolean | 'require';
   /**
-   * Largest target chunk of a device build in bytes (default: one binding, maxStorageBufferBindingSize): a static
-   * projection with more targets is built in chunks of whole rows (deviceGraph.ts). Tests set it small.
+   * Largest chunk of a device build in bytes (default: one binding, maxStorageBufferBindingSize): a projection
+   * with more targets is built in chunks of whole rows (and, plastic, of whole columns; deviceGraph.ts). Tests set
+   * it small. An integer of at least 16 bytes, else a RangeError naming it.
    */
   buildChunkBytes?: number;
   /**
@@ -112,7 +113,7 @@ export interface Passes {
 const HARDWARE_ROW_THREADS = 256;
 
 /** Workgroups striding over the spike list: ~8 spikers each at 100 Hz; software adapters pay per workgroup. */
-function defaultSpikeWorkgroups(net: BuiltNetwork, software: boolean): number {
+export function defaultSpikeWorkgroups(net: BuiltNetwork, software: boolean): number {
   const g = Math.ceil(net.derived.N / 125);
   return software ? Math.max(2, Math.min(8, Math.ceil(g / 8))) : Math.max(4, Math.min(1024, g));
 }
@@ -123,7 +124,7 @@ function deviceAdapterInfo(device: GPUDevice): AdapterSummary | undefined {
   return ai ? summarizeInfo(ai) : undefined;
 }
 
-function defaultInputWorkgroups(net: BuiltNetwork): number {
+export function defaultInputWorkgroups(net: BuiltNetwork): number {
   const d = net.derived;
   const expected = d.inputs.reduce((s, x) => s + (x.size * x.rate_Hz * d.dt_ms) / 1000, 0);
   return Math.max(2, Math.min(256, Math.ceil(2 * expected)));
@@ -147,7 +148,7 @@ export class WebGpuEngine implements Engine {
    * Projections built on the device (deviceGraph.ts), those of the scheme uploaded instead and why, the
    * device builds' wall time and their largest transient buffers (bytes, freed before the run).
    */
-  connectivityBuild: { device: string[]; uploaded: { name: string; reason: string }[]; device_ms: number; peakBuildBytes: number } = { device: [], uploaded: [], device_ms: 0, peakBuildBytes: 0 };
+  connectivityBuild: { device: string[]; chunked: string[]; uploaded: { name: string; reason: string }[]; device_ms: number; peakBuildBytes: number } = { device: [], chunked: [], uploaded: [], device_ms: 0, peakBuildBytes: 0 };
   /** Steps per device-wide synchronisation of the resident kernel (stepBlocks.ts) and why: summary.json meta.engine. */
   stepBlock: StepBlockFit = { steps: 1, why: '' };
   private disposed = false;
@@ -190,6 +191,9 @@ export class WebGpuEngine implements Engine {
    * the caller asked for WebGPU). Compiles every pass, uploads the network and primes correlated input.
    */
   static async create(net: BuiltNetwork, device?: GPUDevice, opts: WebGpuEngineOptions = {}): Promise<WebGpuEngine> {
+    const cb = opts.buildChunkBytes;
+    if (cb !== undefined && !(cb === Infinity || (Number.isInteger(cb) && cb >= 16)))
+      throw new RangeError(`buildChunkBytes = ${cb}: allowed an integer >= 16 (bytes per build chunk) or Infinity`);
     let gpu = device;
     let info = opts.adapterInfo;
     const owns = gpu === undefined;
@@ -275,7 +279,7 @@ export class WebGpuEngine implements Engine {
       const clock = opts.clock ?? (() => performance.now());
       const engine = new WebGpuEngine(net, gpu, name, state, schedule, passes, fused, resident, record, input, owns, profiler, pacer, clock);
       engine.stepBlock = block;
-      engine.connectivityBuild = { device: net.derived.projections.filter((p) => deviceBuilt.has(p.index)).map((p) => p.name), uploaded: buildPlan.uploaded, device_ms: built.ms, peakBuildBytes: built.peakBuildBytes };
+      engine.connectivityBuild = { device: net.derived.projections.filter((p) => deviceBuilt.has(p.index)).map((p) => p.name), chunked: net.derived.projections.filter((p) => buildPlan.chunked.has(p.index)).map((p) => p.name), uploaded: buildPlan.uploaded, device_ms: built.ms, peakBuildBytes: built.peakBuildBytes };
       await engine.prime();
       return engine;
     } catch (e) {

@@ -32,9 +32,9 @@ export function planDeviceBuild(net: BuiltNetwork, limits: GPUSupportedLimits, m
     const plastic = pr.plastic !== null;
     const nnz = nnzOf(net.csr[pr.index]!);
     const why = buildRefusal(limits, pr, nnz, { columns: plastic, weights: plastic });
-    // A static projection whose targets pass one binding (or chunkBytes): built in chunks of whole rows when the
-    // other build buffers fit and a chunk holds a whole row (at most nPost synapses).
-    const words = plastic ? null : chunkedBuildWords(limits, pr, nnz, chunkBytes);
+    // A projection whose targets pass one binding (or chunkBytes): built in chunks of whole rows (and, plastic, of
+    // whole columns) when the other build buffers fit and a chunk holds a whole row and a whole column.
+    const words = chunkedBuildWords(limits, pr, nnz, chunkBytes);
     if (words !== null) {
       out.built.add(pr.index);
       out.chunked.set(pr.index, words);
@@ -48,14 +48,16 @@ export function planDeviceBuild(net: BuiltNetwork, limits: GPUSupportedLimits, m
 }
 
 /**
- * Words per target chunk when static projection pr (nnz synapses) is built in chunks: its targets pass one binding
- * (or chunkBytes), the other build buffers fit, and a chunk holds a whole row (nPost words); else null.
+ * Words per chunk when projection pr (nnz synapses) is built in chunks: its per-synapse arrays pass one binding
+ * (or chunkBytes), the other build buffers fit, and a chunk holds a whole row (nPost words) and, for a plastic
+ * projection, a whole column (nPre words); else null.
  */
 export function chunkedBuildWords(limits: GPUSupportedLimits, pr: DerivedProjection, nnz: number, chunkBytes = Infinity): number | null {
   const cap = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize, chunkBytes);
   const words = Math.floor(cap / 4);
-  if (4 * nnz <= cap || pr.post.size > words) return null;
-  return buildRefusal(limits, pr, Math.min(nnz, words), { columns: false, weights: false }) === null ? words : null;
+  const plastic = pr.plastic !== null;
+  if (4 * nnz <= cap || pr.post.size > words || (plastic && pr.pre.size > words)) return null;
+  return buildRefusal(limits, pr, Math.min(nnz, words), { columns: plastic, weights: plastic }) === null ? words : null;
 }
 
 /** Every stored 'bernoulli-counter' projection of net (what a device with unbounded limits builds). */
@@ -93,12 +95,31 @@ export async function installDeviceGraph(state: SimState, which: ReadonlySet<num
     const words = chunked.get(pr.index);
     if (words !== undefined) {
       // Targets chunk by chunk straight into the graph; the row pointers (nPre + 1 words) shifted on the host.
-      const postAt = plan.graph.offset.post + p.synOff;
-      const dc = await builder.build(d.spec.seed >>> 0, pr, { columns: false, weights: false, postChunks: { words, sink: (enc, post, first, n) => copyInto(enc, state.graph, postAt + first, post, n) } });
+      // Plastic: the column index by chunks of whole columns into colW and colPre (engine ids), the weights J
+      // piece by piece, the column pointers (nPost + 1 words) shifted on the host.
+      const g = plan.graph.offset;
+      const plasticChunks = p.plastic
+        ? {
+            colShift: p.wOff,
+            preShift: pr.pre.offset,
+            columns: (enc: GPUCommandEncoder, colSyn: GPUBuffer, colPre: GPUBuffer, first: number, n: number): void => {
+              copyInto(enc, state.graph, g.colW + p.wOff + first, colSyn, n);
+              copyInto(enc, state.graph, g.colPre + p.wOff + first, colPre, n);
+            },
+            weights: (enc: GPUCommandEncoder, w: GPUBuffer, first: number, n: number): void => copyInto(enc, state.weight, p.wOff + first, w, n),
+          }
+        : undefined;
+      const dc = await builder.build(d.spec.seed >>> 0, pr, {
+        columns: p.plastic,
+        weights: p.plastic,
+        postChunks: { words, sink: (enc, post, first, n) => copyInto(enc, state.graph, g.post + p.synOff + first, post, n) },
+        ...(plasticChunks ? { plasticChunks } : {}),
+      });
       peakBuildBytes = Math.max(peakBuildBytes, builder.lastBuildBytes);
       try {
         if (dc.nnz !== p.nnz) throw new Error(`projection ${pr.name}: the device built ${dc.nnz} synapses, the host ${p.nnz} (device and host builders disagree)`);
-        state.graph.write(p.rowOff, shiftedRows(plan.net.csr[pr.index]!.rowPtr, p.synOff));
+        state.graph.write(p.rowOff, shiftedRows(dc.hostRows!, p.synOff));
+        if (p.plastic) state.graph.write(p.colOff, shiftedRows(dc.hostCols!, p.wOff));
         await state.graph.flush();
       } finally {
         destroyDeviceCsr(dc);
@@ -129,7 +150,7 @@ export async function installDeviceGraph(state: SimState, which: ReadonlySet<num
   return { ms: performance.now() - t0, peakBuildBytes };
 }
 
-/** Row pointers shifted by the projection's first global synapse id (the engine's layout), as u32 words. */
+/** Row (column) pointers shifted by the projection's first global synapse (weight) id, the engine's layout, as u32 words. */
 function shiftedRows(rowPtr: Int32Array, shift: number): Uint32Array {
   const out = new Uint32Array(rowPtr.length);
   for (let k = 0; k < rowPtr.length; k++) out[k] = rowPtr[k]! + shift;

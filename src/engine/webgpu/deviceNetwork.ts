@@ -9,7 +9,7 @@
 // projection, and get an error naming the projection (use buildNetwork for those). Run checkpoints read none
 // (connectivityFingerprint regenerates a few rows of a 'bernoulli-counter' projection on the host); the CLI
 // builds with it under --build auto|device (src/pipeline/networkBuild.ts).
-import type { Derived } from '../../model/derive.ts';
+import type { Derived, DerivedProjection } from '../../model/derive.ts';
 import { buildNetwork, type BuiltNetwork } from '../../network/network.ts';
 import { buildProjection, lazyWeights, type Csr } from '../../network/connectivity.ts';
 import { buildRefusal, ConnectivityBuild, destroyDeviceCsr } from './ConnectivityBuild.ts';
@@ -21,6 +21,8 @@ export interface DeviceNetworkInfo {
   deviceOnly: string[];
   /** Plastic projections built on the device and copied back. */
   copiedBack: string[];
+  /** Plastic projections past one binding: built in chunks by the engine, targets rebuilt on the host only if read. */
+  plasticDeviceOnly?: string[];
   /** Projections built on the host, with the reason. */
   host: { name: string; reason: string }[];
   device_ms: number;
@@ -42,8 +44,26 @@ function rowsOnlyCsr(name: string, nPre: number, nPost: number, rowPtr: Int32Arr
   return lazyWeights(shape, J);
 }
 
-/** Builds d's network with its 'bernoulli-counter' projections on `device` (see the file header). */
-export async function buildNetworkOnDevice(d: Derived, device: GPUDevice): Promise<{ net: BuiltNetwork; info: DeviceNetworkInfo }> {
+/**
+ * A plastic projection the engine builds in chunks (its per-synapse arrays pass one binding): the host holds its
+ * row pointers; its targets and column index are rebuilt on the host from the seed (buildProjection: the same
+ * words as the device's) only when something reads them (the final-weight recording, a run-guard message), and
+ * its weights start at J on first read (the engine builds its own on the device).
+ */
+function plasticOnDemandCsr(seed: number, pr: DerivedProjection, rowPtr: Int32Array): Csr {
+  const shape = { nPre: pr.pre.size, nPost: pr.post.size, rowPtr } as Omit<Csr, 'weight'>;
+  let full: Csr | null = null;
+  for (const key of ['post', 'colPtr', 'colSyn', 'colPre'] as const) {
+    Object.defineProperty(shape, key, { enumerable: false, get: (): Int32Array => (full ??= buildProjection(seed, pr))[key] });
+  }
+  return lazyWeights(shape, pr.J);
+}
+
+/**
+ * Builds d's network with its 'bernoulli-counter' projections on `device` (see the file header). chunkBytes
+ * (tests) lowers the binding size past which a projection is built in chunks (deviceGraph.chunkedBuildWords).
+ */
+export async function buildNetworkOnDevice(d: Derived, device: GPUDevice, chunkBytes = Infinity): Promise<{ net: BuiltNetwork; info: DeviceNetworkInfo }> {
   const seed = d.spec.seed >>> 0;
   const info: DeviceNetworkInfo = { deviceOnly: [], copiedBack: [], host: [], device_ms: 0 };
   const builder = d.projections.some((p) => p.connectivity === 'bernoulli-counter') ? await ConnectivityBuild.create(device) : null;
@@ -57,11 +77,15 @@ export async function buildNetworkOnDevice(d: Derived, device: GPUDevice): Promi
     const rowPtr = await builder.rowPointers(seed, pr);
     const nnz = rowPtr[pr.pre.size]!;
     const plastic = pr.plastic !== null;
-    // A static projection whose targets pass one binding is still device-only: the engine builds it in chunks.
-    const why = !plastic && chunkedBuildWords(device.limits, pr, nnz) !== null ? null : buildRefusal(device.limits, pr, nnz, { columns: plastic, weights: plastic });
+    // A projection whose per-synapse arrays pass one binding is device-only: the engine builds it in chunks.
+    const chunked = chunkedBuildWords(device.limits, pr, nnz, chunkBytes) !== null;
+    const why = chunked ? null : buildRefusal(device.limits, pr, nnz, { columns: plastic, weights: plastic });
     if (why !== null) {
       info.host.push({ name: pr.name, reason: why });
       csr.push(buildProjection(seed, pr));
+    } else if (plastic && chunked) {
+      csr.push(plasticOnDemandCsr(seed, pr, rowPtr));
+      (info.plasticDeviceOnly ??= []).push(pr.name);
     } else if (plastic) {
       const dc = await builder.build(seed, pr);
       try {

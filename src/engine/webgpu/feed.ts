@@ -1,6 +1,7 @@
 // Feeds one submission's readback to the shared host Recorder step by step, exactly as the CPU engine's
 // recordStep does (spikes of every step, ids ascending; bins closed at their last step), and raises the
 // run guards the GPU flagged (fixed-point overflow, spike record overflow) at the step they happened.
+import { counterRow, skipTable } from '../../network/counterRows.ts';
 import { weightRangeOf } from '../weightRange.ts';
 import { RunGuardError } from '../engine.ts';
 import type { Recorder } from '../recorder.ts';
@@ -44,7 +45,7 @@ function stateFault(plan: GpuPlan, data: ChunkData, b: number): RunGuardError {
   let k = 0;
   while (c.rowPtr[k + 1]! <= s) k++;
   const x = data.wBadValue ?? NaN;
-  const where = `bin ${b}, projection ${pr.name} synapse ${s} (pre ${pr.pre.offset + k}, post ${c.post[s]}), t = ${fmtT(plan, step)}`;
+  const where = `bin ${b}, projection ${pr.name} synapse ${s} (pre ${pr.pre.offset + k}, post ${postOf(plan, pi, k, s)}), t = ${fmtT(plan, step)}`;
   if (!Number.isFinite(x)) return new RunGuardError('nan', step, where, x, 'non-finite weight');
   return new RunGuardError('weight-bounds', step, where, x / pr.jScale, `weight j = ${Number((x / pr.jScale).toPrecision(12))} left its bounds ${weightRangeOf(pr).what}`);
 }
@@ -129,4 +130,22 @@ export function feedChunk(
   }
   setStep(start + steps);
   return ids.slice(0, n); // the last step's spikers, ascending
+}
+
+/**
+ * Global post index of synapse s (row k) of projection pi: a 'bernoulli-counter' row is regenerated from its
+ * counter (the host may hold no targets of a device-built projection), any other read from the CSR.
+ */
+function postOf(plan: GpuPlan, pi: number, k: number, s: number): number {
+  const pr = plan.net.derived.projections[pi]!;
+  const c = plan.net.csr[pi]!;
+  if (pr.connectivity !== 'bernoulli-counter') return c.post[s]!;
+  const table = pr.p > 0 && pr.p < 1 ? skipTable(pr.p) : new Uint32Array(1);
+  const nth = s - c.rowPtr[k]!;
+  let n = 0;
+  let at = -1;
+  counterRow(plan.net.derived.spec.seed >>> 0, pr, table, k, (j) => {
+    if (n++ === nth) at = j;
+  });
+  return pr.post.offset + at;
 }

@@ -1,0 +1,94 @@
+// The WebGPU engine's dry-run memory plan (src/engine/webgpu/fitPlan.ts, `plasticnet run --plan`): its layout is
+// GpuPlan's on the built network up to the expected-vs-drawn synapse counts; the Akil network with E<-I plastic
+// and stored (static projections among populations procedural) is refused at N = 3e5 by the graph array's u32
+// indices, with the elements and the limit; the largest N that fits an H200's limits is found by bisection.
+import { describe, expect, it } from 'vitest';
+import { deviceFit, H200_LIMITS, largestFittingN, planNetwork, type FitLimits } from '../../src/engine/webgpu/fitPlan.ts';
+import { GpuPlan } from '../../src/engine/webgpu/plan.ts';
+import { MAX_CHUNKED_ELEMS } from '../../src/engine/webgpu/chunks.ts';
+import { derive } from '../../src/model/derive.ts';
+import { homeostaticInhibitory } from '../../src/model/rules.ts';
+import type { NetworkSpec } from '../../src/model/spec.ts';
+import { validate } from '../../src/model/validate.ts';
+import { nnzOf } from '../../src/network/connectivity.ts';
+import { buildNetwork } from '../../src/network/network.ts';
+import { akilNetwork } from '../../src/presets/akil2021.ts';
+import { cli } from './checkpointHelpers.ts';
+
+const EI = homeostaticInhibitory('istdp-ei', { eta: 1e-3, rho_Hz: 10, jNorm: -200, tauSTDP_ms: 200 });
+
+/** Akil with EI iSTDP on E<-I (stored), every projection 'bernoulli-counter', static ones among populations procedural. */
+function akil3(N: number, procedural = true): NetworkSpec {
+  const s = akilNetwork({ N, T_s: 0.1, plastic: { 'E<-I': EI } });
+  const pops = new Set(s.populations.map((p) => p.name));
+  s.projections = s.projections.map((p) => ({ ...p, connectivity: 'bernoulli-counter' as const, ...(procedural && !p.plasticity && pops.has(p.pre) ? { storage: 'procedural' as const } : {}) }));
+  return validate(s);
+}
+
+const opts = { stepsPerSubmit: 1000, spikeWorkgroups: 4, inputWorkgroups: 2 };
+
+describe('WebGPU memory plan without a device', () => {
+  it("lays out the graph as GpuPlan does on the built network (only the synapse counts differ)", () => {
+    for (const procedural of [false, true]) {
+      const d = derive(akil3(2000, procedural));
+      const built = buildNetwork(d);
+      const real = new GpuPlan(built, opts);
+      const planned = new GpuPlan(planNetwork(d), opts);
+      // graph: targets of every stored projection, plus colW and colPre of plastic ones; weights: plastic ones
+      let dGraph = 0;
+      let dWeight = 0;
+      for (const pr of d.projections) {
+        if (pr.storage === 'procedural') continue;
+        const diff = nnzOf(built.csr[pr.index]!) - Math.round(pr.p * pr.pre.size * pr.post.size);
+        dGraph += pr.plastic ? 3 * diff : diff;
+        if (pr.plastic) dWeight += diff;
+      }
+      expect(real.graph.total - planned.graph.total).toBe(dGraph);
+      expect(real.weightLen - planned.weightLen).toBe(dWeight);
+      expect(Object.keys(planned.bytes())).toEqual(Object.keys(real.bytes()));
+    }
+  });
+
+  it('N = 3e5 (E<-I plastic and stored, 1.08e10 synapses): refused by the graph array\'s u32 indices, with its elements and the limit', () => {
+    const f = deviceFit(akil3(300_000), H200_LIMITS);
+    expect(f.synapses).toBe(1.08e10);
+    expect(f.storedSynapses).toBe(3.24e9); // E<-I 1.44e9 (plastic), E<-X 1.44e9, I<-X 3.6e8 (inputs: not procedural)
+    expect(f.graphElems).toBeGreaterThan(MAX_CHUNKED_ELEMS);
+    expect(f.refusal).toContain(`${f.graphElems.toLocaleString('en')} elements, but its u32 indices address at most 4,294,901,760 (2^32 - 2^16)`);
+    expect(f.chunked.sort()).toEqual(['E<-I', 'E<-X']);
+    expect(f.uploaded).toEqual([]);
+  });
+
+  it('N = 2e5 fits an H200: E<-I and E<-X built in chunks, 13 storage bindings', () => {
+    const f = deviceFit(akil3(200_000), H200_LIMITS);
+    expect(f.refusal).toBeNull();
+    expect(f.chunked.sort()).toEqual(['E<-I', 'E<-X']);
+    expect(f.bindings).toBe(13);
+    expect(f.graphElems).toBeLessThanOrEqual(MAX_CHUNKED_ELEMS);
+  });
+
+  it('the largest N that fits an H200 is where the graph reaches 2^32 - 2^16 elements; fewer bindings or less memory lower it, with the limit named', () => {
+    const n = largestFittingN(akil3, H200_LIMITS, 1_000_000, 1000);
+    expect(n).toBe(251_000);
+    expect(deviceFit(akil3(n), H200_LIMITS).refusal).toBeNull();
+    expect(deviceFit(akil3(n + 1000), H200_LIMITS).refusal).toContain('u32 indices address at most');
+    const eight: FitLimits = { ...H200_LIMITS, name: 'eight', maxStorageBuffersPerShaderStage: 8 };
+    expect(deviceFit(akil3(200_000), eight).refusal).toContain('13 storage bindings per pipeline');
+    expect(deviceFit(akil3(200_000), eight).refusal).toContain('maxStorageBuffersPerShaderStage = 8');
+    const small: FitLimits = { ...H200_LIMITS, name: 'small', memoryBytes: 2 ** 33 };
+    expect(deviceFit(akil3(200_000), small).refusal).toMatch(/more than the 8\.00 GiB of device memory assumed/);
+  });
+
+  it('plasticnet run --plan prints the plan and exits 0 when it fits, 2 with the limit when it does not; nothing is built', async () => {
+    const set = ['E<-E', 'I<-E', 'I<-I', 'E<-I', 'E<-X', 'I<-X'].flatMap((p) => ['--set', `projections[${p}].connectivity=bernoulli-counter`]);
+    const proc = ['E<-E', 'I<-E', 'I<-I'].flatMap((p) => ['--set', `projections[${p}].storage=procedural`]);
+    const ok = await cli(['run', 'akil-fig3-istdp-ei', '--N', '200000', '--plan', ...set, ...proc]);
+    expect(ok.err).toBe('');
+    expect(ok.out).toContain('WebGPU plan for N = 200,000 on NVIDIA H200 (assumed');
+    expect(ok.out).toContain('built on the device in chunks: E<-I, E<-X');
+    expect(ok.status).toBe(0);
+    const no = await cli(['run', 'akil-fig3-istdp-ei', '--N', '300000', '--plan', ...set, ...proc]);
+    expect(no.out).toContain('does not fit: Network does not fit the WebGPU engine: buffer SimState.graph needs');
+    expect(no.status).toBe(2);
+  });
+});
