@@ -73,4 +73,14 @@ describe("the page's Stop on a rate run keeps the completed trials", () => {
     const reset = await drive(1, 'stop');
     expect(reset.filter((m) => m.type === 'rate-done' || m.type === 'error')).toEqual([]);
   });
+
+  it('Stop before the first trial completes: a result of 0 trials (no error), summary stopped after trial 0', async () => {
+    const ctl = new Control();
+    ctl.finish(); // pressed while the first trial ran: the run loop stops before its next chunk
+    const msgs: RateMessage[] = [];
+    await driveRate(spec(), meta, ctl, (m) => msgs.push(m));
+    expect(msgs.filter((m) => m.type === 'error')).toEqual([]);
+    const done = msgs.find((m) => m.type === 'rate-done');
+    expect(done?.type === 'rate-done' && [done.result.trials, (done.result.summary as RateSummary).stopped]).toEqual([0, { reason: 'stop from the page', afterTrial: 0 }]);
+  });
 });
