@@ -11,6 +11,8 @@ import type { RunMessage } from './protocol.ts';
 export class Control {
   paused = false;
   stopped = false;
+  /** Stop with results: the run ends after the trials (chunk) in flight and reports what completed (rate runs). */
+  finishRequested = false;
   private wake: (() => void) | null = null;
   pause(): void {
     this.paused = true;
@@ -23,9 +25,13 @@ export class Control {
     this.stopped = true;
     this.wake?.();
   }
-  /** Resolves when resumed or stopped. */
+  finish(): void {
+    this.finishRequested = true;
+    this.wake?.();
+  }
+  /** Resolves when resumed, stopped or asked to finish. */
   waitWhilePaused(): Promise<void> {
-    return this.paused && !this.stopped ? new Promise((r) => (this.wake = () => ((this.wake = null), r()))) : Promise.resolve();
+    return this.paused && !this.stopped && !this.finishRequested ? new Promise((r) => (this.wake = () => ((this.wake = null), r()))) : Promise.resolve();
   }
 }
 

@@ -25,6 +25,7 @@ import { rasterHover } from './views.ts';
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const runBtn = $<HTMLButtonElement>('run');
 const pauseBtn = $<HTMLButtonElement>('pause');
+const stopBtn = $<HTMLButtonElement>('stop');
 const backendSel = $<HTMLSelectElement>('backend');
 let state: PageState = 'idle';
 let urlReady = false; // set once the URL's own parameters are applied
@@ -36,8 +37,9 @@ function setState(s: PageState, text: string): void {
   state = s;
   document.body.dataset['state'] = s;
   $('status-text').textContent = text;
-  const active = s === 'starting' || s === 'running' || s === 'paused';
+  const active = s === 'starting' || s === 'running' || s === 'paused' || s === 'stopping';
   runBtn.disabled = active;
+  stopBtn.disabled = !((s === 'running' || s === 'paused') && session.canFinish);
   $<HTMLButtonElement>('calibrate').disabled = active || calibrating;
   pauseBtn.disabled = !(s === 'running' || s === 'paused');
   pauseBtn.textContent = s === 'paused' ? 'Resume' : 'Pause';
@@ -180,11 +182,12 @@ runBtn.addEventListener('click', () => {
 });
 // A new preset clears the results of the previous one (a run in progress goes on, labelled with its spec).
 $('preset').addEventListener('change', () => {
-  if (state === 'starting' || state === 'running' || state === 'paused') return;
+  if (state === 'starting' || state === 'running' || state === 'paused' || state === 'stopping') return;
   session.reset();
   setState('idle', 'Preset loaded: earlier results cleared.');
 });
 pauseBtn.addEventListener('click', () => (state === 'paused' ? session.resume() : session.pause()));
+stopBtn.addEventListener('click', () => session.finish());
 $('reset').addEventListener('click', () => {
   session.reset();
   setState('idle', 'Reset.');

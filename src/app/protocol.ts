@@ -5,7 +5,7 @@ import type { RunResult } from '../pipeline/simulation.ts';
 import type { RateMessage } from './rateRun.ts';
 
 /** Page -> worker. */
-export type ControlMessage = { type: 'start' | 'start-rate'; spec: unknown; meta: RunMeta } | { type: 'pause' } | { type: 'resume' };
+export type ControlMessage = { type: 'start' | 'start-rate'; spec: unknown; meta: RunMeta } | { type: 'pause' } | { type: 'resume' } | { type: 'finish' };
 
 /** Run -> page. */
 export type RunMessage =

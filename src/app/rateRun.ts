@@ -72,6 +72,10 @@ export interface RateFinal {
   reportHtml: string | null;
   arrays: { name: string; data: Float32Array; shape: number[] }[];
   wall_s: number;
+  /** Trials (patterns) completed: every per-trial array holds these only. */
+  trials: number;
+  /** Why the run ended before its last trial (the page's Stop, a guard), or null. */
+  stopped: string | null;
 }
 
 export type RateMessage =
@@ -122,7 +126,7 @@ function infoOf(spec: RateSpec | BinasSpec, rate: RateSpec, m: RateModel, device
   return info;
 }
 
-/** Stops a run from inside its trial callback. */
+/** Stops a run from inside its trial callback (Reset: nothing is reported). */
 class Stopped extends Error {}
 
 const POST_EVERY_MS = 150;
@@ -130,6 +134,8 @@ const POST_EVERY_MS = 150;
 /**
  * Runs a rate or Binas spec: posts info, progress after trials (throttled; always after the last) and the final
  * result. `engine` builds the WebGPU twin (main thread); without it the CPU reference runs (the worker).
+ * ctl.stop() (Reset) ends it silently; ctl.finish() (Stop) ends it after the trials in flight, as a SIGINT ends a
+ * CLI run: the result holds the completed trials only (summary.json `trials`, `trialsRequested`, `stopped`).
  */
 export async function driveRate(raw: unknown, meta: RunMeta, ctl: Control, post: (m: RateMessage, transfer: Transferable[]) => void, gpu?: { engine: (m: RateModel) => RateEngineLike; device: string }): Promise<void> {
   try {
@@ -139,28 +145,38 @@ export async function driveRate(raw: unknown, meta: RunMeta, ctl: Control, post:
     const t0 = performance.now();
     let last = 0;
     let lastTrace = 0;
+    let posted = 0; // last trial posted as progress
+    let pending: (() => void) | null = null; // posts the newest unposted trial (a stopped run's last one)
+    const progress = (t: number, T: number, rec: RateRecordings, now: number) => {
+      last = now;
+      posted = t;
+      const tr = rec.traces[rec.traces.length - 1];
+      const fresh = tr && tr.trial !== lastTrace ? tr : null;
+      if (fresh) lastTrace = fresh.trial;
+      const p: RateProgress = { trial: t, trials: T, wall_s: (now - t0) / 1000, trialMean_Hz: rec.trialMean_Hz.slice(), weightSum: rec.weightSum.slice(), trace: fresh ? { trial: fresh.trial, data: fresh.data.slice() } : null };
+      post({ type: 'rate-progress', p }, [p.trialMean_Hz.buffer, p.weightSum.buffer]);
+    };
     const result = await runRate(rate, {
       ...(gpu ? { engine: gpu.engine, backend: 'webgpu', device: gpu.device } : { device }),
+      shouldStop: () => (ctl.finishRequested ? 'stop from the page' : null),
       onTrial: async (t, T, rec) => {
         const now = performance.now();
-        if (t === T || now - last >= POST_EVERY_MS) {
-          last = now;
-          const tr = rec.traces[rec.traces.length - 1];
-          const fresh = tr && tr.trial !== lastTrace ? tr : null;
-          if (fresh) lastTrace = fresh.trial;
-          const p: RateProgress = { trial: t, trials: T, wall_s: (now - t0) / 1000, trialMean_Hz: rec.trialMean_Hz.slice(), weightSum: rec.weightSum.slice(), trace: fresh ? { trial: fresh.trial, data: fresh.data.slice() } : null };
-          post({ type: 'rate-progress', p }, [p.trialMean_Hz.buffer, p.weightSum.buffer]);
-        }
+        if (t === T || now - last >= POST_EVERY_MS) progress(t, T, rec, now);
+        else pending = () => progress(t, T, rec, performance.now());
         await ctl.waitWhilePaused();
         if (ctl.stopped) throw new Stopped('stopped');
       },
     });
+    if (ctl.stopped) return;
+    if (result.interrupted && posted < result.recordings.trials) (pending as (() => void) | null)?.(); // the views show every completed trial
     const binas = spec.kind === 'binas' ? analyseBinas(spec, result) : null;
+    const rateSummary = summarizeRate(result, meta);
     const summary = binas
-      ? { kind: 'binas', name: spec.name, spec, backend: result.backend, device: result.device, wall_s: result.wall_s, accuracyFirst20s: binas.accuracyFirst, accuracyLast20s: binas.accuracyLast, hardLast20s: binas.hardLast, inhSyncLast20s: binas.inhSyncLast, oscillating: { first: binas.oscillatingFirst, last: binas.oscillatingLast }, accuracyByBlock: binas.accuracyByBlock, block: binas.block, weights: binas.weights, meta }
-      : summarizeRate(result, meta);
-    const reportHtml = binas ? null : renderRateReport(result, summary as RateSummary);
-    post({ type: 'rate-done', result: { recordings: result.recordings, binas, summary, reportHtml, arrays: rateArrays(result), wall_s: result.wall_s } }, []);
+      ? { kind: 'binas', name: spec.name, spec, backend: result.backend, device: result.device, wall_s: result.wall_s, trials: rateSummary.trials, trialsRequested: rateSummary.trialsRequested, stopped: rateSummary.stopped, accuracyFirst20s: binas.accuracyFirst, accuracyLast20s: binas.accuracyLast, hardLast20s: binas.hardLast, inhSyncLast20s: binas.inhSyncLast, oscillating: { first: binas.oscillatingFirst, last: binas.oscillatingLast }, accuracyByBlock: binas.accuracyByBlock, block: binas.block, weights: binas.weights, meta }
+      : rateSummary;
+    const reportHtml = binas ? null : renderRateReport(result, rateSummary);
+    const stopped = rateSummary.stopped ? rateSummary.stopped.reason : null;
+    post({ type: 'rate-done', result: { recordings: result.recordings, binas, summary, reportHtml, arrays: rateArrays(result), wall_s: result.wall_s, trials: result.recordings.trials, stopped } }, []);
   } catch (e) {
     if (e instanceof Stopped) return;
     post({ type: 'error', message: e instanceof Error ? e.message : String(e) }, []);

@@ -223,7 +223,7 @@ export class RateViews {
         if (v) td.dataset['value'] = String(v.mean);
       }
     }
-    box.replaceChildren(table, el('p', { className: 'note', textContent: `${i.B} network(s) x ${i.trials} ${i.kind === 'binas' ? 'patterns' : 'trials'} on ${i.device}, ${f.wall_s.toFixed(1)} s.` }));
+    box.replaceChildren(table, el('p', { className: 'note', textContent: `${i.B} network(s) x ${f.trials}${f.stopped ? ` of ${i.trials}` : ''} ${i.kind === 'binas' ? 'patterns' : 'trials'}${f.stopped ? ` (stopped: ${f.stopped})` : ''} on ${i.device}, ${f.wall_s.toFixed(1)} s.` }));
   }
 
   destroy(): void {

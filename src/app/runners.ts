@@ -13,6 +13,8 @@ export interface RunHandle {
   resume(): void;
   /** Ends the run now (Reset); no further messages arrive. */
   stop(): void;
+  /** Rate runs: ends the run after the trials in flight and delivers the completed trials as the result (Stop). */
+  finish?(): void;
 }
 
 export function runInWorker(spec: unknown, meta: RunMeta, onMessage: (m: RunMessage) => void): RunHandle;
@@ -24,7 +26,9 @@ export function runInWorker(spec: unknown, meta: RunMeta, onMessage: ((m: RunMes
   worker.onmessage = (e: MessageEvent<RunMessage | RateMessage>) => deliver(e.data);
   worker.onerror = (e) => deliver({ type: 'error', message: `the simulation worker failed: ${e.message || 'could not load worker.ts'}` });
   send({ type: rate ? 'start-rate' : 'start', spec, meta });
-  return { pause: () => send({ type: 'pause' }), resume: () => send({ type: 'resume' }), stop: () => worker.terminate() };
+  const handle: RunHandle = { pause: () => send({ type: 'pause' }), resume: () => send({ type: 'resume' }), stop: () => worker.terminate() };
+  if (rate) handle.finish = () => send({ type: 'finish' });
+  return handle;
 }
 
 export function runOnMainThread(spec: unknown, meta: RunMeta, device: GPUDevice, onMessage: (m: RunMessage) => void): RunHandle {
@@ -41,5 +45,5 @@ export function runRateOnMainThread(spec: unknown, meta: RunMeta, gpu: { engine:
   void driveRate(spec, meta, ctl, (m) => {
     if (!ctl.stopped) onMessage(m);
   }, gpu);
-  return { pause: () => ctl.pause(), resume: () => ctl.resume(), stop: () => ctl.stop() };
+  return { pause: () => ctl.pause(), resume: () => ctl.resume(), stop: () => ctl.stop(), finish: () => ctl.finish() };
 }

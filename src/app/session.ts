@@ -20,7 +20,7 @@ import { RateViews } from './rateViews.ts';
 import { runInWorker as runRateInWorker, runRateOnMainThread } from './runners.ts';
 import type { RunSummary } from '../output/runOutput.ts';
 
-export type PageState = 'idle' | 'invalid' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
+export type PageState = 'idle' | 'invalid' | 'starting' | 'running' | 'paused' | 'stopping' | 'done' | 'stopped' | 'error';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const DRAW_INTERVAL_MS = 100;
@@ -97,6 +97,18 @@ export class Session {
     this.setState('running', 'Running…');
   }
 
+  /** Whether the run in progress can stop and keep what it completed (rate and Binas runs). */
+  get canFinish(): boolean {
+    return this.rateSpec !== null;
+  }
+
+  /** Stop: a rate run ends after the trial in flight and shows and offers the completed trials (as the CLI on SIGINT). */
+  finish(): void {
+    if (!this.handle?.finish) return;
+    this.handle.finish();
+    this.setState('stopping', 'Stopping after the trial in flight…');
+  }
+
   /** File-name stem of the shown run's downloads: spec name, spec tag, run number. */
   private stem(): string {
     const r = this.shown!;
@@ -126,6 +138,7 @@ export class Session {
   /** Stops any run and clears the views. */
   reset(): void {
     this.generation++;
+    this.rateSpec = null;
     this.handle?.stop();
     this.handle = null;
     this.device?.destroy();
@@ -250,12 +263,18 @@ export class Session {
       if (!info) return;
       this.rateViews?.final(m.result);
       renderExports($('exports'), { summary: m.result.summary as unknown as RunSummary, arrays: m.result.arrays, figures: [], reportHtml: m.result.reportHtml }, this.specText, this.stem());
-      this.label('finished');
+      const stopped = m.result.stopped;
+      const unit = info.kind === 'binas' ? 'patterns' : 'trials';
+      this.label(stopped ? 'stopped early' : 'finished');
       $('eta').textContent = '–';
-      if (this.shown) this.remember(rateEntry(this.shown, info, m.result.recordings.trialMean_Hz, m.result.wall_s, this.engineKind));
+      if (this.shown) this.remember(rateEntry(this.shown, info, m.result.recordings.trialMean_Hz, m.result.trials, m.result.wall_s, this.engineKind, stopped !== null));
       $('result-json').textContent = JSON.stringify({ kind: info.kind, wall_s: m.result.wall_s, summary: m.result.summary }, null, 1);
+      if (stopped) {
+        this.setState('stopped', `Stopped (${stopped}) after ${m.result.trials} of ${info.trials} ${unit}: the views and downloads hold the ${m.result.trials} completed ${unit} only.`);
+        return;
+      }
       if (this.engineKind === 'cpu-worker' && this.rateSpec) this.onRateFinished?.(this.rateSpec, m.result.wall_s);
-      this.setState('done', `Done: ${info.name}, ${info.trials} ${info.kind === 'binas' ? 'patterns' : 'trials'} in ${m.result.wall_s.toFixed(1)} s.`);
+      this.setState('done', `Done: ${info.name}, ${info.trials} ${unit} in ${m.result.wall_s.toFixed(1)} s.`);
     } else this.fail(m.message);
   }
 
@@ -340,21 +359,20 @@ function spikingEntry(shown: { name: string; tag: string; run: number }, live: L
   };
 }
 
-/** History row and comparison series (network 1's trial means) of a rate or Binas run. */
-function rateEntry(shown: { name: string; tag: string; run: number }, info: RateInfo, trialMean: Float32Array, wall_s: number, engine: string): HistoryEntry {
+/** History row and comparison series (network 1's trial means, B x T x P with T the trials completed) of a rate or Binas run. */
+function rateEntry(shown: { name: string; tag: string; run: number }, info: RateInfo, trialMean: Float32Array, T: number, wall_s: number, engine: string, stopped: boolean): HistoryEntry {
   const P = info.pops.length;
-  const T = info.trials;
-  const last = (k: number) => trialMean[(T - 1) * P + k]!;
+  const last = (k: number) => (T > 0 ? trialMean[(T - 1) * P + k]! : NaN);
   return {
     ...shown,
-    stopped: false,
+    stopped,
     cells: [
       `${info.B} x ${info.U} units`,
-      `${T} ${info.kind === 'binas' ? 'patterns' : 'trials'}`,
+      `${T}${stopped ? ` of ${info.trials}` : ''} ${info.kind === 'binas' ? 'patterns' : 'trials'}`,
       String(info.seed),
       engine === 'webgpu' ? 'webgpu (rate)' : 'cpu (rate)',
       wall_s.toFixed(2),
-      info.pops.map((p, k) => `${p.name} ${last(k).toPrecision(4)}`).join(', '),
+      info.pops.map((p, k) => `${p.name} ${T > 0 ? last(k).toPrecision(4) : 'n/a'}`).join(', '),
       '–',
     ],
     series: { xLabel: 'trial', x: Array.from({ length: T }, (_, t) => t + 1), ys: info.pops.map((p, k) => ({ label: p.name, y: Array.from({ length: T }, (_, t) => trialMean[t * P + k]!) })) },

@@ -15,6 +15,7 @@ scope.onmessage = (e) => {
   const m = e.data;
   if (m.type === 'pause') ctl.pause();
   else if (m.type === 'resume') ctl.resume();
+  else if (m.type === 'finish') ctl.finish();
   else if (m.type === 'start-rate') void driveRate(m.spec, m.meta, ctl, (msg, transfer) => scope.postMessage(msg, transfer));
   else if (m.type === 'start') void drive(m.spec, m.meta, (net) => createEngine(net, 'cpu', { label: 'Web Worker' }), ctl, (msg, transfer) => scope.postMessage(msg, transfer));
 };

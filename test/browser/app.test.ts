@@ -448,6 +448,34 @@ describe('browser app (headless Chromium, static build)', () => {
     await evil.close();
   });
 
+  it('Stop on a rate run ends it after the trial in flight and keeps the completed trials: views, history, summary.json and .npy', async () => {
+    const page = await openPage('?preset=soldado-fig4&trials=200');
+    expect(await page.$eval('#stop', (b) => (b as HTMLButtonElement).disabled)).toBe(true); // nothing to stop
+    await page.click('#run');
+    await waitFor(page, () => /^trial ([3-9]|\d\d+) of 200$/.test(document.getElementById('sim-time')?.textContent ?? ''), 150_000);
+    expect(await page.$eval('#stop', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
+    await page.click('#stop');
+    await waitFor(page, () => ['stopped', 'done', 'error'].includes(document.body.dataset['state'] ?? ''), 60_000);
+    const status = await page.$eval('#status-text', (e) => e.textContent ?? '');
+    const k = Number(/^Stopped \(stop from the page\) after (\d+) of 200 trials/.exec(status)?.[1]);
+    expect(k, status).toBeGreaterThanOrEqual(3);
+    expect(k).toBeLessThan(200);
+    // the views hold the k completed trials; the history row says stopped early, k of 200
+    expect(await page.$eval('#rv-rates', (e) => (e as HTMLElement).dataset['points'])).toBe(String(k));
+    expect(await page.$eval('#results-label', (e) => e.textContent)).toContain('stopped early');
+    const row = await page.$eval('#history tbody tr', (e) => e.textContent ?? '');
+    expect(row).toContain('(stopped early)');
+    expect(row).toContain(`${k} of 200 trials`);
+    // downloads: summary.json with trials / trialsRequested / stopped, trial means B x k x P
+    const summary = await page.$eval('#dl-summary', async (a) => (await fetch((a as HTMLAnchorElement).href)).json());
+    expect([summary.trials, summary.trialsRequested, summary.stopped]).toEqual([k, 200, { reason: 'stop from the page', afterTrial: k }]);
+    const npy = decodeNpy(Uint8Array.from(await page.$eval('#exports a[download$=".trial_mean_Hz.npy"]', async (a) => Array.from(new Uint8Array(await (await fetch((a as HTMLAnchorElement).href)).arrayBuffer())))));
+    expect(npy.shape).toEqual([1, k, 2]);
+    expect(Array.from(npy.data as Float32Array).every(Number.isFinite)).toBe(true);
+    expect(await page.$eval('#run', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
+    await page.close();
+  });
+
   it('a rate preset on the WebGPU rate twin (SwiftShader, chosen in the form) ends near the CPU worker run', async () => {
     const page = await openPage('?preset=soldado-fig4&trials=12');
     await page.select('#backend', 'cpu');

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SpecError } from '../../src/model/validate.ts';
 import { deriveRate } from '../../src/models/rate/derive.ts';
 import { CpuRateEngine } from '../../src/models/rate/cpu.ts';
-import { constInit, getRatePreset, RANDOM_INIT_2POP, SOLDADO, soldadoSpec, type Weights4 } from '../../src/models/rate/presets.ts';
+import { constInit, getRatePreset, MULTI_INIT, RANDOM_INIT_2POP, SOLDADO, soldadoSpec, type Weights4 } from '../../src/models/rate/presets.ts';
 import { runRate } from '../../src/models/rate/run.ts';
 import type { RateInit, RatePlasticitySpec, RateSpec } from '../../src/models/rate/spec.ts';
 import { validateRateSpec } from '../../src/models/rate/validate.ts';
@@ -138,7 +138,13 @@ describe('rate engine (CPU reference)', () => {
     expect(sustained).toBeGreaterThanOrEqual(3);
   });
 
-  /** 16 E + 4 I units, initial weights U[0, 0.16 x 80/n_pre-class] (the Fig 5/6 totals per unit at a quarter of the size). */
+  /**
+   * 16 E + 4 I units with the authors' multi-unit initialisation (Fig5/Fig6 MATLAB lines 58-69; SPEC §3.3): every
+   * synapse N(mean, sd) with sd/mean = 0.4, no autapses, no floor before the first update. At 80 E + 20 I the
+   * authors draw N(0.1, 0.04); here each class's mean and sd are scaled by 80/16 (E) and 20/4 (I) so that a unit's
+   * summed input from each class starts where Fig 5/6's does (at N(0.1, 0.04) a 16 + 4 network has a fifth of that
+   * drive and stays silent). Learning rates are 20x the figures' (4e-4 and 2e-4) to converge in CI-sized runs.
+   */
   const multi = (rule: 'cross-homeostatic' | 'two-term', alpha: number, trials: number) =>
     validateRateSpec(
       soldadoSpec({
@@ -148,24 +154,33 @@ describe('rate engine (CPU reference)', () => {
         alphaE: alpha,
         trials,
         seed: 44,
-        init: [0.8, 0.8, 0.8, 0.8].map((_, k) => ({ kind: 'uniform', lo: 0, hi: 0.16 * (k % 2 === 0 ? 80 / 16 : 20 / 4) }) as RateInit) as [RateInit, RateInit, RateInit, RateInit],
+        init: MULTI_INIT.map((d, k) => {
+          const f = k % 2 === 0 ? 80 / 16 : 20 / 4;
+          const { mean, sd } = d as { mean: number; sd: number };
+          return { kind: 'normal', mean: mean * f, sd: sd * f } as RateInit;
+        }) as [RateInit, RateInit, RateInit, RateInit],
       }),
     );
   const rectMean = (v: Float32Array, off: number, n: number): number => Array.from(v.subarray(off, off + n)).reduce((a, x) => a + Math.max(1, x), 0) / n;
 
   it('S6: multi-unit cross-homeostatic: the population means the rule sees reach the set points, units stay dispersed', async () => {
-    const r = await runRate(multi('cross-homeostatic', 4e-4, 60));
+    const r = await runRate(multi('cross-homeostatic', 4e-4, 100));
     const avg = r.recordings.finalAvg_Hz;
-    // the authors' rule drives the class mean of max(1, unit average) to the set point (silent units count as 1 Hz)
+    // the authors' rule drives the class mean of max(1, unit average) to the set point (silent units count as 1 Hz).
+    // 5%: the class means still approach (seed 44: 4.95 / 14.00 Hz at trial 100) and carry the trial-to-trial
+    // noise of a 2-trial average of 0.5 s windows
     expect(Math.abs(rectMean(avg, 0, 16) - 5) / 5).toBeLessThan(0.05);
     expect(Math.abs(rectMean(avg, 16, 4) - 14) / 14).toBeLessThan(0.05);
     const e = Array.from(avg.subarray(0, 16));
-    expect(Math.max(...e) - Math.min(...e)).toBeGreaterThan(5); // global, not per-unit, balance
+    expect(Math.max(...e) - Math.min(...e)).toBeGreaterThan(5); // global, not per-unit, balance (seed 44: 0 to 16.6 Hz)
   });
 
   it('S6: multi-unit two-term: every unit within 10% (E) / 5% (I) of its set point', async () => {
-    const r = await runRate(multi('two-term', 2e-4, 60));
+    const r = await runRate(multi('two-term', 2e-4, 300));
     const avg = r.recordings.finalAvg_Hz;
+    // seed 44 at trial 300: worst unit 2.0% (E) and 3.9% (I) off; at trial 60 the I units still spread 3.8-24.9 Hz,
+    // and without the own (homeostatic) term the E units spread 0-16 Hz. The tolerances are the per-unit
+    // convergence still under way plus the noise of a 2-trial average of 0.5 s windows (~2% at trial 400).
     for (let i = 0; i < 16; i++) expect(Math.abs(avg[i]! - 5) / 5).toBeLessThan(0.1);
     for (let i = 16; i < 20; i++) expect(Math.abs(avg[i]! - 14) / 14).toBeLessThan(0.05);
   });

@@ -7,6 +7,8 @@ import type { RateModel } from './derive.ts';
 import { RateEngine } from './engine.ts';
 
 export const RATE_CPU_DEVICE = 'cpu (JavaScript, Float32 reference)';
+/** The same engine where its WebAssembly kernel runs the dot products and noise words (same bits; rateWasm.ts). */
+export const RATE_CPU_WASM_DEVICE = 'cpu (Float32 reference, WebAssembly SIMD dot products)';
 
 /** The WebGPU rate engine on a handed-in device or one acquired here (any adapter, software too). */
 async function createGpu(m: RateModel, opts: EngineOptions): Promise<RateEngine> {
@@ -34,7 +36,11 @@ registerEngine<RateModel>({
   name: 'cpu',
   model: 'rate',
   description: 'rate networks: CPU Float32 reference (the authors\' loop order)',
-  create: async (m, opts) => new RateEngine(m, new CpuRateEngine(m), 'cpu', opts.label ? `${RATE_CPU_DEVICE}, ${opts.label}` : RATE_CPU_DEVICE),
+  create: async (m, opts) => {
+    const e = new CpuRateEngine(m);
+    const device = e.usesWasm ? RATE_CPU_WASM_DEVICE : RATE_CPU_DEVICE;
+    return new RateEngine(m, e, 'cpu', opts.label ? `${device}, ${opts.label}` : device);
+  },
   autoRank: 0,
 });
 
