@@ -12,6 +12,7 @@ import { createState, type CpuState } from './state.ts';
 import { plasticityPostSlice, plasticityPreRest, synapseSlicePass, wholeSlices } from './synapsePass.ts';
 import { traceUpdatePass } from './traceUpdate.ts';
 import { arenaOf } from './wasmKernels.ts';
+import { synapseKernelsOf } from './synapseKernels.ts';
 import { availableThreads, createThreadedState, ThreadPool, threadsFor } from './threads/pool.ts';
 import type { PartLayout } from './threads/part.ts';
 import { DEFER_MIN_SYNAPSES, PairDeferral } from '../../plasticity/pairDeferred.ts';
@@ -303,7 +304,7 @@ export class CpuEngine implements Engine {
    */
   beginDeferredPost(o: { minSynapses?: number; maxEpochSteps?: number; capacity?: number } = {}): boolean {
     if (this.pool || this.deferral) return false;
-    this.deferral = PairDeferral.create(this.net, this.state, this._step, o.minSynapses, o.maxEpochSteps, o.capacity);
+    this.deferral = PairDeferral.create(this.net, this.state, this._step, o.minSynapses, o.maxEpochSteps, o.capacity, synapseKernelsOf(this.state) ?? null);
     return this.deferral !== null;
   }
 
