@@ -26,6 +26,12 @@ export const MAX_EPOCH_STEPS = 2048;
  * 1.16-1.21 deferred vs 1.18-1.22 eager; N = 10^4, 1.6 M synapses, 2.8 vs 3.1-3.4).
  */
 export const DEFER_MIN_SYNAPSES = 1 << 19;
+/**
+ * The same where the row walk runs in WebAssembly (src/engine/cpu/synapseKernels.ts: flush + propagation + pre
+ * update per synapse, the eager column walk stays JavaScript): deferring then paid at N = 5000 (0.4 M E<-I
+ * synapses; 2-core dev VM at load ~12, bench/synapseKernelsAB.ts: CPU 0.80-0.97 s deferred vs 0.92-1.15 s eager).
+ */
+export const DEFER_MIN_SYNAPSES_WASM = 1 << 18;
 /** Logged post spikes per projection before every row is flushed. */
 export const EVENT_CAPACITY = 1 << 16;
 

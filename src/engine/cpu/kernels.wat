@@ -606,12 +606,12 @@
           (then
             (local.set $at (i32.add (local.get $acc) (i32.shl (local.get $p) (i32.const 3))))
             (f64.store (local.get $at) (f64.add (f64.load (local.get $at))
-              (f64.nearest (f64.mul (f64.promote_f32 (f32.demote_f64 (f64.mul (f64.promote_f32 (local.get $wy)) (local.get $kick)))) (f64.const 1048576))))
+              (f64.nearest (f64.mul (f64.promote_f32 (f32.demote_f64 (f64.mul (f64.promote_f32 (local.get $wy)) (local.get $kick)))) (f64.const 1048576)))))
             (block $gated
               (br_if $gated (i32.and (local.get $gate)
                 (i32.eqz (i32.and (f64.gt (f64.promote_f32 (local.get $wy)) (local.get $jMin)) (f64.lt (f64.promote_f32 (local.get $wy)) (local.get $jMax))))))
               (local.set $drive (f32.demote_f64 (f64.add (local.get $pre)
-                (f64.promote_f32 (f32.demote_f64 (f64.mul (local.get $bPost) (f64.promote_f32 (f32.load (i32.add (local.get $xPost) (i32.shl (local.get $p) (i32.const 2))))))))))))
+                (f64.promote_f32 (f32.demote_f64 (f64.mul (local.get $bPost) (f64.promote_f32 (f32.load (i32.add (local.get $xPost) (i32.shl (local.get $p) (i32.const 2)))))))))))
               (local.set $fac (if (result f32) (local.get $depPre)
                 (then (f32.demote_f64 (f64.mul (local.get $etaPre) (f64.promote_f32 (f32.demote_f64 (f64.mul (f64.promote_f32 (local.get $wy)) (local.get $invPre)))))))
                 (else (local.get $etaFPre))))
