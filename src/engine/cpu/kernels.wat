@@ -512,7 +512,7 @@
     (local $etaPre f64) (local $etaFPre f32) (local $invPre f64) (local $bPost f64)
     (local $etaPost f64) (local $etaFPost f32) (local $invPost f64) (local $a f64) (local $bPre f64) (local $decay f64)
     (local $y i32) (local $p i32) (local $j i32) (local $e i32) (local $m i32) (local $nx i32) (local $at i32)
-    (local $wy f32) (local $wn f32) (local $x f32) (local $drive f32) (local $fac f32)
+    (local $wy f32) (local $wn f32) (local $x f32) (local $drive f32) (local $fac f32) (local $dirty i32)
     (local.set $post (i32.load offset=0 (local.get $d)))
     (local.set $w (i32.load offset=4 (local.get $d)))
     (local.set $xPost (i32.load offset=8 (local.get $d)))
@@ -556,6 +556,7 @@
             (local.set $j (i32.shl (i32.sub (local.get $p) (local.get $postOff)) (i32.const 2)))
             (if (i32.ge_s (i32.load (i32.add (local.get $lastStep) (local.get $j))) (local.get $F))
               (then
+                (local.set $dirty (i32.const 1))
                 (local.set $e (i32.load (i32.add (local.get $first) (local.get $j))))
                 (block $found
                   (loop $skip
@@ -622,7 +623,11 @@
                     (then (local.set $wn (local.get $jMinF)))
                     (else (if (f64.gt (f64.promote_f32 (local.get $wn)) (local.get $jMax)) (then (local.set $wn (local.get $jMaxF))))))))
               (local.set $wy (local.get $wn)))))
-        (f32.store (i32.add (local.get $w) (i32.shl (local.get $y) (i32.const 2))) (local.get $wy))
+        ;; stored when something may have changed it (a flush alone leaves untouched weights' cache lines clean)
+        (if (i32.or (local.get $prop) (local.get $dirty))
+          (then
+            (f32.store (i32.add (local.get $w) (i32.shl (local.get $y) (i32.const 2))) (local.get $wy))
+            (local.set $dirty (i32.const 0))))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br_if $syn (i32.lt_s (local.get $y) (local.get $y1))))))
 )
