@@ -1,5 +1,6 @@
-;; WebAssembly twins of the CPU engine's hottest loops: integrateFused (neuronUpdate.ts) and the decay
-;; loops of traceUpdatePass (traceUpdate.ts). Source of truth for src/engine/cpu/kernels.wasm.ts, which
+;; WebAssembly twins of the CPU engine's hottest loops: integrateFused (neuronUpdate.ts), the decay
+;; loops of traceUpdatePass (traceUpdate.ts), the static propagation and the pair-STDP row walk of the
+;; synapse passes (synapsePass.ts, pair.ts, pairDeferred.ts; arrays placed by synapseKernels.ts). Source of truth for src/engine/cpu/kernels.wasm.ts, which
 ;; `npx tsx scripts/build-wasm.ts` generates (test/unit/wasmKernels.test.ts checks that it is current).
 ;; Uses 128-bit SIMD (every browser with WebGPU has it, Node >= 16.4); without it the module does not
 ;; compile and the engine keeps its JavaScript path.
