@@ -110,7 +110,7 @@ async function timedRun(net: BuiltNetwork, warmSteps: number, threads: number): 
  * that can overflow i32; none in the Akil network); 'record' covers the recorder, including the guards
  * checked when a bin closes.
  */
-function instrumentedRun(net: BuiltNetwork, warmSteps: number): { pass_s: Record<string, number>; wall_s: number; spikes: number } {
+export function instrumentedRun(net: BuiltNetwork, warmSteps: number): { pass_s: Record<string, number>; wall_s: number; spikes: number } {
   const eng = new CpuEngine(net);
   const d = net.derived;
   const st = eng.state;

@@ -1,5 +1,5 @@
 // Fixed-point helpers shared by both engines (the CPU passes and the WebGPU plan's per-spike increments); WGSL round() is half-to-even, so this one is too.
-import { FIXED_SCALE } from '../model/derive.ts';
+import { FIXED_SCALE } from '../model/fixedScale.ts';
 
 /** Round half to even (WGSL round semantics), for values well inside the i32 range. */
 export function roundHalfEven(x: number): number {

@@ -26,8 +26,38 @@ export const MAX_EPOCH_STEPS = 2048;
  * 1.16-1.21 deferred vs 1.18-1.22 eager; N = 10^4, 1.6 M synapses, 2.8 vs 3.1-3.4).
  */
 export const DEFER_MIN_SYNAPSES = 1 << 19;
+/**
+ * The same where the row walk runs in WebAssembly (src/engine/cpu/synapseKernels.ts: flush + propagation + pre
+ * update per synapse, the eager column walk stays JavaScript): deferring then paid at N = 5000 (0.4 M E<-I
+ * synapses; 2-core dev VM at load ~12, bench/synapseKernelsAB.ts: CPU 0.80-0.97 s deferred vs 0.92-1.15 s eager).
+ */
+export const DEFER_MIN_SYNAPSES_WASM = 1 << 18;
 /** Logged post spikes per projection before every row is flushed. */
 export const EVENT_CAPACITY = 1 << 16;
+
+/** A projection's log arrays (see Proj); xs and xd: a row walk's rebuilt pre traces and their pre terms. */
+export interface DeferralLog {
+  evStep: Int32Array;
+  evPost: Int32Array;
+  evTerm: Float32Array;
+  evNext: Int32Array;
+  first: Int32Array;
+  last: Int32Array;
+  lastStep: Int32Array;
+  xs: Float32Array;
+  xd: Float32Array;
+}
+
+/**
+ * A faster row walk over the same log (the CPU engine's WebAssembly kernel, src/engine/cpu/synapseKernels.ts):
+ * log() lends projection pi's log arrays (in the kernel's memory; each deferral reuses them, one deferral at a
+ * time), or null (the JavaScript walk then); row() is, for a projection with a lent log, flushRow (pending) then
+ * propagateRowSweep (prop, with `pre`) of row [y0, y1), synapse by synapse, with the same bits.
+ */
+export interface DeferralHost {
+  log(pi: number, nPost: number, capacity: number, xsLen: number): DeferralLog | null;
+  row(pi: number, y0: number, y1: number, F: number, xFrom: number, spiked: number, pending: number, prop: number, pre: number): void;
+}
 
 /** One plastic projection's log and per-row flush state. */
 interface Proj {
@@ -58,6 +88,8 @@ interface Proj {
   first: Int32Array;
   last: Int32Array;
   lastStep: Int32Array;
+  /** The host's row walk (log arrays lent by it), or null: flushRow and propagateRowSweep here. */
+  host: DeferralHost | null;
 }
 
 /** Whether projection pi's post updates can be deferred from `step` on (see the header). */
@@ -79,12 +111,12 @@ export class PairDeferral {
   private epochStart: number;
 
   /** Starts deferring at `step` (between steps: nothing pending) the projections with at least minSynapses synapses; null when none qualifies. */
-  static create(net: BuiltNetwork, st: StateLayout, step: number, minSynapses = 0, maxEpochSteps = MAX_EPOCH_STEPS, capacity = EVENT_CAPACITY): PairDeferral | null {
+  static create(net: BuiltNetwork, st: StateLayout, step: number, minSynapses = 0, maxEpochSteps = MAX_EPOCH_STEPS, capacity = EVENT_CAPACITY, host: DeferralHost | null = null): PairDeferral | null {
     const ids = net.derived.projections.filter((p) => deferralSupported(net, p.index, step) && net.csr[p.index]!.post.length >= minSynapses).map((p) => p.index);
-    return ids.length ? new PairDeferral(net, st, step, ids, maxEpochSteps, capacity) : null;
+    return ids.length ? new PairDeferral(net, st, step, ids, maxEpochSteps, capacity, host) : null;
   }
 
-  private constructor(net: BuiltNetwork, st: StateLayout, step: number, ids: number[], readonly maxEpochSteps: number, capacity: number) {
+  private constructor(net: BuiltNetwork, st: StateLayout, step: number, ids: number[], readonly maxEpochSteps: number, capacity: number, host: DeferralHost | null) {
     const d = net.derived;
     this.byIndex = d.projections.map(() => undefined);
     for (const pi of ids) {
@@ -92,13 +124,21 @@ export class PairDeferral {
       const r = pr.plastic!;
       const c = net.csr[pi]!;
       const nPost = pr.post.size;
+      const lent = host?.log(pi, nPost, capacity, maxEpochSteps + 2) ?? null;
+      const log = lent ?? {
+        evStep: new Int32Array(capacity), evPost: new Int32Array(capacity), evTerm: new Float32Array(capacity), evNext: new Int32Array(capacity),
+        first: new Int32Array(nPost), last: new Int32Array(nPost), lastStep: new Int32Array(nPost), xs: new Float32Array(0), xd: new Float32Array(0),
+      };
+      log.first.fill(-1);
+      log.last.fill(-1);
+      log.lastStep.fill(-1);
       const p: Proj = {
         pi, preOff: pr.pre.offset, nPre: pr.pre.size, postOff: pr.post.offset, nPost,
         rowPtr: c.rowPtr, post: c.post, w: st.weights[pi]!, xPre: st.traces[r.preTrace]!, xPost: st.traces[r.postTrace]!,
         decay: d.traces[r.preTrace]!.decay, zPre: sweepOf(r, r.onPre), zPost: sweepOf(r, r.onPost),
         from: new Int32Array(pr.pre.size).fill(step), xFrom: st.traces[r.preTrace]!.slice(pr.pre.offset, pr.pre.offset + pr.pre.size), spikedAtFrom: new Uint8Array(pr.pre.size),
-        evStep: new Int32Array(capacity), evPost: new Int32Array(capacity), evTerm: new Float32Array(capacity), evNext: new Int32Array(capacity), nEv: 0,
-        first: new Int32Array(nPost).fill(-1), last: new Int32Array(nPost).fill(-1), lastStep: new Int32Array(nPost).fill(-1),
+        evStep: log.evStep.subarray(0, capacity), evPost: log.evPost.subarray(0, capacity), evTerm: log.evTerm.subarray(0, capacity), evNext: log.evNext, nEv: 0,
+        first: log.first, last: log.last, lastStep: log.lastStep, host: lent ? host : null,
       };
       this.projs.push(p);
       this.byIndex[pi] = p;
@@ -125,8 +165,12 @@ export class PairDeferral {
       if (k < 0 || k >= nPre) continue;
       const y0 = rowPtr[k]!;
       const y1 = rowPtr[k + 1]!;
-      if (p.nEv > 0) this.flushRow(p, k, y0, y1);
-      propagateRowSweep(zPre, w, y0, y1, post, xPost, f(zPre.a + f(zPre.bPre * xPre[g]!)), acc, base, kick);
+      const pre = f(zPre.a + f(zPre.bPre * xPre[g]!));
+      if (p.host) p.host.row(pi, y0, y1, p.from[k]!, p.xFrom[k]!, p.spikedAtFrom[k]!, p.nEv > 0 ? 1 : 0, 1, pre);
+      else {
+        if (p.nEv > 0) this.flushRow(p, k, y0, y1);
+        propagateRowSweep(zPre, w, y0, y1, post, xPost, pre, acc, base, kick);
+      }
       p.from[k] = step;
       p.xFrom[k] = xPre[g]!;
       p.spikedAtFrom[k] = 1;
@@ -162,7 +206,10 @@ export class PairDeferral {
     for (const p of this.projs) {
       const { nPre, rowPtr, preOff, xPre, from, xFrom, spikedAtFrom } = p;
       for (let k = 0; k < nPre; k++) {
-        if (p.nEv > 0) this.flushRow(p, k, rowPtr[k]!, rowPtr[k + 1]!);
+        if (p.nEv > 0) {
+          if (p.host) p.host.row(p.pi, rowPtr[k]!, rowPtr[k + 1]!, from[k]!, p.xFrom[k]!, spikedAtFrom[k]!, 1, 0, 0);
+          else this.flushRow(p, k, rowPtr[k]!, rowPtr[k + 1]!);
+        }
         if (from[k] !== step) spikedAtFrom[k] = 0;
         from[k] = step;
         xFrom[k] = xPre[preOff + k]!;

@@ -12,9 +12,10 @@ import { createState, type CpuState } from './state.ts';
 import { plasticityPostSlice, plasticityPreRest, synapseSlicePass, wholeSlices } from './synapsePass.ts';
 import { traceUpdatePass } from './traceUpdate.ts';
 import { arenaOf } from './wasmKernels.ts';
+import { synapseKernelsOf } from './synapseKernels.ts';
 import { availableThreads, createThreadedState, ThreadPool, threadsFor } from './threads/pool.ts';
 import type { PartLayout } from './threads/part.ts';
-import { DEFER_MIN_SYNAPSES, PairDeferral } from '../../plasticity/pairDeferred.ts';
+import { DEFER_MIN_SYNAPSES, DEFER_MIN_SYNAPSES_WASM, PairDeferral } from '../../plasticity/pairDeferred.ts';
 
 /** CpuEngine.create's options: where it runs (Engine.device) and how many threads it may use (default: all cores). */
 export interface CpuEngineOptions {
@@ -54,8 +55,8 @@ export class CpuEngine implements Engine {
    */
   private frozenMeans: Map<number, number> | null = null;
   private frozenChecked: Set<number> | null = null;
-  /** Fewest synapses of a pair-STDP projection for advance() to defer its post updates (tests lower it). */
-  deferMinSynapses = DEFER_MIN_SYNAPSES;
+  /** Fewest synapses of a pair-STDP projection for advance() to defer its post updates (lower with the synapse kernels; tests lower it). */
+  deferMinSynapses: number;
 
   /**
    * A one-thread engine; CpuEngine.create() starts threads. `shared`: a state from createThreadedState (for
@@ -64,6 +65,7 @@ export class CpuEngine implements Engine {
   constructor(readonly net: BuiltNetwork, cpuName = 'CPU', shared?: CpuState, threadNote = '') {
     const d = net.derived;
     this.state = shared ?? createState(net);
+    this.deferMinSynapses = synapseKernelsOf(this.state) ? DEFER_MIN_SYNAPSES_WASM : DEFER_MIN_SYNAPSES;
     this.device = `cpu (JavaScript reference engine${arenaOf(this.state.v) ? ' + WebAssembly kernels' : ''}, ${cpuName}${threadNote})`;
     this.recorder = new Recorder(net);
     this.qStatic = Float64Array.from(d.projections, (p) => fixedIncrement(p.J, p.kick));
@@ -303,7 +305,7 @@ export class CpuEngine implements Engine {
    */
   beginDeferredPost(o: { minSynapses?: number; maxEpochSteps?: number; capacity?: number } = {}): boolean {
     if (this.pool || this.deferral) return false;
-    this.deferral = PairDeferral.create(this.net, this.state, this._step, o.minSynapses, o.maxEpochSteps, o.capacity);
+    this.deferral = PairDeferral.create(this.net, this.state, this._step, o.minSynapses, o.maxEpochSteps, o.capacity, synapseKernelsOf(this.state) ?? null);
     return this.deferral !== null;
   }
 

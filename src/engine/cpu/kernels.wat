@@ -1,5 +1,6 @@
-;; WebAssembly twins of the CPU engine's hottest loops: integrateFused (neuronUpdate.ts) and the decay
-;; loops of traceUpdatePass (traceUpdate.ts). Source of truth for src/engine/cpu/kernels.wasm.ts, which
+;; WebAssembly twins of the CPU engine's hottest loops: integrateFused (neuronUpdate.ts), the decay
+;; loops of traceUpdatePass (traceUpdate.ts), the static propagation and the pair-STDP row walk of the
+;; synapse passes (synapsePass.ts, pair.ts, pairDeferred.ts; arrays placed by synapseKernels.ts). Source of truth for src/engine/cpu/kernels.wasm.ts, which
 ;; `npx tsx scripts/build-wasm.ts` generates (test/unit/wasmKernels.test.ts checks that it is current).
 ;; Uses 128-bit SIMD (every browser with WebGPU has it, Node >= 16.4); without it the module does not
 ;; compile and the engine keeps its JavaScript path.
@@ -460,4 +461,174 @@
         (local.set $out (i32.add (local.get $out) (i32.const 4)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $l (i32.lt_u (local.get $i) (local.get $end))))))
+
+  ;; ---- synapse passes: static propagation and the pair-STDP row walk (synapseKernels.ts) ---------------
+  ;; propagate: synapse_propagate of a static projection (synapsePass.ts): for each spiker g (i32 at spk, nSpk
+  ;; of them) with lo <= g < hi, row k = g - lo (rowPtr i32, post i32: the CSR), acc[post[y]] += q (f64 at
+  ;; byte offset acc: the channel's base included). The accumulators hold exact integers, so these f64
+  ;; additions give the JS path's values (same order, too: spikers, then the row).
+  (func (export "propagate") (param $spk i32) (param $nSpk i32) (param $lo i32) (param $hi i32) (param $rowPtr i32) (param $post i32) (param $acc i32) (param $q f64)
+    (local $s i32) (local $k i32) (local $y i32) (local $y1 i32) (local $at i32)
+    (block $done
+      (br_if $done (i32.ge_s (local.get $s) (local.get $nSpk)))
+      (loop $spikers
+        (local.set $k (i32.sub (i32.load (i32.add (local.get $spk) (i32.shl (local.get $s) (i32.const 2)))) (local.get $lo)))
+        (if (i32.lt_u (local.get $k) (i32.sub (local.get $hi) (local.get $lo)))
+          (then
+            (local.set $y (i32.add (local.get $post) (i32.shl (i32.load (i32.add (local.get $rowPtr) (i32.shl (local.get $k) (i32.const 2)))) (i32.const 2))))
+            (local.set $y1 (i32.add (local.get $post) (i32.shl (i32.load offset=4 (i32.add (local.get $rowPtr) (i32.shl (local.get $k) (i32.const 2)))) (i32.const 2))))
+            (block $rowDone
+              (br_if $rowDone (i32.ge_u (local.get $y) (local.get $y1)))
+              (loop $row
+                (local.set $at (i32.add (local.get $acc) (i32.shl (i32.load (local.get $y)) (i32.const 3))))
+                (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (local.get $q)))
+                (local.set $y (i32.add (local.get $y) (i32.const 4)))
+                (br_if $row (i32.lt_u (local.get $y) (local.get $y1)))))))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br_if $spikers (i32.lt_s (local.get $s) (local.get $nSpk))))))
+
+  ;; pairRow: one row [y0, y1) of a pair-STDP projection, each synapse in turn (a synapse's updates read only
+  ;; its own weight, the traces and the log, so doing the whole row's flush first, then its propagation and
+  ;; pre update, as the JS path does, gives the same bits). Descriptor at byte offset $d (synapseKernels.ts
+  ;; writes it): i32 at d + 0 post, 4 w, 8 xPost, 12 acc (channel base included), 16 lastStep, 20 first,
+  ;; 24 evStep, 28 evTerm, 32 evNext, 36 xs, 40 xd (f32 scratch), 44 postOff, 48 gate, 52 clip, 56 dep (pre
+  ;; term), 60 dep (post term); f64 at d + 64 kick, 72 jMin, 80 jMax, 88 f(jMin), 96 f(jMax), pre term: 104
+  ;; eta, 112 f(eta * 1), 120 invJRef, 128 bPost; post term: 136 eta, 144 f(eta * 1), 152 invJRef, 160 a,
+  ;; 168 bPre; 176 the pre trace's decay. Every operation whose JS form is f(u op v) with a constant operand is
+  ;; done in f64 and demoted (the JS arithmetic exactly); f32 x f32 operations in f32 (see the header).
+  ;;  pending (pairDeferred.ts flushRow): post = post[y], j = post - postOff; if lastStep[j] >= F, the events
+  ;;   of j from step F on (first[j], evNext chain, evStep >= F) update w in step order, with the pre trace at
+  ;;   step F + m rebuilt into xs[m] (xs[0] = xFrom; xs[1] = f(f(xs[0] + 1) * decay) if spiked, else
+  ;;   f(xs[0] * decay); xs[m] = f(xs[m - 1] * decay)) and xd[m] = f(a + f(bPre * xs[m])):
+  ;;   gate && !(w > jMin && w < jMax): skip the event; drive = f(xd[m] + evTerm[e]);
+  ;;   w = f(w + f((dep ? f(eta * f(w * invJRef)) : f(eta)) * drive)); clip: w < jMin ? f(jMin) : w > jMax ? f(jMax) : w.
+  ;;  prop (pair.ts propagateRowSweep; pre = f(a + f(bPre * x_pre)) of the row): acc[post] += fixedIncrement(w,
+  ;;   kick) = nearest(f(w * kick) * 2^20) (f64.nearest: round half to even, as roundHalfEven); then unless
+  ;;   gated, drive = f(pre + f(bPost * xPost[post])) and w updated as above with the pre term's constants.
+  (func (export "pairRow") (param $d i32) (param $y0 i32) (param $y1 i32) (param $F i32) (param $xFrom f32) (param $spiked i32) (param $pending i32) (param $prop i32) (param $pre f64)
+    (local $post i32) (local $w i32) (local $xPost i32) (local $acc i32) (local $lastStep i32) (local $first i32)
+    (local $evStep i32) (local $evTerm i32) (local $evNext i32) (local $xs i32) (local $xd i32) (local $postOff i32)
+    (local $gate i32) (local $clip i32) (local $depPre i32) (local $depPost i32)
+    (local $kick f64) (local $jMin f64) (local $jMax f64) (local $jMinF f32) (local $jMaxF f32)
+    (local $etaPre f64) (local $etaFPre f32) (local $invPre f64) (local $bPost f64)
+    (local $etaPost f64) (local $etaFPost f32) (local $invPost f64) (local $a f64) (local $bPre f64) (local $decay f64)
+    (local $y i32) (local $p i32) (local $j i32) (local $e i32) (local $m i32) (local $nx i32) (local $at i32)
+    (local $wy f32) (local $wn f32) (local $x f32) (local $drive f32) (local $fac f32) (local $dirty i32)
+    (local.set $post (i32.load offset=0 (local.get $d)))
+    (local.set $w (i32.load offset=4 (local.get $d)))
+    (local.set $xPost (i32.load offset=8 (local.get $d)))
+    (local.set $acc (i32.load offset=12 (local.get $d)))
+    (local.set $lastStep (i32.load offset=16 (local.get $d)))
+    (local.set $first (i32.load offset=20 (local.get $d)))
+    (local.set $evStep (i32.load offset=24 (local.get $d)))
+    (local.set $evTerm (i32.load offset=28 (local.get $d)))
+    (local.set $evNext (i32.load offset=32 (local.get $d)))
+    (local.set $xs (i32.load offset=36 (local.get $d)))
+    (local.set $xd (i32.load offset=40 (local.get $d)))
+    (local.set $postOff (i32.load offset=44 (local.get $d)))
+    (local.set $gate (i32.load offset=48 (local.get $d)))
+    (local.set $clip (i32.load offset=52 (local.get $d)))
+    (local.set $depPre (i32.load offset=56 (local.get $d)))
+    (local.set $depPost (i32.load offset=60 (local.get $d)))
+    (local.set $kick (f64.load offset=64 (local.get $d)))
+    (local.set $jMin (f64.load offset=72 (local.get $d)))
+    (local.set $jMax (f64.load offset=80 (local.get $d)))
+    (local.set $jMinF (f32.demote_f64 (f64.load offset=88 (local.get $d))))
+    (local.set $jMaxF (f32.demote_f64 (f64.load offset=96 (local.get $d))))
+    (local.set $etaPre (f64.load offset=104 (local.get $d)))
+    (local.set $etaFPre (f32.demote_f64 (f64.load offset=112 (local.get $d))))
+    (local.set $invPre (f64.load offset=120 (local.get $d)))
+    (local.set $bPost (f64.load offset=128 (local.get $d)))
+    (local.set $etaPost (f64.load offset=136 (local.get $d)))
+    (local.set $etaFPost (f32.demote_f64 (f64.load offset=144 (local.get $d))))
+    (local.set $invPost (f64.load offset=152 (local.get $d)))
+    (local.set $a (f64.load offset=160 (local.get $d)))
+    (local.set $bPre (f64.load offset=168 (local.get $d)))
+    (local.set $decay (f64.load offset=176 (local.get $d)))
+    (local.set $y (local.get $y0))
+    (block $done
+      (br_if $done (i32.ge_s (local.get $y) (local.get $y1)))
+      (loop $syn
+        (local.set $wy (f32.load (i32.add (local.get $w) (i32.shl (local.get $y) (i32.const 2)))))
+        (local.set $p (i32.load (i32.add (local.get $post) (i32.shl (local.get $y) (i32.const 2)))))
+        ;; the synapse's pending post updates
+        (if (local.get $pending)
+          (then
+            (local.set $j (i32.shl (i32.sub (local.get $p) (local.get $postOff)) (i32.const 2)))
+            (if (i32.ge_s (i32.load (i32.add (local.get $lastStep) (local.get $j))) (local.get $F))
+              (then
+                (local.set $dirty (i32.const 1))
+                (local.set $e (i32.load (i32.add (local.get $first) (local.get $j))))
+                (block $found
+                  (loop $skip
+                    (br_if $found (i32.ge_s (i32.load (i32.add (local.get $evStep) (i32.shl (local.get $e) (i32.const 2)))) (local.get $F)))
+                    (local.set $e (i32.load (i32.add (local.get $evNext) (i32.shl (local.get $e) (i32.const 2)))))
+                    (br $skip)))
+                (block $events
+                  (loop $event
+                    (local.set $m (i32.sub (i32.load (i32.add (local.get $evStep) (i32.shl (local.get $e) (i32.const 2)))) (local.get $F)))
+                    ;; the pre trace at steps F .. F + m
+                    (block $built
+                      (loop $build
+                        (br_if $built (i32.gt_s (local.get $nx) (local.get $m)))
+                        (if (i32.eqz (local.get $nx))
+                          (then (local.set $x (local.get $xFrom)))
+                          (else
+                            (local.set $x (f32.demote_f64 (f64.mul
+                              (f64.promote_f32
+                                (if (result f32) (i32.and (i32.eq (local.get $nx) (i32.const 1)) (i32.ne (local.get $spiked) (i32.const 0)))
+                                  (then (f32.add (f32.load (local.get $xs)) (f32.const 1)))
+                                  (else (f32.load (i32.add (local.get $xs) (i32.shl (i32.sub (local.get $nx) (i32.const 1)) (i32.const 2)))))))
+                              (local.get $decay))))))
+                        (f32.store (i32.add (local.get $xs) (i32.shl (local.get $nx) (i32.const 2))) (local.get $x))
+                        (f32.store (i32.add (local.get $xd) (i32.shl (local.get $nx) (i32.const 2)))
+                          (f32.demote_f64 (f64.add (local.get $a) (f64.promote_f32 (f32.demote_f64 (f64.mul (local.get $bPre) (f64.promote_f32 (local.get $x))))))))
+                        (local.set $nx (i32.add (local.get $nx) (i32.const 1)))
+                        (br $build)))
+                    (block $skipEvent
+                      (br_if $skipEvent (i32.and (local.get $gate)
+                        (i32.eqz (i32.and (f64.gt (f64.promote_f32 (local.get $wy)) (local.get $jMin)) (f64.lt (f64.promote_f32 (local.get $wy)) (local.get $jMax))))))
+                      (local.set $drive (f32.add
+                        (f32.load (i32.add (local.get $xd) (i32.shl (local.get $m) (i32.const 2))))
+                        (f32.load (i32.add (local.get $evTerm) (i32.shl (local.get $e) (i32.const 2))))))
+                      (local.set $fac (if (result f32) (local.get $depPost)
+                        (then (f32.demote_f64 (f64.mul (local.get $etaPost) (f64.promote_f32 (f32.demote_f64 (f64.mul (f64.promote_f32 (local.get $wy)) (local.get $invPost)))))))
+                        (else (local.get $etaFPost))))
+                      (local.set $wn (f32.add (local.get $wy) (f32.mul (local.get $fac) (local.get $drive))))
+                      (if (local.get $clip)
+                        (then
+                          (if (f64.lt (f64.promote_f32 (local.get $wn)) (local.get $jMin))
+                            (then (local.set $wn (local.get $jMinF)))
+                            (else (if (f64.gt (f64.promote_f32 (local.get $wn)) (local.get $jMax)) (then (local.set $wn (local.get $jMaxF))))))))
+                      (local.set $wy (local.get $wn)))
+                    (local.set $e (i32.load (i32.add (local.get $evNext) (i32.shl (local.get $e) (i32.const 2)))))
+                    (br_if $event (i32.ge_s (local.get $e) (i32.const 0)))))))))
+        ;; propagation (from the weight after the pending updates) and the pre-spike update
+        (if (local.get $prop)
+          (then
+            (local.set $at (i32.add (local.get $acc) (i32.shl (local.get $p) (i32.const 3))))
+            (f64.store (local.get $at) (f64.add (f64.load (local.get $at))
+              (f64.nearest (f64.mul (f64.promote_f32 (f32.demote_f64 (f64.mul (f64.promote_f32 (local.get $wy)) (local.get $kick)))) (f64.const 1048576)))))
+            (block $gated
+              (br_if $gated (i32.and (local.get $gate)
+                (i32.eqz (i32.and (f64.gt (f64.promote_f32 (local.get $wy)) (local.get $jMin)) (f64.lt (f64.promote_f32 (local.get $wy)) (local.get $jMax))))))
+              (local.set $drive (f32.demote_f64 (f64.add (local.get $pre)
+                (f64.promote_f32 (f32.demote_f64 (f64.mul (local.get $bPost) (f64.promote_f32 (f32.load (i32.add (local.get $xPost) (i32.shl (local.get $p) (i32.const 2)))))))))))
+              (local.set $fac (if (result f32) (local.get $depPre)
+                (then (f32.demote_f64 (f64.mul (local.get $etaPre) (f64.promote_f32 (f32.demote_f64 (f64.mul (f64.promote_f32 (local.get $wy)) (local.get $invPre)))))))
+                (else (local.get $etaFPre))))
+              (local.set $wn (f32.add (local.get $wy) (f32.mul (local.get $fac) (local.get $drive))))
+              (if (local.get $clip)
+                (then
+                  (if (f64.lt (f64.promote_f32 (local.get $wn)) (local.get $jMin))
+                    (then (local.set $wn (local.get $jMinF)))
+                    (else (if (f64.gt (f64.promote_f32 (local.get $wn)) (local.get $jMax)) (then (local.set $wn (local.get $jMaxF))))))))
+              (local.set $wy (local.get $wn)))))
+        ;; stored when something may have changed it (a flush alone leaves untouched weights' cache lines clean)
+        (if (i32.or (local.get $prop) (local.get $dirty))
+          (then
+            (f32.store (i32.add (local.get $w) (i32.shl (local.get $y) (i32.const 2))) (local.get $wy))
+            (local.set $dirty (i32.const 0))))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br_if $syn (i32.lt_s (local.get $y) (local.get $y1))))))
 )

@@ -2,20 +2,29 @@
 import type { BuiltNetwork } from '../../network/network.ts';
 import { createStateLayout, type Alloc, type StateLayout } from '../state.ts';
 import { KernelArena } from './wasmKernels.ts';
+import { attachSynapseKernels, planBytes, synapsePlan } from './synapseKernels.ts';
 
 export type CpuState = StateLayout;
 
 /**
  * Fresh state from the built network (V from the seed, everything else zero). The arrays the WebAssembly
- * kernels work on (v, refr, current, acc, traces, spikes) live in one KernelArena's memory when WebAssembly
- * is available (see wasmKernels.ts); otherwise they are ordinary typed arrays and the passes use JavaScript.
+ * kernels work on (v, refr, current, acc, traces, spikes; and the synapse kernels' CSR copies and pair-STDP
+ * weights, synapseKernels.ts) live in one KernelArena's memory when WebAssembly is available (see
+ * wasmKernels.ts); otherwise they are ordinary typed arrays and the passes use JavaScript.
  */
 export function createState(net: BuiltNetwork): CpuState {
   const d = net.derived;
   const N = d.N;
   const nC = d.channels.length;
-  const arena = KernelArena.create(KernelArena.bytesFor([4 * N, 4 * N, 4 * nC * N, 8 * nC * N, 4 * N, ...d.traces.map(() => 4 * N)]));
-  return createStateLayout(net, arena ? (ctor, n) => arena.alloc(ctor, n) : undefined);
+  const stateBytes = [4 * N, 4 * N, 4 * nC * N, 8 * nC * N, 4 * N, ...d.traces.map(() => 4 * N)];
+  // with the synapse kernels' arrays (synapseKernels.ts) when that memory can be had, else without
+  const plan = synapsePlan(net);
+  let arena = plan.length ? KernelArena.create(KernelArena.bytesFor([...stateBytes, ...planBytes(plan)])) : null;
+  const withSynapses = arena !== null;
+  arena ??= KernelArena.create(KernelArena.bytesFor(stateBytes));
+  const st = createStateLayout(net, arena ? (ctor, n) => arena.alloc(ctor, n) : undefined);
+  if (arena && withSynapses) attachSynapseKernels(net, st, arena, plan);
+  return st;
 }
 
 /**

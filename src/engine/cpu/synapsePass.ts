@@ -13,6 +13,7 @@ import { arrivalView } from './spikeHistory.ts';
 import type { PairDeferral } from '../../plasticity/pairDeferred.ts';
 import { proceduralSpikes } from '../../network/procedural.ts';
 import { heteroPost, heteroPropagatePre, isHeteroDelayed } from './heteroDelayed.ts';
+import { synapseKernelsOf } from './synapseKernels.ts';
 
 /** Per projection, the whole projection as one slice (one thread). */
 export function wholeSlices(net: BuiltNetwork): SynapseSlice[] {
@@ -77,6 +78,7 @@ export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float
   const d = net.derived;
   const N = d.N;
   const { acc } = st;
+  const kern = synapseKernelsOf(st); // the WebAssembly walks (synapseKernels.ts), where the state has them
   for (const pr of d.projections) {
     if (pr.pre.kind !== 'population') continue;
     const sl = slices[pr.index]!;
@@ -99,7 +101,7 @@ export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float
     if (act && act.fam.cpuPropagatePre) {
       if (which === 'plain') continue;
       if (deferral?.has(pr.index)) deferral.propagatePre(pr.index, spikes, nSpikes, step, acc, base, kick);
-      else act.fam.cpuPropagatePre(act.a, sv, sl, acc, base, kick);
+      else if (!(act.fam.name === 'pair' && kern?.propagatePre(pr.index, spikes, nSpikes, sl.rowStart, sl.rowEnd))) act.fam.cpuPropagatePre(act.a, sv, sl, acc, base, kick);
       continue;
     }
     if (which === 'fused') continue;
@@ -107,6 +109,8 @@ export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float
       proceduralSpikes(net.csr[pr.index]!, pr, spikes, nSpikes, acc, base, qStatic[pr.index]!, sl.postLo, sl.postHi);
       continue;
     }
+    const whole = sl.postLo === 0 && sl.postHi === N;
+    if (!pr.plastic && whole && kern?.propagateStatic(pr.index, spikes, nSpikes, base, qStatic[pr.index]!)) continue;
     const post = net.csr[pr.index]!.post;
     const { rowStart, rowEnd } = sl;
     const lo = pr.pre.offset;

@@ -16,6 +16,8 @@ interface KernelExports {
   joinDecay(cur: number, acc: number, n: number, dec: number): number;
   exBlock(v: number, ex: number, n: number, vT: number, invDT: number, gLdT: number): void;
   noise(out: number, seed: number, stream: number, step: number, start: number, n: number): void;
+  propagate(spk: number, nSpk: number, lo: number, hi: number, rowPtr: number, post: number, acc: number, q: number): void;
+  pairRow(desc: number, y0: number, y1: number, F: number, xFrom: number, spiked: number, pending: number, prop: number, pre: number): void;
 }
 
 /** Memory layout (kernels.wat's header): expF32's tables, the input-channel table, the neuron kernel's
