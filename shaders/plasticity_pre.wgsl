@@ -48,7 +48,7 @@ fn plasticity_pre_arrivals(w: u32, nw: u32, lid: u32, step: u32) {
       if (i32(step) < pj.startStep) {
         continue;
       }
-      for (var L = pj.arrivalLagMin; L <= lag; L++) {
+      for (var L = pj.delayMin - 1u; L <= lag; L++) {
         let n = lag_count(step, L);
         for (var s = w; s < n; s += nw) {
           let g = lag_at(step, L, s);

@@ -145,7 +145,7 @@ fn propagate_row(j: u32, k: u32, lid: u32, step: u32) {
 // Delayed spike-driven plasticity (axonal-delay convention, docs/trials-delays.md): projection j with arrivalLag L
 // delivers, undelayed, the spikers of step - L (the history, state.wgsl) at `step`. Worker w of nw takes
 // arrivals w, w + nw, ... (plasticity_pre_arrivals the same ones, with the same thread per synapse). Per-synapse
-// delays (proj_hetero): each lag L of [arrivalLagMin, arrivalLag] in turn, over its synapses of delay L + 1.
+// delays (proj_hetero): each lag L of [delayMin - 1, arrivalLag] in turn, over its synapses of delay L + 1.
 fn propagate_arrivals(w: u32, nw: u32, lid: u32, step: u32) {
   if (P.histSlots == 0u) {
     return;
@@ -157,7 +157,7 @@ fn propagate_arrivals(w: u32, nw: u32, lid: u32, step: u32) {
       continue;
     }
     if (proj_hetero(j)) {
-      for (var L = pj.arrivalLagMin; L <= lag; L++) {
+      for (var L = pj.delayMin - 1u; L <= lag; L++) {
         let n = lag_count(step, L);
         for (var s = w; s < n; s += nw) {
           let k = lag_at(step, L, s) - pj.preOffset;

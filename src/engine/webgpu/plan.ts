@@ -401,7 +401,6 @@ export class GpuPlan {
           procedural: p.procedural,
           tableLen: p.tableLen,
           arrivalLag: pr.arrivalLag,
-          arrivalLagMin: pr.arrivalLagMin,
           lagTraces0: lagTraces(pr.preTraceByLag, 0),
           lagTraces1: lagTraces(pr.preTraceByLag, 1),
           onPre: term(r?.onPre),
@@ -475,7 +474,7 @@ export class GpuPlan {
 export { Params };
 
 /**
- * Word `word` (0, 1) of ProjParams.lagTraces0/1: the pre trace group of lag arrivalLagMin + i in bits
+ * Word `word` (0, 1) of ProjParams.lagTraces0/1: the pre trace group of lag arrivalLagMin + i (= delayMin - 1 + i) in bits
  * LAG_TRACE_BITS * i.. of word floor(i / 8) (per-synapse delays with spike-driven plasticity; 0 otherwise).
  */
 function lagTraces(byLag: readonly number[], word: 0 | 1): number {
