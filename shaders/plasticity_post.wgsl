@@ -13,6 +13,15 @@ fn plasticity_post_spiker(g: u32, lid: u32, step: u32) {
     let pre_trace = P.trOff + pj.preTrace * P.N;
     let term = pj.onPost;
     let end = graph_at(pj.colOff + c + 1u);
+    if (proj_hetero(j)) {
+      // per-synapse delays (heteroPost): each synapse reads the pre trace of its own lag, delay - 1
+      for (var e = graph_at(pj.colOff + c) + lid; e < end; e += ROW_THREADS) {
+        let wi = graph_at(P.colWOff + e);
+        let tr = lag_trace(j, syn_delay(j, wi - pj.wOff + pj.synOff) - 1u);
+        weight_set(wi, apply_term(j, term, weight_at(wi), fstate[P.trOff + tr * P.N + graph_at(P.colPreOff + e)], x_post));
+      }
+      continue;
+    }
     for (var e = graph_at(pj.colOff + c) + lid; e < end; e += ROW_THREADS) {
       let wi = graph_at(P.colWOff + e);
       weight_set(wi, apply_term(j, term, weight_at(wi), fstate[pre_trace + graph_at(P.colPreOff + e)], x_post));

@@ -32,7 +32,8 @@ fn plasticity_pre_row(j: u32, k: u32, g: u32, lid: u32, step: u32) {
 }
 
 // Delayed spike-driven plasticity: the pre-spike update at the arrival (the spikers of step - arrivalLag, as
-// propagate_arrivals walks them); x_pre is the projection's trace of arrivals (a lagged trace group).
+// propagate_arrivals walks them); x_pre is the projection's trace of arrivals (a lagged trace group). Per-synapse
+// delays: each lag L in turn, its synapses of delay L + 1 with the trace group of lag L (heteroPropagatePre).
 fn plasticity_pre_arrivals(w: u32, nw: u32, lid: u32, step: u32) {
   if (P.histSlots == 0u) {
     return;
@@ -43,6 +44,22 @@ fn plasticity_pre_arrivals(w: u32, nw: u32, lid: u32, step: u32) {
     if (lag == 0u || pj.plastic == 0u) {
       continue;
     }
+    if (proj_hetero(j)) {
+      if (i32(step) < pj.startStep) {
+        continue;
+      }
+      for (var L = pj.delayMin - 1u; L <= lag; L++) {
+        let n = lag_count(step, L);
+        for (var s = w; s < n; s += nw) {
+          let g = lag_at(step, L, s);
+          let k = g - pj.preOffset;
+          if (k < pj.preSize) {
+            plasticity_pre_row_lag(j, k, g, lid, L);
+          }
+        }
+      }
+      continue;
+    }
     let n = hist_count(step, lag);
     for (var s = w; s < n; s += nw) {
       let g = hist_at(step, lag, s);
@@ -51,6 +68,24 @@ fn plasticity_pre_arrivals(w: u32, nw: u32, lid: u32, step: u32) {
         plasticity_pre_row(j, k, g, lid, step);
       }
     }
+  }
+}
+
+// The onPre term on row k (presynaptic neuron g) of a projection with per-synapse delays at lag L: its synapses of
+// delay L + 1, with the pre trace of lag L (the same thread per synapse as propagate_row_lag).
+fn plasticity_pre_row_lag(j: u32, k: u32, g: u32, lid: u32, lag: u32) {
+  let pj = &P.projs[j];
+  let x_pre = fstate[P.trOff + lag_trace(j, lag) * P.N + g];
+  let post_trace = P.trOff + pj.postTrace * P.N;
+  let term = pj.onPre;
+  let w_base = pj.wOff - pj.synOff;
+  let end = graph_at(pj.rowOff + k + 1u);
+  for (var y = graph_at(pj.rowOff + k) + lid; y < end; y += ROW_THREADS) {
+    if (syn_delay(j, y) != lag + 1u) {
+      continue;
+    }
+    let wi = w_base + y;
+    weight_set(wi, apply_term(j, term, weight_at(wi), x_pre, fstate[post_trace + graph_at(P.postOff + y)]));
   }
 }
 

@@ -176,3 +176,43 @@ fn hist_bit_set(i: u32, step: u32, spiked: bool) {
   let w = bitcast<u32>(istate[at]);
   istate[at] = bitcast<i32>(select(w & ~m, w | m, spiked));
 }
+
+// Per-synapse delays on a spike-driven plastic projection (twin of src/engine/cpu/heteroDelayed.ts): projection j
+// walks every lag L in [delayMin - 1, arrivalLag] (DerivedProjection.arrivalLagMin..arrivalLag); at lag L only its
+// synapses of delay L + 1 take part, with the pre trace group of lag L (ProjParams.lagTraces0/1, LAG_TRACE_BITS per
+// lag). One delay per projection: L = arrivalLag only.
+fn proj_hetero(j: u32) -> bool {
+  return P.projs[j].arrivalLag != 0u && P.projs[j].delayMax != P.projs[j].delayMin;
+}
+
+// Synapse y's (global graph id) delay in steps, per-synapse delays only.
+fn syn_delay(j: u32, y: u32) -> u32 {
+  return graph_at(P.projs[j].delayOff + y - P.projs[j].synOff);
+}
+
+// The pre trace group of lag L of projection j (per-synapse delays, proj_hetero; else its preTrace).
+fn lag_trace(j: u32, lag: u32) -> u32 {
+  let pj = &P.projs[j];
+  if (!proj_hetero(j)) {
+    return pj.preTrace;
+  }
+  let per = 32u / LAG_TRACE_BITS;
+  let i = lag - (pj.delayMin - 1u);
+  let word = select(pj.lagTraces0, pj.lagTraces1, i >= per);
+  return (word >> (LAG_TRACE_BITS * (i % per))) & ((1u << LAG_TRACE_BITS) - 1u);
+}
+
+// Spikers of step `step - lag` for lag >= 0 (lag 0: this step's list; else the history).
+fn lag_count(step: u32, lag: u32) -> u32 {
+  if (lag == 0u) {
+    return spike_count();
+  }
+  return hist_count(step, lag);
+}
+
+fn lag_at(step: u32, lag: u32, s: u32) -> u32 {
+  if (lag == 0u) {
+    return spike_at(s);
+  }
+  return hist_at(step, lag, s);
+}

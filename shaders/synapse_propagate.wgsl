@@ -144,7 +144,8 @@ fn propagate_row(j: u32, k: u32, lid: u32, step: u32) {
 
 // Delayed spike-driven plasticity (axonal-delay convention, docs/trials-delays.md): projection j with arrivalLag L
 // delivers, undelayed, the spikers of step - L (the history, state.wgsl) at `step`. Worker w of nw takes
-// arrivals w, w + nw, ... (plasticity_pre_arrivals the same ones, with the same thread per synapse).
+// arrivals w, w + nw, ... (plasticity_pre_arrivals the same ones, with the same thread per synapse). Per-synapse
+// delays (proj_hetero): each lag L of [delayMin - 1, arrivalLag] in turn, over its synapses of delay L + 1.
 fn propagate_arrivals(w: u32, nw: u32, lid: u32, step: u32) {
   if (P.histSlots == 0u) {
     return;
@@ -155,6 +156,18 @@ fn propagate_arrivals(w: u32, nw: u32, lid: u32, step: u32) {
     if (lag == 0u) {
       continue;
     }
+    if (proj_hetero(j)) {
+      for (var L = pj.delayMin - 1u; L <= lag; L++) {
+        let n = lag_count(step, L);
+        for (var s = w; s < n; s += nw) {
+          let k = lag_at(step, L, s) - pj.preOffset;
+          if (k < pj.preSize) {
+            propagate_row_lag(j, k, lid, step, L);
+          }
+        }
+      }
+      continue;
+    }
     let n = hist_count(step, lag);
     for (var s = w; s < n; s += nw) {
       let k = hist_at(step, lag, s) - pj.preOffset;
@@ -162,6 +175,23 @@ fn propagate_arrivals(w: u32, nw: u32, lid: u32, step: u32) {
         propagate_row(j, k, lid, step);
       }
     }
+  }
+}
+
+// Per-synapse delays with spike-driven plasticity: row k of plastic projection j at lag L, its synapses of delay
+// L + 1 only (the others of the row arrive at other steps), with the weight before this step's update.
+fn propagate_row_lag(j: u32, k: u32, lid: u32, step: u32, lag: u32) {
+  let pj = &P.projs[j];
+  let base = pj.channel * P.N;
+  let w_base = pj.wOff - pj.synOff;
+  let kick = pj.kick;
+  let end = graph_at(pj.rowOff + k + 1u);
+  for (var y = graph_at(pj.rowOff + k) + lid; y < end; y += ROW_THREADS) {
+    if (syn_delay(j, y) != lag + 1u) {
+      continue;
+    }
+    let at = base + graph_at(P.postOff + y);
+    acc_add(at, fixed_increment(weight_at(w_base + y), kick, at, step), step);
   }
 }
 

@@ -34,11 +34,11 @@ describe('layout schema (host)', () => {
   it('follows the WGSL rules: sizes and offsets pinned', () => {
     expect([Term.size, Term.align]).toEqual([32, 16]);
     expect([PopParams.size, ChannelParams.size, TraceParams.size, InputParams.size, SignalParams.size]).toEqual([112, 48, 16, 64, 16]); // PopParams: 26 scalars (adaptive LIF: adaptCh, adaptKick, noiseAmp; declared neuron state: stateOff, istateOff), 104 bytes rounded to 16; ChannelParams: 4 fields + synapse model, stateOff, istateOff, p0, p1 (36 bytes rounded to 16)
-    expect(field(ProjParams, 'onPre').offset).toBe(128); // 30 scalars (120 bytes; delays: delayMin, delayMax, delayOff, arrivalLag), then @align(16)
-    expect(field(ProjParams, 'onPost').offset).toBe(160);
-    expect(ProjParams.size).toBe(192);
+    expect(field(ProjParams, 'onPre').offset).toBe(144); // 34 scalars (136 bytes; delays: delayMin, delayMax, delayOff, arrivalLag, lagTraces0/1), then @align(16)
+    expect(field(ProjParams, 'onPost').offset).toBe(176);
+    expect(ProjParams.size).toBe(208);
     expect(field(Params, 'pops').offset % 16).toBe(0);
-    expect(Params.size).toBe(field(Params, 'projs').offset + MAX_PROJ * 192);
+    expect(Params.size).toBe(field(Params, 'projs').offset + MAX_PROJ * 208);
     expect(field(Ctl, 'nSpikes').offset).toBe(8);
     expect(field(Ctl, 'stopStep').offset).toBe(52); // the resident schedule's stop step (issue 19)
     expect(field(Ctl, 'list').offset).toBe(56);

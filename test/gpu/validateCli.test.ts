@@ -14,14 +14,16 @@ function run(cmd: string, args: string[]): Promise<{ stdout: string; status: num
 }
 
 describe('plasticnet validate', () => {
-  it('--quick: whole-run spike counts GPU vs CPU identical on the resident and fused schedules, table printed, exit 0', { timeout: 600_000 }, async () => {
+  it('--quick: whole-run spike counts GPU vs CPU identical on the resident and fused schedules, table printed, exit 0', { timeout: 900_000 }, async () => {
     // tsx's CLI through this Node binary, not `npx` (the GPU machines carry node and node_modules only).
     const r = await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli/main.ts', 'validate', '--quick']);
     expect(r.stdout).toContain('check');
     expect(r.stdout).toContain('max error');
-    expect(r.stdout).toMatch(/all 11 checks passed/); // 5 exact checks (incl. adaptive LIF + noise, delayed iSTDP) x (resident, fused), and the batch row
+    expect(r.stdout).toMatch(/all 13 checks passed/); // 6 exact checks (incl. adaptive LIF + noise, delayed iSTDP, per-synapse delays) x (resident, fused), and the batch row
     expect(r.stdout).toMatch(/delayed iSTDP.*identical \[resident\] +0 +0 +ok/);
     expect(r.stdout).toMatch(/delayed iSTDP.*identical \[fused\] +0 +0 +ok/);
+    expect(r.stdout).toMatch(/iSTDP with per-synapse delays.*identical \[resident\] +0 +0 +ok/);
+    expect(r.stdout).toMatch(/iSTDP with per-synapse delays.*identical \[fused\] +0 +0 +ok/);
     expect(r.stdout).toMatch(/batch of 3 \(seeds 7, 8, 9\) in one dispatch.*\[batch\] +0 +0 +ok/);
     expect(r.stdout).toMatch(/adaptive LIF \+ noise.*identical \[resident\] +0 +0 +ok/);
     expect(r.stdout).toMatch(/adaptive LIF \+ noise.*identical \[fused\] +0 +0 +ok/);

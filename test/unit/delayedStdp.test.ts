@@ -126,11 +126,17 @@ describe('STDP with delays: updates at the arrival time (NEST convention)', () =
     expect(() => pairSpec(rule, 20, { min_ms: 0.1, max_ms: 6.4 })).not.toThrow();
   });
 
-  it('the WebGPU engine runs a delayed STDP projection (its twin: test/gpu/delayedStdp.test.ts), refuses per-synapse delays by name', () => {
+  it('the WebGPU engine runs delayed STDP, per-synapse delays too (test/gpu/delayedStdp, heteroDelayedStdp), refuses more lags than MAX_TRACES holds by name', () => {
     const rule = rules[0]![1];
     expect(gpuUnsupportedModels(buildNetwork(derive(pairSpec(rule, 20, { min_ms: 0.3, max_ms: 0.3 }))))).toEqual([]);
-    // per-synapse delays with STDP: CPU only (auto picks the CPU)
-    expect(gpuUnsupportedModels(buildNetwork(derive(pairSpec(rule, 20, { min_ms: 0.2, max_ms: 0.5 }))))).toEqual(["projection 'B<-A' (spike-driven plasticity with per-synapse delays of 2..5 steps: CPU only for now)"]);
+    expect(gpuUnsupportedModels(buildNetwork(derive(pairSpec(rule, 20, { min_ms: 0.2, max_ms: 0.5 }))))).toEqual([]);
+    // 15 lags + the post trace fit the 16 trace groups; 16 lags do not (auto picks the CPU, which runs up to 64)
+    expect(gpuUnsupportedModels(buildNetwork(derive(pairSpec(rule, 20, { min_ms: 0.1, max_ms: 1.5 }))))).toEqual([]);
+    const wide = buildNetwork(derive(pairSpec(rule, 20, { min_ms: 0.1, max_ms: 1.6 })));
+    expect(wide.derived.traces.length).toBe(17);
+    expect(gpuUnsupportedModels(wide)).toEqual([
+      'projections[0].delay (1..16 steps: on the WebGPU engine, per-synapse delays with spike-driven plasticity take one pre trace group per delay (16 here) and the network\'s 17 trace groups exceed MAX_TRACES = 16: fewer distinct delays, or --backend cpu)',
+    ]);
   });
 });
 

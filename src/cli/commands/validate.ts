@@ -37,9 +37,9 @@ function small(spec: NetworkSpec, N: number, T_s: number): NetworkSpec {
   return { ...spec, N, T_s, recording: { ...spec.recording, statsStart_s: 0, rasterNeurons: N } };
 }
 
-/** The spec with projection post<-pre delayed by `steps` steps (one delay for the projection). */
-function delayed(spec: NetworkSpec, pre: string, post: string, steps: number): NetworkSpec {
-  const delay = { min_ms: steps * spec.dt_ms, max_ms: steps * spec.dt_ms };
+/** The spec with projection post<-pre delayed by `steps` steps (one delay), or per synapse by maxSteps..steps drawn at build. */
+function delayed(spec: NetworkSpec, pre: string, post: string, steps: number, maxSteps = steps): NetworkSpec {
+  const delay = { min_ms: steps * spec.dt_ms, max_ms: maxSteps * spec.dt_ms };
   return { ...spec, projections: spec.projections.map((p) => (p.pre === pre && p.post === post ? { ...p, delay } : p)) };
 }
 
@@ -56,6 +56,8 @@ async function wholeRunChecks(long: boolean): Promise<Row[]> {
     ['adaptive LIF + noise (Soldado Fig 7 network), N = 500, 200 ms: spike counts per neuron identical', soldadoDrivenNetwork(500, 0.2)],
     // iSTDP with a synaptic delay on E<-I (axonal-delay convention: updates at the arrival, docs/trials-delays.md).
     ['delayed iSTDP (E<-I, 5 steps), N = 500, 200 ms: spike counts per neuron identical', small(delayed(fig3IstdpEi(), 'I', 'E', 5), 500, 0.2)],
+    // The same with per-synapse delays drawn in 1..4 steps (one pre trace group per delay; lag 0 reads the step's own spikers).
+    ['iSTDP with per-synapse delays (E<-I, 1..4 steps), N = 500, 200 ms: spike counts per neuron identical', small(delayed(fig3IstdpEi(), 'I', 'E', 1, 4), 500, 0.2)],
   ];
   // The SOM single neuron: 1000 Poisson sources modulated by 8 filtered-noise signals, iSTDP on I inputs.
   if (long) exact.push(['Vogels SOM single neuron (modulated sources), 300 ms: spike counts per neuron identical', { ...vogelsSingle({ T_s: 0.3 }), recording: { ...vogelsSingle().recording, statsStart_s: 0 } }]);

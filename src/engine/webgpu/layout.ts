@@ -21,6 +21,11 @@ import {
 export const MAX_POPS = 20;
 export const MAX_CHANNELS = 24; // at most 32: PopParams.condMask has one bit per channel
 export const MAX_TRACES = 16;
+/** Bits per pre trace group index in ProjParams.lagTraces0/1 (per-synapse delays): 16 groups in 4 bits, 16 lags in two words. */
+export const LAG_TRACE_BITS = 4;
+/** Lags of one projection the two lagTraces words hold: a lag each has its own trace group, so at most MAX_TRACES. */
+export const MAX_LAG_TRACES = 64 / LAG_TRACE_BITS;
+if (MAX_TRACES > 2 ** LAG_TRACE_BITS || MAX_TRACES > MAX_LAG_TRACES) throw new Error('layout.ts: MAX_TRACES outgrows ProjParams.lagTraces0/1 (LAG_TRACE_BITS)');
 export const MAX_INPUTS = 4;
 export const MAX_PROJ = 24;
 export const MAX_SIGNALS = 4;
@@ -177,6 +182,8 @@ export const ProjParams = struct(
     ['procedural', u32, '0: stored rows; procedural (storage): 1 row regenerated against the skip table at rowOff, 2 p = 1 (every post), 3 p = 0'],
     ['tableLen', u32, 'procedural 1: survival thresholds at rowOff'],
     ['arrivalLag', u32, '> 0: delayed spike-driven plasticity (axonal-delay convention): runs undelayed on the spikers of step - arrivalLag (the spike history), not through the ring'],
+    ['lagTraces0', u32, 'arrivalLag > 0 and delayMax > delayMin (per-synapse delays with spike-driven plasticity): pre trace group of lag delayMin - 1 + i in bits 4i..4i+3 (i < 8; LAG_TRACE_BITS)'],
+    ['lagTraces1', u32, 'the same for i in 8..15'],
     ['onPre', Term, 'applied to the row of a presynaptic spiker'],
     ['onPost', Term, 'applied to the column of a postsynaptic spiker'],
   ],
@@ -335,6 +342,7 @@ export function layoutWgsl(chunks: ChunkCounts = SINGLE_CHUNKS): string {
     `const MAX_POPS: u32 = ${MAX_POPS}u;`,
     `const MAX_CHANNELS: u32 = ${MAX_CHANNELS}u;`,
     `const MAX_TRACES: u32 = ${MAX_TRACES}u;`,
+    `const LAG_TRACE_BITS: u32 = ${LAG_TRACE_BITS}u;`,
     `const MAX_INPUTS: u32 = ${MAX_INPUTS}u;`,
     `const MAX_PROJ: u32 = ${MAX_PROJ}u;`,
     `const MAX_SIGNALS: u32 = ${MAX_SIGNALS}u;`,

@@ -15,6 +15,7 @@ import {
   MAX_PROJ,
   MAX_SIGNALS,
   MAX_TRACES,
+  LAG_TRACE_BITS,
   Ctl,
   Params,
   REDUCE_BLOCK,
@@ -22,6 +23,7 @@ import {
   type BufferName,
 } from './layout.ts';
 import { field, type HostValue } from './schema.ts';
+import { SpecError, type SpecIssue } from '../../model/validate.ts';
 
 const F32_MAX = 3.4028234663852886e38;
 /** Words of the host block through which offset-shifted graph sections are streamed (16 MiB). */
@@ -103,6 +105,8 @@ export class GpuPlan {
       throw new Error(`the WebGPU engine cannot run plasticity rule '${r.rule}' (family '${r.family}' is CPU only): use --backend cpu`);
     }
     const d = net.derived;
+    const tooManyLags = heteroStdpTooLarge(net);
+    if (tooManyLags.length) throw new SpecError(tooManyLags);
     const unsupported = gpuUnsupportedModels(net);
     if (unsupported.length) throw new Error(`the WebGPU engine cannot run ${unsupported.join(', ')}: use --backend cpu`);
     const N = (this.N = d.N);
@@ -397,6 +401,8 @@ export class GpuPlan {
           procedural: p.procedural,
           tableLen: p.tableLen,
           arrivalLag: pr.arrivalLag,
+          lagTraces0: lagTraces(pr.preTraceByLag, 0),
+          lagTraces1: lagTraces(pr.preTraceByLag, 1),
           onPre: term(r?.onPre),
           onPost: term(r?.onPost),
         };
@@ -468,15 +474,42 @@ export class GpuPlan {
 export { Params };
 
 /**
+ * Word `word` (0, 1) of ProjParams.lagTraces0/1: the pre trace group of lag arrivalLagMin + i (= delayMin - 1 + i) in bits
+ * LAG_TRACE_BITS * i.. of word floor(i / 8) (per-synapse delays with spike-driven plasticity; 0 otherwise).
+ */
+function lagTraces(byLag: readonly number[], word: 0 | 1): number {
+  const per = 32 / LAG_TRACE_BITS;
+  let w = 0;
+  for (let i = word * per; i < Math.min(byLag.length, (word + 1) * per); i++) w |= byLag[i]! << (LAG_TRACE_BITS * (i - word * per));
+  return w >>> 0;
+}
+
+/**
+ * Spike-driven plastic projections with per-synapse delays whose pre trace groups (one per lag,
+ * DerivedProjection.preTraceByLag) do not fit the WebGPU engine's MAX_TRACES trace groups: one SpecIssue each
+ * (projections[i].delay), [] when they fit. The CPU engine runs them (up to MAX_STDP_DELAY_SPAN lags).
+ */
+export function heteroStdpTooLarge(net: BuiltNetwork): SpecIssue[] {
+  const d = net.derived;
+  if (d.traces.length <= MAX_TRACES) return [];
+  return d.projections
+    .filter((p) => p.arrivalLagMin < p.arrivalLag)
+    .map((p) => ({
+      path: `projections[${p.index}].delay`,
+      value: `${p.delay.min}..${p.delay.max} steps`,
+      allowed: `on the WebGPU engine, per-synapse delays with spike-driven plasticity take one pre trace group per delay (${p.preTraceByLag.length} here) and the network's ${d.traces.length} trace groups exceed MAX_TRACES = ${MAX_TRACES}: fewer distinct delays, or --backend cpu`,
+    }));
+}
+
+/**
  * The models of a network the WebGPU engine cannot run, named: CPU-only synapse models and synapse models with
- * more than 2 params (declared f32 and i32 state of neuron and synapse models lives on the GPU), spike-driven plasticity
- * with per-synapse delays; [] if none.
+ * more than 2 params (declared f32 and i32 state of neuron and synapse models lives on the GPU), spike-driven
+ * plasticity with per-synapse delays whose trace groups do not fit (heteroStdpTooLarge); [] if none.
  */
 export function gpuUnsupportedModels(net: BuiltNetwork): string[] {
   const names = [...new Set(net.derived.channels.map((c) => c.synapse))];
   const cpuOnly = names.filter((n) => !synapseModel(n).gpu).map((n) => `synapse model '${n}' (CPU only)`);
   const manyParams = [...new Set(net.derived.channels.filter((c) => (c.params?.length ?? 0) > 2).map((c) => c.synapse))].map((n) => `synapse model '${n}' (more than 2 params: ChannelParams has p0, p1)`);
-  // spike-driven plasticity with per-synapse delays (src/engine/cpu/heteroDelayed.ts) has no WGSL twin yet
-  const heteroStdp = net.derived.projections.filter((p) => p.arrivalLagMin < p.arrivalLag).map((p) => `projection '${p.name}' (spike-driven plasticity with per-synapse delays of ${p.delay.min}..${p.delay.max} steps: CPU only for now)`);
+  const heteroStdp = heteroStdpTooLarge(net).map((i) => `${i.path} (${i.value}: ${i.allowed})`);
   return [...cpuOnly, ...manyParams, ...heteroStdp];
 }
