@@ -1,7 +1,7 @@
 // Refuses, before any allocation, a spec whose estimated memory exceeds the machine (80% of its RAM) or
 // --max-memory, or whose synapse indices would overflow (src/model/estimate.ts); exit status 2.
 import { totalmem } from 'node:os';
-import { formatBytes, parseBytes, resourceRefusal } from '../model/estimate.ts';
+import { formatBytes, parseBytes, resourceRefusal, type EstimateOptions } from '../model/estimate.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { UsageError } from './loadSpec.ts';
 
@@ -20,9 +20,12 @@ export function memoryLimit(maxMemory?: number): number {
   return maxMemory ?? DEFAULT_MEMORY_SHARE * totalmem();
 }
 
-/** Throws a UsageError with the estimate when the spec does not fit. */
-export function checkResources(spec: NetworkSpec, maxMemory?: number): void {
+/**
+ * Throws a UsageError with the estimate when the spec does not fit; build 'device' counts the host memory of a
+ * network built on the GPU (row pointers only for its stored static 'bernoulli-counter' projections).
+ */
+export function checkResources(spec: NetworkSpec, maxMemory?: number, build: EstimateOptions['build'] = 'host'): void {
   const limit = memoryLimit(maxMemory);
-  const why = resourceRefusal(spec, limit, maxMemory !== undefined ? '--max-memory' : `${DEFAULT_MEMORY_SHARE * 100}% of this machine's ${formatBytes(totalmem())}`);
+  const why = resourceRefusal(spec, limit, maxMemory !== undefined ? '--max-memory' : `${DEFAULT_MEMORY_SHARE * 100}% of this machine's ${formatBytes(totalmem())}`, { build });
   if (why !== null) throw new UsageError(`refused before allocating: ${why}`);
 }

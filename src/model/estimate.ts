@@ -58,8 +58,19 @@ export interface ResourceEstimate {
   oversized: { name: string; synapses: number }[];
 }
 
+/** Where the network is built, for the host estimate: 'device' (buildNetworkOnDevice) or 'host' (buildNetwork, the default). */
+export interface EstimateOptions {
+  /**
+   * 'device': the stored static 'bernoulli-counter' projections are built on the GPU, and the host holds only their
+   * row pointers (4 (nPre + 1) bytes each: no targets, column index or weights). Plastic projections keep
+   * HOST_BYTES_PER_SYNAPSE: copied back whole when they fit one binding, and at the end of a run the final-weight
+   * recording holds j, pre, post and the f32 weights of each plastic synapse (16 B) plus the weights read back (4 B).
+   */
+  build?: 'host' | 'device';
+}
+
 /** Estimates the memory of a validated spec from its sizes alone (expected synapse counts). */
-export function estimateResources(spec: NetworkSpec): ResourceEstimate {
+export function estimateResources(spec: NetworkSpec, opts: EstimateOptions = {}): ResourceEstimate {
   const size = new Map<string, number>();
   let neurons = 0;
   for (const p of spec.populations) {
@@ -75,6 +86,8 @@ export function estimateResources(spec: NetworkSpec): ResourceEstimate {
   let synapses = 0;
   let procedural = 0;
   let deviceBuildBytes = 0;
+  let deviceOnly = 0; // synapses of static projections a device build holds on the device only
+  let rowPtrBytes = 0; // their row pointers, the host's copy
   const oversized: ResourceEstimate['oversized'] = [];
   for (const pr of spec.projections) {
     const nPre = size.get(pr.pre) ?? 0;
@@ -89,6 +102,10 @@ export function estimateResources(spec: NetworkSpec): ResourceEstimate {
       // Table length at most 4096 (SKIP_TABLE_MAX): 16 KiB, an upper bound here.
       const bytes = deviceBuildBuffers(nPre, nPost, Math.round(k), pr.plasticity !== undefined, pr.plasticity !== undefined, 4096).reduce((a, x) => a + x.bytes, 0);
       deviceBuildBytes = Math.max(deviceBuildBytes, bytes);
+      if (opts.build === 'device' && pr.plasticity === undefined) {
+        deviceOnly += k;
+        rowPtrBytes += 4 * (nPre + 1);
+      }
     }
     if (k > MAX_SYNAPSES_PER_PROJECTION) oversized.push({ name: `${pr.post}<-${pr.pre}`, synapses: k });
   }
@@ -102,7 +119,7 @@ export function estimateResources(spec: NetworkSpec): ResourceEstimate {
   const nPlastic = spec.projections.filter((p) => p.plasticity).length;
   const recBytes = 2 * nWindows * popNeurons + 8 * nBins * spec.populations.length * (1 + nCh) + nBins * nPlastic * (8 + 4 * r.weightSamples);
   const stored = synapses - procedural;
-  const hostBytes = HOST_BYTES_PER_SYNAPSE * stored + HOST_BYTES_PER_NEURON * neurons + recBytes;
+  const hostBytes = HOST_BYTES_PER_SYNAPSE * (stored - deviceOnly) + rowPtrBytes + HOST_BYTES_PER_NEURON * neurons + recBytes;
   const deviceBytes = DEVICE_BYTES_PER_SYNAPSE * stored + HOST_BYTES_PER_NEURON * neurons + deviceBuildBytes;
   return { synapses: Math.round(synapses), neurons, hostBytes: Math.round(hostBytes), deviceBytes: Math.round(deviceBytes), deviceBuildBytes, proceduralSynapses: procedural, oversized };
 }
@@ -142,10 +159,13 @@ export function formatBytes(b: number): string {
   return `${b.toPrecision(3)} ${u[i]}`;
 }
 
-/** The reason a spec does not fit `limitBytes` of host memory (and i32 synapse indices), or null when it fits. */
-export function resourceRefusal(spec: NetworkSpec, limitBytes: number, limitSource: string): string | null {
-  const e = estimateResources(spec);
-  const head = `N = ${spec.N}: about ${e.synapses.toExponential(3)} synapses, ${formatBytes(e.hostBytes)} of host memory (${formatBytes(e.deviceBytes)} on a GPU)`;
+/**
+ * The reason a spec does not fit `limitBytes` of host memory (and i32 synapse indices), or null when it fits;
+ * opts.build 'device' counts what the host holds when the network is built on the GPU (EstimateOptions).
+ */
+export function resourceRefusal(spec: NetworkSpec, limitBytes: number, limitSource: string, opts: EstimateOptions = {}): string | null {
+  const e = estimateResources(spec, opts);
+  const head = `N = ${spec.N}: about ${e.synapses.toExponential(3)} synapses, ${formatBytes(e.hostBytes)} of host memory${opts.build === 'device' ? ' (network built on the device)' : ''} (${formatBytes(e.deviceBytes)} on a GPU)`;
   if (e.oversized.length > 0)
     return `${head}; projection ${e.oversized[0]!.name} would have ${e.oversized[0]!.synapses.toExponential(3)} synapses, past the ${MAX_SYNAPSES_PER_PROJECTION} an i32 index can address: lower N or p`;
   if (e.hostBytes > limitBytes) return `${head}, more than the ${formatBytes(limitBytes)} allowed (${limitSource}): lower N, or raise --max-memory`;

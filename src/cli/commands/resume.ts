@@ -14,7 +14,7 @@ import type { NetworkSpec } from '../../model/spec.ts';
 import { validate } from '../../model/validate.ts';
 import { UsageError } from '../loadSpec.ts';
 import { CHECKPOINT_FILE, GUARD_CHECKPOINT_FILE, parseCheckpointEvery, RunSession, type CheckpointEvery } from '../runSession.ts';
-import { checkBuildChoice, executeRun, type RunHooks } from './run.ts';
+import { checkBuildChoice, estimateBuild, executeRun, type RunHooks } from './run.ts';
 import { PreparedRun } from '../../pipeline/session.ts';
 import type { BuildChoice } from '../../pipeline/networkBuild.ts';
 import { acquireLock } from '../outDir.ts';
@@ -126,12 +126,13 @@ export async function resumeCommand(dir: string, flags: ResumeFlags, hooks: RunH
   }
   if (isRateSpec(spec)) return resumeRate(dir, spec, flags, { ck, meta, file });
   spec = validate(spec);
-  checkResources(spec, flags.maxMemory);
   const backend: Backend = flags.backend ?? (await checkpointEngine(meta.engine.backend, what));
+  const imported = meta.importedStructure.length > 0 ? "the checkpoint's imported synapses (--init-weights)" : undefined;
+  checkResources(spec, flags.maxMemory, estimateBuild(PreparedRun.of(spec), backend, flags.build, imported));
   const every = flags.checkpointEvery ?? (meta.run.checkpointEvery !== undefined ? parseCheckpointEvery(meta.run.checkpointEvery) : undefined);
   const log = flags.quiet ? undefined : (l: string) => console.log(terminalSafe(l));
   log?.(`resuming ${dir} from step ${meta.step} of ${meta.nSteps} (t = ${meta.t_s} s, written ${meta.createdAt} by ${meta.engine.backend}) on backend ${backend}`);
-  if (flags.build === 'device') checkBuildChoice(PreparedRun.of(spec), backend, flags.build, meta.importedStructure.length > 0 ? 'the checkpoint\'s imported synapses (--init-weights)' : undefined);
+  if (flags.build === 'device') checkBuildChoice(PreparedRun.of(spec), backend, flags.build, imported);
   const lock = acquireLock(dir);
   try {
     const session = new RunSession(dir, spec, { ...(every ? { every } : {}), resume: { ck, meta, file }, ...(log ? { log } : {}) });

@@ -63,9 +63,10 @@ export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks =
   const prepared = PreparedRun.of(resolveAutoStorage(validate(applyOverrides(loaded, flags)), memoryLimit(flags.maxMemory)));
   const spec = prepared.spec;
   if (flags.plan) return await printPlan(spec);
-  checkResources(spec, flags.maxMemory);
+  const initReason = flags.initWeights !== undefined ? '--init-weights' : undefined;
+  checkResources(spec, flags.maxMemory, estimateBuild(prepared, flags.backend, flags.build, initReason));
   checkOutPath(flags.out);
-  checkBuildChoice(prepared, flags.backend, flags.build, flags.initWeights !== undefined ? '--init-weights' : undefined);
+  checkBuildChoice(prepared, flags.backend, flags.build, initReason);
   const init = flags.initWeights !== undefined ? { path: flags.initWeights, weights: loadWeights(flags.initWeights) } : undefined;
   if (init) checkInitWeights(prepared.derived, init.weights); // refuse before touching the output directory
   const lock = prepareOut(flags.out, flags.force);
@@ -92,6 +93,16 @@ async function printPlan(spec: NetworkSpec): Promise<number> {
   const fit = deviceFit(spec, H200_LIMITS);
   console.log(terminalSafe(describeFit(fit)));
   return fit.refusal === null ? 0 : 2;
+}
+
+/**
+ * Where the host-memory estimate assumes the network is built: 'device' where runSimulation will surely build it
+ * there (--backend webgpu, --build auto or device, and no host reason: hostBuildReason), else 'host'. --backend auto
+ * counts as 'host' (it builds on the device only where it finds a hardware adapter, known after the check).
+ */
+export function estimateBuild(prepared: PreparedRun, backend: string, build: string | undefined, hostReason: string | undefined): 'host' | 'device' {
+  if (build !== undefined && build !== 'auto' && build !== 'device') return 'host';
+  return hostBuildReason(prepared, backend, hostReason) === null ? 'device' : 'host';
 }
 
 /**
