@@ -99,3 +99,25 @@ export function counterRows(seed: number, pr: DerivedProjection): { rowPtr: Int3
   }
   return { rowPtr, post: post.slice(0, n) };
 }
+
+/**
+ * Writes the global post indices of rows [rowLo, rowHi) of a 'bernoulli-counter' projection into `out`, row k at
+ * out[rowPtr[k] - rowPtr[rowLo]] (a chunk of whole rows; the whole targets with 0, nPre and an nnz-word out),
+ * regenerated from the seed with the words of counterRows (and the device's row_walk). Throws, naming the row, when a
+ * row's length differs from rowPtr's (row pointers of another seed or projection) or `out` is too short.
+ */
+export function counterPostInto(seed: number, pr: DerivedProjection, rowPtr: Int32Array, rowLo: number, rowHi: number, out: Int32Array): void {
+  const table = pr.p > 0 && pr.p < 1 ? skipTable(pr.p) : new Uint32Array(1);
+  const base = rowPtr[rowLo]!;
+  if (rowPtr[rowHi]! - base > out.length) throw new Error(`counterPostInto ${pr.name}: rows ${rowLo}..${rowHi} hold ${rowPtr[rowHi]! - base} targets, out has ${out.length}`);
+  const off = pr.post.offset;
+  for (let k = rowLo; k < rowHi; k++) {
+    let n = rowPtr[k]! - base;
+    const end = rowPtr[k + 1]! - base;
+    const len = counterRow(seed, pr, table, k, (j) => {
+      if (n < end) out[n] = off + j;
+      n++;
+    });
+    if (len !== end - (rowPtr[k]! - base)) throw new Error(`counterPostInto ${pr.name}: row ${k} regenerates ${len} targets, its row pointers say ${end - (rowPtr[k]! - base)}`);
+  }
+}

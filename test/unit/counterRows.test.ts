@@ -6,7 +6,7 @@
 // on most skips), 2e-3, 0.02, 0.1, 0.5, 0.9}: 6 p x 5 = 30 checks, plus 2 overlap checks.
 import { describe, expect, it } from 'vitest';
 import { buildProjection, hasHostWeights, type Csr } from '../../src/network/connectivity.ts';
-import { counterRow, counterRows, skipOf, skipTable, SKIP_TABLE_MAX } from '../../src/network/counterRows.ts';
+import { counterPostInto, counterRow, counterRows, skipOf, skipTable, SKIP_TABLE_MAX } from '../../src/network/counterRows.ts';
 import { buildNetwork } from '../../src/network/network.ts';
 import { derive, type DerivedProjection } from '../../src/model/derive.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
@@ -131,6 +131,26 @@ describe('bernoulli-counter: CSR, determinism and independence (exact)', () => {
     expect(Buffer.from(b.post.buffer).equals(Buffer.from(a.post.buffer))).toBe(true);
     const other = counterRows(d.spec.seed + 1, pr);
     expect(Buffer.from(other.post.buffer).equals(Buffer.from(a.post.buffer))).toBe(false);
+  });
+
+  it('counterPostInto regenerates chunks of whole rows equal to the build; a wrong row pointer or short out throws', () => {
+    for (const pr of d.projections) {
+      const c = net.csr[pr.index]!;
+      const whole = new Int32Array(c.post.length);
+      counterPostInto(d.spec.seed, pr, c.rowPtr, 0, c.nPre, whole);
+      expect(Buffer.from(whole.buffer).equals(Buffer.from(c.post.buffer)), pr.name).toBe(true);
+      // chunks of 37 rows (the last shorter), each into its own buffer of exactly its targets
+      for (let lo = 0; lo < c.nPre; lo += 37) {
+        const hi = Math.min(c.nPre, lo + 37);
+        const chunk = new Int32Array(c.rowPtr[hi]! - c.rowPtr[lo]!);
+        counterPostInto(d.spec.seed, pr, c.rowPtr, lo, hi, chunk);
+        expect(Buffer.from(chunk.buffer).equals(Buffer.from(c.post.buffer, 4 * c.rowPtr[lo]!, 4 * chunk.length)), `${pr.name} rows ${lo}..${hi}`).toBe(true);
+      }
+    }
+    const pr = d.projections[0]!;
+    const c = net.csr[0]!;
+    expect(() => counterPostInto(d.spec.seed + 1, pr, c.rowPtr, 0, c.nPre, new Int32Array(c.post.length))).toThrow(/row \d+ regenerates \d+ targets, its row pointers say \d+/);
+    expect(() => counterPostInto(d.spec.seed, pr, c.rowPtr, 0, 10, new Int32Array(c.rowPtr[10]! - 1))).toThrow(/rows 0\.\.10 hold \d+ targets, out has/);
   });
 
   it('projections of the same shape are independent (overlap fraction ~ p), and independent of the bernoulli scheme', () => {

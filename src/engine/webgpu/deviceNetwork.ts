@@ -12,6 +12,7 @@
 import type { Derived, DerivedProjection } from '../../model/derive.ts';
 import { buildNetwork, type BuiltNetwork } from '../../network/network.ts';
 import { buildProjection, lazyWeights, type Csr } from '../../network/connectivity.ts';
+import { counterPostInto } from '../../network/counterRows.ts';
 import { buildRefusal, ConnectivityBuild, destroyDeviceCsr } from './ConnectivityBuild.ts';
 import { chunkedBuildWords } from './deviceGraph.ts';
 
@@ -46,14 +47,27 @@ function rowsOnlyCsr(name: string, nPre: number, nPost: number, rowPtr: Int32Arr
 
 /**
  * A plastic projection the engine builds in chunks (its per-synapse arrays pass one binding): the host holds its
- * row pointers; its targets and column index are rebuilt on the host from the seed (buildProjection: the same
- * words as the device's) only when something reads them (the final-weight recording, a run-guard message), and
- * its weights start at J on first read (the engine builds its own on the device).
+ * row pointers. Its targets are regenerated from the seed (counterPostInto: the same words as the device's) into
+ * one array of exactly nnz words, checked row by row against the row pointers, only when something reads them (the
+ * final-weight recording, a run-guard message): no column index and no growing build buffer. The column index is
+ * rebuilt (buildProjection) only if read too (nothing in a WebGPU run does). Weights start at J on first read (the
+ * engine builds its own on the device).
  */
 function plasticOnDemandCsr(seed: number, pr: DerivedProjection, rowPtr: Int32Array): Csr {
   const shape = { nPre: pr.pre.size, nPost: pr.post.size, rowPtr } as Omit<Csr, 'weight'>;
+  let post: Int32Array | null = null;
+  Object.defineProperty(shape, 'post', {
+    enumerable: false,
+    get: (): Int32Array => {
+      if (post === null) {
+        post = new Int32Array(rowPtr[pr.pre.size]!);
+        counterPostInto(seed, pr, rowPtr, 0, pr.pre.size, post);
+      }
+      return post;
+    },
+  });
   let full: Csr | null = null;
-  for (const key of ['post', 'colPtr', 'colSyn', 'colPre'] as const) {
+  for (const key of ['colPtr', 'colSyn', 'colPre'] as const) {
     Object.defineProperty(shape, key, { enumerable: false, get: (): Int32Array => (full ??= buildProjection(seed, pr))[key] });
   }
   return lazyWeights(shape, pr.J);
