@@ -131,13 +131,15 @@ export function proceduralAllowed(spec: NetworkSpec, pr: NetworkSpec['projection
 }
 
 /**
- * Resolves storage 'auto': stored while the network's estimated host memory (estimateResources().hostBytes)
+ * Resolves storage 'auto': stored while the network's estimated host memory (estimateResources(spec, opts).hostBytes)
  * fits budgetBytes; otherwise the 'auto' projections that may be procedural become procedural, largest first,
- * until it fits (or none is left). Every other 'auto' becomes 'stored'. Returns a copy; specs without 'auto'
+ * until it fits (or none is left). Every other 'auto' becomes 'stored'. opts.build names the build that will happen
+ * (default 'host': the choices of a host build are unchanged); a device build holds only row pointers of stored
+ * static 'bernoulli-counter' projections, so it keeps more of them stored. Returns a copy; specs without 'auto'
  * come back unchanged. Which choice runs faster is not measured (no GPU was lent): procedural trades one
  * memory read per synapse for about one Philox word and a 12-step table search per synapse.
  */
-export function resolveAutoStorage(spec: NetworkSpec, budgetBytes: number): NetworkSpec {
+export function resolveAutoStorage(spec: NetworkSpec, budgetBytes: number, opts: EstimateOptions = {}): NetworkSpec {
   if (!spec.projections.some((p) => p.storage === 'auto')) return spec;
   const out: NetworkSpec = { ...spec, projections: spec.projections.map((p) => ({ ...p })) };
   const auto = out.projections.filter((p) => p.storage === 'auto');
@@ -145,7 +147,7 @@ export function resolveAutoStorage(spec: NetworkSpec, budgetBytes: number): Netw
   const size = (name: string): number => Math.round((spec.populations.find((p) => p.name === name)?.fraction ?? 0) * spec.N);
   const candidates = auto.filter((p) => proceduralAllowed(spec, p)).sort((a, b) => b.p * size(b.pre) * size(b.post) - a.p * size(a.pre) * size(a.post));
   for (const p of candidates) {
-    if (estimateResources(out).hostBytes <= budgetBytes) break;
+    if (estimateResources(out, opts).hostBytes <= budgetBytes) break;
     p.storage = 'procedural';
   }
   return out;

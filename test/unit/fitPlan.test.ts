@@ -3,10 +3,11 @@
 // and stored (static projections among populations procedural) is refused at N = 3e5 by the graph array's u32
 // indices, with the elements and the limit; the largest N that fits an H200's limits is found by bisection.
 import { describe, expect, it } from 'vitest';
-import { deviceFit, H200_LIMITS, largestFittingN, planNetwork, type FitLimits } from '../../src/engine/webgpu/fitPlan.ts';
+import { describeFit, deviceFit, H200_LIMITS, largestFittingN, planNetwork, type FitLimits } from '../../src/engine/webgpu/fitPlan.ts';
 import { GpuPlan } from '../../src/engine/webgpu/plan.ts';
 import { MAX_CHUNKED_ELEMS } from '../../src/engine/webgpu/chunks.ts';
 import { derive } from '../../src/model/derive.ts';
+import { estimateResources, formatBytes } from '../../src/model/estimate.ts';
 import { homeostaticInhibitory } from '../../src/model/rules.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { validate } from '../../src/model/validate.ts';
@@ -75,6 +76,10 @@ describe('WebGPU memory plan without a device', () => {
     const eight: FitLimits = { ...H200_LIMITS, name: 'eight', maxStorageBuffersPerShaderStage: 8 };
     expect(deviceFit(akil3(200_000), eight).refusal).toContain('13 storage bindings per pipeline');
     expect(deviceFit(akil3(200_000), eight).refusal).toContain('maxStorageBuffersPerShaderStage = 8');
+    const fit = deviceFit(akil3(200_000), H200_LIMITS);
+    expect(fit.hostBytesDeviceBuild).toBe(estimateResources(akil3(200_000), { build: 'device' }).hostBytes);
+    expect(fit.hostBytesDeviceBuild).toBeLessThan(estimateResources(akil3(200_000)).hostBytes);
+    expect(describeFit(fit)).toContain(`host memory if built on the device about ${formatBytes(fit.hostBytesDeviceBuild)}`);
     const small: FitLimits = { ...H200_LIMITS, name: 'small', memoryBytes: 2 ** 33 };
     expect(deviceFit(akil3(200_000), small).refusal).toMatch(/more than the 8\.00 GiB of device memory assumed/);
   });
@@ -86,6 +91,13 @@ describe('WebGPU memory plan without a device', () => {
     expect(ok.err).toBe('');
     expect(ok.out).toContain('WebGPU plan for N = 200,000 on NVIDIA H200 (assumed');
     expect(ok.out).toContain('built on the device in chunks: E<-I, E<-X');
+    // host memory of both builds, labelled; the device build's is the { build: 'device' } estimate (E<-X, I<-X: row pointers only)
+    const s2 = akil3(200_000);
+    const hostB = formatBytes(estimateResources(s2).hostBytes);
+    const devB = formatBytes(estimateResources(s2, { build: 'device' }).hostBytes);
+    expect(hostB).not.toBe(devB);
+    expect(ok.out).toContain(`host memory about ${hostB} (network built on the host), ${devB} (network built on the device)`);
+    expect(ok.out).toContain(`host memory if built on the device about ${devB}`);
     expect(ok.status).toBe(0);
     const no = await cli(['run', 'akil-fig3-istdp-ei', '--N', '300000', '--plan', ...set, ...proc]);
     expect(no.out).toContain('does not fit: Network does not fit the WebGPU engine: buffer SimState.graph needs');

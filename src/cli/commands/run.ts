@@ -59,11 +59,10 @@ export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks =
     checkOutPath(flags.out);
     return runRateCommand(loaded as unknown as Record<string, unknown>, flags, prepareOut);
   }
-  // validated and derived once; storage 'auto' resolved against the memory budget first (spec.json records the choice)
-  const prepared = PreparedRun.of(resolveAutoStorage(validate(applyOverrides(loaded, flags)), memoryLimit(flags.maxMemory)));
+  const initReason = flags.initWeights !== undefined ? '--init-weights' : undefined;
+  const prepared = prepareRunSpec(loaded, flags, initReason);
   const spec = prepared.spec;
   if (flags.plan) return await printPlan(spec);
-  const initReason = flags.initWeights !== undefined ? '--init-weights' : undefined;
   checkResources(spec, flags.maxMemory, estimateBuild(prepared, flags.backend, flags.build, initReason));
   checkOutPath(flags.out);
   checkBuildChoice(prepared, flags.backend, flags.build, initReason);
@@ -81,6 +80,19 @@ export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks =
 }
 
 /**
+ * Validates and derives the run's spec once, with storage 'auto' resolved against the memory budget (--max-memory or
+ * 80% of RAM; spec.json records the choice). The budget counts the host memory of the build that will happen
+ * (estimateBuild, judged with every 'auto' stored, as an unresolved spec derives): a run that surely builds on the
+ * device keeps stored what its row pointers allow; every other run budgets the host build, as before.
+ */
+export function prepareRunSpec(loaded: Record<string, unknown>, flags: Pick<RunFlags, 'backend' | 'build' | 'maxMemory'> & Overrides, hostReason: string | undefined): PreparedRun {
+  const unresolved = PreparedRun.of(validate(applyOverrides(loaded, flags)));
+  const build = estimateBuild(unresolved, flags.backend, flags.build, hostReason);
+  const spec = resolveAutoStorage(unresolved.spec, memoryLimit(flags.maxMemory), { build });
+  return spec === unresolved.spec ? unresolved : PreparedRun.of(spec);
+}
+
+/**
  * `run --plan`: the host estimate and the WebGPU engine's memory plan (src/engine/webgpu/fitPlan.ts) on an H200's
  * limits (assumed: no device is asked), without building or writing anything. Exit 0 when it fits, 2 with the
  * exact reason (bytes or elements against the limit) when it does not.
@@ -89,8 +101,8 @@ async function printPlan(spec: NetworkSpec): Promise<number> {
   const { estimateResources, formatBytes } = await import('../../model/estimate.ts');
   const { deviceFit, describeFit, H200_LIMITS } = await import('../../engine/webgpu/fitPlan.ts');
   const e = estimateResources(spec);
-  console.log(`${terminalSafe(spec.name)}: N = ${spec.N}, about ${e.synapses.toExponential(3)} synapses (${e.proceduralSynapses.toExponential(3)} procedural); host build about ${formatBytes(e.hostBytes)}`);
   const fit = deviceFit(spec, H200_LIMITS);
+  console.log(`${terminalSafe(spec.name)}: N = ${spec.N}, about ${e.synapses.toExponential(3)} synapses (${e.proceduralSynapses.toExponential(3)} procedural); host memory about ${formatBytes(e.hostBytes)} (network built on the host), ${formatBytes(fit.hostBytesDeviceBuild)} (network built on the device)`);
   console.log(terminalSafe(describeFit(fit)));
   return fit.refusal === null ? 0 : 2;
 }

@@ -6,7 +6,7 @@
 import type { Derived } from '../../model/derive.ts';
 import { derive } from '../../model/derive.ts';
 import type { NetworkSpec } from '../../model/spec.ts';
-import { deviceBuildBuffers, formatBytes, MAX_SYNAPSES_PER_PROJECTION } from '../../model/estimate.ts';
+import { deviceBuildBuffers, estimateResources, formatBytes, MAX_SYNAPSES_PER_PROJECTION } from '../../model/estimate.ts';
 import { buildNetwork, type BuiltNetwork } from '../../network/network.ts';
 import { proceduralCsr, type Csr } from '../../network/connectivity.ts';
 import { skipTable } from '../../network/counterRows.ts';
@@ -67,6 +67,11 @@ export interface DeviceFit {
   bindings: number | null;
   /** Bytes of the engine's buffers (GpuPlan.bytes()). */
   stateBytes: number;
+  /**
+   * Host memory of a device build (estimateResources(spec, { build: 'device' }).hostBytes): the host keeps only the
+   * row pointers of stored static 'bernoulli-counter' projections; an expected count, not a plan on the device.
+   */
+  hostBytesDeviceBuild: number;
   /** Upper bound of the largest projection build's transient buffers (on top of the state while it runs). */
   buildPeakBytes: number;
   /** Projections the engine would build in chunks, and those the device cannot build (built on the host). */
@@ -90,7 +95,7 @@ export function deviceFit(spec: NetworkSpec, limits: FitLimits): DeviceFit {
     if (k > MAX_SYNAPSES_PER_PROJECTION && oversized === null)
       oversized = `projection ${pr.name} would have ${fmt(k)} synapses, past the ${fmt(MAX_SYNAPSES_PER_PROJECTION)} an i32 synapse index can address (MAX_SYNAPSES_PER_PROJECTION)`;
   }
-  const out: DeviceFit = { N: spec.N, limits: limits.name, refusal: oversized, synapses, storedSynapses: stored, graphElems: 0, weightElems: 0, bindings: null, stateBytes: 0, buildPeakBytes: 0, chunked: [], uploaded: [] };
+  const out: DeviceFit = { N: spec.N, limits: limits.name, refusal: oversized, synapses, storedSynapses: stored, graphElems: 0, weightElems: 0, bindings: null, stateBytes: 0, hostBytesDeviceBuild: estimateResources(spec, { build: 'device' }).hostBytes, buildPeakBytes: 0, chunked: [], uploaded: [] };
   if (oversized) return out;
   const net = planNetwork(d);
   const plan = new GpuPlan(net, { stepsPerSubmit: 1000, spikeWorkgroups: defaultSpikeWorkgroups(net, false), inputWorkgroups: defaultInputWorkgroups(net) });
@@ -129,6 +134,7 @@ export function describeFit(f: DeviceFit): string {
     `  synapses ${f.synapses.toExponential(3)}, stored ${f.storedSynapses.toExponential(3)}`,
     `  graph ${fmt(f.graphElems)} elements, weights ${fmt(f.weightElems)} elements (u32 indices: at most ${fmt(MAX_CHUNKED_ELEMS)} each)`,
     `  device state ${formatBytes(f.stateBytes)}, largest build's transient buffers <= ${formatBytes(f.buildPeakBytes)}${f.bindings !== null ? `, ${f.bindings} storage bindings` : ''}`,
+    `  host memory if built on the device about ${formatBytes(f.hostBytesDeviceBuild)} (estimate: the host keeps only the row pointers of stored static 'bernoulli-counter' projections)`,
   ];
   if (f.chunked.length > 0) lines.push(`  built on the device in chunks: ${f.chunked.join(', ')}`);
   for (const u of f.uploaded) lines.push(`  built on the host (the device build does not fit): ${u.name}: ${u.reason}`);
