@@ -1,4 +1,4 @@
-// STDP and iSTDP with a synaptic delay on the WebGPU engine (the NEST convention, docs/trials-delays.md: updates
+// STDP and iSTDP with a synaptic delay on the WebGPU engine (the axonal-delay convention, docs/trials-delays.md: updates
 // at the arrival time; shaders/state.wgsl spike history, synapse_propagate.wgsl propagate_arrivals,
 // plasticity_pre.wgsl plasticity_pre_arrivals, trace_update.wgsl lagged trace groups) against the CPU reference
 // (src/engine/cpu/spikeHistory.ts), on the three schedules, for d = 2, 5, 17 steps:
@@ -20,6 +20,7 @@ import { buildNetwork, type BuiltNetwork } from '../../src/network/network.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 import { exactDiff, firstDivergence } from './fixture.ts';
 import { useTestDevice } from './helpers.ts';
+import { expectPlasticRunMatchesCpu, plasticIndices as plastic } from './plasticMatch.ts';
 
 const DT = 0.1;
 
@@ -40,8 +41,6 @@ function delayedSpec(d: number): NetworkSpec {
   });
 }
 
-const plastic = (net: BuiltNetwork): number[] => net.derived.projections.flatMap((p, j) => (p.plastic ? [j] : []));
-
 describe('delayed STDP / iSTDP on the WebGPU engine vs the CPU reference', () => {
   const dev = useTestDevice();
 
@@ -52,24 +51,7 @@ describe('delayed STDP / iSTDP on the WebGPU engine vs the CPU reference', () =>
         const js = plastic(net);
         expect(js.map((j) => net.derived.projections[j]!.plastic!.rule)).toEqual(['hebbian', 'istdp-ei']);
         for (const j of js) expect(net.derived.projections[j]!.arrivalLag).toBe(d - 1);
-        const g = await WebGpuEngine.create(net, dev.device, { adapterInfo: dev.info, schedule, stepsPerSubmit: 37 });
-        try {
-          expect(g.schedule).toBe(schedule);
-          await g.advance(net.derived.nSteps);
-          const c = new CpuEngine(net);
-          await c.advance(net.derived.nSteps);
-          const [gr, cr] = [await g.recordings(), await c.recordings()];
-          expect(cr.raster.count).toBeGreaterThan(100);
-          expect(firstDivergence(gr.raster, cr.raster)).toBeNull();
-          const gw = (await g.downloadState()).weights;
-          for (const j of js) {
-            const w0 = net.csr[net.derived.projections[j]!.index]!.weight;
-            expect(Array.from(c.state.weights[j]!)).not.toEqual(Array.from(w0, Math.fround)); // the rule acted
-            expect(exactDiff(`weights of ${net.derived.projections[j]!.name}`, gw[j]!, c.state.weights[j]!)).toBe('');
-          }
-        } finally {
-          g.dispose();
-        }
+        await expectPlasticRunMatchesCpu(net, dev, schedule);
       });
     }
   }

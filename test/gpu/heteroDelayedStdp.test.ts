@@ -21,6 +21,7 @@ import { buildNetwork, type BuiltNetwork } from '../../src/network/network.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 import { exactDiff, firstDivergence } from './fixture.ts';
 import { useTestDevice } from './helpers.ts';
+import { expectPlasticRunMatchesCpu, plasticIndices as plastic } from './plasticMatch.ts';
 
 const DT = 0.1;
 
@@ -48,8 +49,6 @@ function heteroSpec(r: Ranges, ee: PlasticitySpec = HEBBIAN): NetworkSpec {
   });
 }
 
-const plastic = (net: BuiltNetwork): number[] => net.derived.projections.flatMap((p, j) => (p.plastic ? [j] : []));
-
 describe('STDP / iSTDP with per-synapse delays on the WebGPU engine vs the CPU reference', () => {
   const dev = useTestDevice();
 
@@ -69,24 +68,7 @@ describe('STDP / iSTDP with per-synapse delays on the WebGPU engine vs the CPU r
         expect([pr.arrivalLagMin, pr.arrivalLag]).toEqual([lo - 1, hi - 1]);
         expect(new Set(net.delays[pr.index]!).size).toBe(hi - lo + 1); // every delay of the range drawn
       }
-      const g = await WebGpuEngine.create(net, dev.device, { adapterInfo: dev.info, schedule, stepsPerSubmit: 37 });
-      try {
-        expect(g.schedule).toBe(schedule);
-        await g.advance(net.derived.nSteps);
-        const c = new CpuEngine(net);
-        await c.advance(net.derived.nSteps);
-        const [gr, cr] = [await g.recordings(), await c.recordings()];
-        expect(cr.raster.count).toBeGreaterThan(100);
-        expect(firstDivergence(gr.raster, cr.raster)).toBeNull();
-        const gw = (await g.downloadState()).weights;
-        for (const j of js) {
-          const w0 = net.csr[net.derived.projections[j]!.index]!.weight;
-          expect(Array.from(c.state.weights[j]!)).not.toEqual(Array.from(w0, Math.fround)); // the rule acted
-          expect(exactDiff(`weights of ${net.derived.projections[j]!.name}`, gw[j]!, c.state.weights[j]!)).toBe('');
-        }
-      } finally {
-        g.dispose();
-      }
+      await expectPlasticRunMatchesCpu(net, dev, schedule);
     });
   }
 

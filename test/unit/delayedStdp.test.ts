@@ -1,4 +1,4 @@
-// STDP and iSTDP with a synaptic delay (NEST's convention, docs/trials-delays.md; src/engine/cpu/spikeHistory.ts):
+// STDP and iSTDP with a synaptic delay (the axonal-delay convention, docs/trials-delays.md; src/engine/cpu/spikeHistory.ts):
 // one pre (A) and one post (B) probe neuron spiking at forced steps, through a plastic projection with a delay
 // of d steps. A pre spike emitted at step t arrives at step a = t + d - 1 (the step whose end its input joins,
 // as for d = 1 at a = t): the pre-spike update happens at a with the post trace before a, and the post-spike
@@ -66,7 +66,7 @@ const rules: [string, PlasticitySpec, number][] = [
   ['istdp-ei (iSTDP)', R.homeostaticInhibitory('istdp-ei', { eta: 1e-2, rho_Hz: 10, jNorm: -200, tauSTDP_ms: 20 }), -150],
 ];
 
-describe('STDP with delays: updates at the arrival time (NEST convention)', () => {
+describe('STDP with delays: updates at the arrival time (axonal-delay convention)', () => {
   for (const [name, rule, j0] of rules) {
     for (const d of [2, 5, 17]) {
       // emissions chosen so that arrivals fall before, on and after the post spikes

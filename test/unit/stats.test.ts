@@ -6,18 +6,8 @@ import { neuronCv, populationCv } from '../../src/stats/cv.ts';
 import { neuronRates_Hz, populationRates_Hz, statsDuration_ms } from '../../src/stats/rates.ts';
 import { summarize } from '../../src/stats/summary.ts';
 import { histogram, linearRegression, weightRateCovariance, weightRateRegression } from '../../src/stats/weights.ts';
+import { rng } from '../mulberry32.ts';
 
-/** mulberry32: small deterministic PRNG for test data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Poisson sample by Knuth's product method (small means). */
 function poisson(u: () => number, lambda: number): number {

@@ -9,18 +9,8 @@ import { cellId, getPath, gridCells, parseNumberList, parseSetArg, setPath, spec
 import { tableRows, toCsv } from '../../src/sweep/sweepReport.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
 import { Z } from '../tolerances.ts';
+import { rng } from '../mulberry32.ts';
 
-/** mulberry32: a small deterministic PRNG for the coverage test. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const gauss = (u: () => number) => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
 
 describe('Student t and least-squares fits', () => {

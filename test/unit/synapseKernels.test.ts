@@ -13,21 +13,12 @@ import type { NetworkSpec } from '../../src/model/spec.ts';
 import { validate } from '../../src/model/validate.ts';
 import { buildNetwork, type BuiltNetwork } from '../../src/network/network.ts';
 import { fig3IstdpEi } from '../../src/presets/akilFigures.ts';
+import { Mulberry32 } from '../mulberry32.ts';
 
 afterEach(() => setSynapseKernels(true));
 
 const N = 500;
 
-/** A small deterministic u32 generator (mulberry32) for the random states. */
-class Mulberry32 {
-  constructor(private s: number) {}
-  nextU32(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  }
-}
 
 /** fig3IstdpEi at N with general rules (post trace term, linear weight dependence, bounds) on E<-I and E<-E. */
 function spec(mode: 'clip' | 'gate' | 'none'): NetworkSpec {

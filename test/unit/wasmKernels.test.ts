@@ -22,19 +22,10 @@ import { homeostaticInhibitory } from '../../src/model/rules.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { validate } from '../../src/model/validate.ts';
 import { akilEif, akilNetwork } from '../../src/presets/akil2021.ts';
+import { Mulberry32 } from '../mulberry32.ts';
 
 afterEach(() => setWasmKernels(true));
 
-/** A small deterministic u32 generator (mulberry32) for the random states. */
-class Mulberry32 {
-  constructor(private s: number) {}
-  nextU32(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  }
-}
 
 /** EIF population E, LIF population I (and an EIF population F), 1 or 2 input layers, iSTDP on E<-I (traces). */
 function spec(N: number, twoInputs: boolean): NetworkSpec {
