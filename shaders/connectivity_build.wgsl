@@ -24,6 +24,12 @@
 //                                    in the chunk takes slot colFill[j]++ - colBase of the chunk's colSyn
 //                                    (= s + colShift) and colPre (= k + preShift): the engine's ids
 //   col_sort       (thread per column of the chunk) as above, entries at colPtr[j] - colBase
+//
+// Packed presynaptic indices (the engine's split column index, pre16; src/engine/webgpu/plan.ts packPre16):
+//   col_pack       (thread per output word) packOut[i] = word colBase / 2 + i of the projection's packed colPre:
+//                                    entries 2 w and 2 w + 1 (local pre, 16 bits each, low half first); an entry
+//                                    before colBase (a chunk starting mid-word) is packCarry[0], the previous
+//                                    chunk's last, and one past colBase + packN reads 0. Own bind group layout.
 
 struct BuildParams {
   nPre: u32,
@@ -44,7 +50,7 @@ struct BuildParams {
   colLo: u32, // col_fill_walk, col_sort: columns [colLo, colHi) (0, nPost for all)
   colHi: u32,
   colBase: u32, // col_fill_walk, col_sort: column entry id of colSyn[0] and colPre[0] (0 for all)
-  pad0: u32,
+  packN: u32, // col_pack: entries of colPre (from column entry colBase)
   pad1: u32,
 }
 
@@ -64,6 +70,8 @@ const SCAN_BLOCK: u32 = 256u;
 @group(0) @binding(6) var<storage, read_write> colSyn: array<u32>;
 @group(0) @binding(7) var<storage, read_write> colPre: array<u32>;
 @group(0) @binding(8) var<storage, read_write> weightOut: array<f32>; // the engine binds the slice of its weight chunk this projection fills
+@group(0) @binding(9) var<storage, read_write> packOut: array<u32>; // col_pack only
+@group(0) @binding(10) var<storage, read_write> packCarry: array<u32>; // col_pack only: the previous chunk's last colPre
 
 @group(1) @binding(0) var<uniform> S: ScanParams;
 @group(1) @binding(1) var<storage, read_write> scanBuf: array<u32>;
@@ -261,6 +269,27 @@ fn col_sort(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
     colPre[lo + end] = k;
     sift_down(lo, 0u, end);
   }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn col_pack(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = flat_id(wid, nwg, lid, WORKGROUP_SIZE);
+  let end = B.colBase + B.packN; // one past the last entry
+  let w = (B.colBase >> 1u) + i;
+  if (B.packN == 0u || 2u * w >= end) {
+    return;
+  }
+  var lo = 0u;
+  if (2u * w < B.colBase) {
+    lo = packCarry[0];
+  } else {
+    lo = colPre[2u * w - B.colBase];
+  }
+  var hi = 0u;
+  if (2u * w + 1u < end) {
+    hi = colPre[2u * w + 1u - B.colBase];
+  }
+  packOut[i] = (lo & 0xffffu) | (hi << 16u);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)

@@ -24,9 +24,10 @@ export const BUILD_SCAN_BLOCK = 256;
 /**
  * Every buffer the device build of one 'bernoulli-counter' projection holds at its peak
  * (src/engine/webgpu/ConnectivityBuild.ts allocates exactly these; each at least 16 B): the skip table of
- * tableLen words, row pointers, targets, and with `columns` the column index, with `weights` f32 weights.
+ * tableLen words, row pointers, targets, and with `columns` the column index, with `weights` f32 weights, with
+ * `packPre` (and columns) the presynaptic indices packed two to a word (the WebGPU engine's split column index).
  */
-export function deviceBuildBuffers(nPre: number, nPost: number, nnz: number, columns: boolean, weights: boolean, tableLen: number): { name: string; bytes: number }[] {
+export function deviceBuildBuffers(nPre: number, nPost: number, nnz: number, columns: boolean, weights: boolean, tableLen: number, packPre = false): { name: string; bytes: number }[] {
   const b = (words: number): number => Math.max(16, 4 * words);
   const scan = (n: number): number => 16 + b(Math.ceil(n / BUILD_SCAN_BLOCK));
   return [
@@ -42,6 +43,7 @@ export function deviceBuildBuffers(nPre: number, nPost: number, nnz: number, col
     { name: 'colPre', bytes: b(columns ? nnz : 1) },
     { name: 'weight', bytes: b(weights ? nnz : 1) },
     ...(columns ? [{ name: 'column scan', bytes: scan(nPost + 1) }] : []),
+    ...(columns && packPre ? [{ name: 'colPre16', bytes: b(Math.ceil(nnz / 2)) }, { name: 'packCarry', bytes: 16 }] : []),
   ];
 }
 

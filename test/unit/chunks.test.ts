@@ -10,7 +10,7 @@ const H100: StorageLimits = { maxStorageBufferBindingSize: 2 ** 31 - 4, maxBuffe
 
 /** A plan-like object with these buffer sizes (bytes; graph and weight from their element counts). */
 function needs(graphElems: number, weightElems: number, other = 1 << 20): StorageNeeds {
-  const bytes: Record<BufferName, number> = { ctl: other, fstate: other, istate: other, acc: other, bins: other, weight: 4 * weightElems, graph: 4 * graphElems };
+  const bytes: Record<BufferName, number> = { ctl: other, fstate: other, istate: other, acc: other, bins: other, weight: 4 * weightElems, graph: 4 * graphElems, colidx: 0 };
   return { bytes: () => bytes, describe: (name) => `what ${name} holds`, weightLen: weightElems, graph: { total: graphElems } };
 }
 
@@ -69,6 +69,46 @@ describe('planStorage', () => {
   });
 });
 
+/** needs() with the column index split into its own array of colidxElems elements (GpuPlan.colsSplit). */
+function splitNeeds(graphElems: number, colidxElems: number, weightElems: number, other = 1 << 20): StorageNeeds {
+  const n = needs(graphElems, weightElems, other);
+  const bytes = { ...n.bytes(), colidx: 4 * colidxElems };
+  return { ...n, bytes: () => bytes, colsSplit: true, colidx: { total: colidxElems } };
+}
+
+describe('planStorage with the column index in its own array (colidx)', () => {
+  const H200: StorageLimits = { ...H100, maxStorageBuffersPerShaderStage: 16 };
+  it('Akil N = 3e5, input projections procedural: graph 3, colidx 5, weight 3 chunks: 16 storage bindings, exactly the H200 limit', () => {
+    const s = planStorage(splitNeeds(1_440_062_201, 2_160_240_001, 1.44e9), H200, 'H200');
+    expect(s.graph.count).toBe(3);
+    expect(s.colidx).toEqual({ elems: 2_160_240_001, chunkElems: 2 ** 29 - 1, count: 5 });
+    expect(s.weight.count).toBe(3);
+    expect(s.storageBindings).toBe(16);
+    expect(planStorage(needs(10, 10), H200, 'd').colidx).toBeNull(); // not split: no colidx binding
+  });
+
+  it('refuses, naming colidx with its bytes and chunks, past the bindings; and colidx past 2^32 - 2^16 elements by itself', () => {
+    // colPre unpacked (2.88e9 + 240,001 elements: 6 chunks): 17 bindings
+    expect(() => planStorage(splitNeeds(1_440_062_201, 2_880_240_001, 1.44e9), H200, 'an H200')).toThrow(
+      'Network does not fit on an H200: buffer SimState.graph needs 5,760,248,804 bytes (what graph holds) in 3 chunks of at most 2,147,483,644 bytes, ' +
+        'buffer SimState.colidx needs 11,520,960,004 bytes (what colidx holds) in 6 chunks of at most 2,147,483,644 bytes, ' +
+        'and buffer SimState.weight needs 5,760,000,000 bytes (what weight holds) in 3 chunks of at most 2,147,483,644 bytes (maxStorageBufferBindingSize = 2,147,483,644 bytes): ' +
+        '17 storage bindings per pipeline (ctl, fstate, istate, acc, bins, 3 weight and 3 graph and 6 colidx chunks) but the device allows maxStorageBuffersPerShaderStage = 16.',
+    );
+    expect(() => planStorage(splitNeeds(10, MAX_CHUNKED_ELEMS + 1, 10), { ...H100, maxStorageBuffersPerShaderStage: 1000 }, 'd')).toThrow(
+      'Network does not fit the WebGPU engine: buffer SimState.colidx needs 17,179,607,044 bytes (what colidx holds): 4,294,901,761 elements, but its u32 indices address at most 4,294,901,760 (2^32 - 2^16).',
+    );
+    // at the limit: fits the index range
+    expect(planStorage(splitNeeds(10, MAX_CHUNKED_ELEMS, 10), { ...H100, maxStorageBuffersPerShaderStage: 1000 }, 'd').colidx!.elems).toBe(MAX_CHUNKED_ELEMS);
+  });
+
+  it('maxChunkBytes caps colidx chunks too (tests)', () => {
+    const s = planStorage(splitNeeds(1000, 700, 300), H200, 'd', { graph: 4 * 400, colidx: 4 * 200, weight: 4 * 150 });
+    expect(s).toMatchObject({ graph: { count: 3 }, colidx: { count: 4, chunkElems: 200 }, weight: { count: 2 }, storageBindings: 14 });
+    expect(() => planStorage(splitNeeds(1000, 700, 300), H100, 'd', { colidx: 4 * 100 })).toThrow(/chunks capped by maxChunkBytes\): 14 storage bindings .* 1 weight and 1 graph and 7 colidx chunks/);
+  });
+});
+
 describe('generated bindings and accessors', () => {
   it('one chunk each: the BINDINGS layout, plain array accessors, no chunk constant', () => {
     const e = bindingEntries();
@@ -109,12 +149,31 @@ describe('generated bindings and accessors', () => {
     );
   });
 
+  it('the column index: colidx_at is graph_at unless split; split, its chunks follow the graph chunks', () => {
+    expect(layoutWgsl()).toContain('fn colidx_at(i: u32) -> u32 {\n  return graph_at(i);\n}');
+    expect(bindingEntries().some((b) => b.name === 'colidx')).toBe(false);
+    const chunks = { weight: { count: 2, chunkElems: 1343 }, graph: { count: 2, chunkElems: 10_212 }, colidx: { count: 3, chunkElems: 500 } };
+    const e = bindingEntries(chunks);
+    expect(e.slice(8).map((b) => [b.binding, b.wgslName, b.kind])).toEqual([
+      [8, 'weight_1', 'storage'],
+      [9, 'graph_1', 'read-only-storage'],
+      [10, 'colidx_0', 'read-only-storage'],
+      [11, 'colidx_1', 'read-only-storage'],
+      [12, 'colidx_2', 'read-only-storage'],
+    ]);
+    const text = layoutWgsl(chunks);
+    expect(text).toContain('@group(0) @binding(12) var<storage, read> colidx_2: array<u32>;');
+    expect(text).toContain('const COLIDX_CHUNK: u32 = 500u;');
+    expect(text).toContain('  if (c == 1u) {\n    return colidx_1[o];\n  }\n  return colidx_2[o];');
+    expect(layoutWgsl({ ...chunks, colidx: { count: 1, chunkElems: 7 } })).toContain('fn colidx_at(i: u32) -> u32 {\n  return colidx_0[i];\n}');
+  });
+
   it('no engine shader names graph or weight directly (a chunk would be missed): accessors only', () => {
     const dir = new URL('../../shaders/', import.meta.url);
     const bad = readdirSync(dir)
       .filter((f) => f.endsWith('.wgsl'))
       .flatMap((f) => readFileSync(new URL(f, dir), 'utf8').split('\n').map((line, i) => [f, i + 1, line.replace(/\/\/.*$/, '')] as const))
-      .filter(([, , code]) => /\b(graph|weight)(_\d+)?\s*\[/.test(code))
+      .filter(([, , code]) => /\b(graph|weight|colidx)(_\d+)?\s*\[/.test(code))
       .map(([f, n, code]) => `shaders/${f}:${n}: ${code.trim()}`);
     expect(bad).toEqual([]);
   });

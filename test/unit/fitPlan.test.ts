@@ -1,7 +1,8 @@
 // The WebGPU engine's dry-run memory plan (src/engine/webgpu/fitPlan.ts, `plasticnet run --plan`): its layout is
 // GpuPlan's on the built network up to the expected-vs-drawn synapse counts; the Akil network with E<-I plastic
-// and stored (static projections among populations procedural) is refused at N = 3e5 by the graph array's u32
-// indices, with the elements and the limit; the largest N that fits an H200's limits is found by bisection.
+// and stored (static projections among populations procedural) is refused at N = 3e5 by the storage bindings (the
+// column index in its own array, colPre packed), and fits with procedural input projections (a planner hook); the
+// largest N that fits an H200's limits is found by bisection.
 import { describe, expect, it } from 'vitest';
 import { describeFit, deviceFit, H200_LIMITS, largestFittingN, planNetwork, type FitLimits } from '../../src/engine/webgpu/fitPlan.ts';
 import { GpuPlan } from '../../src/engine/webgpu/plan.ts';
@@ -50,29 +51,61 @@ describe('WebGPU memory plan without a device', () => {
     }
   });
 
-  it('N = 3e5 (E<-I plastic and stored, 1.08e10 synapses): refused by the graph array\'s u32 indices, with its elements and the limit', () => {
+  it('N = 3e5 (E<-I plastic and stored, 1.08e10 synapses): the column index in its own array, refused by the storage bindings, with the chunks and the limit', () => {
     const f = deviceFit(akil3(300_000), H200_LIMITS);
     expect(f.synapses).toBe(1.08e10);
     expect(f.storedSynapses).toBe(3.24e9); // E<-I 1.44e9 (plastic), E<-X 1.44e9, I<-X 3.6e8 (inputs: not procedural)
-    expect(f.graphElems).toBeGreaterThan(MAX_CHUNKED_ELEMS);
-    expect(f.refusal).toContain(`${f.graphElems.toLocaleString('en')} elements, but its u32 indices address at most 4,294,901,760 (2^32 - 2^16)`);
+    // graph: the targets (3.24e9) and row pointers; colidx: E<-I's column pointers, colW (1.44e9) and colPre packed
+    // two to a word (7.2e8: the 60,000 I neurons fit 16 bits); each under 2^32 - 2^16.
+    expect(f.colsSplit).toBe(true);
+    expect(f.pre16).toEqual(['E<-I']);
+    expect(f.graphElems).toBe(3_240_181_769);
+    expect(f.colidxElems).toBe(240_001 + 1.44e9 + 7.2e8);
+    expect(f.refusal).toContain(
+      'in 7 chunks of at most 2,147,483,644 bytes, buffer SimState.colidx needs 8,640,960,004 bytes (colPtr 960,004 B, colW 5,760,000,000 B, colPre 2,880,000,000 B) in 5 chunks of at most 2,147,483,644 bytes, ' +
+        'and buffer SimState.weight needs 5,760,000,000 bytes (1,440,000,000 plastic synapses) in 3 chunks of at most 2,147,483,644 bytes (maxStorageBufferBindingSize = 2,147,483,644 bytes): ' +
+        '20 storage bindings per pipeline (ctl, fstate, istate, acc, bins, 3 weight and 7 graph and 5 colidx chunks) but the device allows maxStorageBuffersPerShaderStage = 16.',
+    );
     expect(f.chunked.sort()).toEqual(['E<-I', 'E<-X']);
     expect(f.uploaded).toEqual([]);
   });
 
-  it('N = 2e5 fits an H200: E<-I and E<-X built in chunks, 13 storage bindings', () => {
+  it('N = 3e5 with procedural input projections (the hook): fits an H200 in exactly 16 storage bindings', () => {
+    const f = deviceFit(akil3(300_000), H200_LIMITS, { proceduralInputs: true });
+    expect(f.proceduralInputs).toEqual(['E<-X', 'I<-X']);
+    expect(f.storedSynapses).toBe(1.44e9);
+    expect(f.refusal).toBeNull();
+    // 5 single + 3 graph (E<-I targets, 5.76e9 B) + 5 colidx (8.64e9 B) + 3 weight (5.76e9 B)
+    expect(f.bindings).toBe(16);
+    expect(f.colsSplit).toBe(true);
+    expect(f.graphElems).toBe(1_440_062_201);
+    expect(f.chunked).toEqual(['E<-I']);
+    expect(describeFit(f)).toContain('assuming procedural input projections E<-X, I<-X, which the engine does not run yet');
+    expect(describeFit(f)).toContain('column index 2,160,240,001 elements in its own array (colidx; presynaptic indices packed two to a word: E<-I)');
+    // Without packing colPre (E<-I's column index 2.88e9 elements: 6 chunks) it would need 17.
+    const unpacked = 5 + 3 + Math.ceil((4 * (240_001 + 2 * 1.44e9)) / (2 ** 31 - 4)) + 3;
+    expect(unpacked).toBe(17);
+  });
+
+  it('N = 2e5 fits an H200: E<-I and E<-X built in chunks, 13 storage bindings, the column index in graph', () => {
     const f = deviceFit(akil3(200_000), H200_LIMITS);
     expect(f.refusal).toBeNull();
     expect(f.chunked.sort()).toEqual(['E<-I', 'E<-X']);
     expect(f.bindings).toBe(13);
+    expect(f.colsSplit).toBe(false);
     expect(f.graphElems).toBeLessThanOrEqual(MAX_CHUNKED_ELEMS);
   });
 
-  it('the largest N that fits an H200 is where the graph reaches 2^32 - 2^16 elements; fewer bindings or less memory lower it, with the limit named', () => {
+  it('the largest N that fits an H200: 259,000 (storage bindings; the column index split past 251,000), 317,000 with procedural inputs; fewer bindings or less memory lower it, with the limit named', () => {
     const n = largestFittingN(akil3, H200_LIMITS, 1_000_000, 1000);
-    expect(n).toBe(251_000);
+    expect(n).toBe(259_000);
+    expect(deviceFit(akil3(251_000), H200_LIMITS).colsSplit).toBe(false);
+    expect(deviceFit(akil3(252_000), H200_LIMITS).colsSplit).toBe(true); // graph with the column index would pass 2^32 - 2^16
     expect(deviceFit(akil3(n), H200_LIMITS).refusal).toBeNull();
-    expect(deviceFit(akil3(n + 1000), H200_LIMITS).refusal).toContain('u32 indices address at most');
+    expect(deviceFit(akil3(n + 1000), H200_LIMITS).refusal).toContain('storage bindings per pipeline');
+    const np = largestFittingN(akil3, H200_LIMITS, 1_000_000, 1000, { proceduralInputs: true });
+    expect(np).toBe(317_000);
+    expect(deviceFit(akil3(np + 1000), H200_LIMITS, { proceduralInputs: true }).refusal).toContain('18 storage bindings per pipeline (ctl, fstate, istate, acc, bins, 4 weight and 4 graph and 5 colidx chunks)');
     const eight: FitLimits = { ...H200_LIMITS, name: 'eight', maxStorageBuffersPerShaderStage: 8 };
     expect(deviceFit(akil3(200_000), eight).refusal).toContain('13 storage bindings per pipeline');
     expect(deviceFit(akil3(200_000), eight).refusal).toContain('maxStorageBuffersPerShaderStage = 8');
@@ -100,7 +133,9 @@ describe('WebGPU memory plan without a device', () => {
     expect(ok.out).toContain(`host memory if built on the device about ${devB}`);
     expect(ok.status).toBe(0);
     const no = await cli(['run', 'akil-fig3-istdp-ei', '--N', '300000', '--plan', ...set, ...proc]);
-    expect(no.out).toContain('does not fit: Network does not fit the WebGPU engine: buffer SimState.graph needs');
+    expect(no.out).toContain('does not fit: Network does not fit on NVIDIA H200');
+    expect(no.out).toContain('20 storage bindings per pipeline');
+    expect(no.out).toContain('with procedural input projections (E<-X, I<-X; planned only, the engine does not run them yet): graph 1,440,062,201 elements, column index 2,160,240,001 (own array); fits, 16 storage bindings');
     expect(no.status).toBe(2);
   });
 });

@@ -99,11 +99,18 @@ export function prepareRunSpec(loaded: Record<string, unknown>, flags: Pick<RunF
  */
 async function printPlan(spec: NetworkSpec): Promise<number> {
   const { estimateResources, formatBytes } = await import('../../model/estimate.ts');
-  const { deviceFit, describeFit, H200_LIMITS } = await import('../../engine/webgpu/fitPlan.ts');
+  const { deviceFit, describeFit, H200_LIMITS, proceduralInputCandidate } = await import('../../engine/webgpu/fitPlan.ts');
+  const { derive } = await import('../../model/derive.ts');
   const e = estimateResources(spec);
   const fit = deviceFit(spec, H200_LIMITS);
   console.log(`${terminalSafe(spec.name)}: N = ${spec.N}, about ${e.synapses.toExponential(3)} synapses (${e.proceduralSynapses.toExponential(3)} procedural); host memory about ${formatBytes(e.hostBytes)} (network built on the host), ${formatBytes(fit.hostBytesDeviceBuild)} (network built on the device)`);
   console.log(terminalSafe(describeFit(fit)));
+  // What procedural input projections (not run by the engine yet) would change: the same plan with them procedural.
+  if (derive(spec).projections.some(proceduralInputCandidate)) {
+    const alt = deviceFit(spec, H200_LIMITS, { proceduralInputs: true });
+    const verdict = alt.refusal === null ? `fits, ${alt.bindings} storage bindings` : `does not fit either: ${alt.refusal}`;
+    console.log(terminalSafe(`  with procedural input projections (${alt.proceduralInputs.join(', ')}; planned only, the engine does not run them yet): graph ${alt.graphElems.toLocaleString('en')} elements, column index ${alt.colidxElems.toLocaleString('en')}${alt.colsSplit ? ' (own array)' : ''}; ${verdict}`));
+  }
   return fit.refusal === null ? 0 : 2;
 }
 

@@ -29,6 +29,8 @@ export interface DeviceCsr {
   colSyn: GPUBuffer; // nnz words: local synapse ids, ascending within a column
   colPre: GPUBuffer; // nnz words: local pre index
   weight: GPUBuffer; // nnz f32: J
+  /** BuildOptions.packPre: ceil(nnz / 2) words, two local pre indices each (col_pack; the engine's pre16 layout). */
+  colPre16?: GPUBuffer;
   /** Chunked builds: the local row pointers (nPre + 1) and, for a plastic projection, column pointers (nPost + 1) on the host. */
   hostRows?: Int32Array;
   hostCols?: Int32Array;
@@ -62,6 +64,11 @@ export interface BuildOptions {
    * weight index) and to colPre (first global presynaptic neuron). Default none: local ids as in a Csr.
    */
   shift?: { row: number; col: number; pre: number };
+  /**
+   * Also pack colPre two local indices to a word into DeviceCsr.colPre16 (col_pack: the engine's split column index
+   * for a presynaptic population of at most 2^16 neurons, plan.ts packPre16); shift.pre must then be 0.
+   */
+  packPre?: boolean;
   /** Stop after the row pointers (rowPointers()): no targets, columns or weights are built. */
   rowsOnly?: boolean;
   /**
@@ -83,6 +90,12 @@ export interface BuildOptions {
     preShift: number;
     columns: (enc: GPUCommandEncoder, colSyn: GPUBuffer, colPre: GPUBuffer, firstEntry: number, n: number) => void;
     weights: (enc: GPUCommandEncoder, weight: GPUBuffer, firstSyn: number, n: number) => void;
+    /**
+     * With it (preShift 0, local pre < 2^16), each chunk's colPre also packed two to a word (col_pack), handed over
+     * as its words [firstWord, firstWord + words) of the projection's packed colPre: a chunk that starts mid-word
+     * rewrites that word whole (its low half carried from the previous chunk), so copy the chunks in order.
+     */
+    pre16?: (enc: GPUCommandEncoder, packed: GPUBuffer, firstWord: number, words: number) => void;
   };
 }
 
@@ -100,7 +113,8 @@ export class ConnectivityBuild {
     private readonly buildLayout: GPUBindGroupLayout,
     private readonly scanLayout: GPUBindGroupLayout,
     private readonly emptyGroup: GPUBindGroup,
-    private readonly pipes: Record<(typeof BUILD_KERNELS)[number] | 'scan_local' | 'scan_blocks' | 'scan_add', GPUComputePipeline>,
+    private readonly packLayout: GPUBindGroupLayout,
+    private readonly pipes: Record<(typeof BUILD_KERNELS)[number] | 'scan_local' | 'scan_blocks' | 'scan_add' | 'col_pack', GPUComputePipeline>,
   ) {}
 
   /** Compiles the build kernels on `device` (throws the compiler's messages when WGSL does not compile). */
@@ -128,6 +142,11 @@ export class ConnectivityBuild {
         { binding: 2, visibility: C, buffer: storage() },
       ],
     });
+    // col_pack binds only what it reads and writes (3 storage buffers), so the build kernels keep their 8.
+    const packLayout = device.createBindGroupLayout({
+      label: 'ConnectivityBuild.pack',
+      entries: [{ binding: 0, visibility: C, buffer: storage('uniform') }, ...[7, 9, 10].map((binding) => ({ binding, visibility: C, buffer: storage() }))],
+    });
     const emptyLayout = device.createBindGroupLayout({ label: 'ConnectivityBuild.empty', entries: [] });
     const emptyGroup = device.createBindGroup({ label: 'ConnectivityBuild.empty', layout: emptyLayout, entries: [] });
     const buildPl = device.createPipelineLayout({ label: 'ConnectivityBuild.build', bindGroupLayouts: [buildLayout] });
@@ -136,10 +155,11 @@ export class ConnectivityBuild {
       device.createComputePipelineAsync({ label: `ConnectivityBuild.${entryPoint}`, layout, compute: { module, entryPoint } });
     const names = BUILD_KERNELS;
     const scans = ['scan_local', 'scan_blocks', 'scan_add'] as const;
-    const built = await Promise.all([...names.map((n) => pipe(n, buildPl)), ...scans.map((n) => pipe(n, scanPl))]);
-    const pipes = Object.fromEntries([...names, ...scans].map((n, i) => [n, built[i]!])) as ConnectivityBuild['pipes'];
+    const packPl = device.createPipelineLayout({ label: 'ConnectivityBuild.pack', bindGroupLayouts: [packLayout] });
+    const built = await Promise.all([...names.map((n) => pipe(n, buildPl)), ...scans.map((n) => pipe(n, scanPl)), pipe('col_pack', packPl)]);
+    const pipes = Object.fromEntries([...names, ...scans, 'col_pack'].map((n, i) => [n, built[i]!])) as ConnectivityBuild['pipes'];
     await popScopes(device, 'compiling connectivity_build.wgsl');
-    return new ConnectivityBuild(device, buildLayout, scanLayout, emptyGroup, pipes);
+    return new ConnectivityBuild(device, buildLayout, scanLayout, emptyGroup, packLayout, pipes);
   }
 
   private buffer(label: string, words: number, usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST): GPUBuffer {
@@ -166,6 +186,26 @@ export class ConnectivityBuild {
     const [x, y] = grid(n, size, this.device.limits.maxComputeWorkgroupsPerDimension);
     pass.dispatchWorkgroups(x, y);
     pass.end();
+  }
+
+  /**
+   * Encodes col_pack: colPre's n entries (projection column entries [first, first + n), local pre) packed two to
+   * a word into out, words [first / 2, (first + n - 1) / 2] of the projection's packed colPre; carry holds the
+   * entry before `first` (set by the previous chunk: the last entry is copied into carry afterwards).
+   */
+  private encodePack(enc: GPUCommandEncoder, params: GPUBuffer, colPre: GPUBuffer, out: GPUBuffer, carry: GPUBuffer, first: number, n: number): void {
+    const g = this.device.createBindGroup({
+      label: 'ConnectivityBuild.pack',
+      layout: this.packLayout,
+      entries: [
+        { binding: 0, resource: { buffer: params } },
+        { binding: 7, resource: { buffer: colPre } },
+        { binding: 9, resource: { buffer: out } },
+        { binding: 10, resource: { buffer: carry } },
+      ],
+    });
+    this.dispatch(enc, 'col_pack', [g], packedWords(first, n), WORKGROUP_SIZE);
+    if (n > 0) enc.copyBufferToBuffer(colPre, 4 * (n - 1), carry, 0, 4);
   }
 
   /** Encodes an exclusive prefix sum of the first n words of buf (the total lands in word n - 1 when it was 0). */
@@ -247,6 +287,9 @@ export class ConnectivityBuild {
     u[7] = nnz;
     const shift = opts.shift;
     if (shift) u.set([shift.row, shift.col, shift.pre], 9);
+    const pack = Boolean(opts.packPre && columns);
+    if (pack && shift && shift.pre !== 0) throw new Error(`projection ${pr.name}: packPre needs local presynaptic indices (shift.pre 0, not ${shift.pre})`);
+    u[18] = pack ? nnz : 0; // col_pack: every entry, from colBase 0
     dev.queue.writeBuffer(params, 0, words);
     const post = this.buffer('post', nnz);
     const colPtr = this.buffer('colPtr', columns ? nPost + 1 : 1);
@@ -268,11 +311,18 @@ export class ConnectivityBuild {
     }
     if (weights) this.dispatch(enc, 'weight_fill', [g], nnz, WORKGROUP_SIZE);
     if (shift) this.dispatch(enc, 'shift_out', [g], Math.max(nPre + 1, nPost + 1, columns ? nnz : 0), WORKGROUP_SIZE);
+    let colPre16: GPUBuffer | undefined;
+    if (pack) {
+      colPre16 = this.buffer('colPre16', packedWords(0, nnz));
+      const carry = this.buffer('packCarry', 1);
+      temps.push(carry);
+      this.encodePack(enc, params, colPre, colPre16, carry, 0, nnz);
+    }
     dev.queue.submit([enc.finish()]);
     await dev.queue.onSubmittedWorkDone();
     await popScopes(dev, `building projection ${pr.name} on the device (targets, columns, weights)`);
     for (const t of temps) t.destroy();
-    return { nPre, nPost, nnz, rowPtr, post, colPtr, colSyn, colPre, weight };
+    return { nPre, nPost, nnz, rowPtr, post, colPtr, colSyn, colPre, weight, ...(colPre16 ? { colPre16 } : {}) };
   }
 
   /**
@@ -352,6 +402,8 @@ export class ConnectivityBuild {
     const colPtr = this.buffer('colPtr', nPost + 1);
     const colFill = this.buffer('colFill', nPost + 1);
     temps.push(colPtr, colFill);
+    const carry = plastic.pre16 ? this.buffer('packCarry', 1) : null;
+    if (carry) temps.push(carry);
     try {
       pushScopes(dev);
       let enc = dev.createCommandEncoder({ label: 'ConnectivityBuild.colCount' });
@@ -368,11 +420,12 @@ export class ConnectivityBuild {
         const base = cols[j0]!;
         const n = cols[j1]! - base;
         u.set([plastic.colShift, plastic.preShift], 10);
-        u.set([j0, j1, base], 15);
+        u.set([j0, j1, base, carry ? n : 0], 15);
         dev.queue.writeBuffer(params, 0, words);
         this.lastBuildBytes = fixed;
         const colSyn = this.buffer('colSyn chunk', n);
         const colPre = this.buffer('colPre chunk', n);
+        const packed = carry ? this.buffer('colPre16 chunk', packedWords(base, n)) : null;
         peak = Math.max(peak, this.lastBuildBytes);
         try {
           const g = group({ colPtr, colFill, colSyn, colPre });
@@ -381,12 +434,17 @@ export class ConnectivityBuild {
           this.dispatch(enc, 'col_fill_walk', [g], nPre, WORKGROUP_SIZE);
           this.dispatch(enc, 'col_sort', [g], j1 - j0, WORKGROUP_SIZE);
           plastic.columns(enc, colSyn, colPre, base, n);
+          if (packed && carry) {
+            this.encodePack(enc, params, colPre, packed, carry, base, n);
+            plastic.pre16!(enc, packed, base >>> 1, packedWords(base, n));
+          }
           dev.queue.submit([enc.finish()]);
           await dev.queue.onSubmittedWorkDone();
           await popScopes(dev, `building projection ${pr.name} on the device (columns ${j0} to ${j1 - 1})`);
         } finally {
           colSyn.destroy();
           colPre.destroy();
+          packed?.destroy();
         }
       }
       // Weights: one buffer of J's, copied piece by piece.
@@ -477,4 +535,10 @@ export function wholeRuns(ptr: Int32Array, maxWords: number, tooLong: (i: number
 /** Releases the buffers of a device-built projection. */
 export function destroyDeviceCsr(c: DeviceCsr): void {
   for (const b of [c.rowPtr, c.post, c.colPtr, c.colSyn, c.colPre, c.weight]) b.destroy();
+  c.colPre16?.destroy();
+}
+
+/** Words of packed colPre (two entries each, pairs from entry 0) that column entries [first, first + n) touch. */
+export function packedWords(first: number, n: number): number {
+  return n > 0 ? ((first + n - 1) >>> 1) - (first >>> 1) + 1 : 0;
 }

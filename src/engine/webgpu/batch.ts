@@ -215,6 +215,7 @@ function checkBatchable(engines: readonly WebGpuEngine[]): void {
     if (e.step !== e0.step) throw new Error(`GpuBatch: network ${k} is at step ${e.step}, network 0 at ${e0.step}`);
     if (e.state.weight.buffers.length !== 1 || e.state.graph.buffers.length !== 1)
       throw new Error(`GpuBatch: network ${k} keeps its weights or graph in several chunks (${e.state.weight.buffers.length}, ${e.state.graph.buffers.length}); a batch packs one chunk per network`);
+    if (e.state.colidx) throw new Error(`GpuBatch: network ${k} keeps its column index in an array of its own (colidx, ${e.state.colidx.buffers.length} chunk(s)); a batch packs the column index inside graph`);
     const shape = (x: WebGpuEngine): string => JSON.stringify([x.resident!.shape, x.state.plan.corrThreads]);
     const differs = [
       ['N', p.N, p0.N],

@@ -1,4 +1,5 @@
-// Chunked storage: the two arrays that grow with the synapse count (`graph`, `weight`) may span several
+// Chunked storage: the arrays that grow with the synapse count (`graph`, `weight`, and the column index
+// `colidx` when GpuPlan splits it from graph: plan.ts splitColumns) may span several
 // storage bindings ("chunks"), each its own GPUBuffer, because a device's maxStorageBufferBindingSize
 // (2 GiB - 4 on an H100 through Dawn) is far below its maxBufferSize and below what N = 10^5 needs.
 // Element i of a chunked array lives in chunk floor(i / chunkElems) at i - chunk * chunkElems; the
@@ -7,9 +8,9 @@
 // device) and refuses a network that does not fit, naming bytes, chunks and bindings against the limits.
 import type { BufferName } from './layout.ts';
 
-/** The arrays that may span several bindings; every other buffer is one binding. */
-export type ChunkedName = 'weight' | 'graph';
-export const CHUNKED: readonly ChunkedName[] = ['weight', 'graph'];
+/** The arrays that may span several bindings; every other buffer is one binding. colidx exists only when split. */
+export type ChunkedName = 'weight' | 'graph' | 'colidx';
+export const CHUNKED: readonly ChunkedName[] = ['weight', 'graph', 'colidx'];
 
 /**
  * Elements a chunked array may hold: its u32 indices, a one-past-the-end row pointer and a thread's
@@ -51,10 +52,12 @@ export type MaxChunkBytes = number | Partial<Record<ChunkedName, number>>;
 /** The buffers that are always one binding each (besides the uniform P). */
 const SINGLE: readonly BufferName[] = ['ctl', 'fstate', 'istate', 'acc', 'bins'];
 
-/** Where a plan's arrays go: the chunks of graph and weight and the storage bindings of every pipeline. */
+/** Where a plan's arrays go: the chunks of graph, weight and the split column index, and the storage bindings of every pipeline. */
 export interface StorageLayout {
   weight: ChunkPlan;
   graph: ChunkPlan;
+  /** The column index's own chunks (GpuPlan.colsSplit); null when it lives in graph. */
+  colidx: ChunkPlan | null;
   /** Storage buffers in the shared pipeline layout: the single ones plus every chunk. */
   storageBindings: number;
 }
@@ -65,6 +68,9 @@ export interface StorageNeeds {
   describe(name: BufferName): string;
   weightLen: number;
   graph: { total: number };
+  /** Split column index (GpuPlan.colsSplit): its elements; absent or false: the column index is part of graph. */
+  colsSplit?: boolean;
+  colidx?: { total: number };
 }
 
 export type StorageLimits = Pick<GPUSupportedLimits, 'maxStorageBufferBindingSize' | 'maxBufferSize' | 'maxStorageBuffersPerShaderStage'>;
@@ -89,8 +95,10 @@ export function planStorage(plan: StorageNeeds, limits: StorageLimits, deviceNam
     if (bytes[name] > limit)
       throw new Error(`Network does not fit on ${deviceName}: ${where(name)} but the device allows ${which} bytes. ${HINT}`);
   }
-  const elems = { weight: plan.weightLen, graph: plan.graph.total };
-  for (const name of CHUNKED) {
+  const split = plan.colsSplit === true;
+  const elems: Record<ChunkedName, number> = { weight: plan.weightLen, graph: plan.graph.total, colidx: split ? (plan.colidx?.total ?? 0) : 0 };
+  const arrays = CHUNKED.filter((n) => n !== 'colidx' || split);
+  for (const name of arrays) {
     if (elems[name] > MAX_CHUNKED_ELEMS)
       throw new Error(
         `Network does not fit the WebGPU engine: ${where(name)}: ${fmt(elems[name])} elements, but its u32 indices ` +
@@ -103,17 +111,21 @@ export function planStorage(plan: StorageNeeds, limits: StorageLimits, deviceNam
   };
   const weight = chunkPlan(elems.weight, capOf('weight'));
   const graph = chunkPlan(elems.graph, capOf('graph'));
-  const storageBindings = SINGLE.length + weight.count + graph.count;
+  const colidx = split ? chunkPlan(elems.colidx, capOf('colidx')) : null;
+  const storageBindings = SINGLE.length + weight.count + graph.count + (colidx?.count ?? 0);
   const maxBindings = limits.maxStorageBuffersPerShaderStage;
   if (storageBindings > maxBindings) {
     const chunks = (name: ChunkedName, c: ChunkPlan): string =>
       `${where(name)} in ${c.count} chunk${c.count > 1 ? 's' : ''} of at most ${fmt(4 * c.chunkElems)} bytes`;
+    const capped = arrays.some((n) => capOf(n) < limit);
+    const parts = colidx ? `${chunks('graph', graph)}, ${chunks('colidx', colidx)}, and ${chunks('weight', weight)}` : `${chunks('graph', graph)}, and ${chunks('weight', weight)}`;
+    const counts = `${weight.count} weight and ${graph.count} graph${colidx ? ` and ${colidx.count} colidx` : ''} chunks`;
     throw new Error(
-      `Network does not fit on ${deviceName}: ${chunks('graph', graph)}, and ${chunks('weight', weight)} ` +
-        `(${which} bytes${capOf('graph') < limit || capOf('weight') < limit ? ', chunks capped by maxChunkBytes' : ''}): ` +
-        `${storageBindings} storage bindings per pipeline (${SINGLE.join(', ')}, ${weight.count} weight and ${graph.count} graph chunks) ` +
+      `Network does not fit on ${deviceName}: ${parts} ` +
+        `(${which} bytes${capped ? ', chunks capped by maxChunkBytes' : ''}): ` +
+        `${storageBindings} storage bindings per pipeline (${SINGLE.join(', ')}, ${counts}) ` +
         `but the device allows maxStorageBuffersPerShaderStage = ${maxBindings}. ${HINT}`,
     );
   }
-  return { weight, graph, storageBindings };
+  return { weight, graph, colidx, storageBindings };
 }

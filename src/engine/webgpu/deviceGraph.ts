@@ -1,13 +1,14 @@
 // The WebGPU engine's device-built connectivity: projections with connectivity 'bernoulli-counter' are
 // built on the GPU (ConnectivityBuild) straight into the engine's graph sections (row pointers, targets,
-// and for plastic projections the column index and the initial weights J), so their CSR is never
+// and for plastic projections the column index, in graph or in the split colidx array, and the initial
+// weights J), so their CSR is never
 // uploaded from the host. SimState skips those sections when it writes the host graph (plan.writeGraph).
 import type { BuiltNetwork } from '../../network/network.ts';
 import type { DerivedProjection } from '../../model/derive.ts';
 import { nnzOf } from '../../network/connectivity.ts';
 import { chunkLength } from './chunks.ts';
 import type { ChunkedBuffer } from './chunkedBuffer.ts';
-import { buildRefusal, ConnectivityBuild, destroyDeviceCsr } from './ConnectivityBuild.ts';
+import { buildRefusal, ConnectivityBuild, destroyDeviceCsr, packedWords } from './ConnectivityBuild.ts';
 import { popScopes, pushScopes, type SimState } from './simState.ts';
 
 /** Which projections the engine builds on the device, and why the others of the scheme are uploaded. */
@@ -97,16 +98,20 @@ export async function installDeviceGraph(state: SimState, which: ReadonlySet<num
       // Targets chunk by chunk straight into the graph; the row pointers (nPre + 1 words) shifted on the host.
       // Plastic: the column index by chunks of whole columns into colW and colPre (engine ids), the weights J
       // piece by piece, the column pointers (nPost + 1 words) shifted on the host.
+      // The column index goes to the array that holds it (graph, or colidx when split: plan.col's offsets),
+      // colPre packed two to a word where the plan packs it (pre16: local indices, no pre shift).
       const g = plan.graph.offset;
+      const cols = state.columnIndex;
       const plasticChunks = p.plastic
         ? {
             colShift: p.wOff,
-            preShift: pr.pre.offset,
+            preShift: p.pre16 ? 0 : pr.pre.offset,
             columns: (enc: GPUCommandEncoder, colSyn: GPUBuffer, colPre: GPUBuffer, first: number, n: number): void => {
-              copyInto(enc, state.graph, g.colW + p.wOff + first, colSyn, n);
-              copyInto(enc, state.graph, g.colPre + p.wOff + first, colPre, n);
+              copyInto(enc, cols, plan.col.colW + p.wOff + first, colSyn, n);
+              if (!p.pre16) copyInto(enc, cols, p.colPreOff + first, colPre, n);
             },
             weights: (enc: GPUCommandEncoder, w: GPUBuffer, first: number, n: number): void => copyInto(enc, state.weight, p.wOff + first, w, n),
+            ...(p.pre16 ? { pre16: (enc: GPUCommandEncoder, packed: GPUBuffer, firstWord: number, words: number): void => copyInto(enc, cols, p.colPreOff + firstWord, packed, words) } : {}),
           }
         : undefined;
       const dc = await builder.build(d.spec.seed >>> 0, pr, {
@@ -119,14 +124,16 @@ export async function installDeviceGraph(state: SimState, which: ReadonlySet<num
       try {
         if (dc.nnz !== p.nnz) throw new Error(`projection ${pr.name}: the device built ${dc.nnz} synapses, the host ${p.nnz} (device and host builders disagree)`);
         state.graph.write(p.rowOff, shiftedRows(dc.hostRows!, p.synOff));
-        if (p.plastic) state.graph.write(p.colOff, shiftedRows(dc.hostCols!, p.wOff));
+        if (p.plastic) cols.write(p.colOff, shiftedRows(dc.hostCols!, p.wOff));
         await state.graph.flush();
+        if (cols !== state.graph) await cols.flush();
       } finally {
         destroyDeviceCsr(dc);
       }
       continue;
     }
-    const dc = await builder.build(d.spec.seed >>> 0, pr, { columns: p.plastic, weights: p.plastic, shift: { row: p.synOff, col: p.wOff, pre: pr.pre.offset } });
+    const pre16 = p.plastic && p.pre16 === 1;
+    const dc = await builder.build(d.spec.seed >>> 0, pr, { columns: p.plastic, weights: p.plastic, shift: { row: p.synOff, col: p.wOff, pre: pre16 ? 0 : pr.pre.offset }, packPre: pre16 });
     peakBuildBytes = Math.max(peakBuildBytes, builder.lastBuildBytes);
     try {
       if (dc.nnz !== p.nnz) throw new Error(`projection ${pr.name}: the device built ${dc.nnz} synapses, the host ${p.nnz} (device and host builders disagree)`);
@@ -135,9 +142,11 @@ export async function installDeviceGraph(state: SimState, which: ReadonlySet<num
       copyInto(enc, state.graph, p.rowOff, dc.rowPtr, dc.nPre + 1);
       copyInto(enc, state.graph, plan.graph.offset.post + p.synOff, dc.post, dc.nnz);
       if (p.plastic) {
-        copyInto(enc, state.graph, p.colOff, dc.colPtr, dc.nPost + 1);
-        copyInto(enc, state.graph, plan.graph.offset.colW + p.wOff, dc.colSyn, dc.nnz);
-        copyInto(enc, state.graph, plan.graph.offset.colPre + p.wOff, dc.colPre, dc.nnz);
+        const cols = state.columnIndex;
+        copyInto(enc, cols, p.colOff, dc.colPtr, dc.nPost + 1);
+        copyInto(enc, cols, plan.col.colW + p.wOff, dc.colSyn, dc.nnz);
+        if (pre16) copyInto(enc, cols, p.colPreOff, dc.colPre16!, packedWords(0, dc.nnz));
+        else copyInto(enc, cols, p.colPreOff, dc.colPre, dc.nnz);
         copyInto(enc, state.weight, p.wOff, dc.weight, dc.nnz);
       }
       device.queue.submit([enc.finish()]);

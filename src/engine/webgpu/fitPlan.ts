@@ -40,6 +40,27 @@ function expectedSynapses(pr: Derived['projections'][number]): number {
   return pr.connectivity === 'fixed-indegree' ? Math.round(pr.p * pr.pre.size) * pr.post.size : Math.round(pr.p * pr.pre.size * pr.post.size);
 }
 
+/** What a plan may assume beyond the spec. */
+export interface FitOptions {
+  /**
+   * Hook for procedural input projections (issue 20; the engine does not run them yet, another branch adds them):
+   * plan every static stored 'bernoulli-counter' projection from an input with one delay as procedural, holding
+   * only its skip table, as the population projections that may be procedural are. Default false: as the spec says.
+   */
+  proceduralInputs?: boolean;
+}
+
+/** Whether the proceduralInputs hook makes projection pr procedural: static, from an input, 'bernoulli-counter', one delay. */
+export function proceduralInputCandidate(pr: Derived['projections'][number]): boolean {
+  return pr.pre.kind === 'input' && pr.plastic === null && pr.storage !== 'procedural' && pr.connectivity === 'bernoulli-counter' && pr.delay.min === pr.delay.max;
+}
+
+/** d with the FitOptions applied (a shallow copy; d itself unchanged). */
+function planDerived(d: Derived, o: FitOptions): Derived {
+  if (!o.proceduralInputs) return d;
+  return { ...d, projections: d.projections.map((pr) => (proceduralInputCandidate(pr) ? { ...pr, storage: 'procedural' as const } : pr)) };
+}
+
 /** A network of d with the expected synapse count per projection and no per-synapse array (plans only). */
 export function planNetwork(d: Derived): BuiltNetwork {
   const seed = d.spec.seed >>> 0;
@@ -63,6 +84,16 @@ export interface DeviceFit {
   /** Elements of the engine's graph and weight arrays (each at most MAX_CHUNKED_ELEMS: u32 indices). */
   graphElems: number;
   weightElems: number;
+  /**
+   * The column index of plastic projections: its elements (colPtr, colW, colPre), whether it is split from graph
+   * into its own array colidx (GpuPlan.colsSplit: when graph's u32 index cannot hold it; then colidxElems is at most
+   * MAX_CHUNKED_ELEMS too), and the projections whose colPre is packed two 16-bit indices to a word (split only).
+   */
+  colidxElems: number;
+  colsSplit: boolean;
+  pre16: string[];
+  /** The proceduralInputs hook was on (FitOptions): input projections planned procedural, which the engine cannot run yet. */
+  proceduralInputs: string[];
   /** Storage bindings the pipelines need (at most maxStorageBuffersPerShaderStage); null when refused before. */
   bindings: number | null;
   /** Bytes of the engine's buffers (GpuPlan.bytes()). */
@@ -82,8 +113,10 @@ export interface DeviceFit {
 const fmt = (n: number): string => n.toLocaleString('en');
 
 /** Plans spec (validated) on an adapter with `limits` without a device: see the file header. */
-export function deviceFit(spec: NetworkSpec, limits: FitLimits): DeviceFit {
-  const d = derive(spec);
+export function deviceFit(spec: NetworkSpec, limits: FitLimits, o: FitOptions = {}): DeviceFit {
+  const d0 = derive(spec);
+  const d = planDerived(d0, o);
+  const proceduralInputs = o.proceduralInputs ? d0.projections.filter(proceduralInputCandidate).map((p) => p.name) : [];
   let synapses = 0;
   let stored = 0;
   let oversized: string | null = null;
@@ -95,12 +128,15 @@ export function deviceFit(spec: NetworkSpec, limits: FitLimits): DeviceFit {
     if (k > MAX_SYNAPSES_PER_PROJECTION && oversized === null)
       oversized = `projection ${pr.name} would have ${fmt(k)} synapses, past the ${fmt(MAX_SYNAPSES_PER_PROJECTION)} an i32 synapse index can address (MAX_SYNAPSES_PER_PROJECTION)`;
   }
-  const out: DeviceFit = { N: spec.N, limits: limits.name, refusal: oversized, synapses, storedSynapses: stored, graphElems: 0, weightElems: 0, bindings: null, stateBytes: 0, hostBytesDeviceBuild: estimateResources(spec, { build: 'device' }).hostBytes, buildPeakBytes: 0, chunked: [], uploaded: [] };
+  const out: DeviceFit = { N: spec.N, limits: limits.name, refusal: oversized, synapses, storedSynapses: stored, graphElems: 0, weightElems: 0, colidxElems: 0, colsSplit: false, pre16: [], proceduralInputs, bindings: null, stateBytes: 0, hostBytesDeviceBuild: estimateResources(spec, { build: 'device' }).hostBytes, buildPeakBytes: 0, chunked: [], uploaded: [] };
   if (oversized) return out;
   const net = planNetwork(d);
   const plan = new GpuPlan(net, { stepsPerSubmit: 1000, spikeWorkgroups: defaultSpikeWorkgroups(net, false), inputWorkgroups: defaultInputWorkgroups(net) });
   out.graphElems = plan.graph.total;
   out.weightElems = plan.weightLen;
+  out.colsSplit = plan.colsSplit;
+  out.colidxElems = plan.colsSplit ? plan.colidx.total : plan.graph.length.colPtr + plan.graph.length.colW + plan.graph.length.colPre;
+  out.pre16 = d.projections.filter((_, i) => plan.projs[i]!.pre16 === 1).map((p) => p.name);
   out.stateBytes = Object.values(plan.bytes()).reduce((a, b) => a + b, 0);
   const gpuLimits = { ...limits, maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage } as unknown as GPUSupportedLimits;
   const build = planDeviceBuild(net, gpuLimits, true, limits.name);
@@ -112,7 +148,8 @@ export function deviceFit(spec: NetworkSpec, limits: FitLimits): DeviceFit {
     const nnz = net.csr[i]!.rowPtr[pr.pre.size]!;
     const words = build.chunked.get(i);
     const L = pr.p > 0 && pr.p < 1 ? skipTable(pr.p).length : 1;
-    const bytes = deviceBuildBuffers(pr.pre.size, pr.post.size, words === undefined ? nnz : Math.min(nnz, words), plastic, plastic, L).reduce((a, b) => a + b.bytes, 0);
+    const pre16 = plan.projs[i]!.pre16 === 1;
+    const bytes = deviceBuildBuffers(pr.pre.size, pr.post.size, words === undefined ? nnz : Math.min(nnz, words), plastic, plastic, L, pre16).reduce((a, b) => a + b.bytes, 0);
     out.buildPeakBytes = Math.max(out.buildPeakBytes, bytes);
   }
   try {
@@ -130,9 +167,9 @@ export function deviceFit(spec: NetworkSpec, limits: FitLimits): DeviceFit {
 /** One text block for the terminal. */
 export function describeFit(f: DeviceFit): string {
   const lines = [
-    `WebGPU plan for N = ${fmt(f.N)} on ${f.limits} (expected synapse counts):`,
+    `WebGPU plan for N = ${fmt(f.N)} on ${f.limits} (expected synapse counts${f.proceduralInputs.length ? `; assuming procedural input projections ${f.proceduralInputs.join(', ')}, which the engine does not run yet` : ''}):`,
     `  synapses ${f.synapses.toExponential(3)}, stored ${f.storedSynapses.toExponential(3)}`,
-    `  graph ${fmt(f.graphElems)} elements, weights ${fmt(f.weightElems)} elements (u32 indices: at most ${fmt(MAX_CHUNKED_ELEMS)} each)`,
+    `  graph ${fmt(f.graphElems)} elements, weights ${fmt(f.weightElems)} elements${f.colsSplit ? `, column index ${fmt(f.colidxElems)} elements in its own array (colidx${f.pre16.length ? `; presynaptic indices packed two to a word: ${f.pre16.join(', ')}` : ''})` : ''} (u32 indices: at most ${fmt(MAX_CHUNKED_ELEMS)} each)`,
     `  device state ${formatBytes(f.stateBytes)}, largest build's transient buffers <= ${formatBytes(f.buildPeakBytes)}${f.bindings !== null ? `, ${f.bindings} storage bindings` : ''}`,
     `  host memory if built on the device about ${formatBytes(f.hostBytesDeviceBuild)} (estimate: the host keeps only the row pointers of stored static 'bernoulli-counter' projections)`,
   ];
@@ -147,7 +184,7 @@ export function describeFit(f: DeviceFit): string {
  * monotone in N for a fixed spec shape), or 0 when none does. An N whose spec withN refuses (throws, e.g. a
  * validation limit) counts as not fitting.
  */
-export function largestFittingN(withN: (N: number) => NetworkSpec, limits: FitLimits, hi = 10_000_000, step = 1000): number {
+export function largestFittingN(withN: (N: number) => NetworkSpec, limits: FitLimits, hi = 10_000_000, step = 1000, o: FitOptions = {}): number {
   const fits = (N: number): boolean => {
     let spec: NetworkSpec;
     try {
@@ -155,7 +192,7 @@ export function largestFittingN(withN: (N: number) => NetworkSpec, limits: FitLi
     } catch {
       return false;
     }
-    return deviceFit(spec, limits).refusal === null;
+    return deviceFit(spec, limits, o).refusal === null;
   };
   let lo = 0; // fits (0: none known)
   let up = Math.ceil(hi / step); // in units of step

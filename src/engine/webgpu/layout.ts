@@ -164,7 +164,9 @@ export const ProjParams = struct(
     ['nnz', u32, 'synapses'],
     ['plastic', u32, '1: weights in `weight`, updated by the plasticity passes'],
     ['wOff', u32, 'weight index of its first synapse (plastic)'],
-    ['colOff', u32, 'graph offset of its postSize + 1 column pointers (plastic)'],
+    ['colOff', u32, 'column-index offset (colidx_at) of its postSize + 1 column pointers (plastic)'],
+    ['colPreOff', u32, 'column-index offset of its column entries\' presynaptic neurons (plastic): entry e (weight index) at colPreOff + e - wOff, or packed (pre16)'],
+    ['pre16', u32, '1: its colPre words hold two local presynaptic indices (< 2^16) each, entry e - wOff in half (e - wOff) & 1 of word (e - wOff) / 2; 0: one global index per word'],
     ['blockOff', u32, 'first weight-sum block of the record pass (plastic)'],
     ['nBlocks', u32, 'weight-sum blocks (plastic)'],
     ['preTrace', u32, 'trace group of the presynaptic side'],
@@ -222,8 +224,7 @@ export const Params = struct(
     ['recOff', u32, 'ctl.list: spike record (step, id) pairs of the chunk'],
     ['recCap', u32, 'pairs the record holds'],
     ['postOff', u32, 'graph: global postsynaptic neuron of each synapse'],
-    ['colWOff', u32, 'graph: weight index of each column entry (plastic)'],
-    ['colPreOff', u32, 'graph: global presynaptic neuron of each column entry (plastic)'],
+    ['colWOff', u32, 'column index (colidx_at): weight index of each column entry (plastic)'],
     ['wsOff', u32, 'graph: weight index of each sampled synapse'],
     ['sigOff', u32, 'fstate: rate-modulating signal values [nSignalChannels]'],
     ['nSignals', u32, ''],
@@ -263,7 +264,7 @@ export const Ctl = struct('Ctl', 'GPU-side control words and the spike/event/rec
 export type BindingKind = 'uniform' | 'storage' | 'read-only-storage';
 
 export interface BindingDef {
-  name: 'P' | 'ctl' | 'fstate' | 'istate' | 'acc' | 'weight' | 'graph' | 'bins';
+  name: 'P' | 'ctl' | 'fstate' | 'istate' | 'acc' | 'weight' | 'graph' | 'bins' | 'colidx';
   kind: BindingKind;
   type: GpuType;
   doc: string;
@@ -283,25 +284,35 @@ export const BINDINGS: readonly BindingDef[] = [
 
 export type BufferName = Exclude<BindingDef['name'], 'P'>;
 
-/** Chunks of the arrays that may span several bindings (chunks.ts); one each for small networks. */
+/** The column index's own array (colPtr, colW, colPre of plastic projections) when it is split from graph (plan.ts). */
+export const COLIDX_BINDING: BindingDef = { name: 'colidx', kind: 'read-only-storage', type: array(u32, 0), doc: 'column index of plastic projections (colPtr, colW, colPre)' };
+
+/**
+ * Chunks of the arrays that may span several bindings (chunks.ts); one each for small networks. colidx null
+ * (the default): the column index lives in graph (colidx_at is graph_at) and has no binding of its own.
+ */
 export interface ChunkCounts {
   weight: { count: number; chunkElems: number };
   graph: { count: number; chunkElems: number };
+  colidx?: { count: number; chunkElems: number } | null;
 }
+
+export type ChunkedArray = 'weight' | 'graph' | 'colidx';
 
 export const SINGLE_CHUNKS: ChunkCounts = { weight: { count: 1, chunkElems: 1 }, graph: { count: 1, chunkElems: 1 } };
 
-/** One binding of group 0: a BINDINGS entry, or chunk `chunk` of a chunked one (`weight`, `graph`). */
+/** One binding of group 0: a BINDINGS entry, or chunk `chunk` of a chunked one (`weight`, `graph`, `colidx`). */
 export interface BindingEntry extends BindingDef {
   binding: number;
-  /** The WGSL variable: the name, or `${name}_${chunk}` for weight and graph (reached by accessors only). */
+  /** The WGSL variable: the name, or `${name}_${chunk}` for weight, graph and colidx (reached by accessors only). */
   wgslName: string;
   chunk: number;
 }
 
 /**
  * Group 0 of every pass: BINDINGS at bindings 0..7 (chunk 0 of weight and graph in their places), then
- * weight chunks 1.., then graph chunks 1.. at 8 and up. One chunk each gives the layout of old.
+ * weight chunks 1.., then graph chunks 1.. at 8 and up, then (split column index) every colidx chunk. One
+ * chunk each and no colidx gives the layout of old.
  */
 export function bindingEntries(chunks: ChunkCounts = SINGLE_CHUNKS): BindingEntry[] {
   const isChunked = (b: BindingDef): b is BindingDef & { name: 'weight' | 'graph' } => b.name === 'weight' || b.name === 'graph';
@@ -309,6 +320,8 @@ export function bindingEntries(chunks: ChunkCounts = SINGLE_CHUNKS): BindingEntr
   for (const b of BINDINGS.filter(isChunked)) {
     for (let k = 1; k < chunks[b.name].count; k++) out.push({ ...b, binding: out.length, wgslName: `${b.name}_${k}`, chunk: k, doc: `${b.name} chunk ${k}` });
   }
+  const col = chunks.colidx;
+  if (col) for (let k = 0; k < col.count; k++) out.push({ ...COLIDX_BINDING, binding: out.length, wgslName: `colidx_${k}`, chunk: k, doc: `colidx chunk ${k}` });
   return out;
 }
 
@@ -316,7 +329,7 @@ export function bindingEntries(chunks: ChunkCounts = SINGLE_CHUNKS): BindingEntr
  * Accessors of a chunked array: `${name}_at(i)` and, when writable, `${name}_set(i, v)`. With one chunk
  * they are the plain array access; with K chunks, chunk i / C at i - (i / C) * C, C a constant.
  */
-export function chunkAccessors(name: 'weight' | 'graph', elem: string, writable: boolean, c: { count: number; chunkElems: number }): string {
+export function chunkAccessors(name: ChunkedArray, elem: string, writable: boolean, c: { count: number; chunkElems: number }): string {
   if (c.count === 1) {
     const set = writable ? [`fn ${name}_set(i: u32, v: ${elem}) {`, `  ${name}_0[i] = v;`, '}'] : [];
     return [`fn ${name}_at(i: u32) -> ${elem} {`, `  return ${name}_0[i];`, '}', ...set].join('\n');
@@ -334,6 +347,11 @@ export function chunkAccessors(name: 'weight' | 'graph', elem: string, writable:
     '}',
     ...(writable ? [`fn ${name}_set(i: u32, v: ${elem}) {`, ...head, set.join(''), '}'] : []),
   ].join('\n');
+}
+
+/** colidx_at(i): the split column index's chunks, or graph_at(i) when the column index lives in graph. */
+export function colidxAccessor(c: ChunkCounts['colidx']): string {
+  return c ? chunkAccessors('colidx', 'u32', false, c) : ['fn colidx_at(i: u32) -> u32 {', '  return graph_at(i);', '}'].join('\n');
 }
 
 /** The WGSL text of every struct, constant, binding and chunk accessor (prepended to each pass). */
@@ -354,7 +372,7 @@ export function layoutWgsl(chunks: ChunkCounts = SINGLE_CHUNKS): string {
     const space = b.kind === 'uniform' ? 'uniform' : b.kind === 'storage' ? 'storage, read_write' : 'storage, read';
     return `@group(0) @binding(${b.binding}) var<${space}> ${b.wgslName}: ${wgslType(b.type)}; // ${b.doc}`;
   });
-  const access = [chunkAccessors('weight', 'f32', true, chunks.weight), chunkAccessors('graph', 'u32', false, chunks.graph)];
+  const access = [chunkAccessors('weight', 'f32', true, chunks.weight), chunkAccessors('graph', 'u32', false, chunks.graph), colidxAccessor(chunks.colidx)];
   return ['// Generated from src/engine/webgpu/layout.ts: do not edit.', ...consts, '', ...structs, '', ...binds, '', ...access, ''].join('\n');
 }
 

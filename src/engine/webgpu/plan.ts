@@ -24,6 +24,7 @@ import {
 } from './layout.ts';
 import { field, type HostValue } from './schema.ts';
 import { SpecError, type SpecIssue } from '../../model/validate.ts';
+import { MAX_CHUNKED_ELEMS } from './chunks.ts';
 
 const F32_MAX = 3.4028234663852886e38;
 /** Words of the host block through which offset-shifted graph sections are streamed (16 MiB). */
@@ -37,7 +38,19 @@ export interface PlanOptions {
   spikeWorkgroups: number;
   /** Workgroups delivering input spikes (independent layers and correlated events). */
   inputWorkgroups: number;
+  /**
+   * Where the column index of plastic projections (colPtr, colW, colPre) lives: 'auto' (default) in graph while
+   * graph's u32 element index holds it (the layout of old), else in its own chunked array `colidx` (with each
+   * presynaptic index packed as 16 bits where the presynaptic population has at most 2^16 neurons); true: in
+   * colidx always (tests run the split layout at small N); false: in graph always.
+   */
+  splitColumns?: boolean | 'auto';
 }
+
+/** Largest presynaptic population whose column entries the split layout packs two to a word (pre16). */
+export const PRE16_MAX = 2 ** 16;
+
+type ColSection = 'colPtr' | 'colW' | 'colPre';
 
 export interface ProjPlan {
   rowOff: number;
@@ -50,6 +63,10 @@ export interface ProjPlan {
   nBlocks: number;
   q: number;
   delayOff: number; // graph offset of its per-synapse delays (heterogeneous delays only)
+  /** Column-index offset of its colPre words (plastic; ProjParams.colPreOff); colOff is a column-index offset too. */
+  colPreOff: number;
+  /** 1: colPre packed two local 16-bit indices per word (ProjParams.pre16). */
+  pre16: number;
   /** 0 stored; procedural: 1 skip table at rowOff, 2 p = 1, 3 p = 0 (ProjParams.procedural). */
   procedural: number;
   tableLen: number;
@@ -80,7 +97,16 @@ export class GpuPlan {
   readonly list = new Sections<'spikes' | 'events' | 'rec' | 'hist'>();
   /** Words per neuron of the spike-history bits (Params.histWords): ceil(H / 32), 0 without a history. */
   readonly histWords: number;
-  readonly graph = new Sections<'rowPtr' | 'post' | 'colPtr' | 'colW' | 'colPre' | 'tables' | 'wsample' | 'delays'>();
+  readonly graph = new Sections<'rowPtr' | 'post' | ColSection | 'tables' | 'wsample' | 'delays'>();
+  /**
+   * The column index's own array when split (colsSplit): colPtr, colW, colPre; empty otherwise. Read the column
+   * index's offsets from `col` (graph's when it lives in graph, colidx's when split), never from graph.offset.
+   */
+  readonly colidx = new Sections<ColSection>();
+  /** True: the column index is its own chunked array (colidx); false: sections of graph (colidx_at = graph_at). */
+  readonly colsSplit: boolean;
+  /** Offsets of the column index's sections in the array that holds it (graph or colidx). */
+  readonly col: Record<ColSection, number>;
   readonly projs: ProjPlan[] = [];
   readonly ringOff: number[] = [];
   readonly tableOff: { count: number; mother: number }[] = [];
@@ -201,7 +227,7 @@ export class GpuPlan {
       // A procedural projection keeps no row pointers and no targets: its skip table takes the rows' place.
       const table = c.procedural?.table;
       const procedural = !c.procedural ? 0 : pr.p >= 1 ? 2 : pr.p <= 0 ? 3 : 1;
-      this.projs.push({ rowOff: rows, synOff: syn, nnz, plastic, wOff: plastic ? wts : 0, colOff: plastic ? cols : 0, blockOff: blocks, nBlocks, q, delayOff: dels, procedural, tableLen: procedural === 1 ? table!.length : 0 });
+      this.projs.push({ rowOff: rows, synOff: syn, nnz, plastic, wOff: plastic ? wts : 0, colOff: plastic ? cols : 0, blockOff: blocks, nBlocks, q, delayOff: dels, procedural, tableLen: procedural === 1 ? table!.length : 0, colPreOff: 0, pre16: 0 });
       dels += hetero;
       rows += table ? table.length : c.nPre + 1;
       syn += nnz;
@@ -219,10 +245,32 @@ export class GpuPlan {
       tables += x.countTable.thresholds.length + x.motherTable.thresholds.length;
     }
     this.nWSamples = net.weightSample.reduce((s, w) => s + w.length, 0);
-    this.graph.add('rowPtr', rows).add('post', syn).add('colPtr', cols).add('colW', wts).add('colPre', wts).add('tables', tables).add('wsample', this.nWSamples).add('delays', dels);
+    // The column index (colPtr, colW, colPre) lives in graph unless graph's u32 element index cannot hold it with
+    // the rest, or the options ask: then in its own array colidx, where colPre packs two 16-bit local presynaptic
+    // indices per word for a presynaptic population of at most PRE16_MAX neurons (split layout only: the layout of
+    // old stays word for word what it was).
+    const split = opts.splitColumns ?? 'auto';
+    const rest = rows + syn + tables + this.nWSamples + dels;
+    this.colsSplit = split === 'auto' ? rest + cols + 2 * wts > MAX_CHUNKED_ELEMS : split;
+    let preWords = 0;
+    for (const [i, pr] of d.projections.entries()) {
+      const p = this.projs[i]!;
+      if (!p.plastic) continue;
+      p.pre16 = this.colsSplit && pr.pre.size <= PRE16_MAX ? 1 : 0;
+      p.colPreOff = preWords;
+      preWords += p.pre16 ? Math.ceil(p.nnz / 2) : p.nnz;
+    }
+    const colHome = this.colsSplit ? this.colidx : this.graph;
+    const sz = (n: number): number => (this.colsSplit ? 0 : n);
+    this.graph.add('rowPtr', rows).add('post', syn);
+    if (this.colsSplit) this.colidx.add('colPtr', cols).add('colW', wts).add('colPre', preWords);
+    this.graph.add('colPtr', sz(cols)).add('colW', sz(wts)).add('colPre', sz(preWords));
+    this.graph.add('tables', tables).add('wsample', this.nWSamples).add('delays', dels);
+    this.col = { colPtr: colHome.offset.colPtr, colW: colHome.offset.colW, colPre: colHome.offset.colPre };
     for (const p of this.projs) {
       p.rowOff += this.graph.offset.rowPtr;
-      p.colOff += this.graph.offset.colPtr;
+      p.colOff += this.col.colPtr;
+      p.colPreOff += this.col.colPre;
       p.delayOff += this.graph.offset.delays;
     }
     this.tableOff = this.tableOff.map((t) => ({ count: t.count + this.graph.offset.tables, mother: t.mother + this.graph.offset.tables }));
@@ -246,6 +294,7 @@ export class GpuPlan {
       weight: b(this.weightLen),
       graph: b(this.graph.total),
       bins: b(this.binCap * this.binStride),
+      colidx: this.colsSplit ? b(this.colidx.total) : 0,
     };
   }
 
@@ -259,6 +308,8 @@ export class GpuPlan {
     switch (name) {
       case 'graph':
         return s(this.graph);
+      case 'colidx':
+        return s(this.colidx);
       case 'fstate':
         return s(this.fstate);
       case 'istate':
@@ -307,8 +358,7 @@ export class GpuPlan {
       recOff: this.list.offset.rec,
       recCap: this.recCap,
       postOff: this.graph.offset.post,
-      colWOff: this.graph.offset.colW,
-      colPreOff: this.graph.offset.colPre,
+      colWOff: this.col.colW,
       wsOff: this.graph.offset.wsample,
       sigOff: this.fstate.offset.signal,
       nSignals: d.signals.length,
@@ -384,6 +434,8 @@ export class GpuPlan {
           plastic: p.plastic ? 1 : 0,
           wOff: p.wOff,
           colOff: p.colOff,
+          colPreOff: p.colPreOff,
+          pre16: p.pre16,
           blockOff: p.blockOff,
           nBlocks: p.nBlocks,
           preTrace: r ? r.preTrace : 0,
@@ -411,25 +463,37 @@ export class GpuPlan {
   }
 
   /**
-   * Streams the graph buffer's contents (length graph.total) to write(at, words), section by section:
-   * CSR targets go as they are (no copy); offset-shifted sections through one reused block of at most
-   * GRAPH_BLOCK words, so a multi-GB graph needs no second host copy. `write` must consume the words
-   * before it returns (queue.writeBuffer does); it returns true when the caller should await flush().
-   * Projections in `skip` are left out (their rows, targets and column index are built on the device).
+   * Streams the graph buffer's contents (length graph.total) to sink.graph(at, words) and, when the column index
+   * is split (colsSplit), the colidx array's (colidx.total) to sink.colidx(at, words), section by section: CSR
+   * targets go as they are (no copy); offset-shifted or packed sections through one reused block of at most
+   * GRAPH_BLOCK words, so a multi-GB graph needs no second host copy. A writer must consume the words before it
+   * returns (queue.writeBuffer does); it returns true when the caller should await sink.flush(). Projections in
+   * `skip` are left out (their rows, targets and column index are built on the device).
    */
-  async writeGraph(write: (at: number, words: Uint32Array | Int32Array) => boolean, flush: () => Promise<void>, skip: ReadonlySet<number> = new Set()): Promise<void> {
+  async writeGraph(sink: GraphSink, skip: ReadonlySet<number> = new Set()): Promise<void> {
     const d = this.net.derived;
     const g = this.graph.offset;
-    const block = new Uint32Array(Math.min(GRAPH_BLOCK, Math.max(1, this.graph.total)));
-    const put = async (at: number, words: Uint32Array | Int32Array): Promise<void> => {
-      if (words.length && write(at, words)) await flush();
+    const block = new Uint32Array(Math.min(GRAPH_BLOCK, Math.max(1, this.graph.total + this.colidx.total)));
+    const to = (write: GraphSink['graph']) => async (at: number, words: Uint32Array | Int32Array): Promise<void> => {
+      if (words.length && write(at, words)) await sink.flush();
     };
+    const put = to(sink.graph);
+    const putCol = to(this.colsSplit ? sink.colidx : sink.graph);
     // words[k] = shift + src[k] for k in [0, n), written at `at`, one block at a time.
-    const shifted = async (at: number, src: Int32Array, shift: number): Promise<void> => {
+    const shifted = async (out: typeof put, at: number, src: Int32Array, shift: number): Promise<void> => {
       for (let k0 = 0; k0 < src.length; k0 += block.length) {
         const n = Math.min(block.length, src.length - k0);
         for (let k = 0; k < n; k++) block[k] = shift + src[k0 + k]!;
-        await put(at + k0, block.subarray(0, n));
+        await out(at + k0, block.subarray(0, n));
+      }
+    };
+    // Two local indices per word (pre16): entries [2 w, 2 w + 2) into word w, one block at a time.
+    const packed = async (at: number, src: Int32Array): Promise<void> => {
+      const words = Math.ceil(src.length / 2);
+      for (let w0 = 0; w0 < words; w0 += block.length) {
+        const n = Math.min(block.length, words - w0);
+        packPre16(src, 2 * w0, block.subarray(0, n));
+        await putCol(at + w0, block.subarray(0, n));
       }
     };
     for (const [i, pr] of d.projections.entries()) {
@@ -440,12 +504,13 @@ export class GpuPlan {
         await put(p.rowOff, c.procedural.table); // regenerated per spike (synapse_propagate.wgsl): only the skip table
         continue;
       }
-      await shifted(p.rowOff, c.rowPtr.subarray(0, c.nPre + 1), p.synOff);
+      await shifted(put, p.rowOff, c.rowPtr.subarray(0, c.nPre + 1), p.synOff);
       await put(g.post + p.synOff, c.post); // global neuron indices >= 0: the same bits as u32
       if (!p.plastic) continue;
-      await shifted(p.colOff, c.colPtr.subarray(0, c.nPost + 1), p.wOff);
-      await shifted(g.colW + p.wOff, c.colSyn, p.wOff);
-      await shifted(g.colPre + p.wOff, c.colPre, pr.pre.offset);
+      await shifted(putCol, p.colOff, c.colPtr.subarray(0, c.nPost + 1), p.wOff);
+      await shifted(putCol, this.col.colW + p.wOff, c.colSyn, p.wOff);
+      if (p.pre16) await packed(p.colPreOff, c.colPre);
+      else await shifted(putCol, p.colPreOff, c.colPre, pr.pre.offset);
     }
     for (const [i, x] of d.inputs.entries()) {
       await put(this.tableOff[i]!.count, x.countTable.thresholds);
@@ -472,6 +537,28 @@ export class GpuPlan {
 }
 
 export { Params };
+
+/** Where GpuPlan.writeGraph streams: the graph array, the split column index (colidx), and the wait for the queue. */
+export interface GraphSink {
+  graph: (at: number, words: Uint32Array | Int32Array) => boolean;
+  colidx: (at: number, words: Uint32Array | Int32Array) => boolean;
+  flush: () => Promise<void>;
+}
+
+/**
+ * Packs local presynaptic indices (each < 2^16) two to a word: out[w] = src[first + 2 w] | src[first + 2 w + 1] << 16
+ * (a missing last entry reads 0), for w in [0, out.length); first even. The split column index's colPre (pre16),
+ * the layout of col_pack in shaders/connectivity_build.wgsl and of col_pre in shaders/plasticity_post.wgsl.
+ */
+export function packPre16(src: Int32Array, first: number, out: Uint32Array): void {
+  for (let w = 0; w < out.length; w++) {
+    const e = first + 2 * w;
+    const lo = src[e]!;
+    const hi = e + 1 < src.length ? src[e + 1]! : 0;
+    if (lo >>> 16 !== 0 || hi >>> 16 !== 0) throw new RangeError(`packPre16: presynaptic index ${lo >>> 16 !== 0 ? lo : hi} at entry ${lo >>> 16 !== 0 ? e : e + 1} does not fit 16 bits`);
+    out[w] = (lo | (hi << 16)) >>> 0;
+  }
+}
 
 /**
  * Word `word` (0, 1) of ProjParams.lagTraces0/1: the pre trace group of lag arrivalLagMin + i (= delayMin - 1 + i) in bits

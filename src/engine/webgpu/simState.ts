@@ -48,8 +48,10 @@ export class SimState {
   readonly buffers: Record<SingleName, GPUBuffer>;
   /** Plastic weights (f32), chunk by chunk. */
   readonly weight: ChunkedBuffer;
-  /** CSR rows, targets, column index, tables, samples (u32), chunk by chunk. */
+  /** CSR rows, targets, column index (unless split), tables, samples (u32), chunk by chunk. */
   readonly graph: ChunkedBuffer;
+  /** The split column index (plan.colsSplit: colPtr, colW, colPre), chunk by chunk; null when it lives in graph. */
+  readonly colidx: ChunkedBuffer | null;
   readonly bindGroupLayout: GPUBindGroupLayout;
   readonly pipelineLayout: GPUPipelineLayout;
   readonly bindGroup: GPUBindGroup;
@@ -66,6 +68,7 @@ export class SimState {
     this.buffers = { ctl: make('ctl'), fstate: make('fstate'), istate: make('istate'), acc: make('acc'), bins: make('bins') };
     this.weight = new ChunkedBuffer(device, 'SimState.weight', storage.weight, STORAGE);
     this.graph = new ChunkedBuffer(device, 'SimState.graph', storage.graph, STORAGE);
+    this.colidx = storage.colidx ? new ChunkedBuffer(device, 'SimState.colidx', storage.colidx, STORAGE) : null;
     this.layoutText = layoutWgsl(storage);
     const entries = bindingEntries(storage);
     this.bindGroupLayout = device.createBindGroupLayout({
@@ -74,7 +77,7 @@ export class SimState {
     });
     this.pipelineLayout = device.createPipelineLayout({ label: 'SimState.pipelineLayout', bindGroupLayouts: [this.bindGroupLayout] });
     const bufferOf = (b: (typeof entries)[number]): GPUBuffer =>
-      b.name === 'P' ? this.params : b.name === 'weight' || b.name === 'graph' ? this[b.name].buffers[b.chunk]! : this.buffers[b.name];
+      b.name === 'P' ? this.params : b.name === 'weight' || b.name === 'graph' ? this[b.name].buffers[b.chunk]! : b.name === 'colidx' ? this.colidx!.buffers[b.chunk]! : this.buffers[b.name];
     this.bindGroup = device.createBindGroup({
       label: 'SimState.bindGroup',
       layout: this.bindGroupLayout,
@@ -89,8 +92,11 @@ export class SimState {
     let state: SimState | undefined;
     try {
       state = new SimState(device, plan, storage);
-      const graph = state.graph;
-      await plan.writeGraph((at, words) => graph.write(at, words), () => graph.flush(), opts.deviceBuilt);
+      const { graph, colidx } = state;
+      await plan.writeGraph({ graph: (at, words) => graph.write(at, words), colidx: (at, words) => colidx!.write(at, words), flush: async () => {
+        await graph.flush();
+        await colidx?.flush(); // resets its own count of bytes written
+      } }, opts.deviceBuilt);
       await state.reset(opts.deviceBuilt);
     } finally {
       const total = Object.values(plan.bytes()).reduce((a, b) => a + b, 0);
@@ -181,5 +187,11 @@ export class SimState {
     for (const b of Object.values(this.buffers)) b.destroy();
     this.weight.destroy();
     this.graph.destroy();
+    this.colidx?.destroy();
+  }
+
+  /** The array that holds the column index: colidx when split, else graph (plan.col's offsets are into it). */
+  get columnIndex(): ChunkedBuffer {
+    return this.colidx ?? this.graph;
   }
 }
