@@ -70,6 +70,12 @@ export interface WebGpuEngineOptions {
    * needs on a device whose storage bindings are smaller than its buffers.
    */
   maxChunkBytes?: MaxChunkBytes;
+  /**
+   * Where the column index of plastic projections lives (PlanOptions.splitColumns): 'auto' (default) in graph
+   * unless graph's u32 index cannot hold it, then in its own chunked array colidx (colPre packed 16-bit where the
+   * presynaptic population allows); tests set true to run that split layout at small N.
+   */
+  splitColumns?: boolean | 'auto';
   /** Adapter description of a handed-in device (for Engine.device). */
   adapterInfo?: AdapterSummary;
   /** Time every pass with timestamp queries on every `profileEvery`-th step (bench). */
@@ -211,6 +217,7 @@ export class WebGpuEngine implements Engine {
         stepsPerSubmit: opts.stepsPerSubmit ?? 1000,
         spikeWorkgroups: opts.spikeWorkgroups ?? defaultSpikeWorkgroups(net, info?.isSoftware ?? false),
         inputWorkgroups: defaultInputWorkgroups(net),
+        ...(opts.splitColumns !== undefined ? { splitColumns: opts.splitColumns } : {}),
       });
       const buildPlan = planDeviceBuild(net, gpu.limits, opts.deviceBuild ?? true, name, opts.buildChunkBytes);
       const deviceBuilt = buildPlan.built;
