@@ -98,4 +98,24 @@ describe('WebGPU engine: the column index in its own array (colidx, N = 500, EI 
       for (const e of [plain, hostSplit, devSplit, devChunked]) e.dispose();
     }
   });
+
+  it("the 'passes' and 'fused' schedules read the split column index alike: identical runs to the layout of old", async () => {
+    const net = counterNet();
+    const sp = new GpuPlan(net, { stepsPerSubmit: 500, spikeWorkgroups: 4, inputWorkgroups: 2, splitColumns: true });
+    const maxChunkBytes = { colidx: 4 * Math.ceil(sp.colidx.total / 3) };
+    for (const schedule of ['passes', 'fused'] as const) {
+      const opts = { adapterInfo: dev.info, stepsPerSubmit: 500, schedule };
+      const plain = await WebGpuEngine.create(net, dev.device, { ...opts, deviceBuild: false });
+      const split = await WebGpuEngine.create(net, dev.device, { ...opts, splitColumns: true, maxChunkBytes });
+      try {
+        expect(split.schedule).toBe(schedule);
+        expect(split.state.storage).toMatchObject({ colidx: { count: 3 }, storageBindings: 10 });
+        for (const e of [plain, split]) await e.advance(net.derived.nSteps);
+        expectSameRun(`split, ${schedule}`, await split.recordings(), await plain.recordings(), true);
+      } finally {
+        plain.dispose();
+        split.dispose();
+      }
+    }
+  });
 });
