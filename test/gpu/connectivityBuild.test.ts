@@ -11,8 +11,9 @@ import { akilNetwork } from '../../src/presets/akil2021.ts';
 import { buildRefusal, ConnectivityBuild, destroyDeviceCsr } from '../../src/engine/webgpu/ConnectivityBuild.ts';
 import { deviceBuildBuffers } from '../../src/model/estimate.ts';
 import { skipTable } from '../../src/network/counterRows.ts';
+import { packPre16 } from '../../src/engine/webgpu/plan.ts';
 import { exactDiff } from './fixture.ts';
-import { useTestDevice } from './helpers.ts';
+import { readBuffer, useTestDevice } from './helpers.ts';
 
 function proj(nPre: number, nPost: number, p: number, index: number, postOffset: number): DerivedProjection {
   return { index, name: `case${index}`, p, connectivity: 'bernoulli-counter', J: -0.75, pre: { kind: 'population', index: 0, size: nPre, offset: 0 }, post: { offset: postOffset, size: nPost } } as unknown as DerivedProjection;
@@ -49,9 +50,16 @@ describe('device-built bernoulli-counter connectivity equals the CPU build bit f
     const builder = await ConnectivityBuild.create(dev.device);
     const pr = proj(200, 300, 0.05, 9, 0);
     const L = skipTable(pr.p).length;
-    for (const o of [{ columns: true, weights: true }, { columns: false, weights: false }]) {
+    for (const o of [{ columns: true, weights: true }, { columns: false, weights: false }, { columns: true, weights: true, packPre: true }]) {
       const dc = await builder.build(11, pr, o);
-      const listed = deviceBuildBuffers(200, 300, dc.nnz, o.columns, o.weights, L).reduce((a, b) => a + b.bytes, 0);
+      const listed = deviceBuildBuffers(200, 300, dc.nnz, o.columns, o.weights, L, o.packPre === true).reduce((a, b) => a + b.bytes, 0);
+      if (o.packPre) {
+        // col_pack: the local presynaptic indices two to a word, as the engine's split column index holds them (packPre16)
+        const want = buildProjection(11, pr).colPre;
+        const packed = new Uint32Array(Math.ceil(want.length / 2));
+        packPre16(want, 0, packed);
+        expect(exactDiff('colPre16', new Uint32Array(await readBuffer(dev.device, dc.colPre16!, 4 * packed.length)), packed)).toBe('');
+      }
       destroyDeviceCsr(dc);
       expect(builder.lastBuildBytes, JSON.stringify(o)).toBe(listed);
     }
