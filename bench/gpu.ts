@@ -179,7 +179,7 @@ sweep: for (const N of Ns) {
       let events = 0;
       let create_s = 0;
       let passTimes: Record<string, number> = {};
-      let chunks = { graph: 1, weight: 1 }; // storage bindings of each (chunks.ts)
+      let chunks = { graph: 1, weight: 1, colidx: 0 }; // storage bindings of each (chunks.ts; colidx 0: the column index in graph)
       let chosen = ''; // the schedule the engine ran ('auto' picks)
       let mem = { device_state_bytes: 0, device_build_peak_bytes: 0, device_build_s: 0, host_rss_bytes: 0, device_built: [] as string[], device_build_chunked: [] as string[] };
       try {
@@ -191,7 +191,7 @@ sweep: for (const N of Ns) {
           const c0 = performance.now();
           const engine = await WebGpuEngine.create(net, device, { adapterInfo, schedule, ...shape, ...(profile ? { profileEvery: 10 } : {}), ...(Number.isFinite(buildChunkBytes) ? { buildChunkBytes } : {}) });
           create_s = (performance.now() - c0) / 1000;
-          chunks = { graph: engine.state.storage.graph.count, weight: engine.state.storage.weight.count };
+          chunks = { graph: engine.state.storage.graph.count, weight: engine.state.storage.weight.count, colidx: engine.state.storage.colidx?.count ?? 0 };
           if (!profile) chosen = engine.resident?.describe() ?? engine.schedule;
           const cb = engine.connectivityBuild;
           mem = {
