@@ -127,6 +127,19 @@ export function deviceFit(spec: NetworkSpec, limits: FitLimits): DeviceFit {
   return out;
 }
 
+/**
+ * Whether spec's WebGPU graph and weight arrays stay within their u32 element indices (MAX_CHUNKED_ELEMS), a limit of
+ * the engine's layout on every adapter (the plan of deviceFit, expected synapse counts). storage 'auto' of a run on
+ * the WebGPU backend (prepareRunSpec) makes more projections procedural, input ones last, until this holds.
+ */
+export function withinGraphIndices(spec: NetworkSpec): boolean {
+  const d = derive(spec);
+  if (d.projections.some((pr) => pr.storage !== 'procedural' && expectedSynapses(pr) > MAX_SYNAPSES_PER_PROJECTION)) return false;
+  const net = planNetwork(d);
+  const plan = new GpuPlan(net, { stepsPerSubmit: 1000, spikeWorkgroups: defaultSpikeWorkgroups(net, false), inputWorkgroups: defaultInputWorkgroups(net) });
+  return plan.graph.total <= MAX_CHUNKED_ELEMS && plan.weightLen <= MAX_CHUNKED_ELEMS;
+}
+
 /** One text block for the terminal. */
 export function describeFit(f: DeviceFit): string {
   const lines = [

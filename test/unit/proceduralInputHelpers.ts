@@ -1,0 +1,21 @@
+// The spec of the procedural-input tests (proceduralInput.test.ts, proceduralInputCli.test.ts, test/gpu/proceduralInput.test.ts).
+import { homeostaticInhibitory } from '../../src/model/rules.ts';
+import type { NetworkSpec, ProjectionSpec } from '../../src/model/spec.ts';
+import { validate } from '../../src/model/validate.ts';
+import { akilNetwork } from '../../src/presets/akil2021.ts';
+
+const EI_ISTDP = homeostaticInhibitory('istdp-ei', { eta: 1e-3, rho_Hz: 10, jNorm: -200, tauSTDP_ms: 200 });
+
+/** Akil EI network, every projection 'bernoulli-counter', E<-I plastic; `input` storage on E<-X and I<-X, `pop` on the static population ones. */
+export function inputSpec(input: 'stored' | 'procedural' | 'auto', o: { N?: number; c?: number; pop?: 'stored' | 'procedural' | 'auto'; T_s?: number } = {}): NetworkSpec {
+  const s = akilNetwork({ N: o.N ?? 400, T_s: o.T_s ?? 0.15, seed: 17, c: o.c ?? 0, plastic: { 'E<-I': EI_ISTDP } });
+  s.projections = s.projections.map((p): ProjectionSpec => {
+    const q: ProjectionSpec = { ...p, connectivity: 'bernoulli-counter' };
+    if (p.pre === 'X') q.storage = input;
+    else if (!p.plasticity && o.pop) q.storage = o.pop;
+    return q;
+  });
+  s.recording.rasterNeurons = s.N;
+  return validate(s);
+}
+
