@@ -3,6 +3,7 @@ import { homeostaticInhibitory } from '../../src/model/rules.ts';
 import type { NetworkSpec, ProjectionSpec } from '../../src/model/spec.ts';
 import { validate } from '../../src/model/validate.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
+import { soldadoDrivenNetwork } from '../../src/presets/soldado2022.ts';
 
 const EI_ISTDP = homeostaticInhibitory('istdp-ei', { eta: 1e-3, rho_Hz: 10, jNorm: -200, tauSTDP_ms: 200 });
 
@@ -19,3 +20,17 @@ export function inputSpec(input: 'stored' | 'procedural' | 'auto', o: { N?: numb
   return validate(s);
 }
 
+
+/**
+ * The driven Fig 7 network (adaptive LIF, exact integer noise: the WebGPU and CPU engines give identical spike trains)
+ * with a Poisson input X of N / 4 sources onto E and I ('bernoulli-counter', storage `input`), for GPU-vs-CPU checks.
+ */
+export function lifInputSpec(input: 'stored' | 'procedural', o: { N?: number; T_s?: number; c?: number } = {}): NetworkSpec {
+  const s = soldadoDrivenNetwork(o.N ?? 200, o.T_s ?? 0.2);
+  s.populations = s.populations.map((p) => ({ ...p, neuron: { ...p.neuron, iBg_pA: p.name === 'E' ? 60 : 30 } }));
+  s.inputs = [{ name: 'X', fraction: 0.25, rate_Hz: 20, correlation: o.c ?? 0, jitter_ms: 2, tauSyn_ms: 5 }];
+  const x = (post: string, j: number): ProjectionSpec => ({ pre: 'X', post, connectivity: 'bernoulli-counter', p: 0.2, j, scaleBySqrtN: false, storage: input });
+  s.projections = [...s.projections, x('E', 150), x('I', 100)];
+  s.recording = { ...s.recording, rasterNeurons: s.N };
+  return validate(s);
+}
