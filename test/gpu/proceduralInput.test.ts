@@ -6,12 +6,14 @@
 //     with independent and with correlated input (a source delivered several times in one step); the graph holds
 //     no target of them.
 //  2. GPU == CPU: a driven adaptive-LIF network (exact on both engines) with procedural E<-X and I<-X gives the CPU
-//     engine's spike trains step for step on every schedule.
+//     engine's spike trains step for step on every schedule, and in the resident schedule's step blocks (population
+//     projections delayed 3 steps: 3 neuron steps per propagation, the input delivered per step inside the block).
 import { describe, expect, it } from 'vitest';
 import { buildNetwork } from '../../src/network/network.ts';
 import { derive } from '../../src/model/derive.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';
+import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { Recordings } from '../../src/record/recordings.ts';
 import { exactDiff, firstDivergence, runBothEngines } from './fixture.ts';
 import { useTestDevice } from './helpers.ts';
@@ -81,5 +83,23 @@ describe('WebGPU engine == CPU engine with procedural input projections', () => 
     expect(cpu.raster.dropped).toBe(0);
     expect(firstDivergence(gpu.raster, cpu.raster)).toBeNull();
     expect(Array.from(gpu.neuronStats.spikeCount)).toEqual(Array.from(cpu.neuronStats.spikeCount));
+  }, 600_000);
+
+  it('resident step blocks (population projections delayed 3 steps): identical spike trains and window counts', async () => {
+    const net = buildNetwork(derive(lifInputSpec('procedural', { delay_ms: 0.3 })));
+    const g = await WebGpuEngine.create(net, dev.device, { adapterInfo: dev.info, schedule: 'resident', stepsPerSubmit: 37 });
+    try {
+      expect(g.resident!.blockSteps).toBe(3);
+      await g.advance(net.derived.nSteps);
+      const gpu = await g.recordings();
+      const c = new CpuEngine(net);
+      await c.advance(net.derived.nSteps);
+      const cpu = await c.recordings();
+      expect(cpu.raster.count).toBeGreaterThan(200);
+      expect(firstDivergence(gpu.raster, cpu.raster)).toBeNull();
+      expect(exactDiff('window counts', gpu.windows.counts, cpu.windows.counts)).toBe('');
+    } finally {
+      g.dispose();
+    }
   }, 600_000);
 });

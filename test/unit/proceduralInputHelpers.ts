@@ -23,10 +23,12 @@ export function inputSpec(input: 'stored' | 'procedural' | 'auto', o: { N?: numb
 
 /**
  * The driven Fig 7 network (adaptive LIF, exact integer noise: the WebGPU and CPU engines give identical spike trains)
- * with a Poisson input X of N / 4 sources onto E and I ('bernoulli-counter', storage `input`), for GPU-vs-CPU checks.
+ * with a Poisson input X of N / 4 sources onto E and I ('bernoulli-counter', storage `input`), for GPU-vs-CPU checks;
+ * `delay_ms`: one delay on every population projection (the resident schedule's step blocks).
  */
-export function lifInputSpec(input: 'stored' | 'procedural', o: { N?: number; T_s?: number; c?: number } = {}): NetworkSpec {
+export function lifInputSpec(input: 'stored' | 'procedural', o: { N?: number; T_s?: number; c?: number; delay_ms?: number } = {}): NetworkSpec {
   const s = soldadoDrivenNetwork(o.N ?? 200, o.T_s ?? 0.2);
+  if (o.delay_ms !== undefined) s.projections = s.projections.map((p) => ({ ...p, delay: { min_ms: o.delay_ms!, max_ms: o.delay_ms! } }));
   s.populations = s.populations.map((p) => ({ ...p, neuron: { ...p.neuron, iBg_pA: p.name === 'E' ? 60 : 30 } }));
   s.inputs = [{ name: 'X', fraction: 0.25, rate_Hz: 20, correlation: o.c ?? 0, jitter_ms: 2, tauSyn_ms: 5 }];
   const x = (post: string, j: number): ProjectionSpec => ({ pre: 'X', post, connectivity: 'bernoulli-counter', p: 0.2, j, scaleBySqrtN: false, storage: input });
