@@ -17,9 +17,9 @@ import type { NetworkSpec } from '../../src/model/spec.ts';
 import { inputSpec } from './proceduralInputHelpers.ts';
 import { projectionsOf } from '../../src/io/export/network.ts';
 
-async function run(s: NetworkSpec): Promise<{ e: CpuEngine; spikes: number[] }> {
+async function run(s: NetworkSpec, threads = 1): Promise<{ e: CpuEngine; spikes: number[] }> {
   const net = buildNetwork(derive(s));
-  const e = new CpuEngine(net);
+  const e = threads > 1 ? await CpuEngine.create(net, { threads, minNeuronsPerThread: 1, minNeuronSteps: 0 }) : new CpuEngine(net);
   await e.advance(net.derived.nSteps);
   const r = await e.recordings();
   return { e, spikes: [...r.raster.steps.slice(0, r.raster.count)].map((t, i) => t * 1e6 + r.raster.ids[i]!) };
@@ -37,14 +37,16 @@ describe('procedural input projections on the CPU engine', () => {
     }
   });
 
-  for (const [what, o] of [
-    ['independent Poisson input', {}],
-    ['correlated input (c = 0.3: several copies of a source in one step)', { c: 0.3 }],
-    ['every static projection procedural', { pop: 'procedural' as const }],
+  for (const [what, o, threads] of [
+    ['independent Poisson input', {}, 1],
+    ['correlated input (c = 0.3: several copies of a source in one step)', { c: 0.3 }, 1],
+    ['every static projection procedural', { pop: 'procedural' as const }, 1],
+    ['3 threads (the input pass runs on the main thread)', { N: 600 }, 3],
   ] as const) {
     it(`bit-identical to the stored CSR: ${what}`, async () => {
-      const a = await run(inputSpec('stored', o));
-      const b = await run(inputSpec('procedural', o));
+      const a = await run(inputSpec('stored', o), threads);
+      const b = await run(inputSpec('procedural', o), threads);
+      expect([a.e.threads, b.e.threads]).toEqual([threads, threads]);
       expect(a.spikes.length).toBeGreaterThan(200);
       expect(b.spikes).toEqual(a.spikes);
       for (const k of ['v', 'current', 'acc', 'refr'] as const) expect(bytes(b.e.state[k]).equals(bytes(a.e.state[k])), k).toBe(true);
@@ -56,6 +58,8 @@ describe('procedural input projections on the CPU engine', () => {
       const d = a.e.net.derived;
       const xc = d.channels.findIndex((c) => c.kind === 'input');
       expect(b.e.state.current.subarray(xc * d.N, (xc + 1) * d.N).some((v) => v !== 0)).toBe(true);
+      a.e.dispose?.();
+      b.e.dispose?.();
     }, 120_000);
   }
 
