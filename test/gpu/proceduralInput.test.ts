@@ -6,7 +6,7 @@
 //     with independent and with correlated input (a source delivered several times in one step); the graph holds
 //     no target of them.
 //  2. GPU == CPU: a driven adaptive-LIF network (exact on both engines) with procedural E<-X and I<-X gives the CPU
-//     engine's spike trains step for step on every schedule, and in the resident schedule's step blocks (population
+//     engine's spike trains step for step on passes and fused, and on resident in its step blocks (population
 //     projections delayed 3 steps: 3 neuron steps per propagation, the input delivered per step inside the block).
 import { describe, expect, it } from 'vitest';
 import { buildNetwork } from '../../src/network/network.ts';
@@ -75,7 +75,8 @@ describe('WebGPU engine: procedural input projections vs stored', () => {
 describe('WebGPU engine == CPU engine with procedural input projections', () => {
   const dev = useTestDevice();
 
-  it.each([['passes'], ['fused'], ['resident']] as const)('schedule %s: identical spike trains step for step', async (schedule) => {
+  // (resident: the step-block case below runs the resident schedule against the CPU)
+  it.each([['passes'], ['fused']] as const)('schedule %s: identical spike trains step for step', async (schedule) => {
     const net = buildNetwork(derive(lifInputSpec('procedural')));
     expect(net.derived.projections.filter((p) => p.storage === 'procedural').map((p) => p.name)).toEqual(['E<-X', 'I<-X']);
     const { gpu, cpu } = await runBothEngines(net, dev.device, { adapterInfo: dev.info, schedule });
