@@ -13,9 +13,10 @@
 //                        (issue 19's four lines: bench/gpuSuite.ts; --smoke: tiny sizes for a software adapter)
 //                        [--connectivity bernoulli|bernoulli-counter]   (bernoulli-counter: the engine builds the
 //                        CSR on the device; each line then has device_build_s)
-//                        [--storage stored|procedural]   (procedural: with bernoulli-counter, the static projections
-//                        among populations keep no synapse and regenerate rows per spike; a line per storage:
-//                        compare build_s, device_state_bytes and host_peak_rss_bytes of the two)
+//                        [--storage stored|procedural|procedural-inputs]   (procedural: with bernoulli-counter, the
+//                        static projections among populations keep no synapse and regenerate rows per spike;
+//                        procedural-inputs: E<-X and I<-X too, rows regenerated per input spike; a line per storage:
+//                        compare build_s, device_state_bytes and host_peak_rss_bytes)
 //                        [--build-chunk-bytes <bytes>]   (bernoulli-counter: build projections whose per-synapse arrays
 //                        pass this many bytes in chunks of whole rows/columns, as past one binding; device_build_chunked
 //                        names them; for smoke runs of the chunked build on a software adapter)
@@ -89,9 +90,9 @@ if (connectivity !== 'bernoulli' && connectivity !== 'bernoulli-counter') {
   console.error(`--connectivity: ${String(connectivity)}; allowed: bernoulli, bernoulli-counter`);
   process.exit(2);
 }
-const storage = arg('storage', 'stored') as 'stored' | 'procedural';
-if ((storage !== 'stored' && storage !== 'procedural') || (storage === 'procedural' && connectivity !== 'bernoulli-counter')) {
-  console.error(`--storage: ${String(storage)}; allowed: stored, or procedural with --connectivity bernoulli-counter`);
+const storage = arg('storage', 'stored') as 'stored' | 'procedural' | 'procedural-inputs';
+if ((storage !== 'stored' && storage !== 'procedural' && storage !== 'procedural-inputs') || (storage !== 'stored' && connectivity !== 'bernoulli-counter')) {
+  console.error(`--storage: ${String(storage)}; allowed: stored, or procedural or procedural-inputs with --connectivity bernoulli-counter`);
   process.exit(2);
 }
 const chunkArg = arg('build-chunk-bytes');
@@ -155,7 +156,9 @@ sweep: for (const N of Ns) {
   for (const plastic of kinds) {
     const akil = akilNetwork({ N, T_s: warm_s + T_s, ...(plastic ? { plastic: { 'E<-I': EI_ISTDP } } : {}) });
     const pops = new Set(akil.populations.map((p) => p.name));
-    akil.projections = akil.projections.map((p) => ({ ...p, connectivity, ...(storage === 'procedural' && !p.plasticity && pops.has(p.pre) ? { storage } : {}) }));
+    // procedural: static projections among populations; procedural-inputs: those from inputs too
+    const proc = (p: { plasticity?: unknown; pre: string }): boolean => storage !== 'stored' && !p.plasticity && (pops.has(p.pre) || storage === 'procedural-inputs');
+    akil.projections = akil.projections.map((p) => ({ ...p, connectivity, ...(proc(p) ? { storage: 'procedural' as const } : {}) }));
     const spec = validate(akil);
     const t0 = performance.now();
     let net;

@@ -94,7 +94,8 @@ fn correlated_events_at(i: u32, step: u32) {
   }
 }
 
-// Adds times * q to the accumulator of every target of source k of input x (all its projections).
+// Adds times * q to the accumulator of every target of source k of input x (all its projections). A procedural
+// projection (storage 'procedural') regenerates the row from its counter (procedural_walk, one thread).
 fn deliver_source(x: u32, k: u32, times: i32, lid: u32, step: u32) {
   for (var j = 0u; j < P.nProj; j++) {
     let pj = &P.projs[j];
@@ -103,6 +104,12 @@ fn deliver_source(x: u32, k: u32, times: i32, lid: u32, step: u32) {
     }
     let inc = pj.q * times;
     let base = pj.channel * P.N;
+    if (pj.procedural != 0u) {
+      if (lid == 0u) {
+        procedural_walk(j, k, base + pj.postOffset, inc, step); // the stored row's targets, from its counter
+      }
+      continue;
+    }
     let end = graph_at(pj.rowOff + k + 1u);
     for (var y = graph_at(pj.rowOff + k) + lid; y < end; y += ROW_THREADS) {
       acc_add(base + graph_at(P.postOff + y), inc, step);

@@ -86,6 +86,70 @@ fn acc_add(index: u32, inc: i32, step: u32) {
   }
 }
 
+// Number of the tableLen survival thresholds at graph offset off above w (non-increasing): skipOf() in
+// src/network/counterRows.ts, skip_of() in connectivity_build.wgsl.
+fn procedural_skip(off: u32, len: u32, w: u32) -> u32 {
+  var lo = 0u;
+  var hi = len;
+  loop {
+    if (lo >= hi) {
+      break;
+    }
+    let mid = (lo + hi) >> 1u;
+    if (w < graph_at(off + mid)) {
+      lo = mid + 1u;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+// Row k of procedural projection j (storage 'procedural'): the walk of row_walk() in connectivity_build.wgsl and
+// counterRow() on the CPU (word w: word w & 3 of Philox counter (w >> 2, k, j, 0), key (seed,
+// STREAM_CONNECTIVITY_COUNTER)), so the targets and their order are the stored CSR's; acc_add(at0 + target, q)
+// for each local target. Called by one thread per row (the draws are sequential): procedural_row()
+// (synapse_propagate.wgsl) for a spiking population neuron, deliver_source() (input.wgsl) for an input spike.
+fn procedural_walk(j: u32, k: u32, at0: u32, q: i32, step: u32) {
+  let pj = &P.projs[j];
+  let mode = pj.procedural;
+  if (mode == 3u) {
+    return;
+  }
+  let nPost = pj.postSize;
+  if (mode == 2u) {
+    for (var i = 0u; i < nPost; i++) {
+      acc_add(at0 + i, q, step);
+    }
+    return;
+  }
+  let key = vec2<u32>(P.seed, STREAM_CONNECTIVITY_COUNTER);
+  let L = pj.tableLen;
+  let off = pj.rowOff;
+  var words = vec4<u32>(0u);
+  var wi = 0u;
+  var pos = 0u; // the smallest index the next target may take
+  loop {
+    var next = pos;
+    loop {
+      if ((wi & 3u) == 0u) {
+        words = philox4x32(vec4<u32>(wi >> 2u, k, j, 0u), key);
+      }
+      let c = procedural_skip(off, L, words[wi & 3u]);
+      wi++;
+      next += c;
+      if (c < L || next >= nPost) {
+        break;
+      }
+    }
+    if (next >= nPost) {
+      break;
+    }
+    acc_add(at0 + next, q, step);
+    pos = next + 1u;
+  }
+}
+
 // round(f32(w * kick) * 2^20) as i32: fixedIncrement() in src/engine/cpu/fixed.ts (WGSL round()
 // is half-to-even, as roundHalfEven). Scaling by 2^20 is exact, so reassociation cannot change it.
 fn fixed_increment(w: f32, kick: f32, index: u32, step: u32) -> i32 {

@@ -16,72 +16,16 @@ fn delayed_at(j: u32, y: u32, at: u32, step: u32) -> u32 {
   return P.nChannels * P.N * (1u + (step + dl - 1u) % P.delaySlots) + at;
 }
 
-// Number of the tableLen survival thresholds at graph offset off above w (non-increasing): skipOf() in
-// src/network/counterRows.ts, skip_of() in connectivity_build.wgsl.
-fn procedural_skip(off: u32, len: u32, w: u32) -> u32 {
-  var lo = 0u;
-  var hi = len;
-  loop {
-    if (lo >= hi) {
-      break;
-    }
-    let mid = (lo + hi) >> 1u;
-    if (w < graph_at(off + mid)) {
-      lo = mid + 1u;
-    } else {
-      hi = mid;
-    }
-  }
-  return lo;
-}
-
-// Procedural projection j (storage 'procedural', static, one delay): row k regenerated from its counter, the
-// walk of row_walk() in connectivity_build.wgsl and counterRow() on the CPU (word w: word w & 3 of Philox
-// counter (w >> 2, k, j, 0), key (seed, STREAM_CONNECTIVITY_COUNTER)), so the targets and their order are the
-// stored CSR's; q goes to each target's accumulator (or its delay slot). No synapse is read from memory.
+// Procedural projection j (storage 'procedural', static, one delay): row k regenerated from its counter by
+// procedural_walk() (state.wgsl), so the targets and their order are the stored CSR's; q goes to each target's
+// accumulator (or its delay slot). No synapse is read from memory.
 fn procedural_row(j: u32, k: u32, base: u32, step: u32) {
   let pj = &P.projs[j];
-  let mode = pj.procedural;
-  if (mode == 3u) {
-    return;
-  }
-  let nPost = pj.postSize;
-  let q = pj.q;
   var at0 = base + pj.postOffset;
-  if (pj.delayMax > 1u) {
+  if (pj.delayMax > 1u && pj.procedural != 3u) {
     at0 = delayed_at(j, 0u, at0, step); // one delay for the projection: no per-synapse delay is read
   }
-  if (mode == 2u) {
-    for (var i = 0u; i < nPost; i++) {
-      acc_add(at0 + i, q, step);
-    }
-    return;
-  }
-  let key = vec2<u32>(P.seed, STREAM_CONNECTIVITY_COUNTER);
-  let L = pj.tableLen;
-  let off = pj.rowOff;
-  var words = vec4<u32>(0u);
-  var wi = 0u;
-  var pos = 0u; // the smallest index the next target may take
-  loop {
-    var next = pos;
-    loop {
-      if ((wi & 3u) == 0u) {
-        words = philox4x32(vec4<u32>(wi >> 2u, k, j, 0u), key);
-      }
-      let c = procedural_skip(off, L, words[wi & 3u]);
-      wi++;
-      next += c;
-      if (c < L || next >= nPost) {
-        break;
-      }
-    }
-    if (next >= nPost) {
-      break;
-    }
-    acc_add(at0 + next, q, step);
-    pos = next + 1u;
-  }
+  procedural_walk(j, k, at0, pj.q, step);
 }
 
 // Thread y of a row walks synapses start + lid, start + lid + ROW_THREADS, ...: plasticity_pre uses the

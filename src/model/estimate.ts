@@ -128,28 +128,34 @@ export function estimateResources(spec: NetworkSpec, opts: EstimateOptions = {})
 
 /** Whether projection pr of spec may be procedural (what validate.ts allows for storage 'procedural'). */
 export function proceduralAllowed(spec: NetworkSpec, pr: NetworkSpec['projections'][number]): boolean {
-  const fromPop = spec.populations.some((p) => p.name === pr.pre);
-  return pr.connectivity === 'bernoulli-counter' && pr.plasticity === undefined && fromPop && (!pr.delay || pr.delay.min_ms === pr.delay.max_ms);
+  const known = spec.populations.some((p) => p.name === pr.pre) || spec.inputs.some((x) => x.name === pr.pre);
+  return pr.connectivity === 'bernoulli-counter' && pr.plasticity === undefined && known && (!pr.delay || pr.delay.min_ms === pr.delay.max_ms);
 }
 
 /**
  * Resolves storage 'auto': stored while the network's estimated host memory (estimateResources(spec, opts).hostBytes)
- * fits budgetBytes; otherwise the 'auto' projections that may be procedural become procedural, largest first,
- * until it fits (or none is left). Every other 'auto' becomes 'stored'. opts.build names the build that will happen
- * (default 'host': the choices of a host build are unchanged); a device build holds only row pointers of stored
- * static 'bernoulli-counter' projections, so it keeps more of them stored. Returns a copy; specs without 'auto'
- * come back unchanged. Which choice runs faster is not measured (no GPU was lent): procedural trades one
+ * fits budgetBytes (and `fits`, when given, accepts the spec: e.g. the WebGPU graph's u32 index range); otherwise the
+ * 'auto' projections that may be procedural become procedural, largest first, until it fits (or none is left):
+ * first those from populations, then those from inputs (E<-X, I<-X), so every spec that fit with its population
+ * projections procedural resolves as before. Every other 'auto' becomes 'stored'. opts.build names the build that
+ * will happen (default 'host': the choices of a host build are unchanged); a device build holds only row pointers of
+ * stored static 'bernoulli-counter' projections, so it keeps more of them stored. Returns a copy; specs without
+ * 'auto' come back unchanged. Which choice runs faster is not measured (no GPU was lent): procedural trades one
  * memory read per synapse for about one Philox word and a 12-step table search per synapse.
  */
-export function resolveAutoStorage(spec: NetworkSpec, budgetBytes: number, opts: EstimateOptions = {}): NetworkSpec {
+export function resolveAutoStorage(spec: NetworkSpec, budgetBytes: number, opts: EstimateOptions = {}, fits?: (s: NetworkSpec) => boolean): NetworkSpec {
   if (!spec.projections.some((p) => p.storage === 'auto')) return spec;
   const out: NetworkSpec = { ...spec, projections: spec.projections.map((p) => ({ ...p })) };
   const auto = out.projections.filter((p) => p.storage === 'auto');
   for (const p of auto) p.storage = 'stored';
-  const size = (name: string): number => Math.round((spec.populations.find((p) => p.name === name)?.fraction ?? 0) * spec.N);
-  const candidates = auto.filter((p) => proceduralAllowed(spec, p)).sort((a, b) => b.p * size(b.pre) * size(b.post) - a.p * size(a.pre) * size(a.post));
+  const fraction = (name: string): number => spec.populations.find((p) => p.name === name)?.fraction ?? spec.inputs.find((x) => x.name === name)?.fraction ?? 0;
+  const size = (name: string): number => Math.round(fraction(name) * spec.N);
+  const fromInput = (p: NetworkSpec['projections'][number]): boolean => spec.inputs.some((x) => x.name === p.pre);
+  const bySize = (a: NetworkSpec['projections'][number], b: NetworkSpec['projections'][number]): number => b.p * size(b.pre) * size(b.post) - a.p * size(a.pre) * size(a.post);
+  const allowed = auto.filter((p) => proceduralAllowed(spec, p));
+  const candidates = [...allowed.filter((p) => !fromInput(p)).sort(bySize), ...allowed.filter(fromInput).sort(bySize)];
   for (const p of candidates) {
-    if (estimateResources(out, opts).hostBytes <= budgetBytes) break;
+    if (estimateResources(out, opts).hostBytes <= budgetBytes && (fits === undefined || fits(out))) break;
     p.storage = 'procedural';
   }
   return out;

@@ -185,10 +185,11 @@ export interface ProjectionSpec {
   delay?: { min_ms: number; max_ms: number };
   /**
    * Where the synapses live (docs/device-build.md). 'stored' (default): CSR in memory. 'procedural': a static
-   * 'bernoulli-counter' projection from a population, with one delay for all its synapses, keeps no synapse
-   * memory; a spiker's row is regenerated from its counter (the builder's scheme, so the same targets in the
-   * same order). 'auto': procedural when the stored network would not fit the memory budget
-   * (resolveAutoStorage in src/model/estimate.ts), else stored; never procedural where not allowed.
+   * 'bernoulli-counter' projection (from a population or an input), with one delay for all its synapses, keeps no
+   * synapse memory; a spiker's (or spiking input source's) row is regenerated from its counter (the builder's
+   * scheme, so the same targets in the same order). 'auto': procedural when the stored network would not fit the
+   * memory budget (and, on the WebGPU backend, the graph's u32 indices), population projections first, input ones
+   * after them (resolveAutoStorage in src/model/estimate.ts), else stored; never procedural where not allowed.
    */
   storage?: 'stored' | 'procedural' | 'auto';
 }

@@ -260,7 +260,7 @@ export function validate(spec: unknown): NetworkSpec {
       const path = `projections[${i}]`;
       if (!c.obj(path, p)) return;
       c.known(path, p, ['pre', 'post', 'connectivity', 'p', 'j', 'scaleBySqrtN', 'plasticity', 'delay', 'storage']);
-      if (p['storage'] !== undefined) checkStorage(c, path, p, names.get(p['pre'] as string));
+      if (p['storage'] !== undefined) checkStorage(c, path, p);
       if (p['delay'] !== undefined) checkDelay(c, `${path}.delay`, p['delay'], s['dt_ms'], p['plasticity']);
       if (c.str(`${path}.pre`, p['pre']) && !names.has(p['pre'])) c.bad(`${path}.pre`, p['pre'], `a population or input name (${[...names.keys()].join(', ')})`);
       if (c.str(`${path}.post`, p['post']) && names.get(p['post']) !== 'population')
@@ -297,9 +297,9 @@ export function validate(spec: unknown): NetworkSpec {
 
 /**
  * projections[i].storage: 'stored', 'procedural' or 'auto'; 'procedural' only where no synapse needs memory: a
- * static 'bernoulli-counter' projection from a population with one delay for all synapses.
+ * static 'bernoulli-counter' projection (from a population or an input) with one delay for all synapses.
  */
-function checkStorage(c: Checker, path: string, p: Record<string, unknown>, preKind: string | undefined): void {
+function checkStorage(c: Checker, path: string, p: Record<string, unknown>): void {
   const v = p['storage'];
   if (v !== 'stored' && v !== 'procedural' && v !== 'auto') {
     c.bad(`${path}.storage`, v, "'stored', 'procedural' or 'auto'");
@@ -308,7 +308,6 @@ function checkStorage(c: Checker, path: string, p: Record<string, unknown>, preK
   if (v !== 'procedural') return;
   if (p['connectivity'] !== 'bernoulli-counter') c.bad(`${path}.storage`, v, `'stored' or 'auto' with connectivity ${JSON.stringify(p['connectivity'])}: procedural rows need 'bernoulli-counter'`);
   if (p['plasticity'] !== undefined) c.bad(`${path}.storage`, v, "'stored' or 'auto' on a plastic projection: its weights need memory");
-  if (preKind === 'input') c.bad(`${path}.storage`, v, "'stored' or 'auto' on a projection from an input: procedural rows are for population projections");
   const dl = p['delay'] as Record<string, unknown> | undefined;
   if (dl && typeof dl === 'object' && dl['min_ms'] !== dl['max_ms'])
     c.bad(`${path}.storage`, v, "'stored' or 'auto' with delay.min_ms != delay.max_ms: per-synapse delays need memory");

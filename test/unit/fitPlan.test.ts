@@ -80,7 +80,7 @@ describe('WebGPU memory plan without a device', () => {
     expect(f.colsSplit).toBe(true);
     expect(f.graphElems).toBe(1_440_062_201);
     expect(f.chunked).toEqual(['E<-I']);
-    expect(describeFit(f)).toContain('assuming procedural input projections E<-X, I<-X, which the engine does not run yet');
+    expect(describeFit(f)).toContain('assuming procedural input projections E<-X, I<-X, stored in the spec');
     expect(describeFit(f)).toContain('column index 2,160,240,001 elements in its own array (colidx; presynaptic indices packed two to a word: E<-I)');
     // Without packing colPre (E<-I's column index 2.88e9 elements: 6 chunks) it would need 17.
     const unpacked = 5 + 3 + Math.ceil((4 * (240_001 + 2 * 1.44e9)) / (2 ** 31 - 4)) + 3;
@@ -135,7 +135,15 @@ describe('WebGPU memory plan without a device', () => {
     const no = await cli(['run', 'akil-fig3-istdp-ei', '--N', '300000', '--plan', ...set, ...proc]);
     expect(no.out).toContain('does not fit: Network does not fit on NVIDIA H200');
     expect(no.out).toContain('20 storage bindings per pipeline');
-    expect(no.out).toContain('with procedural input projections (E<-X, I<-X; planned only, the engine does not run them yet): graph 1,440,062,201 elements, column index 2,160,240,001 (own array); fits, 16 storage bindings');
+    expect(no.out).toContain("with procedural input projections (E<-X, I<-X; set their storage to 'procedural', e.g. --set 'projections[E<-X].storage=procedural'): graph 1,440,062,201 elements, column index 2,160,240,001 (own array); fits, 16 storage bindings");
     expect(no.status).toBe(2);
+    // the same spec with the input projections procedural, as the hint says: the plan the option predicted, exit 0
+    const inputs = ['E<-X', 'I<-X'].flatMap((p) => ['--set', `projections[${p}].storage=procedural`]);
+    const yes = await cli(['run', 'akil-fig3-istdp-ei', '--N', '300000', '--plan', ...set, ...proc, ...inputs]);
+    expect(yes.err).toBe('');
+    expect(yes.out).toContain('WebGPU plan for N = 300,000 on NVIDIA H200 (assumed');
+    expect(yes.out).not.toContain('does not fit');
+    expect(yes.out).not.toContain('with procedural input projections');
+    expect(yes.status).toBe(0);
   });
 });

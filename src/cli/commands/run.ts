@@ -60,7 +60,9 @@ export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks =
     return runRateCommand(loaded as unknown as Record<string, unknown>, flags, prepareOut);
   }
   const initReason = flags.initWeights !== undefined ? '--init-weights' : undefined;
-  const prepared = prepareRunSpec(loaded, flags, initReason);
+  // On the WebGPU engine, storage 'auto' also keeps the graph within its u32 indices (loaded only for that backend).
+  const fits = flags.backend === 'webgpu' ? (await import('../../engine/webgpu/fitPlan.ts')).withinGraphIndices : undefined;
+  const prepared = prepareRunSpec(loaded, flags, initReason, fits);
   const spec = prepared.spec;
   if (flags.plan) return await printPlan(spec);
   checkResources(spec, flags.maxMemory, estimateBuild(prepared, flags.backend, flags.build, initReason));
@@ -83,12 +85,13 @@ export async function runCommand(ref: string, flags: RunFlags, hooks: RunHooks =
  * Validates and derives the run's spec once, with storage 'auto' resolved against the memory budget (--max-memory or
  * 80% of RAM; spec.json records the choice). The budget counts the host memory of the build that will happen
  * (estimateBuild, judged with every 'auto' stored, as an unresolved spec derives): a run that surely builds on the
- * device keeps stored what its row pointers allow; every other run budgets the host build, as before.
+ * device keeps stored what its row pointers allow; every other run budgets the host build, as before. `fits` (the
+ * WebGPU backend: withinGraphIndices, the u32 indices and storage bindings of its chunked arrays) must also accept the resolved spec.
  */
-export function prepareRunSpec(loaded: Record<string, unknown>, flags: Pick<RunFlags, 'backend' | 'build' | 'maxMemory'> & Overrides, hostReason: string | undefined): PreparedRun {
+export function prepareRunSpec(loaded: Record<string, unknown>, flags: Pick<RunFlags, 'backend' | 'build' | 'maxMemory'> & Overrides, hostReason: string | undefined, fits?: (s: NetworkSpec) => boolean): PreparedRun {
   const unresolved = PreparedRun.of(validate(applyOverrides(loaded, flags)));
   const build = estimateBuild(unresolved, flags.backend, flags.build, hostReason);
-  const spec = resolveAutoStorage(unresolved.spec, memoryLimit(flags.maxMemory), { build });
+  const spec = resolveAutoStorage(unresolved.spec, memoryLimit(flags.maxMemory), { build }, fits);
   return spec === unresolved.spec ? unresolved : PreparedRun.of(spec);
 }
 
@@ -105,11 +108,11 @@ async function printPlan(spec: NetworkSpec): Promise<number> {
   const fit = deviceFit(spec, H200_LIMITS);
   console.log(`${terminalSafe(spec.name)}: N = ${spec.N}, about ${e.synapses.toExponential(3)} synapses (${e.proceduralSynapses.toExponential(3)} procedural); host memory about ${formatBytes(e.hostBytes)} (network built on the host), ${formatBytes(fit.hostBytesDeviceBuild)} (network built on the device)`);
   console.log(terminalSafe(describeFit(fit)));
-  // What procedural input projections (not run by the engine yet) would change: the same plan with them procedural.
+  // What making the stored input projections procedural would change: the same plan with them procedural.
   if (derive(spec).projections.some(proceduralInputCandidate)) {
     const alt = deviceFit(spec, H200_LIMITS, { proceduralInputs: true });
     const verdict = alt.refusal === null ? `fits, ${alt.bindings} storage bindings` : `does not fit either: ${alt.refusal}`;
-    console.log(terminalSafe(`  with procedural input projections (${alt.proceduralInputs.join(', ')}; planned only, the engine does not run them yet): graph ${alt.graphElems.toLocaleString('en')} elements, column index ${alt.colidxElems.toLocaleString('en')}${alt.colsSplit ? ' (own array)' : ''}; ${verdict}`));
+    console.log(terminalSafe(`  with procedural input projections (${alt.proceduralInputs.join(', ')}; set their storage to 'procedural', e.g. --set 'projections[${alt.proceduralInputs[0]}].storage=procedural'): graph ${alt.graphElems.toLocaleString('en')} elements, column index ${alt.colidxElems.toLocaleString('en')}${alt.colsSplit ? ' (own array)' : ''}; ${verdict}`));
   }
   return fit.refusal === null ? 0 : 2;
 }

@@ -347,8 +347,9 @@ function inputChannelsThatCanOverflow(net: BuiltNetwork, q: Float64Array): numbe
     for (const p of d.projections) {
       if (p.pre.kind !== 'input' || p.pre.index !== x.index) continue;
       const c = net.csr[p.index]!;
-      let maxIn = 0;
-      for (let j = 0; j < c.nPost; j++) maxIn = Math.max(maxIn, c.colPtr[j + 1]! - c.colPtr[j]!);
+      // A procedural projection keeps no column index: every source may reach a neuron (a looser bound, same guard).
+      let maxIn = c.procedural ? (p.p > 0 ? c.nPre : 0) : 0;
+      if (!c.procedural) for (let j = 0; j < c.nPost; j++) maxIn = Math.max(maxIn, c.colPtr[j + 1]! - c.colPtr[j]!);
       bound += Math.abs(q[p.index]!) * maxIn * perSource;
     }
     if (!(bound <= 2147483647)) out.push(x.channel);

@@ -7,6 +7,7 @@ import { uniformIndex } from '../../rng/dist.ts';
 import { STREAM } from '../../rng/streams.ts';
 import type { CpuState } from './state.ts';
 import { advanceSignals } from './inputModulated.ts';
+import { proceduralRow } from '../../network/procedural.ts';
 
 const words = new Uint32Array(4);
 
@@ -58,16 +59,24 @@ export function primeInputs(net: BuiltNetwork, st: CpuState): void {
   }
 }
 
-/** Adds one input spike of source k to every target of the projections from input x. */
+/**
+ * Adds one input spike of source k to every target of the projections from input x; a procedural projection's row
+ * (storage 'procedural') is regenerated from its counter, the same targets in the same order (exact f64 sums).
+ */
 function deliver(net: BuiltNetwork, st: CpuState, x: DerivedInput, k: number, times: number, q: Float64Array): void {
   const N = net.derived.N;
   const acc = st.acc;
   for (const pr of net.derived.projections) {
     if (pr.pre.kind !== 'input' || pr.pre.index !== x.index) continue;
-    // the arrays and bounds in locals: V8 reloaded them on every synapse otherwise (5x slower at N = 10^4)
-    const { rowPtr, post } = net.csr[pr.index]!;
+    const c = net.csr[pr.index]!;
     const base = pr.channel * N;
     const inc = q[pr.index]! * times;
+    if (c.procedural) {
+      proceduralRow(c, pr, k, acc, base, inc, 0, N); // storage 'procedural': the stored row's targets, from its counter
+      continue;
+    }
+    // the arrays and bounds in locals: V8 reloaded them on every synapse otherwise (5x slower at N = 10^4)
+    const { rowPtr, post } = c;
     const end = rowPtr[k + 1]!;
     for (let s = rowPtr[k]!; s < end; s++) acc[base + post[s]!]! += inc;
   }

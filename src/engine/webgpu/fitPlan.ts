@@ -43,9 +43,9 @@ function expectedSynapses(pr: Derived['projections'][number]): number {
 /** What a plan may assume beyond the spec. */
 export interface FitOptions {
   /**
-   * Hook for procedural input projections (issue 20; the engine does not run them yet, another branch adds them):
-   * plan every static stored 'bernoulli-counter' projection from an input with one delay as procedural, holding
-   * only its skip table, as the population projections that may be procedural are. Default false: as the spec says.
+   * Plan every static stored 'bernoulli-counter' projection from an input with one delay as procedural (what
+   * storage 'procedural' on it runs), holding only its skip table, to show what that would change. Default false:
+   * as the spec says.
    */
   proceduralInputs?: boolean;
 }
@@ -92,7 +92,7 @@ export interface DeviceFit {
   colidxElems: number;
   colsSplit: boolean;
   pre16: string[];
-  /** The proceduralInputs hook was on (FitOptions): input projections planned procedural, which the engine cannot run yet. */
+  /** The proceduralInputs option was on (FitOptions): these input projections were planned procedural, though the spec stores them. */
   proceduralInputs: string[];
   /** Storage bindings the pipelines need (at most maxStorageBuffersPerShaderStage); null when refused before. */
   bindings: number | null;
@@ -164,10 +164,31 @@ export function deviceFit(spec: NetworkSpec, limits: FitLimits, o: FitOptions = 
   return out;
 }
 
+/**
+ * Whether spec's WebGPU layout fits: every chunked array (graph, the column index when split, weight) within its u32
+ * element indices (MAX_CHUNKED_ELEMS, a limit on every adapter) and the storage bindings those arrays need at the
+ * H200's binding size within its 16 per stage (H200_LIMITS: the limits Dawn reported there; an adapter's own limits
+ * are not known before the device is acquired, and the engine's check at creation stays exact). The plan of
+ * deviceFit (expected synapse counts); device memory is not checked. storage 'auto' of a run on the WebGPU backend
+ * (prepareRunSpec) makes more projections procedural, input ones last, until this holds.
+ */
+export function withinGraphIndices(spec: NetworkSpec): boolean {
+  const d = derive(spec);
+  if (d.projections.some((pr) => pr.storage !== 'procedural' && expectedSynapses(pr) > MAX_SYNAPSES_PER_PROJECTION)) return false;
+  const net = planNetwork(d);
+  const plan = new GpuPlan(net, { stepsPerSubmit: 1000, spikeWorkgroups: defaultSpikeWorkgroups(net, false), inputWorkgroups: defaultInputWorkgroups(net) });
+  try {
+    planStorage(plan, H200_LIMITS, H200_LIMITS.name); // throws past the u32 indices of any chunked array or the bindings
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** One text block for the terminal. */
 export function describeFit(f: DeviceFit): string {
   const lines = [
-    `WebGPU plan for N = ${fmt(f.N)} on ${f.limits} (expected synapse counts${f.proceduralInputs.length ? `; assuming procedural input projections ${f.proceduralInputs.join(', ')}, which the engine does not run yet` : ''}):`,
+    `WebGPU plan for N = ${fmt(f.N)} on ${f.limits} (expected synapse counts${f.proceduralInputs.length ? `; assuming procedural input projections ${f.proceduralInputs.join(', ')}, stored in the spec` : ''}):`,
     `  synapses ${f.synapses.toExponential(3)}, stored ${f.storedSynapses.toExponential(3)}`,
     `  graph ${fmt(f.graphElems)} elements, weights ${fmt(f.weightElems)} elements${f.colsSplit ? `, column index ${fmt(f.colidxElems)} elements in its own array (colidx${f.pre16.length ? `; presynaptic indices packed two to a word: ${f.pre16.join(', ')}` : ''})` : ''} (u32 indices: at most ${fmt(MAX_CHUNKED_ELEMS)} each)`,
     `  device state ${formatBytes(f.stateBytes)}, largest build's transient buffers <= ${formatBytes(f.buildPeakBytes)}${f.bindings !== null ? `, ${f.bindings} storage bindings` : ''}`,
