@@ -1,8 +1,8 @@
 // The final weights of a plastic projection by chunks of whole rows (synapse order), so that a reader holds one
 // chunk, not the projection: the engine's f32 weights J of the chunk (read from the engine: the CPU engine's arrays,
 // the WebGPU engine's device buffer), j = J / jScale (as the recorder's finalWeights), the global pre index of each
-// synapse (from the row pointers) and its global post index (the host's CSR, or regenerated from the seed for a
-// projection whose targets live on the device only: Csr.postInto). Each chunk holds whole rows and at most
+// synapse (from the row pointers) and its global post index (the WebGPU engine's graph read back; else the host's
+// CSR, or regenerated from the seed for a projection whose targets live on the device only: Csr.postInto). Each chunk holds whole rows and at most
 // `maxSynapses` synapses (a longer row alone). The four chunk arrays are allocated once per pass, through `alloc`.
 import type { BuiltNetwork } from '../network/network.ts';
 import type { Csr } from '../network/connectivity.ts';
@@ -21,6 +21,9 @@ export interface WeightChunk {
 
 /** Reads the engine's f32 weights of synapses [s0, s0 + out.length) of projection `proj` into `out`. */
 export type ReadWeights = (proj: number, s0: number, out: Float32Array) => Promise<void> | void;
+
+/** Reads the global post indices of synapses [s0, s0 + out.length) of projection `proj` from the engine into `out`. */
+export type ReadTargets = (proj: number, s0: number, out: Int32Array) => Promise<void> | void;
 
 /** Allocates the bytes of one chunk array (4 bytes per element); tests count with it. */
 export type ChunkAlloc = (bytes: number) => ArrayBuffer;
@@ -42,14 +45,18 @@ export const FINAL_WEIGHT_CHUNK_SYNAPSES = 2 ** 22;
 
 const defaultAlloc: ChunkAlloc = (bytes) => new ArrayBuffer(bytes);
 
-/** The global post indices of rows [r0, r1) (synapses [s0, s0 + out.length)). */
+/** The global post indices of rows [r0, r1) (synapses [s0, s0 + out.length)): the host CSR's, or regenerated from the seed. */
 function postRows(c: Csr, r0: number, r1: number, s0: number, out: Int32Array): void {
   if (c.postInto) c.postInto(r0, r1, out);
   else out.set(c.post.subarray(s0, s0 + out.length));
 }
 
-/** One source per plastic projection of `net`, in projection order; `read` gives the engine's weights. */
-export function finalWeightSources(net: BuiltNetwork, read: ReadWeights): FinalWeightSource[] {
+/**
+ * One source per plastic projection of `net`, in projection order; `read` gives the engine's weights, `readTargets`
+ * (optional) its post indices, read instead of the host's (a WebGPU engine's graph holds them: reading them back is
+ * far faster than regenerating the targets of a device-built projection on the host).
+ */
+export function finalWeightSources(net: BuiltNetwork, read: ReadWeights, readTargets?: ReadTargets): FinalWeightSource[] {
   const d = net.derived;
   return d.projections
     .filter((p) => p.plastic)
@@ -84,7 +91,8 @@ export function finalWeightSources(net: BuiltNetwork, read: ReadWeights): FinalW
               await read(pr.index, s0, ch.J);
               for (let s = 0; s < n; s++) ch.j[s] = ch.J[s]! / pr.jScale;
               for (let k = r0; k < r1; k++) ch.pre.fill(pr.pre.offset + k, rowPtr[k]! - s0, rowPtr[k + 1]! - s0);
-              postRows(c, r0, r1, s0, ch.post);
+              if (readTargets) await readTargets(pr.index, s0, ch.post);
+              else postRows(c, r0, r1, s0, ch.post);
               await visit(ch);
             }
             r0 = r1;

@@ -1,6 +1,6 @@
 // Streamed final weights on the WebGPU engine (SwiftShader): a device-built network whose plastic E<-I is built in
-// chunks (the host holds its row pointers only) reads its final weights back chunk by chunk (chunks of 37 synapses)
-// and never its targets whole; the chunks, the digest and the whole summary equal a host-built run's whole recordings.
+// chunks (the host holds its row pointers only) reads its final weights and targets back chunk by chunk (chunks of
+// 37 synapses) and never holds its targets whole; the chunks, the digest and the whole summary equal a host-built run's whole recordings.
 import { describe, expect, it } from 'vitest';
 import { buildNetwork } from '../../src/network/network.ts';
 import { buildNetworkOnDevice } from '../../src/engine/webgpu/deviceNetwork.ts';
@@ -11,6 +11,7 @@ import { driveEngine } from '../../src/pipeline/simulation.ts';
 import { analyze } from '../../src/stats/summary.ts';
 import { histogram } from '../../src/stats/weights.ts';
 import { finalWeightHistograms } from '../../src/stats/weightDigest.ts';
+import { finalWeightSources } from '../../src/record/finalWeights.ts';
 import type { Recordings } from '../../src/record/recordings.ts';
 import { akilSpec, exactDiff } from './fixture.ts';
 import { useTestDevice } from './helpers.ts';
@@ -24,7 +25,7 @@ function counterNet() {
 describe('WebGPU engine: final weights streamed by chunks of rows', () => {
   const dev = useTestDevice();
 
-  it('chunk-built plastic E<-I: chunks read back, targets regenerated per chunk; equal to a host-built run whole', async () => {
+  it('chunk-built plastic E<-I: chunks read back (weights and targets), or targets regenerated per chunk; equal to a host-built run whole', async () => {
     const net = counterNet();
     const ei = net.derived.projections.find((p) => p.plastic)!;
     const nnz = net.csr[ei.index]!.post.length;
@@ -66,5 +67,11 @@ describe('WebGPU engine: final weights streamed by chunks of rows', () => {
     expect(JSON.stringify(b.summary)).toBe(JSON.stringify(a.summary));
     expect(a.summary.plastic['E<-I']!.r2?.length).toBe(3);
     for (const bins of [50, 60]) expect(finalWeightHistograms(rec, bins)).toStrictEqual([{ name: 'E<-I', ...histogram(want.j, bins) }]);
+    // The engine reads the targets back from its graph; without that (another engine), the source regenerates them on
+    // the host for each chunk's rows (Csr.postInto), still never whole: the same words.
+    const [src] = finalWeightSources(light, (_p, s0, out) => out.set(want.J!.subarray(s0, s0 + out.length)));
+    const post: number[] = [];
+    await src!.chunks(37, (ch) => void post.push(...ch.post));
+    expect(exactDiff('E<-I post regenerated per chunk', Int32Array.from(post), want.post)).toBe('');
   });
 });

@@ -533,10 +533,15 @@ export class WebGpuEngine implements Engine {
     return this.recorder.rec;
   }
 
-  /** The plastic weights by chunks of rows, each chunk read back from the device (staging of at most a piece). */
+  /** The plastic weights by chunks of rows, each chunk's weights and targets read back from the device (staging of at most a piece). */
   finalWeightSources(): FinalWeightSource[] {
     this.checkLost();
-    return finalWeightSources(this.net, (proj, s0, out) => this.state.weight.read(this.state.plan.projs[proj]!.wOff + s0, out));
+    const plan = this.state.plan;
+    return finalWeightSources(
+      this.net,
+      (proj, s0, out) => this.state.weight.read(plan.projs[proj]!.wOff + s0, out),
+      (proj, s0, out) => this.state.graph.read(plan.graph.offset.post + plan.projs[proj]!.synOff + s0, out), // global indices, as the host's CSR
+    );
   }
 
   /** Mean GPU time per pass (µs per step) from timestamp queries, when profiling. */
