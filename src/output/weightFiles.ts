@@ -1,7 +1,9 @@
 // The final-weight .npy files of a streamed run (Node only): weights_<post>_from_<pre>_{j,pre,post,Jscaled}.npy written
 // chunk by chunk (NpyStreamWriter: the header's length from the row pointers, the bytes runArrays' whole arrays would
 // give), each path through safeJoin (a name that leaves the output directory is refused). An errno failure becomes
-// OutputWriteError naming the output directory, as writeOutputs does.
+// OutputWriteError naming the output directory, as writeOutputs does. Each file appears only complete (a temp file
+// renamed); a failure removes the temp files, and files already moved into place stay (as writeOutputs leaves those
+// written before a failure).
 import { NpyStreamWriter } from '../io/npyStream.ts';
 import { safeJoin } from '../io/safePath.ts';
 import { OutputWriteError } from '../io/checkpointFile.ts';

@@ -1,11 +1,13 @@
 // Streamed final weights (src/pipeline/finalWeightStream.ts): a run that reads its plastic weights by chunks of rows
 // writes the same files as one that holds them whole (every .npy byte for byte, summary.json's numbers, report.html),
 // holds one chunk at a time (every chunk array allocation counted), and its chunks cover the synapses in order.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NpyStreamWriter } from '../../src/io/npyStream.ts';
+import { npyWeightSink } from '../../src/output/weightFiles.ts';
+import { OutputWriteError } from '../../src/io/checkpointFile.ts';
 import { encodeNpy } from '../../src/io/npy.ts';
 import { runCommand } from '../../src/cli/commands/run.ts';
 import { runSimulation } from '../../src/pipeline/simulation.ts';
@@ -150,6 +152,29 @@ describe('final weights by chunks of rows', () => {
     expect(figs(whole, sw).filter((f) => f.name.startsWith('weights_hist_')).map((f) => f.name)).toEqual(['weights_hist_E_from_I', 'weights_hist_I_from_I']);
     expect(() => analyze(streamed.recordings, { weightIndices: 'local' })).toThrow(/E<-I: its final weights were streamed against global pre indices/);
     expect(() => analyze(streamed.recordings, { regressionCells: 5 })).toThrow(/streamed with regressionCells 3, asked 5/);
+  });
+
+  it('a failing sink fails the run with its error (an unwritable .npy: OutputWriteError naming the directory) and leaves no temp or truncated file', async () => {
+    const spec = twoPlastic();
+    const out = tmp();
+    mkdirSync(join(out, 'weights_I_from_I_post.npy', 'in-the-way'), { recursive: true }); // a directory where the file goes
+    const err = await runSimulation(spec, { backend: 'cpu', finalWeights: { wholeMax: 0, chunkSynapses: 100, sink: npyWeightSink(out) } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(OutputWriteError);
+    expect((err as OutputWriteError).path).toBe(out);
+    // E<-I's four files are complete; I<-I's j and pre were moved into place before its post failed (as writeOutputs
+    // leaves the files before a failure), its Jscaled is absent: no temp file and no truncated file is left
+    expect(readdirSync(out).sort()).toEqual([...['Jscaled', 'j', 'post', 'pre'].map((p) => `weights_E_from_I_${p}.npy`), ...['j', 'post', 'pre'].map((p) => `weights_I_from_I_${p}.npy`)].sort());
+    const whole = await runSimulation(spec, { backend: 'cpu' });
+    for (const [k, tag] of ['E_from_I', 'I_from_I'].entries())
+      for (const part of k === 0 ? (['j', 'pre', 'post', 'J'] as const) : (['j', 'pre'] as const))
+        expect(Buffer.compare(readFileSync(join(out, `weights_${tag}_${part === 'J' ? 'Jscaled' : part}.npy`)), Buffer.from(encodeNpy(whole.recordings.finalWeights[k]![part]!))), `${tag} ${part}`).toBe(0);
+    let aborted = 0;
+    const boom = runSimulation(spec, { backend: 'cpu', finalWeights: { wholeMax: 0, sink: () => ({ write: () => { throw new Error('sink full'); }, close: () => undefined, abort: () => void aborted++ }) } });
+    await expect(boom).rejects.toThrow('sink full');
+    expect(aborted).toBe(1);
   });
 
   it('plasticnet run: the streamed output directory (chunks of 37) equals the whole one file for file, byte for byte', async () => {
