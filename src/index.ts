@@ -70,6 +70,7 @@ export { meanRate_Hz, neuronRates_Hz, populationRates_Hz } from './stats/rates.t
 export { neuronCv, populationCv } from './stats/cv.ts';
 export { countStats, type CountStats, type CountStatsOptions, type PairStats } from './stats/covariance.ts';
 export { histogram, linearRegression, type Regression } from './stats/weights.ts';
+export type { FinalWeightDigest } from './stats/weightDigest.ts';
 
 // Theory
 export * as theory from './theory/index.ts';

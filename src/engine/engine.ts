@@ -1,6 +1,7 @@
 // The engine contract (every engine implements Engine and registers itself in src/engine/registry.ts), and the step schedule.
 import type { CoreRecordings } from '../record/recordings.ts';
 import type { EngineSnapshot } from './snapshot.ts';
+import type { FinalWeightSource } from '../record/finalWeights.ts';
 
 /**
  * One time step, in the authors' order (REFERENCE_CODE §1.3): external spikes reach the currents before
@@ -41,6 +42,12 @@ export class RunGuardError extends Error {
   }
 }
 
+/** Options of Engine.recordings. */
+export interface RecordingsOptions {
+  /** false: leave Recordings.finalWeights empty (the caller reads them by chunks: finalWeightSources). Default true. */
+  finalWeights?: boolean;
+}
+
 export interface Engine {
   readonly backend: string; // the name it is registered under (src/engine/registry.ts)
   readonly device: string; // human-readable device description
@@ -53,7 +60,13 @@ export interface Engine {
    * The recordings so far (GPU engines read back in bulk here): the core part always, the spike part
    * (src/record/recordings.ts, SpikeRecordings) when the engine spikes; the CPU and WebGPU engines return Recordings.
    */
-  recordings(): Promise<CoreRecordings>;
+  recordings(opts?: RecordingsOptions): Promise<CoreRecordings>;
+  /**
+   * The final weights of each plastic projection by chunks of rows (src/record/finalWeights.ts), read from the engine
+   * chunk by chunk (valid until dispose); the CPU and WebGPU engines implement it. With recordings({ finalWeights:
+   * false }) a caller streams them (RunOptions.finalWeights) instead of the whole Recordings.finalWeights.
+   */
+  finalWeightSources?(): FinalWeightSource[];
   /**
    * Checkpoint hook (optional; the CPU and WebGPU engines implement it): the complete dynamic state at the
    * current step boundary in the engine-neutral layout of src/engine/snapshot.ts (arrays may be views, valid

@@ -74,6 +74,15 @@ export function encodeNpy(arr: NpyArray, shape: readonly number[] = [arr.length]
   return out;
 }
 
+/** The little-endian bytes of arr: a view on a little-endian machine, a byte-swapped copy otherwise (the body of its .npy). */
+export function npyBody(arr: NpyArray): Uint8Array {
+  const b = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+  if (LITTLE_ENDIAN) return b;
+  const c = b.slice();
+  swapBytes(c, arr.BYTES_PER_ELEMENT);
+  return c;
+}
+
 /** Decode .npy (version 1.x/2.x/3.x) bytes of one of the supported little-endian dtypes. */
 export function decodeNpy(bytes: Uint8Array): NpyDecoded {
   if (bytes.length < PREAMBLE || MAGIC.some((m, i) => bytes[i] !== m)) throw new Error('not an .npy file (bad magic)');

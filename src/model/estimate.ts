@@ -65,11 +65,24 @@ export interface EstimateOptions {
   /**
    * 'device': the stored static 'bernoulli-counter' projections are built on the GPU, and the host holds only their
    * row pointers (4 (nPre + 1) bytes each: no targets, column index or weights). Plastic projections keep
-   * HOST_BYTES_PER_SYNAPSE: copied back whole when they fit one binding, and at the end of a run the final-weight
-   * recording holds j, pre, post and the f32 weights of each plastic synapse (16 B) plus the weights read back (4 B).
+   * HOST_BYTES_PER_SYNAPSE: copied back whole (targets, weights, column index) when they fit one binding, except those
+   * named in chunkedPlastic.
    */
   build?: 'host' | 'device';
+  /**
+   * With build 'device': plastic 'bernoulli-counter' projections the engine builds in chunks (past one binding: e.g.
+   * DeviceFit.chunked). The host holds their row pointers and, at the end of a run, one chunk of the streamed final
+   * weights (FINAL_WEIGHT_STREAM_BYTES; src/pipeline/finalWeightStream.ts: the CLI streams past 2^24 plastic synapses),
+   * not the 20 B per synapse the whole Recordings.finalWeights would hold (j, pre, post, J and the weights read back).
+   */
+  chunkedPlastic?: readonly string[];
 }
+
+/**
+ * Host bytes of a final-weight stream at its peak: the four chunk arrays (J, j, pre, post) of 2^22 synapses
+ * (FINAL_WEIGHT_CHUNK_SYNAPSES); the per-neuron sums of the statistics are in the neuron bytes.
+ */
+export const FINAL_WEIGHT_STREAM_BYTES = 16 * 2 ** 22;
 
 /** Estimates the memory of a validated spec from its sizes alone (expected synapse counts). */
 export function estimateResources(spec: NetworkSpec, opts: EstimateOptions = {}): ResourceEstimate {
@@ -88,8 +101,9 @@ export function estimateResources(spec: NetworkSpec, opts: EstimateOptions = {})
   let synapses = 0;
   let procedural = 0;
   let deviceBuildBytes = 0;
-  let deviceOnly = 0; // synapses of static projections a device build holds on the device only
+  let deviceOnly = 0; // synapses a device build holds on the device only (static projections, chunk-built plastic ones)
   let rowPtrBytes = 0; // their row pointers, the host's copy
+  let streamBytes = 0; // the final-weight stream of chunk-built plastic projections (one chunk)
   const oversized: ResourceEstimate['oversized'] = [];
   for (const pr of spec.projections) {
     const nPre = size.get(pr.pre) ?? 0;
@@ -104,9 +118,10 @@ export function estimateResources(spec: NetworkSpec, opts: EstimateOptions = {})
       // Table length at most 4096 (SKIP_TABLE_MAX): 16 KiB, an upper bound here.
       const bytes = deviceBuildBuffers(nPre, nPost, Math.round(k), pr.plasticity !== undefined, pr.plasticity !== undefined, 4096).reduce((a, x) => a + x.bytes, 0);
       deviceBuildBytes = Math.max(deviceBuildBytes, bytes);
-      if (opts.build === 'device' && pr.plasticity === undefined) {
+      if (opts.build === 'device' && (pr.plasticity === undefined || opts.chunkedPlastic?.includes(`${pr.post}<-${pr.pre}`))) {
         deviceOnly += k;
         rowPtrBytes += 4 * (nPre + 1);
+        if (pr.plasticity !== undefined) streamBytes = FINAL_WEIGHT_STREAM_BYTES; // one stream at a time
       }
     }
     if (k > MAX_SYNAPSES_PER_PROJECTION) oversized.push({ name: `${pr.post}<-${pr.pre}`, synapses: k });
@@ -121,7 +136,7 @@ export function estimateResources(spec: NetworkSpec, opts: EstimateOptions = {})
   const nPlastic = spec.projections.filter((p) => p.plasticity).length;
   const recBytes = 2 * nWindows * popNeurons + 8 * nBins * spec.populations.length * (1 + nCh) + nBins * nPlastic * (8 + 4 * r.weightSamples);
   const stored = synapses - procedural;
-  const hostBytes = HOST_BYTES_PER_SYNAPSE * (stored - deviceOnly) + rowPtrBytes + HOST_BYTES_PER_NEURON * neurons + recBytes;
+  const hostBytes = HOST_BYTES_PER_SYNAPSE * (stored - deviceOnly) + rowPtrBytes + streamBytes + HOST_BYTES_PER_NEURON * neurons + recBytes;
   const deviceBytes = DEVICE_BYTES_PER_SYNAPSE * stored + HOST_BYTES_PER_NEURON * neurons + deviceBuildBytes;
   return { synapses: Math.round(synapses), neurons, hostBytes: Math.round(hostBytes), deviceBytes: Math.round(deviceBytes), deviceBuildBytes, proceduralSynapses: procedural, oversized };
 }

@@ -3,7 +3,7 @@
 // spike-count covariances and correlations vs theory, final weight histograms.
 import type { RunResult } from '../pipeline/simulation.ts';
 import { histogramPlot, linePlot, PALETTE, scatterPlot, type LineSeries } from '../io/svg.ts';
-import { histogram } from '../stats/weights.ts';
+import { finalWeightHistograms } from '../stats/weightDigest.ts';
 import type { RunSummary } from './runOutput.ts';
 import { theoryOf } from './runReport.ts';
 import type { WeightCurve } from '../theory/adapters/weightTrajectory.ts';
@@ -85,9 +85,8 @@ export function runFigures(r: RunResult, s: RunSummary, weightCurve: WeightCurve
   ];
   figs.push({ name: 'correlations', title: 'Spike-count correlations', svg: scatterPlot(corrSets, { title: 'Mean pair correlation', yLabel: 'correlation', ...pairAxis }) });
 
-  rec.finalWeights.forEach((fw, k) => {
-    const h = histogram(fw.j, 60);
-    figs.push({ name: `weights_hist_${fw.name.replace('<-', '_from_')}`, title: `Final weights ${fw.name}`, svg: histogramPlot(h.edges, h.counts, { title: `Final weights ${fw.name}`, xLabel: 'j (J·√N)', yLabel: 'synapses', color: color(k) }) });
+  finalWeightHistograms(rec, 60).forEach((h, k) => {
+    figs.push({ name: `weights_hist_${h.name.replace('<-', '_from_')}`, title: `Final weights ${h.name}`, svg: histogramPlot(h.edges, h.counts, { title: `Final weights ${h.name}`, xLabel: 'j (J·√N)', yLabel: 'synapses', color: color(k) }) });
   });
   return figs;
 }

@@ -76,6 +76,11 @@ export function summarizeRun(r: RunResult, meta: RunMeta): { summary: RunSummary
   return { summary, analysis };
 }
 
+/** The file stem of a plastic projection's final-weight arrays: weights_<post>_from_<pre> (then _j, _pre, _post, _Jscaled). */
+export function weightFileStem(name: string): string {
+  return `weights_${name.replace('<-', '_from_')}`;
+}
+
 /** The named arrays of a run, as (name, array, shape) triples ready for .npy: the one list the CLI writes and the app exports. */
 export function runArrays(r: RunResult, a: Analysis): { name: string; data: Float32Array | Float64Array | Int32Array | Uint16Array | Uint32Array; shape: number[] }[] {
   const rec = spikingRecordings(r.recordings, 'the run arrays (spike counts, raster)');
@@ -98,12 +103,13 @@ export function runArrays(r: RunResult, a: Analysis): { name: string; data: Floa
     const ws = r.spec.recording.weightSamples;
     out.push({ name: 'j_mean', data: rec.series.jMean.subarray(0, nb * npl), shape: [nb, npl] });
     out.push({ name: 'j_sample', data: rec.series.jSample.subarray(0, nb * npl * ws), shape: [nb, npl, ws] });
+    // Streamed final weights (Recordings.finalWeightDigests) are not here: the run's sink wrote them (weightFiles.ts).
     rec.finalWeights.forEach((w) => {
-      const tag = w.name.replace('<-', '_from_');
-      out.push({ name: `weights_${tag}_j`, data: w.j, shape: [w.j.length] });
-      out.push({ name: `weights_${tag}_pre`, data: w.pre, shape: [w.pre.length] });
-      out.push({ name: `weights_${tag}_post`, data: w.post, shape: [w.post.length] });
-      if (w.J) out.push({ name: `weights_${tag}_Jscaled`, data: w.J, shape: [w.J.length] }); // the engine's exact f32 weights (--init-weights)
+      const stem = weightFileStem(w.name);
+      out.push({ name: `${stem}_j`, data: w.j, shape: [w.j.length] });
+      out.push({ name: `${stem}_pre`, data: w.pre, shape: [w.pre.length] });
+      out.push({ name: `${stem}_post`, data: w.post, shape: [w.post.length] });
+      if (w.J) out.push({ name: `${stem}_Jscaled`, data: w.J, shape: [w.J.length] }); // the engine's exact f32 weights (--init-weights)
     });
   }
   return out;

@@ -4,7 +4,7 @@ import { pairAxisOptions } from './runFigures.ts';
 import type { RunResult } from '../pipeline/simulation.ts';
 import { renderReport, type ReportSection } from '../io/report.ts';
 import { linePlot, scatterPlot, PALETTE, histogramPlot } from '../io/svg.ts';
-import { histogram } from '../stats/weights.ts';
+import { finalWeightHistograms } from '../stats/weightDigest.ts';
 import type { RunSummary } from './runOutput.ts';
 import type { RunTheory } from '../theory/adapters/theoryFor.ts';
 import { spikingRecordings } from '../record/recordings.ts';
@@ -116,10 +116,7 @@ export function renderReportFor(r: RunResult, s: RunSummary): string {
         ...(js !== undefined ? [{ x: [0, tb[nb - 1] ?? 0], y: [js, js], label: `${n} fixed point (theory)`, color, dashed: true }] : []),
       ];
     });
-    const hists = rec.finalWeights.map((w) => {
-      const h = histogram(w.j, 50);
-      return histogramPlot(h.edges, h.counts, { title: `Final weights ${w.name}`, xLabel: 'j (J·√N)', yLabel: 'synapses' });
-    });
+    const hists = finalWeightHistograms(rec, 50).map((h) => histogramPlot(h.edges, h.counts, { title: `Final weights ${h.name}`, xLabel: 'j (J·√N)', yLabel: 'synapses' }));
     sections.push({ heading: 'Plastic weights', svgs: [linePlot(wSeries, { title: 'Mean weight j = J·√N', xLabel: 'time (s)', yLabel: 'j', width: 900 }), ...hists] });
   }
   return renderReport(`plasticnet run: ${r.spec.name}`, sections, `generated ${s.meta.date} by plasticnet ${s.meta.commit}`);

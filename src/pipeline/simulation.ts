@@ -11,6 +11,7 @@ import { createEngine, loadEngines } from '../engine/engines.ts';
 import { engineProvider } from '../engine/registry.ts';
 import { spikingRecordings, type CoreRecordings, type Recordings } from '../record/recordings.ts';
 import { SnapshotError, type EngineSnapshot } from '../engine/snapshot.ts';
+import { streamedSources, streamFinalWeights, type FinalWeightStreamOptions } from './finalWeightStream.ts';
 
 /** Engine choice: 'auto' (WebGPU on a hardware adapter, else the CPU) or a registered engine's name ('cpu', 'webgpu'; src/engine/registry.ts, ENGINE_CHOICES in src/engine/engines.ts). */
 export type Backend = string;
@@ -54,6 +55,12 @@ export interface RunOptions {
    * with periodic checkpoints on, a checkpoint of that step is written first (so the run can resume).
    */
   shouldStop?: () => string | null;
+  /**
+   * Streams the final weights past a size (src/pipeline/finalWeightStream.ts): Recordings.finalWeights stays empty,
+   * Recordings.finalWeightDigests holds their statistics and histograms, and `sink` receives them chunk by chunk (the
+   * CLI writes the weights_*.npy files there). Absent (the default): finalWeights whole, as before.
+   */
+  finalWeights?: FinalWeightStreamOptions;
 }
 
 export interface CheckpointOptions {
@@ -164,7 +171,7 @@ export interface DrivePlan {
  * networks through src/models/rate/run.ts): restore (resume), advance in chunks with progress, periodic and
  * guard checkpoints, stop requests, then the recordings. Disposes the engine.
  */
-export async function driveEngine<R extends CoreRecordings = CoreRecordings>(engine: Engine, plan: DrivePlan, opts: Pick<RunOptions, 'onProgress' | 'resumeFrom' | 'checkpoint' | 'shouldStop'> = {}): Promise<DriveResult<R>> {
+export async function driveEngine<R extends CoreRecordings = CoreRecordings>(engine: Engine, plan: DrivePlan, opts: Pick<RunOptions, 'onProgress' | 'resumeFrom' | 'checkpoint' | 'shouldStop' | 'finalWeights'> = {}): Promise<DriveResult<R>> {
   const d = plan;
   const ck = opts.checkpoint;
   const wall0 = opts.resumeFrom?.wall_s ?? 0;
@@ -231,7 +238,15 @@ export async function driveEngine<R extends CoreRecordings = CoreRecordings>(eng
     }
   }
   const wall_s = wall();
-  const recordings = await engine.recordings();
+  let recordings: CoreRecordings;
+  try {
+    const sources = streamedSources(engine, opts.finalWeights);
+    recordings = await engine.recordings(sources ? { finalWeights: false } : undefined);
+    if (sources) await streamFinalWeights(recordings, sources, opts.finalWeights!);
+  } catch (e) {
+    engine.dispose();
+    throw e;
+  }
   const result: DriveResult<R> = { recordings: recordings as R, backend: engine.backend, device: engine.device, ...(engine.meta ? { engineMeta: engine.meta } : {}), wall_s, stoppedBy, ...(guardCheckpointError ? { guardCheckpointError } : {}), ...(interrupted ? { interrupted } : {}) };
   engine.dispose();
   return result;

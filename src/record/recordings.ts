@@ -1,5 +1,6 @@
 // What an engine records during a run: the same layout from the CPU and the WebGPU engine.
 // Neurons are indexed globally: population p owns [offset_p, offset_p + size_p).
+import type { FinalWeightDigest } from '../stats/weightDigest.ts';
 
 /** Where a population sits in the global neuron index: neurons [offset, offset + size). */
 export interface PopulationLayout {
@@ -62,6 +63,12 @@ export interface CoreRecordings {
   plasticNames: string[]; // e.g. 'E<-I'
   /** Final weights of each plastic projection in j units, and its presynaptic indices (for Fig 3E). */
   finalWeights: { name: string; j: Float32Array; pre: Int32Array; post: Int32Array; J?: Float32Array }[]; // J: the engine's scaled f32 weights (exact)
+  /**
+   * Streamed final weights (RunOptions.finalWeights; src/stats/weightDigest.ts): the statistics and histograms of each
+   * plastic projection read by chunks of rows, in place of its finalWeights entry (then absent), so the host never held
+   * all its synapses. The arrays went to the run's sink (the CLI: the weights_<post>_from_<pre>_*.npy files).
+   */
+  finalWeightDigests?: FinalWeightDigest[];
 }
 
 /** What a spiking engine records in addition: spike counts per window, the raster and per-neuron ISI statistics. */

@@ -100,6 +100,17 @@ export function analyze(rec: Recordings, opts: SummaryOptions = {}): Analysis {
     }
     plastic[w.name] = entry;
   }
+  for (const g of rec.finalWeightDigests ?? []) {
+    // Streamed final weights: the digest's numbers, computed by weightDigest.ts with the same sums in the same order.
+    if ((opts.weightIndices ?? 'global') !== 'global') throw new Error(`summary of ${g.name}: its final weights were streamed against global pre indices; weightIndices '${opts.weightIndices}' needs finalWeights`);
+    if ((opts.regressionCells ?? 3) !== g.regressionCells) throw new Error(`summary of ${g.name}: its final weights were streamed with regressionCells ${g.regressionCells}, asked ${opts.regressionCells}`);
+    const entry: PlasticSummary = plastic[g.name] ?? { jMeanFinal: NaN, jMeanSeries: [] };
+    entry.jMeanFinal = g.jMean;
+    entry.r2Mean = g.fit.meanR2;
+    entry.r2 = Array.from(g.fit.r2);
+    entry.weightRateCov = g.weightRateCov;
+    plastic[g.name] = entry;
+  }
 
   const summary: Summary = {
     dt_ms: rec.dt_ms,

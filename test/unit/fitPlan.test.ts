@@ -8,13 +8,14 @@ import { describeFit, deviceFit, H200_LIMITS, largestFittingN, planNetwork, type
 import { GpuPlan } from '../../src/engine/webgpu/plan.ts';
 import { MAX_CHUNKED_ELEMS } from '../../src/engine/webgpu/chunks.ts';
 import { derive } from '../../src/model/derive.ts';
-import { estimateResources, formatBytes } from '../../src/model/estimate.ts';
+import { estimateResources, FINAL_WEIGHT_STREAM_BYTES, formatBytes, HOST_BYTES_PER_SYNAPSE } from '../../src/model/estimate.ts';
 import { homeostaticInhibitory } from '../../src/model/rules.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { validate } from '../../src/model/validate.ts';
 import { nnzOf } from '../../src/network/connectivity.ts';
 import { buildNetwork } from '../../src/network/network.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
+import { getPreset } from '../../src/presets/index.ts';
 import { cli } from './checkpointHelpers.ts';
 
 const EI = homeostaticInhibitory('istdp-ei', { eta: 1e-3, rho_Hz: 10, jNorm: -200, tauSTDP_ms: 200 });
@@ -110,7 +111,12 @@ describe('WebGPU memory plan without a device', () => {
     expect(deviceFit(akil3(200_000), eight).refusal).toContain('13 storage bindings per pipeline');
     expect(deviceFit(akil3(200_000), eight).refusal).toContain('maxStorageBuffersPerShaderStage = 8');
     const fit = deviceFit(akil3(200_000), H200_LIMITS);
-    expect(fit.hostBytesDeviceBuild).toBe(estimateResources(akil3(200_000), { build: 'device' }).hostBytes);
+    // E<-I (plastic) is built in chunks: the host holds its row pointers and one chunk of the streamed final weights
+    expect(fit.hostBytesDeviceBuild).toBe(estimateResources(akil3(200_000), { build: 'device', chunkedPlastic: fit.chunked }).hostBytes);
+    const whole = estimateResources(akil3(200_000), { build: 'device' }).hostBytes;
+    const ei = akil3(200_000).projections.find((p) => p.plasticity)!;
+    const eiSyn = ei.p * 160_000 * 40_000;
+    expect(whole - fit.hostBytesDeviceBuild).toBeCloseTo(HOST_BYTES_PER_SYNAPSE * eiSyn - 4 * (40_000 + 1) - FINAL_WEIGHT_STREAM_BYTES, -2);
     expect(fit.hostBytesDeviceBuild).toBeLessThan(estimateResources(akil3(200_000)).hostBytes);
     expect(describeFit(fit)).toContain(`host memory if built on the device about ${formatBytes(fit.hostBytesDeviceBuild)}`);
     const small: FitLimits = { ...H200_LIMITS, name: 'small', memoryBytes: 2 ** 33 };
@@ -124,10 +130,15 @@ describe('WebGPU memory plan without a device', () => {
     expect(ok.err).toBe('');
     expect(ok.out).toContain('WebGPU plan for N = 200,000 on NVIDIA H200 (assumed');
     expect(ok.out).toContain('built on the device in chunks: E<-I, E<-X');
-    // host memory of both builds, labelled; the device build's is the { build: 'device' } estimate (E<-X, I<-X: row pointers only)
+    // host memory of both builds, labelled; the device build's is the { build: 'device' } estimate (E<-X, I<-X: row
+    // pointers only; E<-I built in chunks: row pointers and a chunk of the streamed final weights)
     const s2 = akil3(200_000);
     const hostB = formatBytes(estimateResources(s2).hostBytes);
-    const devB = formatBytes(estimateResources(s2, { build: 'device' }).hostBytes);
+    // (the CLI's spec: the preset's recording, which counts at MiB resolution)
+    const cliSpec = getPreset('akil-fig3-istdp-ei');
+    cliSpec.N = 200_000;
+    cliSpec.projections = cliSpec.projections.map((p) => ({ ...p, connectivity: 'bernoulli-counter' as const, ...(!p.plasticity && p.pre !== 'X' ? { storage: 'procedural' as const } : {}) }));
+    const devB = formatBytes(estimateResources(validate(cliSpec), { build: 'device', chunkedPlastic: ['E<-I'] }).hostBytes);
     expect(hostB).not.toBe(devB);
     expect(ok.out).toContain(`host memory about ${hostB} (network built on the host), ${devB} (network built on the device)`);
     expect(ok.out).toContain(`host memory if built on the device about ${devB}`);

@@ -1,5 +1,7 @@
 // `plasticnet run`: simulate a preset or spec file, print simulated vs theory, write runs/<x>/.
 import { writeOutputs, writeRunResult } from '../../output/writeOutputs.ts';
+import { npyWeightSink } from '../../output/weightFiles.ts';
+import type { FinalWeightStreamOptions } from '../../pipeline/finalWeightStream.ts';
 import { comparisonRows } from '../../output/runReport.ts';
 import { checkInitWeights } from '../../network/initWeights.ts';
 import { EngineFaultError } from '../../engine/faults.ts';
@@ -40,6 +42,8 @@ export interface RunHooks {
   engineFactory?: RunOptions['engineFactory'];
   /** The spec already validated and derived (runCommand), so runSimulation does not repeat it. */
   prepared?: PreparedRun;
+  /** Final-weight streaming (tests: wholeMax 0 and small chunks); the sink is always the output directory's .npy files. */
+  finalWeights?: Omit<FinalWeightStreamOptions, 'sink'>;
 }
 
 /** Prints rows as an aligned text table. */
@@ -147,7 +151,7 @@ export async function executeRun(spec: NetworkSpec, flags: Pick<RunFlags, 'out' 
   const intr = catchSignals();
   let result;
   try {
-    result = await runSimulation(hooks.prepared ?? spec, { backend: flags.backend, ...(flags.gpuSchedule ? { gpuSchedule: flags.gpuSchedule } : {}), ...(flags.threads !== undefined ? { threads: flags.threads } : {}), ...(flags.build ? { build: flags.build } : {}), ...session.buildOptions(), onProgress: bar.update, shouldStop: intr.requested, ...session.simOptions(), ...(hooks.engineFactory ? { engineFactory: hooks.engineFactory } : {}) });
+    result = await runSimulation(hooks.prepared ?? spec, { backend: flags.backend, ...(flags.gpuSchedule ? { gpuSchedule: flags.gpuSchedule } : {}), ...(flags.threads !== undefined ? { threads: flags.threads } : {}), ...(flags.build ? { build: flags.build } : {}), ...session.buildOptions(), onProgress: bar.update, shouldStop: intr.requested, ...session.simOptions(), ...(hooks.engineFactory ? { engineFactory: hooks.engineFactory } : {}), finalWeights: { ...hooks.finalWeights, sink: npyWeightSink(flags.out) } });
   } catch (e) {
     intr.dispose();
     bar.stop();

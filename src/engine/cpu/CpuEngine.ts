@@ -1,7 +1,8 @@
 // The CPU reference engine: runs SCHEDULE with the reference passes on Float32 state. Also the fast path
 // on machines without a hardware GPU (typed arrays, no allocation in the step loop).
 import type { BuiltNetwork } from '../../network/network.ts';
-import { RunGuardError, SCHEDULE, type Engine, type PassName } from '../engine.ts';
+import { RunGuardError, SCHEDULE, type Engine, type PassName, type RecordingsOptions } from '../engine.ts';
+import { finalWeightSources, type FinalWeightSource } from '../../record/finalWeights.ts';
 import { Recorder } from '../recorder.ts';
 import type { Recordings } from '../../record/recordings.ts';
 import { checkStep, restoreInto, restoreStateEntries, snapArray, stateEntries, type EngineSnapshot } from '../snapshot.ts';
@@ -315,10 +316,16 @@ export class CpuEngine implements Engine {
     this.deferral = null;
   }
 
-  async recordings(): Promise<Recordings> {
+  async recordings(opts: RecordingsOptions = {}): Promise<Recordings> {
     this.deferral?.flushAll(this._step);
-    this.recorder.setFinalWeights(this.state.weights);
+    if (opts.finalWeights !== false) this.recorder.setFinalWeights(this.state.weights);
     return this.recorder.rec;
+  }
+
+  /** The plastic weights by chunks of rows, read from the engine's arrays (pending post updates applied first). */
+  finalWeightSources(): FinalWeightSource[] {
+    this.deferral?.flushAll(this._step);
+    return finalWeightSources(this.net, (proj, s0, out) => out.set(this.state.weights[proj]!.subarray(s0, s0 + out.length)));
   }
 
   dispose(): void {

@@ -1,7 +1,8 @@
 // The WebGPU engine (registered as 'webgpu', src/engine/webgpu/register.ts): SCHEDULE's passes in WGSL, many steps per submission, the step counter on the GPU,
 // recordings read back in bulk per submission and fed to the same Recorder as the CPU engine.
 import type { BuiltNetwork } from '../../network/network.ts';
-import { SCHEDULE, type Engine } from '../engine.ts';
+import { SCHEDULE, type Engine, type RecordingsOptions } from '../engine.ts';
+import { finalWeightSources, type FinalWeightSource } from '../../record/finalWeights.ts';
 import { DeviceLostError } from '../faults.ts';
 import type { EngineSnapshot } from '../snapshot.ts';
 import { gpuRestore, gpuSnapshot } from './checkpoint.ts';
@@ -532,11 +533,22 @@ export class WebGpuEngine implements Engine {
     this.needsHeader = true;
   }
 
-  async recordings(): Promise<Recordings> {
+  async recordings(opts: RecordingsOptions = {}): Promise<Recordings> {
     this.checkLost();
     // Plastic weights only: copying the static ones (all J) would double host memory at N = 10^5.
-    this.recorder.setFinalWeights(await plasticWeights(this.state));
+    if (opts.finalWeights !== false) this.recorder.setFinalWeights(await plasticWeights(this.state));
     return this.recorder.rec;
+  }
+
+  /** The plastic weights by chunks of rows, each chunk's weights and targets read back from the device (staging of at most a piece). */
+  finalWeightSources(): FinalWeightSource[] {
+    this.checkLost();
+    const plan = this.state.plan;
+    return finalWeightSources(
+      this.net,
+      (proj, s0, out) => this.state.weight.read(plan.projs[proj]!.wOff + s0, out),
+      (proj, s0, out) => this.state.graph.read(plan.graph.offset.post + plan.projs[proj]!.synOff + s0, out), // global indices, as the host's CSR
+    );
   }
 
   /** Mean GPU time per pass (µs per step) from timestamp queries, when profiling. */

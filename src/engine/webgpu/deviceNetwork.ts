@@ -66,6 +66,13 @@ function plasticOnDemandCsr(seed: number, pr: DerivedProjection, rowPtr: Int32Ar
       return post;
     },
   });
+  Object.defineProperty(shape, 'postInto', {
+    enumerable: false,
+    value: (rowLo: number, rowHi: number, out: Int32Array): void => {
+      if (post !== null) out.set(post.subarray(rowPtr[rowLo]!, rowPtr[rowHi]!));
+      else counterPostInto(seed, pr, rowPtr, rowLo, rowHi, out); // a chunk of rows: the whole targets are never held
+    },
+  });
   let full: Csr | null = null;
   for (const key of ['colPtr', 'colSyn', 'colPre'] as const) {
     Object.defineProperty(shape, key, { enumerable: false, get: (): Int32Array => (full ??= buildProjection(seed, pr))[key] });

@@ -99,8 +99,9 @@ export interface DeviceFit {
   /** Bytes of the engine's buffers (GpuPlan.bytes()). */
   stateBytes: number;
   /**
-   * Host memory of a device build (estimateResources(spec, { build: 'device' }).hostBytes): the host keeps only the
-   * row pointers of stored static 'bernoulli-counter' projections; an expected count, not a plan on the device.
+   * Host memory of a device build (estimateResources(spec, { build: 'device', chunkedPlastic: chunked }).hostBytes):
+   * the host keeps only the row pointers of stored static 'bernoulli-counter' projections and of plastic ones built in
+   * chunks (their final weights streamed by chunks: the CLI's runs); an expected count, not a plan on the device.
    */
   hostBytesDeviceBuild: number;
   /** Upper bound of the largest projection build's transient buffers (on top of the state while it runs). */
@@ -141,6 +142,7 @@ export function deviceFit(spec: NetworkSpec, limits: FitLimits, o: FitOptions = 
   const gpuLimits = { ...limits, maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage } as unknown as GPUSupportedLimits;
   const build = planDeviceBuild(net, gpuLimits, true, limits.name);
   out.chunked = [...build.chunked.keys()].map((i) => d.projections[i]!.name);
+  out.hostBytesDeviceBuild = estimateResources(spec, { build: 'device', chunkedPlastic: out.chunked }).hostBytes; // chunk-built plastic: row pointers, final weights streamed
   out.uploaded = build.uploaded;
   for (const i of build.built) {
     const pr = d.projections[i]!;
@@ -192,7 +194,7 @@ export function describeFit(f: DeviceFit): string {
     `  synapses ${f.synapses.toExponential(3)}, stored ${f.storedSynapses.toExponential(3)}`,
     `  graph ${fmt(f.graphElems)} elements, weights ${fmt(f.weightElems)} elements${f.colsSplit ? `, column index ${fmt(f.colidxElems)} elements in its own array (colidx${f.pre16.length ? `; presynaptic indices packed two to a word: ${f.pre16.join(', ')}` : ''})` : ''} (u32 indices: at most ${fmt(MAX_CHUNKED_ELEMS)} each)`,
     `  device state ${formatBytes(f.stateBytes)}, largest build's transient buffers <= ${formatBytes(f.buildPeakBytes)}${f.bindings !== null ? `, ${f.bindings} storage bindings` : ''}`,
-    `  host memory if built on the device about ${formatBytes(f.hostBytesDeviceBuild)} (estimate: the host keeps only the row pointers of stored static 'bernoulli-counter' projections)`,
+    `  host memory if built on the device about ${formatBytes(f.hostBytesDeviceBuild)} (estimate: the host keeps only the row pointers of stored static 'bernoulli-counter' projections and of plastic ones built in chunks, whose final weights are streamed)`,
   ];
   if (f.chunked.length > 0) lines.push(`  built on the device in chunks: ${f.chunked.join(', ')}`);
   for (const u of f.uploaded) lines.push(`  built on the host (the device build does not fit): ${u.name}: ${u.reason}`);
