@@ -4,13 +4,13 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyInitWeights, type LoadedWeights } from '../network/initWeights.ts';
 import type { BuiltNetwork } from '../network/network.ts';
-import type { RunOptions } from '../pipeline/simulation.ts';
-import type { EngineSnapshot } from '../engine/snapshot.ts';
+import type { CheckpointInfo, RunOptions } from '../pipeline/simulation.ts';
+import type { EngineSnapshot, StreamedSnapshot } from '../engine/snapshot.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { specHash, type DecodedCheckpoint } from '../io/checkpoint.ts';
-import { nodeIo, writeCheckpointFile, type WriteIo } from '../io/checkpointFile.ts';
+import { nodeIo, writeCheckpointFile, writeCheckpointStream, type WriteIo } from '../io/checkpointFile.ts';
 import { safeJoin } from '../io/safePath.ts';
-import { checkConnectivity, checkpointArrays, connectivityFingerprint, restoreImportedStructure, snapshotOf, type RunCheckpointMeta } from '../io/runCheckpoint.ts';
+import { checkConnectivity, checkpointArrays, connectivityFingerprint, restoreImportedStructure, snapshotOf, streamedSnapshotOf, type RunCheckpointMeta } from '../io/runCheckpoint.ts';
 import { parseSeconds, UsageError } from './loadSpec.ts';
 
 export const CHECKPOINT_FILE = 'checkpoint.pnck';
@@ -90,9 +90,18 @@ export class RunSession {
       checkpoint: {
         ...(steps !== undefined ? { everySteps: steps } : {}),
         ...(every?.wall_s !== undefined ? { everyWall_s: every.wall_s } : {}),
-        write: (snap, info) => this.write(snap, info),
+        write: (snap, info) => {
+          const { path, meta } = this.meta(snap, info);
+          writeCheckpointFile(path, meta as unknown as Record<string, unknown>, checkpointArrays(snap, this.net!, this.imported), this.opts.io ?? nodeIo);
+          this.written(snap, info, path, meta);
+        },
+        writeStreamed: async (snap, info) => {
+          const { path, meta } = this.meta(snap, info);
+          await writeCheckpointStream(path, meta as unknown as Record<string, unknown>, checkpointArrays(snap, this.net!, this.imported), this.opts.io ?? nodeIo);
+          this.written(snap, info, path, meta);
+        },
       },
-      ...(r ? { resumeFrom: { snapshot: snapshotOf(r.ck), wall_s: r.meta.wall_s } } : {}),
+      ...(r ? { resumeFrom: { snapshot: r.ck.sources ? streamedSnapshotOf(r.ck) : snapshotOf(r.ck), wall_s: r.meta.wall_s } } : {}),
     };
   }
 
@@ -111,7 +120,8 @@ export class RunSession {
     this.connectivity = connectivityFingerprint(net);
   }
 
-  private write(snap: EngineSnapshot, info: Parameters<NonNullable<RunOptions['checkpoint']>['write']>[1]): void {
+  /** The checkpoint's path and run meta. */
+  private meta(snap: EngineSnapshot | StreamedSnapshot, info: CheckpointInfo): { path: string; meta: RunCheckpointMeta } {
     const net = this.net!;
     const d = net.derived;
     const guard = info.reason === 'guard';
@@ -139,9 +149,12 @@ export class RunSession {
       snapshotBackend: snap.backend,
       ...(info.stoppedBy ? { stoppedBy: info.stoppedBy } : {}),
     };
-    const path = guard ? this.guardPath : this.ckPath;
-    writeCheckpointFile(path, meta as unknown as Record<string, unknown>, checkpointArrays(snap, net, this.imported), this.opts.io ?? nodeIo);
-    if (guard) this.guardCheckpoint = path;
+    return { path: guard ? this.guardPath : this.ckPath, meta };
+  }
+
+  /** Notes a written checkpoint. */
+  private written(snap: EngineSnapshot | StreamedSnapshot, info: CheckpointInfo, path: string, meta: RunCheckpointMeta): void {
+    if (info.reason === 'guard') this.guardCheckpoint = path;
     else this.lastCheckpoint = { step: snap.step, t_s: meta.t_s, path };
   }
 

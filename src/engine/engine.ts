@@ -1,6 +1,6 @@
 // The engine contract (every engine implements Engine and registers itself in src/engine/registry.ts), and the step schedule.
 import type { CoreRecordings } from '../record/recordings.ts';
-import type { EngineSnapshot } from './snapshot.ts';
+import type { EngineSnapshot, StreamedSnapshot } from './snapshot.ts';
 import type { FinalWeightSource } from '../record/finalWeights.ts';
 
 /**
@@ -75,5 +75,12 @@ export interface Engine {
   snapshot?(): Promise<EngineSnapshot>;
   /** Restores a snapshot taken by any engine on the same spec (call before the first advance). */
   restore?(s: EngineSnapshot): Promise<void>;
+  /**
+   * As snapshot(), but arrays too large to copy to the host (the WebGPU engine's plastic weights) may be sources read
+   * by pieces (src/engine/snapshot.ts, ArraySource): checkpoints are written from it piece by piece. Optional.
+   */
+  checkpointSnapshot?(): Promise<StreamedSnapshot>;
+  /** As restore(), accepting sources (a checkpoint opened for streaming); without it a caller materializes them. */
+  restoreStreamed?(s: StreamedSnapshot): Promise<void>;
   dispose(): void;
 }

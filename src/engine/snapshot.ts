@@ -27,6 +27,42 @@ export interface EngineSnapshot {
   arrays: Record<string, SnapshotArray>;
 }
 
+/**
+ * An f32 array read by pieces instead of held whole (a device buffer, a checkpoint file): a checkpoint writes it
+ * chunk by chunk, a resume uploads it chunk by chunk, so the host never holds all of it (the plastic weights).
+ */
+export interface ArraySource {
+  readonly kind: 'source';
+  readonly dtype: 'f32';
+  readonly length: number; // elements
+  /** Reads elements [at, at + out.length) into out. */
+  read(at: number, out: Float32Array): Promise<void> | void;
+}
+
+/** A snapshot whose arrays may be sources (Engine.checkpointSnapshot, a checkpoint opened for streaming). */
+export interface StreamedSnapshot extends Omit<EngineSnapshot, 'arrays'> {
+  arrays: Record<string, SnapshotArray | ArraySource>;
+}
+
+export const isSource = (a: SnapshotArray | ArraySource): a is ArraySource => !ArrayBuffer.isView(a);
+
+/** Elements per piece when a source is copied whole (materialize) or streamed by default: 2^24 (64 MiB of f32). */
+export const SOURCE_CHUNK_ELEMS = 2 ** 24;
+
+/** The source's elements in one host array (engines that need them whole: the CPU engine). */
+export async function readSource(src: ArraySource, chunkElems = SOURCE_CHUNK_ELEMS): Promise<Float32Array> {
+  const out = new Float32Array(src.length);
+  for (let at = 0; at < src.length; at += chunkElems) await src.read(at, out.subarray(at, Math.min(src.length, at + chunkElems)));
+  return out;
+}
+
+/** The snapshot with every source read into a host array (same key order). */
+export async function materializeSnapshot(s: StreamedSnapshot): Promise<EngineSnapshot> {
+  const arrays: Record<string, SnapshotArray> = {};
+  for (const [k, a] of Object.entries(s.arrays)) arrays[k] = isSource(a) ? await readSource(a) : a;
+  return { ...s, arrays };
+}
+
 /** A snapshot that does not fit the network or engine it is restored into (wrong sizes, missing arrays). */
 export class SnapshotError extends Error {
   constructor(message: string) {

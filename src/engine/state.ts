@@ -45,8 +45,11 @@ export type Alloc = <T>(ctor: { new (n: number): T; new (b: ArrayBuffer, o: numb
 
 const plain: Alloc = (ctor, n) => new ctor(n);
 
-/** Fresh state from the built network (V from the seed, everything else zero); `alloc` places v, refr, current, acc, traces and spikes. */
-export function createStateLayout(net: BuiltNetwork, alloc: Alloc = plain): StateLayout {
+/**
+ * Fresh state from the built network (V from the seed, everything else zero); `alloc` places v, refr, current, acc, traces
+ * and spikes. weights: false leaves every weights array empty (a caller that streams them: no host copy).
+ */
+export function createStateLayout(net: BuiltNetwork, alloc: Alloc = plain, opts: { weights?: boolean } = {}): StateLayout {
   const d = net.derived;
   const N = d.N;
   const nC = d.channels.length;
@@ -62,7 +65,7 @@ export function createStateLayout(net: BuiltNetwork, alloc: Alloc = plain): Stat
     nSpikes: 0,
     ring: d.inputs.map((x) => new Uint16Array(x.correlation > 0 ? (2 * x.delayOffset + 1) * x.size : 0)),
     ringLen: d.inputs.map((x) => (x.correlation > 0 ? 2 * x.delayOffset + 1 : 0)),
-    weights: net.csr.map((c) => Float32Array.from(c.weight)),
+    weights: net.csr.map((c) => (opts.weights === false ? new Float32Array(0) : Float32Array.from(c.weight))),
     signal: new Float32Array(d.nSignalChannels),
     model: modelState(net),
     step: 0,

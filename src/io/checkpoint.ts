@@ -14,7 +14,7 @@
 //
 // A reader checks, in order: size, magic, version, CRC (any flipped bit anywhere), header JSON, section
 // bounds; each failure is a CheckpointError naming the reason.
-import type { SnapshotArray } from '../engine/snapshot.ts';
+import type { ArraySource, SnapshotArray } from '../engine/snapshot.ts';
 import { canonicalJson } from '../model/canonical.ts';
 
 export const CHECKPOINT_MAGIC = Uint8Array.from([0x50, 0x4e, 0x43, 0x4b, 0x50, 0x54, 0x0d, 0x0a]); // "PNCKPT\r\n"
@@ -120,17 +120,22 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const pad8 = (n: number) => (8 - (n % 8)) % 8;
 const bytesOf = (a: SnapshotArray) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
-/**
- * The byte pieces of a checkpoint, in file order, with the CRC already computed: write them one after
- * the other (no copy of the state is made). The last piece is the 4-byte CRC.
- */
-export function encodeCheckpointParts(meta: Record<string, unknown>, arrays: Record<string, SnapshotArray>): { parts: Uint8Array[]; size: number; crc: number } {
+/** A section to encode: its name, dtype and length in elements (its bytes come from an array or a source). */
+export interface SectionShape {
+  name: string;
+  dtype: Dtype;
+  length: number;
+}
+
+/** The file's bytes before the first section (preamble, header JSON, padding) and each section's layout. */
+export function checkpointHead(meta: Record<string, unknown>, shapes: SectionShape[]): { head: Uint8Array; sections: SectionInfo[] } {
   if (!LITTLE_ENDIAN) throw new CheckpointError('checkpoints are little-endian; this host is big-endian');
   const sections: SectionInfo[] = [];
   let off = 0;
-  for (const [name, a] of Object.entries(arrays)) {
-    sections.push({ name, dtype: dtypeOf(a), length: a.length, offset: off });
-    off += a.byteLength + pad8(a.byteLength);
+  for (const { name, dtype, length } of shapes) {
+    sections.push({ name, dtype, length, offset: off });
+    const bytes = length * CTORS[dtype].BYTES_PER_ELEMENT;
+    off += bytes + pad8(bytes);
   }
   const header: CheckpointHeader = { format: 'plasticnet-checkpoint', version: CHECKPOINT_VERSION, sections, meta };
   const json = new TextEncoder().encode(JSON.stringify(header));
@@ -140,6 +145,22 @@ export function encodeCheckpointParts(meta: Record<string, unknown>, arrays: Rec
   dv.setUint32(8, CHECKPOINT_VERSION, true);
   dv.setUint32(12, json.length, true);
   head.set(json, PREAMBLE);
+  return { head, sections };
+}
+
+export { pad8 as checkpointPad8 };
+
+/**
+ * The byte pieces of a checkpoint, in file order, with the CRC already computed: write them one after
+ * the other (no copy of the state is made). The last piece is the 4-byte CRC.
+ */
+export function encodeCheckpointParts(meta: Record<string, unknown>, arrays: Record<string, SnapshotArray>): { parts: Uint8Array[]; size: number; crc: number } {
+  const { head, sections } = checkpointHead(
+    meta,
+    Object.entries(arrays).map(([name, a]) => ({ name, dtype: dtypeOf(a), length: a.length })),
+  );
+  const last = sections[sections.length - 1];
+  const off = last ? last.offset + last.length * CTORS[last.dtype].BYTES_PER_ELEMENT + pad8(last.length * CTORS[last.dtype].BYTES_PER_ELEMENT) : 0;
   const parts: Uint8Array[] = [head];
   const zeros = new Uint8Array(8);
   for (const a of Object.values(arrays)) {
@@ -171,24 +192,29 @@ export interface DecodedCheckpoint {
   header: CheckpointHeader;
   meta: Record<string, unknown>;
   arrays: Record<string, SnapshotArray>; // fresh, aligned copies
+  /** Sections left in the file, read by pieces (openCheckpointFile's streamed sections; absent when none). */
+  sources?: Record<string, ArraySource>;
 }
 
-/** Reads only the header (after the size, magic, version and checksum checks). */
-export function decodeCheckpointHeader(bytes: Uint8Array, what = 'checkpoint'): { header: CheckpointHeader; dataStart: number } {
-  if (bytes.length < PREAMBLE + 4) throw new CheckpointError(`${what} is truncated (${bytes.length} bytes)`);
-  for (let i = 0; i < 8; i++) if (bytes[i] !== CHECKPOINT_MAGIC[i]) throw new CheckpointError(`${what} is not a plasticnet checkpoint (bad magic bytes)`);
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/**
+ * Checks the preamble and the CRC and parses the header JSON. `prefix` holds the file's first bytes (at least the
+ * preamble; the header when it fits), `size` the file's length, `crc` the stored and computed CRC-32.
+ */
+export function parseCheckpointHeader(prefix: Uint8Array, size: number, crc: () => { stored: number; actual: number }, what = 'checkpoint'): { header: CheckpointHeader; dataStart: number } {
+  if (size < PREAMBLE + 4 || prefix.length < PREAMBLE) throw new CheckpointError(`${what} is truncated (${size} bytes)`);
+  for (let i = 0; i < 8; i++) if (prefix[i] !== CHECKPOINT_MAGIC[i]) throw new CheckpointError(`${what} is not a plasticnet checkpoint (bad magic bytes)`);
+  const dv = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
   const version = dv.getUint32(8, true);
   if (version !== CHECKPOINT_VERSION) throw new CheckpointError(`${what} has format version ${version}; this plasticnet reads version ${CHECKPOINT_VERSION}`);
-  const stored = dv.getUint32(bytes.length - 4, true);
-  const actual = crc32(bytes.subarray(0, bytes.length - 4));
+  const { stored, actual } = crc();
   if (stored !== actual)
     throw new CheckpointError(`${what} is corrupt: checksum mismatch (stored CRC-32 ${hex(stored)}, computed ${hex(actual)}); the file was damaged or truncated after it was written`);
   const hlen = dv.getUint32(12, true);
-  if (PREAMBLE + hlen > bytes.length - 4) throw new CheckpointError(`${what} header length ${hlen} exceeds the file`);
+  if (PREAMBLE + hlen > size - 4) throw new CheckpointError(`${what} header length ${hlen} exceeds the file`);
+  if (PREAMBLE + hlen > prefix.length) throw new RangeError(`parseCheckpointHeader: the prefix holds ${prefix.length} bytes, the header needs ${PREAMBLE + hlen}`);
   let header: CheckpointHeader;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREAMBLE, PREAMBLE + hlen))) as CheckpointHeader;
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(prefix.subarray(PREAMBLE, PREAMBLE + hlen))) as CheckpointHeader;
   } catch (e) {
     throw new CheckpointError(`${what} header is not valid JSON: ${(e as Error).message}`);
   }
@@ -197,18 +223,34 @@ export function decodeCheckpointHeader(bytes: Uint8Array, what = 'checkpoint'): 
   return { header, dataStart: PREAMBLE + hlen + pad8(PREAMBLE + hlen) };
 }
 
+/** The header length a file's preamble announces (read the preamble, then this many bytes more). */
+export const checkpointHeaderEnd = (preamble: Uint8Array): number => PREAMBLE + (preamble.length >= PREAMBLE ? new DataView(preamble.buffer, preamble.byteOffset, preamble.byteLength).getUint32(12, true) : 0);
+export const CHECKPOINT_PREAMBLE_BYTES = PREAMBLE;
+
+/** Reads only the header (after the size, magic, version and checksum checks). */
+export function decodeCheckpointHeader(bytes: Uint8Array, what = 'checkpoint'): { header: CheckpointHeader; dataStart: number } {
+  const crc = () => ({ stored: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(bytes.length - 4, true), actual: crc32(bytes.subarray(0, bytes.length - 4)) });
+  return parseCheckpointHeader(bytes, bytes.length, crc, what);
+}
+
+/** Section `s`'s element type, first byte (absolute) and byte length, checked against the data's end. */
+export function sectionSpan(s: SectionInfo, dataStart: number, end: number, what: string): { ctor: (typeof CTORS)[Dtype]; start: number; len: number } {
+  const ctor = CTORS[s.dtype];
+  if (!ctor || typeof s.name !== 'string' || !Number.isInteger(s.length) || s.length < 0 || !Number.isInteger(s.offset) || s.offset % 8 !== 0)
+    throw new CheckpointError(`${what} section ${JSON.stringify(s)} is malformed`);
+  const start = dataStart + s.offset;
+  const len = s.length * ctor.BYTES_PER_ELEMENT;
+  if (start + len > end) throw new CheckpointError(`${what} section '${s.name}' runs past the end of the file`);
+  return { ctor, start, len };
+}
+
 /** Decodes and verifies a checkpoint; throws CheckpointError with the reason when it cannot be used. */
 export function decodeCheckpoint(bytes: Uint8Array, what = 'checkpoint'): DecodedCheckpoint {
   const { header, dataStart } = decodeCheckpointHeader(bytes, what);
   const end = bytes.length - 4;
   const arrays: Record<string, SnapshotArray> = {};
   for (const s of header.sections) {
-    const ctor = CTORS[s.dtype];
-    if (!ctor || typeof s.name !== 'string' || !Number.isInteger(s.length) || s.length < 0 || !Number.isInteger(s.offset) || s.offset % 8 !== 0)
-      throw new CheckpointError(`${what} section ${JSON.stringify(s)} is malformed`);
-    const start = dataStart + s.offset;
-    const len = s.length * ctor.BYTES_PER_ELEMENT;
-    if (start + len > end) throw new CheckpointError(`${what} section '${s.name}' runs past the end of the file`);
+    const { ctor, start, len } = sectionSpan(s, dataStart, end, what);
     const copy = new Uint8Array(len);
     copy.set(bytes.subarray(start, start + len));
     arrays[s.name] = new ctor(copy.buffer);

@@ -5,7 +5,7 @@ import { counterFingerprintRows, fingerprintRows } from '../network/procedural.t
 import { skipTable } from '../network/counterRows.ts';
 import { nnzOf } from '../network/connectivity.ts';
 import { csrFromSynapses, preOfCsr, replaceProjection } from '../network/initWeights.ts';
-import type { EngineSnapshot, SnapshotArray } from '../engine/snapshot.ts';
+import type { EngineSnapshot, SnapshotArray, StreamedSnapshot } from '../engine/snapshot.ts';
 import { derive } from '../model/derive.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { SpecError, validate } from '../model/validate.ts';
@@ -56,8 +56,8 @@ export function connectivityFingerprint(net: BuiltNetwork): RunCheckpointMeta['c
 }
 
 /** The arrays of a run checkpoint: the snapshot's, plus the imported synapses of `imported` projections. */
-export function checkpointArrays(snap: EngineSnapshot, net: BuiltNetwork, imported: number[]): Record<string, SnapshotArray> {
-  const arrays: Record<string, SnapshotArray> = { ...snap.arrays };
+export function checkpointArrays<S extends EngineSnapshot | StreamedSnapshot>(snap: S, net: BuiltNetwork, imported: number[]): S['arrays'] {
+  const arrays: S['arrays'] = { ...snap.arrays };
   for (const i of imported) {
     arrays[`net.rowPtr.${i}`] = net.csr[i]!.rowPtr;
     arrays[`net.post.${i}`] = net.csr[i]!.post;
@@ -71,6 +71,24 @@ export function snapshotOf(ck: DecodedCheckpoint): EngineSnapshot {
   const arrays: Record<string, SnapshotArray> = {};
   for (const [k, v] of Object.entries(ck.arrays)) if (!k.startsWith('net.')) arrays[k] = v;
   return { backend: typeof m.snapshotBackend === 'string' ? m.snapshotBackend : 'cpu', step: m.step, scalars: m.scalars ?? {}, arrays };
+}
+
+/** As snapshotOf, with the sections left in the file (openCheckpointFile's sources) as sources. */
+export function streamedSnapshotOf(ck: DecodedCheckpoint): StreamedSnapshot {
+  const s = snapshotOf(ck);
+  const arrays: StreamedSnapshot['arrays'] = {};
+  for (const sec of ck.header.sections) {
+    const a = s.arrays[sec.name] ?? (sec.name.startsWith('net.') ? undefined : ck.sources?.[sec.name]);
+    if (a) arrays[sec.name] = a;
+  }
+  return { ...s, arrays };
+}
+
+/** Whether section `name` of a run checkpoint may stay in the file on resume: a plastic weight array not imported (--init-weights keeps those on the host). */
+export function streamableSection(name: string, meta: Record<string, unknown>): boolean {
+  const m = /^state\.weights\.(\d+)$/.exec(name);
+  const imported = (meta as Partial<RunCheckpointMeta>).importedStructure;
+  return m !== null && Array.isArray(imported) && !imported.includes(Number(m[1]));
 }
 
 /** The run meta of a decoded checkpoint, with its fields checked. */

@@ -10,7 +10,7 @@ import { RunGuardError, type Engine } from '../engine/engine.ts';
 import { createEngine, loadEngines } from '../engine/engines.ts';
 import { engineProvider } from '../engine/registry.ts';
 import { spikingRecordings, type CoreRecordings, type Recordings } from '../record/recordings.ts';
-import { SnapshotError, type EngineSnapshot } from '../engine/snapshot.ts';
+import { materializeSnapshot, SnapshotError, type EngineSnapshot, type StreamedSnapshot } from '../engine/snapshot.ts';
 import { streamedSources, streamFinalWeights, type FinalWeightStreamOptions } from './finalWeightStream.ts';
 
 /** Engine choice: 'auto' (WebGPU on a hardware adapter, else the CPU) or a registered engine's name ('cpu', 'webgpu'; src/engine/registry.ts, ENGINE_CHOICES in src/engine/engines.ts). */
@@ -47,7 +47,7 @@ export interface RunOptions {
   /** Edits the built network before the engine is created (e.g. learned weights from --init-weights). */
   prepareNetwork?: (net: BuiltNetwork) => void;
   /** Continues a run from a snapshot (checkpoint resume); wall_s is the earlier segments' wall time. */
-  resumeFrom?: { snapshot: EngineSnapshot; wall_s: number };
+  resumeFrom?: { snapshot: EngineSnapshot | StreamedSnapshot; wall_s: number };
   /** Checkpoints: periodic (every `everySteps` simulated steps and/or `everyWall_s` wall seconds) and at a guard. */
   checkpoint?: CheckpointOptions;
   /**
@@ -67,7 +67,25 @@ export interface CheckpointOptions {
   everySteps?: number;
   everyWall_s?: number;
   /** Stores a snapshot; 'guard' snapshots are the state where a guard fired (kept for inspection). */
-  write: (snap: EngineSnapshot, info: { reason: 'periodic' | 'guard'; engine: Engine; wall_s: number; stoppedBy?: NonNullable<RunResult['stoppedBy']> }) => void | Promise<void>;
+  write: (snap: EngineSnapshot, info: CheckpointInfo) => void | Promise<void>;
+  /**
+   * Stores a snapshot whose arrays may be sources (Engine.checkpointSnapshot: the WebGPU engine's plastic weights,
+   * read from the device piece by piece). Used instead of `write` when both it and the engine's hook exist.
+   */
+  writeStreamed?: (snap: StreamedSnapshot, info: CheckpointInfo) => Promise<void>;
+}
+
+export interface CheckpointInfo {
+  reason: 'periodic' | 'guard';
+  engine: Engine;
+  wall_s: number;
+  stoppedBy?: NonNullable<RunResult['stoppedBy']>;
+}
+
+/** Writes a checkpoint of the engine's state: streamed when the engine and the writer can, else whole. */
+async function writeCheckpoint(engine: Engine, ck: CheckpointOptions, info: CheckpointInfo): Promise<void> {
+  if (ck.writeStreamed && engine.checkpointSnapshot) await ck.writeStreamed(await engine.checkpointSnapshot(), info);
+  else await ck.write(await engine.snapshot!(), info);
 }
 
 /** A finished run; `R`: what its engine recorded (spiking engines: Recordings; any engine: CoreRecordings). */
@@ -180,7 +198,10 @@ export async function driveEngine<R extends CoreRecordings = CoreRecordings>(eng
       throw new SnapshotError(`the ${engine.backend} engine cannot write checkpoints yet (Engine.snapshot); run with --backend cpu or without --checkpoint-every`);
     if (opts.resumeFrom) {
       if (!engine.restore) throw new SnapshotError(`the ${engine.backend} engine cannot restore checkpoints yet (Engine.restore); resume with --backend cpu`);
-      await engine.restore(opts.resumeFrom.snapshot);
+      const snap = opts.resumeFrom.snapshot;
+      // Sources (a checkpoint's weights left in the file) go piece by piece to an engine that takes them, else whole.
+      if (engine.restoreStreamed) await engine.restoreStreamed(snap);
+      else await engine.restore(await materializeSnapshot(snap as StreamedSnapshot));
     }
   } catch (e) {
     engine.dispose();
@@ -202,7 +223,7 @@ export async function driveEngine<R extends CoreRecordings = CoreRecordings>(eng
       const stop = opts.shouldStop?.() ?? null;
       if (stop !== null) {
         interrupted = { reason: stop, step: engine.step };
-        if (periodic && engine.snapshot && engine.step > step0) await ck.write(await engine.snapshot(), { reason: 'periodic', engine, wall_s: wall() });
+        if (periodic && engine.snapshot && engine.step > step0) await writeCheckpoint(engine, ck, { reason: 'periodic', engine, wall_s: wall() });
         break;
       }
       await engine.advance(Math.min(chunk, d.nSteps - engine.step, nextCk - engine.step));
@@ -217,7 +238,7 @@ export async function driveEngine<R extends CoreRecordings = CoreRecordings>(eng
       if (ck && engine.snapshot && engine.step < d.nSteps) {
         const due = engine.step >= nextCk || (ck.everyWall_s !== undefined && (performance.now() - lastCkWall) / 1000 >= ck.everyWall_s);
         if (due) {
-          await ck.write(await engine.snapshot(), { reason: 'periodic', engine, wall_s: wall() });
+          await writeCheckpoint(engine, ck, { reason: 'periodic', engine, wall_s: wall() });
           lastCkWall = performance.now();
           if (every) nextCk = (Math.floor(engine.step / every) + 1) * every;
         }
@@ -231,7 +252,7 @@ export async function driveEngine<R extends CoreRecordings = CoreRecordings>(eng
     stoppedBy = { guard: e.guard, step: e.step, where: e.where, value: e.value, message: e.message };
     if (ck && engine.snapshot) {
       try {
-        await ck.write(await engine.snapshot(), { reason: 'guard', engine, wall_s: wall(), stoppedBy });
+        await writeCheckpoint(engine, ck, { reason: 'guard', engine, wall_s: wall(), stoppedBy });
       } catch (we) {
         guardCheckpointError = (we as Error).message;
       }

@@ -7,9 +7,9 @@ import type { Backend } from '../../pipeline/simulation.ts';
 import { CheckpointEngineError, CheckpointError, specHash } from '../../io/checkpoint.ts';
 import { engineLoadError, loadEngines } from '../../engine/engines.ts';
 import { engineProvider, registeredEngines } from '../../engine/registry.ts';
-import { readCheckpointFile } from '../../io/checkpointFile.ts';
+import { openCheckpointFile } from '../../io/checkpointFile.ts';
 import { readJson } from '../../io/files.ts';
-import { runMetaOf } from '../../io/runCheckpoint.ts';
+import { runMetaOf, streamableSection } from '../../io/runCheckpoint.ts';
 import type { NetworkSpec } from '../../model/spec.ts';
 import { validate } from '../../model/validate.ts';
 import { UsageError } from '../loadSpec.ts';
@@ -104,7 +104,8 @@ export async function resumeCommand(dir: string, flags: ResumeFlags, hooks: RunH
     throw new CheckpointError(`no checkpoint at '${file}' (was the run started with --checkpoint-every?)`);
   }
   const what = `checkpoint '${file}'`;
-  const ck = readCheckpointFile(file);
+  // The plastic weights stay in the file, read by pieces when the engine restores (no host copy of them on webgpu).
+  const ck = openCheckpointFile(file, (name, header) => streamableSection(name, header.meta));
   const meta = runMetaOf(ck, what);
   if (!meta.resumable)
     throw new CheckpointError(`${what} was written when guard '${meta.stoppedBy?.guard}' fired (${meta.stoppedBy?.message}); it records that state for inspection and cannot be resumed`);

@@ -4,8 +4,8 @@ import type { BuiltNetwork } from '../../network/network.ts';
 import { SCHEDULE, type Engine, type RecordingsOptions } from '../engine.ts';
 import { finalWeightSources, type FinalWeightSource } from '../../record/finalWeights.ts';
 import { DeviceLostError } from '../faults.ts';
-import type { EngineSnapshot } from '../snapshot.ts';
-import { gpuRestore, gpuSnapshot } from './checkpoint.ts';
+import type { EngineSnapshot, StreamedSnapshot } from '../snapshot.ts';
+import { gpuRestore, gpuSnapshot, gpuStreamedSnapshot } from './checkpoint.ts';
 import { Recorder } from '../recorder.ts';
 import type { Recordings } from '../../record/recordings.ts';
 import { acquireDevice, releaseDevice, summarizeInfo, type AdapterSummary } from './device.ts';
@@ -523,10 +523,21 @@ export class WebGpuEngine implements Engine {
     return gpuSnapshot(this.state, this.recorder, this._step, this.lastSpikes);
   }
 
+  /** As snapshot(), with the plastic weights as sources read from the device by pieces (checkpoints stream them). */
+  async checkpointSnapshot(): Promise<StreamedSnapshot> {
+    this.checkLost();
+    return gpuStreamedSnapshot(this.state, this.recorder, this._step, this.lastSpikes);
+  }
+
   /** Restores a snapshot taken by any engine on the same spec (before advancing). */
   async restore(s: EngineSnapshot): Promise<void> {
+    return this.restoreStreamed(s);
+  }
+
+  /** As restore(), the plastic weights possibly sources (a checkpoint file read by pieces): uploaded piece by piece (`opts`: gpuRestore's). */
+  async restoreStreamed(s: StreamedSnapshot, opts?: Parameters<typeof gpuRestore>[3]): Promise<void> {
     this.checkLost();
-    gpuRestore(this.state, this.recorder, s);
+    await gpuRestore(this.state, this.recorder, s, opts);
     this._step = s.step;
     this.lastSpikes = Int32Array.from((s.arrays['state.spikes'] as Int32Array | undefined)?.subarray(0, s.scalars['state.nSpikes'] ?? 0) ?? []);
     this.stopped = null;

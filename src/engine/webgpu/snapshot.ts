@@ -41,7 +41,7 @@ export interface GpuSnapshot {
  * step slots, st's spike list into list 0 (upload nSpikes = 0 before neuron_update: the GPU's list of a
  * step starts empty).
  */
-export function uploadState(state: SimState, st: UploadableState, step: number): void {
+export function uploadState(state: SimState, st: UploadableState, step: number, opts: { weights?: boolean } = {}): void {
   const { plan, device, buffers } = state;
   const net = plan.net;
   const N = plan.N;
@@ -82,7 +82,7 @@ export function uploadState(state: SimState, st: UploadableState, step: number):
   }
   // Straight from the state's arrays into the weight chunks: no buffer of every weight on the host.
   plan.projs.forEach((p, i) => {
-    if (!p.plastic) return;
+    if (!p.plastic || opts.weights === false) return;
     const w = st.weights[i]!;
     if (w.length !== p.nnz) throw new RangeError(`uploadState: projection ${i} has ${w.length} weights, expected ${p.nnz}`);
     state.weight.write(p.wOff, w);
@@ -138,8 +138,8 @@ export async function plasticWeights(state: SimState): Promise<Float32Array[]> {
   return out;
 }
 
-/** The GPU state in the CPU reference's layout. */
-export async function downloadState(state: SimState): Promise<GpuSnapshot> {
+/** The GPU state in the CPU reference's layout; weights: false leaves `weights` empty (a checkpoint streams them). */
+export async function downloadState(state: SimState, opts: { weights?: boolean } = {}): Promise<GpuSnapshot> {
   const { plan, buffers } = state;
   const net = plan.net;
   const d = net.derived;
@@ -148,6 +148,10 @@ export async function downloadState(state: SimState): Promise<GpuSnapshot> {
   // Plastic weights projection by projection, straight from the chunks (staging bounded per piece).
   const weights: Float32Array[] = [];
   for (const [i, pr] of d.projections.entries()) {
+    if (opts.weights === false) {
+      weights.push(new Float32Array(0));
+      continue;
+    }
     const p = plan.projs[i]!;
     const w = new Float32Array(p.plastic ? p.nnz : 0);
     if (p.plastic) await state.weight.read(p.wOff, w);
