@@ -82,36 +82,36 @@
 
   ;; exBlock: ex[k] = f(gLdT * expF32(f(f(v[k] - vT) * invDT))) for k < n (f32 arrays at byte offsets v,
   ;; ex): the exponential term of n EIF neurons, computed ahead of their updates (vT = 0, invDT = 1,
-  ;; gLdT = 1: ex = expF32(v); bench/expcheck.ts --wasm). Groups of 4 neurons: x in f32x4 lanes, then
-  ;; expF32 above on two f64x2 lanes at a time (constants from the table: one load each); a pair with
-  ;; a lane outside (-80, 80) or off the band (about 1 pair in 5000) is redone lane by lane with $exp1.
-  ;; The last n mod 4 neurons go through $exp1.
+  ;; gLdT = 1: ex = expF32(v); bench/expcheck.ts --wasm). Groups of 4 neurons: x in f32x4 lanes; when all 4
+  ;; lie in (-80, 80), expF32 above on two f64x2 halves (constants from the table: one load each), its f32
+  ;; band bounds joined into 4 lanes; a group with a lane outside (-80, 80) or off the band (about 1 in
+  ;; 2500) is redone lane by lane with $exp1. The last n mod 4 neurons go through $exp1.
   (func $exBlock (export "exBlock") (param $v i32) (param $ex i32) (param $n i32) (param $vT f32) (param $invDT f32) (param $gLdT f32)
-    (local $end i32) (local $end4 i32) (local $h i32)
-    (local $x4 v128) (local $xh v128) (local $x v128) (local $nn v128) (local $r v128) (local $p v128)
-    (local $idx v128) (local $y v128) (local $lo v128)
-    (local $vT4 v128) (local $invDT4 v128) (local $gLdT4 v128)
+    (local $end i32) (local $end4 i32)
+    (local $x4 v128) (local $x v128) (local $t v128) (local $nn v128) (local $r v128) (local $p v128)
+    (local $jb v128) (local $y v128) (local $loA v128) (local $hiA v128) (local $loB v128) (local $hiB v128) (local $lo v128)
+    (local $vT4 v128) (local $invDT4 v128) (local $gLdT4 v128) (local $m63 v128) (local $lo80 v128) (local $hi80 v128)
     (local.set $vT4 (f32x4.splat (local.get $vT)))
     (local.set $invDT4 (f32x4.splat (local.get $invDT)))
     (local.set $gLdT4 (f32x4.splat (local.get $gLdT)))
+    (local.set $m63 (i64x2.splat (i64.const 63)))
+    (local.set $lo80 (f32x4.splat (f32.const -80)))
+    (local.set $hi80 (f32x4.splat (f32.const 80)))
     (local.set $end (i32.add (local.get $v) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $end4 (i32.add (local.get $v) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
     (block $done4
       (br_if $done4 (i32.ge_u (local.get $v) (local.get $end4)))
       (loop $l4
         (local.set $x4 (f32x4.mul (f32x4.sub (v128.load (local.get $v)) (local.get $vT4)) (local.get $invDT4)))
-        (local.set $xh (local.get $x4))
-        (local.set $h (i32.const 0))
-        (loop $pair
-          (block $store
-            (block $fallback
-              (local.set $x (f64x2.promote_low_f32x4 (local.get $xh)))
-              (br_if $fallback (i32.eqz (i64x2.all_true (v128.and
-                (f64x2.gt (local.get $x) (v128.load offset=3840 (i32.const 0)))
-                (f64x2.lt (local.get $x) (v128.load offset=3856 (i32.const 0)))))))
-              ;; n = x * INV_LN2_64 + ROUND_SHIFT - ROUND_SHIFT
-              (local.set $nn
-                (f64x2.sub (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=3872 (i32.const 0))) (v128.load offset=3888 (i32.const 0))) (v128.load offset=3888 (i32.const 0))))
+        (block $store
+          (block $fallback
+            ;; -80 < x < 80 in every lane (on f32 lanes: the same comparison as the JS path's on the f64 value)
+            (br_if $fallback (i32.eqz (i32x4.all_true (v128.and
+              (f32x4.gt (local.get $x4) (local.get $lo80)) (f32x4.lt (local.get $x4) (local.get $hi80))))))
+              ;; lanes 0, 1: x in f64, t = x * INV_LN2_64 + ROUND_SHIFT, n = t - ROUND_SHIFT
+              (local.set $x (f64x2.promote_low_f32x4 (local.get $x4)))
+              (local.set $t (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=3872 (i32.const 0))) (v128.load offset=3888 (i32.const 0))))
+              (local.set $nn (f64x2.sub (local.get $t) (v128.load offset=3888 (i32.const 0))))
               ;; r = x - n * LN2_64_HI - n * LN2_64_LO
               (local.set $r
                 (f64x2.sub
@@ -126,35 +126,66 @@
                         (f64x2.add (v128.load offset=4016 (i32.const 0))
                           (f64x2.mul (local.get $r)
                             (f64x2.add (v128.load offset=3936 (i32.const 0)) (f64x2.mul (local.get $r) (v128.load offset=3952 (i32.const 0)))))))))))
-              ;; ni = n | 0 (i32 lanes 0, 1); byte offsets ((ni >> 6) + 128) * 8 -> lanes 0, 1, (ni & 63) * 8 -> 2, 3
-              (local.set $idx (i32x4.trunc_sat_f64x2_s_zero (local.get $nn)))
-              (local.set $idx
-                (i32x4.shl
-                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                    (i32x4.add (i32x4.shr_s (local.get $idx) (i32.const 6)) (v128.load offset=4032 (i32.const 0)))
-                    (v128.and (local.get $idx) (v128.load offset=4048 (i32.const 0))))
-                  (i32.const 3)))
-              ;; y = EXP_P2[..] * EXP_T[..] * p
+              ;; the bits of t are ROUND_SHIFT's plus n (t lies in [2^52, 2^53), where the f64 step is 1, and
+              ;; ROUND_SHIFT's low 51 bits are 0): j = n & 63 = t & 63 -> byte offset 8 j of EXP_T[j];
+              ;; (t & ~63) << 46 = (n >> 6) << 52 (ROUND_SHIFT's bits shift out), 2^(n >> 6)'s exponent step
+              (local.set $jb (i64x2.shl (v128.and (local.get $t) (local.get $m63)) (i32.const 3)))
+              ;; y = EXP_T[j] * p * 2^(n >> 6), the last product by adding to the exponent field: the JS path's
+              ;; (EXP_P2[(n >> 6) + 128] * EXP_T[j]) * p, whose first product is exact, rounds to the same bits
+              ;; (|n >> 6| <= 116: no overflow, no subnormal)
               (local.set $y
-                (f64x2.mul
+                (i64x2.add
                   (f64x2.mul
-                    (v128.load64_lane 1 (i32x4.extract_lane 1 (local.get $idx))
-                      (v128.load64_zero (i32x4.extract_lane 0 (local.get $idx))))
-                    (v128.load64_lane offset=2048 1 (i32x4.extract_lane 3 (local.get $idx))
-                      (v128.load64_zero offset=2048 (i32x4.extract_lane 2 (local.get $idx)))))
-                  (local.get $p)))
-              ;; lo = f(y * BAND_DN) in f32 lanes 0, 1 (2, 3: +0); kept where it equals f(y * BAND_UP) in both lanes
-              (local.set $lo (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (v128.load offset=3968 (i32.const 0)))))
-              (br_if $store (i32x4.all_true (f32x4.eq (local.get $lo)
-                (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (v128.load offset=3984 (i32.const 0))))))))
-            ;; fallback for this pair
-            (local.set $lo (f32x4.replace_lane 0 (local.get $lo) (call $exp1 (f64.promote_f32 (f32x4.extract_lane 0 (local.get $xh))))))
-            (local.set $lo (f32x4.replace_lane 1 (local.get $lo) (call $exp1 (f64.promote_f32 (f32x4.extract_lane 1 (local.get $xh)))))))
-          (v128.store64_lane 0 (i32.add (local.get $ex) (i32.shl (local.get $h) (i32.const 3)))
-            (f32x4.mul (local.get $gLdT4) (local.get $lo)))
-          (local.set $xh (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x4) (local.get $x4)))
-          (local.set $h (i32.add (local.get $h) (i32.const 1)))
-          (br_if $pair (i32.lt_u (local.get $h) (i32.const 2))))
+                    (v128.load64_lane offset=2048 1 (i32x4.extract_lane 2 (local.get $jb))
+                      (v128.load64_zero offset=2048 (i32x4.extract_lane 0 (local.get $jb))))
+                    (local.get $p))
+                  (i64x2.shl (v128.andnot (local.get $t) (local.get $m63)) (i32.const 46))))
+              (local.set $loA (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (v128.load offset=3968 (i32.const 0)))))
+              (local.set $hiA (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (v128.load offset=3984 (i32.const 0)))))
+              ;; lanes 2, 3: x in f64, t = x * INV_LN2_64 + ROUND_SHIFT, n = t - ROUND_SHIFT
+              (local.set $x (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x4) (local.get $x4))))
+              (local.set $t (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=3872 (i32.const 0))) (v128.load offset=3888 (i32.const 0))))
+              (local.set $nn (f64x2.sub (local.get $t) (v128.load offset=3888 (i32.const 0))))
+              ;; r = x - n * LN2_64_HI - n * LN2_64_LO
+              (local.set $r
+                (f64x2.sub
+                  (f64x2.sub (local.get $x) (f64x2.mul (local.get $nn) (v128.load offset=3904 (i32.const 0))))
+                  (f64x2.mul (local.get $nn) (v128.load offset=3920 (i32.const 0)))))
+              ;; p = 1 + r * (1 + r * (0.5 + r * (1/6 + r * (1/24))))
+              (local.set $p
+                (f64x2.add (v128.load offset=4000 (i32.const 0))
+                  (f64x2.mul (local.get $r)
+                    (f64x2.add (v128.load offset=4000 (i32.const 0))
+                      (f64x2.mul (local.get $r)
+                        (f64x2.add (v128.load offset=4016 (i32.const 0))
+                          (f64x2.mul (local.get $r)
+                            (f64x2.add (v128.load offset=3936 (i32.const 0)) (f64x2.mul (local.get $r) (v128.load offset=3952 (i32.const 0)))))))))))
+              ;; the bits of t are ROUND_SHIFT's plus n (t lies in [2^52, 2^53), where the f64 step is 1, and
+              ;; ROUND_SHIFT's low 51 bits are 0): j = n & 63 = t & 63 -> byte offset 8 j of EXP_T[j];
+              ;; (t & ~63) << 46 = (n >> 6) << 52 (ROUND_SHIFT's bits shift out), 2^(n >> 6)'s exponent step
+              (local.set $jb (i64x2.shl (v128.and (local.get $t) (local.get $m63)) (i32.const 3)))
+              ;; y = EXP_T[j] * p * 2^(n >> 6), the last product by adding to the exponent field: the JS path's
+              ;; (EXP_P2[(n >> 6) + 128] * EXP_T[j]) * p, whose first product is exact, rounds to the same bits
+              ;; (|n >> 6| <= 116: no overflow, no subnormal)
+              (local.set $y
+                (i64x2.add
+                  (f64x2.mul
+                    (v128.load64_lane offset=2048 1 (i32x4.extract_lane 2 (local.get $jb))
+                      (v128.load64_zero offset=2048 (i32x4.extract_lane 0 (local.get $jb))))
+                    (local.get $p))
+                  (i64x2.shl (v128.andnot (local.get $t) (local.get $m63)) (i32.const 46))))
+              (local.set $loB (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (v128.load offset=3968 (i32.const 0)))))
+              (local.set $hiB (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (v128.load offset=3984 (i32.const 0)))))
+            ;; lo = f(y * BAND_DN) in the 4 lanes, kept where every lane equals f(y * BAND_UP)
+            (local.set $lo (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $loA) (local.get $loB)))
+            (br_if $store (i32x4.all_true (f32x4.eq (local.get $lo)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $hiA) (local.get $hiB))))))
+          ;; fallback for this group
+          (local.set $lo (f32x4.replace_lane 0 (local.get $lo) (call $exp1 (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x4))))))
+          (local.set $lo (f32x4.replace_lane 1 (local.get $lo) (call $exp1 (f64.promote_f32 (f32x4.extract_lane 1 (local.get $x4))))))
+          (local.set $lo (f32x4.replace_lane 2 (local.get $lo) (call $exp1 (f64.promote_f32 (f32x4.extract_lane 2 (local.get $x4))))))
+          (local.set $lo (f32x4.replace_lane 3 (local.get $lo) (call $exp1 (f64.promote_f32 (f32x4.extract_lane 3 (local.get $x4)))))))
+        (v128.store (local.get $ex) (f32x4.mul (local.get $gLdT4) (local.get $lo)))
         (local.set $v (i32.add (local.get $v) (i32.const 16)))
         (local.set $ex (i32.add (local.get $ex) (i32.const 16)))
         (br_if $l4 (i32.lt_u (local.get $v) (local.get $end4)))))
@@ -403,16 +434,74 @@
         (br_if $l (i32.lt_u (local.get $x) (local.get $end))))))
 
   ;; joinDecay: a recurrent channel's join and decay, k < n (cur f32 at byte offset c, acc f64 at a), as the
-  ;; JS path: a = acc[k]; a outside the i32 range: stop (return k);
+  ;; JS path (exponential.ts): a = acc[k]; a outside the i32 range: stop (return k);
   ;;   a != 0: cur[k] = f(f(cur[k] + f(a) * 2^-20) * dec), acc[k] = +0;  a == 0: cur[k] = f(cur[k] * dec).
-  ;; Done as $join (checked; it stores the inner f(...) as f32, the same value) then "decay" on the
-  ;; elements it joined. Returns -1, or that first k: the elements before it joined and decayed, k and the
-  ;; rest untouched, as where the JS path throws.
+  ;; One pass, groups of 4 as $join (the inner f(...) in f64 lanes, selected by the mask a != 0 where the JS
+  ;; path branches), then the f32 product by dec; a group with an out-of-range lane is left to the scalar
+  ;; loop, which stops at the exact element. Returns -1, or that first k: the elements before it joined and
+  ;; decayed, k and the rest untouched, as where the JS path throws.
   (func (export "joinDecay") (param $c i32) (param $a i32) (param $n i32) (param $dec f32) (result i32)
-    (local $bad i32)
-    (local.set $bad (call $join (local.get $c) (local.get $a) (local.get $n) (i32.const 1)))
-    (call $decay (local.get $c) (select (local.get $n) (local.get $bad) (i32.lt_s (local.get $bad) (i32.const 0))) (local.get $dec))
-    (local.get $bad))
+    (local $k i32) (local $n4 i32) (local $x f64) (local $cv v128) (local $a01 v128) (local $a23 v128) (local $m01 v128) (local $m23 v128)
+    (local $dec4 v128) (local $hi v128) (local $lo v128) (local $sc v128)
+    (local.set $dec4 (f32x4.splat (local.get $dec)))
+    (local.set $hi (v128.load offset=4080 (i32.const 0)))
+    (local.set $lo (v128.load offset=4096 (i32.const 0)))
+    (local.set $sc (v128.load offset=4064 (i32.const 0)))
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $done4
+      (br_if $done4 (i32.ge_s (local.get $k) (local.get $n4)))
+      (loop $l4
+        (local.set $a01 (v128.load (local.get $a)))
+        (local.set $a23 (v128.load offset=16 (local.get $a)))
+        (br_if $done4 (v128.any_true (v128.or
+          (v128.or (f64x2.gt (local.get $a01) (local.get $hi)) (f64x2.lt (local.get $a01) (local.get $lo)))
+          (v128.or (f64x2.gt (local.get $a23) (local.get $hi)) (f64x2.lt (local.get $a23) (local.get $lo))))))
+        (local.set $cv (v128.load (local.get $c)))
+        (local.set $m01 (f64x2.ne (local.get $a01) (v128.const f64x2 0 0)))
+        (local.set $m23 (f64x2.ne (local.get $a23) (v128.const f64x2 0 0)))
+        (v128.store (local.get $c)
+          (f32x4.mul
+            (v128.bitselect
+              ;; f(c + f(a) * 2^-20) for the 4 lanes, in f64 as two pairs
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero
+                  (f64x2.add (f64x2.promote_low_f32x4 (local.get $cv))
+                    (f64x2.mul (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $a01))) (local.get $sc))))
+                (f32x4.demote_f64x2_zero
+                  (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $cv) (local.get $cv)))
+                    (f64x2.mul (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $a23))) (local.get $sc)))))
+              (local.get $cv)
+              ;; the f64 lane masks narrowed to the 4 f32 lanes
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $m01) (local.get $m23)))
+            (local.get $dec4)))
+        ;; acc: non-zero lanes -> +0 (a & ~mask), zero lanes keep their bits
+        (v128.store (local.get $a) (v128.andnot (local.get $a01) (local.get $m01)))
+        (v128.store offset=16 (local.get $a) (v128.andnot (local.get $a23) (local.get $m23)))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (local.set $a (i32.add (local.get $a) (i32.const 32)))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br_if $l4 (i32.lt_s (local.get $k) (local.get $n4)))))
+    (block $done
+      (br_if $done (i32.ge_s (local.get $k) (local.get $n)))
+      (loop $l
+        (local.set $x (f64.load (local.get $a)))
+        (if (f64.ne (local.get $x) (f64.const 0))
+          (then
+            (if (i32.or (f64.gt (local.get $x) (f64.load offset=4080 (i32.const 0))) (f64.lt (local.get $x) (f64.load offset=4096 (i32.const 0))))
+              (then (return (local.get $k))))
+            (f32.store (local.get $c)
+              (f32.mul
+                (f32.demote_f64
+                  (f64.add (f64.promote_f32 (f32.load (local.get $c)))
+                    (f64.mul (f64.promote_f32 (f32.demote_f64 (local.get $x))) (f64.load offset=4064 (i32.const 0)))))
+                (local.get $dec)))
+            (f64.store (local.get $a) (f64.const 0)))
+          (else (f32.store (local.get $c) (f32.mul (f32.load (local.get $c)) (local.get $dec)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $l (i32.lt_s (local.get $k) (local.get $n)))))
+    (i32.const -1))
 
   ;; ---- membrane noise (adaptiveLif.ts membraneNoise) --------------------------------------------------
   ;; $philoxHalves: Philox4x32-10 (philox.ts) of counter (c0, c1, c2, 0) and key (k0, k1), returning the sum
