@@ -29,13 +29,15 @@
 ;;   [0, 2048)     EXP_P2[k] = 2^(k - 128), k < 256 (f64)
 ;;   [2048, 2560)  EXP_T[j] = 2^(j / 64), j < 64 (f64)
 ;;   [2560, 2816)  input-channel table (i32, "neurons"' inTab)     [2816, 3840)  "neurons"' ex scratch
-;;   [3840, 4112)  constants, one per 16 bytes (the value in every lane), at 3840 + 16 k:
+;;   [3840, 4160)  constants, one per 16 bytes (the value in every lane), at 3840 + 16 k:
 ;;     k  0: -80          1: 80               2: INV_LN2_64 = 64 / Math.LN2    3: ROUND_SHIFT = 1.5 * 2^52
 ;;     k  4: LN2_64_HI = f32(Math.LN2 / 64)    5: LN2_64_LO = Math.LN2 / 64 - LN2_64_HI
 ;;     k  6: 1/6          7: 1/24             8: BAND_DN = 1 - 2^-36           9: BAND_UP = 1 + 2^-36
 ;;     k 10: 1           11: 0.5             12: 128 (i32 lanes)              13: 63 (i32 lanes)
 ;;     k 14: FIXED_INV_SCALE = 2^-20         15: 2147483647                   16: -2147483648   (f64 unless noted)
-;;   [4112, ...)   the state arrays, at the byte offsets passed to each function.
+;;     k 17: INV_LN2_1024 = 1024 / Math.LN2  18: LN2_1024_HI = f32(Math.LN2 / 1024)  19: LN2_1024_LO = Math.LN2 / 1024 - HI
+;;   [4160, 12352) EXP_T1024[j] = 2^(j / 1024), j < 1024 (f64): exBlock's 4-lane path
+;;   [12352, ...)  the state arrays, at the byte offsets passed to each function.
 (module
   (import "env" "memory" (memory 1))
   (import "env" "exp" (func $mathExp (param f64) (result f64)))
@@ -83,18 +85,19 @@
   ;; exBlock: ex[k] = f(gLdT * expF32(f(f(v[k] - vT) * invDT))) for k < n (f32 arrays at byte offsets v,
   ;; ex): the exponential term of n EIF neurons, computed ahead of their updates (vT = 0, invDT = 1,
   ;; gLdT = 1: ex = expF32(v); bench/expcheck.ts --wasm). Groups of 4 neurons: x in f32x4 lanes; when all 4
-  ;; lie in (-80, 80), expF32 above on two f64x2 halves (constants from the table: one load each), its f32
-  ;; band bounds joined into 4 lanes; a group with a lane outside (-80, 80) or off the band (about 1 in
-  ;; 2500) is redone lane by lane with $exp1. The last n mod 4 neurons go through $exp1.
+  ;; lie in (-80, 80), two f64x2 halves compute expF32's y with the finer table of expF32.ts (EXP_T1024,
+  ;; degree-2 polynomial: y within 2^-37 of e^x, inside the same band, so the same f32 when the band check
+  ;; passes), their f32 band bounds joined into 4 lanes; a group with a lane outside (-80, 80) or off the
+  ;; band (about 1 in 500) is redone lane by lane with $exp1. The last n mod 4 neurons go through $exp1.
   (func $exBlock (export "exBlock") (param $v i32) (param $ex i32) (param $n i32) (param $vT f32) (param $invDT f32) (param $gLdT f32)
     (local $end i32) (local $end4 i32)
     (local $x4 v128) (local $x v128) (local $t v128) (local $nn v128) (local $r v128) (local $p v128)
     (local $jb v128) (local $y v128) (local $loA v128) (local $hiA v128) (local $loB v128) (local $hiB v128) (local $lo v128)
-    (local $vT4 v128) (local $invDT4 v128) (local $gLdT4 v128) (local $m63 v128) (local $lo80 v128) (local $hi80 v128)
+    (local $vT4 v128) (local $invDT4 v128) (local $gLdT4 v128) (local $m1023 v128) (local $lo80 v128) (local $hi80 v128)
     (local.set $vT4 (f32x4.splat (local.get $vT)))
     (local.set $invDT4 (f32x4.splat (local.get $invDT)))
     (local.set $gLdT4 (f32x4.splat (local.get $gLdT)))
-    (local.set $m63 (i64x2.splat (i64.const 63)))
+    (local.set $m1023 (i64x2.splat (i64.const 1023)))
     (local.set $lo80 (f32x4.splat (f32.const -80)))
     (local.set $hi80 (f32x4.splat (f32.const 80)))
     (local.set $end (i32.add (local.get $v) (i32.shl (local.get $n) (i32.const 2))))
@@ -110,70 +113,60 @@
               (f32x4.gt (local.get $x4) (local.get $lo80)) (f32x4.lt (local.get $x4) (local.get $hi80))))))
               ;; lanes 0, 1: x in f64, t = x * INV_LN2_64 + ROUND_SHIFT, n = t - ROUND_SHIFT
               (local.set $x (f64x2.promote_low_f32x4 (local.get $x4)))
-              (local.set $t (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=3872 (i32.const 0))) (v128.load offset=3888 (i32.const 0))))
+              (local.set $t (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=4112 (i32.const 0))) (v128.load offset=3888 (i32.const 0))))
               (local.set $nn (f64x2.sub (local.get $t) (v128.load offset=3888 (i32.const 0))))
-              ;; r = x - n * LN2_64_HI - n * LN2_64_LO
+              ;; r = x - n * LN2_1024_HI - n * LN2_1024_LO
               (local.set $r
                 (f64x2.sub
-                  (f64x2.sub (local.get $x) (f64x2.mul (local.get $nn) (v128.load offset=3904 (i32.const 0))))
-                  (f64x2.mul (local.get $nn) (v128.load offset=3920 (i32.const 0)))))
-              ;; p = 1 + r * (1 + r * (0.5 + r * (1/6 + r * (1/24))))
+                  (f64x2.sub (local.get $x) (f64x2.mul (local.get $nn) (v128.load offset=4128 (i32.const 0))))
+                  (f64x2.mul (local.get $nn) (v128.load offset=4144 (i32.const 0)))))
+              ;; p = 1 + r * (1 + r * 0.5)
               (local.set $p
                 (f64x2.add (v128.load offset=4000 (i32.const 0))
                   (f64x2.mul (local.get $r)
-                    (f64x2.add (v128.load offset=4000 (i32.const 0))
-                      (f64x2.mul (local.get $r)
-                        (f64x2.add (v128.load offset=4016 (i32.const 0))
-                          (f64x2.mul (local.get $r)
-                            (f64x2.add (v128.load offset=3936 (i32.const 0)) (f64x2.mul (local.get $r) (v128.load offset=3952 (i32.const 0)))))))))))
+                    (f64x2.add (v128.load offset=4000 (i32.const 0)) (f64x2.mul (local.get $r) (v128.load offset=4016 (i32.const 0)))))))
               ;; the bits of t are ROUND_SHIFT's plus n (t lies in [2^52, 2^53), where the f64 step is 1, and
-              ;; ROUND_SHIFT's low 51 bits are 0): j = n & 63 = t & 63 -> byte offset 8 j of EXP_T[j];
-              ;; (t & ~63) << 46 = (n >> 6) << 52 (ROUND_SHIFT's bits shift out), 2^(n >> 6)'s exponent step
-              (local.set $jb (i64x2.shl (v128.and (local.get $t) (local.get $m63)) (i32.const 3)))
-              ;; y = EXP_T[j] * p * 2^(n >> 6), the last product by adding to the exponent field: the JS path's
-              ;; (EXP_P2[(n >> 6) + 128] * EXP_T[j]) * p, whose first product is exact, rounds to the same bits
-              ;; (|n >> 6| <= 116: no overflow, no subnormal)
+              ;; ROUND_SHIFT's low 51 bits are 0): j = n & 1023 = t & 1023 -> byte offset 8 j of EXP_T1024[j];
+              ;; (t & ~1023) << 42 = (n >> 10) << 52 (ROUND_SHIFT's bits shift out), 2^(n >> 10)'s exponent step
+              (local.set $jb (i64x2.shl (v128.and (local.get $t) (local.get $m1023)) (i32.const 3)))
+              ;; y = EXP_T1024[j] * p * 2^(n >> 10), the last product by adding to the exponent field (exact:
+              ;; |n >> 10| <= 116, no overflow, no subnormal)
               (local.set $y
                 (i64x2.add
                   (f64x2.mul
-                    (v128.load64_lane offset=2048 1 (i32x4.extract_lane 2 (local.get $jb))
-                      (v128.load64_zero offset=2048 (i32x4.extract_lane 0 (local.get $jb))))
+                    (v128.load64_lane offset=4160 1 (i32x4.extract_lane 2 (local.get $jb))
+                      (v128.load64_zero offset=4160 (i32x4.extract_lane 0 (local.get $jb))))
                     (local.get $p))
-                  (i64x2.shl (v128.andnot (local.get $t) (local.get $m63)) (i32.const 46))))
+                  (i64x2.shl (v128.andnot (local.get $t) (local.get $m1023)) (i32.const 42))))
               (local.set $loA (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (v128.load offset=3968 (i32.const 0)))))
               (local.set $hiA (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (v128.load offset=3984 (i32.const 0)))))
               ;; lanes 2, 3: x in f64, t = x * INV_LN2_64 + ROUND_SHIFT, n = t - ROUND_SHIFT
               (local.set $x (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x4) (local.get $x4))))
-              (local.set $t (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=3872 (i32.const 0))) (v128.load offset=3888 (i32.const 0))))
+              (local.set $t (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=4112 (i32.const 0))) (v128.load offset=3888 (i32.const 0))))
               (local.set $nn (f64x2.sub (local.get $t) (v128.load offset=3888 (i32.const 0))))
-              ;; r = x - n * LN2_64_HI - n * LN2_64_LO
+              ;; r = x - n * LN2_1024_HI - n * LN2_1024_LO
               (local.set $r
                 (f64x2.sub
-                  (f64x2.sub (local.get $x) (f64x2.mul (local.get $nn) (v128.load offset=3904 (i32.const 0))))
-                  (f64x2.mul (local.get $nn) (v128.load offset=3920 (i32.const 0)))))
-              ;; p = 1 + r * (1 + r * (0.5 + r * (1/6 + r * (1/24))))
+                  (f64x2.sub (local.get $x) (f64x2.mul (local.get $nn) (v128.load offset=4128 (i32.const 0))))
+                  (f64x2.mul (local.get $nn) (v128.load offset=4144 (i32.const 0)))))
+              ;; p = 1 + r * (1 + r * 0.5)
               (local.set $p
                 (f64x2.add (v128.load offset=4000 (i32.const 0))
                   (f64x2.mul (local.get $r)
-                    (f64x2.add (v128.load offset=4000 (i32.const 0))
-                      (f64x2.mul (local.get $r)
-                        (f64x2.add (v128.load offset=4016 (i32.const 0))
-                          (f64x2.mul (local.get $r)
-                            (f64x2.add (v128.load offset=3936 (i32.const 0)) (f64x2.mul (local.get $r) (v128.load offset=3952 (i32.const 0)))))))))))
+                    (f64x2.add (v128.load offset=4000 (i32.const 0)) (f64x2.mul (local.get $r) (v128.load offset=4016 (i32.const 0)))))))
               ;; the bits of t are ROUND_SHIFT's plus n (t lies in [2^52, 2^53), where the f64 step is 1, and
-              ;; ROUND_SHIFT's low 51 bits are 0): j = n & 63 = t & 63 -> byte offset 8 j of EXP_T[j];
-              ;; (t & ~63) << 46 = (n >> 6) << 52 (ROUND_SHIFT's bits shift out), 2^(n >> 6)'s exponent step
-              (local.set $jb (i64x2.shl (v128.and (local.get $t) (local.get $m63)) (i32.const 3)))
-              ;; y = EXP_T[j] * p * 2^(n >> 6), the last product by adding to the exponent field: the JS path's
-              ;; (EXP_P2[(n >> 6) + 128] * EXP_T[j]) * p, whose first product is exact, rounds to the same bits
-              ;; (|n >> 6| <= 116: no overflow, no subnormal)
+              ;; ROUND_SHIFT's low 51 bits are 0): j = n & 1023 = t & 1023 -> byte offset 8 j of EXP_T1024[j];
+              ;; (t & ~1023) << 42 = (n >> 10) << 52 (ROUND_SHIFT's bits shift out), 2^(n >> 10)'s exponent step
+              (local.set $jb (i64x2.shl (v128.and (local.get $t) (local.get $m1023)) (i32.const 3)))
+              ;; y = EXP_T1024[j] * p * 2^(n >> 10), the last product by adding to the exponent field (exact:
+              ;; |n >> 10| <= 116, no overflow, no subnormal)
               (local.set $y
                 (i64x2.add
                   (f64x2.mul
-                    (v128.load64_lane offset=2048 1 (i32x4.extract_lane 2 (local.get $jb))
-                      (v128.load64_zero offset=2048 (i32x4.extract_lane 0 (local.get $jb))))
+                    (v128.load64_lane offset=4160 1 (i32x4.extract_lane 2 (local.get $jb))
+                      (v128.load64_zero offset=4160 (i32x4.extract_lane 0 (local.get $jb))))
                     (local.get $p))
-                  (i64x2.shl (v128.andnot (local.get $t) (local.get $m63)) (i32.const 46))))
+                  (i64x2.shl (v128.andnot (local.get $t) (local.get $m1023)) (i32.const 42))))
               (local.set $loB (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (v128.load offset=3968 (i32.const 0)))))
               (local.set $hiB (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (v128.load offset=3984 (i32.const 0)))))
             ;; lo = f(y * BAND_DN) in the 4 lanes, kept where every lane equals f(y * BAND_UP)
