@@ -573,27 +573,28 @@
   ;; its own weight, the traces and the log, so doing the whole row's flush first, then its propagation and
   ;; pre update, as the JS path does, gives the same bits). Descriptor at byte offset $d (synapseKernels.ts
   ;; writes it): i32 at d + 0 post, 4 w, 8 xPost, 12 acc (channel base included), 16 lastStep, 20 first,
-  ;; 24 evStep, 28 evTerm, 32 evNext, 36 xs, 40 xd (f32 scratch), 44 postOff, 48 gate, 52 clip, 56 dep (pre
+  ;; 24 evStep, 28 evTerm, 32 evNext, 36 xs (f32 scratch), 40 xd (unused here), 44 postOff, 48 gate, 52 clip, 56 dep (pre
   ;; term), 60 dep (post term); f64 at d + 64 kick, 72 jMin, 80 jMax, 88 f(jMin), 96 f(jMax), pre term: 104
   ;; eta, 112 f(eta * 1), 120 invJRef, 128 bPost; post term: 136 eta, 144 f(eta * 1), 152 invJRef, 160 a,
-  ;; 168 bPre; 176 the pre trace's decay. Every operation whose JS form is f(u op v) with a constant operand is
+  ;; 168 bPre; 176 the pre trace's decay (an f32 value). Every operation whose JS form is f(u op v) with a constant operand is
   ;; done in f64 and demoted (the JS arithmetic exactly); f32 x f32 operations in f32 (see the header).
   ;;  pending (pairDeferred.ts flushRow): post = post[y], j = post - postOff; if lastStep[j] >= F, the events
   ;;   of j from step F on (first[j], evNext chain, evStep >= F) update w in step order, with the pre trace at
   ;;   step F + m rebuilt into xs[m] (xs[0] = xFrom; xs[1] = f(f(xs[0] + 1) * decay) if spiked, else
-  ;;   f(xs[0] * decay); xs[m] = f(xs[m - 1] * decay)) and xd[m] = f(a + f(bPre * xs[m])):
-  ;;   gate && !(w > jMin && w < jMax): skip the event; drive = f(xd[m] + evTerm[e]);
+  ;;   f(xs[0] * decay); xs[m] = f(xs[m - 1] * decay); decay is an f32 value, so these are f32 products); per event
+  ;;   (not per rebuilt step: fewer of them) xd = f(a + f(bPre * xs[m])):
+  ;;   gate && !(w > jMin && w < jMax): skip the event; drive = f(xd + evTerm[e]);
   ;;   w = f(w + f((dep ? f(eta * f(w * invJRef)) : f(eta)) * drive)); clip: w < jMin ? f(jMin) : w > jMax ? f(jMax) : w.
   ;;  prop (pair.ts propagateRowSweep; pre = f(a + f(bPre * x_pre)) of the row): acc[post] += fixedIncrement(w,
   ;;   kick) = nearest(f(w * kick) * 2^20) (f64.nearest: round half to even, as roundHalfEven); then unless
   ;;   gated, drive = f(pre + f(bPost * xPost[post])) and w updated as above with the pre term's constants.
   (func (export "pairRow") (param $d i32) (param $y0 i32) (param $y1 i32) (param $F i32) (param $xFrom f32) (param $spiked i32) (param $pending i32) (param $prop i32) (param $pre f64)
     (local $post i32) (local $w i32) (local $xPost i32) (local $acc i32) (local $lastStep i32) (local $first i32)
-    (local $evStep i32) (local $evTerm i32) (local $evNext i32) (local $xs i32) (local $xd i32) (local $postOff i32)
+    (local $evStep i32) (local $evTerm i32) (local $evNext i32) (local $xs i32) (local $postOff i32)
     (local $gate i32) (local $clip i32) (local $depPre i32) (local $depPost i32)
     (local $kick f64) (local $jMin f64) (local $jMax f64) (local $jMinF f32) (local $jMaxF f32)
     (local $etaPre f64) (local $etaFPre f32) (local $invPre f64) (local $bPost f64)
-    (local $etaPost f64) (local $etaFPost f32) (local $invPost f64) (local $a f64) (local $bPre f64) (local $decay f64)
+    (local $etaPost f64) (local $etaFPost f32) (local $invPost f64) (local $a f64) (local $bPre f64) (local $decayF f32)
     (local $y i32) (local $p i32) (local $j i32) (local $e i32) (local $m i32) (local $nx i32) (local $at i32)
     (local $wy f32) (local $wn f32) (local $x f32) (local $drive f32) (local $fac f32) (local $dirty i32)
     (local.set $post (i32.load offset=0 (local.get $d)))
@@ -606,7 +607,6 @@
     (local.set $evTerm (i32.load offset=28 (local.get $d)))
     (local.set $evNext (i32.load offset=32 (local.get $d)))
     (local.set $xs (i32.load offset=36 (local.get $d)))
-    (local.set $xd (i32.load offset=40 (local.get $d)))
     (local.set $postOff (i32.load offset=44 (local.get $d)))
     (local.set $gate (i32.load offset=48 (local.get $d)))
     (local.set $clip (i32.load offset=52 (local.get $d)))
@@ -626,7 +626,7 @@
     (local.set $invPost (f64.load offset=152 (local.get $d)))
     (local.set $a (f64.load offset=160 (local.get $d)))
     (local.set $bPre (f64.load offset=168 (local.get $d)))
-    (local.set $decay (f64.load offset=176 (local.get $d)))
+    (local.set $decayF (f32.demote_f64 (f64.load offset=176 (local.get $d))))
     (local.set $y (local.get $y0))
     (block $done
       (br_if $done (i32.ge_s (local.get $y) (local.get $y1)))
@@ -653,25 +653,26 @@
                     (block $built
                       (loop $build
                         (br_if $built (i32.gt_s (local.get $nx) (local.get $m)))
+                        ;; $x holds xs[nx - 1] (set here only); decay is an f32 value (SynapseKernels checks), so
+                        ;; f32.mul is the JS path's f(x * decay); the chain stays in a register
                         (if (i32.eqz (local.get $nx))
                           (then (local.set $x (local.get $xFrom)))
                           (else
-                            (local.set $x (f32.demote_f64 (f64.mul
-                              (f64.promote_f32
-                                (if (result f32) (i32.and (i32.eq (local.get $nx) (i32.const 1)) (i32.ne (local.get $spiked) (i32.const 0)))
-                                  (then (f32.add (f32.load (local.get $xs)) (f32.const 1)))
-                                  (else (f32.load (i32.add (local.get $xs) (i32.shl (i32.sub (local.get $nx) (i32.const 1)) (i32.const 2)))))))
-                              (local.get $decay))))))
+                            (local.set $x (f32.mul
+                              (if (result f32) (i32.and (i32.eq (local.get $nx) (i32.const 1)) (i32.ne (local.get $spiked) (i32.const 0)))
+                                (then (f32.add (local.get $x) (f32.const 1)))
+                                (else (local.get $x)))
+                              (local.get $decayF)))))
                         (f32.store (i32.add (local.get $xs) (i32.shl (local.get $nx) (i32.const 2))) (local.get $x))
-                        (f32.store (i32.add (local.get $xd) (i32.shl (local.get $nx) (i32.const 2)))
-                          (f32.demote_f64 (f64.add (local.get $a) (f64.promote_f32 (f32.demote_f64 (f64.mul (local.get $bPre) (f64.promote_f32 (local.get $x))))))))
                         (local.set $nx (i32.add (local.get $nx) (i32.const 1)))
                         (br $build)))
                     (block $skipEvent
                       (br_if $skipEvent (i32.and (local.get $gate)
                         (i32.eqz (i32.and (f64.gt (f64.promote_f32 (local.get $wy)) (local.get $jMin)) (f64.lt (f64.promote_f32 (local.get $wy)) (local.get $jMax))))))
+                      ;; drive = f(xd + evTerm), xd = f(a + f(bPre * xs[m])) (per event: fewer than the rebuilt steps)
                       (local.set $drive (f32.add
-                        (f32.load (i32.add (local.get $xd) (i32.shl (local.get $m) (i32.const 2))))
+                        (f32.demote_f64 (f64.add (local.get $a) (f64.promote_f32 (f32.demote_f64 (f64.mul (local.get $bPre)
+                          (f64.promote_f32 (f32.load (i32.add (local.get $xs) (i32.shl (local.get $m) (i32.const 2))))))))))
                         (f32.load (i32.add (local.get $evTerm) (i32.shl (local.get $e) (i32.const 2))))))
                       (local.set $fac (if (result f32) (local.get $depPost)
                         (then (f32.demote_f64 (f64.mul (local.get $etaPost) (f64.promote_f32 (f32.demote_f64 (f64.mul (f64.promote_f32 (local.get $wy)) (local.get $invPost)))))))
