@@ -193,14 +193,12 @@
         (br_if $l (i32.lt_u (local.get $v) (local.get $end))))))
 
   ;; ---- the fixed-point join --------------------------------------------------------------------------
-  ;; join: for k < n (cur f32 at byte offset c, acc f64 at a), as the JS path:
+  ;; join: an input channel's join for k < n (cur f32 at byte offset c, acc f64 at a), as the JS path:
   ;;   a = acc[k]; if (a !== 0) { cur[k] = f(cur[k] + f(a) * 2^-20); acc[k] = +0 }   (f64 arithmetic)
-  ;; check = 1 (recurrent channels): an a outside the i32 range stops it there and returns k (the elements
-  ;; before k joined, k and the rest untouched, as where the JS path throws); else returns -1. Groups of 4:
+  ;; (no i32 range check: the engine's 'check' pass guards input channels that can overflow). Groups of 4:
   ;; both values computed, the stored bits selected by the lane mask a != 0 (a is non-zero at random, a
-  ;; branch would mispredict); a group with an out-of-range lane is left to the scalar loop, which stops
-  ;; at the exact element. The last n mod 4 elements go through the scalar loop.
-  (func $join (export "join") (param $c i32) (param $a i32) (param $n i32) (param $check i32) (result i32)
+  ;; branch would mispredict). The last n mod 4 elements go through the scalar loop.
+  (func $join (param $c i32) (param $a i32) (param $n i32)
     (local $k i32) (local $n4 i32) (local $x f64) (local $cv v128) (local $a01 v128) (local $a23 v128) (local $m01 v128) (local $m23 v128)
     (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
     (block $done4
@@ -208,11 +206,6 @@
       (loop $l4
         (local.set $a01 (v128.load (local.get $a)))
         (local.set $a23 (v128.load offset=16 (local.get $a)))
-        (br_if $done4 (i32.and (local.get $check) (v128.any_true (v128.or
-          (v128.or (f64x2.gt (local.get $a01) (v128.load offset=4080 (i32.const 0)))
-                   (f64x2.lt (local.get $a01) (v128.load offset=4096 (i32.const 0))))
-          (v128.or (f64x2.gt (local.get $a23) (v128.load offset=4080 (i32.const 0)))
-                   (f64x2.lt (local.get $a23) (v128.load offset=4096 (i32.const 0))))))))
         (local.set $cv (v128.load (local.get $c)))
         (local.set $m01 (f64x2.ne (local.get $a01) (v128.const f64x2 0 0)))
         (local.set $m23 (f64x2.ne (local.get $a23) (v128.const f64x2 0 0)))
@@ -242,9 +235,6 @@
         (local.set $x (f64.load (local.get $a)))
         (if (f64.ne (local.get $x) (f64.const 0))
           (then
-            (if (i32.and (local.get $check)
-                  (i32.or (f64.gt (local.get $x) (f64.load offset=4080 (i32.const 0))) (f64.lt (local.get $x) (f64.load offset=4096 (i32.const 0)))))
-              (then (return (local.get $k))))
             (f32.store (local.get $c)
               (f32.demote_f64
                 (f64.add (f64.promote_f32 (f32.load (local.get $c)))
@@ -253,8 +243,7 @@
         (local.set $c (i32.add (local.get $c) (i32.const 4)))
         (local.set $a (i32.add (local.get $a) (i32.const 8)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br_if $l (i32.lt_s (local.get $k) (local.get $n)))))
-    (i32.const -1))
+        (br_if $l (i32.lt_s (local.get $k) (local.get $n))))))
 
   ;; ---- neuron_update ---------------------------------------------------------------------------------
   ;; integrateFused for the neurons [start, end) of one EIF or LIF population (gLdT > 0: EIF). Pointers are
@@ -298,10 +287,10 @@
       (br_if $joined (i32.ge_s (local.get $k) (local.get $nIn)))
       (loop $inputs
         (local.set $at (i32.add (i32.load (i32.add (local.get $inTab) (i32.shl (local.get $k) (i32.const 2)))) (local.get $start)))
-        (drop (call $join
+        (call $join
           (i32.add (local.get $cur) (i32.shl (local.get $at) (i32.const 2)))
           (i32.add (local.get $acc) (i32.shl (local.get $at) (i32.const 3)))
-          (i32.sub (local.get $end) (local.get $start)) (i32.const 0)))
+          (i32.sub (local.get $end) (local.get $start)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br_if $inputs (i32.lt_s (local.get $k) (local.get $nIn)))))
     (local.set $i (local.get $start))
@@ -430,15 +419,14 @@
   ;; JS path (exponential.ts): a = acc[k]; a outside the i32 range: stop (return k);
   ;;   a != 0: cur[k] = f(f(cur[k] + f(a) * 2^-20) * dec), acc[k] = +0;  a == 0: cur[k] = f(cur[k] * dec).
   ;; One pass, groups of 4 as $join (the inner f(...) in f64 lanes, selected by the mask a != 0 where the JS
-  ;; path branches), then the f32 product by dec; a group with an out-of-range lane is left to the scalar
-  ;; loop, which stops at the exact element. Returns -1, or that first k: the elements before it joined and
+  ;; path branches), then the f32 product by dec; a group with a lane of |a| >= 2147483647 is left to the
+  ;; scalar loop, which checks the JS path's exact range and stops at the exact element. Returns -1, or that first k: the elements before it joined and
   ;; decayed, k and the rest untouched, as where the JS path throws.
   (func (export "joinDecay") (param $c i32) (param $a i32) (param $n i32) (param $dec f32) (result i32)
     (local $k i32) (local $n4 i32) (local $x f64) (local $cv v128) (local $a01 v128) (local $a23 v128) (local $m01 v128) (local $m23 v128)
-    (local $dec4 v128) (local $hi v128) (local $lo v128) (local $sc v128)
+    (local $dec4 v128) (local $hi v128) (local $sc v128)
     (local.set $dec4 (f32x4.splat (local.get $dec)))
     (local.set $hi (v128.load offset=4080 (i32.const 0)))
-    (local.set $lo (v128.load offset=4096 (i32.const 0)))
     (local.set $sc (v128.load offset=4064 (i32.const 0)))
     (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
     (block $done4
@@ -446,9 +434,9 @@
       (loop $l4
         (local.set $a01 (v128.load (local.get $a)))
         (local.set $a23 (v128.load offset=16 (local.get $a)))
+        ;; |a| >= 2147483647 in a lane (conservative: -2147483648 passes the JS check): the scalar loop, exact
         (br_if $done4 (v128.any_true (v128.or
-          (v128.or (f64x2.gt (local.get $a01) (local.get $hi)) (f64x2.lt (local.get $a01) (local.get $lo)))
-          (v128.or (f64x2.gt (local.get $a23) (local.get $hi)) (f64x2.lt (local.get $a23) (local.get $lo))))))
+          (f64x2.ge (f64x2.abs (local.get $a01)) (local.get $hi)) (f64x2.ge (f64x2.abs (local.get $a23)) (local.get $hi)))))
         (local.set $cv (v128.load (local.get $c)))
         (local.set $m01 (f64x2.ne (local.get $a01) (v128.const f64x2 0 0)))
         (local.set $m23 (f64x2.ne (local.get $a23) (v128.const f64x2 0 0)))
