@@ -86,20 +86,23 @@
   ;; ex): the exponential term of n EIF neurons, computed ahead of their updates (vT = 0, invDT = 1,
   ;; gLdT = 1: ex = expF32(v); bench/expcheck.ts --wasm). Groups of 4 neurons: x in f32x4 lanes; when all 4
   ;; lie in (-80, 80), two f64x2 halves compute expF32's y with the finer table of expF32.ts (EXP_T1024,
-  ;; degree-2 polynomial: y within 2^-37 of e^x, inside the same band, so the same f32 when the band check
-  ;; passes), their f32 band bounds joined into 4 lanes; a group with a lane outside (-80, 80) or off the
-  ;; band (about 1 in 500) is redone lane by lane with $exp1. The last n mod 4 neurons go through $exp1.
+  ;; degree-2 polynomial: y within 2^-37 of e^x), and the band test is made on y's bits (below: a sufficient
+  ;; condition for every value within 2^-36 y of y to round to f(y)); a group with a lane outside (-80, 80)
+  ;; or failing the test (about 1 in 500) is redone lane by lane with $exp1. The last n mod 4 neurons go
+  ;; through $exp1.
   (func $exBlock (export "exBlock") (param $v i32) (param $ex i32) (param $n i32) (param $vT f32) (param $invDT f32) (param $gLdT f32)
     (local $end i32) (local $end4 i32)
     (local $x4 v128) (local $x v128) (local $t v128) (local $nn v128) (local $r v128) (local $p v128)
-    (local $jb v128) (local $y v128) (local $loA v128) (local $hiA v128) (local $loB v128) (local $hiB v128) (local $lo v128)
-    (local $vT4 v128) (local $invDT4 v128) (local $gLdT4 v128) (local $m1023 v128) (local $lo80 v128) (local $hi80 v128)
+    (local $jb v128) (local $y v128) (local $yA v128) (local $yB v128) (local $lo v128) (local $m29 v128) (local $half28 v128) (local $band17 v128)
+    (local $vT4 v128) (local $invDT4 v128) (local $gLdT4 v128) (local $m1023 v128) (local $hi80 v128)
     (local.set $vT4 (f32x4.splat (local.get $vT)))
     (local.set $invDT4 (f32x4.splat (local.get $invDT)))
     (local.set $gLdT4 (f32x4.splat (local.get $gLdT)))
     (local.set $m1023 (i64x2.splat (i64.const 1023)))
-    (local.set $lo80 (f32x4.splat (f32.const -80)))
     (local.set $hi80 (f32x4.splat (f32.const 80)))
+    (local.set $m29 (i32x4.splat (i32.const 0x1fffffff)))
+    (local.set $half28 (i32x4.splat (i32.const 0x10000000)))
+    (local.set $band17 (i32x4.splat (i32.const 0x20000)))
     (local.set $end (i32.add (local.get $v) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $end4 (i32.add (local.get $v) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
     (block $done4
@@ -108,9 +111,8 @@
         (local.set $x4 (f32x4.mul (f32x4.sub (v128.load (local.get $v)) (local.get $vT4)) (local.get $invDT4)))
         (block $store
           (block $fallback
-            ;; -80 < x < 80 in every lane (on f32 lanes: the same comparison as the JS path's on the f64 value)
-            (br_if $fallback (i32.eqz (i32x4.all_true (v128.and
-              (f32x4.gt (local.get $x4) (local.get $lo80)) (f32x4.lt (local.get $x4) (local.get $hi80))))))
+            ;; |x| < 80 in every lane, i.e. -80 < x < 80 (NaN fails; on f32 lanes: the JS path's comparison of the f64 value)
+            (br_if $fallback (i32.eqz (i32x4.all_true (f32x4.lt (f32x4.abs (local.get $x4)) (local.get $hi80)))))
               ;; lanes 0, 1: x in f64, t = x * INV_LN2_64 + ROUND_SHIFT, n = t - ROUND_SHIFT
               (local.set $x (f64x2.promote_low_f32x4 (local.get $x4)))
               (local.set $t (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=4112 (i32.const 0))) (v128.load offset=3888 (i32.const 0))))
@@ -138,8 +140,7 @@
                       (v128.load64_zero offset=4160 (i32x4.extract_lane 0 (local.get $jb))))
                     (local.get $p))
                   (i64x2.shl (v128.andnot (local.get $t) (local.get $m1023)) (i32.const 42))))
-              (local.set $loA (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (v128.load offset=3968 (i32.const 0)))))
-              (local.set $hiA (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (v128.load offset=3984 (i32.const 0)))))
+              (local.set $yA (local.get $y))
               ;; lanes 2, 3: x in f64, t = x * INV_LN2_64 + ROUND_SHIFT, n = t - ROUND_SHIFT
               (local.set $x (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x4) (local.get $x4))))
               (local.set $t (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=4112 (i32.const 0))) (v128.load offset=3888 (i32.const 0))))
@@ -167,12 +168,18 @@
                       (v128.load64_zero offset=4160 (i32x4.extract_lane 0 (local.get $jb))))
                     (local.get $p))
                   (i64x2.shl (v128.andnot (local.get $t) (local.get $m1023)) (i32.const 42))))
-              (local.set $loB (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (v128.load offset=3968 (i32.const 0)))))
-              (local.set $hiB (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (v128.load offset=3984 (i32.const 0)))))
-            ;; lo = f(y * BAND_DN) in the 4 lanes, kept where every lane equals f(y * BAND_UP)
-            (local.set $lo (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $loA) (local.get $loB)))
-            (br_if $store (i32x4.all_true (f32x4.eq (local.get $lo)
-              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $hiA) (local.get $hiB))))))
+              (local.set $yB (local.get $y))
+            ;; lo = f(y) in the 4 lanes, kept where every y's low 29 bits L (those f32 rounding drops) are more than
+            ;; 2^17 from the halfway value 2^28: then every value within 2^-36 y of y (2^-36 y < 2^17 steps of y's
+            ;; binade), e^x and Math.exp(x) included, rounds to f(y) (the nearest rounding boundary is |L - 2^28|
+            ;; steps away, or 2^27 or more below a power of two)
+            (local.set $lo (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (f32x4.demote_f64x2_zero (local.get $yA)) (f32x4.demote_f64x2_zero (local.get $yB))))
+            (br_if $store (i32x4.all_true (i32x4.gt_s
+              (i32x4.abs (i32x4.sub
+                (v128.and (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $yA) (local.get $yB)) (local.get $m29))
+                (local.get $half28)))
+              (local.get $band17)))))
           ;; fallback for this group
           (local.set $lo (f32x4.replace_lane 0 (local.get $lo) (call $exp1 (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x4))))))
           (local.set $lo (f32x4.replace_lane 1 (local.get $lo) (call $exp1 (f64.promote_f32 (f32x4.extract_lane 1 (local.get $x4))))))
