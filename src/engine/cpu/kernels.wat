@@ -15,6 +15,10 @@
 ;;    computed in f64 here too (f64 / f64x2 lanes), with the same operations in the same order, then
 ;;    demoted (= Math.fround). f64 <-> f32 conversions are exact or correctly rounded as in JS.
 ;;  - expF32's fallback calls the imported JavaScript Math.exp, so it returns f(Math.exp(x)) as the JS path.
+;;  - Provably equal rather than operation by operation: exBlock's 4-lane exponential (a finer table, a
+;;    shorter polynomial, a band test on the bits; it returns f(Math.exp(x)) exactly, as expF32 does: see
+;;    there, and bench/expcheck.ts --wasm over every f32 x), and pairRow's trace rebuild in f32 (f(x * decay)
+;;    with an f32 decay is the f32 product).
 ;;  - Branches become lane masks: a lane computes both sides and the stored bits are selected, which
 ;;    stores exactly what the JS path stores on its side of the branch (values computed and not selected
 ;;    have no effect). Groups of 4 elements run in SIMD, the rest (< 4) in the scalar code.
