@@ -43,6 +43,8 @@ export class CpuEngine implements Engine {
   private readonly inputOverflowChannels: number[];
   /** Allowed J interval per projection (plastic ones): clip bounds, else the sign of the initial weight. */
   private readonly weightRange: { lo: number; hi: number; what: string }[];
+  /** Per projection: 1 when closeBin's sweep of this bin found every weight within weightRange (checkStateAtBinEnd skips it). */
+  private readonly binChecked: Uint8Array;
 
   /** The worker threads (null: this thread does all the work). */
   private pool: ThreadPool | null = null;
@@ -76,6 +78,7 @@ export class CpuEngine implements Engine {
     primeInputs(net, this.state);
     this.inputOverflowChannels = inputChannelsThatCanOverflow(net, this.qStatic);
     this.weightRange = d.projections.map((p) => weightRangeOf(p));
+    this.binChecked = new Uint8Array(d.projections.length);
     this.passes = SCHEDULE.map((name) => ({ name, run: this.passFor(name) }));
   }
 
@@ -196,14 +199,23 @@ export class CpuEngine implements Engine {
       }
       const w = this.state.weights[pi]!;
       const scale = 1 / d.projections[pi]!.jScale;
+      // the mean and, in the same sweep, checkStateAtBinEnd's bounds test (it rescans only a projection that fails it)
+      const { lo, hi } = this.weightRange[pi]!;
       let sum = 0;
-      for (let s = 0; s < w.length; s++) sum += w[s]!;
+      let inRange = true;
+      for (let s = 0; s < w.length; s++) {
+        const x = w[s]!;
+        sum += x;
+        if (!(x >= lo && x <= hi)) inRange = false;
+      }
+      this.binChecked[pi] = inRange ? 1 : 0;
       this.jMean[k] = w.length ? (sum / w.length) * scale : 0;
       const ids = this.net.weightSample[pi]!;
       for (let s = 0; s < ws; s++) this.jSample[k * ws + s] = s < ids.length ? w[ids[s]!]! * scale : NaN;
       if (this.frozenMeans && d.projections[pi]!.plastic!.startStep >= d.nSteps) this.frozenMeans.set(pi, this.jMean[k]!);
     });
     const fault = this.checkStateAtBinEnd(b);
+    this.binChecked.fill(0);
     try {
       this.recorder.endBin(b, this.curSum, this.jMean, this.jSample);
     } catch (e) {
@@ -238,6 +250,7 @@ export class CpuEngine implements Engine {
     for (const pi of this.recorder.plasticIdx) {
       if (this.frozenChecked?.has(pi)) continue; // unchanged since it passed at an earlier bin of this advance()
       if (this.frozenChecked && this.net.derived.projections[pi]!.plastic!.startStep >= this.net.derived.nSteps) this.frozenChecked.add(pi); // (a fault returns below and stops the run)
+      if (this.binChecked[pi]) continue; // every weight passed the bounds test in closeBin's sweep (a weight outside them, NaN included, fails it)
       const w = this.state.weights[pi]!;
       const { lo, hi, what } = this.weightRange[pi]!;
       for (let s = 0; s < w.length; s++) {

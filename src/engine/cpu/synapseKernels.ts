@@ -55,6 +55,9 @@ export function synapsePlan(net: BuiltNetwork): Placement[] {
   for (const pr of order) {
     const kind = kindOf(pr);
     if (!kind) continue;
+    // pairRow rebuilds the pre trace with f32 products: exact for the f32 decay that derive() makes (checked here)
+    const decay = kind === 'pair' ? d.traces[pr.plastic!.preTrace]?.decay ?? 0 : 0;
+    if (f(decay) !== decay) continue;
     const c = net.csr[pr.index]!;
     const n = c.post.length;
     const bytes =

@@ -60,11 +60,23 @@ function lowerBound(post: Int32Array, a: number, b: number, x: number): number {
   return a;
 }
 
+/** Per state, per projection: its family and ActiveProjection, made once (three passes ask every step: no allocation then). */
+const activeCache = new WeakMap<CpuState, ({ fam: PlasticityFamily; a: ActiveProjection } | undefined)[]>();
+
 function active(net: BuiltNetwork, st: CpuState, pi: number, step: number): { fam: PlasticityFamily; a: ActiveProjection } | null {
   const pr = net.derived.projections[pi]!;
   const r = pr.plastic;
   if (!r || step < r.startStep || pr.pre.kind !== 'population') return null;
-  return { fam: plasticityFamily(r.family), a: { pr, r, c: net.csr[pi]!, w: st.weights[pi]!, xPre: st.traces[r.preTrace]!, xPost: st.traces[r.postTrace]! } };
+  let byPi = activeCache.get(st);
+  if (!byPi) activeCache.set(st, (byPi = []));
+  const e = byPi[pi];
+  const c = net.csr[pi]!;
+  const w = st.weights[pi]!;
+  const xPre = st.traces[r.preTrace]!;
+  const xPost = st.traces[r.postTrace]!;
+  // remade when anything it holds was replaced (another network on this state, new weight or trace arrays)
+  if (e && e.a.pr === pr && e.a.r === r && e.a.c === c && e.a.w === w && e.a.xPre === xPre && e.a.xPost === xPost) return e;
+  return (byPi[pi] = { fam: plasticityFamily(r.family), a: { pr, r, c, w, xPre, xPost } });
 }
 
 /**
