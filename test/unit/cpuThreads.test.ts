@@ -1,12 +1,14 @@
 // CPU engine threads (src/engine/cpu/threads, issue 24): the golden cases of bench/bitcheckCases.ts (static and
 // EI iSTDP, N = 2000, 2 s) on 2 and 3 threads (the size threshold lowered so that they really run threaded)
-// must give the one-thread reference, bit for bit: per-neuron spike counts, V, currents, traces, weights.
+// must give the one-thread reference, bit for bit: per-neuron spike counts, V, currents, traces, weights; so
+// must 1, 2 and 3 threads with the WebAssembly synapse kernels off (every walk in JavaScript).
 // Also: the size threshold keeps small networks on one thread, and the row slices partition every row.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cases, fingerprintThreads, REFERENCE, type Fingerprint } from '../../bench/bitcheckCases.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { sliceOf } from '../../src/engine/cpu/synapsePass.ts';
+import { setSynapseKernels } from '../../src/engine/cpu/synapseKernels.ts';
 import { MIN_NEURONS_PER_THREAD, threadBounds, threadsFor } from '../../src/engine/cpu/threads/pool.ts';
 import { derive } from '../../src/model/derive.ts';
 import { validate } from '../../src/model/validate.ts';
@@ -29,6 +31,31 @@ describe('CPU engine on worker threads: bit-identical to one thread', () => {
         expect(r.fp).toEqual(reference[name]);
       }, 120_000);
     }
+  }
+});
+
+describe('thread walks in WebAssembly and in JavaScript', () => {
+  it('every thread walks the synapses in WebAssembly where the one-thread engine does (device string)', async () => {
+    for (const [name, spec] of Object.entries(cases)) {
+      const eng = await CpuEngine.create(buildNetwork(derive(validate(spec))), { threads: 2, minNeuronsPerThread: 1, minNeuronSteps: 0 });
+      expect(eng.device, name).toContain('2 threads, synapse walks in WebAssembly for 4 of 4 recurrent projections');
+      eng.dispose();
+    }
+  }, 60_000);
+
+  const name = 'fig3IstdpEi N2000 T2'; // static E<-E, I<-E, I<-I and plastic E<-I: both kernels
+  for (const T of [1, 2, 3]) {
+    it(`${name} on ${T} thread${T > 1 ? 's' : ''} with the synapse kernels off (JavaScript walks): the same bits`, async () => {
+      setSynapseKernels(false);
+      try {
+        const r = await fingerprintThreads(cases[name]!, T);
+        expect(r.threads).toBe(T);
+        if (T > 1) expect(r.device).toContain('synapse walks in WebAssembly for 0 of 4');
+        expect(r.fp).toEqual(reference[name]);
+      } finally {
+        setSynapseKernels(true);
+      }
+    }, 120_000);
   }
 });
 

@@ -92,7 +92,8 @@ export class CpuEngine implements Engine {
     if (T <= 1) return one(why);
     const ts = createThreadedState(net, T);
     if (!ts) return one('no shared WebAssembly memory');
-    const eng = new CpuEngine(net, label, ts.st, `, ${T} threads`);
+    const nRec = net.derived.projections.filter((p) => p.pre.kind === 'population').length;
+    const eng = new CpuEngine(net, label, ts.st, `, ${T} threads, synapse walks in WebAssembly for ${ts.walked} of ${nRec} recurrent projections`);
     if (!(await eng.startThreads(ts.arena, ts.layouts))) return one('worker threads failed to start');
     return eng;
   }

@@ -12,6 +12,7 @@ import { RunGuardError } from '../../engine.ts';
 import type { KernelArena } from '../wasmKernels.ts';
 import type { CpuState } from '../state.ts';
 import { plasticityPostSlice, sliceOf, synapseSlicePass } from '../synapsePass.ts';
+import { ThreadWalks, type WalkLayout } from './walks.ts';
 
 /** Control words (Int32Array over a SharedArrayBuffer). */
 export const CTRL = {
@@ -39,6 +40,7 @@ export interface PartLayout {
   spikeSeg: number;
   inTab: number; // this thread's input-channel table (i32 x MAX_INPUT_CHANNELS)
   ex: number; // this thread's exp scratch (f32 x 256)
+  walks: WalkLayout; // this thread's WebAssembly synapse walks (walks.ts)
 }
 
 /** Spin this many polls before sleeping in Atomics.wait (a short spin: the machines may be oversubscribed). */
@@ -46,6 +48,7 @@ const SPIN = 2000;
 
 export class ThreadPart {
   readonly slices: SynapseSlice[];
+  private readonly walks: ThreadWalks;
   private readonly inputBases: Int32Array;
   private readonly spikeSeg: Int32Array;
   private readonly lo: number;
@@ -68,6 +71,7 @@ export class ThreadPart {
     this.lo = bounds[t]!;
     this.hi = bounds[t + 1]!;
     this.slices = sliceOf(net, this.lo, this.hi);
+    this.walks = new ThreadWalks(d, st, arena, layout.walks);
     const bases: number[] = [];
     d.channels.forEach((ch, c) => {
       if (ch.kind === 'input') bases.push(c * d.N);
@@ -87,7 +91,7 @@ export class ThreadPart {
     this.barrier();
     this.guard(() => {
       this.join();
-      synapseSlicePass(this.net, this.st, this.q, step, this.slices);
+      synapseSlicePass(this.net, this.st, this.q, step, this.slices, 'all', null, this.walks);
       plasticityPostSlice(this.net, this.st, step, this.slices);
     });
     this.barrier();

@@ -10,9 +10,11 @@ import { currentBasedFastPath } from '../../../neurons/currentBasedFast.ts';
 import { synapseModel } from '../../../synapses/index.ts';
 import { exponential } from '../../../synapses/exponential.ts';
 import { createSharedState, type CpuState } from '../state.ts';
-import { rowsSorted, slicesSupported } from '../synapsePass.ts';
+import { rowsSorted, sliceOf, slicesSupported } from '../synapsePass.ts';
+import { synapsePlan } from '../synapseKernels.ts';
 import { kernelModule, MAX_INPUT_CHANNELS, type KernelArena } from '../wasmKernels.ts';
 import { CTRL, ctrlWords, MSG_BYTES, takeError, ThreadPart, waitWhile, type PartLayout } from './part.ts';
+import { placeWalks, walkBytes, walkedProjections } from './walks.ts';
 
 /**
  * Fewest neurons per thread: below it a step's work (~8 ns per neuron plus the synaptic events) is too small
@@ -70,7 +72,8 @@ export interface ThreadInit {
   t: number;
   derived: Pick<Derived, 'N' | 'pops' | 'channels' | 'projections' | 'traces'>;
   csr: { nPre: number; nPost: number; rowPtr: Int32Array; post: Int32Array; colPtr: Int32Array; colSyn: Int32Array; colPre: Int32Array }[];
-  weights: Float32Array[];
+  /** Plastic projections' weights: a SharedArrayBuffer, or (pair kernels) an array in the shared memory at this byte offset. */
+  weights: (Float32Array | { at: number; length: number })[];
   memory: WebAssembly.Memory;
   layout: PartLayout;
   ctrl: Int32Array;
@@ -79,19 +82,31 @@ export interface ThreadInit {
   q: Float64Array;
 }
 
-/** The shared state for T threads, or null (no shared memory). */
-export function createThreadedState(net: BuiltNetwork, T: number): { st: CpuState; arena: KernelArena; layouts: PartLayout[] } | null {
+/**
+ * The shared state for T threads, or null (no shared memory): with the threads' WebAssembly synapse walks
+ * (walks.ts) for the projections synapsePlan places, or, when that memory cannot be had, without them (every
+ * walk in JavaScript). `walked`: projections whose walks run in WebAssembly.
+ */
+export function createThreadedState(net: BuiltNetwork, T: number): { st: CpuState; arena: KernelArena; layouts: PartLayout[]; walked: number } | null {
   const N = net.derived.N;
-  const s = createSharedState(net, [4 * N, ...Array.from({ length: T }, () => [4 * MAX_INPUT_CHANNELS, 4 * 256]).flat()]);
-  if (!s) return null;
-  const { st, arena } = s;
-  const spikeSeg = arena.alloc(Int32Array, N).byteOffset;
-  const layouts = Array.from({ length: T }, () => ({
-    v: st.v.byteOffset, refr: st.refr.byteOffset, current: st.current.byteOffset, acc: st.acc.byteOffset,
-    traces: st.traces.map((x) => x.byteOffset), spikeSeg,
-    inTab: arena.alloc(Int32Array, MAX_INPUT_CHANNELS).byteOffset, ex: arena.alloc(Float32Array, 256).byteOffset,
-  }));
-  return { st, arena, layouts };
+  const bounds = threadBounds(N, T);
+  const slices = Array.from({ length: T }, (_, t) => sliceOf(net, bounds[t]!, bounds[t + 1]!));
+  const plan = synapsePlan(net);
+  const own = [4 * N, ...Array.from({ length: T }, () => [4 * MAX_INPUT_CHANNELS, 4 * 256]).flat()];
+  for (const p of plan.length ? [plan, []] : [[]]) {
+    const s = createSharedState(net, [...own, ...walkBytes(net, p, slices)]);
+    if (!s) continue;
+    const { st, arena } = s;
+    const spikeSeg = arena.alloc(Int32Array, N).byteOffset;
+    const parts = Array.from({ length: T }, () => ({ inTab: arena.alloc(Int32Array, MAX_INPUT_CHANNELS).byteOffset, ex: arena.alloc(Float32Array, 256).byteOffset }));
+    const walks = placeWalks(net, st, arena, p, slices);
+    const layouts = parts.map((q, t) => ({
+      v: st.v.byteOffset, refr: st.refr.byteOffset, current: st.current.byteOffset, acc: st.acc.byteOffset,
+      traces: st.traces.map((x) => x.byteOffset), spikeSeg, ...q, walks: walks[t]!,
+    }));
+    return { st, arena, layouts, walked: walkedProjections(walks[0]!) };
+  }
+  return null;
 }
 
 /** The network's connectivity in SharedArrayBuffers (recurrent projections; column index of plastic ones), cached per network. */
@@ -146,7 +161,7 @@ export class ThreadPool {
     const base = {
       derived: { N: d.N, pops: d.pops, channels: d.channels, projections: d.projections, traces: d.traces },
       csr: csrForWorkers(net),
-      weights: st.weights.map((w, i) => (d.projections[i]!.plastic ? w : new Float32Array(0))),
+      weights: st.weights.map((w, i) => (!d.projections[i]!.plastic ? new Float32Array(0) : w.buffer === arena.buffer ? { at: w.byteOffset, length: w.length } : w)),
       memory: arena.memory, ctrl, msg, bounds, q,
     };
     const workers: WorkerLike[] = [];

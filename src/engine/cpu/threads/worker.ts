@@ -34,9 +34,9 @@ function serve(init: ThreadInit): void {
     current: new Float32Array(buf, L.current, nC * N),
     acc: new Float64Array(buf, L.acc, nC * N),
     traces: L.traces.map((o) => new Float32Array(buf, o, N)),
-    spikes: new Int32Array(N), // this thread's joined spike list
+    spikes: new Int32Array(buf, L.walks.spikes, N), // this thread's joined spike list
     nSpikes: 0,
-    weights: init.weights,
+    weights: init.weights.map((w) => (w instanceof Float32Array ? w : new Float32Array(buf, w.at, w.length))),
   } as unknown as CpuState;
   const net = { derived: d, csr: init.csr } as unknown as BuiltNetwork;
   const part = new ThreadPart(net, st, arena, L, init.ctrl, init.msg, init.t, init.bounds, init.q);

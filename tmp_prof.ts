@@ -1,0 +1,15 @@
+import { CpuEngine } from './src/engine/cpu/CpuEngine.ts';
+import { buildNetwork } from './src/network/network.ts';
+import { derive } from './src/model/derive.ts';
+import { validate } from './src/model/validate.ts';
+import { benchSpec } from './bench/cpu.ts';
+const N = Number(process.argv[2] ?? 10000); const mode = (process.argv[3] ?? 'istdp-ei') as 'istdp-ei';
+const T = Number(process.argv[4] ?? 2);
+const net = buildNetwork(derive(validate(benchSpec(N, mode, 1, 0.3))));
+const eng = await CpuEngine.create(net, { threads: T, minNeuronSteps: 0 });
+console.log(eng.device);
+const t0 = performance.now(); const c0 = process.cpuUsage();
+await eng.advance(10000);
+const c = process.cpuUsage(c0);
+console.log(`wall ${(performance.now() - t0).toFixed(0)} ms, cpu ${((c.user + c.system) / 1000).toFixed(0)} ms`);
+eng.dispose();
