@@ -28,10 +28,26 @@ describe('CPU engine on worker threads: bit-identical to one thread', () => {
         const r = await fingerprintThreads(spec, T);
         expect(r.threads, r.device).toBe(T);
         expect(r.device).toContain(`${T} threads`);
+        expect(r.deferred).toBe(spec.projections.some((p) => p.plasticity !== undefined)); // each thread defers its slices' post updates
         expect(r.fp).toEqual(reference[name]);
       }, 120_000);
     }
   }
+
+  const plastic = 'fig3IstdpEi N2000 T2';
+  for (const T of [2, 3]) {
+    it(`${plastic} on ${T} threads with eager post updates`, async () => {
+      const r = await fingerprintThreads(cases[plastic]!, T, false);
+      expect([r.threads, r.deferred]).toEqual([T, false]);
+      expect(r.fp).toEqual(reference[plastic]);
+    }, 120_000);
+  }
+
+  it(`${plastic} on 3 threads deferring with a small log and short epochs (each thread flushes on its own)`, async () => {
+    const r = await fingerprintThreads(cases[plastic]!, 3, { capacity: 48, maxEpochSteps: 37 });
+    expect([r.threads, r.deferred]).toEqual([3, true]);
+    expect(r.fp).toEqual(reference[plastic]);
+  }, 120_000);
 });
 
 describe('thread walks in WebAssembly and in JavaScript', () => {
@@ -76,6 +92,32 @@ describe('snapshots across thread counts', () => {
     for (const k of ['v', 'current', 'acc', 'refr'] as const) expect(Buffer.from(b.state[k].buffer, b.state[k].byteOffset, b.state[k].byteLength).equals(Buffer.from(plain.state[k].buffer, plain.state[k].byteOffset, plain.state[k].byteLength)), k).toBe(true);
     b.state.weights.forEach((w, i) => expect(Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(plain.state.weights[i]!.buffer, plain.state.weights[i]!.byteOffset, plain.state.weights[i]!.byteLength)), `weights ${i}`).toBe(true));
     expect((await b.recordings()).neuronStats.spikeCount).toEqual((await plain.recordings()).neuronStats.spikeCount);
+  }, 60_000);
+});
+
+describe('deferred post updates on threads across a snapshot and restore', () => {
+  it('a deferring 2-thread engine restored from a 3-thread snapshot drops its pending updates and ends with the 1-thread bits', async () => {
+    const spec = cases['fig3IstdpEi N2000 T2']!;
+    const net = buildNetwork(derive(validate({ ...spec, T_s: 0.4 })));
+    const steps = net.derived.nSteps;
+    const plain = new CpuEngine(net);
+    await plain.advance(steps);
+    const opts = { minNeuronsPerThread: 1, minNeuronSteps: 0 };
+    const a = await CpuEngine.create(net, { threads: 3, ...opts });
+    expect(a.beginDeferredPost()).toBe(true);
+    await a.advance(steps >> 1);
+    const snap = await a.snapshot();
+    const b = await CpuEngine.create(net, { threads: 2, ...opts });
+    expect(b.beginDeferredPost()).toBe(true);
+    await b.advance(steps >> 2); // pending updates of a different history, dropped by restore
+    await b.restore(snap);
+    a.dispose();
+    await b.advance(steps);
+    b.endDeferredPost();
+    for (const k of ['v', 'current', 'acc', 'refr'] as const) expect(Buffer.from(b.state[k].buffer, b.state[k].byteOffset, b.state[k].byteLength).equals(Buffer.from(plain.state[k].buffer, plain.state[k].byteOffset, plain.state[k].byteLength)), k).toBe(true);
+    b.state.weights.forEach((w, i) => expect(Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(plain.state.weights[i]!.buffer, plain.state.weights[i]!.byteOffset, plain.state.weights[i]!.byteLength)), `weights ${i}`).toBe(true));
+    expect((await b.recordings()).neuronStats.spikeCount).toEqual((await plain.recordings()).neuronStats.spikeCount);
+    b.dispose();
   }, 60_000);
 });
 

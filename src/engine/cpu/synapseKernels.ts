@@ -21,7 +21,7 @@ import { isHeteroDelayed } from './heteroDelayed.ts';
 /** Most bytes of synapse arrays placed in the arena (the rest keep the JavaScript path). */
 export const MAX_SYNAPSE_ARENA_BYTES = 1 << 30;
 /** Bytes of a pair projection's descriptor (kernels.wat pairRow). */
-const DESC_BYTES = 192;
+export const DESC_BYTES = 192;
 
 interface Placement {
   pi: number;
@@ -70,7 +70,7 @@ export function synapsePlan(net: BuiltNetwork): Placement[] {
 }
 
 /** Byte sizes of one projection's log arrays: evStep, evPost, evTerm, evNext (capacity); first, last, lastStep (nPost); xs, xd (xsLen). */
-function logSizes(nPost: number, capacity: number, xsLen: number): number[] {
+export function logSizes(nPost: number, capacity: number, xsLen: number): number[] {
   return [4 * capacity, 4 * capacity, 4 * capacity, 4 * capacity, 4 * nPost, 4 * nPost, 4 * nPost, 4 * xsLen, 4 * xsLen];
 }
 

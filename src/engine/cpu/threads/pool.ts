@@ -13,7 +13,7 @@ import { createSharedState, type CpuState } from '../state.ts';
 import { rowsSorted, sliceOf, slicesSupported } from '../synapsePass.ts';
 import { synapsePlan } from '../synapseKernels.ts';
 import { kernelModule, MAX_INPUT_CHANNELS, type KernelArena } from '../wasmKernels.ts';
-import { CTRL, ctrlWords, MSG_BYTES, takeError, ThreadPart, waitWhile, type PartLayout } from './part.ts';
+import { CMD, CTRL, ctrlWords, MSG_BYTES, takeError, ThreadPart, waitWhile, type PartLayout } from './part.ts';
 import { placeWalks, walkBytes, walkedProjections } from './walks.ts';
 
 /**
@@ -185,12 +185,29 @@ export class ThreadPool {
 
   /** One step's neuron update, synapse passes and trace update on all threads (the caller runs input and record). */
   step(step: number): void {
+    this.command(CMD.step, step);
+  }
+
+  /** A deferral command (part.ts CMD: begin, flush, end, drop) on every thread, between steps (`step`: the next one). */
+  defer(cmd: (typeof CMD)['begin' | 'flush' | 'end' | 'drop'], step: number, args: [number, number, number] = [0, 0, 0]): void {
+    this.command(cmd, step, args);
+  }
+
+  /** Whether the threads defer their pair-STDP post updates (pairDeferred.ts). */
+  get deferring(): boolean {
+    return this.part.deferring;
+  }
+
+  private command(cmd: number, step: number, args: [number, number, number] = [0, 0, 0]): void {
     const c = this.ctrl;
+    Atomics.store(c, CTRL.cmd, cmd);
+    for (let i = 0; i < 3; i++) Atomics.store(c, CTRL.arg + i, args[i]!);
     Atomics.store(c, CTRL.step, step);
     Atomics.store(c, CTRL.done, 0);
     Atomics.add(c, CTRL.go, 1);
     Atomics.notify(c, CTRL.go);
-    this.part.run(step);
+    if (cmd === CMD.step) this.part.run(step);
+    else this.part.control(cmd, step, ...args);
     for (;;) {
       const n = Atomics.load(c, CTRL.done);
       if (n === this.workers.length) break;

@@ -6,6 +6,8 @@
 //  - Pair-STDP projections: the weights, post copy and descriptor of the state's SynapseKernels
 //    (synapseKernels.ts, in the shared memory), one copy that each thread walks on its [rowStart, rowEnd) of a
 //    spiker's row with "pairRow": a thread writes only its own neurons' accumulators and its own synapses' weights.
+//    Each thread has a descriptor of its own (the shared one's constants, its own log arrays) for the deferred
+//    post updates of its slices (pairDeferred.ts: ThreadWalks is the DeferralHost of the thread's PairDeferral).
 // Same bits as the JavaScript walks (kernels.wat's header) and as one thread (fixed-point accumulators: the
 // order of the additions does not matter). Projections without a kernel keep the JavaScript walks.
 import type { Derived } from '../../../model/derive.ts';
@@ -13,7 +15,8 @@ import type { BuiltNetwork } from '../../../network/network.ts';
 import type { SynapseSlice } from '../../../plasticity/index.ts';
 import type { CpuState } from '../state.ts';
 import type { SynapseWalks } from '../synapsePass.ts';
-import { attachSynapseKernels, planBytes, synapseKernelsOf, type synapsePlan } from '../synapseKernels.ts';
+import { attachSynapseKernels, DESC_BYTES, logSizes, planBytes, synapseKernelsOf, type synapsePlan } from '../synapseKernels.ts';
+import { EVENT_CAPACITY, MAX_EPOCH_STEPS, type DeferralHost, type DeferralLog } from '../../../plasticity/pairDeferred.ts';
 import type { KernelArena } from '../wasmKernels.ts';
 
 type Plan = ReturnType<typeof synapsePlan>;
@@ -24,9 +27,18 @@ export interface WalkLayout {
   spikes: number;
   /** Per projection: this thread's partition of a static projection (rowPtr: nPre + 1 i32, post), or null. */
   stat: ({ rowPtr: number; post: number } | null)[];
-  /** Per projection: the pair kernel's descriptor, or -1. */
+  /** Per projection: this thread's pair kernel descriptor, or -1. */
   pair: number[];
+  /** Per projection: this thread's deferred-update log (byte offsets of DeferralLog's arrays, in its order), or null. */
+  log: (number[] | null)[];
 }
+
+/** DeferralLog's arrays in the order of logSizes (synapseKernels.ts) and of the descriptor's log pointers. */
+const LOG_ARRAYS = [
+  ['evStep', Int32Array], ['evPost', Int32Array], ['evTerm', Float32Array], ['evNext', Int32Array],
+  ['first', Int32Array], ['last', Int32Array], ['lastStep', Int32Array], ['xs', Float32Array], ['xd', Float32Array],
+] as const;
+const threadLogSizes = (nPost: number): number[] => [DESC_BYTES, ...logSizes(nPost, EVENT_CAPACITY, MAX_EPOCH_STEPS + 2)];
 
 const f = Math.fround;
 
@@ -46,6 +58,7 @@ export function walkBytes(net: BuiltNetwork, plan: Plan, slices: SynapseSlice[][
   const N = net.derived.N;
   const out = slices.slice(1).map(() => 4 * N);
   out.push(...planBytes(plan.filter((p) => p.kind === 'pair')));
+  for (const p of plan) if (p.kind === 'pair') for (const _ of slices) out.push(...threadLogSizes(net.derived.projections[p.pi]!.post.size));
   for (const p of plan) {
     if (p.kind !== 'static') continue;
     const nRows = net.csr[p.pi]!.rowPtr.length;
@@ -64,7 +77,23 @@ export function placeWalks(net: BuiltNetwork, st: CpuState, arena: KernelArena, 
   const spikes = slices.map((_, t) => (t === 0 ? st.spikes.byteOffset : arena.alloc(Int32Array, N).byteOffset));
   attachSynapseKernels(net, st, arena, plan.filter((p) => p.kind === 'pair'));
   const kern = synapseKernelsOf(st);
-  const pair = d.projections.map((p) => kern?.pairDescriptor(p.index) ?? -1);
+  const shared = d.projections.map((p) => kern?.pairDescriptor(p.index) ?? -1);
+  const pair = slices.map(() => d.projections.map(() => -1));
+  const log = slices.map(() => d.projections.map((): number[] | null => null));
+  for (const p of plan) {
+    if (p.kind !== 'pair' || shared[p.pi]! < 0) continue;
+    const sizes = threadLogSizes(d.projections[p.pi]!.post.size);
+    slices.forEach((_, t) => {
+      // the shared descriptor's constants, this thread's log (the i32 pointers at 16 .. 40: kernels.wat pairRow)
+      const desc = arena.alloc(Uint8Array, sizes[0]!);
+      desc.set(new Uint8Array(arena.buffer, shared[p.pi]!, DESC_BYTES));
+      const at = LOG_ARRAYS.map((_, i) => arena.alloc(Int32Array, sizes[i + 1]! / 4).byteOffset); // 4-byte elements all
+      const [evStep, , evTerm, evNext, first, , lastStep, xs, xd] = at;
+      new Int32Array(arena.buffer, desc.byteOffset, 11).set([lastStep!, first!, evStep!, evTerm!, evNext!, xs!, xd!], 4);
+      pair[t]![p.pi] = desc.byteOffset;
+      log[t]![p.pi] = at;
+    });
+  }
   const stat = slices.map(() => d.projections.map((): { rowPtr: number; post: number } | null => null));
   for (const p of plan) {
     if (p.kind !== 'static') continue;
@@ -83,7 +112,7 @@ export function placeWalks(net: BuiltNetwork, st: CpuState, arena: KernelArena, 
       stat[t]![p.pi] = { rowPtr: rp.byteOffset, post: ps.byteOffset };
     });
   }
-  return slices.map((_, t) => ({ spikes: spikes[t]!, stat: stat[t]!, pair }));
+  return slices.map((_, t) => ({ spikes: spikes[t]!, stat: stat[t]!, pair: pair[t]!, log: log[t]! }));
 }
 
 /** Projections whose walks run in WebAssembly on the threads (for the engine's device string). */
@@ -91,9 +120,10 @@ export function walkedProjections(layout: WalkLayout): number {
   return layout.stat.filter((s, i) => s !== null || layout.pair[i]! >= 0).length;
 }
 
-/** One thread's walks (ThreadPart hands them to synapseSlicePass with its slices). */
-export class ThreadWalks implements SynapseWalks {
+/** One thread's walks (ThreadPart hands them to synapseSlicePass with its slices, and to its PairDeferral). */
+export class ThreadWalks implements SynapseWalks, DeferralHost {
   private readonly accAt: number;
+  private readonly logs: (DeferralLog | null)[];
 
   constructor(
     private readonly d: Pick<Derived, 'projections'>,
@@ -102,6 +132,23 @@ export class ThreadWalks implements SynapseWalks {
     private readonly layout: WalkLayout,
   ) {
     this.accAt = st.acc.byteOffset;
+    this.logs = layout.log.map((at, pi) => {
+      if (!at) return null;
+      const sizes = threadLogSizes(d.projections[pi]!.post.size);
+      return Object.fromEntries(LOG_ARRAYS.map(([name, ctor], i) => [name, new ctor(arena.buffer, at[i]!, sizes[i + 1]! / 4)])) as unknown as DeferralLog;
+    });
+  }
+
+  // --- DeferralHost (pairDeferred.ts): this thread's log and descriptor ---
+
+  log(pi: number, nPost: number, capacity: number, xsLen: number): DeferralLog | null {
+    const l = this.logs[pi];
+    if (!l || capacity > l.evStep.length || xsLen > l.xs.length || nPost !== l.first.length) return null;
+    return l;
+  }
+
+  row(pi: number, y0: number, y1: number, F: number, xFrom: number, spiked: number, pending: number, prop: number, pre: number): void {
+    this.arena.k.pairRow(this.layout.pair[pi]!, y0, y1, F, xFrom, spiked, pending, prop, pre);
   }
 
   /** Static propagation of projection pi's spikers over this thread's partition. */
