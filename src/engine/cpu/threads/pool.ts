@@ -1,6 +1,9 @@
 // The CPU engine's worker threads: Node worker_threads, or Web Workers in a cross-origin-isolated page
 // (SharedArrayBuffer needs COOP: same-origin and COEP: require-corp on the page). The main thread is thread 0
-// and runs its share itself (part.ts); T - 1 workers attach to the same shared WebAssembly memory. Where
+// and runs its share itself (part.ts); T - 1 workers attach to the same shared WebAssembly memory (a
+// WebAssembly.Memory with shared: true, which a browser also grants only to a cross-origin-isolated page) and
+// run the WebAssembly kernels on their share: the neuron update, the synapse walks (walks.ts; where the larger
+// memory cannot be had, the walks run in JavaScript and the device string says "for 0 of" the projections). Where
 // threads cannot run (too small a network, a neuron model without the fused kernel, no shared memory, a
 // plasticity family without slice methods, unsorted rows, no workers), the engine runs on one thread.
 import type { Derived } from '../../../model/derive.ts';
