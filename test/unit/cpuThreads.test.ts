@@ -9,7 +9,7 @@ import { cases, fingerprintThreads, REFERENCE, type Fingerprint } from '../../be
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { sliceOf } from '../../src/engine/cpu/synapsePass.ts';
 import { setSynapseKernels } from '../../src/engine/cpu/synapseKernels.ts';
-import { MIN_NEURONS_PER_THREAD, threadBounds, threadsFor } from '../../src/engine/cpu/threads/pool.ts';
+import { idleCoresOf, MIN_NEURONS_PER_THREAD, threadBounds, threadsFor } from '../../src/engine/cpu/threads/pool.ts';
 import { derive } from '../../src/model/derive.ts';
 import { validate } from '../../src/model/validate.ts';
 import { buildNetwork } from '../../src/network/network.ts';
@@ -154,6 +154,16 @@ describe('thread planning', () => {
     expect(threadsFor(net, 1)).toEqual({ T: 1, why: '' });
     expect(threadsFor(net, 3, 100).why).toContain('a short run');
     expect(threadsFor(net, 3, 100, 0).T).toBe(3);
+  });
+
+  it('defaults to the idle cores: the cores less the 1-minute load, rounded, 1 at least', () => {
+    expect(idleCoresOf(2, 0)).toBe(2);
+    expect(idleCoresOf(2, 0.4)).toBe(2);
+    expect(idleCoresOf(2, 0.6)).toBe(1);
+    expect(idleCoresOf(2, 9.8)).toBe(1);
+    expect(idleCoresOf(16, 3.2)).toBe(13);
+    expect(idleCoresOf(16, Number.NaN)).toBe(16);
+    expect(idleCoresOf(1, 0)).toBe(1);
   });
 
   it('splits neurons into ordered ranges covering [0, N) and rows into slices that partition them', () => {

@@ -13,7 +13,7 @@ import { plasticityPostSlice, plasticityPreRest, synapseSlicePass, wholeSlices }
 import { traceUpdatePass } from './traceUpdate.ts';
 import { arenaOf } from './wasmKernels.ts';
 import { synapseKernelsOf } from './synapseKernels.ts';
-import { availableThreads, createThreadedState, ThreadPool, threadsFor } from './threads/pool.ts';
+import { availableThreads, availableThreadsWhy, createThreadedState, ThreadPool, threadsFor } from './threads/pool.ts';
 import { CMD, type PartLayout } from './threads/part.ts';
 import { DEFER_MIN_SYNAPSES, DEFER_MIN_SYNAPSES_WASM, EVENT_CAPACITY, MAX_EPOCH_STEPS, PairDeferral } from '../../plasticity/pairDeferred.ts';
 
@@ -88,7 +88,7 @@ export class CpuEngine implements Engine {
     const label = opts.label ?? 'CPU';
     const asked = opts.threads ?? (await availableThreads());
     const { T, why } = threadsFor(net, asked, opts.minNeuronsPerThread, opts.minNeuronSteps);
-    const one = (note: string) => new CpuEngine(net, label, undefined, asked > 1 ? `, 1 thread: ${note}` : '');
+    const one = (note: string) => new CpuEngine(net, label, undefined, asked > 1 ? `, 1 thread: ${note}` : opts.threads === undefined ? `, 1 thread by default: ${availableThreadsWhy()}` : '');
     if (T <= 1) return one(why);
     const ts = createThreadedState(net, T);
     if (!ts) return one('no shared WebAssembly memory');

@@ -32,15 +32,40 @@ export const MIN_NEURONS_PER_THREAD = 2500;
  */
 export const MIN_NEURON_STEPS = 2e8;
 
-/** The machine's cores (os.availableParallelism in Node; navigator.hardwareConcurrency in a cross-origin-isolated page; else 1). */
+let idleCores: number | undefined;
+let idleWhy = '';
+
+/**
+ * The default thread count. Node: the machine's idle cores when first asked (os.availableParallelism less the
+ * 1-minute load average, rounded, at least 1), kept for the process, so that a sweep's later engines do not
+ * count the threads of its earlier ones as load. A cross-origin-isolated page: navigator.hardwareConcurrency;
+ * else 1. Why not every core: the threads meet four times per step, and a thread descheduled by another process
+ * holds up the others; on the 2-core dev VM at load 6-16, 2 threads ran slower than 1 (bench/README.md).
+ */
 export async function availableThreads(): Promise<number> {
   const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
   if (proc?.versions?.node !== undefined) {
-    const os = await importNodeOnly<typeof import('node:os')>('node:os');
-    return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+    if (idleCores === undefined) {
+      const os = await importNodeOnly<typeof import('node:os')>('node:os');
+      const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+      const load = os.loadavg()[0] ?? 0;
+      idleCores = idleCoresOf(cores, load);
+      idleWhy = `${idleCores} of ${cores} cores idle at start (1-minute load ${load.toFixed(1)})`;
+    }
+    return idleCores;
   }
   const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  idleWhy = g.crossOriginIsolated === true ? `${g.navigator?.hardwareConcurrency ?? 1} cores` : 'the page is not cross-origin isolated';
   return g.crossOriginIsolated === true ? Math.max(1, g.navigator?.hardwareConcurrency ?? 1) : 1;
+}
+
+/** Why availableThreads() gave what it gave (after a call), for the engine's device string. */
+export const availableThreadsWhy = (): string => idleWhy;
+
+/** Cores left idle by a 1-minute load average (rounded, 1 .. cores; a NaN or negative load counts as none). */
+export function idleCoresOf(cores: number, load1: number): number {
+  const busy = Number.isFinite(load1) && load1 > 0 ? load1 : 0;
+  return Math.max(1, Math.min(cores, Math.round(cores - busy)));
 }
 
 /** How many threads a network gets for `requested` (>= 1), and why fewer. */
