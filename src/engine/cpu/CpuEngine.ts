@@ -17,7 +17,7 @@ import { availableThreads, availableThreadsWhy, createThreadedState, ThreadPool,
 import { CMD, type PartLayout } from './threads/part.ts';
 import { DEFER_MIN_SYNAPSES, DEFER_MIN_SYNAPSES_WASM, EVENT_CAPACITY, MAX_EPOCH_STEPS, PairDeferral } from '../../plasticity/pairDeferred.ts';
 
-/** CpuEngine.create's options: where it runs (Engine.device) and how many threads it may use (default: all cores). */
+/** CpuEngine.create's options: where it runs (Engine.device) and how many threads it may use (default: the idle cores, threads/pool.ts availableThreads). */
 export interface CpuEngineOptions {
   label?: string;
   threads?: number;
