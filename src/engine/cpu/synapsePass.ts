@@ -80,17 +80,28 @@ function active(net: BuiltNetwork, st: CpuState, pi: number, step: number): { fa
 }
 
 /**
+ * WebAssembly row walks for synapseSlicePass (false: this projection has none, the JavaScript walk runs): the
+ * state's SynapseKernels (synapseKernels.ts: whole rows for static propagation), or a worker thread's walks
+ * bound to its slices (threads/walks.ts).
+ */
+export interface SynapseWalks {
+  propagateStatic(pi: number, spikes: Int32Array, nSpikes: number, base: number, q: number): boolean;
+  propagatePre(pi: number, spikes: Int32Array, nSpikes: number, rowStart: Int32Array, rowEnd: Int32Array): boolean;
+}
+
+/**
  * Propagation of this step's spikes over a slice, fused with the pre-spike update where the family allows.
  * `which`: 'plain' the projections propagated alone (pass 'synapse_propagate'), 'fused' the propagate + pre
  * walks (pass 'plasticity_pre', so the schedule's pre-before-post order still governs them: propagation reads
  * the weights before any update of the step either way), 'all' both (the threads). `deferral` (one thread, inside
  * CpuEngine.advance): its projections' walks first apply the row's pending post updates (pairDeferred.ts).
+ * `own`: a thread's WebAssembly walks over exactly these slices (threads/walks.ts), instead of the state's.
  */
-export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float64Array, step: number, slices: SynapseSlice[], which: 'plain' | 'fused' | 'all' = 'all', deferral: PairDeferral | null = null): void {
+export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float64Array, step: number, slices: SynapseSlice[], which: 'plain' | 'fused' | 'all' = 'all', deferral: PairDeferral | null = null, own?: SynapseWalks): void {
   const d = net.derived;
   const N = d.N;
   const { acc } = st;
-  const kern = synapseKernelsOf(st); // the WebAssembly walks (synapseKernels.ts), where the state has them
+  const kern: SynapseWalks | undefined = own ?? synapseKernelsOf(st); // the WebAssembly walks (synapseKernels.ts), where the state has them
   for (const pr of d.projections) {
     if (pr.pre.kind !== 'population') continue;
     const sl = slices[pr.index]!;
@@ -122,7 +133,7 @@ export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float
       continue;
     }
     const whole = sl.postLo === 0 && sl.postHi === N;
-    if (!pr.plastic && whole && kern?.propagateStatic(pr.index, spikes, nSpikes, base, qStatic[pr.index]!)) continue;
+    if (!pr.plastic && (whole || own) && kern?.propagateStatic(pr.index, spikes, nSpikes, base, qStatic[pr.index]!)) continue;
     const post = net.csr[pr.index]!.post;
     const { rowStart, rowEnd } = sl;
     const lo = pr.pre.offset;
