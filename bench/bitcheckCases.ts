@@ -41,24 +41,31 @@ export function fingerprint(spec: NetworkSpec): Fingerprint {
   return fingerprintOf(new CpuEngine(buildNetwork(derive(validate(spec)))));
 }
 
+/** How fingerprintOf runs the pair-STDP post updates: deferred (with beginDeferredPost's test options) or eager. */
+export type DeferMode = { capacity?: number; maxEpochSteps?: number } | false;
+
 /**
  * The same on `threads` threads (threads below the engine's size thresholds too), and
- * how many ran; the engine is disposed.
+ * how many ran and whether they deferred; the engine is disposed.
  */
-export async function fingerprintThreads(spec: NetworkSpec, threads: number): Promise<{ fp: Fingerprint; threads: number; device: string }> {
+export async function fingerprintThreads(spec: NetworkSpec, threads: number, defer: DeferMode = {}): Promise<{ fp: Fingerprint; threads: number; device: string; deferred: boolean }> {
   const eng = await CpuEngine.create(buildNetwork(derive(validate(spec))), { threads, minNeuronsPerThread: 1, minNeuronSteps: 0 });
   try {
-    return { fp: fingerprintOf(eng), threads: eng.threads, device: eng.device };
+    let deferred = false;
+    const fp = fingerprintOf(eng, defer, (d) => (deferred = d));
+    return { fp, threads: eng.threads, device: eng.device, deferred };
   } finally {
     eng.dispose();
   }
 }
 
-function fingerprintOf(eng: CpuEngine): Fingerprint {
+function fingerprintOf(eng: CpuEngine, defer: DeferMode = {}, began?: (deferred: boolean) => void): Fingerprint {
   const net = eng.net;
   const counts = new Uint32Array(net.derived.N);
   const st = eng.state;
-  eng.beginDeferredPost(); // one thread: every pair-STDP projection's post updates deferred (advance() does so for large ones), so the golden bits cover that path
+  // every pair-STDP projection's post updates deferred (advance() does so for large ones), so the golden bits cover that path
+  const deferred = defer !== false && eng.beginDeferredPost(defer);
+  began?.(deferred);
   for (let s = 0; s < net.derived.nSteps; s++) {
     eng.stepOnce();
     for (let k = 0; k < st.nSpikes; k++) counts[st.spikes[k]!]!++;

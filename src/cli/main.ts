@@ -43,7 +43,7 @@ const BINAS_PRESETS: [string, string][] = [
   ['binas-wta-typical', "Binas 2014 Figs 7-8 with the seed's typical w_max 4, A_exc 2, tau_I = tau_E"],
 ];
 
-/** --threads: 1 .. 1024 (the CPU engine's threads; default: os.availableParallelism()). */
+/** --threads: 1 .. 1024 (the CPU engine's threads; default: the idle cores, src/engine/cpu/threads/pool.ts availableThreads). */
 const threadsFlag = wrap((v) => {
   const x = Number(v);
   if (!Number.isInteger(x) || x < 1 || x > 1024) throw new UsageError(`--threads '${v}': expected an integer from 1 to 1024`);
@@ -54,7 +54,7 @@ const buildFlag = wrap((v) => {
   if (!isBuildChoice(v)) throw new UsageError(`--build '${v}': allowed ${BUILD_CHOICES.join(', ')}`);
   return v;
 });
-const THREADS_HELP = `CPU engine threads, 1 to 1024 (default: the available cores, ${os.availableParallelism()} here; networks under 5000 neurons use one)`;
+const THREADS_HELP = `CPU engine threads, 1 to 1024 (default: the idle cores, the ${os.availableParallelism()} cores here less the 1-minute load average, at least 1; networks under 5000 neurons use one)`;
 
 /** Builds the commander program. */
 export function program(): Command {

@@ -18,7 +18,9 @@ const f = Math.fround;
 //  - with 3 channels the channel sum is unrolled in the same order, f(f(f(0 + c0) + c1) + c2);
 //  - f(Math.exp(x)) is computed by expF32(x), which returns exactly that f32 value, faster.
 // When the state lives in a KernelArena (createState, wasmKernels.ts), integrateWasm below runs this same
-// arithmetic as WebAssembly (kernels.wat); test/unit/wasmKernels.test.ts checks the two bit for bit.
+// arithmetic as WebAssembly (kernels.wat; its exponential returns the same f32 as expF32 by a finer table,
+// expF32.ts EXP_T1024); test/unit/wasmKernels.test.ts checks the two bit for bit, bench/expcheck.ts --wasm the
+// exponential over every f32 argument.
 
 function integrateFused(d: Derived, st: StateLayout, inputBases: Int32Array): void {
   const N = d.N;

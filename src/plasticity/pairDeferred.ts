@@ -12,9 +12,13 @@
 // pre neuron spiked (only the flush step itself: every spike of the pre neuron walks its row), else
 // f(x(t) * decay), the trace pass's f32 operations. Used only where that holds: pair family, pre trace of the
 // pre population without lag, no delays, rule active from the first deferred step (deferralSupported).
+// A CPU worker thread (src/engine/cpu/threads) defers over its slices: its part of each row and the post spikes
+// of its own neurons, in a log of its own; its flushes touch only its synapses, so each thread's deferral is
+// exact on its own, whenever it flushes.
 import type { BuiltNetwork } from '../network/network.ts';
 import type { StateLayout } from '../engine/state.ts';
 import { propagateRowSweep, sweepOf, type Sweep } from './pair.ts';
+import type { SynapseSlice } from './registry.ts';
 
 const f = Math.fround;
 
@@ -66,7 +70,12 @@ interface Proj {
   nPre: number;
   postOff: number;
   nPost: number;
-  rowPtr: Int32Array;
+  /** Row k's synapses here: [rowStart[k], rowEnd[k]) (one thread: the whole row). */
+  rowStart: Int32Array;
+  rowEnd: Int32Array;
+  /** Post spikers logged here: global ids in [postLo, postHi). */
+  postLo: number;
+  postHi: number;
   post: Int32Array;
   w: Float32Array;
   xPre: Float32Array;
@@ -110,13 +119,16 @@ export class PairDeferral {
   private readonly xs: Float32Array;
   private epochStart: number;
 
-  /** Starts deferring at `step` (between steps: nothing pending) the projections with at least minSynapses synapses; null when none qualifies. */
-  static create(net: BuiltNetwork, st: StateLayout, step: number, minSynapses = 0, maxEpochSteps = MAX_EPOCH_STEPS, capacity = EVENT_CAPACITY, host: DeferralHost | null = null): PairDeferral | null {
+  /**
+   * Starts deferring at `step` (between steps: nothing pending) the projections with at least minSynapses synapses
+   * (in all); null when none qualifies. `slices` (a CPU thread's, per projection): only those synapses and posts.
+   */
+  static create(net: BuiltNetwork, st: StateLayout, step: number, minSynapses = 0, maxEpochSteps = MAX_EPOCH_STEPS, capacity = EVENT_CAPACITY, host: DeferralHost | null = null, slices?: SynapseSlice[]): PairDeferral | null {
     const ids = net.derived.projections.filter((p) => deferralSupported(net, p.index, step) && net.csr[p.index]!.post.length >= minSynapses).map((p) => p.index);
-    return ids.length ? new PairDeferral(net, st, step, ids, maxEpochSteps, capacity, host) : null;
+    return ids.length ? new PairDeferral(net, st, step, ids, maxEpochSteps, capacity, host, slices) : null;
   }
 
-  private constructor(net: BuiltNetwork, st: StateLayout, step: number, ids: number[], readonly maxEpochSteps: number, capacity: number, host: DeferralHost | null) {
+  private constructor(net: BuiltNetwork, st: StateLayout, step: number, ids: number[], readonly maxEpochSteps: number, capacity: number, host: DeferralHost | null, slices?: SynapseSlice[]) {
     const d = net.derived;
     this.byIndex = d.projections.map(() => undefined);
     for (const pi of ids) {
@@ -134,7 +146,8 @@ export class PairDeferral {
       log.lastStep.fill(-1);
       const p: Proj = {
         pi, preOff: pr.pre.offset, nPre: pr.pre.size, postOff: pr.post.offset, nPost,
-        rowPtr: c.rowPtr, post: c.post, w: st.weights[pi]!, xPre: st.traces[r.preTrace]!, xPost: st.traces[r.postTrace]!,
+        rowStart: slices?.[pi]!.rowStart ?? c.rowPtr, rowEnd: slices?.[pi]!.rowEnd ?? c.rowPtr.subarray(1),
+        postLo: Math.max(pr.post.offset, slices?.[pi]!.postLo ?? 0), postHi: Math.min(pr.post.offset + nPost, slices?.[pi]!.postHi ?? d.N), post: c.post, w: st.weights[pi]!, xPre: st.traces[r.preTrace]!, xPost: st.traces[r.postTrace]!,
         decay: d.traces[r.preTrace]!.decay, zPre: sweepOf(r, r.onPre), zPost: sweepOf(r, r.onPost),
         from: new Int32Array(pr.pre.size).fill(step), xFrom: st.traces[r.preTrace]!.slice(pr.pre.offset, pr.pre.offset + pr.pre.size), spikedAtFrom: new Uint8Array(pr.pre.size),
         evStep: log.evStep.subarray(0, capacity), evPost: log.evPost.subarray(0, capacity), evTerm: log.evTerm.subarray(0, capacity), evNext: log.evNext, nEv: 0,
@@ -158,13 +171,13 @@ export class PairDeferral {
    */
   propagatePre(pi: number, spikes: Int32Array, nSpikes: number, step: number, acc: Float64Array, base: number, kick: number): void {
     const p = this.byIndex[pi]!;
-    const { preOff, nPre, rowPtr, post, w, xPre, xPost, zPre } = p;
+    const { preOff, nPre, rowStart, rowEnd, post, w, xPre, xPost, zPre } = p;
     for (let s = 0; s < nSpikes; s++) {
       const g = spikes[s]!;
       const k = g - preOff;
       if (k < 0 || k >= nPre) continue;
-      const y0 = rowPtr[k]!;
-      const y1 = rowPtr[k + 1]!;
+      const y0 = rowStart[k]!;
+      const y1 = rowEnd[k]!;
       const pre = f(zPre.a + f(zPre.bPre * xPre[g]!));
       if (p.host) p.host.row(pi, y0, y1, p.from[k]!, p.xFrom[k]!, p.spikedAtFrom[k]!, p.nEv > 0 ? 1 : 0, 1, pre);
       else {
@@ -181,11 +194,11 @@ export class PairDeferral {
   logPost(pi: number, spikes: Int32Array, nSpikes: number, step: number): void {
     const p = this.byIndex[pi]!;
     if (p.nEv + nSpikes > p.evStep.length || step - this.epochStart >= this.maxEpochSteps) this.flushAll(step);
-    const { postOff, nPost, xPost, zPost, evStep, evPost, evTerm, evNext, first, last, lastStep } = p;
+    const { postOff, postLo, postHi, xPost, zPost, evStep, evPost, evTerm, evNext, first, last, lastStep } = p;
     for (let s = 0; s < nSpikes; s++) {
       const g = spikes[s]!;
+      if (g < postLo || g >= postHi) continue;
       const j = g - postOff;
-      if (j < 0 || j >= nPost) continue;
       const e = p.nEv++;
       evStep[e] = step;
       evPost[e] = j;
@@ -204,11 +217,11 @@ export class PairDeferral {
    */
   flushAll(step: number): void {
     for (const p of this.projs) {
-      const { nPre, rowPtr, preOff, xPre, from, xFrom, spikedAtFrom } = p;
+      const { nPre, rowStart, rowEnd, preOff, xPre, from, xFrom, spikedAtFrom } = p;
       for (let k = 0; k < nPre; k++) {
         if (p.nEv > 0) {
-          if (p.host) p.host.row(p.pi, rowPtr[k]!, rowPtr[k + 1]!, from[k]!, p.xFrom[k]!, spikedAtFrom[k]!, 1, 0, 0);
-          else this.flushRow(p, k, rowPtr[k]!, rowPtr[k + 1]!);
+          if (p.host) p.host.row(p.pi, rowStart[k]!, rowEnd[k]!, from[k]!, p.xFrom[k]!, spikedAtFrom[k]!, 1, 0, 0);
+          else this.flushRow(p, k, rowStart[k]!, rowEnd[k]!);
         }
         if (from[k] !== step) spikedAtFrom[k] = 0;
         from[k] = step;

@@ -1,13 +1,15 @@
 // CPU engine threads (src/engine/cpu/threads, issue 24): the golden cases of bench/bitcheckCases.ts (static and
 // EI iSTDP, N = 2000, 2 s) on 2 and 3 threads (the size threshold lowered so that they really run threaded)
-// must give the one-thread reference, bit for bit: per-neuron spike counts, V, currents, traces, weights.
+// must give the one-thread reference, bit for bit: per-neuron spike counts, V, currents, traces, weights; so
+// must 1, 2 and 3 threads with the WebAssembly synapse kernels off (every walk in JavaScript).
 // Also: the size threshold keeps small networks on one thread, and the row slices partition every row.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cases, fingerprintThreads, REFERENCE, type Fingerprint } from '../../bench/bitcheckCases.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { sliceOf } from '../../src/engine/cpu/synapsePass.ts';
-import { MIN_NEURONS_PER_THREAD, threadBounds, threadsFor } from '../../src/engine/cpu/threads/pool.ts';
+import { setSynapseKernels } from '../../src/engine/cpu/synapseKernels.ts';
+import { idleCoresOf, MIN_NEURONS_PER_THREAD, threadBounds, threadsFor } from '../../src/engine/cpu/threads/pool.ts';
 import { derive } from '../../src/model/derive.ts';
 import { validate } from '../../src/model/validate.ts';
 import { buildNetwork } from '../../src/network/network.ts';
@@ -26,9 +28,50 @@ describe('CPU engine on worker threads: bit-identical to one thread', () => {
         const r = await fingerprintThreads(spec, T);
         expect(r.threads, r.device).toBe(T);
         expect(r.device).toContain(`${T} threads`);
+        expect(r.deferred).toBe(spec.projections.some((p) => p.plasticity !== undefined)); // each thread defers its slices' post updates
         expect(r.fp).toEqual(reference[name]);
       }, 120_000);
     }
+  }
+
+  const plastic = 'fig3IstdpEi N2000 T2';
+  for (const T of [2, 3]) {
+    it(`${plastic} on ${T} threads with eager post updates`, async () => {
+      const r = await fingerprintThreads(cases[plastic]!, T, false);
+      expect([r.threads, r.deferred]).toEqual([T, false]);
+      expect(r.fp).toEqual(reference[plastic]);
+    }, 120_000);
+  }
+
+  it(`${plastic} on 3 threads deferring with a small log and short epochs (each thread flushes on its own)`, async () => {
+    const r = await fingerprintThreads(cases[plastic]!, 3, { capacity: 48, maxEpochSteps: 37 });
+    expect([r.threads, r.deferred]).toEqual([3, true]);
+    expect(r.fp).toEqual(reference[plastic]);
+  }, 120_000);
+});
+
+describe('thread walks in WebAssembly and in JavaScript', () => {
+  it('every thread walks the synapses in WebAssembly where the one-thread engine does (device string)', async () => {
+    for (const [name, spec] of Object.entries(cases)) {
+      const eng = await CpuEngine.create(buildNetwork(derive(validate(spec))), { threads: 2, minNeuronsPerThread: 1, minNeuronSteps: 0 });
+      expect(eng.device, name).toContain('2 threads, synapse walks in WebAssembly for 4 of 4 recurrent projections');
+      eng.dispose();
+    }
+  }, 60_000);
+
+  const name = 'fig3IstdpEi N2000 T2'; // static E<-E, I<-E, I<-I and plastic E<-I: both kernels
+  for (const T of [1, 2, 3]) {
+    it(`${name} on ${T} thread${T > 1 ? 's' : ''} with the synapse kernels off (JavaScript walks): the same bits`, async () => {
+      setSynapseKernels(false);
+      try {
+        const r = await fingerprintThreads(cases[name]!, T);
+        expect(r.threads).toBe(T);
+        if (T > 1) expect(r.device).toContain('synapse walks in WebAssembly for 0 of 4');
+        expect(r.fp).toEqual(reference[name]);
+      } finally {
+        setSynapseKernels(true);
+      }
+    }, 120_000);
   }
 });
 
@@ -49,6 +92,32 @@ describe('snapshots across thread counts', () => {
     for (const k of ['v', 'current', 'acc', 'refr'] as const) expect(Buffer.from(b.state[k].buffer, b.state[k].byteOffset, b.state[k].byteLength).equals(Buffer.from(plain.state[k].buffer, plain.state[k].byteOffset, plain.state[k].byteLength)), k).toBe(true);
     b.state.weights.forEach((w, i) => expect(Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(plain.state.weights[i]!.buffer, plain.state.weights[i]!.byteOffset, plain.state.weights[i]!.byteLength)), `weights ${i}`).toBe(true));
     expect((await b.recordings()).neuronStats.spikeCount).toEqual((await plain.recordings()).neuronStats.spikeCount);
+  }, 60_000);
+});
+
+describe('deferred post updates on threads across a snapshot and restore', () => {
+  it('a deferring 2-thread engine restored from a 3-thread snapshot drops its pending updates and ends with the 1-thread bits', async () => {
+    const spec = cases['fig3IstdpEi N2000 T2']!;
+    const net = buildNetwork(derive(validate({ ...spec, T_s: 0.4 })));
+    const steps = net.derived.nSteps;
+    const plain = new CpuEngine(net);
+    await plain.advance(steps);
+    const opts = { minNeuronsPerThread: 1, minNeuronSteps: 0 };
+    const a = await CpuEngine.create(net, { threads: 3, ...opts });
+    expect(a.beginDeferredPost()).toBe(true);
+    await a.advance(steps >> 1);
+    const snap = await a.snapshot();
+    const b = await CpuEngine.create(net, { threads: 2, ...opts });
+    expect(b.beginDeferredPost()).toBe(true);
+    await b.advance(steps >> 2); // pending updates of a different history, dropped by restore
+    await b.restore(snap);
+    a.dispose();
+    await b.advance(steps);
+    b.endDeferredPost();
+    for (const k of ['v', 'current', 'acc', 'refr'] as const) expect(Buffer.from(b.state[k].buffer, b.state[k].byteOffset, b.state[k].byteLength).equals(Buffer.from(plain.state[k].buffer, plain.state[k].byteOffset, plain.state[k].byteLength)), k).toBe(true);
+    b.state.weights.forEach((w, i) => expect(Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(plain.state.weights[i]!.buffer, plain.state.weights[i]!.byteOffset, plain.state.weights[i]!.byteLength)), `weights ${i}`).toBe(true));
+    expect((await b.recordings()).neuronStats.spikeCount).toEqual((await plain.recordings()).neuronStats.spikeCount);
+    b.dispose();
   }, 60_000);
 });
 
@@ -85,6 +154,16 @@ describe('thread planning', () => {
     expect(threadsFor(net, 1)).toEqual({ T: 1, why: '' });
     expect(threadsFor(net, 3, 100).why).toContain('a short run');
     expect(threadsFor(net, 3, 100, 0).T).toBe(3);
+  });
+
+  it('defaults to the idle cores: the cores less the 1-minute load, rounded, 1 at least', () => {
+    expect(idleCoresOf(2, 0)).toBe(2);
+    expect(idleCoresOf(2, 0.4)).toBe(2);
+    expect(idleCoresOf(2, 0.6)).toBe(1);
+    expect(idleCoresOf(2, 9.8)).toBe(1);
+    expect(idleCoresOf(16, 3.2)).toBe(13);
+    expect(idleCoresOf(16, Number.NaN)).toBe(16);
+    expect(idleCoresOf(1, 0)).toBe(1);
   });
 
   it('splits neurons into ordered ranges covering [0, N) and rows into slices that partition them', () => {

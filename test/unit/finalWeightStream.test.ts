@@ -19,6 +19,7 @@ import { buildNetwork } from '../../src/network/network.ts';
 import { derive } from '../../src/model/derive.ts';
 import { validate } from '../../src/model/validate.ts';
 import { createEngine } from '../../src/engine/engines.ts';
+import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import type { WeightChunk } from '../../src/record/finalWeights.ts';
 import { digestFinalWeights } from '../../src/stats/weightDigest.ts';
 import { histogram, weightRateCovariance, weightRateRegression } from '../../src/stats/weights.ts';
@@ -117,6 +118,34 @@ describe('final weights by chunks of rows', () => {
     }
     engine.dispose();
   });
+
+  it("a CPU engine on 2 threads with deferred post updates still pending streams the 1-thread engine's final weights (finalWeightSources applies every thread's pending updates)", async () => {
+    const spec = twoPlastic();
+    const run = async (threads: number): Promise<CpuEngine> => {
+      const eng = await CpuEngine.create(buildNetwork(derive(spec)), { threads, minNeuronsPerThread: 1, minNeuronSteps: 0 });
+      expect(eng.threads).toBe(threads);
+      expect(eng.beginDeferredPost({})).toBe(true); // post updates go to the (per-thread) logs
+      for (let s = 0; s < 1500; s++) eng.stepOnce(); // not at a bin end: updates pending
+      return eng;
+    };
+    const one = await run(1);
+    const two = await run(2);
+    const [a, b] = [one.finalWeightSources(), two.finalWeightSources()];
+    expect(b.map((x) => x.name)).toEqual(['E<-I', 'I<-I']);
+    for (const [k, src] of b.entries()) {
+      const J1 = one.state.weights[a[k]!.proj]!;
+      let differ = 0;
+      let n = 0;
+      await src.chunks(53, (c: WeightChunk) => {
+        for (let i = 0; i < c.n; i++) if (!Object.is(c.J[i], J1[c.s0 + i])) differ++;
+        n += c.n;
+      });
+      expect(n).toBe(src.nnz);
+      expect(differ, src.name).toBe(0);
+    }
+    one.dispose();
+    two.dispose();
+  }, 120_000);
 
   it('a streamed run (chunks of 37 synapses) gives the summary, figures and report of a whole one; Recordings.finalWeights stays empty', async () => {
     const spec = twoPlastic();

@@ -6,7 +6,7 @@
 // step (spikes, accumulators) and at the end (weights, traces, V, currents).
 import { afterEach, describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
-import { setSynapseKernels, synapseKernelsOf } from '../../src/engine/cpu/synapseKernels.ts';
+import { setSynapseKernels, synapseKernelsOf, synapsePlan } from '../../src/engine/cpu/synapseKernels.ts';
 import { arenaOf } from '../../src/engine/cpu/wasmKernels.ts';
 import { derive } from '../../src/model/derive.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
@@ -129,4 +129,16 @@ describe('synapse kernels (WebAssembly) = the JavaScript walks, bit for bit', ()
     await j.advance(777);
     expectSameState(k, j);
   }, 120_000);
+
+  it('a pair projection whose pre trace decays by a non-f32 factor keeps the JavaScript walk (pairRow rebuilds that trace with f32 products)', () => {
+    const net = buildNetwork(derive(validate(spec('none'))));
+    const d = net.derived;
+    const pairs = d.projections.filter((p) => p.plastic?.family === 'pair');
+    expect(pairs.length).toBeGreaterThan(0);
+    expect(synapsePlan(net).filter((p) => p.kind === 'pair').map((p) => p.pi)).toEqual(pairs.map((p) => p.index));
+    const g = d.traces[pairs[0]!.plastic!.preTrace]!;
+    (g as { decay: number }).decay = g.decay + 2 ** -40; // not an f32 value
+    expect(Math.fround(g.decay)).not.toBe(g.decay);
+    expect(synapsePlan(net).some((p) => p.pi === pairs[0]!.index)).toBe(false);
+  });
 });

@@ -197,6 +197,24 @@ describe('WebAssembly kernels (kernels.wat)', () => {
     expect(firstDifference(w, j)).toBeNull();
   });
 
+  it('accumulators at the i32 limits (-2^31, 2^31 - 1: allowed, through the kernel\'s scalar loop) join and decay as in JavaScript', () => {
+    const n = net(1001, true);
+    const d = n.derived;
+    const [w, j] = statePair(n);
+    randomize(d, w, new Mulberry32(6), 0.5);
+    for (let k = 0; k < w.acc.length; k++) w.acc[k] = Math.max(-1e6, Math.min(1e6, w.acc[k]!));
+    const limits = [-(2 ** 31), 2 ** 31 - 1, -(2 ** 31) + 1, 2 ** 31 - 2];
+    for (const [c, ch] of d.channels.entries()) {
+      if (ch.kind !== 'recurrent') continue;
+      for (let m = 0; m < 40; m++) w.acc[c * d.N + 13 * m + (m % 4)] = limits[m % limits.length]!; // every lane position of a group
+    }
+    copyState(w, j);
+    traceUpdatePass(d, w, 12);
+    traceUpdatePass(d, j, 12);
+    expect(firstDifference(w, j)).toBeNull();
+    expect(w.acc.every((a, k) => a === 0 || d.channels[Math.floor(k / d.N)]!.kind === 'input')).toBe(true); // the recurrent channels joined
+  });
+
   it('whole runs: the engine on WebAssembly and on JavaScript give the same spikes and final state', async () => {
     const n = net(1001, true);
     const runs = [true, false].map((on) => {

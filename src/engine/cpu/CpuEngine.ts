@@ -14,11 +14,11 @@ import { plasticityPostSlice, plasticityPreRest, synapseSlicePass, wholeSlices }
 import { traceUpdatePass } from './traceUpdate.ts';
 import { arenaOf } from './wasmKernels.ts';
 import { synapseKernelsOf } from './synapseKernels.ts';
-import { availableThreads, createThreadedState, ThreadPool, threadsFor } from './threads/pool.ts';
-import type { PartLayout } from './threads/part.ts';
-import { DEFER_MIN_SYNAPSES, DEFER_MIN_SYNAPSES_WASM, PairDeferral } from '../../plasticity/pairDeferred.ts';
+import { availableThreads, availableThreadsWhy, createThreadedState, ThreadPool, threadsFor } from './threads/pool.ts';
+import { CMD, type PartLayout } from './threads/part.ts';
+import { DEFER_MIN_SYNAPSES, DEFER_MIN_SYNAPSES_WASM, EVENT_CAPACITY, MAX_EPOCH_STEPS, PairDeferral } from '../../plasticity/pairDeferred.ts';
 
-/** CpuEngine.create's options: where it runs (Engine.device) and how many threads it may use (default: all cores). */
+/** CpuEngine.create's options: where it runs (Engine.device) and how many threads it may use (default: the idle cores, threads/pool.ts availableThreads). */
 export interface CpuEngineOptions {
   label?: string;
   threads?: number;
@@ -43,6 +43,8 @@ export class CpuEngine implements Engine {
   private readonly inputOverflowChannels: number[];
   /** Allowed J interval per projection (plastic ones): clip bounds, else the sign of the initial weight. */
   private readonly weightRange: { lo: number; hi: number; what: string }[];
+  /** Per projection: 1 when closeBin's sweep of this bin found every weight within weightRange (checkStateAtBinEnd skips it). */
+  private readonly binChecked: Uint8Array;
 
   /** The worker threads (null: this thread does all the work). */
   private pool: ThreadPool | null = null;
@@ -76,6 +78,7 @@ export class CpuEngine implements Engine {
     primeInputs(net, this.state);
     this.inputOverflowChannels = inputChannelsThatCanOverflow(net, this.qStatic);
     this.weightRange = d.projections.map((p) => weightRangeOf(p));
+    this.binChecked = new Uint8Array(d.projections.length);
     this.passes = SCHEDULE.map((name) => ({ name, run: this.passFor(name) }));
   }
 
@@ -89,11 +92,12 @@ export class CpuEngine implements Engine {
     const label = opts.label ?? 'CPU';
     const asked = opts.threads ?? (await availableThreads());
     const { T, why } = threadsFor(net, asked, opts.minNeuronsPerThread, opts.minNeuronSteps);
-    const one = (note: string) => new CpuEngine(net, label, undefined, asked > 1 ? `, 1 thread: ${note}` : '');
+    const one = (note: string) => new CpuEngine(net, label, undefined, asked > 1 ? `, 1 thread: ${note}` : opts.threads === undefined ? `, 1 thread by default: ${availableThreadsWhy()}` : '');
     if (T <= 1) return one(why);
     const ts = createThreadedState(net, T);
     if (!ts) return one('no shared WebAssembly memory');
-    const eng = new CpuEngine(net, label, ts.st, `, ${T} threads`);
+    const nRec = net.derived.projections.filter((p) => p.pre.kind === 'population').length;
+    const eng = new CpuEngine(net, label, ts.st, `, ${T} threads, synapse walks in WebAssembly for ${ts.walked} of ${nRec} recurrent projections`);
     if (!(await eng.startThreads(ts.arena, ts.layouts))) return one('worker threads failed to start');
     return eng;
   }
@@ -181,7 +185,7 @@ export class CpuEngine implements Engine {
 
   private closeBin(b: number): void {
     const d = this.net.derived;
-    this.deferral?.flushAll((b + 1) * d.binSteps); // the weights are read below
+    this.flushDeferred((b + 1) * d.binSteps); // the weights are read below
     const nCh = d.channels.length;
     for (const p of d.pops) {
       const n = Math.min(p.size, d.spec.recording.currentSamples) * d.binSteps;
@@ -196,14 +200,23 @@ export class CpuEngine implements Engine {
       }
       const w = this.state.weights[pi]!;
       const scale = 1 / d.projections[pi]!.jScale;
+      // the mean and, in the same sweep, checkStateAtBinEnd's bounds test (it rescans only a projection that fails it)
+      const { lo, hi } = this.weightRange[pi]!;
       let sum = 0;
-      for (let s = 0; s < w.length; s++) sum += w[s]!;
+      let inRange = true;
+      for (let s = 0; s < w.length; s++) {
+        const x = w[s]!;
+        sum += x;
+        if (!(x >= lo && x <= hi)) inRange = false;
+      }
+      this.binChecked[pi] = inRange ? 1 : 0;
       this.jMean[k] = w.length ? (sum / w.length) * scale : 0;
       const ids = this.net.weightSample[pi]!;
       for (let s = 0; s < ws; s++) this.jSample[k * ws + s] = s < ids.length ? w[ids[s]!]! * scale : NaN;
       if (this.frozenMeans && d.projections[pi]!.plastic!.startStep >= d.nSteps) this.frozenMeans.set(pi, this.jMean[k]!);
     });
     const fault = this.checkStateAtBinEnd(b);
+    this.binChecked.fill(0);
     try {
       this.recorder.endBin(b, this.curSum, this.jMean, this.jSample);
     } catch (e) {
@@ -238,6 +251,7 @@ export class CpuEngine implements Engine {
     for (const pi of this.recorder.plasticIdx) {
       if (this.frozenChecked?.has(pi)) continue; // unchanged since it passed at an earlier bin of this advance()
       if (this.frozenChecked && this.net.derived.projections[pi]!.plastic!.startStep >= this.net.derived.nSteps) this.frozenChecked.add(pi); // (a fault returns below and stops the run)
+      if (this.binChecked[pi]) continue; // every weight passed the bounds test in closeBin's sweep (a weight outside them, NaN included, fails it)
       const w = this.state.weights[pi]!;
       const { lo, hi, what } = this.weightRange[pi]!;
       for (let s = 0; s < w.length; s++) {
@@ -260,7 +274,7 @@ export class CpuEngine implements Engine {
 
   /** The engine's dynamic state and the recorder's (see src/engine/snapshot.ts): views, valid until advance(). */
   async snapshot(): Promise<EngineSnapshot> {
-    this.deferral?.flushAll(this._step);
+    this.flushDeferred(this._step);
     const st = stateEntries(this.state, this.keepState);
     const rec = this.recorder.snapshot();
     return { backend: 'cpu', step: this._step, scalars: { ...st.scalars, ...rec.scalars }, arrays: { ...st.arrays, 'engine.curSum': this.curSum, ...rec.arrays } };
@@ -274,9 +288,10 @@ export class CpuEngine implements Engine {
     this.recorder.restore(s);
     restoreInto(s, 'engine.curSum', this.curSum);
     this._step = s.step;
-    if (this.deferral) {
+    if (this.deferral || this.pool?.deferring) {
       // the log belongs to the state before the restore: start afresh from the restored weights and traces
       this.deferral = null;
+      this.pool?.defer(CMD.drop, this._step);
       this.beginDeferredPost({ minSynapses: this.deferMinSynapses });
     }
   }
@@ -300,12 +315,16 @@ export class CpuEngine implements Engine {
    * walked or every row is flushed (src/plasticity/pairDeferred.ts: the same bits, fewer cache misses): the
    * plastic weights in `state` lag until endDeferredPost (bins, snapshots and recordings flush them). advance()
    * does this itself for projections of DEFER_MIN_SYNAPSES synapses or more (smaller ones stay in the caches).
-   * One thread only; false (nothing changes) with threads, when already deferring, or when no projection
-   * qualifies. `minSynapses` (default 0: every pair-STDP projection that qualifies); `maxEpochSteps` and
-   * `capacity` (tests): flush every row at least this often / when this many post spikes are logged.
+   * False (nothing changes) when already deferring or when no projection qualifies. `minSynapses` (default 0: every pair-STDP projection that qualifies); `maxEpochSteps` and
+   * `capacity` (tests): flush every row at least this often / when this many post spikes are logged. With
+   * threads, each thread defers the updates of its own slices (threads/part.ts CMD.begin).
    */
   beginDeferredPost(o: { minSynapses?: number; maxEpochSteps?: number; capacity?: number } = {}): boolean {
-    if (this.pool || this.deferral) return false;
+    if (this.deferral || this.pool?.deferring) return false;
+    if (this.pool) {
+      this.pool.defer(CMD.begin, this._step, [o.minSynapses ?? 0, o.maxEpochSteps ?? MAX_EPOCH_STEPS, o.capacity ?? EVENT_CAPACITY]);
+      return this.pool.deferring;
+    }
     this.deferral = PairDeferral.create(this.net, this.state, this._step, o.minSynapses, o.maxEpochSteps, o.capacity, synapseKernelsOf(this.state) ?? null);
     return this.deferral !== null;
   }
@@ -314,17 +333,24 @@ export class CpuEngine implements Engine {
   endDeferredPost(): void {
     this.deferral?.flushAll(this._step);
     this.deferral = null;
+    if (this.pool?.deferring) this.pool.defer(CMD.end, this._step);
+  }
+
+  /** Applies every pending post update (one thread or all threads); `step`: the step whose plasticity reads the traces as they are now. */
+  private flushDeferred(step: number): void {
+    this.deferral?.flushAll(step);
+    if (this.pool?.deferring) this.pool.defer(CMD.flush, step);
   }
 
   async recordings(opts: RecordingsOptions = {}): Promise<Recordings> {
-    this.deferral?.flushAll(this._step);
+    this.flushDeferred(this._step);
     if (opts.finalWeights !== false) this.recorder.setFinalWeights(this.state.weights);
     return this.recorder.rec;
   }
 
   /** The plastic weights by chunks of rows, read from the engine's arrays (pending post updates applied first). */
   finalWeightSources(): FinalWeightSource[] {
-    this.deferral?.flushAll(this._step);
+    this.flushDeferred(this._step); // every thread's pending post updates too
     return finalWeightSources(this.net, (proj, s0, out) => out.set(this.state.weights[proj]!.subarray(s0, s0 + out.length)));
   }
 

@@ -18,6 +18,16 @@ export const ROUND_SHIFT = 6755399441055744; // 1.5 * 2^52: (t + S) - S rounds t
 export const BAND_UP = 1 + 2 ** -36;
 export const BAND_DN = 1 - 2 ** -36;
 
+// The WebAssembly kernel's 4-lane path (kernels.wat exBlock) uses a finer table and a shorter polynomial:
+// n = round(1024 x / ln 2), r = x - n ln2/1024 (|r| <= ln2/2048 + 2^-40), y = 2^(n >> 10) * EXP_T1024[n & 1023] *
+// (1 + r (1 + r/2)); the Taylor remainder is below |r|^3/6 * e^|r| < 6.5e-12 < 2^-37 (relative), so e^x and
+// Math.exp(x) lie within 2^-36 y of y, and its band test (on y's bits: every value that close rounds to f(y))
+// returns exactly f(Math.exp(x)) whenever it passes (bench/expcheck.ts --wasm checks every f32 x in range).
+export const EXP_T1024 = Float64Array.from({ length: 1024 }, (_, j) => Math.pow(2, j / 1024));
+export const INV_LN2_1024 = 1024 / Math.LN2;
+export const LN2_1024_HI = Math.fround(Math.LN2 / 1024); // 24 significant bits: n * HI is exact for |n| < 2^29
+export const LN2_1024_LO = Math.LN2 / 1024 - LN2_1024_HI;
+
 export function expF32(x: number): number {
   if (!(x > -80 && x < 80)) return f(Math.exp(x));
   const n = x * INV_LN2_64 + ROUND_SHIFT - ROUND_SHIFT;

@@ -1,8 +1,8 @@
 // The synapse passes' WebAssembly kernels (kernels.wat: "propagate", "pairRow") and the arrays they need in
 // the state's KernelArena: a copy of the CSR (rowPtr, post) of static projections, and for pair-STDP
 // projections their weights (state.weights[p] is then the arena's array), a copy of post, a descriptor of
-// the rule's constants and room for the deferred post updates' log (pairDeferred.ts). One thread only (the
-// threads' shared state has none of this and keeps the JavaScript passes). Same bits as the JavaScript path
+// the rule's constants and room for the deferred post updates' log (pairDeferred.ts). With threads, the
+// pair arrays live in the shared memory and every thread walks its slices (threads/walks.ts). Same bits as the JavaScript path
 // (kernels.wat's header; test/unit/synapseKernels.test.ts compares them on random states).
 //
 // The arrays must sit in the one memory the kernels see, so the arena grows by about 4 bytes per static
@@ -21,7 +21,7 @@ import { isHeteroDelayed } from './heteroDelayed.ts';
 /** Most bytes of synapse arrays placed in the arena (the rest keep the JavaScript path). */
 export const MAX_SYNAPSE_ARENA_BYTES = 1 << 30;
 /** Bytes of a pair projection's descriptor (kernels.wat pairRow). */
-const DESC_BYTES = 192;
+export const DESC_BYTES = 192;
 
 interface Placement {
   pi: number;
@@ -55,6 +55,9 @@ export function synapsePlan(net: BuiltNetwork): Placement[] {
   for (const pr of order) {
     const kind = kindOf(pr);
     if (!kind) continue;
+    // pairRow rebuilds the pre trace with f32 products: exact for the f32 decay that derive() makes (checked here)
+    const decay = kind === 'pair' ? d.traces[pr.plastic!.preTrace]?.decay ?? 0 : 0;
+    if (f(decay) !== decay) continue;
     const c = net.csr[pr.index]!;
     const n = c.post.length;
     const bytes =
@@ -70,7 +73,7 @@ export function synapsePlan(net: BuiltNetwork): Placement[] {
 }
 
 /** Byte sizes of one projection's log arrays: evStep, evPost, evTerm, evNext (capacity); first, last, lastStep (nPost); xs, xd (xsLen). */
-function logSizes(nPost: number, capacity: number, xsLen: number): number[] {
+export function logSizes(nPost: number, capacity: number, xsLen: number): number[] {
   return [4 * capacity, 4 * capacity, 4 * capacity, 4 * capacity, 4 * nPost, 4 * nPost, 4 * nPost, 4 * xsLen, 4 * xsLen];
 }
 
@@ -141,6 +144,11 @@ export class SynapseKernels implements DeferralHost {
   private livePair(pi: number): PairKernel | undefined {
     const k = this.pair[pi];
     return k && k.csr === this.net.csr[pi] && k.w === this.st.weights[pi] ? k : undefined;
+  }
+
+  /** Byte offset of pair projection pi's descriptor (kernels.wat pairRow), or -1: no live kernel (the CPU threads' walks, threads/walks.ts). */
+  pairDescriptor(pi: number): number {
+    return this.livePair(pi)?.desc ?? -1;
   }
 
   /** Static propagation of projection pi's spikers (whole rows; spikes in the arena): false when this projection has no kernel. */

@@ -60,11 +60,33 @@ function lowerBound(post: Int32Array, a: number, b: number, x: number): number {
   return a;
 }
 
+/** Per state, per projection: its family and ActiveProjection, made once (three passes ask every step: no allocation then). */
+const activeCache = new WeakMap<CpuState, ({ fam: PlasticityFamily; a: ActiveProjection } | undefined)[]>();
+
 function active(net: BuiltNetwork, st: CpuState, pi: number, step: number): { fam: PlasticityFamily; a: ActiveProjection } | null {
   const pr = net.derived.projections[pi]!;
   const r = pr.plastic;
   if (!r || step < r.startStep || pr.pre.kind !== 'population') return null;
-  return { fam: plasticityFamily(r.family), a: { pr, r, c: net.csr[pi]!, w: st.weights[pi]!, xPre: st.traces[r.preTrace]!, xPost: st.traces[r.postTrace]! } };
+  let byPi = activeCache.get(st);
+  if (!byPi) activeCache.set(st, (byPi = []));
+  const e = byPi[pi];
+  const c = net.csr[pi]!;
+  const w = st.weights[pi]!;
+  const xPre = st.traces[r.preTrace]!;
+  const xPost = st.traces[r.postTrace]!;
+  // remade when anything it holds was replaced (another network on this state, new weight or trace arrays)
+  if (e && e.a.pr === pr && e.a.r === r && e.a.c === c && e.a.w === w && e.a.xPre === xPre && e.a.xPost === xPost) return e;
+  return (byPi[pi] = { fam: plasticityFamily(r.family), a: { pr, r, c, w, xPre, xPost } });
+}
+
+/**
+ * WebAssembly row walks for synapseSlicePass (false: this projection has none, the JavaScript walk runs): the
+ * state's SynapseKernels (synapseKernels.ts: whole rows for static propagation), or a worker thread's walks
+ * bound to its slices (threads/walks.ts).
+ */
+export interface SynapseWalks {
+  propagateStatic(pi: number, spikes: Int32Array, nSpikes: number, base: number, q: number): boolean;
+  propagatePre(pi: number, spikes: Int32Array, nSpikes: number, rowStart: Int32Array, rowEnd: Int32Array): boolean;
 }
 
 /**
@@ -73,12 +95,13 @@ function active(net: BuiltNetwork, st: CpuState, pi: number, step: number): { fa
  * walks (pass 'plasticity_pre', so the schedule's pre-before-post order still governs them: propagation reads
  * the weights before any update of the step either way), 'all' both (the threads). `deferral` (one thread, inside
  * CpuEngine.advance): its projections' walks first apply the row's pending post updates (pairDeferred.ts).
+ * `own`: a thread's WebAssembly walks over exactly these slices (threads/walks.ts), instead of the state's.
  */
-export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float64Array, step: number, slices: SynapseSlice[], which: 'plain' | 'fused' | 'all' = 'all', deferral: PairDeferral | null = null): void {
+export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float64Array, step: number, slices: SynapseSlice[], which: 'plain' | 'fused' | 'all' = 'all', deferral: PairDeferral | null = null, own?: SynapseWalks): void {
   const d = net.derived;
   const N = d.N;
   const { acc } = st;
-  const kern = synapseKernelsOf(st); // the WebAssembly walks (synapseKernels.ts), where the state has them
+  const kern: SynapseWalks | undefined = own ?? synapseKernelsOf(st); // the WebAssembly walks (synapseKernels.ts), where the state has them
   for (const pr of d.projections) {
     if (pr.pre.kind !== 'population') continue;
     const sl = slices[pr.index]!;
@@ -110,7 +133,7 @@ export function synapseSlicePass(net: BuiltNetwork, st: CpuState, qStatic: Float
       continue;
     }
     const whole = sl.postLo === 0 && sl.postHi === N;
-    if (!pr.plastic && whole && kern?.propagateStatic(pr.index, spikes, nSpikes, base, qStatic[pr.index]!)) continue;
+    if (!pr.plastic && (whole || own) && kern?.propagateStatic(pr.index, spikes, nSpikes, base, qStatic[pr.index]!)) continue;
     const post = net.csr[pr.index]!.post;
     const { rowStart, rowEnd } = sl;
     const lo = pr.pre.offset;

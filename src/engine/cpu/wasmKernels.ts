@@ -3,7 +3,7 @@
 // Where WebAssembly is missing or fails (compilation, memory allocation), createState allocates ordinary
 // typed arrays and the passes take their JavaScript paths; the results are the same bits either way.
 import { FIXED_INV_SCALE } from '../../model/fixedScale.ts';
-import { BAND_DN, BAND_UP, EXP_P2, EXP_T, INV_LN2_64, LN2_64_HI, LN2_64_LO, ROUND_SHIFT } from './expF32.ts';
+import { BAND_DN, BAND_UP, EXP_P2, EXP_T, EXP_T1024, INV_LN2_1024, INV_LN2_64, LN2_1024_HI, LN2_1024_LO, LN2_64_HI, LN2_64_LO, ROUND_SHIFT } from './expF32.ts';
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.wasm.ts';
 
 interface KernelExports {
@@ -21,7 +21,7 @@ interface KernelExports {
 }
 
 /** Memory layout (kernels.wat's header): expF32's tables, the input-channel table, the neuron kernel's
- *  scratch (f32 x 256: one block's exponential terms), the constants, then the arrays. */
+ *  scratch (f32 x 256: one block's exponential terms), the constants, the 4-lane exponential's table, then the arrays. */
 const TABLES_BYTES = 2560;
 /** Room for this many input channels' offsets (i32), rewritten before each neuron kernel call. */
 export const MAX_INPUT_CHANNELS = 64;
@@ -30,13 +30,16 @@ const EX_SCRATCH = IN_TAB + 4 * MAX_INPUT_CHANNELS;
 /** f32 elements of the neuron kernels' scratch (one block). */
 export const EX_SCRATCH_LENGTH = 256;
 const CONSTS = EX_SCRATCH + 4 * EX_SCRATCH_LENGTH; // = 3840, hard-coded in kernels.wat
-/** The constants table at CONSTS + 16 k, k = 0 .. 16 (kernels.wat): f64 in both lanes, except k = 12, 13 (i32 x 4). */
+/** The constants table at CONSTS + 16 k, k = 0 .. 19 (kernels.wat): f64 in both lanes, except k = 12, 13 (i32 x 4). */
 const F64_CONSTS: [number, number][] = [
   [0, -80], [1, 80], [2, INV_LN2_64], [3, ROUND_SHIFT], [4, LN2_64_HI], [5, LN2_64_LO], [6, 1 / 6], [7, 1 / 24],
   [8, BAND_DN], [9, BAND_UP], [10, 1], [11, 0.5], [14, FIXED_INV_SCALE], [15, 2147483647], [16, -2147483648],
+  [17, INV_LN2_1024], [18, LN2_1024_HI], [19, LN2_1024_LO],
 ];
 const I32_CONSTS: [number, number][] = [[12, 128], [13, 63]];
-const FIRST_ARRAY = CONSTS + 16 * 17;
+/** EXP_T1024 (f64 x 1024) after the constants: 4160, hard-coded in kernels.wat. */
+const EXP_T1024_AT = CONSTS + 16 * 20;
+const FIRST_ARRAY = EXP_T1024_AT + 8 * 1024;
 const ALIGN = 16;
 const PAGE = 65536;
 
@@ -63,6 +66,7 @@ export class KernelArena {
     if (!fill) return;
     new Float64Array(this.buffer, 0, 256).set(EXP_P2);
     new Float64Array(this.buffer, 2048, 64).set(EXP_T);
+    new Float64Array(this.buffer, EXP_T1024_AT, 1024).set(EXP_T1024);
     for (const [k, c] of F64_CONSTS) new Float64Array(this.buffer, CONSTS + 16 * k, 2).fill(c);
     for (const [k, c] of I32_CONSTS) new Int32Array(this.buffer, CONSTS + 16 * k, 4).fill(c);
   }

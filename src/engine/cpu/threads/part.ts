@@ -12,6 +12,8 @@ import { RunGuardError } from '../../engine.ts';
 import type { KernelArena } from '../wasmKernels.ts';
 import type { CpuState } from '../state.ts';
 import { plasticityPostSlice, sliceOf, synapseSlicePass } from '../synapsePass.ts';
+import { ThreadWalks, type WalkLayout } from './walks.ts';
+import { PairDeferral } from '../../../plasticity/pairDeferred.ts';
 
 /** Control words (Int32Array over a SharedArrayBuffer). */
 export const CTRL = {
@@ -21,10 +23,17 @@ export const CTRL = {
   barrier: 3, // arrivals at the current barrier
   barrierGen: 4, // barrier generation (waited on)
   done: 5, // workers finished with the step
-  error: 6, // unused (errors: per thread, below)
+  cmd: 6, // what the go is for: a step (CMD.step) or a deferral command
   ready: 7, // workers attached and waiting
-  counts: 8, // spikers per thread, counts + t; then per thread: error flag (counts + T + t), error order key (counts + 2T + t)
+  arg: 8, // a deferral command's three arguments (arg .. arg + 2)
+  counts: 11, // spikers per thread, counts + t; then per thread: error flag (counts + T + t), error order key (counts + 2T + t)
 } as const;
+/**
+ * Commands (CTRL.cmd): one step, or, for the deferred pair-STDP post updates (pairDeferred.ts) of every thread's
+ * slices: begin (arguments: minSynapses, maxEpochSteps, capacity), flush (apply all pending), end (flush and
+ * stop deferring), drop (stop deferring without applying: a restore replaced the state).
+ */
+export const CMD = { step: 0, begin: 1, flush: 2, end: 3, drop: 4 } as const;
 export const ctrlWords = (T: number): number => CTRL.counts + 3 * T;
 /** Bytes of one thread's error message (JSON); the message buffer holds T of them. */
 export const MSG_BYTES = 4096;
@@ -39,6 +48,7 @@ export interface PartLayout {
   spikeSeg: number;
   inTab: number; // this thread's input-channel table (i32 x MAX_INPUT_CHANNELS)
   ex: number; // this thread's exp scratch (f32 x 256)
+  walks: WalkLayout; // this thread's WebAssembly synapse walks (walks.ts)
 }
 
 /** Spin this many polls before sleeping in Atomics.wait (a short spin: the machines may be oversubscribed). */
@@ -46,6 +56,9 @@ const SPIN = 2000;
 
 export class ThreadPart {
   readonly slices: SynapseSlice[];
+  private readonly walks: ThreadWalks;
+  /** This thread's deferred post updates (between CMD.begin and CMD.end / CMD.drop), or null: eager. */
+  private deferral: PairDeferral | null = null;
   private readonly inputBases: Int32Array;
   private readonly spikeSeg: Int32Array;
   private readonly lo: number;
@@ -68,6 +81,7 @@ export class ThreadPart {
     this.lo = bounds[t]!;
     this.hi = bounds[t + 1]!;
     this.slices = sliceOf(net, this.lo, this.hi);
+    this.walks = new ThreadWalks(d, st, arena, layout.walks);
     const bases: number[] = [];
     d.channels.forEach((ch, c) => {
       if (ch.kind === 'input') bases.push(c * d.N);
@@ -87,11 +101,28 @@ export class ThreadPart {
     this.barrier();
     this.guard(() => {
       this.join();
-      synapseSlicePass(this.net, this.st, this.q, step, this.slices);
-      plasticityPostSlice(this.net, this.st, step, this.slices);
+      synapseSlicePass(this.net, this.st, this.q, step, this.slices, 'all', this.deferral, this.walks);
+      plasticityPostSlice(this.net, this.st, step, this.slices, this.deferral);
     });
     this.barrier();
     this.guard(() => this.traces(step));
+  }
+
+  /** Whether this thread defers its post updates (every thread does the same: same network, same arguments). */
+  get deferring(): boolean {
+    return this.deferral !== null;
+  }
+
+  /** A deferral command (CMD) at `step` (between steps); its failure is stored like a step's. */
+  control(cmd: number, step: number, a0: number, a1: number, a2: number): void {
+    this.guard(() => {
+      if (cmd === CMD.begin) this.deferral ??= PairDeferral.create(this.net, this.st, step, a0, a1, a2, this.walks, this.slices);
+      else if (cmd === CMD.flush) this.deferral?.flushAll(step);
+      else if (cmd === CMD.end) {
+        this.deferral?.flushAll(step);
+        this.deferral = null;
+      } else if (cmd === CMD.drop) this.deferral = null;
+    });
   }
 
   private guard(fn: () => void): void {

@@ -1,6 +1,9 @@
 // The CPU engine's worker threads: Node worker_threads, or Web Workers in a cross-origin-isolated page
 // (SharedArrayBuffer needs COOP: same-origin and COEP: require-corp on the page). The main thread is thread 0
-// and runs its share itself (part.ts); T - 1 workers attach to the same shared WebAssembly memory. Where
+// and runs its share itself (part.ts); T - 1 workers attach to the same shared WebAssembly memory (a
+// WebAssembly.Memory with shared: true, which a browser also grants only to a cross-origin-isolated page) and
+// run the WebAssembly kernels on their share: the neuron update, the synapse walks (walks.ts; where the larger
+// memory cannot be had, the walks run in JavaScript and the device string says "for 0 of" the projections). Where
 // threads cannot run (too small a network, a neuron model without the fused kernel, no shared memory, a
 // plasticity family without slice methods, unsorted rows, no workers), the engine runs on one thread.
 import type { Derived } from '../../../model/derive.ts';
@@ -10,9 +13,11 @@ import { currentBasedFastPath } from '../../../neurons/currentBasedFast.ts';
 import { synapseModel } from '../../../synapses/index.ts';
 import { exponential } from '../../../synapses/exponential.ts';
 import { createSharedState, type CpuState } from '../state.ts';
-import { rowsSorted, slicesSupported } from '../synapsePass.ts';
+import { rowsSorted, sliceOf, slicesSupported } from '../synapsePass.ts';
+import { synapsePlan } from '../synapseKernels.ts';
 import { kernelModule, MAX_INPUT_CHANNELS, type KernelArena } from '../wasmKernels.ts';
-import { CTRL, ctrlWords, MSG_BYTES, takeError, ThreadPart, waitWhile, type PartLayout } from './part.ts';
+import { CMD, CTRL, ctrlWords, MSG_BYTES, takeError, ThreadPart, waitWhile, type PartLayout } from './part.ts';
+import { placeWalks, walkBytes, walkedProjections } from './walks.ts';
 
 /**
  * Fewest neurons per thread: below it a step's work (~8 ns per neuron plus the synaptic events) is too small
@@ -27,15 +32,40 @@ export const MIN_NEURONS_PER_THREAD = 2500;
  */
 export const MIN_NEURON_STEPS = 2e8;
 
-/** The machine's cores (os.availableParallelism in Node; navigator.hardwareConcurrency in a cross-origin-isolated page; else 1). */
+let idleCores: number | undefined;
+let idleWhy = '';
+
+/**
+ * The default thread count. Node: the machine's idle cores when first asked (os.availableParallelism less the
+ * 1-minute load average, rounded, at least 1), kept for the process, so that a sweep's later engines do not
+ * count the threads of its earlier ones as load. A cross-origin-isolated page: navigator.hardwareConcurrency;
+ * else 1. Why not every core: the threads meet four times per step, and a thread descheduled by another process
+ * holds up the others; on the 2-core dev VM at load 6-16, 2 threads ran slower than 1 (bench/README.md).
+ */
 export async function availableThreads(): Promise<number> {
   const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
   if (proc?.versions?.node !== undefined) {
-    const os = await importNodeOnly<typeof import('node:os')>('node:os');
-    return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+    if (idleCores === undefined) {
+      const os = await importNodeOnly<typeof import('node:os')>('node:os');
+      const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+      const load = os.loadavg()[0] ?? 0;
+      idleCores = idleCoresOf(cores, load);
+      idleWhy = `${idleCores} of ${cores} cores idle at start (1-minute load ${load.toFixed(1)})`;
+    }
+    return idleCores;
   }
   const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  idleWhy = g.crossOriginIsolated === true ? `${g.navigator?.hardwareConcurrency ?? 1} cores` : 'the page is not cross-origin isolated';
   return g.crossOriginIsolated === true ? Math.max(1, g.navigator?.hardwareConcurrency ?? 1) : 1;
+}
+
+/** Why availableThreads() gave what it gave (after a call), for the engine's device string. */
+export const availableThreadsWhy = (): string => idleWhy;
+
+/** Cores left idle by a 1-minute load average (rounded, 1 .. cores; a NaN or negative load counts as none). */
+export function idleCoresOf(cores: number, load1: number): number {
+  const busy = Number.isFinite(load1) && load1 > 0 ? load1 : 0;
+  return Math.max(1, Math.min(cores, Math.round(cores - busy)));
 }
 
 /** How many threads a network gets for `requested` (>= 1), and why fewer. */
@@ -70,7 +100,8 @@ export interface ThreadInit {
   t: number;
   derived: Pick<Derived, 'N' | 'pops' | 'channels' | 'projections' | 'traces'>;
   csr: { nPre: number; nPost: number; rowPtr: Int32Array; post: Int32Array; colPtr: Int32Array; colSyn: Int32Array; colPre: Int32Array }[];
-  weights: Float32Array[];
+  /** Plastic projections' weights: a SharedArrayBuffer, or (pair kernels) an array in the shared memory at this byte offset. */
+  weights: (Float32Array | { at: number; length: number })[];
   memory: WebAssembly.Memory;
   layout: PartLayout;
   ctrl: Int32Array;
@@ -79,19 +110,31 @@ export interface ThreadInit {
   q: Float64Array;
 }
 
-/** The shared state for T threads, or null (no shared memory). */
-export function createThreadedState(net: BuiltNetwork, T: number): { st: CpuState; arena: KernelArena; layouts: PartLayout[] } | null {
+/**
+ * The shared state for T threads, or null (no shared memory): with the threads' WebAssembly synapse walks
+ * (walks.ts) for the projections synapsePlan places, or, when that memory cannot be had, without them (every
+ * walk in JavaScript). `walked`: projections whose walks run in WebAssembly.
+ */
+export function createThreadedState(net: BuiltNetwork, T: number): { st: CpuState; arena: KernelArena; layouts: PartLayout[]; walked: number } | null {
   const N = net.derived.N;
-  const s = createSharedState(net, [4 * N, ...Array.from({ length: T }, () => [4 * MAX_INPUT_CHANNELS, 4 * 256]).flat()]);
-  if (!s) return null;
-  const { st, arena } = s;
-  const spikeSeg = arena.alloc(Int32Array, N).byteOffset;
-  const layouts = Array.from({ length: T }, () => ({
-    v: st.v.byteOffset, refr: st.refr.byteOffset, current: st.current.byteOffset, acc: st.acc.byteOffset,
-    traces: st.traces.map((x) => x.byteOffset), spikeSeg,
-    inTab: arena.alloc(Int32Array, MAX_INPUT_CHANNELS).byteOffset, ex: arena.alloc(Float32Array, 256).byteOffset,
-  }));
-  return { st, arena, layouts };
+  const bounds = threadBounds(N, T);
+  const slices = Array.from({ length: T }, (_, t) => sliceOf(net, bounds[t]!, bounds[t + 1]!));
+  const plan = synapsePlan(net);
+  const own = [4 * N, ...Array.from({ length: T }, () => [4 * MAX_INPUT_CHANNELS, 4 * 256]).flat()];
+  for (const p of plan.length ? [plan, []] : [[]]) {
+    const s = createSharedState(net, [...own, ...walkBytes(net, p, slices)]);
+    if (!s) continue;
+    const { st, arena } = s;
+    const spikeSeg = arena.alloc(Int32Array, N).byteOffset;
+    const parts = Array.from({ length: T }, () => ({ inTab: arena.alloc(Int32Array, MAX_INPUT_CHANNELS).byteOffset, ex: arena.alloc(Float32Array, 256).byteOffset }));
+    const walks = placeWalks(net, st, arena, p, slices);
+    const layouts = parts.map((q, t) => ({
+      v: st.v.byteOffset, refr: st.refr.byteOffset, current: st.current.byteOffset, acc: st.acc.byteOffset,
+      traces: st.traces.map((x) => x.byteOffset), spikeSeg, ...q, walks: walks[t]!,
+    }));
+    return { st, arena, layouts, walked: walkedProjections(walks[0]!) };
+  }
+  return null;
 }
 
 /** The network's connectivity in SharedArrayBuffers (recurrent projections; column index of plastic ones), cached per network. */
@@ -146,7 +189,7 @@ export class ThreadPool {
     const base = {
       derived: { N: d.N, pops: d.pops, channels: d.channels, projections: d.projections, traces: d.traces },
       csr: csrForWorkers(net),
-      weights: st.weights.map((w, i) => (d.projections[i]!.plastic ? w : new Float32Array(0))),
+      weights: st.weights.map((w, i) => (!d.projections[i]!.plastic ? new Float32Array(0) : w.buffer === arena.buffer ? { at: w.byteOffset, length: w.length } : w)),
       memory: arena.memory, ctrl, msg, bounds, q,
     };
     const workers: WorkerLike[] = [];
@@ -170,12 +213,29 @@ export class ThreadPool {
 
   /** One step's neuron update, synapse passes and trace update on all threads (the caller runs input and record). */
   step(step: number): void {
+    this.command(CMD.step, step);
+  }
+
+  /** A deferral command (part.ts CMD: begin, flush, end, drop) on every thread, between steps (`step`: the next one). */
+  defer(cmd: (typeof CMD)['begin' | 'flush' | 'end' | 'drop'], step: number, args: [number, number, number] = [0, 0, 0]): void {
+    this.command(cmd, step, args);
+  }
+
+  /** Whether the threads defer their pair-STDP post updates (pairDeferred.ts). */
+  get deferring(): boolean {
+    return this.part.deferring;
+  }
+
+  private command(cmd: number, step: number, args: [number, number, number] = [0, 0, 0]): void {
     const c = this.ctrl;
+    Atomics.store(c, CTRL.cmd, cmd);
+    for (let i = 0; i < 3; i++) Atomics.store(c, CTRL.arg + i, args[i]!);
     Atomics.store(c, CTRL.step, step);
     Atomics.store(c, CTRL.done, 0);
     Atomics.add(c, CTRL.go, 1);
     Atomics.notify(c, CTRL.go);
-    this.part.run(step);
+    if (cmd === CMD.step) this.part.run(step);
+    else this.part.control(cmd, step, ...args);
     for (;;) {
       const n = Atomics.load(c, CTRL.done);
       if (n === this.workers.length) break;

@@ -4,7 +4,7 @@ import '../../../plasticity/index.ts'; // registers the plasticity families (the
 import type { BuiltNetwork } from '../../../network/network.ts';
 import type { CpuState } from '../state.ts';
 import { KernelArena } from '../wasmKernels.ts';
-import { CTRL, ThreadPart, waitWhile } from './part.ts';
+import { CMD, CTRL, ThreadPart, waitWhile } from './part.ts';
 import type { ThreadInit } from './pool.ts';
 
 async function receiveInit(): Promise<ThreadInit> {
@@ -34,9 +34,9 @@ function serve(init: ThreadInit): void {
     current: new Float32Array(buf, L.current, nC * N),
     acc: new Float64Array(buf, L.acc, nC * N),
     traces: L.traces.map((o) => new Float32Array(buf, o, N)),
-    spikes: new Int32Array(N), // this thread's joined spike list
+    spikes: new Int32Array(buf, L.walks.spikes, N), // this thread's joined spike list
     nSpikes: 0,
-    weights: init.weights,
+    weights: init.weights.map((w) => (w instanceof Float32Array ? w : new Float32Array(buf, w.at, w.length))),
   } as unknown as CpuState;
   const net = { derived: d, csr: init.csr } as unknown as BuiltNetwork;
   const part = new ThreadPart(net, st, arena, L, init.ctrl, init.msg, init.t, init.bounds, init.q);
@@ -47,7 +47,10 @@ function serve(init: ThreadInit): void {
     waitWhile(ctrl, CTRL.go, gen);
     gen = Atomics.load(ctrl, CTRL.go);
     if (Atomics.load(ctrl, CTRL.stop) === 1) break;
-    part.run(Atomics.load(ctrl, CTRL.step));
+    const cmd = Atomics.load(ctrl, CTRL.cmd);
+    const step = Atomics.load(ctrl, CTRL.step);
+    if (cmd === CMD.step) part.run(step);
+    else part.control(cmd, step, ctrl[CTRL.arg]!, ctrl[CTRL.arg + 1]!, ctrl[CTRL.arg + 2]!);
     Atomics.add(ctrl, CTRL.done, 1);
     Atomics.notify(ctrl, CTRL.done);
   }
