@@ -69,16 +69,21 @@ export function writePartsAtomic(path: string, parts: Uint8Array[], io: WriteIo 
     fd = -1;
     io.renameSync(tmp, path);
   } catch (e) {
-    if (fd >= 0) {
-      try {
-        io.closeSync(fd);
-      } catch {
-        // already failing; the temp file is removed below
-      }
-    }
-    io.rmSync(tmp, { force: true });
+    abandonTemp(io, fd, tmp);
     throw new OutputWriteError(path, (e as NodeJS.ErrnoException).code ?? 'EIO', e);
   }
+}
+
+/** After a failed write: closes fd (if open; a second failure is ignored, the first one is reported) and removes the temp file. */
+function abandonTemp(io: WriteIo, fd: number, tmp: string): void {
+  if (fd >= 0) {
+    try {
+      io.closeSync(fd);
+    } catch {
+      // already failing; the temp file is removed below
+    }
+  }
+  io.rmSync(tmp, { force: true });
 }
 
 /** Writes a checkpoint (meta + named arrays) atomically; returns its size in bytes. */
@@ -149,14 +154,7 @@ export async function writeCheckpointStream(path: string, meta: Record<string, u
     io.renameSync(tmp, path);
     return size;
   } catch (e) {
-    if (fd >= 0) {
-      try {
-        io.closeSync(fd);
-      } catch {
-        // already failing; the temp file is removed below
-      }
-    }
-    io.rmSync(tmp, { force: true });
+    abandonTemp(io, fd, tmp);
     if (e instanceof CheckpointError) throw e;
     if (e instanceof SourceReadError) throw e.cause;
     throw new OutputWriteError(path, (e as NodeJS.ErrnoException).code ?? 'EIO', e);

@@ -9,9 +9,9 @@ import { derive } from '../../src/model/derive.ts';
 import { validate } from '../../src/model/validate.ts';
 import type { NetworkSpec, ProjectionSpec } from '../../src/model/spec.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';
-import type { Recordings } from '../../src/record/recordings.ts';
-import { akilSpec, exactDiff, firstDivergence } from './fixture.ts';
+import { akilSpec } from './fixture.ts';
 import { useTestDevice } from './helpers.ts';
+import { expectSameRun } from './sameRun.ts';
 
 function spec(storage: 'stored' | 'procedural', delay_ms?: number): NetworkSpec {
   const s = akilSpec({ N: 400, T_s: 0.1, plastic: true, seed: 77 });
@@ -25,17 +25,6 @@ function spec(storage: 'stored' | 'procedural', delay_ms?: number): NetworkSpec 
   return validate(s);
 }
 
-function expectSameRun(name: string, got: Recordings, want: Recordings): void {
-  expect(want.raster.count).toBeGreaterThan(100);
-  expect(firstDivergence(got.raster, want.raster), name).toBeNull();
-  const diffs = [
-    exactDiff(`${name} window counts`, got.windows.counts, want.windows.counts),
-    exactDiff(`${name} currents`, got.series.currents, want.series.currents),
-    exactDiff(`${name} weight means`, got.series.jMean, want.series.jMean),
-    exactDiff(`${name} final weights`, got.finalWeights[0]!.j, want.finalWeights[0]!.j),
-  ];
-  expect(diffs.filter((m) => m !== '').join('\n')).toBe('');
-}
 
 describe('WebGPU engine: procedural static projections vs stored', () => {
   const dev = useTestDevice();

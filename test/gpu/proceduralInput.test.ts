@@ -14,24 +14,13 @@ import { derive } from '../../src/model/derive.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/WebGpuEngine.ts';
 import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
-import type { Recordings } from '../../src/record/recordings.ts';
 import { exactDiff, firstDivergence, runBothEngines } from './fixture.ts';
 import { useTestDevice } from './helpers.ts';
 import { inputSpec, lifInputSpec } from '../unit/proceduralInputHelpers.ts';
+import { expectSameRun } from './sameRun.ts';
 
 const spec = (input: 'stored' | 'procedural', c: number): NetworkSpec => inputSpec(input, { T_s: 0.1, c });
 
-function expectSameRun(name: string, got: Recordings, want: Recordings): void {
-  expect(want.raster.count).toBeGreaterThan(100);
-  expect(firstDivergence(got.raster, want.raster), name).toBeNull();
-  const diffs = [
-    exactDiff(`${name} window counts`, got.windows.counts, want.windows.counts),
-    exactDiff(`${name} currents`, got.series.currents, want.series.currents),
-    exactDiff(`${name} weight means`, got.series.jMean, want.series.jMean),
-    exactDiff(`${name} final weights`, got.finalWeights[0]!.j, want.finalWeights[0]!.j),
-  ];
-  expect(diffs.filter((m) => m !== '').join('\n')).toBe('');
-}
 
 describe('WebGPU engine: procedural input projections vs stored', () => {
   const dev = useTestDevice();

@@ -4,7 +4,6 @@
 // plastic E<-I weights; also on 3 threads and with a uniform delay of 3 steps. Bad storage names its field
 // and why; the resource estimate counts no synapse memory for procedural projections.
 import { describe, expect, it } from 'vitest';
-import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { derive } from '../../src/model/derive.ts';
 import { validate, SpecError } from '../../src/model/validate.ts';
 import { estimateResources, resolveAutoStorage, DEVICE_BYTES_PER_SYNAPSE, HOST_BYTES_PER_SYNAPSE } from '../../src/model/estimate.ts';
@@ -14,6 +13,7 @@ import { akilNetwork } from '../../src/presets/akil2021.ts';
 import { homeostaticInhibitory } from '../../src/model/rules.ts';
 import type { NetworkSpec, ProjectionSpec } from '../../src/model/spec.ts';
 import { projectionsOf } from '../../src/io/export/network.ts';
+import { bytes, run } from './cpuRun.ts';
 
 const EI_ISTDP = homeostaticInhibitory('istdp-ei', { eta: 1e-3, rho_Hz: 10, jNorm: -200, tauSTDP_ms: 200 });
 
@@ -30,15 +30,6 @@ function spec(storage: 'stored' | 'procedural' | 'auto', o: { N?: number; delay_
   return validate(s);
 }
 
-async function run(s: NetworkSpec, threads = 1): Promise<{ e: CpuEngine; spikes: number[] }> {
-  const net = buildNetwork(derive(s));
-  const e = threads > 1 ? await CpuEngine.create(net, { threads, minNeuronsPerThread: 1, minNeuronSteps: 0 }) : new CpuEngine(net);
-  await e.advance(net.derived.nSteps);
-  const r = await e.recordings();
-  return { e, spikes: [...r.raster.steps.slice(0, r.raster.count)].map((t, i) => t * 1e6 + r.raster.ids[i]!) };
-}
-
-const bytes = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 describe('procedural static projections on the CPU engine', () => {
   it('the network holds no synapse of a procedural projection', () => {

@@ -6,7 +6,6 @@
 // 'bernoulli-counter' input projection and still names field, value and allowed values otherwise; 'auto' makes input
 // projections procedural only after the population projections.
 import { describe, expect, it } from 'vitest';
-import { CpuEngine } from '../../src/engine/cpu/CpuEngine.ts';
 import { derive } from '../../src/model/derive.ts';
 import { validate, SpecError } from '../../src/model/validate.ts';
 import { estimateResources, resolveAutoStorage, HOST_BYTES_PER_SYNAPSE } from '../../src/model/estimate.ts';
@@ -16,16 +15,8 @@ import { akilNetwork } from '../../src/presets/akil2021.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { inputSpec } from './proceduralInputHelpers.ts';
 import { projectionsOf } from '../../src/io/export/network.ts';
+import { bytes, run } from './cpuRun.ts';
 
-async function run(s: NetworkSpec, threads = 1): Promise<{ e: CpuEngine; spikes: number[] }> {
-  const net = buildNetwork(derive(s));
-  const e = threads > 1 ? await CpuEngine.create(net, { threads, minNeuronsPerThread: 1, minNeuronSteps: 0 }) : new CpuEngine(net);
-  await e.advance(net.derived.nSteps);
-  const r = await e.recordings();
-  return { e, spikes: [...r.raster.steps.slice(0, r.raster.count)].map((t, i) => t * 1e6 + r.raster.ids[i]!) };
-}
-
-const bytes = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 describe('procedural input projections on the CPU engine', () => {
   it('the network holds no synapse of E<-X and I<-X', () => {

@@ -167,19 +167,7 @@ export class SynapseKernels implements DeferralHost {
   propagatePre(pi: number, spikes: Int32Array, nSpikes: number, rowStart: Int32Array, rowEnd: Int32Array): boolean {
     const k = this.livePair(pi);
     if (!k) return false;
-    const pr = this.net.derived.projections[pi]!;
-    const r = pr.plastic!;
-    const { a, bPre } = r.onPre;
-    const xPre = this.st.traces[r.preTrace]!;
-    const lo = pr.pre.offset;
-    const size = pr.pre.size;
-    const run = this.arena.k.pairRow;
-    for (let s = 0; s < nSpikes; s++) {
-      const g = spikes[s]!;
-      const kk = g - lo;
-      if (kk < 0 || kk >= size) continue;
-      run(k.desc, rowStart[kk]!, rowEnd[kk]!, 0, 0, 0, 0, 1, f(a + f(bPre * xPre[g]!)));
-    }
+    pairPreWalk(this.arena, k.desc, this.net.derived.projections[pi]!, this.st, spikes, nSpikes, rowStart, rowEnd);
     return true;
   }
 
@@ -210,3 +198,23 @@ export function attachSynapseKernels(net: BuiltNetwork, st: CpuState, arena: Ker
 
 /** Byte sizes of the arrays of a plan (for KernelArena.bytesFor). */
 export const planBytes = (plan: Placement[]): number[] => plan.flatMap((p) => p.bytes);
+
+/**
+ * The pairRow kernel (descriptor desc) over pair projection pr's spikers among spikes[0, nSpikes), each on its
+ * row part [rowStart[k], rowEnd[k]): propagation and pre-spike update with the pre term a + bPre * xPre (f32).
+ * Shared by the one-thread engine (SynapseKernels.propagatePre) and each thread's walks (threads/walks.ts).
+ */
+export function pairPreWalk(arena: KernelArena, desc: number, pr: DerivedProjection, st: CpuState, spikes: Int32Array, nSpikes: number, rowStart: Int32Array, rowEnd: Int32Array): void {
+  const r = pr.plastic!;
+  const { a, bPre } = r.onPre;
+  const xPre = st.traces[r.preTrace]!;
+  const lo = pr.pre.offset;
+  const size = pr.pre.size;
+  const run = arena.k.pairRow;
+  for (let s = 0; s < nSpikes; s++) {
+    const g = spikes[s]!;
+    const k = g - lo;
+    if (k < 0 || k >= size) continue;
+    run(desc, rowStart[k]!, rowEnd[k]!, 0, 0, 0, 0, 1, f(a + f(bPre * xPre[g]!)));
+  }
+}

@@ -15,7 +15,7 @@ import type { BuiltNetwork } from '../../../network/network.ts';
 import type { SynapseSlice } from '../../../plasticity/index.ts';
 import type { CpuState } from '../state.ts';
 import type { SynapseWalks } from '../synapsePass.ts';
-import { attachSynapseKernels, DESC_BYTES, logSizes, planBytes, synapseKernelsOf, type synapsePlan } from '../synapseKernels.ts';
+import { attachSynapseKernels, DESC_BYTES, logSizes, pairPreWalk, planBytes, synapseKernelsOf, type synapsePlan } from '../synapseKernels.ts';
 import { EVENT_CAPACITY, MAX_EPOCH_STEPS, type DeferralHost, type DeferralLog } from '../../../plasticity/pairDeferred.ts';
 import type { KernelArena } from '../wasmKernels.ts';
 
@@ -39,8 +39,6 @@ const LOG_ARRAYS = [
   ['first', Int32Array], ['last', Int32Array], ['lastStep', Int32Array], ['xs', Float32Array], ['xd', Float32Array],
 ] as const;
 const threadLogSizes = (nPost: number): number[] => [DESC_BYTES, ...logSizes(nPost, EVENT_CAPACITY, MAX_EPOCH_STEPS + 2)];
-
-const f = Math.fround;
 
 /** Synapses of each row's slice, in row order: the partition's length. */
 function sliceLength(sl: SynapseSlice): number {
@@ -164,19 +162,7 @@ export class ThreadWalks implements SynapseWalks, DeferralHost {
   propagatePre(pi: number, spikes: Int32Array, nSpikes: number, rowStart: Int32Array, rowEnd: Int32Array): boolean {
     const desc = this.layout.pair[pi]!;
     if (desc < 0) return false;
-    const pr = this.d.projections[pi]!;
-    const r = pr.plastic!;
-    const { a, bPre } = r.onPre;
-    const xPre = this.st.traces[r.preTrace]!;
-    const lo = pr.pre.offset;
-    const size = pr.pre.size;
-    const run = this.arena.k.pairRow;
-    for (let s = 0; s < nSpikes; s++) {
-      const g = spikes[s]!;
-      const k = g - lo;
-      if (k < 0 || k >= size) continue;
-      run(desc, rowStart[k]!, rowEnd[k]!, 0, 0, 0, 0, 1, f(a + f(bPre * xPre[g]!)));
-    }
+    pairPreWalk(this.arena, desc, this.d.projections[pi]!, this.st, spikes, nSpikes, rowStart, rowEnd);
     return true;
   }
 }
