@@ -28,7 +28,7 @@ export interface RunFlags extends Overrides {
   force: boolean;
   backend: Backend;
   quiet: boolean;
-  threads?: number; // --threads: CPU engine threads (default: the machine's cores)
+  threads?: number; // --threads: CPU engine threads (default: the idle cores, availableThreads in src/engine/cpu/threads/pool.ts)
   checkpointEvery?: CheckpointEvery; // --checkpoint-every
   initWeights?: string; // --init-weights: a weights directory, run directory or .pnck
   maxMemory?: number; // --max-memory in bytes (default: 80% of this machine's memory)
