@@ -1,6 +1,6 @@
 // Shared helpers of the checkpoint, guard and bad-input tests: in-process CLI calls with captured output,
 // small specs, a fault-injecting engine, and exact comparisons of recordings and output directories.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, vi } from 'vitest';
 import type { BuiltNetwork } from '../../src/network/network.ts';
@@ -12,6 +12,8 @@ import type { Recordings } from '../../src/record/recordings.ts';
 import type { EngineSnapshot } from '../../src/engine/snapshot.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { getPreset } from '../../src/presets/index.ts';
+import { RunSession, parseCheckpointEvery } from '../../src/cli/runSession.ts';
+import { runSimulation } from '../../src/pipeline/simulation.ts';
 
 /** Runs the CLI in this process; returns the exit status and what it printed. */
 export async function cli(args: string[]): Promise<{ status: number; out: string; err: string }> {
@@ -112,4 +114,18 @@ export function injectingEngine(net: BuiltNetwork, atStep: number, edit: (e: Cpu
     return advance(end - e.step);
   };
   return e;
+}
+
+/**
+ * An output directory `cut` (made by `plasticnet run specFile`, its spec.json then s) whose run of s on the CPU
+ * stopped right after its first checkpoint at 0.1 s simulated (step 1000); returns cut.
+ */
+export async function checkpointAtTenthSecond(specFile: string, s: NetworkSpec, cut: string): Promise<string> {
+  const r1 = await cli(['run', specFile, '--backend', 'cpu', '--quiet', '--out', cut, '--T', '0.01s']); // the directory and its spec.json
+  expect(r1.status, r1.err).toBe(0);
+  writeFileSync(join(cut, 'spec.json'), JSON.stringify(s));
+  const session = new RunSession(cut, s, { every: parseCheckpointEvery('sim:0.1s') });
+  const r = await runSimulation(s, { backend: 'cpu', chunkSteps: 250, shouldStop: () => (session.lastCheckpoint ? 'SIGTERM' : null), ...session.simOptions() });
+  expect(r.interrupted?.step).toBe(1000);
+  return cut;
 }

@@ -6,7 +6,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RunSession, parseCheckpointEvery } from '../../src/cli/runSession.ts';
 import { readCheckpointFile } from '../../src/io/checkpointFile.ts';
 import { checkConnectivity, connectivityFingerprint, type RunCheckpointMeta } from '../../src/io/runCheckpoint.ts';
 import { derive } from '../../src/model/derive.ts';
@@ -14,9 +13,8 @@ import { homeostaticInhibitory } from '../../src/model/rules.ts';
 import type { NetworkSpec, ProjectionSpec } from '../../src/model/spec.ts';
 import { validate } from '../../src/model/validate.ts';
 import { buildNetwork } from '../../src/network/network.ts';
-import { runSimulation } from '../../src/pipeline/simulation.ts';
 import { akilNetwork } from '../../src/presets/akil2021.ts';
-import { cli, expectSameNpy } from './checkpointHelpers.ts';
+import { checkpointAtTenthSecond, cli, expectSameNpy } from './checkpointHelpers.ts';
 
 const EI_ISTDP = homeostaticInhibitory('istdp-ei', { eta: 1e-3, rho_Hz: 10, jNorm: -200, tauSTDP_ms: 200 });
 
@@ -45,12 +43,7 @@ describe('checkpoints of a procedural network', () => {
     expect(meta0.proceduralSynapses_expected).toBe(Math.round(pEE * (320 * 320 + 320 * 80 + 80 * 80)));
 
     const cut = join(root, 'cut');
-    const r1 = await cli(['run', specPath, '--backend', 'cpu', '--quiet', '--out', cut, '--T', '0.01s']); // the directory and its spec.json
-    expect(r1.status, r1.err).toBe(0);
-    writeFileSync(join(cut, 'spec.json'), JSON.stringify(s));
-    const session = new RunSession(cut, s, { every: parseCheckpointEvery('sim:0.1s') });
-    const r = await runSimulation(s, { backend: 'cpu', chunkSteps: 250, shouldStop: () => (session.lastCheckpoint ? 'SIGTERM' : null), ...session.simOptions() });
-    expect(r.interrupted?.step).toBe(1000);
+    await checkpointAtTenthSecond(specPath, s, cut);
 
     const ck = readCheckpointFile(join(cut, 'checkpoint.pnck'));
     const names = Object.keys(ck.arrays);

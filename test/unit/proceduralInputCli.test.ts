@@ -7,12 +7,10 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RunSession, parseCheckpointEvery } from '../../src/cli/runSession.ts';
 import { readCheckpointFile } from '../../src/io/checkpointFile.ts';
 import type { RunCheckpointMeta } from '../../src/io/runCheckpoint.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
-import { runSimulation } from '../../src/pipeline/simulation.ts';
-import { cli, expectSameNpy } from './checkpointHelpers.ts';
+import { checkpointAtTenthSecond, cli, expectSameNpy } from './checkpointHelpers.ts';
 import { inputSpec } from './proceduralInputHelpers.ts';
 import { skipTable } from '../../src/network/counterRows.ts';
 
@@ -41,12 +39,7 @@ describe('procedural input projections through the CLI', () => {
     // checkpoint at 0.1 s, then resume
     const s = spec('procedural');
     const cut = join(root, 'cut');
-    const r1 = await cli(['run', proc, '--backend', 'cpu', '--quiet', '--out', cut, '--T', '0.01s']);
-    expect(r1.status, r1.err).toBe(0);
-    writeFileSync(join(cut, 'spec.json'), JSON.stringify(s));
-    const session = new RunSession(cut, s, { every: parseCheckpointEvery('sim:0.1s') });
-    const r = await runSimulation(s, { backend: 'cpu', chunkSteps: 250, shouldStop: () => (session.lastCheckpoint ? 'SIGTERM' : null), ...session.simOptions() });
-    expect(r.interrupted?.step).toBe(1000);
+    await checkpointAtTenthSecond(proc, s, cut);
     const ck = readCheckpointFile(join(cut, 'checkpoint.pnck'));
     expect(Object.keys(ck.arrays).filter((n) => n.startsWith('net.'))).toEqual([]);
     const meta = ck.meta as unknown as RunCheckpointMeta;
